@@ -1,0 +1,1 @@
+"""The ``circulair`` command line: commands parse, call services, print."""

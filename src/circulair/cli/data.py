@@ -1,0 +1,48 @@
+"""``circulair data``: load and validate the shipped reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from circulair.cli import _django
+from circulair.cli.output import console, fail
+
+app = typer.Typer(help="Load and validate reference data.\n\nExample:  circulair data validate",
+                  no_args_is_help=True)
+
+
+@app.command()
+def validate(
+    directory: Path | None = typer.Option(None, help="Knowledge-base folder (default: shipped)."),
+    seeds: Path | None = typer.Option(None, help="Folder of the source text extractions; when "
+                                      "given, cited line ranges are checked against them."),
+) -> None:
+    """Validate the knowledge base: schema, citations, references. Lists every problem.
+
+    Example:  circulair data validate --seeds ../shared/seeds
+    """
+    from circulair.core.errors import InputError
+    from circulair.core.knowledge import load_knowledge
+
+    try:
+        kb = load_knowledge(directory, seeds_dir=seeds)
+    except InputError as e:
+        fail(str(e))
+    uncited = [r for r in kb.records if not r.citations]
+    console.print(f"[green]OK[/green]: {len(kb.records)} records of "
+                  f"{len({r.kind for r in kb.records})} kinds, {len(kb.sources)} sources, "
+                  f"{len(uncited)} without citation.")
+
+
+@app.command()
+def load() -> None:
+    """Load (or re-synchronise) the knowledge base and reference geography into the database.
+
+    Example:  circulair data load
+    """
+    from circulair.cli.platform import _setup
+
+    _django.setup()
+    _setup()

@@ -1,0 +1,115 @@
+"""``circulair kb``: list, show and export knowledge-base records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from circulair.cli import _django
+from circulair.cli.output import Format, console, emit, fail
+
+app = typer.Typer(help="Browse the knowledge base.\n\nExample:  circulair kb list work_agenda",
+                  no_args_is_help=True)
+
+
+def _row(r: Any, full: bool = False) -> dict[str, Any]:
+    cites = [f"{c.source.code}:{c.line_start}-{c.line_end}" for c in r.citations.all()
+             if not c.variant]
+    row: dict[str, Any] = {"kind": r.kind, "slug": r.slug, "name_nl": r.name_nl,
+                           "name_en": r.name_en, "citations": " ".join(cites)}
+    if full:
+        row.update({
+            "description_nl": r.description_nl, "description_en": r.description_en,
+            "attributes": r.attributes,
+            "refs": [f"{x.role}={x.to_record.kind}:{x.to_record.slug}" for x in r.relations.all()],
+            "variants": [{"name": v.name, "attributes": v.attributes} for v in r.variants.all()],
+        })
+    return row
+
+
+@app.command()
+def kinds() -> None:
+    """List the record kinds and how many records each has.
+
+    Example:  circulair kb kinds
+    """
+    _django.setup()
+    from circulair.web.apps.knowledge.selectors import kind_counts
+
+    emit([{"kind": k["kind"], "label": k["label_en"], "records": k["count"]}
+          for k in kind_counts()], Format.table, title="Knowledge-base kinds")
+
+
+@app.command("list")
+def list_(
+    kind: str = typer.Argument(..., help="Record kind, e.g. work_agenda, work_path, case."),
+    q: str = typer.Option("", help="Text to search in names and descriptions."),
+    related_to: str = typer.Option("", help="Only records referring to KIND:SLUG."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, csv or json."),
+    output: Path | None = typer.Option(None, help="Write to this file instead of stdout."),
+) -> None:
+    """List the records of one kind.
+
+    Example:  circulair kb list work_path --related-to work_agenda:maakindustrie --format csv
+    """
+    _django.setup()
+    from circulair.core.knowledge.schema import KINDS
+    from circulair.web.apps.knowledge.filters import RecordFilter
+    from circulair.web.apps.knowledge.selectors import record_list
+
+    if kind not in KINDS:
+        fail(f"unknown kind '{kind}'; expected one of: {', '.join(KINDS)}")
+    data = {"kind": kind, "q": q, "related_to": related_to}
+    f = RecordFilter({k: v for k, v in data.items() if v},
+                     queryset=record_list().prefetch_related("relations__to_record", "variants"))
+    if not f.is_valid():
+        fail("; ".join(f"{k}: {' '.join(v)}" for k, v in f.errors.items()))
+    rows = [_row(r, full=fmt != Format.table) for r in f.qs]
+    emit(rows, fmt, output, title=KINDS[kind].label_en)
+
+
+@app.command()
+def show(kind: str, slug: str,
+         fmt: Format = typer.Option(Format.table, "--format", help="table or json.")) -> None:
+    """Show one record with its facts, references, variants and citations.
+
+    Example:  circulair kb show work_agenda maakindustrie
+    """
+    _django.setup()
+    from circulair.web.apps.knowledge.models import Record
+    from circulair.web.apps.knowledge.selectors import record_detail
+
+    try:
+        r = record_detail(kind=kind, slug=slug)
+    except Record.DoesNotExist:
+        fail(f"no '{kind}' record with slug '{slug}' (see: circulair kb list {kind})")
+    row = _row(r, full=True)
+    row["citations"] = [
+        {"source": c.source.code, "title": c.source.title, "locator": c.locator,
+         "lines": [c.line_start, c.line_end], "variant": c.variant} for c in r.citations.all()]
+    if fmt == Format.json:
+        emit([row], Format.json)
+        return
+    console.print(f"[bold]{r.name_nl}[/bold] / {r.name_en}  [dim]({kind}:{slug})[/dim]")
+    for k, v in row.items():
+        if k not in ("kind", "slug", "name_nl", "name_en") and v:
+            console.print(f"[cyan]{k}[/cyan]: {v}")
+
+
+@app.command()
+def export(
+    fmt: Format = typer.Option(Format.json, "--format", help="csv or json."),
+    output: Path | None = typer.Option(None, help="File to write (default stdout)."),
+    kind: str = typer.Option("", help="Only this kind."),
+) -> None:
+    """Export the whole knowledge base (or one kind) with every field and citation.
+
+    Example:  circulair kb export --format json --output kb.json
+    """
+    _django.setup()
+    from circulair.web.apps.knowledge.selectors import record_list
+
+    qs = record_list(kind=kind or None).prefetch_related("relations__to_record", "variants")
+    emit([_row(r, full=True) for r in qs], Format.json if fmt == Format.table else fmt, output)

@@ -1,0 +1,34 @@
+"""Entry point of the ``circulair`` command (Typer). One module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from circulair import __version__
+from circulair.cli import data, geo, kb, platform
+
+app = typer.Typer(
+    name="circulair",
+    help="Circulair: run a regional circular-economy transition.\n\n"
+         "Example:  circulair serve --port 8000",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+platform.register(app)
+app.add_typer(data.app, name="data")
+app.add_typer(kb.app, name="kb")
+app.add_typer(geo.app, name="geo")
+
+
+@app.command()
+def version() -> None:
+    """Print the version.
+
+    Example:  circulair version
+    """
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,85 @@
+"""Starting the platform: set-up (migrations + reference data) and the web server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import typer
+
+from circulair.cli import _django
+from circulair.cli.output import console, fail
+
+
+def _setup(quiet: bool = False) -> None:
+    _django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from circulair.core.errors import InputError
+    from circulair.web.apps.portal.services import reference_data_load
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    with console.status("Migrating the database…"):
+        call_command("migrate", interactive=False, verbosity=0)
+    try:
+        with console.status("Loading the knowledge base and reference geography…"):
+            report = reference_data_load()
+    except InputError as e:
+        fail(f"the shipped data is invalid:\n{e}")
+    if not quiet:
+        kbr = report["knowledge"]
+        console.print(f"Knowledge base: {kbr.created + kbr.updated + kbr.unchanged} records "
+                      f"({kbr.created} new, {kbr.updated} updated, {kbr.deleted} removed).")
+        for r in report["regions"]:
+            console.print(f"Region {r.region}: {r.created} created, {r.updated} updated, "
+                          f"{r.unchanged} unchanged.")
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def setup() -> None:
+        """Create or migrate the database and load the shipped reference data (idempotent).
+
+        Example:  circulair setup
+        """
+        _setup()
+
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(int(os.environ.get("PORT", "8000")), help="Port (env PORT)."),
+        workers: int = typer.Option(1, help="gunicorn worker processes (use >1 with PostgreSQL)."),
+        skip_setup: bool = typer.Option(False, "--skip-setup", help="Do not migrate/load first."),
+    ) -> None:
+        """Set up (unless --skip-setup) and start the web server (gunicorn), printing the URL.
+
+        Example:  circulair serve --port 8080
+        """
+        if not skip_setup:
+            _setup()
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
+            "gunicorn")
+        if gunicorn is None:
+            fail("gunicorn is not installed in this environment (pip install gunicorn)")
+        url = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
+        console.print(f"[bold green]Circulair is starting: open {url}[/bold green]  (Ctrl+C stops)")
+        sys.stdout.flush()
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circulair.web.config.settings")
+        os.execv(gunicorn, [gunicorn, "circulair.web.config.wsgi:application",
+                            "--bind", f"{host}:{port}", "--workers", str(workers),
+                            "--threads", "4", "--access-logfile", "-", "--log-level", "info"])
+
+    @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+    def manage(ctx: typer.Context) -> None:
+        """Run a Django management command (e.g. createsuperuser, migrate).
+
+        Example:  circulair manage createsuperuser --username admin
+        """
+        _django.setup()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["circulair manage", *ctx.args])

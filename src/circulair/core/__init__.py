@@ -1,0 +1,1 @@
+"""Pure-Python domain types and engines (no Django, no database, no environment, no printing)."""

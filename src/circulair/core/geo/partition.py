@@ -1,0 +1,120 @@
+"""Partitions: every municipality of a region in exactly one unit.
+
+Why: the study sizes facilities "one per arrondissement", "one per OVAM catchment area", and the
+platform must let a user bring their own areas. A partition is that mapping, checked once on
+import so that engines can rely on it covering the region exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from circulair.core.errors import InputError, Problem
+from circulair.core.geo.reference import RegionGeography
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A named mapping municipality REFNIS -> unit id.
+
+    ``unit_names`` optionally gives a display name per unit (e.g. arrondissement names).
+    """
+
+    name: str
+    unit_of: dict[str, str]
+    unit_names: dict[str, str] = field(default_factory=dict)
+
+    def units(self) -> tuple[str, ...]:
+        """The unit ids, sorted."""
+        return tuple(sorted(set(self.unit_of.values())))
+
+    def members(self, unit: str) -> tuple[str, ...]:
+        """REFNIS codes of the municipalities in ``unit`` (sorted); empty if no such unit."""
+        return tuple(sorted(m for m, u in self.unit_of.items() if u == unit))
+
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Unit id -> member REFNIS codes, in one pass."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for m, u in sorted(self.unit_of.items()):
+            out[u].append(m)
+        return {u: tuple(out[u]) for u in sorted(out)}
+
+
+def partition_by_arrondissement(geo: RegionGeography) -> Partition:
+    """The administrative arrondissements as a partition (unit id = arrondissement REFNIS)."""
+    return Partition("arrondissement",
+                     {m.refnis: m.arrondissement_refnis for m in geo.municipalities},
+                     {a.refnis: a.name_nl for a in geo.arrondissements})
+
+
+def partition_by_province(geo: RegionGeography) -> Partition:
+    """The provinces as a partition (unit id = province REFNIS)."""
+    return Partition("province", {m.refnis: m.province_refnis for m in geo.municipalities},
+                     {p.refnis: p.name_nl for p in geo.provinces})
+
+
+def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
+                        file: str = "upload.csv") -> Partition:
+    """Read a partition from CSV text and check that it covers the region exactly once.
+
+    The header must hold ``unit`` and either ``refnis`` or ``municipality`` (a Dutch or French
+    municipality name, case-insensitive); ``unit_name`` is optional. All problems are collected
+    and raised together in one InputError — unknown municipalities (row and value), a
+    municipality given twice (named, with both rows), municipalities missing (each named), empty
+    units, a bad header — because a user fixing a spreadsheet wants the whole list at once.
+    Row numbers count the header as row 1, as a spreadsheet shows them.
+    """
+    problems: list[Problem] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    key = "refnis" if "refnis" in header else "municipality" if "municipality" in header else None
+    if key is None or "unit" not in header:
+        raise InputError([Problem(
+            "bad header: expected columns refnis,unit (or municipality,unit), optionally "
+            "unit_name", file, 1, None, ",".join(header))])
+    by_name: dict[str, str] = {}
+    for m in geo.municipalities:
+        by_name.setdefault(m.name_nl.strip().lower(), m.refnis)
+        by_name.setdefault(m.name_fr.strip().lower(), m.refnis)
+    unit_of: dict[str, str] = {}
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    unit_names: dict[str, str] = {}
+    for row_no, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+               if isinstance(v, str) or v is None}
+        if not any(row.values()):
+            continue  # blank line
+        value = row.get(key, "")
+        refnis = value if key == "refnis" else by_name.get(value.lower(), "")
+        if not value:
+            problems.append(Problem(f"empty {key}", file, row_no, key, value))
+            continue
+        if not geo.has_municipality(refnis):
+            problems.append(Problem(f"unknown municipality in region {geo.code}", file, row_no,
+                                    key, value))
+            continue
+        unit = row.get("unit", "")
+        if not unit:
+            problems.append(Problem("empty unit", file, row_no, "unit", unit))
+        rows_of[refnis].append(row_no)
+        if unit and refnis not in unit_of:
+            unit_of[refnis] = unit
+        if unit and row.get("unit_name"):
+            unit_names.setdefault(unit, row["unit_name"])
+    for refnis, rows in sorted(rows_of.items()):
+        if len(rows) > 1:
+            m = geo.municipality(refnis)
+            problems.append(Problem(
+                f"municipality {m.refnis} {m.name_nl} is assigned more than once (rows "
+                f"{', '.join(map(str, rows))})", file, rows[1], key, refnis if key == "refnis"
+                else m.name_nl))
+    for m in geo.municipalities:
+        if m.refnis not in rows_of:
+            problems.append(Problem(f"municipality {m.refnis} {m.name_nl} is missing", file,
+                                    None, "refnis", m.refnis))
+    if problems:
+        raise InputError(problems)
+    return Partition(name, unit_of, unit_names)

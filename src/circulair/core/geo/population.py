@@ -1,0 +1,83 @@
+"""Population figures: import and apply.
+
+Why: the shipped population is a proxy (see ``scripts/build_geography.py``); users replace it
+with Statbel's official figures or a scenario. Imports are all-or-nothing so that a half-applied
+file never mixes two sources silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+from circulair.core.errors import InputError, Problem
+from circulair.core.geo.reference import RegionGeography
+
+
+def parse_population_csv(text: str, geo: RegionGeography,
+                         file: str = "population.csv") -> dict[str, int]:
+    """Read ``refnis,population`` rows into REFNIS -> population.
+
+    Every value must be a non-negative integer (``12000`` or ``12000.0``; thousands separators
+    are refused rather than guessed), every REFNIS code known in the region and given once.
+    The file need not cover every municipality: the others keep their figure. All problems are
+    raised together in one InputError.
+    """
+    problems: list[Problem] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    if "refnis" not in header or "population" not in header:
+        raise InputError([Problem("bad header: expected columns refnis,population", file, 1,
+                                  None, ",".join(header))])
+    out: dict[str, int] = {}
+    first_row: dict[str, int] = {}
+    for row_no, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+               if isinstance(v, str) or v is None}
+        if not any(row.values()):
+            continue
+        refnis, value = row.get("refnis", ""), row.get("population", "")
+        if not geo.has_municipality(refnis):
+            problems.append(Problem(f"unknown municipality in region {geo.code}", file, row_no,
+                                    "refnis", refnis))
+        elif refnis in first_row:
+            problems.append(Problem(f"municipality given twice (first in row "
+                                    f"{first_row[refnis]})", file, row_no, "refnis", refnis))
+        else:
+            first_row[refnis] = row_no
+        n = _count(value)
+        if n is None:
+            problems.append(Problem("population must be a non-negative integer", file, row_no,
+                                    "population", value))
+        elif geo.has_municipality(refnis) and first_row.get(refnis) == row_no:
+            out[refnis] = n
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def with_population(geo: RegionGeography, pop: dict[str, int],
+                    source: str = "imported") -> RegionGeography:
+    """A copy of ``geo`` where the municipalities in ``pop`` carry the given figures and
+    ``population_source`` = ``source``; the others are unchanged."""
+    problems = [Problem("unknown municipality", None, None, "refnis", r)
+                for r in sorted(pop) if not geo.has_municipality(r)]
+    problems += [Problem("population must be a non-negative integer", None, None, r, v)
+                 for r, v in sorted(pop.items())
+                 if isinstance(v, bool) or not isinstance(v, int) or v < 0]
+    if problems:
+        raise InputError(problems)
+    munis = tuple(replace(m, population=pop[m.refnis], population_source=source)
+                  if m.refnis in pop else m for m in geo.municipalities)
+    return replace(geo, municipalities=munis)
+
+
+def _count(text: str) -> int | None:
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    if not x >= 0 or x != int(x) or x > 1e10:
+        return None
+    return int(x)

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from circulair.web.apps.geography.models import (
+    Arrondissement,
+    Municipality,
+    Partition,
+    PartitionUnit,
+    Province,
+    Region,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "code", "name_nl", "name_en"]
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["refnis", "name_nl", "name_fr", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Arrondissement)
+class ArrondissementAdmin(admin.ModelAdmin):
+    list_display = ["refnis", "name_nl", "province", "region"]
+    list_filter = ["region", "province"]
+    list_select_related = ["province", "region"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["refnis", "name_nl", "arrondissement", "province", "population",
+                    "central_city"]
+    list_filter = ["region", "province", "central_city"]
+    list_select_related = ["arrondissement", "province"]
+    search_fields = ["refnis", "name_nl", "name_fr", "postal_codes"]
+
+
+class UnitInline(admin.TabularInline):
+    model = PartitionUnit
+    extra = 0
+
+
+@admin.register(Partition)
+class PartitionAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "kind", "region", "created_at"]
+    list_filter = ["region", "kind"]
+    inlines = [UnitInline]

@@ -1,0 +1,128 @@
+"""Reference geography: regions, provinces, arrondissements, municipalities and partitions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    slug = models.SlugField(unique=True)
+    code = models.CharField(max_length=16)
+    name_nl = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120, blank=True)
+    name_fr = models.CharField(max_length=120, blank=True)
+    center_lat = models.FloatField()
+    center_lon = models.FloatField()
+    zoom = models.PositiveSmallIntegerField(default=8)
+    sources = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name_nl
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_nl
+
+
+class _Named(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE)
+    refnis = models.CharField(max_length=8)
+    name_nl = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["refnis"]
+
+    def __str__(self) -> str:
+        return f"{self.name_nl} ({self.refnis})"
+
+    @property
+    def name(self) -> str:
+        return self.name_nl
+
+
+class Province(_Named):
+    name_en = models.CharField(max_length=120, blank=True)
+
+    class Meta(_Named.Meta):
+        constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_prov_u")]
+
+
+class Arrondissement(_Named):
+    province = models.ForeignKey(Province, on_delete=models.CASCADE,
+                                 related_name="arrondissements")
+
+    class Meta(_Named.Meta):
+        constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_arr_u")]
+
+
+class Municipality(_Named):
+    arrondissement = models.ForeignKey(Arrondissement, on_delete=models.CASCADE,
+                                       related_name="municipalities")
+    province = models.ForeignKey(Province, on_delete=models.CASCADE,
+                                 related_name="municipalities")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+    population_source = models.CharField(max_length=200, blank=True)
+    postal_codes = models.CharField(max_length=300, blank=True,
+                                    help_text=_("Space-separated postal codes"))
+    central_city = models.BooleanField(default=False)
+
+    class Meta(_Named.Meta):
+        verbose_name_plural = _("municipalities")
+        constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_mun_u")]
+
+
+class Partition(models.Model):
+    """A division of a region's municipalities into units (arrondissements, catchment areas …)."""
+
+    class Kind(models.TextChoices):
+        BUILTIN = "builtin", _("built in")
+        IMPORTED = "imported", _("imported")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="partitions")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMPORTED)
+    upload = models.ForeignKey("portal.Upload", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["region", "kind", "slug"]
+        constraints = [models.UniqueConstraint(fields=["region", "slug"], name="geo_part_u")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartitionUnit(models.Model):
+    partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="units")
+    code = models.CharField(max_length=80)
+    name = models.CharField(max_length=200, blank=True)
+    municipalities = models.ManyToManyField(Municipality, through="PartitionMember",
+                                            related_name="partition_units")
+
+    class Meta:
+        ordering = ["partition", "code"]
+        constraints = [models.UniqueConstraint(fields=["partition", "code"], name="geo_unit_u")]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+
+class PartitionMember(models.Model):
+    partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="members")
+    unit = models.ForeignKey(PartitionUnit, on_delete=models.CASCADE, related_name="members")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partition", "municipality"], name="geo_member_once")
+        ]

@@ -1,0 +1,67 @@
+"""Reads of the reference geography, and the adapter from the database to core dataclasses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from circulair.core.geo import RegionGeography
+from circulair.core.geo import reference as core
+from circulair.web.apps.geography.models import (
+    Arrondissement,
+    Municipality,
+    Partition,
+    Province,
+    Region,
+)
+
+
+def region_default() -> Region:
+    region = Region.objects.filter(slug=settings.CIRCULAIR_DEFAULT_REGION).first()
+    return region or Region.objects.order_by("slug").first()  # type: ignore[return-value]
+
+
+def region_get(slug: str | None) -> Region:
+    return Region.objects.get(slug=slug) if slug else region_default()
+
+
+def municipality_list(*, region: Region | None = None) -> QuerySet[Municipality]:
+    qs = Municipality.objects.select_related("arrondissement", "province", "region")
+    return qs.filter(region=region) if region else qs
+
+
+def arrondissement_list(*, region: Region | None = None) -> QuerySet[Arrondissement]:
+    qs = Arrondissement.objects.select_related("province", "region")
+    return qs.filter(region=region) if region else qs
+
+
+def province_list(*, region: Region | None = None) -> QuerySet[Province]:
+    qs = Province.objects.select_related("region")
+    return qs.filter(region=region) if region else qs
+
+
+def partition_list(*, region: Region | None = None) -> QuerySet[Partition]:
+    qs = Partition.objects.select_related("region")
+    return qs.filter(region=region) if region else qs
+
+
+def region_geography(region: Region) -> RegionGeography:
+    """The stored region as core dataclasses (with any imported population)."""
+    provinces = tuple(core.Province(refnis=p.refnis, name_nl=p.name_nl, name_fr=p.name_fr,
+                                    name_en=p.name_en)
+                      for p in Province.objects.filter(region=region).order_by("refnis"))
+    arrs = tuple(core.Arrondissement(refnis=a.refnis, name_nl=a.name_nl, name_fr=a.name_fr,
+                                     province_refnis=a.province.refnis)
+                 for a in arrondissement_list(region=region).order_by("refnis"))
+    muns = tuple(core.Municipality(
+        refnis=m.refnis, name_nl=m.name_nl, name_fr=m.name_fr,
+        arrondissement_refnis=m.arrondissement.refnis, province_refnis=m.province.refnis,
+        lat=m.lat, lon=m.lon, population=m.population, population_source=m.population_source,
+        postal_codes=tuple(m.postal_codes.split()), central_city=m.central_city)
+        for m in municipality_list(region=region).order_by("refnis"))
+    return RegionGeography(
+        code=region.code, names={"nl": region.name_nl, "en": region.name_en,
+                                 "fr": region.name_fr},
+        center=(region.center_lat, region.center_lon), zoom=region.zoom,
+        sources=tuple(region.sources), provinces=provinces, arrondissements=arrs,
+        municipalities=muns)

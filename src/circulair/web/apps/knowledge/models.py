@@ -1,0 +1,130 @@
+"""Knowledge-base tables: a record per fact-bearing item, with citations, variants, relations.
+
+One generic ``Record`` table keyed by (kind, slug) keeps every kind of the schema
+(``circulair.core.knowledge.schema.KINDS``) without a migration per kind; the schema itself is
+enforced by the loader.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    title = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200)
+    year = models.PositiveIntegerField()
+    language = models.CharField(max_length=8)
+    file = models.CharField(max_length=200)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("source document")
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.title} ({self.publisher}, {self.year})"
+
+
+class Record(models.Model):
+    class Origin(models.TextChoices):
+        DATA = "data", _("shipped data file")
+        ADMIN = "admin", _("entered in the back office")
+
+    kind = models.CharField(max_length=64, db_index=True)
+    slug = models.SlugField(max_length=120)
+    name_nl = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+    description_nl = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    order = models.IntegerField(default=0)
+    attributes = models.JSONField(default=dict, blank=True)
+    data_file = models.CharField(max_length=120, blank=True)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.ADMIN)
+
+    class Meta:
+        ordering = ["kind", "order", "slug"]
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="kb_record_kind_slug")]
+        verbose_name = _("knowledge record")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.slug}"
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_nl
+
+    @property
+    def description(self) -> str:
+        if get_language() == "en" and self.description_en:
+            return self.description_en
+        return self.description_nl
+
+    def localized(self, value: Any) -> Any:
+        """Pick the current language from a {nl, en} mapping stored in attributes."""
+        if isinstance(value, dict) and "nl" in value:
+            return value.get(get_language() or "nl") or value["nl"]
+        return value
+
+
+class Variant(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=64)
+    label_nl = models.CharField(max_length=300)
+    label_en = models.CharField(max_length=300, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["record", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "name"], name="kb_variant_record_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} / {self.name}"
+
+    @property
+    def label(self) -> str:
+        return self.label_en if get_language() == "en" and self.label_en else self.label_nl
+
+
+class Citation(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(max_length=300)
+    line_start = models.PositiveIntegerField()
+    line_end = models.PositiveIntegerField()
+    variant = models.CharField(max_length=64, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["record", "variant", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.source.code}:{self.line_start}-{self.line_end}"
+
+
+class Relation(models.Model):
+    """A typed reference from one record to another (e.g. work path → agenda)."""
+
+    from_record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="relations")
+    role = models.CharField(max_length=64)
+    to_record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="incoming")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["from_record", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_record", "role", "to_record"], name="kb_relation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_record} -{self.role}-> {self.to_record}"

@@ -1,0 +1,68 @@
+"""Reads of the knowledge base, with the prefetches the pages and the API need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from circulair.core.knowledge.schema import KINDS
+from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source
+
+
+def record_list(*, kind: str | None = None, q: str = "") -> QuerySet[Record]:
+    qs = Record.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name_nl__icontains=q) | Q(name_en__icontains=q)
+                       | Q(description_nl__icontains=q) | Q(description_en__icontains=q)
+                       | Q(slug__icontains=q))
+    return qs.prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    )
+
+
+def record_detail(*, kind: str, slug: str) -> Record:
+    return (
+        Record.objects.prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            "variants",
+            Prefetch("relations", queryset=Relation.objects.select_related("to_record")),
+            Prefetch("incoming", queryset=Relation.objects.select_related("from_record")),
+        ).get(kind=kind, slug=slug)
+    )
+
+
+def kind_counts() -> list[dict[str, Any]]:
+    counts = dict(Record.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    return [
+        {"kind": k, "label_en": s.label_en, "label_nl": s.label_nl, "count": counts.get(k, 0)}
+        for k, s in KINDS.items()
+    ]
+
+
+def outgoing_by_role(record: Record) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = defaultdict(list)
+    for rel in record.relations.all():
+        out[rel.role].append(rel.to_record)
+    return dict(out)
+
+
+def incoming_by_kind(record: Record) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = defaultdict(list)
+    for rel in record.incoming.all():
+        if rel.from_record not in out[rel.from_record.kind]:
+            out[rel.from_record.kind].append(rel.from_record)
+    for recs in out.values():
+        recs.sort(key=lambda r: (r.order, r.slug))
+    return dict(sorted(out.items()))
+
+
+def records_without_citation() -> QuerySet[Record]:
+    return Record.objects.filter(citations__isnull=True)
+
+
+def source_list() -> QuerySet[Source]:
+    return Source.objects.annotate(n_citations=Count("citations")).order_by("code")

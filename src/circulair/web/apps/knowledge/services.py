@@ -1,0 +1,158 @@
+"""Writes to the knowledge base. The shipped YAML files are the source of truth for records
+with origin ``data``; records entered in the back office (origin ``admin``) are never touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from circulair.core.knowledge import KnowledgeBase
+from circulair.core.knowledge import Record as KBRecord
+from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source, Variant
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    sources: int = 0
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def _record_fields(r: KBRecord) -> dict[str, Any]:
+    return {
+        "name_nl": r.name["nl"],
+        "name_en": r.name.get("en", ""),
+        "description_nl": r.description.get("nl", ""),
+        "description_en": r.description.get("en", ""),
+        "order": r.order,
+        "attributes": r.attributes,
+        "data_file": r.file,
+        "origin": Record.Origin.DATA,
+    }
+
+
+def _citation_rows(r: KBRecord) -> list[tuple[str, str, int, int, str, int]]:
+    cites = [*r.citations, *(c for v in r.variants for c in v.citations)]
+    return [
+        (c.source, c.locator, c.line_start, c.line_end, c.variant, i) for i, c in enumerate(cites)
+    ]
+
+
+def _variant_rows(r: KBRecord) -> list[tuple[str, str, str, Any]]:
+    return sorted(
+        (v.name, v.label["nl"], v.label.get("en", ""), v.attributes) for v in r.variants
+    )
+
+
+def _relation_rows(r: KBRecord, ids: dict[tuple[str, str], int],
+                   target_kind: dict[str, str]) -> list[tuple[str, int, int]]:
+    return sorted(
+        (role, ids[(target_kind[role], s)], i)
+        for role, slugs in r.refs.items()
+        for i, s in enumerate(slugs)
+    )
+
+
+@transaction.atomic
+def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
+    """Synchronise the database with a validated knowledge base; running it twice changes nothing.
+
+    Returns counts of created, updated, unchanged and deleted records.
+    """
+    from circulair.core.knowledge.schema import KINDS
+
+    t0 = time.perf_counter()
+    report = LoadReport()
+    for s in kb.sources.values():
+        values = {"title": s.title, "title_en": s.title_en, "publisher": s.publisher,
+                  "year": s.year, "language": s.language, "file": s.file, "url": s.url}
+        obj, created = Source.objects.get_or_create(code=s.id, defaults=values)
+        if not created and any(getattr(obj, k) != v for k, v in values.items()):
+            Source.objects.filter(pk=obj.pk).update(**values)
+        report.sources += 1
+    sources = {s.code: s for s in Source.objects.all()}
+
+    existing = {(r.kind, r.slug): r for r in Record.objects.all()}
+    wanted = {r.key: r for r in kb.records}
+    touched: set[tuple[str, str]] = set()
+    for key, r in wanted.items():
+        values = _record_fields(r)
+        obj = existing.get(key)
+        if obj is None:
+            existing[key] = Record.objects.create(kind=r.kind, slug=r.slug, **values)
+            report.created += 1
+            touched.add(key)
+        elif any(getattr(obj, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(obj, k, v)
+            obj.save()
+            report.updated += 1
+            touched.add(key)
+    stale = [obj for key, obj in existing.items()
+             if key not in wanted and obj.origin == Record.Origin.DATA]
+    for obj in stale:
+        obj.delete()
+        report.deleted += 1
+        report.changed.append(f"deleted {obj.kind}:{obj.slug}")
+    ids = {key: obj.pk for key, obj in existing.items() if key in wanted or obj.origin != "data"}
+
+    cur_cites: dict[int, list[tuple[str, str, int, int, str, int]]] = {}
+    for c in Citation.objects.select_related("source").order_by("record_id", "position"):
+        cur_cites.setdefault(c.record_id, []).append(
+            (c.source.code, c.locator, c.line_start, c.line_end, c.variant, c.position))
+    cur_vars: dict[int, list[tuple[str, str, str, Any]]] = {}
+    for v in Variant.objects.all():
+        cur_vars.setdefault(v.record_id, []).append((v.name, v.label_nl, v.label_en, v.attributes))
+    cur_rels: dict[int, list[tuple[str, int, int]]] = {}
+    for rel in Relation.objects.all():
+        cur_rels.setdefault(rel.from_record_id, []).append(
+            (rel.role, rel.to_record_id, rel.position))
+
+    for key, r in wanted.items():
+        pk = ids[key]
+        target_kind = {role: spec.kind for role, spec in KINDS[r.kind].refs.items()}
+        changed = False
+        rows = _citation_rows(r)
+        if cur_cites.get(pk, []) != rows:
+            Citation.objects.filter(record_id=pk).delete()
+            Citation.objects.bulk_create(
+                Citation(record_id=pk, source=sources[s], locator=loc, line_start=a, line_end=b,
+                         variant=var, position=i) for s, loc, a, b, var, i in rows)
+            changed = True
+        vrows = _variant_rows(r)
+        if sorted(cur_vars.get(pk, []), key=lambda x: x[0]) != vrows:
+            Variant.objects.filter(record_id=pk).delete()
+            Variant.objects.bulk_create(
+                Variant(record_id=pk, name=n, label_nl=lnl, label_en=len_, attributes=a)
+                for n, lnl, len_, a in vrows)
+            changed = True
+        rrows = _relation_rows(r, ids, target_kind)
+        if sorted(cur_rels.get(pk, [])) != rrows:
+            Relation.objects.filter(from_record_id=pk).delete()
+            Relation.objects.bulk_create(
+                Relation(from_record_id=pk, role=role, to_record_id=t, position=i)
+                for role, t, i in rrows)
+            changed = True
+        if changed and key not in touched:
+            report.updated += 1
+            touched.add(key)
+    report.unchanged = len(wanted) - len(touched)
+    report.changed.extend(f"{k}:{s}" for k, s in sorted(touched))
+    log.info("knowledge load: %d records (%d created, %d updated, %d deleted) in %.2fs",
+             len(wanted), report.created, report.updated, report.deleted,
+             time.perf_counter() - t0)
+    return report

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from circulair.web.apps.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("map/", views.map_page, name="map"),
+    path("map/cases.geojson", views.cases_geojson, name="cases_geojson"),
+    path("about/data/", views.about_data, name="about_data"),
+    path("soon/<slug:key>/", views.coming, name="coming"),
+]

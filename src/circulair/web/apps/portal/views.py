@@ -1,0 +1,64 @@
+"""Home, map, about-the-data and placeholder pages of capabilities still to come."""
+
+from __future__ import annotations
+
+import yaml
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from circulair.data import manifest_path
+from circulair.web.apps.geography import selectors as geo
+from circulair.web.apps.knowledge import selectors as kb
+from circulair.web.apps.portal.context import CAPABILITIES
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    targets = list(kb.record_list(kind="target").prefetch_related("relations__to_record"))
+    return render(request, "portal/home.html", {
+        "agendas": kb.record_list(kind="work_agenda"),
+        "levers": kb.record_list(kind="lever"),
+        "sides": kb.record_list(kind="governance_side"),
+        "targets": sorted(targets, key=lambda t: t.attributes.get("target_year", 0)),
+        "region": geo.region_default(),
+    })
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/map.html", {"region": geo.region_default()})
+
+
+def cases_geojson(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from circulair.web.apps.geography.models import Municipality
+
+    cases = list(kb.record_list(kind="case"))
+    refnis = {c.attributes.get("municipality_refnis") for c in cases}
+    where = {m.refnis: m for m in Municipality.objects.filter(refnis__in=refnis)}
+    feats = []
+    for c in cases:
+        m = where.get(c.attributes.get("municipality_refnis"))
+        if m is None:
+            continue
+        feats.append({"type": "Feature",
+                      "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
+                      "properties": {"slug": c.slug, "name": c.name,
+                                     "organisation": c.attributes.get("organisation", ""),
+                                     "municipality": m.name_nl,
+                                     "url": f"/kb/case/{c.slug}/"}})
+    return JsonResponse({"type": "FeatureCollection", "features": feats})
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    manifest = yaml.safe_load(manifest_path().read_text(encoding="utf-8"))
+    return render(request, "portal/about_data.html", {
+        "files": manifest.get("files", []), "sources": kb.source_list(),
+        "region": geo.region_default(),
+    })
+
+
+def coming(request: HttpRequest, key: str) -> HttpResponse:
+    cap = next((c for c in CAPABILITIES if c["key"] == key), None)
+    if cap is None:
+        raise Http404(key)
+    return render(request, "portal/coming.html", {"capability": cap})

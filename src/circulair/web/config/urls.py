@@ -1,0 +1,38 @@
+"""URL map: pages, the read API under /api/v1/, its schema and docs, admin, login."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from circulair.web.apps.geography import api as geo_api
+from circulair.web.apps.knowledge import api as kb_api
+from circulair.web.apps.portal.api import json_404
+
+router = DefaultRouter()
+router.register("sources", kb_api.SourceViewSet, basename="source")
+router.register("records", kb_api.RecordViewSet, basename="record")
+router.register("regions", geo_api.RegionViewSet, basename="region")
+router.register("provinces", geo_api.ProvinceViewSet, basename="province")
+router.register("arrondissements", geo_api.ArrondissementViewSet, basename="arrondissement")
+router.register("municipalities", geo_api.MunicipalityViewSet, basename="municipality")
+router.register("partitions", geo_api.PartitionViewSet, basename="partition")
+
+urlpatterns = [
+    path("", include("circulair.web.apps.portal.urls")),
+    path("kb/", include("circulair.web.apps.knowledge.urls")),
+    path("geo/", include("circulair.web.apps.geography.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/(?P<path>.*)$", json_404),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

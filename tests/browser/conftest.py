@@ -1,0 +1,88 @@
+"""Browser tests: a real server (gunicorn, started by ``circulair serve`` on a fresh SQLite
+database set up by ``circulair setup``) driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("CIRCULAIR_CHROMIUM", "/usr/bin/chromium")
+ADMIN_PASSWORD = "browser-test-password-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("browser-var")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(CIRCULAIR_DATA_DIR=str(data), CIRCULAIR_MODE="development",
+               DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD)
+    cli = [sys.executable, "-m", "circulair.cli.main"]
+    subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([*cli, "manage", "createsuperuser", "--noinput", "--username", "admin",
+                    "--email", "admin@example.org"], env=env, check=True, capture_output=True,
+                   timeout=120)
+    port = _free_port()
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2).read()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("server did not start:\n"
+                                   + Path(data / "server.log").read_text()) from None
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="nl-BE")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
