@@ -90,7 +90,8 @@ def test_data_validate_names_the_broken_file(tmp_path: Path) -> None:
     d = tmp_path / "kb"
     shutil.copytree(default_knowledge_dir(), d)
     text = (d / "levers.yaml").read_text(encoding="utf-8")
-    (d / "levers.yaml").write_text(text.replace("{number_002: 1}", "{numbr_002: 1}", 1), encoding="utf-8")
+    text = text.replace("{number_002: 1}", "{numbr_002: 1}", 1)
+    (d / "levers.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["data", "validate", "--directory", str(d)])
     assert result.exit_code == 1
     assert "levers.yaml" in result.output and "attributes.numbr_002" in result.output
