@@ -111,11 +111,16 @@ def region_load(*, slug: str, geo: RegionGeography) -> GeoLoadReport:
     report.updated += len(to_update)
     report.unchanged += len(geo.municipalities) - len(to_create) - len(to_update)
     for pslug, (pname, builder) in BUILTIN_PARTITIONS.items():
+        existed = Partition.objects.filter(region=region, slug=pslug).exists()
         changed = _store_partition(region=region, slug=pslug, name=pname,
                                    kind=Partition.Kind.BUILTIN, partition=builder(geo),
                                    unit_names=_unit_names(geo, pslug))
-        if changed:
+        if changed and existed:
             report.updated += 1
+        elif changed:
+            report.created += 1
+        else:
+            report.unchanged += 1
     log.info("geography load %s: %d municipalities (%d created, %d updated) in %.2fs", slug,
              len(geo.municipalities), report.created, report.updated, time.perf_counter() - t0)
     return report

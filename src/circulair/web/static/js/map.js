@@ -4,7 +4,7 @@
   const el = document.getElementById("map");
   if (!el) return;
   const status = document.getElementById("map-status");
-  const map = L.map(el, { preferCanvas: false }).setView(
+  const map = L.map(el, { preferCanvas: false, zoomSnap: 0.25 }).setView(
     [parseFloat(el.dataset.centerLat), parseFloat(el.dataset.centerLon)], parseInt(el.dataset.zoom, 10));
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
