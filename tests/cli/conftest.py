@@ -21,3 +21,9 @@ def user(db: Any) -> Any:
     from django.contrib.auth.models import User
 
     return User.objects.create_user("planner", password="a-long-test-password")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings: Any) -> None:
+    """Jobs run in the request: a test's transaction is invisible to another thread."""
+    settings.CIRCULAIR_JOBS_INLINE = True

@@ -21,13 +21,16 @@ class Problem:
     value: Any = None
 
     def __str__(self) -> str:
+        # In a file, an integer row is the line number (header = line 1) and a field a column.
+        tabular = bool(self.file) and isinstance(self.row, int)
         where = []
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"record {self.row}" if isinstance(self.row, str) else f"row {self.row}")
+            where.append(f"record {self.row}" if isinstance(self.row, str) else
+                         (f"line {self.row}" if tabular else f"row {self.row}"))
         if self.field:
-            where.append(f"field '{self.field}'")
+            where.append(f"column '{self.field}'" if tabular else f"field '{self.field}'")
         prefix = ", ".join(where)
         shown = "" if self.value is None else f" (got {self.value!r})"
         return f"{prefix}: {self.message}{shown}" if prefix else f"{self.message}{shown}"

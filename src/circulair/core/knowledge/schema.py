@@ -150,6 +150,18 @@ KINDS: dict[str, KindSpec] = {
         }, {"case": Ref("case"), "agenda": Ref("work_agenda"),
             "type_environments": Ref("type_environment", many=True),
             "r_strategies": Ref("r_strategy", many=True)}),
+        _k("scaling_preset", "Extrapolation preset", "Extrapolatiescenario", {
+            "method": Attr(STR, required=True, choices=("per_unit", "fixed_count")),
+            "partition": Attr(STR),
+            "size_rule": Attr(STR, choices=("central_city_large", "uniform")),
+            "streams": Attr(INT),
+            "archetype_variant": Attr(STR),
+            "count_overrides": Attr(DICT_LIST),
+            "fixed_count": Attr(INT),
+            "expected_ha": Attr(NUMBER, required=True),
+            "expected": Attr(DICT_LIST),
+        }, {"large": Ref("facility_archetype"), "small": Ref("facility_archetype"),
+            "archetype": Ref("facility_archetype"), "case": Ref("case")}),
         _k("case", "Case", "Case", {
             "organisation": Attr(STR, required=True),
             "municipality_refnis": Attr(STR, required=True),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "circulair.web.apps.portal",
     "circulair.web.apps.knowledge",
     "circulair.web.apps.geography",
+    "circulair.web.apps.atlas",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Region shown by default; another region is another data folder (circulair/data/regions/<slug>).
 CIRCULAIR_DEFAULT_REGION = env.str("CIRCULAIR_DEFAULT_REGION", default="flanders")
+# Run background jobs in the request instead of a thread (tests; single-threaded debugging).
+CIRCULAIR_JOBS_INLINE = env.bool("CIRCULAIR_JOBS_INLINE", default=False)
 # Optional background map tiles (the map works offline without them), e.g.
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png
 CIRCULAIR_MAP_TILE_URL = env.str("CIRCULAIR_MAP_TILE_URL", default="")

@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from circulair.web.apps.atlas import api as atlas_api
 from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
 from circulair.web.apps.portal.api import json_404
@@ -20,11 +21,13 @@ router.register("provinces", geo_api.ProvinceViewSet, basename="province")
 router.register("arrondissements", geo_api.ArrondissementViewSet, basename="arrondissement")
 router.register("municipalities", geo_api.MunicipalityViewSet, basename="municipality")
 router.register("partitions", geo_api.PartitionViewSet, basename="partition")
+router.register("atlas/runs", atlas_api.AtlasRunViewSet, basename="atlas-run")
 
 urlpatterns = [
     path("", include("circulair.web.apps.portal.urls")),
     path("kb/", include("circulair.web.apps.knowledge.urls")),
     path("geo/", include("circulair.web.apps.geography.urls")),
+    path("atlas/", include("circulair.web.apps.atlas.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

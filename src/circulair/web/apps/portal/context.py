@@ -15,7 +15,7 @@ CAPABILITIES = [
     {"key": "monitor", "label": _("Monitor"), "url": "", "ready": False},
     {"key": "agenda", "label": _("Agenda"), "url": "", "ready": False},
     {"key": "doers", "label": _("Doers"), "url": "", "ready": False},
-    {"key": "atlas", "label": _("Atlas"), "url": "", "ready": False},
+    {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},
     {"key": "exchange", "label": _("Exchange"), "url": "", "ready": False},
     {"key": "scan", "label": _("Scan"), "url": "", "ready": False},
 ]

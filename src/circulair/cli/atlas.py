@@ -1,0 +1,200 @@
+"""``circulair atlas``: reproduce the study's extrapolations and optimise facility siting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from circulair.cli import _django
+from circulair.cli.output import Format, console, emit, err_console, fail
+
+app = typer.Typer(help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
+                       "--preset materialenbanken-arrondissement",
+                  no_args_is_help=True)
+
+FORMATS = "table, csv, json or geojson"
+
+
+def _run(handler: Any, params: dict[str, Any]) -> dict[str, Any]:
+    from circulair.core.errors import CirculairError
+
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                  console=err_console, transient=True) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.update(task, completed=fraction, description=message)
+
+        try:
+            result: dict[str, Any] = handler(params, progress)
+        except CirculairError as e:
+            fail(str(e))
+        bar.update(task, completed=1.0)
+    return result
+
+
+def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
+    from circulair.web.apps.atlas.selectors import run_geojson
+
+    t = result["totals"]
+    if fmt == "geojson":
+        text = json.dumps(run_geojson(result), ensure_ascii=False, indent=1)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            console.print(f"Wrote {output}")
+        else:
+            typer.echo(text)
+        return
+    if fmt == "json":
+        emit([result], Format.json, output)
+        return
+    cols = ("unit_name", "municipality", "refnis", "size", "count", "m2_each", "m2", "served")
+    rows = [{k: f.get(k) for k in cols if k in f} for f in result["facilities"]]
+    emit(rows, Format(fmt), output, title=str(result.get("title") or result["kind"]))
+    if fmt == "table":
+        ha = t.get("ha")
+        line = f"[bold]{t['count']} facilities[/bold]" + (f", [bold]{ha:g} ha[/bold]" if ha else "")
+        if result["kind"] == "siting":
+            line += (f"; objective {result['objective']:.6g}, gap {result['gap']:.2e} "
+                     f"({result['status']}), covered {t['covered_share']:.1%}, "
+                     f"mean {t['mean_km']:.1f} km, max {t['max_km']:.1f} km")
+        if result.get("expected_ha") is not None:
+            line += f" (study: {result['expected_ha']:g} ha)"
+        console.print(line)
+        for n in result.get("notes", []):
+            console.print(f"[yellow]note:[/yellow] {n}")
+
+
+@app.command()
+def presets() -> None:
+    """List the study's extrapolation presets with the figures they reproduce.
+
+    Example:  circulair atlas presets
+    """
+    _django.setup()
+    from circulair.web.apps.atlas.services import preset_list
+
+    emit([{"preset": p.slug, "name": p.name_en, "partition": p.attributes.get("partition", ""),
+           "study_ha": p.attributes["expected_ha"]} for p in preset_list()], Format.table,
+         title="Extrapolation presets")
+
+
+@app.command()
+def extrapolate(
+    preset: str = typer.Option(..., help="Preset slug (see: circulair atlas presets)."),
+    partition: str = typer.Option("", help="Stored partition slug (catchment-area presets)."),
+    partition_file: Path | None = typer.Option(None, exists=True, dir_okay=False,
+                                               help="Or a CSV refnis,unit to use directly."),
+    streams: int = typer.Option(0, min=0, help="Material streams (0 = the preset's)."),
+    fmt: str = typer.Option("table", "--format", help=FORMATS),
+    output: Path | None = typer.Option(None),
+) -> None:
+    """Reproduce one of the study's extrapolations (facilities per unit, m², hectares).
+
+    Example:  circulair atlas extrapolate --preset kringwinkel-clusters-verzorgingsgebied
+    --partition-file catchments.csv
+    """
+    _django.setup()
+    from circulair.core.errors import InputError
+    from circulair.core.geo import parse_partition_csv
+    from circulair.web.apps.atlas import services
+    from circulair.web.apps.geography import selectors as geo_sel
+
+    try:
+        extra: dict[str, Any] = {}
+        if partition_file is not None:
+            geo = geo_sel.region_geography(geo_sel.region_default())
+            part = parse_partition_csv(partition_file.read_text(encoding="utf-8-sig"), geo,
+                                       name=partition_file.stem, file=partition_file.name)
+            extra = {"partition_members": {u: list(part.members(u)) for u in part.units()},
+                     "unit_names": dict(getattr(part, "unit_names", {}) or {})}
+            partition = partition or partition_file.stem
+        params = services.extrapolation_params(preset=preset, partition=partition,
+                                               streams=streams or None)
+    except InputError as e:
+        fail(str(e))
+    params.update(extra)
+    _emit(_run(services.extrapolate_job, params), fmt, output)
+
+
+@app.command()
+def site(
+    model: str = typer.Option("p_median", help="p_median, set_cover, max_cover or capacitated."),
+    p: int | None = typer.Option(None, help="Number of facilities (p_median, max_cover)."),
+    radius_km: float | None = typer.Option(None, "--radius", help="Radius R in km (cover)."),
+    road_factor: float = typer.Option(1.3, help="Road distance / great-circle distance."),
+    rate_kg: float | None = typer.Option(None, help="Demand per inhabitant in kg/yr (else "
+                                         "inhabitants), e.g. 477 for household waste."),
+    candidates: str = typer.Option("all", help="all or central_cities."),
+    archetype: str = typer.Option("", help="Facility archetype slug, for area (m², ha)."),
+    existing: str = typer.Option("", help="REFNIS codes of facilities that stay open, comma "
+                                 "separated."),
+    capacity_t: float | None = typer.Option(None, help="Capacity per facility, t/yr."),
+    fixed_cost: float | None = typer.Option(None, help="Fixed cost per facility per year."),
+    cost_per_t_km: float = typer.Option(0.15, help="Transport cost per t·km."),
+    single_sourcing: bool = typer.Option(False, help="Each municipality served by one site."),
+    time_limit: float = typer.Option(300, help="Solver time limit in seconds."),
+    demand_file: Path | None = typer.Option(None, exists=True, dir_okay=False,
+                                            help="Demand CSV: refnis|postal_code|lat,lon; weight."),
+    kbo: Path | None = typer.Option(None, exists=True, help="KBO open-data extract (folder or "
+                                    ".zip): demand = establishments of --sector-group."),
+    sector_group: str = typer.Option("", help="NACE sector group slug for --kbo "
+                                     "(see: circulair kb list nace_sector_group)."),
+    kbo_weight: str = typer.Option("count", help="count or employees (needs EmployeeClass)."),
+    fmt: str = typer.Option("table", "--format", help=FORMATS),
+    output: Path | None = typer.Option(None),
+) -> None:
+    """Optimise where facilities go: demand = municipalities, candidates = municipalities.
+
+    Example:  circulair atlas site --model set_cover --radius 25 --archetype
+    sorteercentrum-kunststof
+    """
+    _django.setup()
+    from circulair.web.apps.atlas import services
+
+    params = {"model": model, "p": p, "radius_km": radius_km, "road_factor": road_factor,
+              "rate_kg_per_inhabitant": rate_kg, "candidates": candidates,
+              "archetype": archetype, "capacity_t": capacity_t, "fixed_cost": fixed_cost,
+              "cost_per_t_km": cost_per_t_km, "single_sourcing": single_sourcing,
+              "time_limit": time_limit,
+              "fixed_open": [x.strip() for x in existing.split(",") if x.strip()]}
+    from circulair.core.errors import CirculairError
+
+    demand = None
+    try:
+        if demand_file is not None:
+            from circulair.web.apps.geography import selectors as geo_sel
+
+            geo = geo_sel.region_geography(geo_sel.region_default())
+            demand = services.demand_table_parse(geo, demand_file.read_bytes(), demand_file.name)
+        elif kbo is not None:
+            demand = _kbo_demand(kbo, sector_group, kbo_weight)
+    except CirculairError as e:
+        fail(str(e))
+    _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand), params), fmt,
+          output)
+
+
+def _kbo_demand(path: Path, group: str, weight: str) -> Any:
+    """Establishments of a NACE sector group from a KBO extract, per municipality."""
+    from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
+    from circulair.core.errors import InputError
+    from circulair.web.apps.geography import selectors as geo_sel
+    from circulair.web.apps.knowledge.models import Record
+
+    groups = {r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
+              for r in Record.objects.filter(kind="nace_sector_group")}
+    if group not in groups:
+        raise InputError.single(f"unknown sector group; expected one of {sorted(groups)}",
+                                field="sector_group", value=group)
+    geo = geo_sel.region_geography(geo_sel.region_default())
+    with err_console.status("Reading the KBO extract…"):
+        extract = read_kbo(path)
+    located = locate_establishments(extract, geo, sector_groups={group: groups[group]})
+    err_console.print(f"KBO: {located.counts}", highlight=False)
+    return demand_from_kbo(located, geo, group=group, weight=weight)  # type: ignore[arg-type]

@@ -1,0 +1,340 @@
+"""Planning scenarios on a region: the study's extrapolation and the siting models, end to end.
+
+This is the orchestration shared by the web app, the API and the CLI. It takes the reference
+geography and archetype sizes (plain dataclasses), builds demand points, candidate sites and the
+distance matrix, calls the engines, and returns a JSON-ready result (facilities with coordinates,
+assignments, totals) so that every interface shows the same numbers.
+
+Placement of extrapolated facilities: the study gives a count per unit, not a site. The map puts a
+unit's facility at its most populous central city, or at its most populous municipality when the
+unit has no central city; this is a display convention, not an optimisation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from circulair.core.atlas.demand import DemandPoints, demand_from_population
+from circulair.core.atlas.extrapolation import (
+    M2_PER_HA,
+    ExtrapolationResult,
+    SizeClass,
+    contains_any,
+    extrapolate_fixed,
+    extrapolate_partition,
+)
+from circulair.core.atlas.siting import (
+    SitingResult,
+    capacitated_facility_location,
+    max_cover,
+    p_median,
+    set_cover,
+)
+from circulair.core.atlas.sizing import SizeOption, size_class_of, size_facility
+from circulair.core.errors import InputError, Problem
+from circulair.core.geo import RegionGeography, distance_matrix_km
+from circulair.core.geo.reference import Municipality
+
+Progress = Callable[[float, str], None]
+MODELS = ("p_median", "set_cover", "max_cover", "capacitated")
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """A facility archetype as the planner uses it: area and (optional) throughput."""
+
+    slug: str
+    name: str
+    area_m2: float
+    throughput_t_per_year: float | None = None
+
+
+def _representative(members: Sequence[Municipality]) -> Municipality:
+    central = [m for m in members if m.central_city]
+    return max(central or members, key=lambda m: (m.population, m.refnis))
+
+
+def extrapolation_to_dict(result: ExtrapolationResult, geo: RegionGeography,
+                          partition: Mapping[str, Sequence[str]] | None,
+                          unit_names: Mapping[str, str], sizes: Mapping[str, Archetype],
+                          ) -> dict[str, Any]:
+    """JSON-ready rows (one per unit with facilities) and totals of an extrapolation."""
+    facilities: list[dict[str, Any]] = []
+    for u in result.units:
+        if u.count == 0:
+            continue
+        members = [geo.municipality(r) for r in (partition or {}).get(u.unit_id, ())]
+        rep = _representative(members) if members else None
+        facilities.append({
+            "unit": u.unit_id, "unit_name": unit_names.get(u.unit_id, u.unit_id),
+            "central": u.central, "size": u.size_label,
+            "archetype": sizes[u.size_label].slug if u.size_label in sizes else "",
+            "count": u.count, "m2_each": u.m2_each, "m2": u.m2,
+            "municipality": rep.name_nl if rep else "", "refnis": rep.refnis if rep else "",
+            "lat": rep.lat if rep else None, "lon": rep.lon if rep else None,
+        })
+    by_size = {
+        label: {"count": result.count_by_size[label], "m2": result.m2_by_size[label],
+                "ha": result.m2_by_size[label] / M2_PER_HA,
+                "derived_count": result.derived_count_by_size.get(label, 0)}
+        for label in result.count_by_size
+    }
+    return {
+        "kind": "extrapolation", "facilities": facilities,
+        "totals": {"count": result.total_count, "m2": result.total_m2, "ha": result.total_ha,
+                   "by_size": by_size, "streams": result.streams},
+        "notes": list(result.notes),
+    }
+
+
+def run_extrapolation(
+    geo: RegionGeography,
+    *,
+    method: str,
+    partition: Mapping[str, Sequence[str]] | None = None,
+    unit_names: Mapping[str, str] | None = None,
+    large: Archetype | None = None,
+    small: Archetype | None = None,
+    archetype: Archetype | None = None,
+    size_rule: str = "central_city_large",
+    streams: int = 1,
+    fixed_count: int | None = None,
+    count_overrides: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Run the study's scaling rule on a partition of ``geo`` (or a fixed count)."""
+    problems: list[Problem] = []
+    if method not in ("per_unit", "fixed_count"):
+        problems.append(Problem("expected 'per_unit' or 'fixed_count'", field="method",
+                                value=method))
+    if method == "fixed_count":
+        if archetype is None:
+            problems.append(Problem("a fixed count needs an archetype", field="archetype"))
+        if fixed_count is None:
+            problems.append(Problem("a fixed count needs a count", field="fixed_count"))
+        if problems:
+            raise InputError(problems)
+        assert archetype is not None and fixed_count is not None
+        res = extrapolate_fixed(fixed_count, SizeClass("single", archetype.area_m2),
+                                streams=streams)
+        out = extrapolation_to_dict(res, geo, None, {}, {"single": archetype})
+        out["facilities"] = [{"unit": "", "unit_name": "", "central": False, "size": "single",
+                              "archetype": archetype.slug, "count": res.total_count,
+                              "m2_each": archetype.area_m2, "m2": res.total_m2,
+                              "municipality": "", "refnis": "", "lat": None, "lon": None}]
+        out["notes"].append("The study gives a count, not locations: use the siting models to "
+                            "place these facilities.")
+        return out
+    if partition is None:
+        problems.append(Problem("a per-unit extrapolation needs a partition", field="partition"))
+    if large is None:
+        problems.append(Problem("the large (or only) archetype is missing", field="large"))
+    rule = {"central_city_large": "central_large", "uniform": "uniform"}.get(size_rule)
+    if rule is None:
+        problems.append(Problem("expected 'central_city_large' or 'uniform'", field="size_rule",
+                                value=size_rule))
+    if rule == "central_large" and small is None:
+        problems.append(Problem("the rule 'central_city_large' needs a small archetype",
+                                field="small"))
+    if problems:
+        raise InputError(problems)
+    assert partition is not None and large is not None
+    known = {m.refnis for m in geo.municipalities}
+    unknown = sorted({r for ms in partition.values() for r in ms} - known)
+    if unknown:
+        raise InputError([Problem("municipality not in the region", field="partition", value=r)
+                          for r in unknown])
+    central_ids = {m.refnis for m in geo.central_cities()}
+    sizes = {"large": large}
+    if small is not None:
+        sizes["small"] = small
+    res = extrapolate_partition(
+        partition, large=SizeClass("large", large.area_m2),
+        small=SizeClass("small", small.area_m2) if small else None,
+        central=contains_any(central_ids), rule=rule, streams=streams,  # type: ignore[arg-type]
+        count_override=dict(count_overrides or {}) or None)
+    return extrapolation_to_dict(res, geo, partition, unit_names or {}, sizes)
+
+
+# --- siting -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SitingParams:
+    """What a planner sets for a siting run (validated by :func:`run_siting`)."""
+
+    model: str = "p_median"
+    p: int | None = None
+    radius_km: float | None = None
+    road_factor: float = 1.3
+    rate_kg_per_inhabitant: float | None = None
+    candidates: str = "all"  # "all" or "central_cities"
+    fixed_open: tuple[str, ...] = ()
+    capacity_t: float | None = None
+    fixed_cost: float | None = None
+    cost_per_t_km: float = 0.15
+    single_sourcing: bool = False
+    time_limit: float | None = 300.0
+
+
+def _check_params(prm: SitingParams, geo: RegionGeography, n_candidates: int) -> None:
+    problems: list[Problem] = []
+    if prm.model not in MODELS:
+        problems.append(Problem(f"unknown model; expected one of {list(MODELS)}", field="model",
+                                value=prm.model))
+    if prm.model in ("p_median", "max_cover"):
+        if prm.p is None or prm.p < 1:
+            problems.append(Problem("p (number of facilities) must be a whole number >= 1",
+                                    field="p", value=prm.p))
+        elif prm.p > n_candidates:
+            problems.append(Problem(f"p larger than the {n_candidates} candidate sites",
+                                    field="p", value=prm.p))
+    if prm.model in ("set_cover", "max_cover") and (prm.radius_km is None or prm.radius_km <= 0):
+        problems.append(Problem("radius_km must be a positive distance in km",
+                                field="radius_km", value=prm.radius_km))
+    if prm.road_factor < 1:
+        problems.append(Problem("road_factor must be >= 1 (road distance over great-circle)",
+                                field="road_factor", value=prm.road_factor))
+    if prm.rate_kg_per_inhabitant is not None and prm.rate_kg_per_inhabitant < 0:
+        problems.append(Problem("the per-capita rate cannot be negative",
+                                field="rate_kg_per_inhabitant", value=prm.rate_kg_per_inhabitant))
+    if prm.candidates not in ("all", "central_cities"):
+        problems.append(Problem("expected 'all' or 'central_cities'", field="candidates",
+                                value=prm.candidates))
+    if prm.model == "capacitated":
+        if prm.capacity_t is None or prm.capacity_t <= 0:
+            problems.append(Problem("capacity_t (t/yr per facility) must be positive",
+                                    field="capacity_t", value=prm.capacity_t))
+        if prm.fixed_cost is None or prm.fixed_cost < 0:
+            problems.append(Problem("fixed_cost (per facility per year) must be >= 0",
+                                    field="fixed_cost", value=prm.fixed_cost))
+        if prm.rate_kg_per_inhabitant is None:
+            problems.append(Problem("the capacitated model needs demand in t/yr: give a "
+                                    "per-capita rate in kg per inhabitant",
+                                    field="rate_kg_per_inhabitant"))
+    for r in prm.fixed_open:
+        if not geo.has_municipality(r):
+            problems.append(Problem("existing facility in an unknown municipality",
+                                    field="fixed_open", value=r))
+    if problems:
+        raise InputError(problems)
+
+
+def run_siting(geo: RegionGeography, prm: SitingParams, *,
+               archetype: Archetype | None = None,
+               demand: DemandPoints | None = None,
+               progress: Progress = _noop) -> dict[str, Any]:
+    """Site facilities for a demand among candidate municipalities.
+
+    Demand defaults to the municipalities weighted by population (inhabitants) or by population ×
+    a per-capita rate (t/yr); pass ``demand`` for other points (an imported table, the company
+    register). Distances are great-circle × ``road_factor``. When the archetype has a throughput
+    and demand is in t/yr, every opened facility is sized from the demand it serves.
+    """
+    cand = [m for m in geo.municipalities if prm.candidates == "all" or m.central_city]
+    for r in prm.fixed_open:
+        if geo.has_municipality(r) and all(c.refnis != r for c in cand):
+            cand.append(geo.municipality(r))
+    _check_params(prm, geo, len(cand))
+    progress(0.05, "building demand and distances")
+    if demand is None:
+        demand = demand_from_population(geo, rate_kg_per_inhabitant=prm.rate_kg_per_inhabitant)
+    w = np.asarray(demand.weight, dtype=float)
+    dist = distance_matrix_km(np.column_stack([demand.lat, demand.lon]),
+                              np.column_stack([[c.lat for c in cand], [c.lon for c in cand]]),
+                              road_factor=prm.road_factor)
+    fixed = [i for i, c in enumerate(cand) if c.refnis in set(prm.fixed_open)]
+    progress(0.15, f"solving {prm.model} ({len(w)} demand points x {len(cand)} sites)")
+    t0 = time.perf_counter()
+    res: SitingResult
+    if prm.model == "p_median":
+        assert prm.p is not None
+        res = p_median(dist, w, prm.p, fixed_open=fixed, time_limit=prm.time_limit)
+    elif prm.model == "set_cover":
+        assert prm.radius_km is not None
+        res = set_cover(dist, prm.radius_km, weights=w, fixed_open=fixed,
+                        time_limit=prm.time_limit)
+    elif prm.model == "max_cover":
+        assert prm.p is not None and prm.radius_km is not None
+        res = max_cover(dist, w, prm.p, prm.radius_km, fixed_open=fixed,
+                        time_limit=prm.time_limit)
+    else:
+        assert prm.capacity_t is not None and prm.fixed_cost is not None
+        if demand.unit != "t/yr":
+            raise InputError.single("the capacitated model needs demand in t/yr",
+                                    field="demand", value=demand.unit)
+        res = capacitated_facility_location(
+            dist, w, np.full(len(cand), prm.capacity_t), np.full(len(cand), prm.fixed_cost),
+            prm.cost_per_t_km, single_sourcing=prm.single_sourcing, fixed_open=fixed,
+            time_limit=prm.time_limit)
+    progress(0.9, "checked; preparing the result")
+    return _siting_to_dict(res, demand, cand, dist, prm, archetype, time.perf_counter() - t0)
+
+
+def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Municipality],
+                    dist: np.ndarray, prm: SitingParams, archetype: Archetype | None,
+                    seconds: float) -> dict[str, Any]:
+    w = np.asarray(demand.weight, dtype=float)
+    open_idx = [int(j) for j in res.open_sites]
+    flows: list[tuple[int, int, float]] = []
+    if res.assignment.ndim == 2:
+        ii, jj = np.nonzero(res.assignment > 1e-9)
+        flows = [(int(i), int(j), float(res.assignment[i, j]))
+                 for i, j in zip(ii, jj, strict=True)]
+    else:
+        for i, j in enumerate(res.assignment):
+            if j >= 0 and (res.covered is None or bool(res.covered[i])):
+                flows.append((i, int(j), float(w[i])))
+    served: dict[int, float] = {j: 0.0 for j in open_idx}
+    for _i, j, q in flows:
+        served[j] = served.get(j, 0.0) + q
+    fixed = set(prm.fixed_open)
+    sized = (archetype is not None and archetype.throughput_t_per_year
+             and demand.unit == "t/yr")
+    facilities = []
+    for j in open_idx:
+        f: dict[str, Any] = {
+            "refnis": cand[j].refnis, "municipality": cand[j].name_nl, "lat": cand[j].lat,
+            "lon": cand[j].lon, "served": round(served.get(j, 0.0), 3), "count": 1,
+            "m2": archetype.area_m2 if archetype else None, "existing": cand[j].refnis in fixed}
+        if sized and archetype is not None:
+            size = size_facility(served.get(j, 0.0), [SizeOption(
+                archetype.slug, archetype.area_m2, archetype.throughput_t_per_year)])
+            f.update(count=size.units, m2=size.area_m2, utilisation=round(size.utilisation, 4),
+                     size_class=size_class_of(size.option.area_m2))
+        elif archetype is not None:
+            f["size_class"] = size_class_of(archetype.area_m2)
+        facilities.append(f)
+    assignments = [{"from": demand.ids[i], "from_name": demand.names[i],
+                    "from_lat": float(demand.lat[i]), "from_lon": float(demand.lon[i]),
+                    "to": cand[j].refnis, "km": round(float(dist[i, j]), 3),
+                    "quantity": round(q, 3)} for i, j, q in flows]
+    total_w = float(w.sum())
+    covered_w = float(sum(q for _i, _j, q in flows)) if res.covered is not None else total_w
+    km = [float(dist[i, j]) for i, j, _q in flows]
+    m2 = sum(f["m2"] for f in facilities) if archetype else None
+    return {
+        "kind": "siting", "model": res.model, "status": res.status,
+        "objective": res.objective, "lower_bound": res.lower_bound,
+        "upper_bound": res.upper_bound, "gap": res.gap,
+        "solve_seconds": round(seconds, 3), "demand_unit": demand.unit,
+        "demand_source": demand.source,
+        "facilities": facilities, "assignments": assignments,
+        "totals": {"count": len(open_idx), "units": sum(f["count"] for f in facilities),
+                   "demand": total_w, "covered": covered_w,
+                   "covered_share": covered_w / total_w if total_w else 0.0,
+                   "max_km": max(km) if km else 0.0,
+                   "mean_km": (sum(float(dist[i, j]) * q for i, j, q in flows) / covered_w
+                               if covered_w else 0.0),
+                   "m2": m2, "ha": m2 / M2_PER_HA if m2 is not None else None},
+        "params": {k: (list(v) if isinstance(v, tuple) else v)
+                   for k, v in prm.__dict__.items()},
+        "notes": [],
+    }

@@ -1,0 +1,75 @@
+"""Forms of the atlas pages (the API uses serializers with the same fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from circulair.core.atlas.plan import MODELS
+from circulair.web.apps.atlas import services
+from circulair.web.apps.geography import selectors as geo_sel
+from circulair.web.apps.knowledge.models import Record
+
+MODEL_LABELS = {"p_median": _("p-median: minimise demand-weighted distance"),
+                "set_cover": _("set covering: fewest facilities within R km of everyone"),
+                "max_cover": _("maximal covering: p facilities, most demand within R km"),
+                "capacitated": _("capacitated facility location (t/yr, costs)")}
+
+
+class ExtrapolateForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Study scenario"))
+    partition = forms.ChoiceField(label=_("Partition (for catchment-area presets)"),
+                                  required=False)
+    streams = forms.IntegerField(label=_("Material streams"), min_value=1, max_value=20,
+                                 initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = [(p.slug, p.name) for p in services.preset_list()]
+        region = geo_sel.region_default()
+        self.fields["partition"].choices = [("", "—")] + [
+            (p.slug, p.name) for p in geo_sel.partition_list(region=region)]
+
+
+class SiteForm(forms.Form):
+    model = forms.ChoiceField(label=_("Model"), choices=[(m, MODEL_LABELS[m]) for m in MODELS])
+    p = forms.IntegerField(label=_("Number of facilities p"), required=False, min_value=1)
+    radius_km = forms.FloatField(label=_("Radius R (km)"), required=False, min_value=0.001)
+    road_factor = forms.FloatField(label=_("Road factor (road / great-circle distance)"),
+                                   initial=1.3, min_value=1.0, max_value=3.0)
+    rate_kg_per_inhabitant = forms.FloatField(
+        label=_("Demand per inhabitant (kg/yr); empty = inhabitants"), required=False,
+        min_value=0)
+    demand_file = forms.FileField(
+        label=_("Or a demand table (CSV: refnis or postal_code or lat,lon; weight in t/yr)"),
+        required=False)
+    candidates = forms.ChoiceField(label=_("Candidate sites"), choices=[
+        ("all", _("all municipalities")), ("central_cities", _("central cities only"))])
+    archetype = forms.ChoiceField(label=_("Facility archetype (for area)"), required=False)
+    fixed_open = forms.CharField(label=_("Existing facilities that stay open (REFNIS, comma "
+                                         "separated)"), required=False)
+    capacity_t = forms.FloatField(label=_("Capacity per facility (t/yr)"), required=False,
+                                  min_value=0.001)
+    fixed_cost = forms.FloatField(label=_("Fixed cost per facility (€/yr)"), required=False,
+                                  min_value=0)
+    cost_per_t_km = forms.FloatField(label=_("Transport cost (€/t·km)"), initial=0.15,
+                                     min_value=0)
+    single_sourcing = forms.BooleanField(label=_("Single sourcing"), required=False)
+    time_limit = forms.IntegerField(label=_("Time limit (s)"), initial=120, min_value=1,
+                                    max_value=1800)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        archetypes = Record.objects.filter(kind="facility_archetype").order_by("order", "slug")
+        self.fields["archetype"].choices = [("", "—"),
+                                            *archetypes.values_list("slug", "name_nl")]
+
+    def clean_fixed_open(self) -> list[str]:
+        raw = self.cleaned_data.get("fixed_open") or ""
+        return [x.strip() for x in raw.replace(";", ",").split(",") if x.strip()]
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items()
+                if v not in (None, "", []) and k != "demand_file"}

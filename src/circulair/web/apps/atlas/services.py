@@ -1,0 +1,199 @@
+"""Atlas runs: reproduce the study's extrapolations and optimise siting on the stored geography.
+
+Runs are background jobs (``portal.Job``) of kind ``atlas.extrapolate`` or ``atlas.site``; their
+result (facilities, assignments, totals) is stored on the job, shown on the run page, exported as
+GeoJSON/CSV/PNG and returned by the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from circulair.core.atlas.demand import DemandPoints, demand_from_table
+from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
+from circulair.core.errors import InputError, Problem
+from circulair.web.apps.geography import selectors as geo_sel
+from circulair.web.apps.geography.models import Partition, PartitionMember, Region
+from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.portal import jobs
+from circulair.web.apps.portal.models import Job, Upload
+
+
+def archetype_get(slug: str, variant: str = "", *, field: str = "archetype") -> Archetype:
+    """An archetype from the knowledge base, with a named variant's attributes applied."""
+    rec = Record.objects.filter(kind="facility_archetype", slug=slug).prefetch_related(
+        "variants").first()
+    if rec is None:
+        known = ", ".join(Record.objects.filter(kind="facility_archetype")
+                          .values_list("slug", flat=True))
+        raise InputError.single(f"unknown archetype; expected one of: {known}", field=field,
+                                value=slug)
+    attrs = dict(rec.attributes)
+    if variant:
+        v = next((v for v in rec.variants.all() if v.name == variant), None)
+        if v is None:
+            raise InputError.single(f"archetype '{slug}' has no variant of this name", field=field,
+                                    value=variant)
+        attrs.update(v.attributes)
+    return Archetype(slug=slug, name=rec.name, area_m2=float(attrs["area_m2"]),
+                     throughput_t_per_year=attrs.get("throughput_t_per_year"))
+
+
+def partition_get(region: Region, slug: str) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Members and names of a stored partition's units."""
+    part = Partition.objects.filter(region=region, slug=slug).first()
+    if part is None:
+        known = ", ".join(Partition.objects.filter(region=region).values_list("slug", flat=True))
+        raise InputError.single(f"unknown partition; expected one of: {known} (import one with "
+                                "'circulair geo import-partition')", field="partition", value=slug)
+    members: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for code, name, refnis in PartitionMember.objects.filter(partition=part).values_list(
+            "unit__code", "unit__name", "municipality__refnis").order_by("unit__code", "id"):
+        members.setdefault(code, []).append(refnis)
+        names[code] = name or code
+    return members, names
+
+
+def preset_list() -> list[Record]:
+    return list(Record.objects.filter(kind="scaling_preset").prefetch_related(
+        "relations__to_record", "citations__source").order_by("order"))
+
+
+def extrapolation_params(*, preset: str = "", partition: str = "", streams: int | None = None,
+                         **custom: Any) -> dict[str, Any]:
+    """Resolve a preset (plus overrides) into explicit parameters; raises InputError."""
+    if not preset:
+        return {"partition": partition, "streams": streams or 1, **custom}
+    rec = Record.objects.filter(kind="scaling_preset", slug=preset).prefetch_related(
+        "relations__to_record", "citations__source").first()
+    if rec is None:
+        known = ", ".join(r.slug for r in preset_list())
+        raise InputError.single(f"unknown preset; expected one of: {known}", field="preset",
+                                value=preset)
+    a = rec.attributes
+    refs = {rel.role: rel.to_record.slug for rel in rec.relations.all()}
+    part = a.get("partition", "")
+    if part == "user":
+        if not partition:
+            raise InputError.single(
+                "this preset needs a partition into catchment areas: import one (refnis,unit) "
+                "and choose it", field="partition")
+        part = partition
+    elif partition:
+        part = partition
+    cite = [f"{c.source.code}:{c.line_start}-{c.line_end}" for c in rec.citations.all()]
+    return {
+        "preset": rec.slug, "title": rec.name_nl, "title_en": rec.name_en,
+        "method": a["method"], "partition": part, "size_rule": a.get("size_rule", "uniform"),
+        "streams": streams or a.get("streams", 1), "variant": a.get("archetype_variant", ""),
+        "large": refs.get("large", ""), "small": refs.get("small", ""),
+        "archetype": refs.get("archetype", ""), "fixed_count": a.get("fixed_count"),
+        "count_overrides": {o["size"]: o["count"] for o in a.get("count_overrides", [])},
+        "expected_ha": a.get("expected_ha"), "citations": cite,
+    }
+
+
+@jobs.register("atlas.extrapolate")
+def extrapolate_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
+    region = geo_sel.region_get(params.get("region") or None)
+    geo = geo_sel.region_geography(region)
+    progress(0.2, "extrapolating")
+    variant = params.get("variant", "")
+    large = small = arch = None
+    problems: list[Problem] = []
+    for key in ("large", "small", "archetype"):
+        if params.get(key):
+            try:
+                obj = archetype_get(params[key], variant, field=key)
+            except InputError as e:
+                problems.extend(e.problems)
+                continue
+            if key == "large":
+                large = obj
+            elif key == "small":
+                small = obj
+            else:
+                arch = obj
+    if problems:
+        raise InputError(problems)
+    members: dict[str, list[str]] | None = None
+    names: dict[str, str] = {}
+    if params.get("partition_members"):
+        members = {u: list(ms) for u, ms in params["partition_members"].items()}
+        names = dict(params.get("unit_names") or {})
+    elif params.get("method", "per_unit") == "per_unit" and params.get("partition"):
+        members, names = partition_get(region, params["partition"])
+    result = run_extrapolation(
+        geo, method=params.get("method", "per_unit"), partition=members, unit_names=names,
+        large=large, small=small, archetype=arch, size_rule=params.get("size_rule",
+                                                                       "central_city_large"),
+        streams=int(params.get("streams") or 1), fixed_count=params.get("fixed_count"),
+        count_overrides=params.get("count_overrides") or None)
+    result.update({k: params.get(k) for k in ("preset", "title", "title_en", "expected_ha",
+                                              "citations", "partition")})
+    return result
+
+
+def site_run(params: dict[str, Any], progress: jobs.Progress,
+             demand: DemandPoints | None = None) -> dict[str, Any]:
+    """Run a siting model on the stored geography; ``demand`` defaults to population (or an
+    uploaded demand table named by ``params['demand_upload']``)."""
+    region = geo_sel.region_get(params.get("region") or None)
+    geo = geo_sel.region_geography(region)
+    arch = archetype_get(params["archetype"]) if params.get("archetype") else None
+    fields = set(SitingParams.__dataclass_fields__)
+    clean = {k: v for k, v in params.items() if k in fields and v not in (None, "")}
+    if "fixed_open" in clean:
+        clean["fixed_open"] = tuple(clean["fixed_open"])
+    prm = SitingParams(**clean)
+    if demand is None and params.get("demand_upload"):
+        up = Upload.objects.get(pk=params["demand_upload"])
+        demand = demand_table_parse(geo, up.file.read(), up.original_name)
+    result = run_siting(geo, prm, archetype=arch, demand=demand, progress=progress)
+    result["title"] = params.get("title") or f"{prm.model}"
+    return result
+
+
+@jobs.register("atlas.site")
+def site_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
+    return site_run(params, progress)
+
+
+def demand_table_parse(geo: Any, content: bytes, file_name: str) -> DemandPoints:
+    """Demand points from a CSV (refnis | postal_code | lat,lon ; weight) — every bad row named."""
+    import csv
+    import io
+
+    text = content.decode("utf-8-sig", errors="strict")
+    return demand_from_table(csv.DictReader(io.StringIO(text)), geo, file=file_name)
+
+
+def demand_upload(*, content: bytes, file_name: str, user: Any = None) -> int:
+    """Validate and keep an uploaded demand table; returns the upload id for a siting run."""
+    from circulair.web.apps.portal.services import upload_keep
+
+    geo = geo_sel.region_geography(geo_sel.region_default())
+    try:
+        demand_table_parse(geo, content, file_name)
+    except UnicodeDecodeError:
+        err = InputError.single("the file is not UTF-8 text", file=file_name)
+        upload_keep(purpose="demand", name=file_name, content=content, user=user, error=err)
+        raise err from None
+    except InputError as e:
+        upload_keep(purpose="demand", name=file_name, content=content, user=user, error=e)
+        raise
+    return upload_keep(purpose="demand", name=file_name, content=content, user=user).pk
+
+
+def run_start(*, kind: str, params: dict[str, Any], user: Any = None,
+              background: bool = True) -> Job:
+    """Start an atlas run as a job (validated up front where that is cheap)."""
+    if kind == "atlas.extrapolate":
+        params = extrapolation_params(**params)
+    else:
+        params = dict(params)
+        bits = [str(params.get("model", "")), f"p={params['p']}" if params.get("p") else "",
+                f"R={params['radius_km']:g} km" if params.get("radius_km") else ""]
+        params.setdefault("title", " ".join(b for b in bits if b))
+    return jobs.submit(kind=kind, params=params, user=user, background=background)

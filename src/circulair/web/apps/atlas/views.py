@@ -1,0 +1,122 @@
+"""Atlas pages: pick a study preset or define a siting scenario, follow the run, see the map."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from circulair.core.errors import InputError
+from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
+from circulair.web.apps.geography import selectors as geo_sel
+from circulair.web.apps.portal.models import Job
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "atlas/index.html", {
+        "extrapolate_form": ExtrapolateForm(), "site_form": SiteForm(),
+        "presets": services.preset_list(), "runs": selectors.run_list()[:15],
+    })
+
+
+def run_create(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("atlas:index")
+    mode = request.POST.get("mode")
+    eform = ExtrapolateForm(request.POST if mode == "extrapolate" else None)
+    sform = SiteForm(request.POST if mode == "site" else None,
+                     request.FILES if mode == "site" else None)
+    form = eform if mode == "extrapolate" else sform
+    problems: list[str] = []
+    if mode in ("extrapolate", "site") and form.is_valid():
+        kind = "atlas.extrapolate" if mode == "extrapolate" else "atlas.site"
+        params = (dict(form.cleaned_data) if mode == "extrapolate"
+                  else sform.params())
+        try:
+            upload = sform.cleaned_data.get("demand_file") if mode == "site" else None
+            if upload is not None:
+                params["demand_upload"] = services.demand_upload(
+                    content=upload.read(), file_name=upload.name, user=request.user)
+            job = services.run_start(kind=kind, params=params, user=request.user)
+        except InputError as e:
+            problems = [str(p) for p in e.problems]
+        else:
+            return redirect("atlas:run", pk=job.pk)
+    elif mode not in ("extrapolate", "site"):
+        problems = [_("Choose a study scenario or a siting model.")]
+    return render(request, "atlas/index.html", {
+        "extrapolate_form": eform, "site_form": sform, "presets": services.preset_list(),
+        "runs": selectors.run_list()[:15], "problems": problems, "mode": mode,
+    }, status=400)
+
+
+def _job(pk: int) -> Job:
+    try:
+        return selectors.run_get(pk)
+    except Job.DoesNotExist as e:
+        raise Http404(f"no atlas run {pk}") from e
+
+
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(pk)
+    result = job.result or {}
+    return render(request, "atlas/run.html", {
+        "job": job, "result": result,
+        "geojson": json.dumps(selectors.run_geojson(result)) if job.result else "null",
+        "region": geo_sel.region_default(),
+    })
+
+
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(pk)
+    resp = render(request, "atlas/_status.html", {"job": job})
+    if job.finished:
+        resp["HX-Refresh"] = "true"
+    return resp
+
+
+def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    job = _job(pk)
+    if not job.result:
+        raise Http404("the run has no result (yet)")
+    name = f"circulair-atlas-{pk}"
+    if fmt == "geojson":
+        resp: HttpResponse = JsonResponse(selectors.run_geojson(job.result))
+    elif fmt == "csv":
+        resp = HttpResponse(selectors.run_csv(job.result), content_type="text/csv; charset=utf-8")
+    elif fmt == "png":
+        resp = HttpResponse(selectors.run_png(job.result, geo_sel.region_default()),
+                            content_type="image/png")
+    else:
+        raise Http404(fmt)
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    ids = [request.GET.get("a"), request.GET.get("b")]
+    runs = []
+    for i in ids:
+        if i and i.isdigit():
+            with contextlib.suppress(Job.DoesNotExist):
+                runs.append(selectors.run_get(int(i)))
+    rows = []
+    if len(runs) == 2 and all(r.result for r in runs):
+        a, b = (r.result["totals"] for r in runs)  # type: ignore[index]
+        for key, label in (("count", _("Facilities")), ("ha", _("Hectares")),
+                           ("m2", "m²")):
+            va, vb = a.get(key), b.get(key)
+            diff = (vb - va) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) \
+                else None
+            rows.append({"label": label, "a": va, "b": vb, "diff": diff})
+        sizes = sorted(set(a.get("by_size", {})) | set(b.get("by_size", {})))
+        for s in sizes:
+            ca = a.get("by_size", {}).get(s, {}).get("count", 0)
+            cb = b.get("by_size", {}).get(s, {}).get("count", 0)
+            rows.append({"label": f"{_('Facilities')} ({s})", "a": ca, "b": cb, "diff": cb - ca})
+    return render(request, "atlas/compare.html", {"runs": runs, "rows": rows,
+                                                  "all_runs": selectors.run_list()[:50]})

@@ -1,0 +1,27 @@
+// Map of an atlas run: facilities as circles sized by area (m²), assignment lines for siting runs.
+(function () {
+  const el = document.getElementById("atlas-map");
+  const data = JSON.parse(document.getElementById("atlas-result").textContent);
+  if (!el || !data) return;
+  const map = L.map(el, { zoomSnap: 0.25 }).setView([51.05, 4.3], 8);
+  if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
+  const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const fac = {};
+  (data.facilities || []).forEach((f) => { if (f.refnis) fac[f.refnis] = f; });
+  (data.assignments || []).forEach((a) => {
+    const to = fac[a.to];
+    if (to) L.polyline([[a.from_lat, a.from_lon], [to.lat, to.lon]], { color: "#7fb069", weight: 1, opacity: 0.7, className: "assignment-line" }).addTo(map);
+  });
+  const group = [];
+  (data.facilities || []).forEach((f) => {
+    if (f.lat === null || f.lat === undefined) return;
+    const m2 = f.m2 || 10000;
+    const c = L.circleMarker([f.lat, f.lon], {
+      radius: Math.max(5, Math.sqrt(m2 * (f.count || 1)) / 12), color: "#145536", weight: 2,
+      fillColor: f.size === "small" ? "#7fb069" : "#1f7a4d", fillOpacity: 0.7, className: "facility-marker",
+    }).bindPopup(`<strong>${esc(f.unit_name || f.municipality)}</strong><br>${esc(f.municipality)}<br>${esc(f.count)} × ${esc(f.m2_each || f.m2 || "")} m²${f.served !== undefined ? "<br>served: " + esc(f.served) : ""}`);
+    c.addTo(map); group.push(c);
+  });
+  if (group.length) map.fitBounds(L.featureGroup(group).getBounds(), { padding: [30, 30] });
+  el.dataset.facilities = String(group.length);
+})();
