@@ -92,3 +92,20 @@ def test_site_with_a_demand_table_and_its_errors(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     assert "demand.csv, line 3, column 'weight'" in bad.output
     assert "line 4" in bad.output and "99999" in bad.output
+
+
+def test_site_on_imported_candidate_sites(tmp_path: Path) -> None:
+    f = tmp_path / "sites.csv"
+    f.write_text("id,refnis,type_environment,existing\nA,11002,zeehavens,no\n"
+                 "B,44021,economische-zones-stedelijk,no\nC,24062,economische-zones-stedelijk,no\n",
+                 encoding="utf-8")
+    r = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1", "--archetype",
+                            "sorteercentrum-kunststof", "--candidates-file", str(f),
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)[0]
+    assert res["candidates"]["count"] == 2 and res["facilities"][0]["id"] in {"B", "C"}
+    f.write_text("id,refnis,type_environment\nA,11002,moon\n", encoding="utf-8")
+    bad = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1",
+                              "--candidates-file", str(f)])
+    assert bad.exit_code == 1 and "line 2, column 'type_environment'" in bad.output

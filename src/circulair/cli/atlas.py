@@ -146,6 +146,9 @@ def site(
     sector_group: str = typer.Option("", help="NACE sector group slug for --kbo "
                                      "(see: circulair kb list nace_sector_group)."),
     kbo_weight: str = typer.Option("count", help="count or employees (needs EmployeeClass)."),
+    candidates_file: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Candidate sites CSV: refnis|postal_code|lat,lon; "
+        "optional type_environment, capacity_t, fixed_cost, existing."),
     fmt: str = typer.Option("table", "--format", help=FORMATS),
     output: Path | None = typer.Option(None),
 ) -> None:
@@ -165,8 +168,13 @@ def site(
               "fixed_open": [x.strip() for x in existing.split(",") if x.strip()]}
     from circulair.core.errors import CirculairError
 
-    demand = None
+    demand = cands = None
     try:
+        if candidates_file is not None:
+            from circulair.web.apps.geography import selectors as gsel
+
+            cands = services.candidates_parse(gsel.region_geography(gsel.region_default()),
+                                              candidates_file.read_bytes(), candidates_file.name)
         if demand_file is not None:
             from circulair.web.apps.geography import selectors as geo_sel
 
@@ -176,8 +184,8 @@ def site(
             demand = _kbo_demand(kbo, sector_group, kbo_weight)
     except CirculairError as e:
         fail(str(e))
-    _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand), params), fmt,
-          output)
+    _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand, cands), params),
+          fmt, output)
 
 
 def _kbo_demand(path: Path, group: str, weight: str) -> Any:

@@ -19,6 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from circulair.core.atlas.candidates import (
+    Candidate,
+    candidates_from_municipalities,
+    restrict_to_types,
+)
 from circulair.core.atlas.demand import DemandPoints, demand_from_population
 from circulair.core.atlas.extrapolation import (
     M2_PER_HA,
@@ -184,7 +189,8 @@ class SitingParams:
     time_limit: float | None = 300.0
 
 
-def _check_params(prm: SitingParams, geo: RegionGeography, n_candidates: int) -> None:
+def _check_params(prm: SitingParams, geo: RegionGeography, n_candidates: int,
+                  candidate_capacities: bool = False) -> None:
     problems: list[Problem] = []
     if prm.model not in MODELS:
         problems.append(Problem(f"unknown model; expected one of {list(MODELS)}", field="model",
@@ -209,13 +215,13 @@ def _check_params(prm: SitingParams, geo: RegionGeography, n_candidates: int) ->
         problems.append(Problem("expected 'all' or 'central_cities'", field="candidates",
                                 value=prm.candidates))
     if prm.model == "capacitated":
-        if prm.capacity_t is None or prm.capacity_t <= 0:
+        if not candidate_capacities and (prm.capacity_t is None or prm.capacity_t <= 0):
             problems.append(Problem("capacity_t (t/yr per facility) must be positive",
                                     field="capacity_t", value=prm.capacity_t))
-        if prm.fixed_cost is None or prm.fixed_cost < 0:
+        if not candidate_capacities and (prm.fixed_cost is None or prm.fixed_cost < 0):
             problems.append(Problem("fixed_cost (per facility per year) must be >= 0",
                                     field="fixed_cost", value=prm.fixed_cost))
-        if prm.rate_kg_per_inhabitant is None:
+        if prm.rate_kg_per_inhabitant is None and not candidate_capacities:
             problems.append(Problem("the capacitated model needs demand in t/yr: give a "
                                     "per-capita rate in kg per inhabitant",
                                     field="rate_kg_per_inhabitant"))
@@ -230,6 +236,8 @@ def _check_params(prm: SitingParams, geo: RegionGeography, n_candidates: int) ->
 def run_siting(geo: RegionGeography, prm: SitingParams, *,
                archetype: Archetype | None = None,
                demand: DemandPoints | None = None,
+               candidates: list[Candidate] | None = None,
+               preferred_types: Sequence[str] = (),
                progress: Progress = _noop) -> dict[str, Any]:
     """Site facilities for a demand among candidate municipalities.
 
@@ -238,11 +246,33 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
     register). Distances are great-circle × ``road_factor``. When the archetype has a throughput
     and demand is in t/yr, every opened facility is sized from the demand it serves.
     """
-    cand = [m for m in geo.municipalities if prm.candidates == "all" or m.central_city]
+    notes: list[str] = []
+    imported = candidates is not None
+    if candidates is None:
+        candidates = candidates_from_municipalities(
+            geo, central_cities_only=prm.candidates == "central_cities")
+    cand = list(candidates)
     for r in prm.fixed_open:
         if geo.has_municipality(r) and all(c.refnis != r for c in cand):
-            cand.append(geo.municipality(r))
-    _check_params(prm, geo, len(cand))
+            m = geo.municipality(r)
+            cand.append(Candidate(id=m.refnis, name=m.name_nl, lat=m.lat, lon=m.lon,
+                                  refnis=m.refnis, existing=True))
+    if preferred_types:
+        before = len(cand)
+        cand = restrict_to_types(cand, preferred_types)
+        if imported:
+            notes.append(f"Candidates restricted to the archetype's type environments "
+                         f"({', '.join(preferred_types)}): {len(cand)} of {before} kept.")
+        else:
+            notes.append("The archetype prefers type environments "
+                         f"({', '.join(preferred_types)}), but municipality candidates carry none:"
+                         " import candidate sites with a type_environment column to apply it.")
+    has_caps = bool(cand) and all(c.capacity_t is not None and c.fixed_cost is not None
+                                  for c in cand)
+    if not cand:
+        raise InputError.single("no candidate site is left after the restrictions",
+                                field="candidates")
+    _check_params(prm, geo, len(cand), candidate_capacities=has_caps)
     progress(0.05, "building demand and distances")
     if demand is None:
         demand = demand_from_population(geo, rate_kg_per_inhabitant=prm.rate_kg_per_inhabitant)
@@ -250,7 +280,8 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
     dist = distance_matrix_km(np.column_stack([demand.lat, demand.lon]),
                               np.column_stack([[c.lat for c in cand], [c.lon for c in cand]]),
                               road_factor=prm.road_factor)
-    fixed = [i for i, c in enumerate(cand) if c.refnis in set(prm.fixed_open)]
+    fixed = [i for i, c in enumerate(cand)
+             if c.existing or (c.refnis and c.refnis in set(prm.fixed_open))]
     progress(0.15, f"solving {prm.model} ({len(w)} demand points x {len(cand)} sites)")
     t0 = time.perf_counter()
     res: SitingResult
@@ -266,19 +297,27 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
         res = max_cover(dist, w, prm.p, prm.radius_km, fixed_open=fixed,
                         time_limit=prm.time_limit)
     else:
-        assert prm.capacity_t is not None and prm.fixed_cost is not None
         if demand.unit != "t/yr":
             raise InputError.single("the capacitated model needs demand in t/yr",
                                     field="demand", value=demand.unit)
+        caps = np.array([c.capacity_t if c.capacity_t is not None else prm.capacity_t
+                         for c in cand], dtype=float)
+        costs = np.array([c.fixed_cost if c.fixed_cost is not None else prm.fixed_cost
+                          for c in cand], dtype=float)
         res = capacitated_facility_location(
-            dist, w, np.full(len(cand), prm.capacity_t), np.full(len(cand), prm.fixed_cost),
+            dist, w, caps, costs,
             prm.cost_per_t_km, single_sourcing=prm.single_sourcing, fixed_open=fixed,
             time_limit=prm.time_limit)
     progress(0.9, "checked; preparing the result")
-    return _siting_to_dict(res, demand, cand, dist, prm, archetype, time.perf_counter() - t0)
+    out = _siting_to_dict(res, demand, cand, dist, prm, archetype, time.perf_counter() - t0)
+    out["notes"] = notes
+    out["candidates"] = {"count": len(cand), "source": "imported" if imported else
+                         ("central cities" if prm.candidates == "central_cities"
+                          else "municipalities")}
+    return out
 
 
-def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Municipality],
+def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Candidate],
                     dist: np.ndarray, prm: SitingParams, archetype: Archetype | None,
                     seconds: float) -> dict[str, Any]:
     w = np.asarray(demand.weight, dtype=float)
@@ -295,15 +334,17 @@ def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Municipa
     served: dict[int, float] = {j: 0.0 for j in open_idx}
     for _i, j, q in flows:
         served[j] = served.get(j, 0.0) + q
-    fixed = set(prm.fixed_open)
     sized = (archetype is not None and archetype.throughput_t_per_year
              and demand.unit == "t/yr")
     facilities = []
     for j in open_idx:
+        c = cand[j]
         f: dict[str, Any] = {
-            "refnis": cand[j].refnis, "municipality": cand[j].name_nl, "lat": cand[j].lat,
-            "lon": cand[j].lon, "served": round(served.get(j, 0.0), 3), "count": 1,
-            "m2": archetype.area_m2 if archetype else None, "existing": cand[j].refnis in fixed}
+            "id": c.id, "refnis": c.refnis, "municipality": c.name, "lat": c.lat, "lon": c.lon,
+            "served": round(served.get(j, 0.0), 3), "count": 1,
+            "m2": archetype.area_m2 if archetype else None,
+            "existing": c.existing or c.refnis in set(prm.fixed_open),
+            "type_environment": c.type_environment}
         if sized and archetype is not None:
             size = size_facility(served.get(j, 0.0), [SizeOption(
                 archetype.slug, archetype.area_m2, archetype.throughput_t_per_year)])
@@ -314,7 +355,7 @@ def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Municipa
         facilities.append(f)
     assignments = [{"from": demand.ids[i], "from_name": demand.names[i],
                     "from_lat": float(demand.lat[i]), "from_lon": float(demand.lon[i]),
-                    "to": cand[j].refnis, "km": round(float(dist[i, j]), 3),
+                    "to": cand[j].id, "km": round(float(dist[i, j]), 3),
                     "quantity": round(q, 3)} for i, j, q in flows]
     total_w = float(w.sum())
     covered_w = float(sum(q for _i, _j, q in flows)) if res.covered is not None else total_w

@@ -45,6 +45,9 @@ class SiteForm(forms.Form):
     demand_file = forms.FileField(
         label=_("Or a demand table (CSV: refnis or postal_code or lat,lon; weight in t/yr)"),
         required=False)
+    candidates_file = forms.FileField(
+        label=_("Or candidate sites (CSV: refnis or postal_code or lat,lon; optional "
+                "type_environment, capacity_t, fixed_cost, existing)"), required=False)
     candidates = forms.ChoiceField(label=_("Candidate sites"), choices=[
         ("all", _("all municipalities")), ("central_cities", _("central cities only"))])
     archetype = forms.ChoiceField(label=_("Facility archetype (for area)"), required=False)
@@ -72,4 +75,4 @@ class SiteForm(forms.Form):
 
     def params(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items()
-                if v not in (None, "", []) and k != "demand_file"}
+                if v not in (None, "", []) and k not in ("demand_file", "candidates_file")}

@@ -31,7 +31,8 @@ def run_geojson(result: dict[str, Any]) -> dict[str, Any]:
         props["type"] = "facility"
         feats.append({"type": "Feature", "properties": props,
                       "geometry": {"type": "Point", "coordinates": [f["lon"], f["lat"]]}})
-    fac = {f["refnis"]: f for f in result.get("facilities", []) if f.get("refnis")}
+    fac = {f.get("id") or f["refnis"]: f for f in result.get("facilities", [])
+           if f.get("id") or f.get("refnis")}
     for a in result.get("assignments", []):
         to = fac.get(a["to"])
         if to is None:
@@ -68,7 +69,8 @@ def run_png(result: dict[str, Any], region: Region, title: str = "") -> bytes:
     if pts:
         xs, ys = zip(*pts, strict=True)
         ax.scatter(xs, ys, s=4, c="#b9c6bf", zorder=1)
-    fac = {f["refnis"]: f for f in result.get("facilities", []) if f.get("refnis")}
+    fac = {f.get("id") or f["refnis"]: f for f in result.get("facilities", [])
+           if f.get("id") or f.get("refnis")}
     for a in result.get("assignments", []):
         to = fac.get(a["to"])
         if to:

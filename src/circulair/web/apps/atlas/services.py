@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from circulair.core.atlas.candidates import Candidate, candidates_from_table
 from circulair.core.atlas.demand import DemandPoints, demand_from_table
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.errors import InputError, Problem
@@ -135,8 +136,31 @@ def extrapolate_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str
     return result
 
 
+def preferred_types(archetype_slug: str) -> list[str]:
+    """Type environments the knowledge base names as the archetype's preferred sites."""
+    return list(Record.objects.filter(
+        kind="type_environment", incoming__role="type_environments",
+        incoming__from_record__kind="facility_archetype",
+        incoming__from_record__slug=archetype_slug).values_list("slug", flat=True))
+
+
+def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate]:
+    """Candidate sites from a CSV; type environments are checked against the knowledge base."""
+    import csv
+    import io
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.single("the file is not UTF-8 text", file=file_name) from None
+    types = Record.objects.filter(kind="type_environment").values_list("slug", flat=True)
+    return candidates_from_table(csv.DictReader(io.StringIO(text)), geo, file=file_name,
+                                 type_environments=list(types))
+
+
 def site_run(params: dict[str, Any], progress: jobs.Progress,
-             demand: DemandPoints | None = None) -> dict[str, Any]:
+             demand: DemandPoints | None = None,
+             candidates: list[Candidate] | None = None) -> dict[str, Any]:
     """Run a siting model on the stored geography; ``demand`` defaults to population (or an
     uploaded demand table named by ``params['demand_upload']``)."""
     region = geo_sel.region_get(params.get("region") or None)
@@ -150,7 +174,12 @@ def site_run(params: dict[str, Any], progress: jobs.Progress,
     if demand is None and params.get("demand_upload"):
         up = Upload.objects.get(pk=params["demand_upload"])
         demand = demand_table_parse(geo, up.file.read(), up.original_name)
-    result = run_siting(geo, prm, archetype=arch, demand=demand, progress=progress)
+    if candidates is None and params.get("candidates_upload"):
+        up = Upload.objects.get(pk=params["candidates_upload"])
+        candidates = candidates_parse(geo, up.file.read(), up.original_name)
+    prefer = preferred_types(params["archetype"]) if params.get("archetype") else []
+    result = run_siting(geo, prm, archetype=arch, demand=demand, candidates=candidates,
+                        preferred_types=prefer, progress=progress)
     result["title"] = params.get("title") or f"{prm.model}"
     return result
 
@@ -169,21 +198,22 @@ def demand_table_parse(geo: Any, content: bytes, file_name: str) -> DemandPoints
     return demand_from_table(csv.DictReader(io.StringIO(text)), geo, file=file_name)
 
 
-def demand_upload(*, content: bytes, file_name: str, user: Any = None) -> int:
-    """Validate and keep an uploaded demand table; returns the upload id for a siting run."""
+def table_upload(*, purpose: str, content: bytes, file_name: str, user: Any = None) -> int:
+    """Validate and keep an uploaded demand or candidate table; returns the upload id."""
     from circulair.web.apps.portal.services import upload_keep
 
     geo = geo_sel.region_geography(geo_sel.region_default())
+    parse = demand_table_parse if purpose == "demand" else candidates_parse
     try:
-        demand_table_parse(geo, content, file_name)
+        parse(geo, content, file_name)
     except UnicodeDecodeError:
         err = InputError.single("the file is not UTF-8 text", file=file_name)
-        upload_keep(purpose="demand", name=file_name, content=content, user=user, error=err)
+        upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=err)
         raise err from None
     except InputError as e:
-        upload_keep(purpose="demand", name=file_name, content=content, user=user, error=e)
+        upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=e)
         raise
-    return upload_keep(purpose="demand", name=file_name, content=content, user=user).pk
+    return upload_keep(purpose=purpose, name=file_name, content=content, user=user).pk
 
 
 def run_start(*, kind: str, params: dict[str, Any], user: Any = None,

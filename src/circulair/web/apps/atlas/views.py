@@ -37,10 +37,12 @@ def run_create(request: HttpRequest) -> HttpResponse:
         params = (dict(form.cleaned_data) if mode == "extrapolate"
                   else sform.params())
         try:
-            upload = sform.cleaned_data.get("demand_file") if mode == "site" else None
-            if upload is not None:
-                params["demand_upload"] = services.demand_upload(
-                    content=upload.read(), file_name=upload.name, user=request.user)
+            for field, purpose in (("demand_file", "demand"), ("candidates_file", "candidates")):
+                upload = sform.cleaned_data.get(field) if mode == "site" else None
+                if upload is not None:
+                    params[f"{purpose}_upload"] = services.table_upload(
+                        purpose=purpose, content=upload.read(), file_name=upload.name,
+                        user=request.user)
             job = services.run_start(kind=kind, params=params, user=request.user)
         except InputError as e:
             problems = [str(p) for p in e.problems]

@@ -7,7 +7,7 @@
   if (el.dataset.tiles) L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map);
   const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fac = {};
-  (data.facilities || []).forEach((f) => { if (f.refnis) fac[f.refnis] = f; });
+  (data.facilities || []).forEach((f) => { const k = f.id || f.refnis; if (k) fac[k] = f; });
   (data.assignments || []).forEach((a) => {
     const to = fac[a.to];
     if (to) L.polyline([[a.from_lat, a.from_lon], [to.lat, to.lon]], { color: "#7fb069", weight: 1, opacity: 0.7, className: "assignment-line" }).addTo(map);
