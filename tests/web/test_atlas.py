@@ -164,6 +164,17 @@ def test_api_runs_a_preset_and_reports_errors(client: Client) -> None:
     assert bad.status_code == 400 and "p larger than" in bad.json()["error"]["message"]
     bad = client.post("/api/v1/atlas/runs/", {"mode": "site"}, content_type="application/json")
     assert bad.status_code == 400 and "model" in bad.json()["error"]["fields"]
+    bad = client.post("/api/v1/atlas/runs/?wait=true", {"mode": "site", "model": "p_median",
+                                                         "p": 3, "archetype": "no-such"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "unknown archetype" in bad.json()["error"]["message"]
+    bad = client.post("/api/v1/atlas/runs/?wait=true",
+                      {"mode": "site", "model": "set_cover", "radius_km": 5,
+                       "candidates": "central_cities"}, content_type="application/json")
+    assert bad.status_code == 400 and "km" in bad.json()["error"]["message"]
+    bad = client.post("/api/v1/atlas/runs/", {"mode": "site", "model": "p_median", "p": 0},
+                      content_type="application/json")
+    assert bad.status_code == 400 and "p" in bad.json()["error"]["fields"]
     ok = client.post("/api/v1/atlas/runs/?wait=true", {"mode": "site", "model": "p_median",
                                                         "p": 10},
                      content_type="application/json")
