@@ -109,3 +109,25 @@ def test_site_on_imported_candidate_sites(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1",
                               "--candidates-file", str(f)])
     assert bad.exit_code == 1 and "line 2, column 'type_environment'" in bad.output
+
+
+def test_site_with_a_supplied_distance_matrix(tmp_path: Path) -> None:
+    d = tmp_path / "demand.csv"
+    d.write_text("refnis,weight\n24062,10\n44021,30\n", encoding="utf-8")
+    c = tmp_path / "sites.csv"
+    c.write_text("id,refnis\nL,24062\nG,44021\n", encoding="utf-8")
+    m = tmp_path / "km.csv"
+    # road distances that make Leuven the better single site, unlike the crow-fly geometry
+    m.write_text("from,to,km\n24062,L,0\n24062,G,100\n44021,L,1\n44021,G,5\n", encoding="utf-8")
+    args = ["atlas", "site", "--model", "p_median", "--p", "1", "--demand-file", str(d),
+            "--candidates-file", str(c), "--distance-file", str(m), "--format", "json"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)[0]
+    assert res["facilities"][0]["id"] == "L" and res["objective"] == 30
+    m.write_text("from,to,km\n24062,L,0\n24062,G,x\n", encoding="utf-8")
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 1 and "km.csv, line 3, column 'km'" in bad.output
+    m.write_text("from,to,km\n24062,L,0\n", encoding="utf-8")
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 1 and "no distance for this demand point" in bad.output

@@ -146,6 +146,9 @@ def site(
     sector_group: str = typer.Option("", help="NACE sector group slug for --kbo "
                                      "(see: circulair kb list nace_sector_group)."),
     kbo_weight: str = typer.Option("count", help="count or employees (needs EmployeeClass)."),
+    distance_file: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Distances CSV from,to,km (demand id, candidate "
+        "id; e.g. road distances) instead of great-circle × road factor."),
     candidates_file: Path | None = typer.Option(
         None, exists=True, dir_okay=False, help="Candidate sites CSV: refnis|postal_code|lat,lon; "
         "optional type_environment, capacity_t, fixed_cost, existing."),
@@ -168,8 +171,10 @@ def site(
               "fixed_open": [x.strip() for x in existing.split(",") if x.strip()]}
     from circulair.core.errors import CirculairError
 
-    demand = cands = None
+    demand = cands = dists = None
     try:
+        if distance_file is not None:
+            dists = _distances(distance_file)
         if candidates_file is not None:
             from circulair.web.apps.geography import selectors as gsel
 
@@ -184,8 +189,37 @@ def site(
             demand = _kbo_demand(kbo, sector_group, kbo_weight)
     except CirculairError as e:
         fail(str(e))
-    _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand, cands), params),
-          fmt, output)
+    _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand, cands, dists),
+               params), fmt, output)
+
+
+def _distances(path: Path) -> dict[tuple[str, str], float]:
+    """Read a long distance table (from,to,km); every bad line is reported."""
+    import csv
+    import math
+
+    from circulair.core.errors import InputError, Problem
+
+    out: dict[tuple[str, str], float] = {}
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not {"from", "to", "km"} <= set(reader.fieldnames or []):
+            raise InputError.single("expected the columns from,to,km", file=path.name,
+                                    value=reader.fieldnames)
+        for line, r in enumerate(reader, start=2):
+            try:
+                km = float(r["km"])
+            except (TypeError, ValueError):
+                km = math.nan
+            if not math.isfinite(km) or km < 0:
+                problems.append(Problem("km must be a number >= 0", file=path.name, row=line,
+                                        field="km", value=r["km"]))
+                continue
+            out[(r["from"].strip(), r["to"].strip())] = km
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def _kbo_demand(path: Path, group: str, weight: str) -> Any:

@@ -238,12 +238,15 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
                demand: DemandPoints | None = None,
                candidates: list[Candidate] | None = None,
                preferred_types: Sequence[str] = (),
+               distances: Mapping[tuple[str, str], float] | None = None,
                progress: Progress = _noop) -> dict[str, Any]:
     """Site facilities for a demand among candidate municipalities.
 
     Demand defaults to the municipalities weighted by population (inhabitants) or by population ×
     a per-capita rate (t/yr); pass ``demand`` for other points (an imported table, the company
-    register). Distances are great-circle × ``road_factor``. When the archetype has a throughput
+    register). Distances are great-circle × ``road_factor``, or taken from ``distances``
+    ((demand id, candidate id) -> km, e.g. a road-network matrix), which must then give every
+    pair. When the archetype has a throughput
     and demand is in t/yr, every opened facility is sized from the demand it serves.
     """
     notes: list[str] = []
@@ -277,9 +280,12 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
     if demand is None:
         demand = demand_from_population(geo, rate_kg_per_inhabitant=prm.rate_kg_per_inhabitant)
     w = np.asarray(demand.weight, dtype=float)
-    dist = distance_matrix_km(np.column_stack([demand.lat, demand.lon]),
-                              np.column_stack([[c.lat for c in cand], [c.lon for c in cand]]),
-                              road_factor=prm.road_factor)
+    if distances is not None:
+        dist = supplied_matrix(distances, demand.ids, [c.id for c in cand])
+    else:
+        dist = distance_matrix_km(np.column_stack([demand.lat, demand.lon]),
+                                  np.column_stack([[c.lat for c in cand], [c.lon for c in cand]]),
+                                  road_factor=prm.road_factor)
     fixed = [i for i, c in enumerate(cand)
              if c.existing or (c.refnis and c.refnis in set(prm.fixed_open))]
     progress(0.15, f"solving {prm.model} ({len(w)} demand points x {len(cand)} sites)")
@@ -315,6 +321,29 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
                          ("central cities" if prm.candidates == "central_cities"
                           else "municipalities")}
     return out
+
+
+def supplied_matrix(distances: Mapping[tuple[str, str], float], rows: Sequence[str],
+                    cols: Sequence[str]) -> np.ndarray:
+    """An (n, m) matrix from (row id, column id) -> km; every pair must be present and >= 0."""
+    dist = np.full((len(rows), len(cols)), np.nan)
+    ri = {r: i for i, r in enumerate(rows)}
+    ci = {c: j for j, c in enumerate(cols)}
+    for (a, b), km in distances.items():
+        if a in ri and b in ci:
+            dist[ri[a], ci[b]] = km
+    missing = np.argwhere(np.isnan(dist))
+    problems = [Problem("no distance for this demand point and candidate", field="distances",
+                        value=f"{rows[i]} -> {cols[j]}") for i, j in missing[:20]]
+    if len(missing) > 20:
+        problems.append(Problem(f"... and {len(missing) - 20} more missing pairs",
+                                field="distances"))
+    bad = np.argwhere(dist < 0)
+    problems += [Problem("distance must be >= 0 km", field="distances",
+                         value=f"{rows[i]} -> {cols[j]}: {dist[i, j]}") for i, j in bad[:20]]
+    if problems:
+        raise InputError(problems)
+    return dist
 
 
 def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Candidate],

@@ -160,7 +160,8 @@ def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate
 
 def site_run(params: dict[str, Any], progress: jobs.Progress,
              demand: DemandPoints | None = None,
-             candidates: list[Candidate] | None = None) -> dict[str, Any]:
+             candidates: list[Candidate] | None = None,
+             distances: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
     """Run a siting model on the stored geography; ``demand`` defaults to population (or an
     uploaded demand table named by ``params['demand_upload']``)."""
     region = geo_sel.region_get(params.get("region") or None)
@@ -179,7 +180,7 @@ def site_run(params: dict[str, Any], progress: jobs.Progress,
         candidates = candidates_parse(geo, up.file.read(), up.original_name)
     prefer = preferred_types(params["archetype"]) if params.get("archetype") else []
     result = run_siting(geo, prm, archetype=arch, demand=demand, candidates=candidates,
-                        preferred_types=prefer, progress=progress)
+                        preferred_types=prefer, distances=distances, progress=progress)
     result["title"] = params.get("title") or f"{prm.model}"
     return result
 
