@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from circulair import __version__
-from circulair.cli import atlas, data, geo, kb, platform
+from circulair.cli import atlas, data, geo, kb, monitor, platform
 
 app = typer.Typer(
     name="circulair",
@@ -20,6 +20,7 @@ app.add_typer(data.app, name="data")
 app.add_typer(kb.app, name="kb")
 app.add_typer(geo.app, name="geo")
 app.add_typer(atlas.app, name="atlas")
+app.add_typer(monitor.app, name="monitor")
 
 
 @app.command()

@@ -192,6 +192,7 @@ KINDS: dict[str, KindSpec] = {
             "target_year": Attr(INT, required=True),
             "target_value": Attr(NUMBER, required=True),
             "target_type": Attr(STR, required=True, choices=("absolute", "relative")),
+            "strict": Attr(BOOL),
             "unit": Attr(STR, required=True),
         }, {"indicator": Ref("indicator", required=True)}),
         # --- local governments ------------------------------------------------------------

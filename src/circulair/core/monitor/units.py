@@ -26,10 +26,11 @@ ignored).
 
 Spellings (choices)
 -------------------
-* Symbols are case-sensitive where case carries meaning: ``"Mt"`` is a megatonne, ``"mt"`` is
-  not recognised (it could be a milli-tonne or a "metric ton"), so it becomes a pass-through
-  unit that converts to nothing and the importer reports it. Word spellings are
-  case-insensitive: ``"ton"``, ``"tonnes"``, ``"kiloton"``, ``"megaton"``, ``"miljoen ton"``,
+* Symbols are case-sensitive where case carries meaning: ``"Mt"`` is a megatonne, while
+  ``"mt"`` and ``"MT"`` are not recognised (they also stand for "metric ton"), so they become
+  pass-through units that convert to nothing and the importer reports them. Word spellings
+  and unambiguous symbols (``"KG"``, ``"M3"``) are case-insensitive:
+  ``"ton"``, ``"tonnes"``, ``"kiloton"``, ``"megaton"``, ``"miljoen ton"``,
   ``"kg per inhabitant"``, ``"kg/inw"``, ``"kg per inwoner"``, ``"kg/capita"``, ``"percent"``,
   ``"procent"``, ``"fraction"``, ``"m³"``, ``"miljoen m3"``.
 * A per-year suffix (``"/yr"``, ``"/y"``, ``"/year"``, ``"per year"``, ``"/jaar"``,
@@ -120,8 +121,7 @@ UNITS: Mapping[str, Unit] = {
 
 # Spellings matched exactly (case matters for the SI-style prefixes).
 _EXACT: Mapping[str, str] = {
-    "kg": "kg", "t": "t", "kt": "kt", "Mt": "Mt", "Kt": "kt", "MT": "Mt", "KT": "kt",
-    "kton": "kt", "Mton": "Mt",
+    "kg": "kg", "t": "t", "kt": "kt", "Mt": "Mt", "kton": "kt", "Mton": "Mt",
     "kg/inh": "kg/inh", "t/inh": "t/inh", "kt CO2e": "kt CO2e", "Mt CO2e": "Mt CO2e",
     "t CO2e": "t CO2e", "kt CO2-eq": "kt CO2e", "Mt CO2-eq": "Mt CO2e", "t CO2-eq": "t CO2e",
     "kt CO2eq": "kt CO2e", "Mt CO2eq": "Mt CO2e", "t CO2eq": "t CO2e",
@@ -130,6 +130,7 @@ _EXACT: Mapping[str, str] = {
 
 # Spellings matched after lower-casing (words, where case carries no meaning).
 _WORDS: Mapping[str, str] = {
+    "kg": "kg", "kg/inh": "kg/inh", "m3": "m3", "m³": "m3",
     "kilogram": "kg", "kilograms": "kg", "kilo": "kg",
     "ton": "t", "tons": "t", "tonne": "t", "tonnes": "t", "tonnen": "t",
     "kiloton": "kt", "kilotons": "kt", "kilotonne": "kt", "kilotonnes": "kt",

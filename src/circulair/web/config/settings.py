@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "circulair.web.apps.knowledge",
     "circulair.web.apps.geography",
     "circulair.web.apps.atlas",
+    "circulair.web.apps.monitor",
 ]
 
 MIDDLEWARE = [

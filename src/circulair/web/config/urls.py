@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from circulair.web.apps.atlas import api as atlas_api
 from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
+from circulair.web.apps.monitor import api as monitor_api
 from circulair.web.apps.portal.api import json_404
 
 router = DefaultRouter()
@@ -22,12 +23,17 @@ router.register("arrondissements", geo_api.ArrondissementViewSet, basename="arro
 router.register("municipalities", geo_api.MunicipalityViewSet, basename="municipality")
 router.register("partitions", geo_api.PartitionViewSet, basename="partition")
 router.register("atlas/runs", atlas_api.AtlasRunViewSet, basename="atlas-run")
+router.register("monitor/indicators", monitor_api.IndicatorViewSet, basename="monitor-indicator")
+router.register("monitor/targets", monitor_api.TargetViewSet, basename="monitor-target")
+router.register("monitor/observations", monitor_api.ObservationViewSet,
+                basename="monitor-observation")
 
 urlpatterns = [
     path("", include("circulair.web.apps.portal.urls")),
     path("kb/", include("circulair.web.apps.knowledge.urls")),
     path("geo/", include("circulair.web.apps.geography.urls")),
     path("atlas/", include("circulair.web.apps.atlas.urls")),
+    path("monitor/", include("circulair.web.apps.monitor.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

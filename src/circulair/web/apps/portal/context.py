@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 CAPABILITIES = [
     {"key": "knowledge", "label": _("Knowledge base"), "url": "knowledge:index", "ready": True},
     {"key": "map", "label": _("Map"), "url": "portal:map", "ready": True},
-    {"key": "monitor", "label": _("Monitor"), "url": "", "ready": False},
+    {"key": "monitor", "label": _("Monitor"), "url": "monitor:dashboard", "ready": True},
     {"key": "agenda", "label": _("Agenda"), "url": "", "ready": False},
     {"key": "doers", "label": _("Doers"), "url": "", "ready": False},
     {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},

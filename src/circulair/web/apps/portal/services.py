@@ -32,9 +32,13 @@ def reference_data_load(*, regions: list[str] | None = None) -> dict[str, Any]:
     from circulair.core.knowledge import load_knowledge
     from circulair.web.apps.geography.services import region_load
     from circulair.web.apps.knowledge.services import knowledge_load
+    from circulair.web.apps.monitor.services import monitor_load
 
-    kb_report = knowledge_load(kb=load_knowledge())
+    kb = load_knowledge()
+    kb_report = knowledge_load(kb=kb)
     geo_reports = [region_load(slug=slug, geo=load_region(slug))
                    for slug in (regions or available_regions())]
-    return {"knowledge": kb_report, "regions": geo_reports,
-            "changes": kb_report.changes + sum(r.changes for r in geo_reports)}
+    monitor_changes = monitor_load(kb=kb)
+    return {"knowledge": kb_report, "regions": geo_reports, "monitor": monitor_changes,
+            "changes": kb_report.changes + sum(r.changes for r in geo_reports)
+            + monitor_changes}

@@ -1,0 +1,107 @@
+"""Indicators, targets, observations (with the history of every changed value)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        LOWER = "lower_is_better", _("lower is better")
+        HIGHER = "higher_is_better", _("higher is better")
+        NONE = "none", _("no direction")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    unit = models.CharField(max_length=40)
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    description_nl = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_nl
+
+
+class Target(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=16)
+    baseline_year = models.IntegerField(null=True, blank=True)
+    baseline_value = models.FloatField(null=True, blank=True)
+    target_year = models.IntegerField()
+    target_value = models.FloatField()
+    target_type = models.CharField(max_length=10, choices=[("absolute", _("absolute")),
+                                                           ("relative", _("relative"))])
+    unit = models.CharField(max_length=40)
+    strict = models.BooleanField(default=False)
+    order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "target_year", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_nl
+
+
+class Observation(models.Model):
+    class Origin(models.TextChoices):
+        DATA = "data", _("source document")
+        IMPORT = "import", _("imported")
+        AGENDA = "agenda", _("agenda evaluation")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE,
+                                  related_name="observations")
+    region = models.CharField(max_length=16)
+    year = models.IntegerField()
+    value = models.FloatField()
+    unit = models.CharField(max_length=40)
+    source = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.IMPORT)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["indicator", "region", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "region", "year"],
+                                               name="monitor_obs_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.slug} {self.region} {self.year}: {self.value} {self.unit}"
+
+
+class ObservationHistory(models.Model):
+    """A value an observation had before it was replaced: nothing entered is lost."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE,
+                                    related_name="history")
+    value = models.FloatField()
+    unit = models.CharField(max_length=40)
+    source = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    origin = models.CharField(max_length=8)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL)
+    upload = models.ForeignKey("portal.Upload", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-replaced_at"]

@@ -1,0 +1,91 @@
+"""Reads of the monitor: core dataclasses from the database and the assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+
+from circulair.core.monitor import model as core
+from circulair.core.monitor.compute import Assessment, assess
+from circulair.web.apps.geography.models import Region
+from circulair.web.apps.monitor.models import Indicator, Observation, Target
+
+# Comparator regions the monitor accepts besides the platform's own regions.
+COMPARATORS = {"BE": "België / Belgium", "EU27": "EU-27", "NL": "Nederland / Netherlands",
+               "FR": "Frankrijk / France", "DE": "Duitsland / Germany",
+               "LU": "Luxemburg / Luxembourg", "BRU": "Brussels Gewest / Brussels Region",
+               "WAL": "Waals Gewest / Walloon Region"}
+
+
+def known_regions() -> set[str]:
+    return (set(COMPARATORS) | set(Region.objects.values_list("code", flat=True))
+            | set(Observation.objects.values_list("region", flat=True).distinct())
+            | set(Target.objects.values_list("region", flat=True).distinct()))
+
+
+def core_indicators() -> dict[str, core.Indicator]:
+    return {i.slug: core.Indicator(slug=i.slug, name_nl=i.name_nl, name_en=i.name_en,
+                                   unit=i.unit, direction=i.direction)  # type: ignore[arg-type]
+            for i in Indicator.objects.all()}
+
+
+def core_target(t: Target) -> core.Target:
+    return core.Target(slug=t.slug, indicator=t.indicator.slug, region=t.region,
+                       baseline_year=t.baseline_year, baseline_value=t.baseline_value,
+                       target_year=t.target_year, target_value=t.target_value,
+                       target_type=t.target_type, unit=t.unit,  # type: ignore[arg-type]
+                       strict=t.strict)
+
+
+def observations(indicator: Indicator | str, region: str | None = None) -> list[Observation]:
+    qs = Observation.objects.select_related("indicator")
+    qs = qs.filter(indicator__slug=indicator if isinstance(indicator, str) else indicator.slug)
+    if region:
+        qs = qs.filter(region=region)
+    return list(qs.order_by("region", "year"))
+
+
+def core_observations(obs: list[Observation]) -> list[core.Observation]:
+    return [core.Observation(indicator=o.indicator.slug, region=o.region, year=o.year,
+                             value=o.value, unit=o.unit, source=o.source, note=o.note)
+            for o in obs]
+
+
+def today_year() -> int:
+    return int(getattr(settings, "CIRCULAIR_TODAY_YEAR", 0) or dt.date.today().year)
+
+
+def target_assessments(*, window: int = 10) -> list[tuple[Target, Assessment, list[Observation]]]:
+    """Every target with its assessment and the observations it used (2 queries)."""
+    targets = list(Target.objects.select_related("indicator"))
+    obs = list(Observation.objects.select_related("indicator").order_by("year"))
+    inds = core_indicators()
+    out = []
+    for t in targets:
+        series = [o for o in obs if o.indicator_id == t.indicator_id and o.region == t.region]
+        a = assess(core_target(t), core_observations(series), today_year=today_year(),
+                   indicator=inds.get(t.indicator.slug), window=window)
+        out.append((t, a, series))
+    return out
+
+
+def assessment_of(target: Target, *, window: int = 10) -> tuple[Assessment, list[Observation]]:
+    series = observations(target.indicator, target.region)
+    a = assess(core_target(target), core_observations(series), today_year=today_year(),
+               indicator=core_indicators().get(target.indicator.slug), window=window)
+    return a, series
+
+
+def indicator_regions(indicator: Indicator) -> dict[str, list[Observation]]:
+    out: dict[str, list[Observation]] = {}
+    for o in observations(indicator):
+        out.setdefault(o.region, []).append(o)
+    return out
+
+
+def as_rows(obs: list[Observation]) -> list[dict[str, Any]]:
+    return [{"indicator": o.indicator.slug, "region": o.region, "year": o.year, "value": o.value,
+             "unit": o.unit, "source": o.source, "note": o.note, "origin": o.origin}
+            for o in obs]

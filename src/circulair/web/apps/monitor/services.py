@@ -1,0 +1,147 @@
+"""Writes to the monitor: seeding from the knowledge base and importing observations.
+
+Imports are all-or-nothing; a value that replaces another is first copied to the history; the
+uploaded file is kept whether it was accepted or not.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from circulair.core.errors import InputError
+from circulair.core.knowledge import KnowledgeBase
+from circulair.core.monitor.importer import parse_observations
+from circulair.core.monitor.model import Observation as CoreObservation
+from circulair.core.monitor.model import monitor_from_knowledge
+from circulair.web.apps.monitor import selectors
+from circulair.web.apps.monitor.models import Indicator, Observation, ObservationHistory, Target
+from circulair.web.apps.portal.services import upload_keep
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated
+
+
+def _upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True
+    if any(getattr(obj, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.save()
+        return obj, True
+    return obj, False
+
+
+@transaction.atomic
+def monitor_load(*, kb: KnowledgeBase) -> int:
+    """Indicators, targets and the source documents' figures; imported values are kept.
+
+    Returns the number of changed rows (0 on a second run)."""
+    data = monitor_from_knowledge(kb)
+    changes = 0
+    records = {r.slug: r for r in kb.records if r.kind in ("indicator", "target")}
+    inds: dict[str, Indicator] = {}
+    for slug, ind in data.indicators.items():
+        rec = records[slug]
+        inds[slug], changed = _upsert(Indicator, {"slug": slug}, {
+            "name_nl": ind.name_nl, "name_en": ind.name_en, "unit": ind.unit,
+            "direction": ind.direction, "description_nl": rec.description.get("nl", ""),
+            "description_en": rec.description.get("en", "")})
+        changes += changed
+    for t in data.targets:
+        rec = records[t.slug]
+        _obj, changed = _upsert(Target, {"slug": t.slug}, {
+            "indicator": inds[t.indicator], "name_nl": rec.name["nl"],
+            "name_en": rec.name.get("en", ""), "region": t.region,
+            "baseline_year": t.baseline_year, "baseline_value": t.baseline_value,
+            "target_year": t.target_year, "target_value": t.target_value,
+            "target_type": t.target_type, "unit": t.unit, "strict": t.strict,
+            "order": rec.order})
+        changes += changed
+    for o in data.observations:
+        changes += _store(o, origin=Observation.Origin.DATA, inds=inds, keep_imported=True)
+    return changes
+
+
+def _store(o: CoreObservation, *, origin: str, inds: dict[str, Indicator],
+           keep_imported: bool = False, user: Any = None, upload: Any = None) -> int:
+    obj = Observation.objects.filter(indicator=inds[o.indicator], region=o.region,
+                                     year=o.year).first()
+    values = {"value": o.value, "unit": o.unit, "source": o.source[:300], "note": o.note}
+    if obj is None:
+        Observation.objects.create(indicator=inds[o.indicator], region=o.region, year=o.year,
+                                   origin=origin, updated_by=_user(user), **values)
+        return 1
+    if keep_imported and obj.origin != Observation.Origin.DATA:
+        return 0
+    if all(getattr(obj, k) == v for k, v in values.items()) and obj.origin == origin:
+        return 0
+    ObservationHistory.objects.create(observation=obj, value=obj.value, unit=obj.unit,
+                                      source=obj.source, note=obj.note, origin=obj.origin,
+                                      replaced_by=_user(user), upload=upload)
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.origin = origin
+    obj.updated_by = _user(user)
+    obj.save()
+    return 1
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def observations_import(*, content: bytes, file_name: str, user: Any = None) -> ImportReport:
+    """Import a CSV/XLSX of observations (long or wide template); all-or-nothing."""
+    inds = {i.slug: i for i in Indicator.objects.all()}
+    try:
+        parsed = parse_observations(content, file_name, indicators=selectors.core_indicators(),
+                                    regions=selectors.known_regions())
+    except InputError as e:
+        upload_keep(purpose="observations", name=file_name, content=content, user=user,
+                    error=e)
+        raise
+    report = ImportReport()
+    with transaction.atomic():
+        up = upload_keep(purpose="observations", name=file_name, content=content, user=user)
+        existing = set(Observation.objects.values_list("indicator__slug", "region", "year"))
+        for o in parsed:
+            changed = _store(o, origin=Observation.Origin.IMPORT, inds=inds, user=user,
+                             upload=up)
+            if not changed:
+                report.unchanged += 1
+            elif (o.indicator, o.region, o.year) in existing:
+                report.updated += 1
+            else:
+                report.created += 1
+    log.info("observations import %s: %d rows (%d new, %d updated)", file_name, len(parsed),
+             report.created, report.updated)
+    return report
+
+
+def observation_record(*, indicator: str, region: str, year: int, value: float, unit: str,
+                       source: str, note: str = "", origin: str = Observation.Origin.AGENDA,
+                       user: Any = None) -> int:
+    """Record one observation computed elsewhere (e.g. the agenda's yearly evaluation)."""
+    inds = {i.slug: i for i in Indicator.objects.filter(slug=indicator)}
+    if indicator not in inds:
+        raise InputError.single("unknown indicator", field="indicator", value=indicator)
+    with transaction.atomic():
+        return _store(CoreObservation(indicator=indicator, region=region, year=year, value=value,
+                                      unit=unit, source=source, note=note), origin=origin,
+                      inds=inds, user=user)
