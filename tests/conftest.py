@@ -1,8 +1,10 @@
-"""Shared fixtures: paths to the shipped data and (when present) the source texts."""
+"""Shared fixtures: the source texts (when present), and for database tests a test database
+holding the shipped reference data (loaded once per session; each test is rolled back)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,3 +18,24 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not present next to the repository")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from circulair.web.apps.portal.services import reference_data_load
+
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture
+def user(db: Any) -> Any:
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("planner", password="a-long-test-password")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings: Any) -> None:
+    """Jobs run in the request: a test's transaction is invisible to another thread."""
+    settings.CIRCULAIR_JOBS_INLINE = True
