@@ -179,3 +179,37 @@ def test_api_runs_a_preset_and_reports_errors(client: Client) -> None:
                                                         "p": 10},
                      content_type="application/json")
     assert ok.status_code == 201 and ok.json()["result"]["totals"]["count"] == 10
+
+
+def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post("/api/v1/atlas/runs/?wait=true", {
+        "mode": "site", "model": "p_median", "p": 1,
+        "demand": [{"refnis": "24062", "weight": 10}, {"refnis": "44021", "weight": -5}]},
+        content_type="application/json")
+    assert bad.status_code == 400
+    assert "line 3, column 'weight'" in bad.json()["error"]["message"]
+    ok = client.post("/api/v1/atlas/runs/?wait=true", {
+        "mode": "site", "model": "p_median", "p": 1,
+        "demand": [{"refnis": "24062", "weight": 10}, {"refnis": "44021", "weight": 30}]},
+        content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["result"]["totals"]["demand"] == 40
+    # the web form: a demand table with a negative weight
+    f = SimpleUploadedFile("demand.csv", b"refnis,weight\n24062,10\n44021,-5\n")
+    resp = client.post("/atlas/run/", {"mode": "site", "model": "p_median", "p": 1,
+                                       "road_factor": 1.3, "candidates": "all",
+                                       "cost_per_t_km": 0.15, "time_limit": 60,
+                                       "demand_file": f})
+    assert resp.status_code == 400
+    assert "demand.csv, line 3, column &#x27;weight&#x27;" in resp.content.decode()
+    # the API: a partition that misses a municipality
+    client.force_login(user)
+    rows = "refnis,unit\n11002,A\n"
+    resp = client.post("/api/v1/partitions/import/",
+                       {"name": "Broken", "file": SimpleUploadedFile("p.csv", rows.encode())})
+    assert resp.status_code == 400
+    body = resp.json()["error"]
+    assert "24062" in body["message"] and any(p["value"] == "24062" or "24062" in
+                                                  (p["message"] + str(p["value"]))
+                                                  for p in body["problems"])

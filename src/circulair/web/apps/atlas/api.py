@@ -53,6 +53,10 @@ class RunRequestSerializer(serializers.Serializer):
     cost_per_t_km = serializers.FloatField(required=False, min_value=0)
     single_sourcing = serializers.BooleanField(required=False)
     time_limit = serializers.IntegerField(required=False, min_value=1, max_value=1800)
+    demand = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="Demand points instead of population: rows with refnis | postal_code | "
+                  "lat,lon and weight (t/yr), as in the demand CSV.")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["mode"] == "extrapolate" and not data.get("preset"):
@@ -87,6 +91,20 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
             job = services.run_start(kind="atlas.extrapolate", params=params, user=request.user,
                                      background=False)
         else:
+            if "demand" in data:
+                # validated now (every bad row named), stored as a kept upload for the job
+                import csv
+                import io
+
+                rows = [{k: str(v) for k, v in r.items()} for r in data.pop("demand")]
+                cols = sorted({k for r in rows for k in r})
+                buf = io.StringIO()
+                w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+                w.writeheader()
+                w.writerows(rows)
+                data["demand_upload"] = services.table_upload(
+                    purpose="demand", content=buf.getvalue().encode(), file_name="demand.json",
+                    user=request.user)
             job = services.run_start(kind="atlas.site", params=data, user=request.user,
                                      background=not wait)
         if job.status == Job.Status.FAILED:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import parsers, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -146,8 +146,15 @@ def municipalities_geojson(qs: Any) -> dict[str, Any]:
     }
 
 
+class PartitionImportSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    file = serializers.FileField(help_text="CSV refnis,unit[,unit_name]")
+
+
 class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Partitions of a region into units; ``/partitions/{slug}/units/`` lists their members."""
+    """Partitions of a region into units; ``/partitions/{slug}/units/`` lists their members;
+    ``POST /partitions/import/`` (logged in) imports one, rejecting a file that misses or
+    duplicates a municipality."""
 
     serializer_class = PartitionSerializer
     filterset_class = PartitionFilter
@@ -156,6 +163,24 @@ class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Partition]:
         return Partition.objects.select_related("region").annotate(
             n_units=Count("units")).order_by("region__slug", "slug")
+
+    @extend_schema(request={"multipart/form-data": PartitionImportSerializer},
+                   responses={201: PartitionSerializer})
+    @action(detail=False, methods=["post"], url_path="import",
+            parser_classes=[parsers.MultiPartParser],
+            permission_classes=[permissions.IsAuthenticated])
+    def import_file(self, request: Request) -> Response:
+        from circulair.web.apps.geography import selectors
+        from circulair.web.apps.geography.services import partition_import
+
+        ser = PartitionImportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        f = ser.validated_data["file"]
+        part = partition_import(region=selectors.region_default(),
+                                name=ser.validated_data["name"], file_name=f.name,
+                                content=f.read(), user=request.user)
+        part = self.get_queryset().get(pk=part.pk)
+        return Response(PartitionSerializer(part).data, status=201)
 
     @extend_schema(responses=PartitionUnitSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
