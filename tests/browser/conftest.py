@@ -18,6 +18,8 @@ import pytest
 
 CHROMIUM = os.environ.get("CIRCULAIR_CHROMIUM", "/usr/bin/chromium")
 ADMIN_PASSWORD = "browser-test-password-123"
+USER_PASSWORD = "exchange-user-password-456"
+SERVER: dict[str, Any] = {}
 
 
 def _free_port() -> int:
@@ -48,6 +50,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port)], env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    SERVER.update(env=env, cli=cli)
     deadline = time.time() + 60
     while True:
         try:
@@ -91,3 +94,17 @@ def page(browser: Any) -> Iterator[Any]:
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def exchange_users(live_url: str) -> dict[str, str]:
+    """Two companies with one member each, made with the CLI on the live server's database."""
+    env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
+    cli = SERVER["cli"]
+    for org, user, refnis in (("Sloopbedrijf Leuven", "seller", "24062"),
+                              ("Schrijnwerkerij Gent", "buyer", "44021")):
+        subprocess.run([*cli, "org", "create", org, "--refnis", refnis], env=env, check=True,
+                       capture_output=True, timeout=120)
+        subprocess.run([*cli, "org", "add-member", org, user, "--create-user"], env=env,
+                       check=True, capture_output=True, timeout=120)
+    return {"seller": USER_PASSWORD, "buyer": USER_PASSWORD}

@@ -6,7 +6,10 @@ import os
 
 
 def setup() -> None:
+    """Configure Django; the CLI speaks English unless CIRCULAIR_CLI_LANGUAGE says otherwise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circulair.web.config.settings")
     import django
+    from django.utils import translation
 
     django.setup()
+    translation.activate(os.environ.get("CIRCULAIR_CLI_LANGUAGE", "en"))

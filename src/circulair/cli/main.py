@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from circulair import __version__
-from circulair.cli import atlas, data, geo, kb, monitor, platform
+from circulair.cli import atlas, data, exchange, geo, kb, monitor, org, platform
 
 app = typer.Typer(
     name="circulair",
@@ -21,6 +21,8 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(geo.app, name="geo")
 app.add_typer(atlas.app, name="atlas")
 app.add_typer(monitor.app, name="monitor")
+app.add_typer(exchange.app, name="exchange")
+app.add_typer(org.app, name="org")
 
 
 @app.command()

@@ -16,7 +16,7 @@ CAPABILITIES = [
     {"key": "agenda", "label": _("Agenda"), "url": "", "ready": False},
     {"key": "doers", "label": _("Doers"), "url": "", "ready": False},
     {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},
-    {"key": "exchange", "label": _("Exchange"), "url": "", "ready": False},
+    {"key": "exchange", "label": _("Exchange"), "url": "exchange:list", "ready": True},
     {"key": "scan", "label": _("Scan"), "url": "", "ready": False},
 ]
 

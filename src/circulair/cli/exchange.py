@@ -1,0 +1,78 @@
+"""``circulair exchange``: bulk import of listings, the optimal allocation, expiry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from circulair.cli import _django
+from circulair.cli.output import Format, console, emit, err_console, fail
+
+app = typer.Typer(help="Secondary-materials exchange.\n\nExample:  circulair exchange match",
+                  no_args_is_help=True)
+
+
+@app.command("import")
+def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                        help="CSV or XLSX: kind,title,material,quantity,unit,"
+                                             "available_from,available_to + refnis|postal_code|"
+                                             "lat,lon; optional ewc,route,frequency,quality,"
+                                             "certified,radius_km,price_eur,address"),
+            organisation: str = typer.Option(..., help="Organisation id or exact name."),
+            draft: bool = typer.Option(False, help="Import as drafts instead of published.")
+            ) -> None:
+    """Import listings for an organisation; the whole file is rejected if any row is wrong.
+
+    Example:  circulair exchange import offers.csv --organisation "Recycling NV"
+    """
+    _django.setup()
+    from circulair.core.errors import InputError
+    from circulair.web.apps.exchange.services import listings_import
+    from circulair.web.apps.organisations.models import Organisation
+
+    org = (Organisation.objects.filter(pk=int(organisation)).first() if organisation.isdigit()
+           else Organisation.objects.filter(name=organisation).first())
+    if org is None:
+        fail(f"no organisation '{organisation}' (see: circulair org list)")
+    try:
+        out = listings_import(organisation=org, content=file.read_bytes(), file_name=file.name,
+                              publish=not draft)
+    except InputError as e:
+        fail(str(e))
+    console.print(f"[green]Imported[/green] {len(out)} listings for {org.name}.")
+
+
+@app.command()
+def match(fmt: Format = typer.Option(Format.table, "--format"),
+          output: Path | None = typer.Option(None)) -> None:
+    """Propose the allocation of all open offers to requests that matches the most material
+    over the shortest distance (checked for feasibility).
+
+    Example:  circulair exchange match --format csv --output allocation.csv
+    """
+    _django.setup()
+    from circulair.core.errors import CirculairError
+    from circulair.web.apps.exchange.selectors import allocation
+
+    with err_console.status("Finding candidates and solving the allocation…"):
+        try:
+            res = allocation()
+        except CirculairError as e:
+            fail(str(e))
+    emit(res["rows"], fmt, output, title="Allocation")
+    err_console.print(f"matched {res['matched']:g} of {res['offered']:g} offered "
+                      f"(requests {res['requested']:g}); {res['tkm']:.1f} t·km; "
+                      f"{res['pairs']} candidate pairs; {res['seconds']:.2f} s")
+
+
+@app.command()
+def expire() -> None:
+    """Mark listings whose availability window has ended as expired.
+
+    Example:  circulair exchange expire
+    """
+    _django.setup()
+    from circulair.web.apps.exchange.services import listings_expire
+
+    console.print(f"{listings_expire()} listings expired.")

@@ -1,0 +1,83 @@
+"""``circulair org``: organisations and their members (users act for their organisations)."""
+
+from __future__ import annotations
+
+import typer
+
+from circulair.cli import _django
+from circulair.cli.output import Format, console, emit, fail
+
+app = typer.Typer(help="Organisations.\n\nExample:  circulair org create \"Recycling NV\"",
+                  no_args_is_help=True)
+
+
+@app.command()
+def create(name: str, enterprise_number: str = typer.Option("", help="0123.456.749"),
+           side: str = typer.Option("bedrijfsleven", help="Governance side slug."),
+           refnis: str = typer.Option("", help="Municipality REFNIS code.")) -> None:
+    """Create an organisation.
+
+    Example:  circulair org create "Recycling NV" --refnis 24062
+    """
+    _django.setup()
+    from django.core.exceptions import ValidationError
+
+    from circulair.web.apps.geography.models import Municipality
+    from circulair.web.apps.organisations.models import Organisation
+
+    org = Organisation(name=name, enterprise_number=enterprise_number, side=side,
+                       municipality=Municipality.objects.filter(refnis=refnis).first()
+                       if refnis else None)
+    try:
+        org.full_clean()
+    except ValidationError as e:
+        fail("; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items()))
+    org.save()
+    console.print(f"Created organisation {org.pk}: {org.name}")
+
+
+@app.command("add-member")
+def add_member(organisation: str = typer.Argument(..., help="Organisation id or exact name."),
+               username: str = typer.Argument(...),
+               create_user: bool = typer.Option(False, help="Create the user if missing "
+                                                "(password from CIRCULAIR_NEW_USER_PASSWORD)."),
+               email: str = typer.Option("", help="E-mail for a created user.")) -> None:
+    """Make a user a member of an organisation.
+
+    Example:  circulair org add-member "Recycling NV" alice --create-user
+    """
+    _django.setup()
+    import os
+
+    from django.contrib.auth.models import User
+
+    from circulair.web.apps.organisations.models import Membership, Organisation
+
+    org = (Organisation.objects.filter(pk=int(organisation)).first() if organisation.isdigit()
+           else Organisation.objects.filter(name=organisation).first())
+    if org is None:
+        fail(f"no organisation '{organisation}'")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not create_user:
+            fail(f"no user '{username}' (use --create-user)")
+        password = os.environ.get("CIRCULAIR_NEW_USER_PASSWORD")
+        if not password:
+            fail("set CIRCULAIR_NEW_USER_PASSWORD to create a user")
+        user = User.objects.create_user(username, email=email, password=password)
+    Membership.objects.get_or_create(organisation=org, user=user)
+    console.print(f"{username} is a member of {org.name}")
+
+
+@app.command("list")
+def list_(fmt: Format = typer.Option(Format.table, "--format")) -> None:
+    """List organisations with their members.
+
+    Example:  circulair org list --format json
+    """
+    _django.setup()
+    from circulair.web.apps.organisations.models import Organisation
+
+    emit([{"id": o.pk, "name": o.name, "enterprise_number": o.enterprise_number,
+           "side": o.side, "members": ", ".join(u.username for u in o.members.all())}
+          for o in Organisation.objects.prefetch_related("members")], fmt, title="Organisations")

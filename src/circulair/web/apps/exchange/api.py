@@ -1,0 +1,150 @@
+"""Exchange API. Exact locations only for the parties; writes only for members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from circulair.web.apps.exchange import selectors, services
+from circulair.web.apps.exchange.models import Listing, Match
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    municipality = serializers.CharField(source="municipality.name_nl")
+    refnis = serializers.CharField(source="municipality.refnis")
+    location = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Listing
+        fields = ["id", "kind", "organisation", "title", "description", "material", "ewc",
+                  "hazardous", "route", "quantity", "remaining", "unit", "frequency",
+                  "available_from", "available_to", "quality", "certified", "municipality",
+                  "refnis", "radius_km", "price_eur", "status", "location", "created_at"]
+
+    def get_location(self, obj: Listing) -> dict[str, Any] | None:
+        """Exact location for the parties only (null for everyone else)."""
+        visible = self.context.get("visible")
+        ok = (obj.pk in visible) if visible is not None else selectors.location_visible(
+            obj, self.context["request"].user)
+        return {"lat": obj.lat, "lon": obj.lon, "address": obj.address} if ok else None
+
+
+class ListingCreateSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Listing.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    material = serializers.CharField()
+    ewc = serializers.CharField(required=False, allow_blank=True)
+    route = serializers.ChoiceField(choices=Listing.Route.choices, default="recycle")
+    quantity = serializers.FloatField()
+    unit = serializers.ChoiceField(choices=Listing.Unit.choices, default="t")
+    frequency = serializers.ChoiceField(choices=Listing.Frequency.choices, default="once")
+    available_from = serializers.DateField()
+    available_to = serializers.DateField()
+    quality = serializers.CharField(required=False, allow_blank=True)
+    certified = serializers.BooleanField(default=False)
+    refnis = serializers.CharField(required=False, allow_blank=True)
+    postal_code = serializers.CharField(required=False, allow_blank=True)
+    lat = serializers.FloatField(required=False)
+    lon = serializers.FloatField(required=False)
+    address = serializers.CharField(required=False, allow_blank=True)
+    radius_km = serializers.FloatField(default=50)
+    price_eur = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    publish = serializers.BooleanField(default=True)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Match
+        fields = ["id", "offer", "request", "quantity", "distance_km", "score", "status",
+                  "created_at", "decided_at"]
+
+
+class ProposeSerializer(serializers.Serializer):
+    offer = serializers.IntegerField()
+    request = serializers.IntegerField()
+    quantity = serializers.FloatField(required=False)
+
+
+class ListingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published offers and requests (plus your organisations' own). ``POST`` creates one for an
+    organisation you belong to; ``/listings/{id}/matches/`` ranks candidates (own listings)."""
+
+    serializer_class = ListingSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    filterset_fields = ["kind", "material", "status"]
+
+    def get_queryset(self) -> Any:
+        return selectors.listing_visible_to(self.request.user).order_by("-created_at")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        ctx = super().get_serializer_context()
+        ctx["visible"] = selectors.visible_listing_ids(self.request.user)
+        return ctx
+
+    def create(self, request: Request) -> Response:
+        ser = ListingCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        org = selectors.my_organisation(request.user, data.pop("organisation"))
+        publish = data.pop("publish")
+        listing = services.listing_create(user=request.user, organisation=org, data=data,
+                                          publish=publish)
+        return Response(ListingSerializer(listing, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def matches(self, request: Request, pk: str | None = None) -> Response:
+        listing = self.get_object()
+        if listing.organisation_id not in selectors.my_org_ids(request.user):
+            raise PermissionDenied("only the listing's organisation sees its ranked matches")
+        return Response([{"listing": c["listing"].pk, "title": c["listing"].title,
+                          "distance_km": c["distance_km"], "score": c["score"],
+                          "municipality": c["listing"].municipality.name_nl}
+                         for c in selectors.ranked_candidates(listing, k=10)])
+
+
+class MatchViewSet(viewsets.ReadOnlyModelViewSet):
+    """Matches you are party to. ``POST`` proposes; ``/matches/{id}/accept|decline/``."""
+
+    serializer_class = MatchSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> Any:
+        orgs = selectors.my_org_ids(self.request.user)
+        from django.db.models import Q
+
+        return Match.objects.filter(Q(offer__organisation_id__in=orgs)
+                                    | Q(request__organisation_id__in=orgs)).order_by("-pk")
+
+    def create(self, request: Request) -> Response:
+        ser = ProposeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        offer = get_object_or_404(Listing, pk=ser.validated_data["offer"], kind="offer")
+        req = get_object_or_404(Listing, pk=ser.validated_data["request"], kind="request")
+        m = services.match_propose(user=request.user, offer=offer, request=req,
+                                   quantity=ser.validated_data.get("quantity"))
+        return Response(MatchSerializer(m).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request: Request, pk: str | None, accept: bool) -> Response:
+        m = get_object_or_404(Match, pk=pk)
+        if not selectors.match_is_party(m, request.user):
+            raise PermissionDenied("only the parties of a match can act on it")
+        m = services.match_decide(user=request.user, match=m, accept=accept)
+        return Response(MatchSerializer(m).data)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(request, pk, True)
+
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(request, pk, False)

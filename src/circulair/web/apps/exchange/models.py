@@ -1,0 +1,133 @@
+"""Offers and requests of secondary materials, proposed matches, deals and notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Listing(models.Model):
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("offer")
+        REQUEST = "request", _("request")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        MATCHED = "matched", _("matched")
+        CLOSED = "closed", _("closed")
+        EXPIRED = "expired", _("expired")
+
+    class Route(models.TextChoices):
+        REUSE = "reuse", _("reuse")
+        REPAIR = "repair", _("repair")
+        REMANUFACTURE = "remanufacture", _("remanufacture")
+        RECYCLE = "recycle", _("recycle")
+        RECOVER = "recover", _("recover")
+
+    class Unit(models.TextChoices):
+        T = "t", "t"
+        M3 = "m3", "m³"
+        PIECES = "pieces", _("pieces")
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", _("one-off")
+        PER_YEAR = "per_year", _("per year")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="listings")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    material = models.CharField(max_length=80)
+    ewc = models.CharField(_("List of Waste code"), max_length=12, blank=True)
+    hazardous = models.BooleanField(default=False)
+    route = models.CharField(max_length=16, choices=Route.choices, default=Route.RECYCLE)
+    quantity = models.FloatField()
+    remaining = models.FloatField()
+    unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.T)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices,
+                                 default=Frequency.ONCE)
+    available_from = models.DateField()
+    available_to = models.DateField()
+    quality = models.CharField(max_length=100, blank=True)
+    certified = models.BooleanField(default=False)
+    municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT)
+    address = models.CharField(max_length=200, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+    radius_km = models.FloatField(default=50)
+    price_eur = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "kind", "material"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class Match(models.Model):
+    """A proposed pairing of an offer and a request; accepted, it becomes a deal."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    offer = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="offer_matches")
+    request = models.ForeignKey(Listing, on_delete=models.CASCADE,
+                                related_name="request_matches")
+    proposed_by = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                    related_name="+")
+    quantity = models.FloatField()
+    distance_km = models.FloatField()
+    score = models.FloatField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} → {self.request_id} ({self.status})"
+
+    @property
+    def counterparty_id(self) -> int:
+        return (self.request.organisation_id if self.proposed_by_id == self.offer.organisation_id
+                else self.offer.organisation_id)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class SavedSearch(models.Model):
+    """A user's standing question: tell me when a listing like this is published."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="saved_searches")
+    kind = models.CharField(max_length=8, choices=Listing.Kind.choices)
+    material = models.CharField(max_length=80)
+    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
+                                     on_delete=models.SET_NULL)
+    radius_km = models.FloatField(default=50)
+    created_at = models.DateTimeField(auto_now_add=True)

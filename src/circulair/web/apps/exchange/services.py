@@ -1,0 +1,365 @@
+"""Writes of the exchange: listings, proposals, decisions, notifications, expiry.
+
+Every write checks that the acting user is a member of the organisation it acts for; a crafted
+request for someone else's listing or match is refused with PermissionDenied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from circulair.core.errors import InputError, Problem
+from circulair.web.apps.exchange import selectors
+from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
+from circulair.web.apps.exchange.selectors import my_org_ids
+from circulair.web.apps.geography.models import Municipality
+from circulair.web.apps.organisations.models import Organisation
+
+log = logging.getLogger(__name__)
+
+FIELDS = ("kind", "title", "description", "material", "ewc", "route", "quantity", "unit",
+          "frequency", "available_from", "available_to", "quality", "certified", "address",
+          "radius_km", "price_eur")
+
+
+def _locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, float] | None:
+    refnis, postal = str(data.get("refnis") or ""), str(data.get("postal_code") or "")
+    lat, lon = data.get("lat"), data.get("lon")
+    muni = None
+    if refnis:
+        muni = Municipality.objects.filter(refnis=refnis).first()
+        if muni is None:
+            problems.append(Problem("unknown municipality (REFNIS)", field="refnis",
+                                    value=refnis))
+    elif postal:
+        found = list(Municipality.objects.filter(postal_codes__regex=rf"(^| ){postal}( |$)"))
+        if len(found) != 1:
+            problems.append(Problem("postal code unknown or shared by several municipalities",
+                                    field="postal_code", value=postal))
+        else:
+            muni = found[0]
+    elif lat is not None and lon is not None:
+        muni = selectors.nearest_municipality(float(lat), float(lon))
+    else:
+        problems.append(Problem("give a municipality (REFNIS), a postal code or coordinates",
+                                field="location"))
+    if muni is None:
+        return None
+    if lat is None or lon is None:
+        lat, lon = muni.lat, muni.lon
+    return muni, float(lat), float(lon)
+
+
+def _validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    clean = {k: data[k] for k in FIELDS if k in data and data[k] is not None}
+    if clean.get("kind") not in Listing.Kind.values:
+        problems.append(Problem("expected offer or request", field="kind",
+                                value=clean.get("kind")))
+    if not str(clean.get("title", "")).strip():
+        problems.append(Problem("a title is required", field="title"))
+    mat = str(clean.get("material", ""))
+    if not selectors.material_known(mat):
+        problems.append(Problem("unknown material; choose a node of the material taxonomy",
+                                field="material", value=mat))
+    if clean.get("ewc"):
+        try:
+            code, hazardous = selectors.ewc_validate(str(clean["ewc"]))
+        except InputError as e:
+            problems.extend(e.problems)
+        else:
+            clean["ewc"], clean["hazardous"] = code, hazardous
+    q = clean.get("quantity")
+    if not isinstance(q, (int, float)) or q <= 0:
+        problems.append(Problem("quantity must be a positive number", field="quantity",
+                                value=q))
+    for f, choices in (("route", Listing.Route.values), ("unit", Listing.Unit.values),
+                       ("frequency", Listing.Frequency.values)):
+        if f in clean and clean[f] not in choices:
+            problems.append(Problem(f"expected one of {choices}", field=f, value=clean[f]))
+    a, b = clean.get("available_from"), clean.get("available_to")
+    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
+        problems.append(Problem("the availability window needs two dates (YYYY-MM-DD)",
+                                field="available_from", value=a))
+    elif b < a:
+        problems.append(Problem("the window ends before it starts", field="available_to",
+                                value=b))
+    r = clean.get("radius_km", 50)
+    if not isinstance(r, (int, float)) or r <= 0 or r > 500:
+        problems.append(Problem("radius must be between 0 and 500 km", field="radius_km",
+                                value=r))
+    return clean
+
+
+def _member_of(user: Any, organisation: Organisation) -> None:
+    """``user=None`` is the command line, run by an operator of the platform itself."""
+    if user is None:
+        return
+    if organisation.pk not in my_org_ids(user):
+        raise PermissionDenied("you are not a member of this organisation")
+
+
+@transaction.atomic
+def listing_create(*, user: Any, organisation: Organisation, data: dict[str, Any],
+                   publish: bool = False) -> Listing:
+    """Create an offer or request (draft, or published at once)."""
+    _member_of(user, organisation)
+    problems: list[Problem] = []
+    clean = _validate(data, problems)
+    where = _locate(data, problems)
+    if problems:
+        raise InputError(problems)
+    assert where is not None
+    muni, lat, lon = where
+    listing = Listing(organisation=organisation, created_by=user if user is not None else None,
+                      municipality=muni, lat=lat,
+                      lon=lon, remaining=float(clean["quantity"]), **clean)
+    listing.full_clean()
+    listing.save()
+    if publish:
+        listing_publish(user=user, listing=listing)
+    return listing
+
+
+@transaction.atomic
+def listing_publish(*, user: Any, listing: Listing) -> Listing:
+    _member_of(user, listing.organisation)
+    if listing.status != Listing.Status.DRAFT:
+        raise InputError.single("only a draft can be published", field="status",
+                                value=listing.status)
+    listing.status = Listing.Status.PUBLISHED
+    listing.save(update_fields=["status", "updated_at"])
+    _notify_saved_searches(listing)
+    return listing
+
+
+@transaction.atomic
+def listing_close(*, user: Any, listing: Listing) -> Listing:
+    _member_of(user, listing.organisation)
+    listing.status = Listing.Status.CLOSED
+    listing.save(update_fields=["status", "updated_at"])
+    return listing
+
+
+def listings_expire(*, today: dt.date | None = None) -> int:
+    """Expire published listings whose availability window has ended."""
+    today = today or timezone.localdate()
+    return Listing.objects.filter(status__in=[Listing.Status.PUBLISHED, Listing.Status.DRAFT],
+                                  available_to__lt=today).update(status=Listing.Status.EXPIRED)
+
+
+def notify(*, users: Any, text: str, url: str = "") -> None:
+    """In-app notification plus an e-mail (console backend in development)."""
+    users = list(users)
+    Notification.objects.bulk_create(Notification(user=u, text=text[:300], url=url)
+                                     for u in users)
+    emails = [u.email for u in users if u.email]
+    if emails:
+        send_mail(subject=f"Circulair: {text[:70]}", message=f"{text}\n\n{url}",
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails,
+                  fail_silently=True)
+
+
+def _org_users(org_id: int) -> Any:
+    return Organisation.objects.get(pk=org_id).members.all()
+
+
+def _notify_saved_searches(listing: Listing) -> None:
+    wanted = "request" if listing.kind == Listing.Kind.OFFER else "offer"
+    for s in SavedSearch.objects.filter(kind=listing.kind).select_related("municipality"):
+        if not selectors.compatible(listing.material, s.material) and \
+                s.material != listing.material:
+            continue
+        if s.municipality is not None and selectors.distance_km(
+                s.municipality.lat, s.municipality.lon, listing.lat, listing.lon) > s.radius_km:
+            continue
+        notify(users=[s.user], text=f"New {listing.kind} for {s.material}: {listing.title} "
+                                    f"({listing.municipality.name_nl})",
+               url=f"/exchange/listings/{listing.pk}/")
+    del wanted
+
+
+@transaction.atomic
+def match_propose(*, user: Any, offer: Listing, request: Listing,
+                  quantity: float | None = None) -> Match:
+    """One party proposes an offer–request pairing; the other party is notified."""
+    orgs = my_org_ids(user)
+    if offer.organisation_id in orgs:
+        proposer = offer.organisation
+    elif request.organisation_id in orgs:
+        proposer = request.organisation
+    else:
+        raise PermissionDenied("only a party of the offer or the request can propose a match")
+    problems = selectors.pair_problems(offer, request)
+    q = quantity if quantity is not None else min(offer.remaining, request.remaining)
+    if q <= 0 or q > min(offer.remaining, request.remaining) + 1e-9:
+        problems.append(Problem(f"quantity must be > 0 and at most "
+                                f"{min(offer.remaining, request.remaining):g} {offer.unit}",
+                                field="quantity", value=q))
+    if Match.objects.filter(offer=offer, request=request,
+                            status=Match.Status.PROPOSED).exists():
+        problems.append(Problem("this pair has already been proposed", field="match"))
+    if problems:
+        raise InputError(problems)
+    m = Match.objects.create(offer=offer, request=request, proposed_by=proposer, quantity=q,
+                             distance_km=selectors.distance_km(offer.lat, offer.lon, request.lat,
+                                                              request.lon),
+                             score=selectors.pair_score(offer, request))
+    other = request.organisation_id if proposer.pk == offer.organisation_id else \
+        offer.organisation_id
+    notify(users=_org_users(other), text=f"{proposer.name} proposes a match: {offer.title} → "
+                                         f"{request.title} ({q:g} {offer.unit})",
+           url=f"/exchange/matches/{m.pk}/")
+    return m
+
+
+@transaction.atomic
+def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
+    """The other party accepts (a deal: remaining quantities drop) or declines."""
+    match = Match.objects.select_for_update().select_related(
+        "offer", "request", "proposed_by").get(pk=match.pk)
+    if match.counterparty_id not in my_org_ids(user):
+        raise PermissionDenied("only the other party of the match can accept or decline it")
+    if match.status != Match.Status.PROPOSED:
+        raise InputError.single("this match has already been decided", field="status",
+                                value=match.status)
+    match.decided_at, match.decided_by = timezone.now(), user
+    if accept:
+        offer = Listing.objects.select_for_update().get(pk=match.offer_id)
+        request = Listing.objects.select_for_update().get(pk=match.request_id)
+        q = min(match.quantity, offer.remaining, request.remaining)
+        if q <= 0:
+            raise InputError.single("nothing is left to match", field="quantity", value=q)
+        match.quantity = q
+        for listing in (offer, request):
+            listing.remaining = round(listing.remaining - q, 9)
+            listing.status = (Listing.Status.CLOSED if listing.remaining <= 1e-9
+                              else Listing.Status.MATCHED)
+            listing.save(update_fields=["remaining", "status", "updated_at"])
+        match.status = Match.Status.ACCEPTED
+    else:
+        match.status = Match.Status.DECLINED
+    match.save()
+    notify(users=_org_users(match.proposed_by_id),
+           text=f"Match {match.status}: {match.offer.title} → {match.request.title}",
+           url=f"/exchange/matches/{match.pk}/")
+    log.info("match %d %s (%.3f %s)", match.pk, match.status, match.quantity, match.offer.unit)
+    return match
+
+
+IMPORT_COLUMNS = ("kind", "title", "material", "quantity", "unit", "available_from",
+                  "available_to")
+
+
+def listings_import(*, organisation: Organisation, content: bytes, file_name: str,
+                    user: Any = None, publish: bool = True) -> list[Listing]:
+    """Bulk import of listings from CSV or XLSX; every bad row is named, nothing is saved
+    unless every row is valid, and the file is kept."""
+    from circulair.web.apps.portal.services import upload_keep
+
+    _member_of(user, organisation)
+    try:
+        rows = _table_rows(content, file_name)
+        problems: list[Problem] = []
+        prepared = []
+        for line, raw in rows:
+            row_problems: list[Problem] = []
+            data = _row_data(raw, line, file_name, row_problems)
+            clean = _validate(data, row_problems)
+            where = _locate(data, row_problems)
+            problems.extend(Problem(p.message, file=file_name, row=line, field=p.field,
+                                    value=p.value) for p in row_problems)
+            if not row_problems and where is not None:
+                prepared.append((clean, where))
+        if not rows:
+            problems.append(Problem("the file has no rows", file=file_name))
+        if problems:
+            raise InputError(problems)
+    except InputError as e:
+        upload_keep(purpose="listings", name=file_name, content=content, user=user, error=e)
+        raise
+    with transaction.atomic():
+        upload_keep(purpose="listings", name=file_name, content=content, user=user)
+        out = []
+        for clean, (muni, lat, lon) in prepared:
+            x = Listing(organisation=organisation, created_by=user, municipality=muni, lat=lat,
+                        lon=lon, remaining=float(clean["quantity"]), **clean)
+            x.full_clean()
+            x.save()
+            out.append(x)
+        if publish:
+            for x in out:
+                x.status = Listing.Status.PUBLISHED
+                x.save(update_fields=["status"])
+                _notify_saved_searches(x)
+    log.info("listings import %s: %d rows", file_name, len(out))
+    return out
+
+
+def _table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
+    import csv
+    import io
+
+    if file_name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        it = ws.iter_rows(values_only=True)
+        header = [str(h or "").strip().lower() for h in next(it, [])]
+        rows = [(i, {h: "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat")
+                                               else str(v)) for h, v in zip(header, r,
+                                                                            strict=False)})
+                for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError.single("the file is not UTF-8 text", file=file_name) from None
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        rows = [(i, {k.strip().lower(): (v or "").strip() for k, v in r.items() if k})
+                for i, r in enumerate(reader, start=2)]
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    if missing:
+        raise InputError.single(f"missing columns {missing}; expected at least "
+                                f"{list(IMPORT_COLUMNS)} and a location (refnis, postal_code "
+                                "or lat,lon)", file=file_name, row=1)
+    return rows
+
+
+def _row_data(raw: dict[str, str], line: int, file_name: str,
+              problems: list[Problem]) -> dict[str, Any]:
+    data: dict[str, Any] = {k: v for k, v in raw.items() if v != ""}
+    for f in ("quantity", "radius_km", "lat", "lon"):
+        if f in data:
+            try:
+                data[f] = float(str(data[f]).replace(",", "."))
+            except ValueError:
+                problems.append(Problem("expected a number", field=f, value=data[f]))
+                data.pop(f)
+    for f in ("available_from", "available_to"):
+        if f in data:
+            try:
+                data[f] = dt.date.fromisoformat(str(data[f]))
+            except ValueError:
+                problems.append(Problem("expected a date YYYY-MM-DD", field=f, value=data[f]))
+                data.pop(f)
+    if "certified" in data:
+        data["certified"] = str(data["certified"]).lower() in ("yes", "true", "1", "ja")
+    if "price_eur" in data:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            data["price_eur"] = Decimal(str(data["price_eur"]))
+        except InvalidOperation:
+            problems.append(Problem("expected a number", field="price_eur",
+                                    value=data["price_eur"]))
+            data.pop("price_eur")
+    return data

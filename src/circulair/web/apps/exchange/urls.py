@@ -1,0 +1,16 @@
+from django.urls import path
+
+from circulair.web.apps.exchange import views
+
+app_name = "exchange"
+urlpatterns = [
+    path("", views.listing_list, name="list"),
+    path("new/", views.listing_new, name="new"),
+    path("insight/", views.insight, name="insight"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("propose/", views.propose, name="propose"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing"),
+    path("listings/<int:pk>/<str:action>/", views.listing_action, name="listing_action"),
+    path("matches/<int:pk>/", views.match_detail, name="match"),
+    path("matches/<int:pk>/decide/", views.match_decide, name="match_decide"),
+]

@@ -1,0 +1,60 @@
+"""Organisations (companies, governments, knowledge institutions …) and their members.
+
+Shared by the exchange, the agenda and the scan: a user acts on behalf of the organisations
+they are a member of, and sees only what those organisations may see.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ENTERPRISE_RE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
+
+
+def validate_enterprise_number(value: str) -> None:
+    """Belgian enterprise number 0123.456.789 with its mod-97 check digits."""
+    if not ENTERPRISE_RE.match(value):
+        raise ValidationError(_("expected an enterprise number like 0123.456.749"))
+    digits = int(value.replace(".", ""))
+    if 97 - (digits // 100) % 97 != digits % 100:
+        raise ValidationError(_("the check digits of this enterprise number are wrong"))
+
+
+class Organisation(models.Model):
+    class Side(models.TextChoices):
+        GOVERNMENT = "overheid", _("government")
+        BUSINESS = "bedrijfsleven", _("business")
+        FINANCE = "financiele-sector", _("finance")
+        KNOWLEDGE = "kenniswereld", _("knowledge institutions")
+        CIVIL = "middenveld", _("civil society")
+
+    name = models.CharField(max_length=200)
+    enterprise_number = models.CharField(max_length=12, blank=True,
+                                         validators=[validate_enterprise_number])
+    side = models.CharField(max_length=20, choices=Side.choices, default=Side.BUSINESS)
+    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
+                                     on_delete=models.SET_NULL)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership",
+                                     related_name="organisations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, default="member")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"],
+                                               name="org_member_once")]

@@ -1,0 +1,20 @@
+"""Who belongs to which organisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from circulair.web.apps.organisations.models import Organisation
+
+
+def organisations_of(user: Any) -> QuerySet[Organisation]:
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(membership__user=user)
+
+
+def is_member(user: Any, organisation_id: int | None) -> bool:
+    return organisation_id is not None and organisations_of(user).filter(
+        pk=organisation_id).exists()

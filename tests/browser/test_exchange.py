@@ -1,0 +1,63 @@
+"""Two companies meet on the exchange: offer, request, match proposed and accepted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+
+def _login(page: Any, url: str, user: str, password: str) -> None:
+    page.context.clear_cookies()
+    page.goto(url + "/accounts/login/?next=/exchange/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(url + "/exchange/")
+
+
+def _post(page: Any, url: str, **fields: str) -> str:
+    page.goto(url + "/exchange/new/")
+    form = page.locator("#listing-form")
+    form.locator("select[name=kind]").select_option(fields["kind"])
+    form.locator("input[name=title]").fill(fields["title"])
+    form.locator("select[name=material]").select_option(fields["material"])
+    form.locator("select[name=route]").select_option(fields["route"])
+    form.locator("input[name=quantity]").fill(fields["quantity"])
+    form.locator("input[name=available_from]").fill("2026-01-01")
+    form.locator("input[name=available_to]").fill("2027-12-31")
+    form.locator("input[name=refnis]").fill(fields["refnis"])
+    form.locator("input[name=address]").fill(fields["address"])
+    form.locator("input[name=radius_km]").fill("120")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#listing-title")).to_contain_text(fields["title"])
+    return str(page.url)
+
+
+def test_offer_request_propose_accept(page: Any, live_url: str,
+                                      exchange_users: dict[str, str]) -> None:
+    _login(page, live_url, "seller", exchange_users["seller"])
+    offer_url = _post(page, live_url, kind="offer", title="Eiken balken", material="wood-beams",
+                      route="reuse", quantity="12", refnis="24062", address="Kaai 1")
+    _login(page, live_url, "buyer", exchange_users["buyer"])
+    request_url = _post(page, live_url, kind="request", title="Gezocht: balken",
+                        material="wood-beams", route="reuse", quantity="5", refnis="44021",
+                        address="Dok 2")
+    # the request's page ranks the offer as a match; the buyer proposes it
+    row = page.locator("#candidates tr", has_text="Eiken balken")
+    expect(row).to_have_count(1)
+    expect(page.locator("#location")).to_contain_text("Dok 2")  # own listing: exact
+    row.locator("button.propose").click()
+    expect(page.locator("#match-status")).to_have_attribute("data-status", "proposed")
+    match_url = page.url
+    # the seller accepts
+    _login(page, live_url, "seller", exchange_users["seller"])
+    page.goto(match_url)
+    page.click("#accept")
+    expect(page.locator("#match-status")).to_have_attribute("data-status", "accepted")
+    page.goto(offer_url)
+    expect(page.locator("#remaining")).to_contain_text("7")
+    expect(page.locator("#location")).to_contain_text("Kaai 1")
+    page.goto(request_url)
+    expect(page.locator("#remaining")).to_contain_text("0")
+    expect(page.locator("#status")).to_have_text("gesloten")
