@@ -145,3 +145,27 @@ def test_bulk_import_reports_rows_and_saves_nothing(world: dict[str, Any]) -> No
     assert Listing.objects.count() == before
     out = listings_import(organisation=world["seller"], content=good.encode(), file_name="l.csv")
     assert len(out) == 1 and out[0].status == "published"
+
+
+def test_saved_search_notifies_and_insight_counts_avoided_tkm(world: dict[str, Any],
+                                                             client: Client) -> None:
+    client.force_login(world["bob"])
+    resp = client.post("/exchange/saved-searches/", {"kind": "offer", "material": "wood",
+                                                     "refnis": "24062", "radius_km": "30"})
+    assert resp.status_code == 302
+    _listing(world["alice"], world["seller"], title="Nieuwe planken", material="wood-b")
+    assert Notification.objects.filter(user=world["bob"], text__contains="Nieuwe planken") \
+        .exists()
+    _listing(world["alice"], world["seller"], title="Koper", material="copper")
+    assert not Notification.objects.filter(user=world["bob"], text__contains="Koper").exists()
+    req = _listing(world["bob"], world["buyer"], kind="request", title="Balken met alternatief",
+                   material="wood", quantity=2.0, route="recycle", primary_km=40.0)
+    m = match_propose(user=world["bob"], offer=world["offer"], request=req)
+    match_decide(user=world["alice"], match=m, accept=True)
+    data = client.get("/exchange/insight/").content.decode()
+    assert 'id="tkm-avoided"' in data
+    from circulair.web.apps.exchange.selectors import insight
+
+    got = insight()
+    assert got["deals"] == 1 and got["matched_t"] == 2
+    assert got["tkm_avoided"] == pytest.approx(2 * (40.0 - m.distance_km))

@@ -44,15 +44,20 @@ with HiGHS (``highspy``):
   constant, leaving ``Σ d x`` minimised. The constraint matrix is the incidence matrix of a
   bipartite graph (totally unimodular), so a simplex vertex is integral when the quantities
   are: allocations in pieces are whole numbers.
-* Minimum lots make the problem mixed-integer (semi-continuous ``x_p``), which is hard at this
-  scale. The LP above is a relaxation of it, so it is solved first; when its optimum already
-  respects every lot it is optimal for the lots too (status ``optimal``). Otherwise the pairs
-  carrying a positive amount below their lot are removed and the models concerned are solved
-  again from their previous basis, until no lot is violated (each round removes at least one
-  pair, so this ends).
-  The result is feasible and lexicographically optimal over the pairs that remain, but not
-  proven optimal for the original pairs: status ``lots_heuristic``, with the relaxation's
-  matched quantity reported as an upper bound (``details["matched_upper_bound"]``).
+* Minimum lots make the problem mixed-integer (semi-continuous ``x_p``). A component with
+  lots and at most ``exact_lots_max_pairs`` pairs is solved exactly in **two phases** with
+  HiGHS's branch and bound (gap 0): maximise ``Σ x``, then a fresh model with the row
+  ``Σ x >= F* (1 - 1e-9)`` minimises ``Σ d x`` (the path argument above does not hold with
+  lots, so no single weighted objective is used).
+* Larger components with lots (branch and bound on 10^5 semi-continuous variables is too slow)
+  get a repair heuristic around the LP: the LP is a relaxation of the mixed-integer problem, so
+  when its optimum already respects every lot it is optimal. Otherwise the pairs carrying a
+  positive amount below their lot are removed and the models concerned are solved again from
+  their previous basis, until no lot is violated (each round removes at least one pair, so
+  this ends). The result is feasible and lexicographically optimal over the pairs that remain,
+  but not proven optimal: status ``lots_heuristic``, with the relaxation's matched quantity
+  per unit as an upper bound (``details["matched_upper_bound"]``). The same fallback is used
+  for a small component whose branch and bound hits ``time_limit``.
 
 After the solve, values below 1e-9 are zeroed, pieces are rounded to whole numbers, and any
 listing over its quantity by solver tolerance (~1e-7) has its pairs scaled down to fit exactly.
@@ -67,10 +72,10 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import highspy
 import numpy as np
@@ -181,7 +186,7 @@ def _pairs(pairs: MatchTable | tuple[ArrayLike, ArrayLike], n_o: int, n_r: int
 def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays | Sequence[Listing],
              pairs: MatchTable | tuple[ArrayLike, ArrayLike], *, road_factor: float = 1.3,
              time_limit: float | None = None, workers: int = -1,
-             check: bool = True) -> Allocation:
+             exact_lots_max_pairs: int = 2_000, check: bool = True) -> Allocation:
     """Maximise the matched quantity over the candidate ``pairs``, then minimise transport.
 
     Parameters
@@ -195,7 +200,11 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     road_factor : float
         Road km per great-circle km, for the distances of the second objective.
     time_limit : float, optional
-        Seconds per HiGHS model; a model that hits it raises SolverError (no unproven result).
+        Seconds per HiGHS model. An LP that hits it raises SolverError (no unproven result); a
+        branch and bound that hits it falls back to the lot-repair heuristic.
+    exact_lots_max_pairs : int
+        Components with minimum lots up to this many pairs are solved exactly (mixed-integer);
+        larger ones with the lot-repair heuristic (module docstring).
     workers : int
         Threads solving components at once (-1: one per core).
     check : bool
@@ -239,12 +248,34 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     big_m = (np.minimum(n_off_c, n_req_c) * dmax + 1.0)[comp_of_pair]
     order = np.argsort(comp_of_pair, kind="stable")
     starts = np.r_[0, np.cumsum(comp_size)]
-    # Pack whole components into models of up to _BATCH_PAIRS pairs (a larger component alone).
+    has_lot = np.bincount(comp_of_pair, weights=(lot > 0).astype(np.float64),
+                          minlength=n_comp) > 0
+    exact = has_lot & (comp_size <= exact_lots_max_pairs)
+    n_threads = (os.cpu_count() or 1) if workers < 1 else workers
+    x = np.zeros(m)
+    t1 = time.perf_counter()
+    t_build = t1 - t0
+    mip_jobs = [order[starts[c]:starts[c + 1]] for c in np.flatnonzero(exact)]
+
+    def run_mip(rows: NDArray[np.int64]) -> NDArray[np.float64] | None:
+        return _solve_mip(o[rows], r[rows], d[rows], ub[rows], lot[rows], off.quantity,
+                          req.quantity, time_limit)
+
+    mip_results = _parallel(run_mip, mip_jobs, n_threads)
+    fallback = [rows for rows, xb in zip(mip_jobs, mip_results, strict=True) if xb is None]
+    solved_exactly = np.zeros(m, dtype=bool)
+    for rows, xb in zip(mip_jobs, mip_results, strict=True):
+        if xb is not None:
+            x[rows] = np.where(xb > _ZERO * np.maximum(1.0, lot[rows]), xb, 0.0)
+            solved_exactly[rows] = True
+    t_mip = time.perf_counter() - t1
+    # Pack the other components into LP models of up to _BATCH_PAIRS pairs (larger ones alone).
     batches: list[NDArray[np.int64]] = []
     current: list[NDArray[np.int64]] = []
     size = 0
-    for c in np.argsort(-comp_size, kind="stable"):
-        rows = order[starts[c]:starts[c + 1]]
+    lp_rows = [order[starts[c]:starts[c + 1]] for c in np.argsort(-comp_size, kind="stable")
+               if not exact[c]] + fallback
+    for rows in sorted(lp_rows, key=len, reverse=True):
         if size and size + len(rows) > _BATCH_PAIRS:
             batches.append(np.concatenate(current))
             current, size = [], 0
@@ -252,29 +283,22 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         size += len(rows)
     if current:
         batches.append(np.concatenate(current))
-    t_build = time.perf_counter() - t0
 
     blocks = [_Block(rows, o[rows], r[rows], d[rows], ub[rows], big_m[rows], off.quantity,
                      req.quantity, time_limit) for rows in batches]
     t1 = time.perf_counter()
-    n_threads = (os.cpu_count() or 1) if workers < 1 else workers
-    x = np.zeros(m)
     todo = blocks
     rounds, removed = 0, 0
     upper: dict[str, float] = {}
     while todo:
         rounds += 1
-        if n_threads > 1 and len(todo) > 1:
-            with ThreadPoolExecutor(max_workers=n_threads) as pool:
-                results = list(pool.map(_Block.solve, todo))
-        else:
-            results = [b.solve() for b in todo]
+        results = _parallel(_Block.solve, todo, n_threads)
         for blk, xb in zip(todo, results, strict=True):
             x[blk.rows] = np.where(xb > _ZERO * np.maximum(1.0, lot[blk.rows]), xb, 0.0)
         if rounds == 1:
             upper = {u: float(x[off.unit[o] == i].sum()) for i, u in enumerate(UNITS)
                      if (off.unit[o] == i).any()}
-        short = (x > 0) & (x < lot * (1.0 - 1e-9))
+        short = (x > 0) & (x < lot * (1.0 - 1e-9)) & ~solved_exactly
         if not short.any():
             break
         removed += int(short.sum())
@@ -286,12 +310,14 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     details: dict[str, Any] = {
         "pairs": m, "components": n_comp,
         "largest_component": int(comp_size.max()) if n_comp else 0, "models": len(blocks),
+        "exact_lot_components": len(mip_jobs) - len(fallback),
         "rounds": rounds, "pairs_removed_for_lots": removed,
-        "seconds_build": round(t_build, 3), "seconds_solve": round(t_solve, 3)}
+        "seconds_build": round(t_build, 3), "seconds_mip": round(t_mip, 3),
+        "seconds_solve": round(t_solve, 3)}
     if removed:
         details["matched_upper_bound"] = upper
     alloc = _build(off, req, o[pos], r[pos], x[pos], d[pos], rf,
-                   "lots_heuristic" if removed else "optimal", details)
+                   "lots_heuristic" if removed or fallback else "optimal", details)
     if check:
         t2 = time.perf_counter()
         check_allocation(off, req, alloc)
@@ -306,6 +332,85 @@ def _distinct_per_component(comp: NDArray[np.int64], node: NDArray[np.int64],
                        minlength=n_comp).astype(np.float64)
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _parallel(fn: Callable[[_T], _R], jobs: Sequence[_T], n_threads: int) -> list[_R]:
+    """``[fn(j) for j in jobs]``, on threads (HiGHS releases the GIL while it solves)."""
+    if n_threads > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            return list(pool.map(fn, jobs))
+    return [fn(j) for j in jobs]
+
+
+def _incidence(o: NDArray[np.int64], r: NDArray[np.int64], q_off: NDArray[np.float64],
+               q_req: NDArray[np.float64]) -> tuple[sp.csc_matrix, NDArray[np.float64]]:
+    """Offer and request rows (Σ x <= q) of a set of pairs, and their right-hand sides."""
+    m = len(o)
+    uo, io = np.unique(o, return_inverse=True)
+    ur, ir = np.unique(r, return_inverse=True)
+    cols = np.arange(m)
+    a = sp.csc_matrix((np.ones(2 * m), (np.concatenate([io.ravel(), len(uo) + ir.ravel()]),
+                                        np.concatenate([cols, cols]))),
+                      shape=(len(uo) + len(ur), m))
+    a.sort_indices()
+    return a, np.concatenate([q_off[uo], q_req[ur]]).astype(np.float64)
+
+
+def _highs(a: sp.csc_matrix, cost: NDArray[np.float64], sense: int, col_lo: NDArray[np.float64],
+           col_hi: NDArray[np.float64], row_lo: NDArray[np.float64],
+           row_hi: NDArray[np.float64], integrality: NDArray[np.int32],
+           options: dict[str, Any]) -> Any:
+    h = _HighsCls()
+    h.setOptionValue("output_flag", False)
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    inf = highspy.kHighsInf
+    status = h.passModel(int(a.shape[1]), int(a.shape[0]), int(a.nnz), 1, sense, 0.0,
+                         np.ascontiguousarray(cost, dtype=np.float64),
+                         np.ascontiguousarray(col_lo, dtype=np.float64),
+                         np.ascontiguousarray(col_hi, dtype=np.float64),
+                         np.ascontiguousarray(np.where(np.isinf(row_lo), -inf, row_lo),
+                                              dtype=np.float64),
+                         np.ascontiguousarray(np.where(np.isinf(row_hi), inf, row_hi),
+                                              dtype=np.float64),
+                         a.indptr.astype(np.int32), a.indices.astype(np.int32),
+                         a.data.astype(np.float64), integrality)
+    if status == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS rejected the allocation model (passModel returned an error)")
+    return h
+
+
+def _solve_mip(o: NDArray[np.int64], r: NDArray[np.int64], d: NDArray[np.float64],
+               ub: NDArray[np.float64], lot: NDArray[np.float64], q_off: NDArray[np.float64],
+               q_req: NDArray[np.float64], time_limit: float | None
+               ) -> NDArray[np.float64] | None:
+    """Exact two-phase solve of one component with minimum lots; None if not proven optimal."""
+    a, rhs = _incidence(o, r, q_off, q_req)
+    m = len(o)
+    semi = lot > 0
+    integrality = np.where(semi, 2, 0).astype(np.int32)  # 2 = HiGHS semi-continuous
+    col_lo = np.where(semi, lot, 0.0)
+    opts: dict[str, Any] = {"mip_rel_gap": 0.0}
+    if time_limit is not None:
+        opts["time_limit"] = max(float(time_limit), 0.01)
+    no_lo = np.full(a.shape[0], -np.inf)
+    h = _highs(a, np.ones(m), -1, col_lo, ub, no_lo, rhs, integrality, opts)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    flow = float(np.sum(np.asarray(h.getSolution().col_value)))
+    a2 = sp.vstack([a, sp.csr_matrix(np.ones((1, m)))]).tocsc()
+    a2.sort_indices()
+    h = _highs(a2, d, 1, col_lo, ub, np.r_[no_lo, flow * (1.0 - 1e-9) - 1e-9],
+               np.r_[rhs, np.inf], integrality, opts)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(h.getSolution().col_value, dtype=np.float64)
+
+
 class _Block:
     """One HiGHS LP over a set of whole components: ``min Σ (d - M) x`` (module docstring).
 
@@ -318,30 +423,12 @@ class _Block:
                  q_off: NDArray[np.float64], q_req: NDArray[np.float64],
                  time_limit: float | None) -> None:
         self.rows = rows
-        m = len(o)
-        uo, io = np.unique(o, return_inverse=True)
-        ur, ir = np.unique(r, return_inverse=True)
-        n_row = len(uo) + len(ur)
-        cols = np.arange(m)
-        a = sp.csc_matrix((np.ones(2 * m), (np.concatenate([io.ravel(), len(uo) + ir.ravel()]),
-                                            np.concatenate([cols, cols]))), shape=(n_row, m))
-        a.sort_indices()
-        h = _HighsCls()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("presolve", "off")  # faster on these network LPs (measured)
+        a, rhs = _incidence(o, r, q_off, q_req)
+        opts: dict[str, Any] = {"presolve": "off"}  # faster on these network LPs (measured)
         if time_limit is not None:
-            h.setOptionValue("time_limit", max(float(time_limit), 0.01))
-        status = h.passModel(int(m), int(n_row), int(a.nnz), 1, 1, 0.0,
-                             np.ascontiguousarray(d - big_m, dtype=np.float64), np.zeros(m),
-                             np.ascontiguousarray(ub, dtype=np.float64),
-                             np.full(n_row, -highspy.kHighsInf),
-                             np.ascontiguousarray(np.concatenate([q_off[uo], q_req[ur]]),
-                                                  dtype=np.float64),
-                             a.indptr.astype(np.int32), a.indices.astype(np.int32),
-                             a.data.astype(np.float64), np.zeros(m, dtype=np.int32))
-        if status == highspy.HighsStatus.kError:
-            raise SolverError("HiGHS rejected the allocation model (passModel returned an "
-                              "error)")
+            opts["time_limit"] = max(float(time_limit), 0.01)
+        h = _highs(a, d - big_m, 1, np.zeros(len(o)), ub, np.full(a.shape[0], -np.inf), rhs,
+                   np.zeros(len(o), dtype=np.int32), opts)
         self.h = h
 
     def solve(self) -> NDArray[np.float64]:

@@ -58,6 +58,7 @@ class ListingCreateSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, allow_blank=True)
     radius_km = serializers.FloatField(default=50)
     price_eur = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    primary_km = serializers.FloatField(required=False, min_value=0)
     publish = serializers.BooleanField(default=True)
 
 

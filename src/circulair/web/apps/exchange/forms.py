@@ -38,6 +38,9 @@ class ListingForm(forms.Form):
                                  min_value=1, max_value=500)
     price_eur = forms.DecimalField(label=_("Price (€, optional)"), required=False,
                                    max_digits=12, decimal_places=2)
+    primary_km = forms.FloatField(label=_("Distance to the nearest primary-material supplier "
+                                          "(km, requests; optional)"), required=False,
+                                  min_value=0)
     publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

@@ -59,6 +59,9 @@ class Listing(models.Model):
     lon = models.FloatField()
     radius_km = models.FloatField(default=50)
     price_eur = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    primary_km = models.FloatField(
+        _("distance to the nearest primary-material supplier (km, requests)"), null=True,
+        blank=True, help_text=_("Used to report the t·km a match avoids."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL)

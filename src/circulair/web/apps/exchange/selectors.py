@@ -244,7 +244,7 @@ def insight() -> dict[str, Any]:
         key = (x.material, x.municipality.province.name_nl, x.unit)
         rows[key]["offered" if x.kind == Listing.Kind.OFFER else "requested"] += x.quantity
     flows = []
-    matched_t = tkm = 0.0
+    matched_t = tkm = avoided = 0.0
     deals = Match.objects.filter(status=Match.Status.ACCEPTED).select_related(
         "offer__municipality__province", "request__municipality")
     for m in deals:
@@ -253,6 +253,8 @@ def insight() -> dict[str, Any]:
         if o.unit == "t":
             matched_t += m.quantity
             tkm += m.quantity * m.distance_km
+            if r.primary_km is not None:
+                avoided += m.quantity * (r.primary_km - m.distance_km)
         flows.append({"from": o.municipality.name_nl, "to": r.municipality.name_nl,
                       "from_lat": o.municipality.lat, "from_lon": o.municipality.lon,
                       "to_lat": r.municipality.lat, "to_lon": r.municipality.lon,
@@ -260,7 +262,7 @@ def insight() -> dict[str, Any]:
     table = [{"material": k[0], "province": k[1], "unit": k[2], **v}
              for k, v in sorted(rows.items())]
     return {"rows": table, "flows": flows, "matched_t": matched_t, "tkm": tkm,
-            "deals": len(flows)}
+            "tkm_avoided": avoided, "deals": len(flows)}
 
 
 def allocation() -> dict[str, Any]:

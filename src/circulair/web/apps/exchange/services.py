@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 FIELDS = ("kind", "title", "description", "material", "ewc", "route", "quantity", "unit",
           "frequency", "available_from", "available_to", "quality", "certified", "address",
-          "radius_km", "price_eur")
+          "radius_km", "price_eur", "primary_km")
 
 
 def _locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, float] | None:
@@ -95,7 +95,27 @@ def _validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
     if not isinstance(r, (int, float)) or r <= 0 or r > 500:
         problems.append(Problem("radius must be between 0 and 500 km", field="radius_km",
                                 value=r))
+    pk = clean.get("primary_km")
+    if pk is not None and (not isinstance(pk, (int, float)) or pk < 0):
+        problems.append(Problem("must be a distance >= 0 km", field="primary_km", value=pk))
     return clean
+
+
+def saved_search_create(*, user: Any, kind: str, material: str, refnis: str = "",
+                        radius_km: float = 50) -> SavedSearch:
+    """Ask to be notified when a matching listing is published."""
+    problems: list[Problem] = []
+    if kind not in Listing.Kind.values:
+        problems.append(Problem("expected offer or request", field="kind", value=kind))
+    if not selectors.material_known(material):
+        problems.append(Problem("unknown material", field="material", value=material))
+    muni = Municipality.objects.filter(refnis=refnis).first() if refnis else None
+    if refnis and muni is None:
+        problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
+    if problems:
+        raise InputError(problems)
+    return SavedSearch.objects.create(user=user, kind=kind, material=material,
+                                      municipality=muni, radius_km=radius_km)
 
 
 def _member_of(user: Any, organisation: Organisation) -> None:
@@ -172,10 +192,8 @@ def _org_users(org_id: int) -> Any:
 
 
 def _notify_saved_searches(listing: Listing) -> None:
-    wanted = "request" if listing.kind == Listing.Kind.OFFER else "offer"
     for s in SavedSearch.objects.filter(kind=listing.kind).select_related("municipality"):
-        if not selectors.compatible(listing.material, s.material) and \
-                s.material != listing.material:
+        if not selectors.compatible(listing.material, s.material):
             continue
         if s.municipality is not None and selectors.distance_km(
                 s.municipality.lat, s.municipality.lon, listing.lat, listing.lon) > s.radius_km:
@@ -183,7 +201,6 @@ def _notify_saved_searches(listing: Listing) -> None:
         notify(users=[s.user], text=f"New {listing.kind} for {s.material}: {listing.title} "
                                     f"({listing.municipality.name_nl})",
                url=f"/exchange/listings/{listing.pk}/")
-    del wanted
 
 
 @transaction.atomic

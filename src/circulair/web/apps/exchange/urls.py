@@ -9,6 +9,7 @@ urlpatterns = [
     path("insight/", views.insight, name="insight"),
     path("notifications/", views.notifications, name="notifications"),
     path("propose/", views.propose, name="propose"),
+    path("saved-searches/", views.saved_search, name="saved_search"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
     path("listings/<int:pk>/<str:action>/", views.listing_action, name="listing_action"),
     path("matches/<int:pk>/", views.match_detail, name="match"),

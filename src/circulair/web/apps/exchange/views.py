@@ -134,6 +134,21 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/notifications.html", {"items": items})
 
 
+@login_required
+@require_POST
+def saved_search(request: HttpRequest) -> HttpResponse:
+    try:
+        services.saved_search_create(user=request.user, kind=request.POST.get("kind", ""),
+                                     material=request.POST.get("material", ""),
+                                     refnis=request.POST.get("refnis", ""),
+                                     radius_km=float(request.POST.get("radius_km") or 50))
+    except (InputError, ValueError) as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Saved: you will be notified of new matching listings."))
+    return redirect("exchange:list")
+
+
 def insight(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = selectors.insight()
     return render(request, "exchange/insight.html", data)
