@@ -59,7 +59,7 @@ with HiGHS (``highspy``):
   per unit as an upper bound (``details["matched_upper_bound"]``). The same fallback is used
   for a small component whose branch and bound hits ``time_limit``.
 
-After the solve, values below 1e-9 are zeroed, pieces are rounded to whole numbers, and any
+After the solve, values at or below 1e-6 are zeroed, pieces are rounded to whole numbers, and any
 listing over its quantity by solver tolerance (~1e-7) has its pairs scaled down to fit exactly.
 :func:`check_allocation` then verifies the result independently of the solver - every pair
 passes :func:`~circulair.core.exchange.matching.pair_checks` (recomputed haversine distance
@@ -99,7 +99,7 @@ __all__ = ["Allocation", "allocate", "check_allocation"]
 # The plain core class: ``highspy.Highs`` adds Python callbacks and prints a banner on creation.
 _HighsCls = getattr(getattr(highspy, "_core", None), "_Highs", highspy.Highs)
 
-_ZERO = 1e-9
+_ZERO = 1e-6  # amounts at or below this (units) are solver noise (tolerance ~1e-7)
 _BATCH_PAIRS = 50_000  # small components are packed into models of about this many pairs
 
 
@@ -266,7 +266,7 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     solved_exactly = np.zeros(m, dtype=bool)
     for rows, xb in zip(mip_jobs, mip_results, strict=True):
         if xb is not None:
-            x[rows] = np.where(xb > _ZERO * np.maximum(1.0, lot[rows]), xb, 0.0)
+            x[rows] = np.where(xb > _ZERO, xb, 0.0)
             solved_exactly[rows] = True
     t_mip = time.perf_counter() - t1
     # Pack the other components into LP models of up to _BATCH_PAIRS pairs (larger ones alone).
@@ -294,7 +294,7 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         rounds += 1
         results = _parallel(_Block.solve, todo, n_threads)
         for blk, xb in zip(todo, results, strict=True):
-            x[blk.rows] = np.where(xb > _ZERO * np.maximum(1.0, lot[blk.rows]), xb, 0.0)
+            x[blk.rows] = np.where(xb > _ZERO, xb, 0.0)
         if rounds == 1:
             upper = {u: float(x[off.unit[o] == i].sum()) for i, u in enumerate(UNITS)
                      if (off.unit[o] == i).any()}
@@ -456,7 +456,7 @@ def _polish(x: NDArray[np.float64], o: NDArray[np.int64], r: NDArray[np.int64],
             off: ListingArrays, req: ListingArrays, lot: NDArray[np.float64]
             ) -> NDArray[np.float64]:
     """Remove solver noise: zero tiny values, whole pieces, scale down tolerance overshoots."""
-    x = np.where(x > _ZERO * np.maximum(1.0, lot), x, 0.0)
+    x = np.where(x > _ZERO, x, 0.0)
     pieces = off.unit[o] == UNITS.index("pieces")
     x[pieces] = np.rint(x[pieces])
     for _ in range(3):
