@@ -169,3 +169,15 @@ def test_saved_search_notifies_and_insight_counts_avoided_tkm(world: dict[str, A
     got = insight()
     assert got["deals"] == 1 and got["matched_t"] == 2
     assert got["tkm_avoided"] == pytest.approx(2 * (40.0 - m.distance_km))
+
+
+def test_hazardous_offers_reach_only_requests_that_accept_them(world: dict[str, Any]) -> None:
+    haz = _listing(world["alice"], world["seller"], title="Asbesthoudend", material="asbestos",
+                   ewc="17 06 05*", route="recover", quantity=3.0)
+    assert haz.hazardous and haz.ewc == "17 06 05"
+    plain = _listing(world["bob"], world["buyer"], kind="request", title="Asbest gezocht",
+                     material="asbestos", quantity=3.0, route="recover")
+    assert ranked_candidates(plain) == []
+    ok = _listing(world["bob"], world["buyer"], kind="request", title="Erkende verwerker",
+                  material="asbestos", quantity=3.0, route="recover", accepts_hazardous=True)
+    assert [c["listing"].pk for c in ranked_candidates(ok)] == [haz.pk]

@@ -50,14 +50,22 @@ Algorithm
 ---------
 Requests are grouped into classes (unit, frequency, material node); a class's compatible offers
 are the offer groups (unit, frequency, x) with ``compat[x, node]``, so material, unit and
-frequency never need a per-pair test. For each class a ``scipy.spatial.cKDTree`` over the offers'
-unit-sphere points returns, per request, the offers within the chord
-``2·sin(radius / (road_factor·R) / 2)`` (plus a relative slack of 1e-9 so that a pair exactly on
-the radius is not lost to rounding); the remaining tests, the exact haversine distance
-(:func:`circulair.core.geo.distance.haversine_km`) and the score run as NumPy operations on the
-flat pair arrays; the top k per request are selected with a padded ``np.partition`` (keeping
-ties) and ordered with ``np.lexsort``. :func:`candidates_scan` is the brute-force reference used
-by tests and the benchmark.
+frequency never need a per-pair test. For each class, a ``scipy.spatial.cKDTree`` over the
+offers' points on the unit sphere is joined with a small tree over a chunk of the class's
+requests (``sparse_distance_matrix``, a dual-tree traversal with NumPy output): every pair whose
+chord is within ``2·sin(radius / (road_factor·R) / 2)`` (the chunk's largest radius, plus a
+relative slack of 1e-9 so that a pair exactly on the radius is not lost to rounding). The
+remaining tests run as NumPy operations on the flat pair arrays, cheapest and most selective
+first; the road distance is ``2·R·asin(chord/2)·road_factor`` - the haversine formula itself,
+since haversine's ``h`` is ``(chord/2)²`` - recomputed with
+:func:`circulair.core.geo.distance.haversine_km` for pairs within 1e-9 of the radius so that
+the inclusive test agrees exactly with :func:`pair_checks`. The top k per request are selected
+with a padded ``np.partition`` (keeping ties) and ordered with ``np.lexsort``. Classes run on a
+thread pool (NumPy and the KD-tree release the GIL). ``by="offer"`` swaps the roles (trees over
+requests, the chunk's query radius being the largest radius among the class's requests).
+
+:func:`candidates_scan` is the brute-force reference (every offer for every request, chunked),
+used by the tests - both must return identical tables - and as the benchmark's baseline.
 """
 
 from __future__ import annotations

@@ -87,6 +87,7 @@ __all__ = [
     "routes",
     "split_by_kind",
     "transition",
+    "unit_vectors",
 ]
 
 Kind = Literal["offer", "request"]
@@ -580,9 +581,10 @@ def split_by_kind(listings: Sequence[Listing], taxonomy: Taxonomy | None = None
     requests = [x for x in listings if x.kind == "request"]
     problems: list[Problem] = []
     out: list[ListingArrays] = []
-    for group, kind in ((offers, "offer"), (requests, "request")):
+    kinds: tuple[Kind, Kind] = ("offer", "request")
+    for group, kind in zip((offers, requests), kinds, strict=True):
         try:
-            out.append(listings_to_arrays(group, kind, tax))  # type: ignore[arg-type]
+            out.append(listings_to_arrays(group, kind, tax))
         except InputError as e:
             problems.extend(e.problems)
     if problems:

@@ -54,7 +54,10 @@ __all__ = [
     "default_taxonomy_path",
     "load_taxonomy",
     "parse_frequency",
+    "parse_taxonomy",
     "parse_unit",
+    "unit_codes",
+    "units_compatible",
     "validate_ewc",
 ]
 

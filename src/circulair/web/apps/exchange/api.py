@@ -51,6 +51,7 @@ class ListingCreateSerializer(serializers.Serializer):
     available_to = serializers.DateField()
     quality = serializers.CharField(required=False, allow_blank=True)
     certified = serializers.BooleanField(default=False)
+    accepts_hazardous = serializers.BooleanField(default=False)
     refnis = serializers.CharField(required=False, allow_blank=True)
     postal_code = serializers.CharField(required=False, allow_blank=True)
     lat = serializers.FloatField(required=False)

@@ -31,6 +31,8 @@ class ListingForm(forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date"}))
     quality = forms.CharField(label=_("Quality / specification"), required=False)
     certified = forms.BooleanField(label=_("Certified"), required=False)
+    accepts_hazardous = forms.BooleanField(label=_("Accepts hazardous material (requests)"),
+                                           required=False)
     refnis = forms.CharField(label=_("Municipality (REFNIS)"), required=False)
     postal_code = forms.CharField(label=_("or postal code"), required=False)
     address = forms.CharField(label=_("Address (shown only to match parties)"), required=False)

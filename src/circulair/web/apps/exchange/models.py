@@ -53,6 +53,8 @@ class Listing(models.Model):
     available_to = models.DateField()
     quality = models.CharField(max_length=100, blank=True)
     certified = models.BooleanField(default=False)
+    accepts_hazardous = models.BooleanField(
+        _("accepts hazardous material (requests)"), default=False)
     municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT)
     address = models.CharField(max_length=200, blank=True)
     lat = models.FloatField()

@@ -171,8 +171,10 @@ def core_listing(x: Listing) -> CoreListing:
         id=str(x.pk), kind=x.kind, organisation=str(x.organisation_id),  # type: ignore[arg-type]
         material=x.material, quantity=max(x.remaining, 1e-12), unit=x.unit,  # type: ignore[arg-type]
         available_from=x.available_from, available_to=x.available_to, lat=x.lat, lon=x.lon,
-        frequency=x.frequency, route=x.route, ewc=x.ewc or None,  # type: ignore[arg-type]
+        frequency=x.frequency, route=x.route,  # type: ignore[arg-type]
+        ewc=(x.ewc + ("*" if x.hazardous else "")) if x.ewc else None,
         quality=x.quality or None, certified=x.certified,
+        accepts_hazardous=x.accepts_hazardous,
         radius_km=x.radius_km if x.kind == Listing.Kind.REQUEST else None,
         status="published")
 

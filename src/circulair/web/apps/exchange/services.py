@@ -26,7 +26,8 @@ from circulair.web.apps.organisations.models import Organisation
 log = logging.getLogger(__name__)
 
 FIELDS = ("kind", "title", "description", "material", "ewc", "route", "quantity", "unit",
-          "frequency", "available_from", "available_to", "quality", "certified", "address",
+          "frequency", "available_from", "available_to", "quality", "certified",
+          "accepts_hazardous", "address",
           "radius_km", "price_eur", "primary_km")
 
 
