@@ -181,3 +181,32 @@ def test_hazardous_offers_reach_only_requests_that_accept_them(world: dict[str, 
     ok = _listing(world["bob"], world["buyer"], kind="request", title="Erkende verwerker",
                   material="asbestos", quantity=3.0, route="recover", accepts_hazardous=True)
     assert [c["listing"].pk for c in ranked_candidates(ok)] == [haz.pk]
+
+
+def test_xlsx_import_and_insight_export(world: dict[str, Any], client: Client) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["kind", "title", "material", "quantity", "unit", "available_from",
+               "available_to", "refnis", "route"])
+    ws.append(["offer", "Glas", "glass-flat", 3, "t", dt.date(2026, 1, 1), dt.date(2026, 6, 1),
+               "11002", "recycle"])
+    ws.append(["offer", "Fout", "glass-flat", "veel", "t", dt.date(2026, 1, 1),
+               dt.date(2026, 6, 1), "11002", "recycle"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(InputError) as ei:
+        listings_import(organisation=world["seller"], content=buf.getvalue(), file_name="l.xlsx")
+    assert "l.xlsx, line 3, column 'quantity'" in str(ei.value)
+    ws.delete_rows(3)
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = listings_import(organisation=world["seller"], content=buf.getvalue(),
+                          file_name="l.xlsx")
+    assert [x.title for x in out] == ["Glas"] and out[0].available_to == dt.date(2026, 6, 1)
+    csv_text = client.get("/exchange/insight/", {"format": "csv"}).content.decode()
+    assert csv_text.startswith("material,province,unit,offered,requested,matched")
+    assert "glass-flat,Antwerpen,t,3.0" in csv_text

@@ -151,4 +151,16 @@ def saved_search(request: HttpRequest) -> HttpResponse:
 
 def insight(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = selectors.insight()
+    if request.GET.get("format") == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=["material", "province", "unit", "offered",
+                                            "requested", "matched"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(data["rows"])
+        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = 'attachment; filename="exchange-insight.csv"'
+        return resp
     return render(request, "exchange/insight.html", data)
