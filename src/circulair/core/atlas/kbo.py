@@ -460,6 +460,21 @@ def _read_meta(src: _Source, problems: _Problems) -> dict[str, str]:
     return meta
 
 
+def _start_and_employees(f: Sequence[str], cols: Mapping[str, int], has_class: bool,
+                         problems: _Problems, name: str, line: int) -> float:
+    """Check the row's StartDate; return its employee-class weight (NaN when absent/bad)."""
+    if not _valid_date(f[cols["StartDate"]]):
+        problems.add("date must be dd-mm-yyyy", name, line, "StartDate", f[cols["StartDate"]])
+    if not has_class:
+        return float("nan")
+    value = _employee_value(f[cols[EMPLOYEE_CLASS_COLUMN]])
+    if value is None:
+        problems.add(_EMPLOYEE_HELP, name, line, EMPLOYEE_CLASS_COLUMN,
+                     f[cols[EMPLOYEE_CLASS_COLUMN]])
+        return float("nan")
+    return value
+
+
 def _read_enterprises(src: _Source, problems: _Problems,
                       ) -> tuple[_Int64, _Float | None, int]:
     name = "enterprise.csv"
@@ -485,17 +500,7 @@ def _read_enterprises(src: _Source, problems: _Problems,
             if _CODE_RE.fullmatch(f[cols[c]]) is None:
                 problems.add("code must be up to three digits or empty", name, line, c,
                              f[cols[c]])
-        if not _valid_date(f[cols["StartDate"]]):
-            problems.add("date must be dd-mm-yyyy", name, line, "StartDate",
-                         f[cols["StartDate"]])
-        emp = float("nan")
-        if has_class:
-            value = _employee_value(f[cols[EMPLOYEE_CLASS_COLUMN]])
-            if value is None:
-                problems.add(_EMPLOYEE_HELP, name, line, EMPLOYEE_CLASS_COLUMN,
-                             f[cols[EMPLOYEE_CLASS_COLUMN]])
-            else:
-                emp = value
+        emp = _start_and_employees(f, cols, bool(has_class), problems, name, line)
         if n is not None:
             numbers.append(n)
             lines.append(line)
@@ -533,17 +538,7 @@ def _read_establishments(src: _Source, problems: _Problems,
         if parent is None:
             problems.add(_number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
                          name, line, "EnterpriseNumber", text)
-        if not _valid_date(f[cols["StartDate"]]):
-            problems.add("date must be dd-mm-yyyy", name, line, "StartDate",
-                         f[cols["StartDate"]])
-        emp = float("nan")
-        if has_class:
-            value = _employee_value(f[cols[EMPLOYEE_CLASS_COLUMN]])
-            if value is None:
-                problems.add(_EMPLOYEE_HELP, name, line, EMPLOYEE_CLASS_COLUMN,
-                             f[cols[EMPLOYEE_CLASS_COLUMN]])
-            else:
-                emp = value
+        emp = _start_and_employees(f, cols, bool(has_class), problems, name, line)
         if n is not None and parent is not None:
             numbers.append(n)
             parents.append(parent)
