@@ -213,3 +213,14 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user
     assert "24062" in body["message"] and any(p["value"] == "24062" or "24062" in
                                                   (p["message"] + str(p["value"]))
                                                   for p in body["problems"])
+
+
+def test_jobs_interrupted_by_a_stop_are_marked_failed() -> None:
+    from circulair.web.apps.portal.jobs import fail_interrupted
+    from circulair.web.apps.portal.models import Job
+
+    j = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)
+    assert fail_interrupted() == 1
+    j.refresh_from_db()
+    assert j.status == "failed" and "interrupted" in j.error["message"]
+    assert fail_interrupted() == 0

@@ -28,6 +28,11 @@ def _setup(quiet: bool = False) -> None:
             report = reference_data_load()
     except InputError as e:
         fail(f"the shipped data is invalid:\n{e}")
+    from circulair.web.apps.portal.jobs import fail_interrupted
+
+    stale = fail_interrupted()
+    if stale and not quiet:
+        console.print(f"{stale} interrupted background job(s) marked as failed.")
     if not quiet:
         kbr = report["knowledge"]
         console.print(f"Knowledge base: {kbr.created + kbr.updated + kbr.unchanged} records "

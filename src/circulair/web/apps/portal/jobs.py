@@ -95,3 +95,12 @@ def submit(*, kind: str, params: dict[str, Any], user: Any = None,
         run(job.pk)
         job.refresh_from_db()
     return job
+
+
+def fail_interrupted() -> int:
+    """Mark jobs left queued or running by a stopped server as failed (run at start-up)."""
+    return Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+        status=Job.Status.FAILED, finished_at=timezone.now(),
+        message="interrupted: the server stopped before the job finished",
+        error={"message": "interrupted: the server stopped before the job finished; "
+                          "start the run again"})
