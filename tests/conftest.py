@@ -39,3 +39,25 @@ def user(db: Any) -> Any:
 def _jobs_inline(settings: Any) -> None:
     """Jobs run in the request: a test's transaction is invisible to another thread."""
     settings.CIRCULAIR_JOBS_INLINE = True
+
+
+@pytest.fixture
+def pdf_page_png() -> Any:
+    """Render page N of a PDF to PNG with PDFium; returns (png bytes, share of non-white pixels).
+
+    Used by the report tests to assert that a PDF is not blank without trusting WeasyPrint itself.
+    """
+    import io
+
+    import pypdfium2 as pdfium
+
+    def render(pdf: bytes, page: int = 0) -> tuple[bytes, float]:
+        doc = pdfium.PdfDocument(pdf)
+        image = doc[page].render(scale=1).to_pil().convert("L")
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        pixels = list(image.tobytes())
+        ink = sum(1 for p in pixels if p < 240) / len(pixels)
+        return buf.getvalue(), ink
+
+    return render
