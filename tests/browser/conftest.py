@@ -108,3 +108,21 @@ def exchange_users(live_url: str) -> dict[str, str]:
         subprocess.run([*cli, "org", "add-member", org, user, "--create-user"], env=env,
                        check=True, capture_output=True, timeout=120)
     return {"seller": USER_PASSWORD, "buyer": USER_PASSWORD}
+
+
+@pytest.fixture(scope="session")
+def run_cli(live_url: str) -> Any:
+    """Run a ``circulair`` command against the live server's database (new users get
+    USER_PASSWORD); returns the completed process."""
+    env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*SERVER["cli"], *args], env=env, check=True, text=True,
+                              capture_output=True, timeout=120)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def user_password() -> str:
+    return USER_PASSWORD

@@ -14,6 +14,7 @@ from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
 from circulair.web.apps.monitor import api as monitor_api
 from circulair.web.apps.portal.api import json_404
+from circulair.web.apps.scan import api as scan_api
 
 router = DefaultRouter()
 router.register("sources", kb_api.SourceViewSet, basename="source")
@@ -30,6 +31,8 @@ router.register("monitor/indicators", monitor_api.IndicatorViewSet, basename="mo
 router.register("monitor/targets", monitor_api.TargetViewSet, basename="monitor-target")
 router.register("monitor/observations", monitor_api.ObservationViewSet,
                 basename="monitor-observation")
+router.register("scan/questionnaires", scan_api.QuestionnaireViewSet, basename="scan-questionnaire")
+router.register("scan/responses", scan_api.ResponseViewSet, basename="scan-response")
 
 urlpatterns = [
     path("", include("circulair.web.apps.portal.urls")),
@@ -38,6 +41,8 @@ urlpatterns = [
     path("atlas/", include("circulair.web.apps.atlas.urls")),
     path("monitor/", include("circulair.web.apps.monitor.urls")),
     path("exchange/", include("circulair.web.apps.exchange.urls")),
+    path("scan/", include("circulair.web.apps.scan.urls")),
+    path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -17,7 +17,7 @@ CAPABILITIES = [
     {"key": "doers", "label": _("Doers"), "url": "", "ready": False},
     {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},
     {"key": "exchange", "label": _("Exchange"), "url": "exchange:list", "ready": True},
-    {"key": "scan", "label": _("Scan"), "url": "", "ready": False},
+    {"key": "scan", "label": _("Scan"), "url": "scan:index", "ready": True},
 ]
 
 

@@ -39,6 +39,10 @@ def reference_data_load(*, regions: list[str] | None = None) -> dict[str, Any]:
     geo_reports = [region_load(slug=slug, geo=load_region(slug))
                    for slug in (regions or available_regions())]
     monitor_changes = monitor_load(kb=kb)
+    from circulair.web.apps.scan.services import questionnaire_sync
+
+    scan_changes = questionnaire_sync()["questionnaire_versions"]
     return {"knowledge": kb_report, "regions": geo_reports, "monitor": monitor_changes,
+            "scan": scan_changes,
             "changes": kb_report.changes + sum(r.changes for r in geo_reports)
-            + monitor_changes}
+            + monitor_changes + scan_changes}

@@ -1,0 +1,41 @@
+"""Reading an uploaded table (CSV in UTF-8, or the first sheet of an XLSX) as numbered rows.
+
+Shared by every import so that line numbers in error messages mean the same everywhere: the
+header is line 1, the first data row line 2; blank XLSX rows are skipped, dates become ISO text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from circulair.core.errors import InputError
+
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
+    """(lower-cased header, [(line, {column: text})]) of a CSV or XLSX file."""
+    if file_name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as exc:  # zipfile/openpyxl errors: not a workbook
+            raise InputError.single("not a readable XLSX workbook", file=file_name) from exc
+        it = ws.iter_rows(values_only=True)
+        header = [str(h or "").strip().lower() for h in next(it, [])]
+        rows = [(i, {h: "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat")
+                                               else str(v)) for h, v in zip(header, r,
+                                                                            strict=False)})
+                for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
+        return header, rows
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.single("the file is not UTF-8 text", file=file_name) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    rows = [(i, {k.strip().lower(): (v or "").strip() for k, v in r.items() if k})
+            for i, r in enumerate(reader, start=2)]
+    return header, rows

@@ -1,0 +1,63 @@
+"""Turning a posted step of the scan into answers, with a problem per bad field.
+
+The scan's questions are data (a questionnaire version), so the form is built from the version
+rather than declared as a Django Form; values are checked by the core validator afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+
+from circulair.core.errors import InputError, Problem
+from circulair.core.scan import Questionnaire
+
+PREFIX = "q_"
+
+
+def step_answers(q: Questionnaire, section: str, data: QueryDict) -> dict[str, Any]:
+    """Answers of one section from POST data (blank fields clear the answer).
+
+    Raises InputError naming the question for values that cannot be read (e.g. text in a number
+    field); range and option checks are left to :func:`circulair.core.scan.validate_answers`.
+    """
+    out: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for x in q.questions_in(section):
+        name = PREFIX + x.id
+        if x.type == "choice" and x.multiple:
+            out[x.id] = [v for v in data.getlist(name) if v] or None
+            continue
+        raw = (data.get(name) or "").strip()
+        if not raw:
+            out[x.id] = None
+            continue
+        if x.type == "maturity":
+            try:
+                out[x.id] = int(raw)
+            except ValueError:
+                problems.append(Problem("choose a level from 0 to 4", field=x.id, value=raw))
+        elif x.type == "yes_no":
+            if raw not in ("yes", "no"):
+                problems.append(Problem("answer yes or no", field=x.id, value=raw))
+            out[x.id] = raw == "yes"
+        elif x.type == "number":
+            try:
+                n = float(raw.replace(",", "."))
+            except ValueError:
+                problems.append(Problem("must be a number", field=x.id, value=raw))
+                continue
+            out[x.id] = int(n) if x.integer and n.is_integer() else n
+        else:
+            out[x.id] = raw
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def field_value(question: Any, value: Any) -> Any:
+    """The answer as the form shows it (yes/no as 'yes'/'no', lists as lists)."""
+    if question.type == "yes_no" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value

@@ -1,0 +1,354 @@
+"""Reads of the circular scan: whose responses a user sees, the tailored report, and the
+network's aggregate view (aggregates only, with small groups suppressed)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from circulair.core.scan import (
+    MATURITY_LEVELS,
+    PERCENTILE_RULE,
+    RECOMMENDATION_RULE,
+    SCORING_RULE,
+    Questionnaire,
+    ScanScore,
+    change,
+    maturity_level,
+    percentiles,
+    recommend,
+)
+from circulair.core.scan.questionnaire import default_scan_dir
+from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.organisations.selectors import organisations_of
+from circulair.web.apps.scan.models import QuestionnaireVersion, Response
+from circulair.web.apps.scan.services import questionnaire_of, score_from_json
+
+#: Groups smaller than this show their count only (no mean, share or motives), so the network
+#: view never reveals one government's answers.
+MIN_GROUP = 3
+
+ACTIVE_RULE = (
+    "A government counts as active in the circular economy when at least one scored question of "
+    "an action domain is answered at 'first steps' or better (maturity level 2 or more, or yes): "
+    "at least one project or pilot is running."
+)
+
+AGGREGATE_RULE = (
+    "The network view counts each government once: its latest submitted round in the chosen "
+    f"year (or, for 'all years', its latest round). Groups of fewer than {MIN_GROUP} "
+    "governments show only their number, never a mean, share or answer."
+)
+
+
+def lang() -> str:
+    return "en" if (get_language() or "nl").startswith("en") else "nl"
+
+
+def tr(value: Any) -> str:
+    """Pick the current language of a {nl, en} text."""
+    if isinstance(value, dict):
+        return str(value.get(lang()) or value.get("nl") or "")
+    return "" if value is None else str(value)
+
+
+def government_organisations(user: Any) -> QuerySet[Organisation]:
+    """The government organisations the user is a member of (whose scans they may fill in)."""
+    return organisations_of(user).filter(side=Organisation.Side.GOVERNMENT)
+
+
+def responses_of(user: Any) -> QuerySet[Response]:
+    """Responses of the user's own organisations only; nobody else's, staff included."""
+    return (Response.objects.filter(organisation__in=organisations_of(user))
+            .select_related("organisation", "questionnaire"))
+
+
+def response_of(user: Any, pk: int) -> Response:
+    """A response of one of the user's organisations; 404 otherwise (its existence is private)."""
+    r = responses_of(user).filter(pk=pk).first()
+    if r is None:
+        raise Http404("no such scan among your organisation's scans")
+    return r
+
+
+def _latest_per_org(responses: Iterable[Response]) -> list[Response]:
+    best: dict[int, Response] = {}
+    for r in responses:
+        cur = best.get(r.organisation_id)
+        if cur is None or r.year > cur.year:
+            best[r.organisation_id] = r
+    return list(best.values())
+
+
+def peer_scores(response: Response) -> list[ScanScore]:
+    """Scores of the other governments: each one's latest submitted round up to this year."""
+    others = (Response.objects.filter(status=Response.Status.SUBMITTED,
+                                      questionnaire__code=response.questionnaire.code,
+                                      year__lte=response.year)
+              .exclude(organisation_id=response.organisation_id).only(
+                  "organisation_id", "year", "score"))
+    return [score_from_json(r.score) for r in _latest_per_org(others) if r.score]
+
+
+def previous_round(response: Response) -> Response | None:
+    return (Response.objects.filter(organisation_id=response.organisation_id,
+                                    status=Response.Status.SUBMITTED, year__lt=response.year)
+            .select_related("questionnaire").order_by("-year").first())
+
+
+def _kb(kind: str) -> dict[str, Record]:
+    return {r.slug: r for r in Record.objects.filter(kind=kind)}
+
+
+def _case_links() -> dict[str, list[str]]:
+    path: Path = default_scan_dir() / "examples.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {k: list(v) for k, v in (data.get("domains") or {}).items()}
+
+
+def case_examples(section_ref: str | None, limit: int = 2) -> list[dict[str, str]]:
+    """Cases of the doers catalogue illustrating an action domain (none for instrument groups).
+
+    Uses the published cases of the doers catalogue when that app is installed, else the
+    cases of the knowledge base; the link between domains and work agendas is data
+    (``data/scan/examples.yaml``).
+    """
+    agendas = _case_links().get(section_ref or "", [])
+    if not agendas:
+        return []
+    from circulair.web.apps.knowledge.models import Relation
+
+    rels = (Relation.objects.filter(from_record__kind="case", role="agendas",
+                                    to_record__slug__in=agendas)
+            .select_related("from_record").order_by("from_record__order", "from_record__slug"))
+    out: list[dict[str, str]] = []
+    for rel in rels:
+        rec = rel.from_record
+        if any(x["slug"] == rec.slug for x in out):
+            continue
+        out.append({"name": rec.name, "slug": rec.slug,
+                    "url": reverse("knowledge:detail", args=["case", rec.slug])})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def section_rows(q: Questionnaire, s: ScanScore, pct: Any, ch: Any) -> list[dict[str, Any]]:
+    rows = []
+    for sec in q.scored_sections():
+        value = s.sections[sec.id]
+        rows.append({
+            "id": sec.id, "title": tr(sec.title), "kind": sec.kind, "weight": sec.weight,
+            "score": value, "level": maturity_level(value),
+            "level_name": tr(MATURITY_LEVELS[maturity_level(value)]),
+            "peers": pct.peers.get(sec.id) if pct else None,
+            "all": pct.all.get(sec.id) if pct else None,
+            "delta": ch.delta.get(sec.id) if ch else None})
+    return rows
+
+
+def report(response: Response, *, top: int = 5) -> dict[str, Any]:
+    """Everything the tailored report shows, for a submitted response."""
+    from circulair.core.scan.charts import score_chart
+
+    if not response.is_submitted or not response.score:
+        raise Http404("only submitted scans have a report")
+    q = questionnaire_of(response.questionnaire)
+    s = score_from_json(response.score)
+    pct = percentiles(s, peer_scores(response))
+    prev = previous_round(response)
+    ch = change(score_from_json(prev.score), s) if prev and prev.score else None
+    rows = section_rows(q, s, pct, ch)
+    instruments, communities = _kb("lg_policy_instrument"), _kb("lg_community_of_practice")
+    recs = []
+    for rec in recommend(q, s, top=top):
+        sec = q.section(rec.section)
+        inst, com = instruments.get(rec.instrument), communities.get(rec.community)
+        recs.append({
+            "text": tr(rec.text), "section": tr(sec.title), "value": rec.value,
+            "question": tr(q.question(rec.question).text),
+            "from_level": round(rec.points * 4), "to_level": round(rec.next_points * 4),
+            "instrument": {"slug": rec.instrument, "name": inst.name if inst else rec.instrument,
+                           "url": reverse("knowledge:detail", args=["lg_policy_instrument",
+                                                                    rec.instrument])
+                           if inst else ""},
+            "community": {"slug": rec.community, "name": com.name if com else rec.community,
+                          "url": reverse("knowledge:detail", args=["lg_community_of_practice",
+                                                                   rec.community])
+                          if com else ""},
+            "examples": case_examples(sec.ref if sec.kind == "domain" else None)})
+    peer_median = {}
+    for sec in q.scored_sections():
+        vals = [o.sections[sec.id] for o in peer_scores(response) if sec.id in o.sections]
+        peer_median[sec.id] = statistics.median(vals) if vals else None
+    chart = score_chart([r["title"] for r in rows], [r["score"] for r in rows],
+                        [peer_median[r["id"]] for r in rows],
+                        labels={"you": response.organisation.name,
+                                "peers": "mediaan alle respondenten" if lang() == "nl"
+                                else "median of all respondents"})
+    return {
+        "response": response, "questionnaire": q, "score": s, "overall": s.overall,
+        "overall_level": tr(MATURITY_LEVELS[maturity_level(s.overall)]),
+        "rows": rows, "percentiles": pct, "previous": prev, "change": ch,
+        "overall_delta": ch.delta.get("overall") if ch else None,
+        "recommendations": recs, "chart_svg": chart.decode("utf-8"),
+        "rules": {"scoring": SCORING_RULE, "percentile": PERCENTILE_RULE,
+                  "recommendation": RECOMMENDATION_RULE},
+        "levels": [tr(x) for x in MATURITY_LEVELS],
+    }
+
+
+def report_data(response: Response) -> dict[str, Any]:
+    """The report as plain data (API, CLI --format json)."""
+    r = report(response)
+    s: ScanScore = r["score"]
+    pct = r["percentiles"]
+    return {
+        "response": response.pk, "organisation": response.organisation.name,
+        "year": response.year, "questionnaire": f"{s.questionnaire} v{s.version}",
+        "score": s.as_dict(),
+        "sections": [{k: v for k, v in row.items()} for row in r["rows"]],
+        "percentiles": {"government_type": pct.government_type,
+                        "population_class": pct.population_class, "n_peers": pct.n_peers,
+                        "n_all": pct.n_all, "peers": pct.peers, "all": pct.all},
+        "change": None if r["change"] is None else {
+            "previous_year": r["previous"].year, "delta": r["change"].delta,
+            "added": list(r["change"].added), "removed": list(r["change"].removed)},
+        "recommendations": [{k: v for k, v in x.items()} for x in r["recommendations"]],
+        "rules": r["rules"],
+    }
+
+
+# --- network view ---------------------------------------------------------------------------
+
+def _is_active(q: Questionnaire, s: ScanScore) -> bool:
+    domain_ids = {sec.id for sec in q.sections if sec.kind == "domain"}
+    return any(points >= 0.5 - 1e-9 for qid, points in s.points.items()
+               if q.question(qid).section in domain_ids)
+
+
+def _group_stats(items: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(items)
+    if n < MIN_GROUP:
+        return {"n": n, "suppressed": True}
+    return {"n": n, "suppressed": False,
+            "share_active": sum(1 for x in items if x["active"]) / n,
+            "mean_score": statistics.fmean(x["overall"] for x in items),
+            "motives": Counter(m for x in items for m in x["motives"]).most_common(3),
+            "barriers": Counter(b for x in items for b in x["barriers"]).most_common(3)}
+
+
+def network_years() -> list[int]:
+    return sorted(set(Response.objects.filter(status=Response.Status.SUBMITTED)
+                      .values_list("year", flat=True)), reverse=True)
+
+
+def network_view(year: int | None = None, code: str | None = None) -> dict[str, Any]:
+    """Aggregates over submitted responses: never one government's answers (AGGREGATE_RULE)."""
+    qs = (Response.objects.filter(status=Response.Status.SUBMITTED)
+          .select_related("questionnaire", "organisation__municipality__province"))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if code:
+        qs = qs.filter(questionnaire__code=code)
+    items: list[dict[str, Any]] = []
+    option_text: dict[str, dict[str, str]] = {}
+    type_text: dict[str, str] = {}
+    for r in _latest_per_org(qs):
+        q = questionnaire_of(r.questionnaire)
+        s = score_from_json(r.score or {})
+        prof = q.profile
+        mq = next((x for x in q.questions if x.id == "profiel_motieven"), None)
+        bq = next((x for x in q.questions if x.id == "profiel_drempels"), None)
+        tq = q.question(prof["government_type"]) if "government_type" in prof else None
+        for x in (mq, bq, tq):
+            if x is not None:
+                for o in x.options:
+                    option_text.setdefault(x.id, {})[o.value] = tr(o.text)
+        if tq is not None:
+            type_text.update(option_text.get(tq.id, {}))
+        muni = r.organisation.municipality
+        items.append({
+            "overall": s.overall, "sections": s.sections, "active": _is_active(q, s),
+            "type": s.government_type or "?",
+            "province": muni.province.name if muni is not None and muni.province_id else "?",
+            "motives": list(r.answers.get("profiel_motieven") or []),
+            "barriers": list(r.answers.get("profiel_drempels") or []),
+            "titles": {sec.id: tr(sec.title) for sec in q.scored_sections()}})
+    total = _group_stats(items)
+    bins = [0] * 5
+    for x in items:
+        bins[min(4, int(x["overall"] // 2))] += 1
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_prov: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for x in items:
+        by_type[x["type"]].append(x)
+        by_prov[x["province"]].append(x)
+    sections: dict[str, list[float]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for x in items:
+        titles.update(x["titles"])
+        for k, v in x["sections"].items():
+            sections[k].append(v)
+    mo, ba = option_text.get("profiel_motieven", {}), option_text.get("profiel_drempels", {})
+
+    def named(stats: dict[str, Any]) -> dict[str, Any]:
+        if not stats.get("suppressed"):
+            stats["motives"] = [(mo.get(k, k), c) for k, c in stats["motives"]]
+            stats["barriers"] = [(ba.get(k, k), c) for k, c in stats["barriers"]]
+        return stats
+
+    return {
+        "year": year, "n": len(items), "total": named(total),
+        "distribution": [{"range": f"{2 * i}–{2 * i + 2}", "n": c} for i, c in enumerate(bins)]
+        if len(items) >= MIN_GROUP else [],
+        "sections": [{"id": k, "title": titles.get(k, k), "mean": statistics.fmean(v)}
+                     for k, v in sections.items()] if len(items) >= MIN_GROUP else [],
+        "by_type": [{"group": type_text.get(k, k), "key": k, **named(_group_stats(v))}
+                    for k, v in sorted(by_type.items())],
+        "by_province": [{"group": k, **named(_group_stats(v))}
+                        for k, v in sorted(by_prov.items())],
+        "rules": {"active": ACTIVE_RULE, "aggregate": AGGREGATE_RULE},
+        "min_group": MIN_GROUP,
+    }
+
+
+def network_rows(view: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """The network view as long rows (dimension, group, metric, value) for CSV/XLSX export."""
+    out: list[tuple[str, str, str, Any]] = []
+
+    def add(dim: str, group: str, st: dict[str, Any]) -> None:
+        out.append((dim, group, "n", st["n"]))
+        if st.get("suppressed"):
+            return
+        out.append((dim, group, "share_active", round(st["share_active"], 4)))
+        out.append((dim, group, "mean_score", round(st["mean_score"], 2)))
+        for name, c in st["motives"]:
+            out.append((dim, group, f"motive: {name}", c))
+        for name, c in st["barriers"]:
+            out.append((dim, group, f"barrier: {name}", c))
+
+    add("all", "all", view["total"])
+    for d in view["distribution"]:
+        out.append(("distribution", d["range"], "n", d["n"]))
+    for sec in view["sections"]:
+        out.append(("section", sec["title"], "mean_score", round(sec["mean"], 2)))
+    for g in view["by_type"]:
+        add("type", g["group"], g)
+    for g in view["by_province"]:
+        add("province", g["group"], g)
+    return out
+
+
+def questionnaire_versions() -> QuerySet[QuestionnaireVersion]:
+    return QuestionnaireVersion.objects.all()

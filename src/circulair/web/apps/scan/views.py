@@ -1,0 +1,161 @@
+"""Scan pages: start a round, fill it in by steps, submit, the tailored report (HTML/PDF), and
+the network's aggregate view."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from circulair.core.errors import InputError
+from circulair.core.scan import SCORING_RULE, validate_answers
+from circulair.web.apps.scan import selectors, services
+from circulair.web.apps.scan.forms import PREFIX, field_value, step_answers
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    govs = list(selectors.government_organisations(request.user))
+    responses = list(selectors.responses_of(request.user))
+    qv = selectors.questionnaire_versions().order_by("-version").first()
+    q = services.questionnaire_of(qv) if qv else None
+    return render(request, "scan/index.html", {
+        "governments": govs, "responses": responses, "year": dt.date.today().year,
+        "questionnaire": q, "sections": [
+            {"title": selectors.tr(s.title), "kind": s.kind, "weight": s.weight,
+             "n": len(q.questions_in(s.id))} for s in q.sections] if q else [],
+        "scoring_rule": SCORING_RULE})
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    try:
+        org = selectors.government_organisations(request.user).get(
+            pk=int(request.POST.get("organisation", "0")))
+    except (ValueError, Exception) as e:
+        raise Http404("not one of your government organisations") from e
+    try:
+        r = services.response_start(user=request.user, organisation=org,
+                                    year=int(request.POST.get("year") or dt.date.today().year))
+    except (InputError, ValueError) as e:
+        messages.error(request, str(e))
+        return redirect("scan:index")
+    return redirect("scan:fill", pk=r.pk)
+
+
+def _steps(q: Any, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    steps = []
+    for s in q.sections:
+        qs = q.questions_in(s.id)
+        req = [x for x in qs if x.required]
+        done = sum(1 for x in req if answers.get(x.id) not in (None, "", []))
+        steps.append({"id": s.id, "title": selectors.tr(s.title), "kind": s.kind,
+                      "done": done, "total": len(req)})
+    return steps
+
+
+@login_required
+def fill(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.response_of(request.user, pk)
+    if r.is_submitted:
+        return redirect("scan:report", pk=r.pk)
+    q = services.questionnaire_of(r.questionnaire)
+    ids = [s.id for s in q.sections]
+    step = request.GET.get("step") or request.POST.get("step") or ids[0]
+    if step not in ids:
+        raise Http404("no such step")
+    problems: dict[str, str] = {}
+    missing: list[str] = []
+    posted: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        go = request.POST.get("go", "save")
+        try:
+            posted = step_answers(q, step, request.POST)
+            services.answers_save(user=request.user, response=r, answers=posted)
+        except InputError as e:
+            problems = {str(p.field): p.message for p in e.problems}
+            status = 400
+        else:
+            i = ids.index(step)
+            if go == "next" and i + 1 < len(ids):
+                return redirect(f"{request.path}?step={ids[i + 1]}")
+            if go == "previous" and i > 0:
+                return redirect(f"{request.path}?step={ids[i - 1]}")
+            if go == "submit":
+                try:
+                    services.response_submit(user=request.user, response=r)
+                except InputError as e:
+                    missing = [str(p.field) for p in e.problems]
+                    status = 400
+                else:
+                    messages.success(request, _("Scan submitted. Here is your report."))
+                    return redirect("scan:report", pk=r.pk)
+            else:
+                messages.success(request, _("Answers saved."))
+                return redirect(f"{request.path}?step={step}")
+    answers = dict(r.answers or {})
+    section = q.section(step)
+    questions = []
+    for x in q.questions_in(step):
+        value = posted.get(x.id, answers.get(x.id)) if problems else answers.get(x.id)
+        questions.append({
+            "q": x, "name": PREFIX + x.id, "text": selectors.tr(x.text),
+            "subtopic": selectors.tr(x.subtopic) if x.subtopic else "",
+            "levels": [(i, selectors.tr(t)) for i, t in enumerate(x.levels)],
+            "options": [(o.value, selectors.tr(o.text)) for o in x.options],
+            "value": field_value(x, value), "error": problems.get(x.id, "")})
+    if not missing:
+        missing = validate_answers(q, answers) if request.GET.get("check") else []
+    missing_rows = [{"id": m, "text": selectors.tr(q.question(m).text),
+                     "step": q.question(m).section} for m in missing]
+    i = ids.index(step)
+    return render(request, "scan/fill.html", {
+        "r": r, "q": q, "section": section, "section_title": selectors.tr(section.title),
+        "questions": questions, "steps": _steps(q, answers), "step": step,
+        "is_first": i == 0, "is_last": i == len(ids) - 1, "missing": missing_rows,
+        "problems": problems}, status=status)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    r = selectors.response_of(request.user, pk)
+    if not r.is_submitted:
+        return redirect("scan:fill", pk=r.pk)
+    return render(request, "scan/report.html", selectors.report(r))
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from circulair.web.apps.portal.pdf import html_to_pdf
+
+    r = selectors.response_of(request.user, pk)
+    html = render_to_string("scan/report_print.html", selectors.report(r), request=request)
+    resp = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="scan-{r.year}-{r.pk}.pdf"'
+    return resp
+
+
+@login_required
+def network(request: HttpRequest) -> HttpResponse:
+    years = selectors.network_years()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else (years[0] if years and raw != "all" else None)
+    view = selectors.network_view(year=year)
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        resp = HttpResponse(content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="scan-network-{year or "all"}.csv"'
+        w = csv.writer(resp)
+        w.writerow(["dimension", "group", "metric", "value"])
+        w.writerows(selectors.network_rows(view))
+        return resp
+    return render(request, "scan/network.html", {"view": view, "years": years, "year": year})
