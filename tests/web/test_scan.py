@@ -433,3 +433,17 @@ def test_import_submits_complete_rows_and_keeps_incomplete_ones() -> None:
     assert z.organisation.side == "overheid" and z.organisation.municipality.refnis == "23096"
     with pytest.raises(InputError, match="already has a scan for this year"):
         services.survey_import(content=_csv([complete]), file_name="again.csv")
+
+
+def test_page_rules_are_the_core_rules_word_for_word() -> None:
+    from django.utils import translation
+
+    from circulair.core.scan import PERCENTILE_RULE, RECOMMENDATION_RULE, SCORING_RULE
+
+    with translation.override("en"):
+        assert str(selectors.RULE_TEXTS["scoring"]) == SCORING_RULE
+        assert str(selectors.RULE_TEXTS["percentile"]) == PERCENTILE_RULE
+        assert str(selectors.RULE_TEXTS["recommendation"]) == RECOMMENDATION_RULE
+        assert f"fewer than {selectors.MIN_GROUP} " in str(selectors.AGGREGATE_RULE)
+    with translation.override("nl"):
+        assert "Elke vraag met score" in str(selectors.RULE_TEXTS["scoring"])

@@ -22,8 +22,16 @@ def score_chart(titles: Sequence[str], scores: Sequence[float],
 
     ``peers`` may hold None for sections without peers; the peer line is drawn only when every
     section has a value. With fewer than three sections a radar is meaningless, so bars are
-    drawn instead.
+    drawn instead. Text stays text in the SVG (not glyph paths) so the PDF renderer, which
+    does not draw matplotlib's glyph references, prints the labels too.
     """
+    with plt.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
+        return _score_chart(titles, scores, peers, labels, fmt)
+
+
+def _score_chart(titles: Sequence[str], scores: Sequence[float],
+                 peers: Sequence[float | None], labels: Mapping[str, str],
+                 fmt: str) -> bytes:
     n = len(titles)
     if n != len(scores) or n != len(peers):
         raise ValueError("titles, scores and peers must have the same length")
@@ -46,7 +54,9 @@ def score_chart(titles: Sequence[str], scores: Sequence[float],
         pax.plot(closed, [*vals, vals[0]], "--", color=AMBER, lw=1.5,
                 label=labels.get("peers", "peers"))
     pax.set_xticks(angles)
-    pax.set_xticklabels(["\n".join(textwrap.wrap(t, 18)) for t in titles], fontsize=7.5)
+    pax.set_xticklabels(["\n".join(textwrap.wrap(t, 18, break_long_words=False))
+                         for t in titles], fontsize=7.5)
+    pax.tick_params(axis="x", pad=10)
     pax.set_ylim(0, 10)
     pax.set_yticks([2.5, 5, 7.5, 10])
     pax.set_yticklabels(["2.5", "5", "7.5", "10"], fontsize=7, color="#666")

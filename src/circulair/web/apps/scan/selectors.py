@@ -14,12 +14,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from circulair.core.scan import (
     MATURITY_LEVELS,
-    PERCENTILE_RULE,
-    RECOMMENDATION_RULE,
-    SCORING_RULE,
     Questionnaire,
     ScanScore,
     change,
@@ -38,17 +36,45 @@ from circulair.web.apps.scan.services import questionnaire_of, score_from_json
 #: view never reveals one government's answers.
 MIN_GROUP = 3
 
-ACTIVE_RULE = (
+ACTIVE_RULE = _(
     "A government counts as active in the circular economy when at least one scored question of "
     "an action domain is answered at 'first steps' or better (maturity level 2 or more, or yes): "
     "at least one project or pilot is running."
 )
 
-AGGREGATE_RULE = (
+AGGREGATE_RULE = _(
     "The network view counts each government once: its latest submitted round in the chosen "
-    f"year (or, for 'all years', its latest round). Groups of fewer than {MIN_GROUP} "
+    "year (or, for 'all years', its latest round). Groups of fewer than 3 "
     "governments show only their number, never a mean, share or answer."
 )
+
+#: The core's rules (English constants) as translatable text for the pages; a test checks that
+#: the English text here is the core's text word for word, so the two cannot drift apart.
+RULE_TEXTS = {
+    "scoring": _(
+        "Each scored question gives points from 0 to 1: a maturity level L (0-4) gives L/4, yes "
+        "gives 1 and no 0, a choice gives the score of the chosen option. A section (action "
+        "domain or instrument group) scores 10 x the weighted mean of its questions' points, "
+        "with the question weights of the questionnaire. The overall score is the weighted mean "
+        "of all section scores with the section weights (version 1: every section weight 1, so "
+        "the five domains and three instrument groups count equally). Only complete responses "
+        "are scored. The maturity level of a score S is round(S / 2.5) (halves up), i.e. the "
+        "step of the 0-4 scale nearest to the mean answer."),
+    "percentile": _(
+        "The percentile of a score among a set of peers is 100 x (number of peers with a lower "
+        "score + half the number with an equal score) / number of peers; scores are compared "
+        "after rounding to 9 decimals. Peers are the respondents of the same government type "
+        "and population class; 'all' are all respondents. No peers gives no percentile."),
+    "recommendation": _(
+        "Candidates are the scored questions not yet at their best answer, in the weak sections "
+        "(score below 6.25, i.e. below the level 'Advanced'); when no section is weak, in every "
+        "section. The expected value of a candidate is the rise of the overall 0-10 score if the "
+        "answer moved one step up: 10 x (section weight / sum of section weights) x (question "
+        "weight / sum of question weights in its section) x (points of the next answer - "
+        "current points), i.e. weight x gap to the next level. Candidates are ranked by "
+        "expected value (highest first), then by section score (weakest first), then in "
+        "questionnaire order."),
+}
 
 
 def lang() -> str:
@@ -143,6 +169,24 @@ def case_examples(section_ref: str | None, limit: int = 2) -> list[dict[str, str
     return out
 
 
+def _answer_text(question: Any, points: float) -> str:
+    if question.type == "maturity":
+        return str(round(points * 4))
+    if question.type == "yes_no":
+        return str(_("yes") if points >= 1 else _("no"))
+    opt = next((o for o in question.options if o.score is not None
+                and abs(o.score - points) < 1e-9), None)
+    return tr(opt.text) if opt else f"{points:.2f}"
+
+
+def _step_text(question: Any, points: float, next_points: float) -> str:
+    """'from level 1 to 2', or 'from no to yes', or between the options' texts."""
+    a, b = _answer_text(question, points), _answer_text(question, next_points)
+    if question.type == "maturity":
+        return str(_("from level %(a)s to %(b)s") % {"a": a, "b": b})
+    return str(_("from ‘%(a)s’ to ‘%(b)s’") % {"a": a, "b": b})
+
+
 def section_rows(q: Questionnaire, s: ScanScore, pct: Any, ch: Any) -> list[dict[str, Any]]:
     rows = []
     for sec in q.scored_sections():
@@ -177,7 +221,7 @@ def report(response: Response, *, top: int = 5) -> dict[str, Any]:
         recs.append({
             "text": tr(rec.text), "section": tr(sec.title), "value": rec.value,
             "question": tr(q.question(rec.question).text),
-            "from_level": round(rec.points * 4), "to_level": round(rec.next_points * 4),
+            "step": _step_text(q.question(rec.question), rec.points, rec.next_points),
             "instrument": {"slug": rec.instrument, "name": inst.name if inst else rec.instrument,
                            "url": reverse("knowledge:detail", args=["lg_policy_instrument",
                                                                     rec.instrument])
@@ -194,16 +238,15 @@ def report(response: Response, *, top: int = 5) -> dict[str, Any]:
     chart = score_chart([r["title"] for r in rows], [r["score"] for r in rows],
                         [peer_median[r["id"]] for r in rows],
                         labels={"you": response.organisation.name,
-                                "peers": "mediaan alle respondenten" if lang() == "nl"
-                                else "median of all respondents"})
+                                "peers": "mediaan van de andere deelnemers" if lang() == "nl"
+                                else "median of the other respondents"})
     return {
         "response": response, "questionnaire": q, "score": s, "overall": s.overall,
         "overall_level": tr(MATURITY_LEVELS[maturity_level(s.overall)]),
         "rows": rows, "percentiles": pct, "previous": prev, "change": ch,
         "overall_delta": ch.delta.get("overall") if ch else None,
         "recommendations": recs, "chart_svg": chart.decode("utf-8"),
-        "rules": {"scoring": SCORING_RULE, "percentile": PERCENTILE_RULE,
-                  "recommendation": RECOMMENDATION_RULE},
+        "rules": {k: str(v) for k, v in RULE_TEXTS.items()},
         "levels": [tr(x) for x in MATURITY_LEVELS],
     }
 
@@ -318,7 +361,7 @@ def network_view(year: int | None = None, code: str | None = None) -> dict[str, 
                     for k, v in sorted(by_type.items())],
         "by_province": [{"group": k, **named(_group_stats(v))}
                         for k, v in sorted(by_prov.items())],
-        "rules": {"active": ACTIVE_RULE, "aggregate": AGGREGATE_RULE},
+        "rules": {"active": str(ACTIVE_RULE), "aggregate": str(AGGREGATE_RULE)},
         "min_group": MIN_GROUP,
     }
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
-from circulair.core.scan import SCORING_RULE, validate_answers
+from circulair.core.scan import validate_answers
 from circulair.web.apps.scan import selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, step_answers
 
@@ -31,7 +31,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "questionnaire": q, "sections": [
             {"title": selectors.tr(s.title), "kind": s.kind, "weight": s.weight,
              "n": len(q.questions_in(s.id))} for s in q.sections] if q else [],
-        "scoring_rule": SCORING_RULE})
+        "scoring_rule": selectors.RULE_TEXTS["scoring"]})
 
 
 @login_required
