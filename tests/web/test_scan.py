@@ -376,6 +376,7 @@ def test_network_view_shows_aggregates_only(client: Client) -> None:
     u = User.objects.get(username="gov0")
     client.force_login(u)
     page = client.get("/scan/network/?year=2025").content.decode()
+    assert 'id="distribution-chart"><?xml' in page or 'id="distribution-chart"><svg' in page
     csv_text = client.get("/scan/network/?year=2025&format=csv").content.decode()
     api = json.dumps(client.get("/api/v1/scan/network/?year=2025").json())
     for text in (page, csv_text, api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from circulair.core.scan.charts import score_chart
+from circulair.core.scan.charts import distribution_chart, score_chart
 
 
 def test_radar_has_both_series_and_rejects_mismatched_lengths() -> None:
@@ -17,3 +17,10 @@ def test_radar_has_both_series_and_rejects_mismatched_lengths() -> None:
     assert score_chart(["A"], [4.0], [None], {}).startswith(b"<?xml")
     with pytest.raises(ValueError, match="same length"):
         score_chart(["A", "B", "C"], [1.0, 2.0], [None, None, None], {})
+
+
+def test_distribution_chart() -> None:
+    svg = distribution_chart(["0–2", "2–4"], [1, 3], {"x": "score", "y": "besturen"}).decode()
+    assert "besturen" in svg and svg.count("<path") >= 2
+    with pytest.raises(ValueError):
+        distribution_chart(["0–2"], [1, 2], {})

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from circulair.core.monitor.charts import AMBER, GREEN, _render
 
@@ -62,3 +63,18 @@ def _score_chart(titles: Sequence[str], scores: Sequence[float],
     pax.set_yticklabels(["2.5", "5", "7.5", "10"], fontsize=7, color="#666")
     pax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8)
     return _render(fig, fmt)
+
+
+def distribution_chart(ranges: Sequence[str], counts: Sequence[int], labels: Mapping[str, str],
+                       *, fmt: str = "svg") -> bytes:
+    """Bar chart of how many governments fall in each band of the overall score."""
+    if len(ranges) != len(counts):
+        raise ValueError("ranges and counts must have the same length")
+    with plt.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
+        fig, ax = plt.subplots(figsize=(5.2, 2.6), dpi=100)
+        ax.bar(list(ranges), list(counts), color=GREEN)
+        ax.set_xlabel(labels.get("x", "overall score"))
+        ax.set_ylabel(labels.get("y", "governments"))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.spines[["top", "right"]].set_visible(False)
+        return _render(fig, fmt)

@@ -158,4 +158,11 @@ def network(request: HttpRequest) -> HttpResponse:
         w.writerow(["dimension", "group", "metric", "value"])
         w.writerows(selectors.network_rows(view))
         return resp
-    return render(request, "scan/network.html", {"view": view, "years": years, "year": year})
+    from circulair.core.scan.charts import distribution_chart
+
+    chart = distribution_chart([d["range"] for d in view["distribution"]],
+                               [d["n"] for d in view["distribution"]],
+                               {"x": _("overall score (0–10)"), "y": _("governments")}
+                               ).decode() if view["distribution"] else ""
+    return render(request, "scan/network.html", {"view": view, "years": years, "year": year,
+                                                 "chart_svg": chart})
