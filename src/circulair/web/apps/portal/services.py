@@ -39,6 +39,10 @@ def reference_data_load(*, regions: list[str] | None = None) -> dict[str, Any]:
     geo_reports = [region_load(slug=slug, geo=load_region(slug))
                    for slug in (regions or available_regions())]
     monitor_changes = monitor_load(kb=kb)
+    from circulair.web.apps.doers.services import cases_seed
+
+    doers_report = cases_seed()
     return {"knowledge": kb_report, "regions": geo_reports, "monitor": monitor_changes,
+            "doers": doers_report,
             "changes": kb_report.changes + sum(r.changes for r in geo_reports)
-            + monitor_changes}
+            + monitor_changes + doers_report.changes}
