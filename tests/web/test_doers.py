@@ -167,7 +167,7 @@ def test_validation_names_every_bad_field() -> None:
 
 def test_members_edit_only_their_organisations_cases_and_only_staff_publish() -> None:
     org_a, alice = _org("Org A", "alice")
-    org_b, bob = _org("Org B", "bob")
+    _org_b, bob = _org("Org B", "bob")
     staff = User.objects.create_user("staff", password="a-long-test-password", is_staff=True)
     case = services.case_create(user=alice, data={"title": "Case A", "summary": "s",
                                                   "organisation": org_a.pk})
@@ -211,7 +211,7 @@ def test_list_page_search_and_map(fixture_cases: dict[str, Case]) -> None:
     detail = c.get("/doers/materialenbank-leuven/").content.decode()
     assert "/doers/map/?case=materialenbank-leuven" in detail and "9423" in detail
     geo = c.get("/doers/map.geojson", {"case": "materialenbank-leuven"}).json()
-    leuven = [f for f in geo["features"] if f["properties"]["refnis"] == "24062"][0]
+    leuven = next(f for f in geo["features"] if f["properties"]["refnis"] == "24062")
     assert leuven["properties"]["focus"] is True
     assert leuven["properties"]["cases"][0]["slug"] == "materialenbank-leuven"
     assert c.get("/doers/map/", {"case": "materialenbank-leuven"}).status_code == 200

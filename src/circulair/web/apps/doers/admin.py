@@ -1,6 +1,6 @@
-from django.contrib import admin
-
 from typing import Any
+
+from django.contrib import admin
 
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage
 from circulair.web.apps.doers.services import case_search_text

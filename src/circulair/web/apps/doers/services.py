@@ -1,4 +1,4 @@
-"""Writes of the doers catalogue: create, edit, publish, import, and seeding from the knowledge base.
+"""Writes of the doers catalogue: create, edit, publish, import, seeding from the knowledge base.
 
 Permissions (checked here, so the web, the API and a crafted request meet the same rule):
 - a member of an organisation creates cases for that organisation and edits its cases;
@@ -97,7 +97,7 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
         problems.append(Problem("a title is required", field="title"))
     elif len(title) > 200:
         problems.append(Problem("at most 200 characters", field="title", value=title[:40]))
-    if "slug" in data and data["slug"]:
+    if data.get("slug"):
         slug = str(data["slug"])
         if slugify(slug) != slug:
             problems.append(Problem("lower-case letters, digits and hyphens only",
