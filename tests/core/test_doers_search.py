@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from circulair.core.doers.search import Doc, parse, rank, score, search_text, tokens
+from circulair.core.doers.search import (
+    Doc,
+    index_text,
+    parse,
+    rank,
+    score,
+    score_indexed,
+    search_text,
+    tokens,
+)
 
 
 def test_tokens_fold_accents_case_and_punctuation() -> None:
@@ -41,3 +50,17 @@ def test_search_text_is_a_fixed_point(text: str) -> None:
     assert search_text(once) == once
     assert once.split() == tokens(text)
     assert all(t.isascii() and t.isalnum() and t == t.lower() for t in once.split())
+
+
+_words = st.sampled_from(["zorbex", "Hérgebruik", "hergebruikte", "hout", "HOUT", "zorbexen",
+                          "co2", "a", "ß", "café", "—", "3.000"])
+_field = st.lists(_words, max_size=12).map(" ".join)
+
+
+@given(title=_field, org=_field, summary=_field, body=_field,
+       q=st.lists(_words, min_size=1, max_size=3).map(" ".join))
+def test_indexed_score_equals_the_reference_score(title: str, org: str, summary: str,
+                                                  body: str, q: str) -> None:
+    query = parse(q)
+    doc = Doc("s", title=title, summary=summary, organisation=org, body=body)
+    assert score_indexed(query, index_text(title, org, summary, body)) == score(query, doc)

@@ -9,9 +9,10 @@ Tokenisation (used for the indexed text **and** the query)
     Unicode NFKD, combining marks removed (accent folding: "hergébruik" = "hergebruik"), a few
     letters without a decomposition mapped (ß→ss, æ→ae, œ→oe, ø→o, ł→l, đ→d, ı→i, þ→th), then
     lower-cased; a token is a maximal run of ``[a-z0-9]``; everything else separates tokens.
-    No stemming, no stop words. The stored ``search_text`` is these tokens joined by one space,
-    which FTS5 (``unicode61``) and PostgreSQL (``to_tsvector('simple', …)``) split into exactly
-    the same tokens.
+    No stemming, no stop words. The stored ``search_text`` (:func:`index_text`) is four lines —
+    title, organisation, summary, body — each the field's tokens joined by one space; FTS5
+    (``unicode61``) and PostgreSQL (``to_tsvector('simple', …)``) split it into exactly the same
+    tokens, and the ranking reads the lines back without tokenising again.
 
 Matching
     A case matches when it contains every query term as a whole token, except the last term,
@@ -57,6 +58,14 @@ def tokens(text: str) -> list[str]:
 def search_text(*parts: str) -> str:
     """The indexed document: the tokens of every part joined by single spaces."""
     return " ".join(t for p in parts for t in tokens(p or ""))
+
+
+FIELD_ORDER = ("title", "organisation", "summary", "body")
+
+
+def index_text(title: str, organisation: str, summary: str, body: str) -> str:
+    """The stored, indexed form of a case: one line of tokens per field (see FIELD_ORDER)."""
+    return "\n".join(search_text(p) for p in (title, organisation, summary, body))
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,34 @@ def matches(query: Query, doc: Doc) -> bool:
 def rank(query: Query, docs: Iterable[Doc]) -> list[tuple[str, float]]:
     """(slug, score) of the matching docs, best first, ties by slug."""
     scored = [(d.slug, score(query, d)) for d in docs]
+    hits = [(s, v) for s, v in scored if v > 0 or query.empty]
+    hits.sort(key=lambda x: (-x[1], x[0]))
+    return hits
+
+
+def score_indexed(query: Query, text: str) -> float:
+    """:func:`score` computed from the stored :func:`index_text` (same value, much faster).
+
+    Each line's single spaces are doubled and the line padded with spaces, so every token is
+    `` tok `` without sharing its spaces with a neighbour: ``str.count(" t ")`` counts whole
+    tokens and ``str.count(" t")`` counts tokens starting with ``t``.
+    """
+    lines = [" " + line.replace(" ", "  ") + " " for line in (text.split("\n") + [""] * 4)[:4]]
+    weights = [WEIGHTS[name] for name in FIELD_ORDER]
+    total = 0.0
+    last = len(query.terms) - 1
+    for i, term in enumerate(query.terms):
+        needle = f" {term}" if i == last else f" {term} "
+        f = sum(w * line.count(needle) for w, line in zip(weights, lines, strict=True))
+        if f == 0:
+            return 0.0
+        total += f * (K1 + 1) / (f + K1)
+    return total
+
+
+def rank_indexed(query: Query, rows: Iterable[tuple[str, str]]) -> list[tuple[str, float]]:
+    """(slug, score) for (slug, index_text) rows, best first, ties by slug (as :func:`rank`)."""
+    scored = [(slug, score_indexed(query, text)) for slug, text in rows]
     hits = [(s, v) for s, v in scored if v > 0 or query.empty]
     hits.sort(key=lambda x: (-x[1], x[0]))
     return hits

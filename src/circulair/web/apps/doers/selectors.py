@@ -15,9 +15,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 
 from circulair.core.doers import search
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage
+from circulair.web.apps.geography.models import Province
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Membership
 
@@ -68,9 +70,11 @@ def apply_filters(qs: QuerySet[Case], params: dict[str, str]) -> QuerySet[Case]:
     """The facet filters (one value each): agenda, province, r, category, municipality,
     organisation, status."""
     if params.get("agenda"):
-        qs = qs.filter(agendas__kind="work_agenda", agendas__slug=params["agenda"])
+        qs = qs.filter(pk__in=Case.agendas.through.objects.filter(
+            record__slug=params["agenda"]).values("case_id"))
     if params.get("r"):
-        qs = qs.filter(r_strategies__slug=params["r"])
+        qs = qs.filter(pk__in=Case.r_strategies.through.objects.filter(
+            record__slug=params["r"]).values("case_id"))
     if params.get("province"):
         qs = qs.filter(province__refnis=params["province"])
     if params.get("municipality"):
@@ -87,12 +91,10 @@ def apply_filters(qs: QuerySet[Case], params: dict[str, str]) -> QuerySet[Case]:
 def ranked(qs: QuerySet[Case], query: search.Query) -> list[tuple[int, float]]:
     """(id, score) of every case in ``qs`` matching ``query``, ordered by the documented rule
     (score desc, slug asc). One query."""
-    rows = fts_match(qs, query).values_list("pk", "slug", "title", "summary",
-                                            "organisation_name", "body")
-    ids = {slug: pk for pk, slug, *_ in rows}
-    docs = [search.Doc(slug=slug, title=t, summary=s, organisation=o, body=b)
-            for _pk, slug, t, s, o, b in rows]
-    return [(ids[slug], score) for slug, score in search.rank(query, docs)]
+    rows = list(fts_match(qs, query).values_list("pk", "slug", "search_text"))
+    ids = {slug: pk for pk, slug, _t in rows}
+    ranked = search.rank_indexed(query, ((slug, text) for _pk, slug, text in rows))
+    return [(ids[slug], score) for slug, score in ranked]
 
 
 @dataclass
@@ -142,31 +144,38 @@ def _page_cases(ids: list[int]) -> list[Case]:
 
 
 def facets(matched: QuerySet[Case]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per agenda, province, R-strategy and category within ``matched`` (4 queries)."""
-    ids = matched.order_by().values("pk")
-    through_a = Case.agendas.through.objects.filter(case_id__in=ids)
-    through_r = Case.r_strategies.through.objects.filter(case_id__in=ids)
-    agenda = [{"value": r["record__slug"], "label_nl": r["record__name_nl"],
-               "label_en": r["record__name_en"], "count": r["n"]}
-              for r in through_a.values("record__slug", "record__name_nl", "record__name_en",
-                                        "record__order").annotate(n=Count("case_id"))
-              .order_by("record__order", "record__slug")]
-    rstrat = [{"value": r["record__slug"], "label_nl": r["record__name_nl"],
-               "label_en": r["record__name_en"], "count": r["n"]}
-              for r in through_r.values("record__slug", "record__name_nl", "record__name_en",
-                                        "record__order").annotate(n=Count("case_id"))
-              .order_by("record__order", "record__slug")]
-    province = [{"value": r["province__refnis"], "label_nl": r["province__name_nl"],
-                 "label_en": r["province__name_en"], "count": r["n"]}
-                for r in Case.objects.filter(pk__in=ids, province__isnull=False)
-                .values("province__refnis", "province__name_nl", "province__name_en")
-                .annotate(n=Count("pk")).order_by("province__refnis")]
+    """Counts per agenda, province, R-strategy and category within ``matched``: four grouped
+    queries on ids (covered by the (status, x) indexes; no join to the label tables) and one
+    for the agenda/R labels. Filters on agenda/R are subqueries, so these joins see every
+    agenda of a matching case."""
+    base = matched.order_by()
+    counts: dict[str, list[tuple[Any, int]]] = {}
+    for key, col in (("agenda", "agendas"), ("r", "r_strategies"), ("province", "province"),
+                     ("category", "category")):
+        counts[key] = [(v, n) for v, n in base.values_list(col).annotate(n=Count("pk"))
+                       if v is not None]
+    rec_ids = [v for key in ("agenda", "r") for v, _n in counts[key]]
+    recs = {r.pk: r for r in Record.objects.filter(pk__in=rec_ids)} if rec_ids else {}
+    provs = {p.pk: p for p in Province.objects.filter(pk__in=[v for v, _n in
+                                                              counts["province"]])}
     labels = dict(Case.Category.choices)
-    category = [{"value": r["category"], "label_nl": str(labels.get(r["category"], "")),
-                 "label_en": str(labels.get(r["category"], "")), "count": r["n"]}
-                for r in Case.objects.filter(pk__in=ids).values("category")
-                .annotate(n=Count("pk")).order_by("category")]
-    return {"agenda": agenda, "province": province, "r": rstrat, "category": category}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in ("agenda", "r"):
+        rows = sorted(((recs[v], n) for v, n in counts[key] if v in recs),
+                      key=lambda x: (x[0].order, x[0].slug))
+        out[key] = [{"value": r.slug, "label_nl": r.name_nl, "label_en": r.name_en, "count": n}
+                    for r, n in rows]
+    out["province"] = [{"value": p.refnis, "label_nl": p.name_nl, "label_en": p.name_en,
+                        "count": n} for p, n in sorted(((provs[v], n) for v, n in
+                                                        counts["province"] if v in provs),
+                                                       key=lambda x: x[0].refnis)]
+    with translation.override("nl"):
+        nl = {v: str(labels.get(v, v)) for v, _n in counts["category"]}
+    with translation.override("en"):
+        en = {v: str(labels.get(v, v)) for v, _n in counts["category"]}
+    out["category"] = [{"value": v, "label_nl": nl[v], "label_en": en[v], "count": n}
+                       for v, n in sorted(counts["category"])]
+    return {k: out[k] for k in FACETS}
 
 
 def map_features(user: Any, params: dict[str, str], *, focus: str = "",

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from circulair.core.doers.search import search_text
+from circulair.core.doers.search import index_text
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage
 from circulair.web.apps.geography.models import Municipality, Province
@@ -64,7 +64,7 @@ def _require_edit(user: Any, case: Case) -> None:
 
 def case_search_text(case: Case) -> str:
     """The folded token string both full-text indexes read (title, organisation, summary, body)."""
-    return search_text(case.title, case.organisation_label, case.summary, case.body)
+    return index_text(case.title, case.organisation_label, case.summary, case.body)
 
 
 def _records(kind: str, slugs: list[str], fname: str,
