@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -51,12 +52,18 @@ _PROSE = (
 WORDS = _PROSE.split(" ")
 AGENDAS = ["bio-economie", "circulair-bouwen", "chemie-kunststoffen", "maakindustrie",
            "voedselketen", "waterkringlopen"]
-URLS = [("search page", "/doers/?q=hergebruik"),
-        ("search page, 2 terms", "/doers/?q=materialen%20hout"),
-        ("list page", "/doers/"),
-        ("list page, facet", "/doers/?agenda=maakindustrie&page=3"),
-        ("API list", "/api/v1/doers/cases/"),
-        ("API search", "/api/v1/doers/cases/?q=hergebruik")]
+# (label, path or "{}" template, variants): with variants, every request picks one at random
+# (wrk Lua ``request``), so the anonymous-visitor cache is mostly cold; without, one URL repeats.
+URLS: list[tuple[str, str, list[str] | None]] = [
+    ("search page, 1 word, repeated", "/doers/?q=hergebruik", None),
+    ("search page, 2 words, repeated", "/doers/?q=materialen%20hout", None),
+    ("search page, varied", "/doers/?q={}", "QUERIES"),
+    ("list page, repeated", "/doers/", None),
+    ("list page, varied", "/doers/?{}", "LISTS"),
+    ("API list, repeated", "/api/v1/doers/cases/", None),
+    ("API list, varied", "/api/v1/doers/cases/?{}", "LISTS"),
+    ("API search, varied", "/api/v1/doers/cases/?q={}", "QUERIES"),
+]
 LUA = """
 done = function(summary, latency, requests)
   local non2xx = summary.errors.status
@@ -129,7 +136,9 @@ def load_cases(n: int, seed: int) -> float:
     return time.perf_counter() - t0
 
 
-def _python_load(url: str, seconds: float, connections: int) -> tuple[int, int, list[float]]:
+def _python_load(base: str, paths: list[str], seconds: float,
+                 connections: int) -> tuple[int, int, list[float]]:
+    rng = np.random.default_rng(7)
     deadline = time.perf_counter() + seconds
     lat: list[float] = []
     bad = 0
@@ -138,6 +147,7 @@ def _python_load(url: str, seconds: float, connections: int) -> tuple[int, int, 
         mine, errs = [], 0
         while time.perf_counter() < deadline:
             t = time.perf_counter()
+            url = base + paths[int(rng.integers(0, len(paths)))]
             try:
                 with urllib.request.urlopen(url, timeout=30) as r:
                     r.read()
@@ -154,15 +164,49 @@ def _python_load(url: str, seconds: float, connections: int) -> tuple[int, int, 
     return len(lat), bad, lat
 
 
-def measure(base: str, duration: int, connections: int) -> list[tuple[str, str, str]]:
+def variants(seed: int) -> dict[str, list[str]]:
+    """200 one- or two-word queries and 200 list pages/filters, drawn with a seeded RNG."""
+    rng = np.random.default_rng(seed + 1)
+    queries = []
+    for _ in range(200):
+        words = [WORDS[int(i)] for i in rng.choice(len(WORDS), size=int(rng.integers(1, 3)),
+                                                    replace=False)]
+        queries.append(urllib.parse.quote(" ".join(words)))
+    lists = []
+    for _ in range(200):
+        parts = [f"page={int(rng.integers(1, 40))}"]
+        if rng.random() < 0.5:
+            parts.append(f"agenda={AGENDAS[int(rng.integers(0, len(AGENDAS)))]}")
+        if rng.random() < 0.3:
+            parts.append(f"r=r{int(rng.integers(0, 10))}-" + ["refuse", "rethink", "reduce",
+                         "reuse", "repair", "refurbish", "remanufacture", "repurpose",
+                         "recycle", "recover"][int(rng.integers(0, 10))])
+        lists.append("&".join(parts))
+    return {"QUERIES": queries, "LISTS": lists}
+
+
+def _lua(paths: list[str] | None) -> str:
+    if not paths:
+        return LUA
+    items = ",".join(f'"{p}"' for p in paths)
+    return (f"local paths = {{{items}}}\nmath.randomseed(7)\n"
+            "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\n"
+            "end\n" + LUA)
+
+
+def measure(base: str, duration: int, connections: int,
+            seed: int) -> list[tuple[str, str, str]]:
     wrk = shutil.which("wrk")
     rows = []
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(LUA)
-        lua = f.name
-    for label, path in URLS:
+    var = variants(seed)
+    for label, template, kind in URLS:
+        paths = [template.format(v) for v in var[kind]] if kind else None
+        path = paths[0] if paths else template
         url = base + path
         urllib.request.urlopen(url, timeout=60).read()  # warm up (and fail early)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(_lua(paths))
+            lua = f.name
         if wrk:
             out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s",
                                   "--timeout", "10s", "-s", lua, url],
@@ -171,16 +215,17 @@ def measure(base: str, duration: int, connections: int) -> list[tuple[str, str, 
             n, bad, p50, p95, p99, rps = line.split()[1:]
             tool = "wrk"
         else:
-            count, badn, lat = _python_load(url, duration, connections)
+            count, badn, lat = _python_load(base, paths or [path], duration, connections)
             n, bad = str(count), str(badn)
             p50, p95, p99 = (f"{np.percentile(lat, q):.1f}" for q in (50, 95, 99))
             rps = f"{count / duration:.1f}"
             tool = "python"
         ok = "ok" if float(p95) < 300 and bad == "0" else "SLOW" if bad == "0" else "ERRORS"
-        print(f"{label:22s} {path:42s} n={n:>6s} non2xx={bad:>3s} p50={p50:>7s} ms "
+        os.unlink(lua)
+        shown = template.format("…") if kind else template
+        print(f"{label:31s} {shown:30s} n={n:>6s} non2xx={bad:>3s} p50={p50:>7s} ms "
               f"p95={p95:>7s} ms p99={p99:>7s} ms {rps:>7s} req/s [{tool}] {ok}", flush=True)
         rows.append((label, p95, ok))
-    os.unlink(lua)
     return rows
 
 
@@ -235,7 +280,7 @@ def main() -> None:
                 time.sleep(0.3)
         print(f"gunicorn: {args.workers} workers × 4 threads; load: {args.connections} "
               f"connections, {args.duration} s per URL", flush=True)
-        rows = measure(base, args.duration, args.connections)
+        rows = measure(base, args.duration, args.connections, args.seed)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -47,6 +47,13 @@ FIXTURE: list[dict[str, Any]] = [
 EXPECTED = ["t-centrum", "b-atelier", "a-nv", "k-anders", "m-anders"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _case(**kw: Any) -> Case:
     status = kw.pop("status", "published")
     case = services.case_create(user=None, data=kw)
@@ -294,3 +301,16 @@ def test_query_count_does_not_grow_with_the_page(url: str) -> None:
         return len(ctx.captured_queries)
 
     assert count(5, 5) == count(50, 50)
+
+
+def test_public_cache_never_serves_a_stale_catalogue(fixture_cases: dict[str, Case]) -> None:
+    c = Client()
+    first = c.get("/api/v1/doers/cases/", {"q": "zorbex hergebr"}).json()
+    assert [r["slug"] for r in first["results"]] == EXPECTED
+    # publishing the draft changes the anonymous visitor's result at once
+    services.case_publish(user=None, case=fixture_cases["d-concept"])
+    again = c.get("/api/v1/doers/cases/", {"q": "zorbex hergebr"}).json()
+    assert "d-concept" in [r["slug"] for r in again["results"]] and again["count"] == 6
+    services.case_unpublish(user=None, case=fixture_cases["t-centrum"])
+    third = c.get("/api/v1/doers/cases/", {"q": "zorbex hergebr"}).json()
+    assert "t-centrum" not in [r["slug"] for r in third["results"]]

@@ -8,12 +8,14 @@ fixed number of queries whatever the page size (tested).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
@@ -115,25 +117,51 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
     """Search (``q``), filter and paginate the visible cases; facets count the current result.
 
     Without ``q`` the order is title, slug. Queries: with q, 1 (match + rank) + 1 (page rows)
-    + 2 (prefetch) + 4 (facets); without q, 1 (count) + 1 + 2 + 4.
+    + 2 (prefetch) + 5 (facets); without q, 1 (count) + 1 (page ids) + 1 + 2 + 5. For anonymous
+    visitors the ranking and facets are cached per catalogue version (1 query to read it), so a
+    change to any case is visible at once.
     """
     q = str(params.get("q") or "")
     query = search.parse(q)
     base = apply_filters(case_visible_to(user), params)
-    matched = fts_match(base, query)
+    key = _public_key(user, params, query)
+    computed: dict[str, Any] | None = cache.get(key) if key else None
+    if computed is None:
+        computed = {"hits": None if query.empty else ranked(base, query),
+                    "facets": facets(fts_match(base, query))}
+        if key:
+            cache.set(key, computed, PUBLIC_CACHE_SECONDS)
     scores: dict[int, float] = {}
-    if query.empty:
+    if computed["hits"] is None:
         pg = Paginator(base.order_by("title", "slug").values_list("pk", flat=True), page_size
                        ).get_page(page)
-        ids = list(pg.object_list)
     else:
-        hits = ranked(base, query)
-        scores = dict(hits)
-        pg = Paginator([pk for pk, _s in hits], page_size).get_page(page)
-        ids = list(pg.object_list)
-    cases = _page_cases(ids)
+        scores = dict(computed["hits"])
+        pg = Paginator([pk for pk, _s in computed["hits"]], page_size).get_page(page)
+    cases = _page_cases(list(pg.object_list))
     return Results(q=q, query=query, total=pg.paginator.count, page=pg, cases=cases,
-                   scores=scores, facets=facets(matched))
+                   scores=scores, facets=computed["facets"])
+
+
+PUBLIC_CACHE_SECONDS = 60
+CACHE_PARAMS = ("agenda", "province", "r", "category", "municipality", "organisation",
+                "status")
+
+
+def catalogue_version() -> str:
+    """Changes whenever a case is added, removed or saved (count, max id, last update)."""
+    agg = Case.objects.aggregate(n=Count("pk"), i=Max("pk"), m=Max("updated_at"))
+    return f"{agg['n']}:{agg['i']}:{agg['m'].timestamp() if agg['m'] else 0}"
+
+
+def _public_key(user: Any, params: dict[str, str], query: search.Query) -> str | None:
+    """Cache key of an anonymous visitor's ranking and facets (they see the same catalogue);
+    logged-in users, whose visible set depends on their memberships, are always computed."""
+    if getattr(user, "is_authenticated", False) or user is None:
+        return None
+    parts = (catalogue_version(), query.terms,
+             tuple((k, str(params.get(k) or "")) for k in CACHE_PARAMS))
+    return "doers:results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _page_cases(ids: list[int]) -> list[Case]:
