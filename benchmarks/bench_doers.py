@@ -241,8 +241,8 @@ def main() -> None:
 
     data = Path(tempfile.mkdtemp(prefix="bench-doers-"))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(CIRCULAIR_DATA_DIR=str(data), CIRCULAIR_MODE="development",
-               CIRCULAIR_LOG_LEVEL="WARNING")
+    # development mode (no secret needed) with DEBUG off, as a deployment runs
+    env.update(CIRCULAIR_DATA_DIR=str(data), CIRCULAIR_MODE="development", DEBUG="false")
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
         name = args.database_url.rsplit("/", 1)[1]
