@@ -13,6 +13,7 @@ from circulair.core.doers.search import (
     rank,
     score,
     score_indexed,
+    scores_batch,
     search_text,
     tokens,
 )
@@ -64,3 +65,12 @@ def test_indexed_score_equals_the_reference_score(title: str, org: str, summary:
     query = parse(q)
     doc = Doc("s", title=title, summary=summary, organisation=org, body=body)
     assert score_indexed(query, index_text(title, org, summary, body)) == score(query, doc)
+
+
+@given(docs=st.lists(st.tuples(_field, _field, _field, _field), max_size=8),
+       q=st.lists(_words, min_size=1, max_size=3).map(" ".join))
+def test_batch_scores_equal_the_scalar_rule(docs: list[tuple[str, str, str, str]],
+                                            q: str) -> None:
+    query = parse(q)
+    texts = [index_text(*d) for d in docs]
+    assert scores_batch(query, texts).tolist() == [score_indexed(query, t) for t in texts]

@@ -314,3 +314,33 @@ def test_public_cache_never_serves_a_stale_catalogue(fixture_cases: dict[str, Ca
     services.case_unpublish(user=None, case=fixture_cases["t-centrum"])
     third = c.get("/api/v1/doers/cases/", {"q": "zorbex hergebr"}).json()
     assert "t-centrum" not in [r["slug"] for r in third["results"]]
+
+
+def test_member_adds_an_image_that_is_kept_in_media(settings: Any, tmp_path: Any) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    org_a, alice = _org("Org A", "alice")
+    case = services.case_create(user=alice, data={"title": "Met foto", "summary": "s",
+                                                  "organisation": org_a.pk})
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 120, 60)).save(buf, format="PNG")
+    c = Client()
+    c.force_login(alice)
+    form = {**{k: v for k, v in {"organisation": org_a.pk, "title": "Met foto", "summary": "s",
+                                 "category": "other"}.items()},
+            "image": SimpleUploadedFile("foto.png", buf.getvalue(), content_type="image/png"),
+            "image_caption": "De werkplaats"}
+    r = c.post(f"/doers/{case.slug}/edit/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    img = case.images.get()
+    assert img.caption == "De werkplaats" and (tmp_path / img.image.name).exists()
+    assert img.image.name.startswith("doers/")
+    # not an image: refused inline, nothing stored
+    bad = {**form, "image": SimpleUploadedFile("x.png", b"not a png", content_type="image/png")}
+    r = c.post(f"/doers/{case.slug}/edit/", bad)
+    assert r.status_code == 400 and 'id="error-image"' in r.content.decode()
+    assert case.images.count() == 1

@@ -34,6 +34,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 K1 = 1.2
 WEIGHTS: dict[str, int] = {"title": 3, "summary": 2, "organisation": 2, "body": 1}
 MAX_TERMS = 8
@@ -173,9 +176,52 @@ def score_indexed(query: Query, text: str) -> float:
     return total
 
 
-def rank_indexed(query: Query, rows: Iterable[tuple[str, str]]) -> list[tuple[str, float]]:
+def scores_batch(query: Query, texts: Sequence[str]) -> NDArray[np.float64]:
+    """:func:`score_indexed` for many stored texts at once (bit-identical values).
+
+    Why: ranking a frequent word means scoring thousands of cases per request. Each field of
+    all texts is joined into one string (every line padded with a space each side, cases
+    separated by NUL); a word is found with one C-level regex scan per word and field
+    (`` t(?= )`` whole word, `` t`` prefix: the leading space is consumed, the trailing one only
+    looked at, so adjacent repeats are all counted), and the hits are counted per case with
+    ``searchsorted`` + ``bincount``. The score arithmetic is the same IEEE sequence as the
+    scalar rule.
+    """
+    n = len(texts)
+    out = np.zeros(n, dtype=np.float64)
+    if n == 0 or query.empty:
+        return out
+    fixed = [t if t.count("\n") == 3 else "\n".join((t.split("\n") + [""] * 4)[:4])
+             for t in texts]
+    lines = "\n".join(fixed).split("\n")
+    columns = []
+    for j in range(len(FIELD_ORDER)):
+        col = " " + " \x00 ".join(lines[j::4]) + " "
+        arr = np.frombuffer(col.encode("ascii"), dtype=np.uint8)
+        columns.append((col, np.flatnonzero(arr == 0)))
+    weights = [WEIGHTS[name] for name in FIELD_ORDER]
+    alive = np.ones(n, dtype=bool)
+    last = len(query.terms) - 1
+    for i, term in enumerate(query.terms):
+        needle = re.compile(" " + re.escape(term) + ("" if i == last else "(?= )"))
+        f = np.zeros(n, dtype=np.int64)
+        for w, (col, seps) in zip(weights, columns, strict=True):
+            starts = np.fromiter((m.start() for m in needle.finditer(col)), dtype=np.int64)
+            if starts.size:
+                f += w * np.bincount(np.searchsorted(seps, starts), minlength=n)[:n]
+        alive &= f > 0
+        ff = f.astype(np.float64)
+        out += np.where(f > 0, ff * (K1 + 1) / (ff + K1), 0.0)
+    out[~alive] = 0.0
+    return out
+
+
+def rank_indexed(query: Query, rows: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
     """(slug, score) for (slug, index_text) rows, best first, ties by slug (as :func:`rank`)."""
-    scored = [(slug, score_indexed(query, text)) for slug, text in rows]
-    hits = [(s, v) for s, v in scored if v > 0 or query.empty]
+    if query.empty:
+        return sorted(((slug, 0.0) for slug, _t in rows), key=lambda x: x[0])
+    scores = scores_batch(query, [t for _s, t in rows])
+    hits = [(slug, float(v)) for (slug, _t), v in zip(rows, scores.tolist(), strict=True)
+            if v > 0]
     hits.sort(key=lambda x: (-x[1], x[0]))
     return hits

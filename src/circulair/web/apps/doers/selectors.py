@@ -95,7 +95,7 @@ def ranked(qs: QuerySet[Case], query: search.Query) -> list[tuple[int, float]]:
     (score desc, slug asc). One query."""
     rows = list(fts_match(qs, query).values_list("pk", "slug", "search_text"))
     ids = {slug: pk for pk, slug, _t in rows}
-    ranked = search.rank_indexed(query, ((slug, text) for _pk, slug, text in rows))
+    ranked = search.rank_indexed(query, [(slug, text) for _pk, slug, text in rows])
     return [(ids[slug], score) for slug, score in ranked]
 
 
