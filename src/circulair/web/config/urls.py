@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from circulair.web.apps.atlas import api as atlas_api
+from circulair.web.apps.doers import api as doers_api
 from circulair.web.apps.exchange import api as exchange_api
 from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
@@ -27,6 +28,7 @@ router.register("partitions", geo_api.PartitionViewSet, basename="partition")
 router.register("atlas/runs", atlas_api.AtlasRunViewSet, basename="atlas-run")
 router.register("exchange/listings", exchange_api.ListingViewSet, basename="exchange-listing")
 router.register("exchange/matches", exchange_api.MatchViewSet, basename="exchange-match")
+router.register("doers/cases", doers_api.CaseViewSet, basename="doers-case")
 router.register("monitor/indicators", monitor_api.IndicatorViewSet, basename="monitor-indicator")
 router.register("monitor/targets", monitor_api.TargetViewSet, basename="monitor-target")
 router.register("monitor/observations", monitor_api.ObservationViewSet,
@@ -41,6 +43,7 @@ urlpatterns = [
     path("atlas/", include("circulair.web.apps.atlas.urls")),
     path("monitor/", include("circulair.web.apps.monitor.urls")),
     path("exchange/", include("circulair.web.apps.exchange.urls")),
+    path("doers/", include("circulair.web.apps.doers.urls")),
     path("scan/", include("circulair.web.apps.scan.urls")),
     path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,7 +14,7 @@ CAPABILITIES = [
     {"key": "map", "label": _("Map"), "url": "portal:map", "ready": True},
     {"key": "monitor", "label": _("Monitor"), "url": "monitor:dashboard", "ready": True},
     {"key": "agenda", "label": _("Agenda"), "url": "", "ready": False},
-    {"key": "doers", "label": _("Doers"), "url": "", "ready": False},
+    {"key": "doers", "label": _("Doers"), "url": "doers:list", "ready": True},
     {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},
     {"key": "exchange", "label": _("Exchange"), "url": "exchange:list", "ready": True},
     {"key": "scan", "label": _("Scan"), "url": "scan:index", "ready": True},

@@ -39,10 +39,12 @@ def reference_data_load(*, regions: list[str] | None = None) -> dict[str, Any]:
     geo_reports = [region_load(slug=slug, geo=load_region(slug))
                    for slug in (regions or available_regions())]
     monitor_changes = monitor_load(kb=kb)
+    from circulair.web.apps.doers.services import cases_seed
     from circulair.web.apps.scan.services import questionnaire_sync
 
+    doers_report = cases_seed()
     scan_changes = questionnaire_sync()["questionnaire_versions"]
     return {"knowledge": kb_report, "regions": geo_reports, "monitor": monitor_changes,
-            "scan": scan_changes,
+            "doers": doers_report, "scan": scan_changes,
             "changes": kb_report.changes + sum(r.changes for r in geo_reports)
-            + monitor_changes + scan_changes}
+            + monitor_changes + doers_report.changes + scan_changes}

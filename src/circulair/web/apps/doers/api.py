@@ -1,0 +1,185 @@
+"""Doers API: published cases for everyone (ranked search, filters, facets); writes for members
+of the case's organisation and staff (publishing: staff), through the same services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from circulair.web.apps.doers import selectors, services
+from circulair.web.apps.doers.models import Case
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    agendas = serializers.SerializerMethodField()
+    r_strategies = serializers.SerializerMethodField()
+    value_chain = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    sector_group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="refnis", read_only=True)
+    refnis = serializers.CharField(source="municipality.refnis", default=None, read_only=True)
+    municipality = serializers.CharField(source="municipality.name_nl", default=None,
+                                         read_only=True)
+    score = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["slug", "title", "summary", "body", "organisation", "organisation_name",
+                  "agendas", "r_strategies", "value_chain", "sector_group", "province",
+                  "refnis", "municipality", "category", "links", "status", "origin", "score",
+                  "url", "created_at", "updated_at", "published_at"]
+
+    def get_agendas(self, obj: Case) -> list[str]:
+        return [a.slug for a in obj.agendas.all()]
+
+    def get_r_strategies(self, obj: Case) -> list[str]:
+        return [r.slug for r in obj.r_strategies.all()]
+
+    def get_score(self, obj: Case) -> float | None:
+        """Relevance under the documented rule (only when searching with ``q``)."""
+        scores = self.context.get("scores") or {}
+        return round(scores[obj.pk], 6) if obj.pk in scores else None
+
+    def get_url(self, obj: Case) -> str:
+        return f"/doers/{obj.slug}/"
+
+
+class CitationSerializer(serializers.Serializer):
+    source = serializers.CharField(source="source.code")
+    locator = serializers.CharField()
+    line_start = serializers.IntegerField()
+    line_end = serializers.IntegerField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    citations = CitationSerializer(many=True, read_only=True)
+    images = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "citations", "images"]
+
+    def get_images(self, obj: Case) -> list[dict[str, str]]:
+        return [{"url": i.image.url, "caption": i.caption} for i in obj.images.all()]
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    slug = serializers.SlugField(max_length=120, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    body = serializers.CharField(required=False, allow_blank=True)
+    organisation = serializers.IntegerField(required=False, allow_null=True)
+    organisation_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    agendas = serializers.ListField(child=serializers.CharField(), required=False)
+    r_strategies = serializers.ListField(child=serializers.CharField(), required=False)
+    value_chain = serializers.CharField(required=False, allow_blank=True)
+    sector_group = serializers.CharField(required=False, allow_blank=True)
+    refnis = serializers.CharField(required=False, allow_blank=True)
+    province = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=Case.Category.choices, required=False)
+    links = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class CaseListResponse(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    facets = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+    results = CaseSerializer(many=True)
+
+
+FILTERS = [OpenApiParameter(n, str, description=d) for n, d in (
+    ("q", "full-text search (all words; the last one as a prefix), ranked by relevance"),
+    ("agenda", "work agenda slug"), ("province", "province REFNIS code"),
+    ("r", "R-strategy slug"), ("category", "category"), ("municipality", "REFNIS code"),
+    ("organisation", "organisation id"), ("status", "draft, published or archived"),
+    ("page", "page number"), ("page_size", "results per page (max 1000)"))]
+
+
+class CaseViewSet(viewsets.GenericViewSet):
+    """Cases of the doers catalogue. Anonymous users see published cases; members also their
+    organisations' drafts. ``POST`` creates a draft; ``PATCH`` edits; ``/publish/``,
+    ``/unpublish/``, ``/archive/`` change the status."""
+
+    serializer_class = CaseSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    lookup_field = "slug"
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        return selectors.case_visible_to(self.request.user)
+
+    def get_object(self) -> Case:
+        try:
+            return selectors.case_detail(self.request.user, self.kwargs["slug"])
+        except Case.DoesNotExist:
+            raise Http404("no such case") from None
+
+    @extend_schema(parameters=FILTERS, responses=CaseListResponse)
+    def list(self, request: Request) -> Response:
+        params = {k: str(v) for k, v in request.query_params.items()
+                  if k in ("q", "agenda", "province", "r", "category", "municipality",
+                           "organisation", "status")}
+        try:
+            size = max(1, min(1000, int(request.query_params.get("page_size") or 50)))
+            page = max(1, int(request.query_params.get("page") or 1))
+        except ValueError:
+            size, page = 50, 1
+        res = selectors.case_results(request.user, params, page=page, page_size=size)
+        url = request.build_absolute_uri()
+        pg = res.page
+        return Response({
+            "count": res.total,
+            "next": replace_query_param(url, "page", pg.next_page_number())
+            if pg.has_next() else None,
+            "previous": replace_query_param(url, "page", pg.previous_page_number())
+            if pg.has_previous() else None,
+            "facets": res.facets,
+            "results": CaseSerializer(res.cases, many=True,
+                                      context={"scores": res.scores, "request": request}).data,
+        })
+
+    @extend_schema(responses=CaseDetailSerializer)
+    def retrieve(self, request: Request, slug: str | None = None) -> Response:
+        return Response(CaseDetailSerializer(self.get_object()).data)
+
+    @extend_schema(request=CaseWriteSerializer, responses={201: CaseDetailSerializer})
+    def create(self, request: Request) -> Response:
+        ser = CaseWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        case = services.case_create(user=request.user, data=dict(ser.validated_data))
+        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.slug)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseWriteSerializer, responses=CaseDetailSerializer)
+    def partial_update(self, request: Request, slug: str | None = None) -> Response:
+        case = self.get_object()
+        ser = CaseWriteSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        case = services.case_update(user=request.user, case=case, data=dict(ser.validated_data))
+        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.slug)).data)
+
+    def _status(self, request: Request, op: Any) -> Response:
+        case = op(user=request.user, case=self.get_object())
+        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.slug)).data)
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str | None = None) -> Response:
+        return self._status(request, services.case_publish)
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request: Request, slug: str | None = None) -> Response:
+        return self._status(request, services.case_unpublish)
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str | None = None) -> Response:
+        return self._status(request, services.case_archive)

@@ -1,0 +1,110 @@
+"""The doers catalogue: cases others can learn from, with a draft → published workflow.
+
+A case links to the knowledge base (agendas, R-strategies, value chain, sector group are
+``knowledge.Record`` rows of kinds ``work_agenda``, ``r_strategy``, ``value_chain`` and
+``nace_sector_group``) and to the reference geography. Cases seeded from the shipped data
+(``origin = data``) carry their citations; ``search_text`` is the folded token string that the
+full-text indexes of both engines read (see ``circulair.core.doers.search``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    class Category(models.TextChoices):
+        STUDY_CASE = "study_case", _("worked case")
+        INNOVATIVE_PROJECT = "innovative_project", _("innovative project")
+        PRACTICE = "practice", _("practice example")
+        OTHER = "other", _("other")
+
+    class Origin(models.TextChoices):
+        DATA = "data", _("shipped data file")
+        USER = "user", _("entered by a user")
+        EDITED = "edited", _("shipped, edited by a user")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="doer_cases")
+    organisation_name = models.CharField(_("organisation name"), max_length=200, blank=True)
+    agendas = models.ManyToManyField("knowledge.Record", blank=True, related_name="doer_cases",
+                                     limit_choices_to={"kind": "work_agenda"})
+    r_strategies = models.ManyToManyField("knowledge.Record", blank=True, related_name="+",
+                                          limit_choices_to={"kind": "r_strategy"})
+    value_chain = models.ForeignKey("knowledge.Record", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    limit_choices_to={"kind": "value_chain"})
+    sector_group = models.ForeignKey("knowledge.Record", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     limit_choices_to={"kind": "nace_sector_group"})
+    province = models.ForeignKey("geography.Province", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices,
+                                default=Category.OTHER)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.USER)
+    kb_slug = models.SlugField(max_length=120, blank=True,
+                               help_text=_("Slug of the knowledge-base case this was seeded from"))
+    search_text = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "slug"]
+        verbose_name = _("case")
+        # (status, x) indexes cover the facet counts, so they do not read the wide rows
+        indexes = [models.Index(fields=["status", "title"], name="doers_case_status_title"),
+                   models.Index(fields=["status", "category"], name="doers_case_status_cat"),
+                   models.Index(fields=["status", "province"], name="doers_case_status_prov")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation_name or (self.organisation.name if self.organisation else "")
+
+
+class CaseImage(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="doers/%Y/")
+    caption = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+
+
+class CaseCitation(models.Model):
+    """Where a seeded case is named in a source document (as knowledge-base citations)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey("knowledge.Source", on_delete=models.PROTECT, related_name="+")
+    locator = models.CharField(max_length=300)
+    line_start = models.PositiveIntegerField()
+    line_end = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.source.code}:{self.line_start}-{self.line_end}"
