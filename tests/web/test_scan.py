@@ -257,7 +257,16 @@ def test_report_recommends_linked_next_steps(leuven: Any) -> None:
     assert first["value"] == pytest.approx(10 / 8 / 3 * 0.25)
     assert first["instrument"]["url"].startswith("/kb/lg_policy_instrument/")
     assert first["community"]["url"].startswith("/kb/lg_community_of_practice/")
-    assert first["examples"] and all(e["url"] for e in first["examples"])
+    assert first["examples"] and all(e["url"].startswith("/doers/") for e in first["examples"])
+    from circulair.web.apps.doers.models import Case
+
+    shown = Case.objects.get(slug=first["examples"][0]["slug"])
+    assert shown.status == Case.Status.PUBLISHED
+    assert set(shown.agendas.values_list("slug", flat=True)) & {"voedselketen", "bio-economie"}
+    shown.status = Case.Status.DRAFT        # a draft case is never offered as an example
+    shown.save()
+    again = selectors.report_data(r)["recommendations"][0]["examples"]
+    assert shown.slug not in {e["slug"] for e in again}
     assert {x["section"] for x in recs} <= {"Bio-economie en voeding", "Circulair waterbeheer"}
 
 

@@ -143,30 +143,19 @@ def _case_links() -> dict[str, list[str]]:
 
 
 def case_examples(section_ref: str | None, limit: int = 2) -> list[dict[str, str]]:
-    """Cases of the doers catalogue illustrating an action domain (none for instrument groups).
+    """Published cases of the doers catalogue illustrating an action domain (none for the
+    instrument groups). The link between domains and work agendas is data
+    (``data/scan/examples.yaml``); cases come in catalogue order (seeded cases first)."""
+    from circulair.web.apps.doers.models import Case
 
-    Uses the published cases of the doers catalogue when that app is installed, else the
-    cases of the knowledge base; the link between domains and work agendas is data
-    (``data/scan/examples.yaml``).
-    """
     agendas = _case_links().get(section_ref or "", [])
     if not agendas:
         return []
-    from circulair.web.apps.knowledge.models import Relation
-
-    rels = (Relation.objects.filter(from_record__kind="case", role="agendas",
-                                    to_record__slug__in=agendas)
-            .select_related("from_record").order_by("from_record__order", "from_record__slug"))
-    out: list[dict[str, str]] = []
-    for rel in rels:
-        rec = rel.from_record
-        if any(x["slug"] == rec.slug for x in out):
-            continue
-        out.append({"name": rec.name, "slug": rec.slug,
-                    "url": reverse("knowledge:detail", args=["case", rec.slug])})
-        if len(out) >= limit:
-            break
-    return out
+    cases = (Case.objects.filter(status=Case.Status.PUBLISHED, agendas__kind="work_agenda",
+                                 agendas__slug__in=agendas)
+             .distinct().order_by("pk").only("slug", "title")[:limit])
+    return [{"name": c.title, "slug": c.slug, "url": reverse("doers:detail", args=[c.slug])}
+            for c in cases]
 
 
 def _answer_text(question: Any, points: float) -> str:
