@@ -60,10 +60,10 @@ def fts_match(qs: QuerySet[Case], query: search.Query) -> QuerySet[Case]:
     if query.empty:
         return qs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        return qs.alias(_sv=SearchVector("search_text", config="simple")).filter(
-            _sv=SearchQuery(query.tsquery(), config="simple", search_type="raw"))
+        return qs.filter(search_vector=SearchQuery(query.tsquery(), config="simple",
+                                                   search_type="raw"))
     return qs.filter(pk__in=RawSQL(
         "SELECT rowid FROM doers_case_fts WHERE doers_case_fts MATCH %s", (query.fts5(),)))
 
