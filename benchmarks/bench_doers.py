@@ -9,7 +9,8 @@ Run:  PYTHONPATH=src python benchmarks/bench_doers.py [--n 20000] [--duration 15
 2. ``--n`` generated cases (seeded ``numpy.random.Generator``): Dutch circular-economy words drawn
    from a Zipf-like distribution for titles (4–8 words), summaries (20–40) and bodies (60–140);
    1–2 agendas, 0–3 R-strategies, a municipality weighted by population, a category, 95 %
-   published. Inserted with ``bulk_create`` (the SQLite triggers fill the FTS5 table).
+   published. Inserted with ``bulk_create`` (triggers fill the FTS5 table / the tsvector
+   column), then ``ANALYZE`` (PostgreSQL plans on statistics; autovacuum would gather them).
 3. ``circulair serve --skip-setup`` (gunicorn, ``--workers``, 4 threads each) on 127.0.0.1.
 4. ``wrk`` (Debian package) with a Lua ``done`` hook printing p50/p95/p99 and non-2xx counts,
    for each URL in turn; a Python thread-pool load generator is used when wrk is missing.
@@ -133,6 +134,10 @@ def load_cases(n: int, seed: int) -> float:
                 links_r.append(through_r(case_id=pk, record_id=rs[int(r)]))
         through_a.objects.bulk_create(links_a, batch_size=5000)
         through_r.objects.bulk_create(links_r, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cur:  # planner statistics, as autovacuum would gather them
+        cur.execute("ANALYZE")
     return time.perf_counter() - t0
 
 

@@ -3,7 +3,10 @@
 SQLite: an FTS5 table whose rowid is the case id, kept in sync by triggers (bulk inserts and
 ``QuerySet.update`` stay indexed). A later migration that remakes ``doers_case`` on SQLite drops
 the triggers; the seeding step (``search_index_ensure``) re-creates them and rebuilds the index.
-PostgreSQL: a GIN index on the expression the selector queries.
+PostgreSQL: a stored ``tsvector`` column (``search_vector``), filled from ``search_text`` by a
+BEFORE trigger, with a GIN index; the selector matches ``search_vector @@ to_tsquery(...)``.
+A stored vector keeps a sequential scan cheap too (the planner picks one for very common words;
+recomputing ``to_tsvector`` per row there took seconds on 20,000 cases).
 """
 
 from __future__ import annotations
@@ -28,6 +31,17 @@ SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS doers_case_fts_au",
     "DROP TABLE IF EXISTS doers_case_fts",
 ]
-PG_UP = ["CREATE INDEX doers_case_search_gin ON doers_case USING GIN "
-         "(to_tsvector('simple'::regconfig, COALESCE(search_text, '')))"]
-PG_DOWN = ["DROP INDEX IF EXISTS doers_case_search_gin"]
+PG_UP = [
+    "CREATE FUNCTION doers_case_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN NEW.search_vector := to_tsvector('simple'::regconfig, "
+    "COALESCE(NEW.search_text, '')); RETURN NEW; END $$",
+    "CREATE TRIGGER doers_case_search_vector_t BEFORE INSERT OR UPDATE ON doers_case "
+    "FOR EACH ROW EXECUTE FUNCTION doers_case_search_vector()",
+    "UPDATE doers_case SET search_text = search_text",
+    "CREATE INDEX doers_case_search_gin ON doers_case USING GIN (search_vector)",
+]
+PG_DOWN = [
+    "DROP INDEX IF EXISTS doers_case_search_gin",
+    "DROP TRIGGER IF EXISTS doers_case_search_vector_t ON doers_case",
+    "DROP FUNCTION IF EXISTS doers_case_search_vector()",
+]

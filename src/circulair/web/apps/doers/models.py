@@ -10,6 +10,7 @@ full-text indexes of both engines read (see ``circulair.core.doers.search``).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,9 @@ class Case(models.Model):
     kb_slug = models.SlugField(max_length=120, blank=True,
                                help_text=_("Slug of the knowledge-base case this was seeded from"))
     search_text = models.TextField(blank=True, editable=False)
+    # PostgreSQL only: to_tsvector('simple', search_text), filled by a trigger (migration 0002);
+    # stored so that any plan (index or scan) compares ready vectors. NULL on SQLite (FTS5).
+    search_vector = SearchVectorField(null=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

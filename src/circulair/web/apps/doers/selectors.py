@@ -9,6 +9,7 @@ fixed number of queries whatever the page size (tested).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,10 +61,10 @@ def fts_match(qs: QuerySet[Case], query: search.Query) -> QuerySet[Case]:
     if query.empty:
         return qs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        return qs.alias(_sv=SearchVector("search_text", config="simple")).filter(
-            _sv=SearchQuery(query.tsquery(), config="simple", search_type="raw"))
+        return qs.filter(search_vector=SearchQuery(query.tsquery(), config="simple",
+                                                   search_type="raw"))
     return qs.filter(pk__in=RawSQL(
         "SELECT rowid FROM doers_case_fts WHERE doers_case_fts MATCH %s", (query.fts5(),)))
 
@@ -90,13 +91,21 @@ def apply_filters(qs: QuerySet[Case], params: dict[str, str]) -> QuerySet[Case]:
     return qs
 
 
-def ranked(qs: QuerySet[Case], query: search.Query) -> list[tuple[int, float]]:
+def ranked(qs: QuerySet[Case], query: search.Query,
+           counted: dict[str, Counter[Any]] | None = None) -> list[tuple[int, float]]:
     """(id, score) of every case in ``qs`` matching ``query``, ordered by the documented rule
-    (score desc, slug asc). One query."""
-    rows = list(fts_match(qs, query).values_list("pk", "slug", "search_text"))
-    ids = {slug: pk for pk, slug, _t in rows}
-    ranked = search.rank_indexed(query, [(slug, text) for _pk, slug, text in rows])
-    return [(ids[slug], score) for slug, score in ranked]
+    (score desc, slug asc). One query; ``counted``, when given, receives the category and
+    province counts of the matching cases (the facets then skip two full-text evaluations)."""
+    rows = list(fts_match(qs, query).values_list("pk", "slug", "search_text", "category",
+                                                 "province_id"))
+    ids = {r[1]: r[0] for r in rows}
+    hits = [(ids[slug], score) for slug, score in
+            search.rank_indexed(query, [(r[1], r[2]) for r in rows])]
+    if counted is not None:
+        keep = {pk for pk, _s in hits}
+        counted["category"] = Counter(r[3] for r in rows if r[0] in keep)
+        counted["province"] = Counter(r[4] for r in rows if r[0] in keep and r[4] is not None)
+    return hits
 
 
 @dataclass
@@ -127,8 +136,9 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
     key = _public_key(user, params, query)
     computed: dict[str, Any] | None = cache.get(key) if key else None
     if computed is None:
-        computed = {"hits": None if query.empty else ranked(base, query),
-                    "facets": facets(fts_match(base, query))}
+        counted: dict[str, Counter[Any]] = {}
+        hits = None if query.empty else ranked(base, query, counted)
+        computed = {"hits": hits, "facets": facets(fts_match(base, query), counted)}
         if key:
             cache.set(key, computed, PUBLIC_CACHE_SECONDS)
     scores: dict[int, float] = {}
@@ -175,7 +185,8 @@ def _page_cases(ids: list[int]) -> list[Case]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def facets(matched: QuerySet[Case]) -> dict[str, list[dict[str, Any]]]:
+def facets(matched: QuerySet[Case], counted: dict[str, Counter[Any]] | None = None
+           ) -> dict[str, list[dict[str, Any]]]:
     """Counts per agenda, province, R-strategy and category within ``matched``: four grouped
     queries on ids (covered by the (status, x) indexes; no join to the label tables) and one
     for the agenda/R labels. Filters on agenda/R are subqueries, so these joins see every
@@ -184,6 +195,9 @@ def facets(matched: QuerySet[Case]) -> dict[str, list[dict[str, Any]]]:
     counts: dict[str, list[tuple[Any, int]]] = {}
     for key, col in (("agenda", "agendas"), ("r", "r_strategies"), ("province", "province"),
                      ("category", "category")):
+        if counted and key in counted:
+            counts[key] = list(counted[key].items())
+            continue
         counts[key] = [(v, n) for v, n in base.values_list(col).annotate(n=Count("pk"))
                        if v is not None]
     rec_ids = [v for key in ("agenda", "r") for v, _n in counts[key]]
