@@ -1,0 +1,222 @@
+"""Reads of the agenda register: visibility, roles, knowledge references, evaluation facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from circulair.core.agenda import evaluation as ev
+from circulair.web.apps.agenda.models import (
+    Action,
+    AgendaLead,
+    AgendaSetting,
+    Bottleneck,
+    ChangeLog,
+    Programme,
+    Signatory,
+)
+from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.organisations.models import Organisation
+
+#: Other names accepted for an agenda slug (CLI and API): the knowledge base's slugs are Dutch.
+AGENDA_ALIASES = {
+    "manufacturing": "maakindustrie", "building": "circulair-bouwen",
+    "bouwen": "circulair-bouwen", "chemistry": "chemie-kunststoffen",
+    "chemie": "chemie-kunststoffen", "bio-economy": "bio-economie", "food": "voedselketen",
+    "water": "waterkringlopen",
+}
+#: Manufacturing agenda slug (the brief's "maakindustrie" is the knowledge base's slug).
+MANUFACTURING = "maakindustrie"
+#: The monitor indicator behind the target "more than half of manufacturers work circularly".
+SHARE_INDICATOR = "circular-manufacturers-share"
+SHARE_REGION = "VLG"
+
+
+# --- roles ---------------------------------------------------------------------------------
+def my_org_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Organisation.objects.filter(membership__user=user).values_list("pk", flat=True))
+
+
+def led_agenda_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(AgendaLead.objects.filter(user=user).values_list("agenda_id", flat=True))
+
+
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
+
+
+def can_edit_action(user: Any, action: Action) -> bool:
+    """Administrators, and members of the action's own organisation."""
+    return is_admin(user) or action.organisation_id in my_org_ids(user)
+
+
+def can_lead(user: Any, agenda_id: int | None) -> bool:
+    """Administrators, and the leads of that agenda."""
+    return is_admin(user) or (agenda_id is not None and agenda_id in led_agenda_ids(user))
+
+
+# --- knowledge references ------------------------------------------------------------------
+def agenda_record(slug: str) -> Record:
+    slug = AGENDA_ALIASES.get(slug, slug)
+    rec = Record.objects.filter(kind="work_agenda", slug=slug).first()
+    if rec is None:
+        known = ", ".join(Record.objects.filter(kind="work_agenda")
+                          .values_list("slug", flat=True))
+        raise Http404(f"unknown agenda '{slug}'; known: {known}")
+    return rec
+
+
+def records(kind: str) -> QuerySet[Record]:
+    return Record.objects.filter(kind=kind).order_by("order", "slug")
+
+
+def records_of_agenda(kind: str, agenda: Record) -> QuerySet[Record]:
+    """Work paths / value chains whose knowledge record refers to this agenda."""
+    return records(kind).filter(relations__role="agenda", relations__to_record=agenda)
+
+
+def r_loops() -> dict[str, str | None]:
+    return {r.slug: r.attributes.get("loop") for r in records("r_strategy")}
+
+
+def commitment_of(agenda: Record) -> int:
+    """The agenda's commitment: its setting, else the knowledge base's rule, else 5."""
+    s = AgendaSetting.objects.filter(agenda=agenda).first()
+    if s is not None:
+        return s.min_actions_per_year
+    rule = Record.objects.filter(kind="commitment_rule", slug=agenda.slug).first()
+    if rule is not None and rule.attributes.get("min_actions_per_year"):
+        return int(rule.attributes["min_actions_per_year"])
+    return ev.DEFAULT_MIN_ACTIONS
+
+
+# --- register reads ------------------------------------------------------------------------
+LIST_RELATED = ("organisation", "agenda", "work_path", "lever", "value_chain", "municipality")
+
+
+def action_visible_to(user: Any) -> QuerySet[Action]:
+    """Public actions for everyone; all actions of one's own organisations and led agendas;
+    everything for administrators."""
+    qs = Action.objects.select_related(*LIST_RELATED)
+    if is_admin(user):
+        return qs
+    cond = Q(public=True)
+    orgs, led = my_org_ids(user), led_agenda_ids(user)
+    if orgs:
+        cond |= Q(organisation_id__in=orgs)
+    if led:
+        cond |= Q(agenda_id__in=led)
+    return qs.filter(cond)
+
+
+def action_list(user: Any) -> QuerySet[Action]:
+    return action_visible_to(user).prefetch_related("r_strategies")
+
+
+def action_detail(user: Any, pk: int) -> Action:
+    a = (action_visible_to(user).select_related("programme", "created_by")
+         .prefetch_related("r_strategies", "partners", "figures").filter(pk=pk).first())
+    if a is None:
+        raise Http404("no such action")
+    return a
+
+
+def history(model: str, object_id: int) -> QuerySet[ChangeLog]:
+    return ChangeLog.objects.filter(model=model, object_id=object_id).select_related("user")
+
+
+def signatory_list() -> QuerySet[Signatory]:
+    return Signatory.objects.select_related("organisation", "agenda").order_by(
+        "agenda__order", "organisation__name")
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.select_related("kind", "agenda", "lever").annotate(
+        n_projects=Count("projects"))
+
+
+def bottleneck_list() -> QuerySet[Bottleneck]:
+    return Bottleneck.objects.select_related("agenda", "reported_by")
+
+
+# --- evaluation facts ----------------------------------------------------------------------
+def _active_q(year: int) -> Q:
+    """Database side of :func:`circulair.core.agenda.evaluation.counts_in_year`."""
+    return (Q(status__in=sorted(ev.COUNTED_STATUSES), start__lte=dt.date(year, 12, 31))
+            & (Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1))))
+
+
+def action_facts(agenda: Record, year: int) -> list[ev.ActionFact]:
+    """The agenda's actions that may count for ``year`` (the core applies the rule again)."""
+    qs = Action.objects.filter(_active_q(year), agenda=agenda)
+    rows = list(qs.values_list("id", "organisation_id", "status", "start", "end",
+                               "work_path__slug", "value_chain__slug", "lever__slug",
+                               "programme_id"))
+    ids = [r[0] for r in rows]
+    partners: dict[int, set[int]] = {}
+    rs: dict[int, set[str]] = {}
+    for chunk in range(0, len(ids), 20000):
+        part = ids[chunk:chunk + 20000]
+        through = Action.partners.through
+        for aid, oid in through.objects.filter(action_id__in=part).values_list(
+                "action_id", "organisation_id"):
+            partners.setdefault(aid, set()).add(oid)
+        rthrough = Action.r_strategies.through
+        for aid, slug in rthrough.objects.filter(action_id__in=part).values_list(
+                "action_id", "record__slug"):
+            rs.setdefault(aid, set()).add(slug)
+    return [ev.ActionFact(id=r[0], owner=r[1], status=r[2], start=r[3], end=r[4],
+                          partners=frozenset(partners.get(r[0], ())), work_path=r[5],
+                          value_chain=r[6], lever=r[7],
+                          r_strategies=frozenset(rs.get(r[0], ())), programme=r[8])
+            for r in rows]
+
+
+def evaluation(agenda: Record, year: int) -> ev.Evaluation:
+    sigs = [ev.SignatoryFact(organisation=o, name=n, year_signed=y, min_actions=m)
+            for o, n, y, m in Signatory.objects.filter(agenda=agenda).values_list(
+                "organisation_id", "organisation__name", "year_signed", "min_actions")]
+    progs = [ev.ProgrammeFact(id=i, kind=k, stage=s, outcome=o)
+             for i, k, s, o in Programme.objects.filter(agenda=agenda).values_list(
+                 "id", "kind__slug", "stage", "outcome")]
+    bns = [ev.BottleneckFact(id=i, title=t, status=s, policy_level=p)
+           for i, t, s, p in Bottleneck.objects.filter(agenda=agenda).values_list(
+               "id", "title", "status", "policy_level")]
+    return ev.evaluate(
+        agenda=agenda.slug, year=year, actions=action_facts(agenda, year), signatories=sigs,
+        work_paths=list(records_of_agenda("work_path", agenda).values_list("slug", flat=True)),
+        value_chains=list(records_of_agenda("value_chain", agenda)
+                          .values_list("slug", flat=True)),
+        levers=list(records("lever").values_list("slug", flat=True)), r_loops=r_loops(),
+        programmes=progs, stages=list(Programme.Stage.values), bottlenecks=bns,
+        agenda_min_actions=commitment_of(agenda))
+
+
+def manufacturer_share(year: int) -> ev.Share:
+    """Share of manufacturers (NACE C, >= 10 employees) with an action counted in ``year``."""
+    orgs = [ev.OrganisationFact(id=i, nace_code=n, employee_class=c)
+            for i, n, c in Organisation.objects.exclude(nace_code="").values_list(
+                "id", "nace_code", "employee_class")]
+    active_q = _active_q(year)
+    owners = set(Action.objects.filter(active_q).values_list("organisation_id", flat=True)
+                 .distinct())
+    partners = set(Action.partners.through.objects.filter(
+        action__in=Action.objects.filter(active_q)).values_list("organisation_id", flat=True)
+        .distinct())
+    return ev.manufacturer_share(orgs, owners | partners)
+
+
+def labels(kind: str) -> dict[str, str]:
+    return {r.slug: r.name for r in records(kind)}
+
+
+def years_with_actions() -> list[int]:
+    ys = Action.objects.exclude(start__isnull=True).dates("start", "year")
+    return sorted({d.year for d in ys}, reverse=True)
