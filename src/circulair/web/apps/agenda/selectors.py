@@ -11,6 +11,7 @@ from django.http import Http404
 from circulair.core.agenda import evaluation as ev
 from circulair.web.apps.agenda.models import (
     Action,
+    ActionResult,
     AgendaLead,
     AgendaSetting,
     Bottleneck,
@@ -220,3 +221,118 @@ def labels(kind: str) -> dict[str, str]:
 def years_with_actions() -> list[int]:
     ys = Action.objects.exclude(start__isnull=True).dates("start", "year")
     return sorted({d.year for d in ys}, reverse=True)
+
+
+# --- pages ---------------------------------------------------------------------------------
+def agenda_overview() -> list[dict[str, Any]]:
+    """Every agenda with its number of signatories and actions (two grouped queries)."""
+    sigs = dict(Signatory.objects.values_list("agenda_id").annotate(n=Count("id")))
+    acts = dict(Action.objects.values_list("agenda_id").annotate(n=Count("id")))
+    return [{"record": r, "signatories": sigs.get(r.pk, 0), "actions": acts.get(r.pk, 0)}
+            for r in records("work_agenda")]
+
+
+def _chart(labels_: list[str], values: list[float], title: str) -> str:
+    from circulair.core.agenda.charts import bar_chart, svg_inline
+
+    return svg_inline(bar_chart(labels_, values, title=title))
+
+
+def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
+    from django.utils.translation import gettext as _
+
+    e = evaluation(agenda, year)
+    wp, vc, lv, rs = (labels("work_path"), labels("value_chain"), labels("lever"),
+                      labels("r_strategy"))
+    loop_names = {r.attributes.get("code", r.slug): r.name for r in records("loop")}
+    stage_labels = dict(Programme.Stage.choices)
+    ctx: dict[str, Any] = {
+        "agenda": agenda, "year": year, "e": e, "rule": ev.RULE, "share_rule": ev.SHARE_RULE,
+        "commitment": commitment_of(agenda),
+        "work_paths": [(s, wp.get(s, s), n) for s, n in e.work_paths.items()],
+        "value_chains": [(s, vc.get(s, s), n) for s, n in e.value_chains.items()],
+        "levers": [(s, lv.get(s, s), n) for s, n in e.levers.items()],
+        "r_strategies": [(s, rs.get(s, s), n) for s, n in e.r_strategies.items()],
+        "loops": [(s, loop_names.get(s, s), n) for s, n in e.loops.items()],
+        "stages": [(s, stage_labels.get(s, s), n) for s, n in e.programmes_by_stage.items()],
+        "programme_kinds": [(s, labels("programme_type").get(s, s), n)
+                            for s, n in e.programmes_by_kind.items()],
+        "short": len(e.shortfalls),
+        "years": list(range(timezone_year() + 1, 2016, -1)),
+    }
+    if e.work_paths:
+        ctx["coverage_chart"] = _chart([x[1] for x in ctx["work_paths"]],
+                                       [x[2] for x in ctx["work_paths"]],
+                                       _("Actions per work path"))
+    ctx["lever_chart"] = _chart([x[1] for x in ctx["levers"]], [x[2] for x in ctx["levers"]],
+                                _("Actions per lever"))
+    if agenda.slug == MANUFACTURING:
+        ctx["share"] = manufacturer_share(year)
+    return ctx
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def report_context(year: int) -> dict[str, Any]:
+    """The annual report: per agenda and per lever the impact projects, key figures and
+    highlights of ``year`` (actions counted by the evaluation rule), with charts."""
+    from django.db.models import Sum
+    from django.utils.translation import gettext as _
+
+    active = Action.objects.filter(_active_q(year))
+    by_agenda = dict(active.values_list("agenda_id").annotate(n=Count("id")))
+    by_lever = dict(active.exclude(lever__isnull=True).values_list("lever_id")
+                    .annotate(n=Count("id")))
+    completed = dict(active.filter(status=ev.COMPLETED).values_list("agenda_id")
+                     .annotate(n=Count("id")))
+    started = dict(active.filter(start__year=year).values_list("agenda_id")
+                   .annotate(n=Count("id")))
+    sigs = dict(Signatory.objects.filter(year_signed__lte=year).values_list("agenda_id")
+                .annotate(n=Count("id")))
+    progs = dict(Programme.objects.filter(year__lte=year).exclude(agenda__isnull=True)
+                 .values_list("agenda_id").annotate(n=Count("id")))
+    open_bn = dict(Bottleneck.objects.filter(status__in=["open", "escalated"])
+                   .values_list("agenda_id").annotate(n=Count("id")))
+    figures: dict[int, list[tuple[str, str, float]]] = {}
+    for aid, label, unit, total in (
+            ActionResult.objects.filter(action__in=active).values_list(
+                "action__agenda_id", "label", "unit").annotate(total=Sum("value"))
+            .order_by("action__agenda_id", "label")):
+        figures.setdefault(aid, []).append((label, unit, total))
+
+    def projects(**kw: Any) -> list[Action]:
+        qs = active.filter(**kw).select_related("organisation", "work_path", "lever", "agenda")
+        return list(qs.order_by("-impact_project", "-status", "title")[:6])
+
+    def highlights(**kw: Any) -> list[Action]:
+        return list(active.filter(status=ev.COMPLETED, **kw).exclude(results="")
+                    .select_related("organisation").order_by("-end", "title")[:3])
+
+    agendas = []
+    for r in records("work_agenda"):
+        agendas.append({
+            "record": r, "number": r.attributes.get("number_002"),
+            "key": {"signatories": sigs.get(r.pk, 0), "actions": by_agenda.get(r.pk, 0),
+                    "started": started.get(r.pk, 0), "completed": completed.get(r.pk, 0),
+                    "programmes": progs.get(r.pk, 0), "open_bottlenecks": open_bn.get(r.pk, 0)},
+            "figures": figures.get(r.pk, []),
+            "projects": projects(agenda=r), "highlights": highlights(agenda=r)})
+    levers = [{"record": r, "actions": by_lever.get(r.pk, 0), "projects": projects(lever=r),
+               "highlights": highlights(lever=r)} for r in records("lever")]
+    return {
+        "year": year, "agendas": agendas, "levers": levers, "rule": ev.RULE,
+        "total": sum(by_agenda.values()),
+        "programmes": list(programme_list().filter(year=year)),
+        "agenda_chart": _chart([a["record"].name for a in agendas],
+                               [a["key"]["actions"] for a in agendas],
+                               _("Actions per work agenda, %(y)s") % {"y": year}),
+        "lever_chart": _chart([lv["record"].name for lv in levers],
+                              [lv["actions"] for lv in levers],
+                              _("Actions per lever, %(y)s") % {"y": year}),
+        "years": list(range(timezone_year() + 1, 2016, -1)),
+    }
+
