@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -364,10 +365,10 @@ def test_bottlenecks(world: dict[str, Any]) -> None:
     b = services.bottleneck_create(user=world["alice"], reported_by=world["alfa"], data={
         "title": "Afvalstatuut remt hergebruik", "agenda": "maakindustrie",
         "policy_level": "regional"})
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.bottleneck_create(user=world["alice"], reported_by=world["bravo"], data={
             "title": "x", "agenda": "maakindustrie", "policy_level": "regional"})
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.bottleneck_set_status(user=world["alice"], bottleneck=b, status="resolved")
     services.bottleneck_set_status(user=world["lead"], bottleneck=b, status="escalated")
     e = selectors.evaluation(world["agenda"], 2025)
