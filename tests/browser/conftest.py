@@ -108,3 +108,17 @@ def exchange_users(live_url: str) -> dict[str, str]:
         subprocess.run([*cli, "org", "add-member", org, user, "--create-user"], env=env,
                        check=True, capture_output=True, timeout=120)
     return {"seller": USER_PASSWORD, "buyer": USER_PASSWORD}
+
+
+@pytest.fixture(scope="session")
+def agenda_member(live_url: str) -> tuple[str, str]:
+    """A manufacturer that signed the manufacturing agenda, with one member (made with the CLI)."""
+    env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
+    cli = SERVER["cli"]
+    org = "Metaalwerken Kortrijk"
+    for args in (["org", "create", org, "--refnis", "34022", "--nace", "25.110",
+                  "--employee-class", "4"],
+                 ["org", "add-member", org, "maker", "--create-user"],
+                 ["agenda", "sign", org, "--agenda", "maakindustrie", "--year", "2024"]):
+        subprocess.run([*cli, *args], env=env, check=True, capture_output=True, timeout=120)
+    return "maker", USER_PASSWORD
