@@ -140,6 +140,7 @@ class Action(models.Model):
     class Meta:
         ordering = ["-start", "-pk"]
         indexes = [models.Index(fields=["agenda", "status", "start"]),
+                   models.Index(fields=["start", "id"], name="agenda_action_start_id"),
                    models.Index(fields=["organisation", "start"])]
 
     def __str__(self) -> str:

@@ -206,11 +206,11 @@ def manufacturer_share(year: int) -> ev.Share:
             for i, n, c in Organisation.objects.exclude(nace_code="").values_list(
                 "id", "nace_code", "employee_class")]
     active_q = _active_q(year)
-    owners = set(Action.objects.filter(active_q).values_list("organisation_id", flat=True)
-                 .distinct())
+    owners = set(Action.objects.filter(active_q).order_by().values_list("organisation_id",
+                                                                         flat=True).distinct())
     partners = set(Action.partners.through.objects.filter(
-        action__in=Action.objects.filter(active_q)).values_list("organisation_id", flat=True)
-        .distinct())
+        action__in=Action.objects.filter(active_q).order_by().values("pk")).order_by()
+        .values_list("organisation_id", flat=True).distinct())
     return ev.manufacturer_share(orgs, owners | partners)
 
 
@@ -245,6 +245,7 @@ def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
     wp, vc, lv, rs = (labels("work_path"), labels("value_chain"), labels("lever"),
                       labels("r_strategy"))
     loop_names = {r.attributes.get("code", r.slug): r.name for r in records("loop")}
+    kinds = labels("programme_type")
     stage_labels = dict(Programme.Stage.choices)
     ctx: dict[str, Any] = {
         "agenda": agenda, "year": year, "e": e, "rule": ev.RULE, "share_rule": ev.SHARE_RULE,
@@ -255,17 +256,21 @@ def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
         "r_strategies": [(s, rs.get(s, s), n) for s, n in e.r_strategies.items()],
         "loops": [(s, loop_names.get(s, s), n) for s, n in e.loops.items()],
         "stages": [(s, stage_labels.get(s, s), n) for s, n in e.programmes_by_stage.items()],
-        "programme_kinds": [(s, labels("programme_type").get(s, s), n)
-                            for s, n in e.programmes_by_kind.items()],
+        "programme_kinds": [(s, kinds.get(s, s), n) for s, n in e.programmes_by_kind.items()],
         "short": len(e.shortfalls),
+        # rows prepared here: a template loop with translation tags per row is slow at 400 rows
+        "signatory_rows": [
+            (str(s.organisation), s.name, str(s.actions), str(s.commitment),
+             "short" if s.falls_short else "ok",
+             _("short by %(n)s") % {"n": s.short_by} if s.falls_short
+             else _("meets the commitment")) for s in e.signatories],
         "years": list(range(timezone_year() + 1, 2016, -1)),
     }
-    if e.work_paths:
-        ctx["coverage_chart"] = _chart([x[1] for x in ctx["work_paths"]],
-                                       [x[2] for x in ctx["work_paths"]],
-                                       _("Actions per work path"))
-    ctx["lever_chart"] = _chart([x[1] for x in ctx["levers"]], [x[2] for x in ctx["levers"]],
-                                _("Actions per lever"))
+    # Bars drawn with CSS (widths in %): the page is evaluated on every request, matplotlib is
+    # kept for the annual report.
+    for key in ("work_paths", "value_chains", "levers", "loops"):
+        top = max((n for _s, _l, n in ctx[key]), default=0) or 1
+        ctx[key] = [(s, label, n, round(100 * n / top)) for s, label, n in ctx[key]]
     if agenda.slug == MANUFACTURING:
         ctx["share"] = manufacturer_share(year)
     return ctx
