@@ -197,6 +197,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data-dir", default="")
+    ap.add_argument("--reuse", action="store_true",
+                    help="Data dir already set up and seeded by an earlier run: only measure.")
     args = ap.parse_args()
 
     data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-agenda-"))
@@ -208,21 +210,24 @@ def main() -> None:
                                                         / "src"), env.get("PYTHONPATH")) if p)
     print(f"data dir {data}; database {os.environ.get('DATABASE_URL', 'SQLite')}",
           file=sys.stderr)
-    t0 = time.perf_counter()
-    subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True)
-    print(f"setup {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if not args.reuse:
+        t0 = time.perf_counter()
+        subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True)
+        print(f"setup {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     from circulair.cli import _django
 
     _django.setup()
     from django.db import connection
 
-    rng = np.random.default_rng(args.seed)
-    info = seed(args.actions, rng)
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
-    print(f"seeded {info['actions']:,} actions ({info['r_rows']:,} R-strategy rows, "
-          f"{info['partner_rows']:,} partner rows) in {info['seed_s']:.1f} s", file=sys.stderr)
+    if not args.reuse:
+        rng = np.random.default_rng(args.seed)
+        info = seed(args.actions, rng)
+        with connection.cursor() as c:
+            c.execute("ANALYZE")
+        print(f"seeded {info['actions']:,} actions ({info['r_rows']:,} R-strategy rows, "
+              f"{info['partner_rows']:,} partner rows) in {info['seed_s']:.1f} s",
+              file=sys.stderr)
     ev_times = time_evaluation()
     print("full yearly evaluation (in process, 3 runs): "
           + ", ".join(f"{t:.2f} s" for t in ev_times), file=sys.stderr)

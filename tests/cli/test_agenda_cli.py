@@ -11,6 +11,14 @@ from typer.testing import CliRunner
 from circulair.cli.main import app
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Evaluations are cached per change-log id; a rolled-back test may reuse those ids."""
+    from django.core.cache import cache
+
+    cache.clear()
 runner = CliRunner()
 
 

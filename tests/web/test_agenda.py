@@ -22,6 +22,14 @@ from circulair.web.apps.organisations.models import Membership, Organisation
 from circulair.web.apps.portal.models import Upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Evaluations are cached per change-log id; a rolled-back test may reuse those ids."""
+    from django.core.cache import cache
+
+    cache.clear()
 PW = "a-long-test-password"
 D = dt.date
 

@@ -139,7 +139,8 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["-start", "-pk"]
-        indexes = [models.Index(fields=["agenda", "status", "start"]),
+        indexes = [models.Index(fields=["agenda", "status", "start", "id"],
+                                name="agenda_action_agenda_status"),
                    models.Index(fields=["start", "id"], name="agenda_action_start_id"),
                    models.Index(fields=["organisation", "start"])]
 

@@ -148,39 +148,68 @@ def bottleneck_list() -> QuerySet[Bottleneck]:
 
 
 # --- evaluation facts ----------------------------------------------------------------------
-def _active_q(year: int) -> Q:
+def _active_q(year: int, prefix: str = "") -> Q:
     """Database side of :func:`circulair.core.agenda.evaluation.counts_in_year`."""
-    return (Q(status__in=sorted(ev.COUNTED_STATUSES), start__lte=dt.date(year, 12, 31))
-            & (Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1))))
+    p = prefix
+    return (Q(**{f"{p}status__in": sorted(ev.COUNTED_STATUSES),
+                 f"{p}start__lte": dt.date(year, 12, 31)})
+            & (Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": dt.date(year, 1, 1)})))
 
 
 def action_facts(agenda: Record, year: int) -> list[ev.ActionFact]:
-    """The agenda's actions that may count for ``year`` (the core applies the rule again)."""
-    qs = Action.objects.filter(_active_q(year), agenda=agenda)
-    rows = list(qs.values_list("id", "organisation_id", "status", "start", "end",
-                               "work_path__slug", "value_chain__slug", "lever__slug",
-                               "programme_id"))
-    ids = [r[0] for r in rows]
+    """The agenda's actions that may count for ``year`` (the core applies the rule again).
+
+    Unordered on purpose: with the list's ORDER BY the database would walk the start-date index
+    instead of the (agenda, status, start) one. Knowledge records are fetched by id and mapped.
+    """
+    slugs = dict(Record.objects.filter(kind__in=["work_path", "value_chain", "lever",
+                                                 "r_strategy"]).values_list("pk", "slug"))
+    rows = list(Action.objects.filter(_active_q(year), agenda=agenda).order_by().values_list(
+        "id", "organisation_id", "status", "start", "end", "work_path_id", "value_chain_id",
+        "lever_id", "programme_id"))
     partners: dict[int, set[int]] = {}
     rs: dict[int, set[str]] = {}
-    for chunk in range(0, len(ids), 20000):
-        part = ids[chunk:chunk + 20000]
-        through = Action.partners.through
-        for aid, oid in through.objects.filter(action_id__in=part).values_list(
-                "action_id", "organisation_id"):
-            partners.setdefault(aid, set()).add(oid)
-        rthrough = Action.r_strategies.through
-        for aid, slug in rthrough.objects.filter(action_id__in=part).values_list(
-                "action_id", "record__slug"):
-            rs.setdefault(aid, set()).add(slug)
+    active = _active_q(year, "action__") & Q(action__agenda=agenda)
+    for aid, oid in Action.partners.through.objects.filter(active).order_by().values_list(
+            "action_id", "organisation_id"):
+        partners.setdefault(aid, set()).add(oid)
+    for aid, rid in Action.r_strategies.through.objects.filter(active).order_by().values_list(
+            "action_id", "record_id"):
+        rs.setdefault(aid, set()).add(slugs[rid])
+    get = slugs.get
     return [ev.ActionFact(id=r[0], owner=r[1], status=r[2], start=r[3], end=r[4],
-                          partners=frozenset(partners.get(r[0], ())), work_path=r[5],
-                          value_chain=r[6], lever=r[7],
+                          partners=frozenset(partners.get(r[0], ())),
+                          work_path=get(r[5]) if r[5] else None,
+                          value_chain=get(r[6]) if r[6] else None,
+                          lever=get(r[7]) if r[7] else None,
                           r_strategies=frozenset(rs.get(r[0], ())), programme=r[8])
             for r in rows]
 
 
+#: Seconds an evaluation stays cached. The key holds the id of the latest change-log entry, so
+#: any change made through the services (pages, API, CLI, imports) is seen at once; edits in the
+#: Django admin (not logged) are seen after at most this long.
+EVALUATION_CACHE_SECONDS = 60
+
+
+def register_version() -> int:
+    """Id of the latest change to the register (every service write logs one)."""
+    return ChangeLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def evaluation(agenda: Record, year: int) -> ev.Evaluation:
+    """The agenda's evaluation for ``year`` (cached per register version, see above)."""
+    from django.core.cache import cache
+
+    key = f"agenda-eval:{agenda.pk}:{year}:{register_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = _evaluation(agenda, year)
+        cache.set(key, found, EVALUATION_CACHE_SECONDS)
+    return found
+
+
+def _evaluation(agenda: Record, year: int) -> ev.Evaluation:
     sigs = [ev.SignatoryFact(organisation=o, name=n, year_signed=y, min_actions=m)
             for o, n, y, m in Signatory.objects.filter(agenda=agenda).values_list(
                 "organisation_id", "organisation__name", "year_signed", "min_actions")]
@@ -201,16 +230,27 @@ def evaluation(agenda: Record, year: int) -> ev.Evaluation:
 
 
 def manufacturer_share(year: int) -> ev.Share:
-    """Share of manufacturers (NACE C, >= 10 employees) with an action counted in ``year``."""
+    """Share of manufacturers (NACE C, >= 10 employees) with an action counted in ``year``
+    (cached like the evaluation; organisations' NACE/size edits show within a minute)."""
+    from django.core.cache import cache
+
+    key = f"agenda-share:{year}:{register_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = _manufacturer_share(year)
+        cache.set(key, found, EVALUATION_CACHE_SECONDS)
+    return found
+
+
+def _manufacturer_share(year: int) -> ev.Share:
     orgs = [ev.OrganisationFact(id=i, nace_code=n, employee_class=c)
             for i, n, c in Organisation.objects.exclude(nace_code="").values_list(
                 "id", "nace_code", "employee_class")]
     active_q = _active_q(year)
     owners = set(Action.objects.filter(active_q).order_by().values_list("organisation_id",
                                                                          flat=True).distinct())
-    partners = set(Action.partners.through.objects.filter(
-        action__in=Action.objects.filter(active_q).order_by().values("pk")).order_by()
-        .values_list("organisation_id", flat=True).distinct())
+    partners = set(Action.partners.through.objects.filter(_active_q(year, "action__"))
+                   .order_by().values_list("organisation_id", flat=True).distinct())
     return ev.manufacturer_share(orgs, owners | partners)
 
 
