@@ -26,6 +26,11 @@ from circulair.web.apps.agenda.filters import (
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.portal.api import Pagination as PortalPagination
+
+
+class Pagination(PortalPagination):
+    django_paginator_class = selectors.CachedCountPaginator
 
 
 class _Slug(serializers.SlugRelatedField):
@@ -84,6 +89,7 @@ class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     one for an organisation you belong to; ``PATCH`` edits your organisation's action;
     ``/actions/{id}/transition/`` moves its status."""
 
+    pagination_class = Pagination
     serializer_class = ActionSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     filterset_class = ActionFilter
@@ -161,6 +167,7 @@ class SignatoryWriteSerializer(serializers.Serializer):
 class SignatoryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Signatories of the work agendas (public). ``POST``: agenda leads and administrators."""
 
+    pagination_class = Pagination
     serializer_class = SignatorySerializer
     filterset_class = SignatoryFilter
 
@@ -198,6 +205,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     """Calls, Green Deals, living labs and networks with their lifecycle stage."""
 
+    pagination_class = Pagination
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
 
@@ -217,6 +225,7 @@ class BottleneckSerializer(serializers.ModelSerializer):
 class BottleneckViewSet(viewsets.ReadOnlyModelViewSet):
     """The bottleneck register: obstacles per agenda, policy level and status."""
 
+    pagination_class = Pagination
     serializer_class = BottleneckSerializer
     filterset_class = BottleneckFilter
 

@@ -12,14 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 
 
+def _by_record_id(qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+    """Filter on a knowledge record by slug, resolved to its id first: filtering through a join
+    on the slug keeps the database from walking the (agenda, status, start, id) index in order."""
+    from circulair.web.apps.knowledge.models import Record
+
+    kind = {"agenda": "work_agenda"}.get(name, name)
+    pk = Record.objects.filter(kind=kind, slug=value).values_list("pk", flat=True).first()
+    return qs.filter(**{f"{name}_id": pk}) if pk is not None else qs.none()
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    agenda = django_filters.CharFilter(field_name="agenda__slug", label=_("Agenda"))
+    agenda = django_filters.CharFilter(method=_by_record_id, label=_("Agenda"))
     status = django_filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
-    lever = django_filters.CharFilter(field_name="lever__slug", label=_("Lever"))
-    work_path = django_filters.CharFilter(field_name="work_path__slug", label=_("Work path"))
-    value_chain = django_filters.CharFilter(field_name="value_chain__slug",
-                                            label=_("Value chain"))
+    lever = django_filters.CharFilter(method=_by_record_id, label=_("Lever"))
+    work_path = django_filters.CharFilter(method=_by_record_id, label=_("Work path"))
+    value_chain = django_filters.CharFilter(method=_by_record_id, label=_("Value chain"))
     organisation = django_filters.NumberFilter(field_name="organisation_id",
                                                label=_("Organisation"))
     year = django_filters.NumberFilter(method="active_in", label=_("Active in year"))

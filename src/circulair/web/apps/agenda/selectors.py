@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from circulair.core.agenda import evaluation as ev
 from circulair.web.apps.agenda.models import (
@@ -117,8 +120,37 @@ def action_visible_to(user: Any) -> QuerySet[Action]:
     return qs.filter(cond)
 
 
+#: Columns a list row never shows (the related records' JSON attributes cost most to load).
+LIST_DEFERRED = [
+    f"{rel}__{f}" for rel in ("agenda", "work_path", "lever", "value_chain")
+    for f in ("attributes", "description_nl", "description_en", "data_file")]
+
+
 def action_list(user: Any) -> QuerySet[Action]:
-    return action_visible_to(user).prefetch_related("r_strategies")
+    return action_visible_to(user).defer(*LIST_DEFERRED).prefetch_related(
+        Prefetch("r_strategies", queryset=Record.objects.only("id", "slug", "name_nl",
+                                                              "name_en")))
+
+
+class CachedCountPaginator(Paginator):
+    """Counts once per query and register version: the count is most of a list page's
+    database time at 100,000 actions, and it only changes when the register does."""
+
+    @cached_property
+    def count(self) -> int:
+        from django.core.cache import cache
+
+        try:
+            sql = str(self.object_list.query)
+        except Exception:
+            return int(super().count)
+        key = "agenda-count:" + hashlib.sha1(
+            f"{sql}:{register_version()}".encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = int(super().count)
+            cache.set(key, found, EVALUATION_CACHE_SECONDS)
+        return int(found)
 
 
 def action_detail(user: Any, pk: int) -> Action:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,7 +49,7 @@ def _page(request: HttpRequest, qs: Any) -> Any:
         size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), 500)
     except ValueError:
         size = PAGE_SIZE
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    return selectors.CachedCountPaginator(qs, size).get_page(request.GET.get("page"))
 
 
 def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
@@ -69,8 +68,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 # --- actions -------------------------------------------------------------------------------
 def action_list(request: HttpRequest) -> HttpResponse:
-    f = ActionFilter(request.GET, queryset=selectors.action_list(request.user))
     fmt = request.GET.get("format", "")
+    qs = selectors.action_list(request.user)
+    f = ActionFilter(request.GET, queryset=qs if fmt else qs.defer("description", "results"))
     if fmt in ("csv", "xlsx"):
         return _download(services.actions_export(f.qs, fmt), "agenda-actions", fmt)
     query = request.GET.copy()
