@@ -412,3 +412,33 @@ def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png
         assert "A1" in text  # an impact project of the manufacturing agenda
     html = Client().get("/agenda/report/?year=2025").content.decode()
     assert html.count('class="agenda-section"') == 6 and "<svg" in html
+
+
+def test_lead_adds_a_work_path_members_cannot(world: dict[str, Any]) -> None:
+    url = "/agenda/evaluation/manage/"
+    form = {"agenda": "maakindustrie", "year": "2025", "what": "work_path",
+            "name_nl": "Digitaal productpaspoort voor machines"}
+    assert _client(world["alice"]).post(url, form).status_code == 403
+    assert not Record.objects.filter(kind="work_path", name_nl=form["name_nl"]).exists()
+    assert _client(world["lead"]).post(url, form).status_code == 302
+    rec = Record.objects.get(kind="work_path", name_nl=form["name_nl"])
+    assert (rec.slug, rec.origin) == ("maakindustrie-digitaal-productpaspoort-voor-machines",
+                                      "admin")
+    e = selectors.evaluation(world["agenda"], 2025)
+    assert len(e.work_paths) == 14 and e.work_paths[rec.slug] == 0
+    assert rec.slug in e.uncovered_work_paths
+    _act(world["alice"], world["alfa"], "Paspoort", work_path=rec.slug)
+    assert selectors.evaluation(world["agenda"], 2025).work_paths[rec.slug] == 1
+
+
+def test_organisation_nace_and_size_are_validated() -> None:
+    from django.core.exceptions import ValidationError
+
+    org = Organisation(name="X", nace_code="25.110", employee_class="3")
+    org.full_clean()
+    assert org.nace_division == 25
+    for bad in ("C25", "2", "25.1100"):
+        with pytest.raises(ValidationError):
+            Organisation(name="X", nace_code=bad).full_clean()
+    with pytest.raises(ValidationError):
+        Organisation(name="X", employee_class="12").full_clean()

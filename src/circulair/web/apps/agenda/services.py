@@ -620,6 +620,35 @@ def agenda_commitment_set(*, user: Any, agenda: Record, min_actions: int) -> Age
     return s
 
 
+@transaction.atomic
+def work_path_create(*, user: Any, agenda: Record, name_nl: str, name_en: str = "",
+                     description_nl: str = "") -> Record:
+    """Add a work path to an agenda (lead or administrator). It is a knowledge-base record with
+    origin ``admin`` (the shipped data load never touches those), referring to the agenda."""
+    from django.utils.text import slugify
+
+    from circulair.web.apps.knowledge.models import Relation
+
+    _lead_of(user, agenda)
+    name = name_nl.strip()
+    if not name:
+        raise InputError.single("a Dutch name is required", field="name_nl")
+    base = f"{agenda.slug}-{slugify(name)[:60]}"
+    slug, i = base, 2
+    while Record.objects.filter(kind="work_path", slug=slug).exists():
+        slug, i = f"{base}-{i}", i + 1
+    order = (selectors.records_of_agenda("work_path", agenda).order_by("-order")
+             .values_list("order", flat=True).first() or 0) + 1
+    rec = Record.objects.create(kind="work_path", slug=slug, name_nl=name[:300],
+                                name_en=name_en.strip()[:300], description_nl=description_nl,
+                                order=order, origin=Record.Origin.ADMIN,
+                                attributes={"added_by_lead": True})
+    Relation.objects.create(from_record=rec, role="agenda", to_record=agenda)
+    _log(rec, "create", {"kind": [None, "work_path"], "slug": [None, slug],
+                         "agenda": [None, agenda.slug], "name_nl": [None, rec.name_nl]}, user)
+    return rec
+
+
 def agenda_lead_add(*, user: Any, agenda: Record, lead: Any) -> AgendaLead:
     if user is not None and not selectors.is_admin(user):
         raise PermissionDenied("only an administrator names agenda leads")

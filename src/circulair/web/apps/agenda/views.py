@@ -342,6 +342,11 @@ def evaluation_manage(request: HttpRequest) -> HttpResponse:
             services.agenda_commitment_set(user=request.user, agenda=agenda,
                                            min_actions=int(request.POST.get("min_actions", "")))
             messages.success(request, _("Commitment saved."))
+        elif request.POST.get("what") == "work_path":
+            services.work_path_create(user=request.user, agenda=agenda,
+                                      name_nl=request.POST.get("name_nl", ""),
+                                      name_en=request.POST.get("name_en", ""))
+            messages.success(request, _("Work path added."))
         elif request.POST.get("what") == "share":
             if not selectors.can_lead(request.user, agenda.pk):
                 raise PermissionDenied("only the agenda's lead or an administrator")
