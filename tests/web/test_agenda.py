@@ -442,3 +442,41 @@ def test_organisation_nace_and_size_are_validated() -> None:
             Organisation(name="X", nace_code=bad).full_clean()
     with pytest.raises(ValidationError):
         Organisation(name="X", employee_class="12").full_clean()
+
+
+def test_api_programmes_and_bottlenecks_writes(world: dict[str, Any]) -> None:
+    alice, lead = _client(world["alice"]), _client(world["lead"])
+    body = {"name": "Living lab maakindustrie", "kind": "living-lab", "agenda": "maakindustrie",
+            "year": 2025}
+    assert alice.post("/api/v1/agenda/programmes/", body).status_code == 403
+    r = lead.post("/api/v1/agenda/programmes/", body)
+    assert r.status_code == 201 and r.json()["stage"] == "launch"
+    pid = r.json()["id"]
+    assert alice.post(f"/api/v1/agenda/programmes/{pid}/advance/").status_code == 403
+    r = lead.post(f"/api/v1/agenda/programmes/{pid}/advance/", {"outcome": "12 projecten"})
+    assert r.json()["stage"] == "selection"
+    r = alice.post("/api/v1/agenda/bottlenecks/", {
+        "title": "Afvalstatuut", "agenda": "maakindustrie", "policy_level": "regional",
+        "reported_by": world["bravo"].pk})
+    assert r.status_code == 403  # not Alice's organisation
+    r = alice.post("/api/v1/agenda/bottlenecks/", {
+        "title": "Afvalstatuut", "agenda": "maakindustrie", "policy_level": "regional",
+        "reported_by": world["alfa"].pk})
+    assert r.status_code == 201 and r.json()["status"] == "open"
+
+
+def test_web_import_names_line_and_column_and_keeps_the_file(world: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    alice = _client(world["alice"])
+    n = Action.objects.count()
+    bad = SimpleUploadedFile("acties.csv", b"title,organisation,agenda,start\n"
+                             b"X,Alfa Metaal,maakindustrie,2025-02-30\n")
+    r = alice.post("/agenda/import/", {"kind": "actions", "file": bad})
+    assert r.status_code == 400
+    assert "acties.csv, line 2, column &#x27;start&#x27;" in r.content.decode()
+    good = SimpleUploadedFile("acties.csv", b"title,organisation,agenda,start\n"
+                              b"X,Alfa Metaal,maakindustrie,2025-02-28\n")
+    assert alice.post("/agenda/import/", {"kind": "actions", "file": good}).status_code == 302
+    assert Action.objects.count() == n + 1
+    assert Upload.objects.filter(purpose="agenda-actions").count() == 2

@@ -202,8 +202,24 @@ class ProgrammeSerializer(serializers.ModelSerializer):
                   "outcome", "projects"]
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Calls, Green Deals, living labs and networks with their lifecycle stage."""
+class ProgrammeWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.CharField(help_text="programme_type slug, e.g. gerichte-call")
+    agenda = serializers.CharField(required=False, allow_blank=True)
+    lever = serializers.CharField(required=False, allow_blank=True)
+    year = serializers.IntegerField()
+    budget_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                          allow_null=True)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+
+
+class AdvanceSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Calls, Green Deals, living labs and networks with their lifecycle stage. ``POST`` (agenda
+    lead or administrator) creates one; ``/programmes/{id}/advance/`` moves it one stage on."""
 
     pagination_class = Pagination
     serializer_class = ProgrammeSerializer
@@ -211,6 +227,24 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.programme_list()
+
+    @extend_schema(request=ProgrammeWriteSerializer, responses=ProgrammeSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = ProgrammeWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        p = services.programme_create(user=request.user, data=dict(ser.validated_data))
+        return Response(ProgrammeSerializer(selectors.programme_list().get(pk=p.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AdvanceSerializer, responses=ProgrammeSerializer)
+    @drf_action(detail=True, methods=["post"])
+    def advance(self, request: Request, pk: str | None = None) -> Response:
+        p = self.get_object()
+        ser = AdvanceSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.programme_advance(user=request.user, programme=p,
+                                   outcome=ser.validated_data.get("outcome", ""))
+        return Response(ProgrammeSerializer(selectors.programme_list().get(pk=p.pk)).data)
 
 
 class BottleneckSerializer(serializers.ModelSerializer):
@@ -222,8 +256,18 @@ class BottleneckSerializer(serializers.ModelSerializer):
                   "created_at"]
 
 
-class BottleneckViewSet(viewsets.ReadOnlyModelViewSet):
-    """The bottleneck register: obstacles per agenda, policy level and status."""
+class BottleneckWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    agenda = serializers.CharField()
+    policy_level = serializers.ChoiceField(choices=Bottleneck.Level.choices)
+    reported_by = serializers.IntegerField(required=False, allow_null=True,
+                                           help_text="id of your organisation")
+
+
+class BottleneckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The bottleneck register: obstacles per agenda, policy level and status. ``POST`` reports
+    one on behalf of your organisation (leads and administrators also without)."""
 
     pagination_class = Pagination
     serializer_class = BottleneckSerializer
@@ -231,6 +275,18 @@ class BottleneckViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.bottleneck_list()
+
+    @extend_schema(request=BottleneckWriteSerializer, responses=BottleneckSerializer)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ser = BottleneckWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        org_id = d.pop("reported_by", None)
+        org = Organisation.objects.filter(pk=org_id).first() if org_id else None
+        if org_id and org is None:
+            raise Http404("no such organisation")
+        b = services.bottleneck_create(user=request.user, data=d, reported_by=org)
+        return Response(BottleneckSerializer(b).data, status=status.HTTP_201_CREATED)
 
 
 class EvaluationView(APIView):
