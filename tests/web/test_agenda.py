@@ -124,7 +124,9 @@ def test_evaluation_page_api_and_share(world: dict[str, Any]) -> None:
     assert 'id="shortfall-count">1<' in body
     # 10 of 13 work paths and 7 of 8 value chains have no action
     assert body.count('<strong class="flag">') == 10 + 7
-    assert "An action counts for year Y" in body
+    assert "Een actie telt voor jaar J" in body  # the rule, in the page's language
+    en = c.get("/agenda/evaluation/?agenda=maakindustrie&year=2025", HTTP_ACCEPT_LANGUAGE="en")
+    assert "An action counts for year Y" in en.content.decode()
     data = c.get("/api/v1/agenda/evaluation/?agenda=manufacturing&year=2025").json()
     assert data["shortfalls"] == ["Alfa Metaal"]
     assert data["manufacturer_share"] == {"manufacturers": 2, "active": 2, "percent": 100.0,
@@ -410,6 +412,7 @@ def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png
         for rec in Record.objects.filter(kind="work_agenda"):
             assert heading.format(name_nl=rec.name_nl, name_en=rec.name_en) in text, rec.slug
         assert "A1" in text  # an impact project of the manufacturing agenda
+        assert "Actions per lever, 2025" in text or "Acties per hefboom, 2025" in text  # chart
     html = Client().get("/agenda/report/?year=2025").content.decode()
     assert html.count('class="agenda-section"') == 6 and "<svg" in html
 

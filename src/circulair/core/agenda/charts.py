@@ -19,18 +19,27 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = ""
               highlight_zero: bool = True, fmt: str = "svg") -> bytes:
     """Horizontal bars, one per label, in the given order; zero bars are marked in amber."""
     n = max(1, len(labels))
-    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.28 * n), dpi=100)
+    with plt.rc_context({"svg.fonttype": "none"}):  # real <text>: searchable, drawn by WeasyPrint
+        fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.28 * n), dpi=100)
+        return _draw(fig, ax, labels, values, title, highlight_zero, fmt)
+
+
+def _draw(fig: object, ax: object, labels: Sequence[str], values: Sequence[float], title: str,
+          highlight_zero: bool, fmt: str) -> bytes:
+    from typing import Any
+
+    ax_: Any = ax
     ys = list(range(len(labels)))[::-1]
     colours = [AMBER if highlight_zero and v == 0 else GREEN for v in values]
-    ax.barh(ys, list(values), color=colours, height=0.7)
-    ax.set_yticks(ys, [str(x)[:60] for x in labels], fontsize=8)
+    ax_.barh(ys, list(values), color=colours, height=0.7)
+    ax_.set_yticks(ys, [str(x)[:60] for x in labels], fontsize=8)
     for y, v in zip(ys, values, strict=True):
-        ax.text(v, y, f" {v:g}", va="center", fontsize=8, color=GREY)
-    ax.set_title(title, fontsize=10, loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(axis="x", labelsize=8)
+        ax_.text(v, y, f" {v:g}", va="center", fontsize=8, color=GREY)
+    ax_.set_title(title, fontsize=10, loc="left")
+    ax_.spines[["top", "right"]].set_visible(False)
+    ax_.tick_params(axis="x", labelsize=8)
     if not any(values):
-        ax.set_xlim(0, 1)
+        ax_.set_xlim(0, 1)
     return _render(fig, fmt)
 
 

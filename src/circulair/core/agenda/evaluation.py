@@ -41,11 +41,31 @@ RULE = (
     "otherwise the agenda's, otherwise 5)."
 )
 
+RULE_NL = (
+    "Een actie telt voor jaar J als ze in J actief was: ze startte op of voor 31 december J en "
+    "heeft geen einddatum of eindigde op of na 1 januari J; en haar status is lopend, afgerond of "
+    "stopgezet (een geplande actie is niet gestart en telt nooit; een stopgezette actie telt "
+    "alleen voor de jaren waarin ze liep, tot haar einddatum). Ze telt voor elke ondertekenaar "
+    "van de werkagenda van de actie die ze trekt of er als partner aan meewerkt (het engagement "
+    "luidt 'samen of apart'), één keer per ondertekenaar. Een ondertekenaar wordt geëvalueerd "
+    "vanaf het jaar van ondertekening; hij schiet tekort als zijn aantal onder zijn engagement "
+    "ligt (zijn eigen als dat bepaald is, anders dat van de werkagenda, anders 5)."
+)
+
 SHARE_RULE = (
     "Share of manufacturers: organisations whose main NACE-BEL code is in section C "
     "(divisions 10-33) with an employee class of 10 or more employees (RSZ class 3 and up); "
     "the share is those with at least one action counted for the year (any agenda, as owner or "
     "partner, by the rule above) over all such organisations on the platform, in per cent."
+)
+
+
+SHARE_RULE_NL = (
+    "Aandeel maakbedrijven: organisaties met een NACE-BEL-hoofdcode in sectie C (afdelingen "
+    "10-33) en een werknemersklasse van 10 of meer werknemers (RSZ-klasse 3 en hoger); het "
+    "aandeel is het aantal met minstens één getelde actie in het jaar (elke werkagenda, als "
+    "trekker of partner, volgens de telregel) op alle zulke organisaties op het platform, in "
+    "procent."
 )
 
 

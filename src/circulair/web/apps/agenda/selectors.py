@@ -320,7 +320,8 @@ def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
     kinds = labels("programme_type")
     stage_labels = dict(Programme.Stage.choices)
     ctx: dict[str, Any] = {
-        "agenda": agenda, "year": year, "e": e, "rule": ev.RULE, "share_rule": ev.SHARE_RULE,
+        "agenda": agenda, "year": year, "e": e, "rule": rule_text(),
+        "share_rule": rule_text(share=True),
         "commitment": commitment_of(agenda),
         "work_paths": [(s, wp.get(s, s), n) for s, n in e.work_paths.items()],
         "value_chains": [(s, vc.get(s, s), n) for s, n in e.value_chains.items()],
@@ -346,6 +347,16 @@ def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
     if agenda.slug == MANUFACTURING:
         ctx["share"] = manufacturer_share(year)
     return ctx
+
+
+def rule_text(share: bool = False) -> str:
+    """The counting rule in the current language (Dutch or English)."""
+    from django.utils.translation import get_language
+
+    nl = (get_language() or "nl").startswith("nl")
+    if share:
+        return ev.SHARE_RULE_NL if nl else ev.SHARE_RULE
+    return ev.RULE_NL if nl else ev.RULE
 
 
 def timezone_year() -> int:
@@ -401,7 +412,7 @@ def report_context(year: int) -> dict[str, Any]:
     levers = [{"record": r, "actions": by_lever.get(r.pk, 0), "projects": projects(lever=r),
                "highlights": highlights(lever=r)} for r in records("lever")]
     return {
-        "year": year, "agendas": agendas, "levers": levers, "rule": ev.RULE,
+        "year": year, "agendas": agendas, "levers": levers, "rule": rule_text(),
         "total": sum(by_agenda.values()),
         "programmes": list(programme_list().filter(year=year)),
         "agenda_chart": _chart([a["record"].name for a in agendas],
