@@ -483,3 +483,17 @@ def test_web_import_names_line_and_column_and_keeps_the_file(world: dict[str, An
     assert alice.post("/agenda/import/", {"kind": "actions", "file": good}).status_code == 302
     assert Action.objects.count() == n + 1
     assert Upload.objects.filter(purpose="agenda-actions").count() == 2
+
+
+def test_lead_edits_a_signatory_with_history(world: dict[str, Any]) -> None:
+    s = Signatory.objects.get(organisation=world["alfa"])
+    url = f"/agenda/signatories/{s.pk}/"
+    assert _client(world["alice"]).post(url, {"min_actions": "2"}).status_code == 403
+    assert _client(world["lead"]).post(url, {"year_signed": "2023",
+                                             "min_actions": "4"}).status_code == 302
+    s.refresh_from_db()
+    assert s.min_actions == 4
+    e = selectors.evaluation(world["agenda"], 2025)
+    assert not {x.name: x for x in e.signatories}["Alfa Metaal"].falls_short  # 4 of 4
+    body = Client().get(url).content.decode()
+    assert "None → 4" in body or "— → 4" in body

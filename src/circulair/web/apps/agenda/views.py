@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -229,8 +229,23 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
 
 def signatory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     s = get_object_or_404(Signatory.objects.select_related("organisation", "agenda"), pk=pk)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            mins = request.POST.get("min_actions", "").strip()
+            services.signatory_update(user=request.user, signatory=s,
+                                      year_signed=int(request.POST.get("year_signed") or
+                                                      s.year_signed),
+                                      min_actions=int(mins) if mins else None)
+        except (ValueError, ValidationError) as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Signatory saved."))
+        return redirect("agenda:signatory", pk=pk)
     return render(request, "agenda/signatory_detail.html", {
         "s": s, "history": selectors.history("signatory", s.pk),
+        "can_manage": selectors.can_lead(request.user, s.agenda_id),
         "commitment": s.min_actions if s.min_actions is not None
         else selectors.commitment_of(s.agenda)})
 
