@@ -49,7 +49,8 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from circulair.web.apps.organisations.models import Organisation
 
-        orgs = Organisation.objects.filter(pk__in=selectors.my_org_ids(user)).order_by("name")
+        orgs = (Organisation.objects.all() if selectors.is_admin(user) else
+                Organisation.objects.filter(pk__in=selectors.my_org_ids(user))).order_by("name")
         self.fields["organisation"].widget.choices = [(o.pk, o.name) for o in orgs]
         self.fields["agenda"].choices = _choices("work_agenda", blank=False)
         self.fields["work_path"].choices = _choices("work_path")
