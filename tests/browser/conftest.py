@@ -126,3 +126,17 @@ def run_cli(live_url: str) -> Any:
 @pytest.fixture(scope="session")
 def user_password() -> str:
     return USER_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def agenda_member(live_url: str) -> tuple[str, str]:
+    """A manufacturer that signed the manufacturing agenda, with one member (made with the CLI)."""
+    env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
+    cli = SERVER["cli"]
+    org = "Metaalwerken Kortrijk"
+    for args in (["org", "create", org, "--refnis", "34022", "--nace", "25.110",
+                  "--employee-class", "4"],
+                 ["org", "add-member", org, "maker", "--create-user"],
+                 ["agenda", "sign", org, "--agenda", "maakindustrie", "--year", "2024"]):
+        subprocess.run([*cli, *args], env=env, check=True, capture_output=True, timeout=120)
+    return "maker", USER_PASSWORD

@@ -5,7 +5,19 @@ from __future__ import annotations
 import typer
 
 from circulair import __version__
-from circulair.cli import atlas, data, doers, exchange, geo, kb, monitor, org, platform, scan
+from circulair.cli import (
+    agenda,
+    atlas,
+    data,
+    doers,
+    exchange,
+    geo,
+    kb,
+    monitor,
+    org,
+    platform,
+    scan,
+)
 
 app = typer.Typer(
     name="circulair",
@@ -23,6 +35,7 @@ app.add_typer(atlas.app, name="atlas")
 app.add_typer(monitor.app, name="monitor")
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(org.app, name="org")
+app.add_typer(agenda.app, name="agenda")
 app.add_typer(scan.app, name="scan")
 app.add_typer(doers.app, name="doers")
 

@@ -14,7 +14,10 @@ app = typer.Typer(help="Organisations.\n\nExample:  circulair org create \"Recyc
 @app.command()
 def create(name: str, enterprise_number: str = typer.Option("", help="0123.456.749"),
            side: str = typer.Option("bedrijfsleven", help="Governance side slug."),
-           refnis: str = typer.Option("", help="Municipality REFNIS code.")) -> None:
+           refnis: str = typer.Option("", help="Municipality REFNIS code."),
+           nace: str = typer.Option("", help="NACE-BEL code of the main activity, e.g. 25.110."),
+           employee_class: str = typer.Option("", help="RSZ/ONSS employee class 0-9 "
+                                              "(3 = 10-19 employees).")) -> None:
     """Create an organisation.
 
     Example:  circulair org create "Recycling NV" --refnis 24062
@@ -26,6 +29,7 @@ def create(name: str, enterprise_number: str = typer.Option("", help="0123.456.7
     from circulair.web.apps.organisations.models import Organisation
 
     org = Organisation(name=name, enterprise_number=enterprise_number, side=side,
+                       nace_code=nace, employee_class=employee_class,
                        municipality=Municipality.objects.filter(refnis=refnis).first()
                        if refnis else None)
     try:

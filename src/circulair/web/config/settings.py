@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "circulair.web.apps.monitor",
     "circulair.web.apps.organisations",
     "circulair.web.apps.exchange",
+    "circulair.web.apps.agenda",
     "circulair.web.apps.doers",
     "circulair.web.apps.scan",
 ]

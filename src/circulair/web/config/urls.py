@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from circulair.web.apps.agenda import api as agenda_api
 from circulair.web.apps.atlas import api as atlas_api
 from circulair.web.apps.doers import api as doers_api
 from circulair.web.apps.exchange import api as exchange_api
@@ -28,6 +29,10 @@ router.register("partitions", geo_api.PartitionViewSet, basename="partition")
 router.register("atlas/runs", atlas_api.AtlasRunViewSet, basename="atlas-run")
 router.register("exchange/listings", exchange_api.ListingViewSet, basename="exchange-listing")
 router.register("exchange/matches", exchange_api.MatchViewSet, basename="exchange-match")
+router.register("agenda/actions", agenda_api.ActionViewSet, basename="agenda-action")
+router.register("agenda/signatories", agenda_api.SignatoryViewSet, basename="agenda-signatory")
+router.register("agenda/programmes", agenda_api.ProgrammeViewSet, basename="agenda-programme")
+router.register("agenda/bottlenecks", agenda_api.BottleneckViewSet, basename="agenda-bottleneck")
 router.register("doers/cases", doers_api.CaseViewSet, basename="doers-case")
 router.register("monitor/indicators", monitor_api.IndicatorViewSet, basename="monitor-indicator")
 router.register("monitor/targets", monitor_api.TargetViewSet, basename="monitor-target")
@@ -43,6 +48,9 @@ urlpatterns = [
     path("atlas/", include("circulair.web.apps.atlas.urls")),
     path("monitor/", include("circulair.web.apps.monitor.urls")),
     path("exchange/", include("circulair.web.apps.exchange.urls")),
+    path("agenda/", include("circulair.web.apps.agenda.urls")),
+    path("api/v1/agenda/evaluation/", agenda_api.EvaluationView.as_view(),
+         name="api-agenda-evaluation"),
     path("doers/", include("circulair.web.apps.doers.urls")),
     path("scan/", include("circulair.web.apps.scan.urls")),
     path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),

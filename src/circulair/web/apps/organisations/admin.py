@@ -10,7 +10,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "enterprise_number", "side", "municipality"]
-    list_filter = ["side"]
+    list_display = ["name", "enterprise_number", "side", "nace_code", "employee_class",
+                    "municipality"]
+    list_filter = ["side", "employee_class"]
     search_fields = ["name", "enterprise_number"]
     inlines = [MembershipInline]

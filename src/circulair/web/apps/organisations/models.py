@@ -14,6 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 ENTERPRISE_RE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
+NACE_RE = re.compile(r"^\d{2}(\.?\d{1,3})?$")
+
+
+def validate_nace(value: str) -> None:
+    """A NACE-BEL code: division (2 digits) optionally followed by group/class digits."""
+    if not NACE_RE.match(value):
+        raise ValidationError(_("expected a NACE-BEL code like 25 or 25.110"))
 
 
 def validate_enterprise_number(value: str) -> None:
@@ -23,6 +30,15 @@ def validate_enterprise_number(value: str) -> None:
     digits = int(value.replace(".", ""))
     if 97 - (digits // 100) % 97 != digits % 100:
         raise ValidationError(_("the check digits of this enterprise number are wrong"))
+
+
+#: RSZ/ONSS employer size classes (the codes the KBO reader uses, ``core.atlas.kbo``).
+EMPLOYEE_CLASSES = [
+    ("0", _("no employees")), ("1", "1-4"), ("2", "5-9"), ("3", "10-19"), ("4", "20-49"),
+    ("5", "50-99"), ("6", "100-199"), ("7", "200-499"), ("8", "500-999"), ("9", "1000+"),
+]
+#: Lowest class of 10 or more employees (class 3 = 10-19).
+TEN_OR_MORE_FROM = 3
 
 
 class Organisation(models.Model):
@@ -39,6 +55,10 @@ class Organisation(models.Model):
     side = models.CharField(max_length=20, choices=Side.choices, default=Side.BUSINESS)
     municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
                                      on_delete=models.SET_NULL)
+    nace_code = models.CharField(_("NACE-BEL code (main activity)"), max_length=8, blank=True,
+                                 validators=[validate_nace])
+    employee_class = models.CharField(_("employee class (RSZ/ONSS)"), max_length=1, blank=True,
+                                      choices=EMPLOYEE_CLASSES)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership",
                                      related_name="organisations")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -48,6 +68,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def nace_division(self) -> int | None:
+        """The two-digit NACE division (e.g. 25 for 25.110), None when unknown."""
+        return int(self.nace_code[:2]) if self.nace_code[:2].isdigit() else None
 
 
 class Membership(models.Model):

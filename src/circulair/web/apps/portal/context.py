@@ -13,7 +13,7 @@ CAPABILITIES = [
     {"key": "knowledge", "label": _("Knowledge base"), "url": "knowledge:index", "ready": True},
     {"key": "map", "label": _("Map"), "url": "portal:map", "ready": True},
     {"key": "monitor", "label": _("Monitor"), "url": "monitor:dashboard", "ready": True},
-    {"key": "agenda", "label": _("Agenda"), "url": "", "ready": False},
+    {"key": "agenda", "label": _("Agenda"), "url": "agenda:index", "ready": True},
     {"key": "doers", "label": _("Doers"), "url": "doers:list", "ready": True},
     {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},
     {"key": "exchange", "label": _("Exchange"), "url": "exchange:list", "ready": True},
