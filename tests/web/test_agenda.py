@@ -497,3 +497,38 @@ def test_lead_edits_a_signatory_with_history(world: dict[str, Any]) -> None:
     assert not {x.name: x for x in e.signatories}["Alfa Metaal"].falls_short  # 4 of 4
     body = Client().get(url).content.decode()
     assert "None → 4" in body or "— → 4" in body
+
+
+def test_back_office_saves_and_deletions_are_in_the_history(world: dict[str, Any]) -> None:
+    """The Django admin writes the same history as the services (real admin POSTs)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from circulair.web.apps.agenda.models import Bottleneck
+
+    b = services.bottleneck_create(user=world["alice"], reported_by=world["alfa"], data={
+        "title": "Vergunning duurt te lang", "agenda": "maakindustrie",
+        "policy_level": "regional"})
+    staff = User.objects.create_user("admin2", password=PW, is_staff=True, is_superuser=True)
+    c = _client(staff)
+    ma = admin.site._registry[Bottleneck]
+    req = RequestFactory().get("/")
+    req.user = staff
+    form = ma.get_form(req, b)(instance=b)
+    data = {}
+    for name in form.fields:
+        v = form[name].value()
+        if v is None:
+            continue
+        data[name] = [str(x) for x in v] if isinstance(v, list) else str(v)
+    data["title"] = "Vergunning duurt veel te lang"
+    r = c.post(f"/admin/agenda/bottleneck/{b.pk}/change/", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    h = ChangeLog.objects.filter(model="bottleneck", object_id=b.pk, action="update").get()
+    assert h.changes == {"title": ["Vergunning duurt te lang", "Vergunning duurt veel te lang"]}
+    assert h.user == staff
+    r = c.post(f"/admin/agenda/bottleneck/{b.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302
+    d = ChangeLog.objects.filter(model="bottleneck", object_id=b.pk, action="delete").get()
+    assert d.changes["title"] == ["Vergunning duurt veel te lang", None]
+    assert not Bottleneck.objects.filter(pk=b.pk).exists()

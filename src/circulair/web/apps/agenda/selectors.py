@@ -171,8 +171,9 @@ def signatory_list() -> QuerySet[Signatory]:
 
 
 def programme_list() -> QuerySet[Programme]:
+    # Meta.ordering is not applied to aggregate queries: order explicitly for stable pages.
     return Programme.objects.select_related("kind", "agenda", "lever").annotate(
-        n_projects=Count("projects"))
+        n_projects=Count("projects")).order_by("-year", "name", "pk")
 
 
 def bottleneck_list() -> QuerySet[Bottleneck]:

@@ -36,6 +36,7 @@ from circulair.web.apps.agenda.models import (
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.portal.tables import read_table
 
 log = logging.getLogger(__name__)
 
@@ -377,34 +378,6 @@ def action_transition(*, user: Any, action: Action, status: str,
 
 
 # --- tables (CSV / XLSX) ---------------------------------------------------------------------
-Rows = list[tuple[int, dict[str, str]]]
-
-
-def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
-    """Header and rows with their file line numbers (header = line 1)."""
-    if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as e:
-            raise InputError.single(f"not a readable XLSX file ({e})", file=file_name) from None
-        it = ws.iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(it, [])]
-        rows = [(i, {h: "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat")
-                                               else str(v)) for h, v in zip(header, r,
-                                                                            strict=False)})
-                for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
-        return header, rows
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError.single("the file is not UTF-8 text", file=file_name) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    rows = [(i, {k.strip().lower(): (v or "").strip() for k, v in r.items() if k})
-            for i, r in enumerate(reader, start=2)]
-    return header, [(i, r) for i, r in rows if any(r.values())]
 
 
 def write_table(header: list[str], rows: list[list[Any]], fmt: str) -> bytes:
@@ -802,3 +775,26 @@ def manufacturer_share_record(*, year: int, user: Any = None) -> ev.Share:
                  f"employees) registered on the platform have an action in {year}. "
                  + ev.SHARE_RULE)
     return share
+
+
+# --- back-office edits ----------------------------------------------------------------------
+def record_snapshot(obj: Any) -> dict[str, Any]:
+    """Every stored field of a register record (M2M partners/R-strategies included), as the
+    history shows them; used to log edits made in the Django admin."""
+    fields = [f.name for f in obj._meta.concrete_fields
+              if f.name != "id" and not getattr(f, "auto_now", False)
+              and not getattr(f, "auto_now_add", False)]
+    fields += [m.name for m in obj._meta.many_to_many if m.name in ("r_strategies", "partners")]
+    return _snapshot(obj, fields)
+
+
+def admin_change_log(*, obj: Any, before: dict[str, Any] | None, user: Any) -> None:
+    """History entry for a back-office save (create when ``before`` is None) or deletion."""
+    if before is None:
+        _log(obj, "create", _diff({}, record_snapshot(obj)), user)
+    else:
+        _log(obj, "update", _diff(before, record_snapshot(obj)), user)
+
+
+def admin_delete_log(*, obj: Any, user: Any) -> None:
+    _log(obj, "delete", {k: [v, None] for k, v in record_snapshot(obj).items()}, user)

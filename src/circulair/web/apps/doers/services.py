@@ -348,30 +348,9 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
 
 def _table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV (UTF-8) or XLSX file as (file line, {lower-case column: text})."""
-    import csv
-    import io
+    from circulair.web.apps.portal.tables import read_table
 
-    if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            ws = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as e:  # openpyxl raises several types for a broken file
-            raise InputError.single(f"not a readable XLSX file ({e})", file=file_name) from None
-        it = ws.iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(it, [])]
-        rows = [(i, {h: "" if v is None else str(v).strip()
-                     for h, v in zip(header, r, strict=False) if h})
-                for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError.single("the file is not UTF-8 text", file=file_name) from None
-        reader = csv.DictReader(io.StringIO(text))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        rows = [(i, {k.strip().lower(): (v or "").strip() for k, v in r.items() if k})
-                for i, r in enumerate(reader, start=2)]
+    header, rows = read_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
         raise InputError.single(f"missing columns {missing}; expected {list(IMPORT_COLUMNS)} "

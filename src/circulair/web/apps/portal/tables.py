@@ -1,7 +1,8 @@
 """Reading an uploaded table (CSV in UTF-8, or the first sheet of an XLSX) as numbered rows.
 
 Shared by every import so that line numbers in error messages mean the same everywhere: the
-header is line 1, the first data row line 2; blank XLSX rows are skipped, dates become ISO text.
+header is line 1, the first data row line 2; blank rows are skipped (their line numbers are not
+reused), cells are stripped, dates become ISO text, columns without a header are ignored.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
         it = ws.iter_rows(values_only=True)
         header = [str(h or "").strip().lower() for h in next(it, [])]
         rows = [(i, {h: "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat")
-                                               else str(v)) for h, v in zip(header, r,
-                                                                            strict=False)})
+                                               else str(v).strip())
+                     for h, v in zip(header, r, strict=False) if h})
                 for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
         return header, rows
     try:
@@ -38,4 +39,4 @@ def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     rows = [(i, {k.strip().lower(): (v or "").strip() for k, v in r.items() if k})
             for i, r in enumerate(reader, start=2)]
-    return header, rows
+    return header, [(i, r) for i, r in rows if any(r.values())]
