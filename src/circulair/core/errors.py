@@ -6,7 +6,7 @@ expected, so a web form, an API response and a CLI message can all be built from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -34,6 +34,11 @@ class Problem:
         prefix = ", ".join(where)
         shown = "" if self.value is None else f" (got {self.value!r})"
         return f"{prefix}: {self.message}{shown}" if prefix else f"{self.message}{shown}"
+
+    def at(self, *, file: str | None = None, row: int | str | None = None) -> Problem:
+        """The same problem placed in a file and row (a row checked on its own, then located)."""
+        return replace(self, file=file if file is not None else self.file,
+                       row=row if row is not None else self.row)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -400,8 +400,7 @@ def size_scenario(name: str,
         try:
             fs = size_facility(demand, options)
         except InputError as e:
-            problems.extend(Problem(p.message, p.file, fid, p.field, p.value)
-                            for p in e.problems)
+            problems.extend(p.at(row=fid) for p in e.problems)
             continue
         rows.append(FacilitySizing(
             facility_id=fid, name=fname, option_label=fs.option.label, units=fs.units,

@@ -325,8 +325,7 @@ def _series(target: Target, observations: Iterable[Observation], unit: str | Non
         try:
             by_year[o.year] = convert(o.value, o.unit, unit or o.unit)
         except InputError as e:
-            problems.extend(Problem(p.message, row=where, field=p.field, value=p.value)
-                            for p in e.problems)
+            problems.extend(p.at(row=where) for p in e.problems)
     if problems:
         raise InputError(problems)
     return sorted(by_year.items()), unit

@@ -435,8 +435,7 @@ def actions_import(*, user: Any, content: bytes, file_name: str,
                 rp.append(Problem("you are not a member of this organisation",
                                   field="organisation", value=org.name))
             clean = _validate_action(data, rp)
-            problems.extend(Problem(p.message, file=file_name, row=line, field=p.field,
-                                    value=p.value) for p in rp)
+            problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not rp and org is not None:
                 prepared.append((org, clean))
         if not rows:
@@ -554,8 +553,7 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
                     rp.append(Problem("this organisation has already signed this agenda",
                                       field="organisation", value=org.name))
                 seen.add(key)
-            problems.extend(Problem(p.message, file=file_name, row=line, field=p.field,
-                                    value=p.value) for p in rp)
+            problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not rp:
                 prepared.append((org, agenda, int(year), int(mins) if mins else None))
         if not rows:

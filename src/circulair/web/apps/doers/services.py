@@ -323,8 +323,7 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
                                             value=org))
                 data.pop("organisation")
             _validate(data, user, row_problems)
-            problems.extend(Problem(p.message, file=file_name, row=line, field=p.field,
-                                    value=p.value) for p in row_problems)
+            problems.extend(p.at(file=file_name, row=line) for p in row_problems)
             prepared.append((data, status))
         if not rows:
             problems.append(Problem("the file has no rows", file=file_name))

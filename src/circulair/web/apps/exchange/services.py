@@ -292,8 +292,7 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
             data = _row_data(raw, line, file_name, row_problems)
             clean = _validate(data, row_problems)
             where = _locate(data, row_problems)
-            problems.extend(Problem(p.message, file=file_name, row=line, field=p.field,
-                                    value=p.value) for p in row_problems)
+            problems.extend(p.at(file=file_name, row=line) for p in row_problems)
             if not row_problems and where is not None:
                 prepared.append((clean, where))
         if not rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,9 @@ def _kb(kind: str) -> dict[str, Record]:
     return {r.slug: r for r in Record.objects.filter(kind=kind)}
 
 
+@lru_cache(maxsize=1)
 def _case_links() -> dict[str, list[str]]:
+    """Domain → work agendas (shipped data, read once per process)."""
     path: Path = default_scan_dir() / "examples.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     return {k: list(v) for k, v in (data.get("domains") or {}).items()}
@@ -198,7 +201,8 @@ def report(response: Response, *, top: int = 5) -> dict[str, Any]:
         raise Http404("only submitted scans have a report")
     q = questionnaire_of(response.questionnaire)
     s = score_from_json(response.score)
-    pct = percentiles(s, peer_scores(response))
+    peers = peer_scores(response)
+    pct = percentiles(s, peers)
     prev = previous_round(response)
     ch = change(score_from_json(prev.score), s) if prev and prev.score else None
     rows = section_rows(q, s, pct, ch)
@@ -222,7 +226,7 @@ def report(response: Response, *, top: int = 5) -> dict[str, Any]:
             "examples": case_examples(sec.ref if sec.kind == "domain" else None)})
     peer_median = {}
     for sec in q.scored_sections():
-        vals = [o.sections[sec.id] for o in peer_scores(response) if sec.id in o.sections]
+        vals = [o.sections[sec.id] for o in peers if sec.id in o.sections]
         peer_median[sec.id] = statistics.median(vals) if vals else None
     chart = score_chart([r["title"] for r in rows], [r["score"] for r in rows],
                         [peer_median[r["id"]] for r in rows],

@@ -320,8 +320,7 @@ def _survey_import(*, content: bytes, file: str, user: Any,
         try:
             validate_answers(q, answers)
         except InputError as e:
-            problems.extend(Problem(p.message, file=file, row=line, field=p.field, value=p.value)
-                            for p in e.problems)
+            problems.extend(p.at(file=file, row=line) for p in e.problems)
         parsed.append((line, meta, answers))
     if problems:
         raise InputError(problems)
@@ -354,8 +353,7 @@ def _survey_import(*, content: bytes, file: str, user: Any,
                 r = response_start(user=user, organisation=org, year=meta["year"],
                                    questionnaire=qv, check_member=False)
             except InputError as e:
-                raise InputError([Problem(p.message, file=file, row=line, field=p.field,
-                                          value=p.value) for p in e.problems]) from e
+                raise InputError([p.at(file=file, row=line) for p in e.problems]) from e
             r.source = "import"
             r.save(update_fields=["source"])
             missing = answers_save(user=user, response=r, answers=answers, check_member=False)
