@@ -304,6 +304,9 @@ def test_fill_in_steps_with_inline_errors_then_submit(leuven: Any, client: Clien
         "go": "next"})
     assert bad.status_code == 400
     assert "must be a number" in bad.content.decode()
+    # nothing typed is lost: the refused step shows the user's values again
+    assert 'name="q_profiel_inwoners" value="veel"' in bad.content.decode()
+    assert 'value="gemeente" checked' in bad.content.decode()
     r.refresh_from_db()
     assert r.answers == {}
     ok = client.post(f"/scan/responses/{r.pk}/", {

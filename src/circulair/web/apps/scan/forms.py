@@ -61,3 +61,18 @@ def field_value(question: Any, value: Any) -> Any:
     if question.type == "yes_no" and isinstance(value, bool):
         return "yes" if value else "no"
     return value
+
+
+def posted_values(q: Questionnaire, section: str, data: QueryDict) -> dict[str, Any]:
+    """What the user typed in a step, as the form shows it, so a refused step loses nothing."""
+    out: dict[str, Any] = {}
+    for x in q.questions_in(section):
+        name = PREFIX + x.id
+        if x.type == "choice" and x.multiple:
+            out[x.id] = data.getlist(name)
+        elif x.type == "maturity":
+            raw = data.get(name, "")
+            out[x.id] = int(raw) if raw.isdigit() else raw
+        else:
+            out[x.id] = data.get(name, "")
+    return out

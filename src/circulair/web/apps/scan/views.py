@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
 from circulair.web.apps.scan import selectors, services
-from circulair.web.apps.scan.forms import PREFIX, field_value, step_answers
+from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -83,6 +83,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             services.answers_save(user=request.user, response=r, answers=posted)
         except InputError as e:
             problems = {str(p.field): p.message for p in e.problems}
+            posted = posted_values(q, step, request.POST)
             status = 400
         else:
             i = ids.index(step)
@@ -106,7 +107,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     section = q.section(step)
     questions = []
     for x in q.questions_in(step):
-        value = posted.get(x.id, answers.get(x.id)) if problems else answers.get(x.id)
+        value = posted[x.id] if problems else answers.get(x.id)
         questions.append({
             "q": x, "name": PREFIX + x.id, "text": selectors.tr(x.text),
             "subtopic": selectors.tr(x.subtopic) if x.subtopic else "",
