@@ -10,11 +10,12 @@ from circulair.core.doers.search import (
     Doc,
     index_text,
     parse,
+    prefix_upper,
     rank,
     score,
-    score_indexed,
-    scores_batch,
+    score_weights,
     search_text,
+    term_weights,
     tokens,
 )
 
@@ -58,19 +59,35 @@ _words = st.sampled_from(["zorbex", "Hérgebruik", "hergebruikte", "hout", "HOUT
 _field = st.lists(_words, max_size=12).map(" ".join)
 
 
+def test_term_weights_by_hand() -> None:
+    text = index_text("Hout hout", "Zorbex", "hout en zorbex", "zorbex")
+    # hout: 3·2 (title) + 2·1 (summary); zorbex: 2 (organisation) + 2 (summary) + 1 (body)
+    assert term_weights(text) == {"hout": 8, "zorbex": 5, "en": 2}
+    assert score_weights(parse("zorb"), term_weights(text)) == 5 * 2.2 / 6.2
+
+
 @given(title=_field, org=_field, summary=_field, body=_field,
        q=st.lists(_words, min_size=1, max_size=3).map(" ".join))
-def test_indexed_score_equals_the_reference_score(title: str, org: str, summary: str,
-                                                  body: str, q: str) -> None:
+def test_term_weight_score_equals_the_reference_score(title: str, org: str, summary: str,
+                                                      body: str, q: str) -> None:
     query = parse(q)
     doc = Doc("s", title=title, summary=summary, organisation=org, body=body)
-    assert score_indexed(query, index_text(title, org, summary, body)) == score(query, doc)
+    assert score_weights(query, term_weights(index_text(title, org, summary, body))) == score(
+        query, doc)
 
 
-@given(docs=st.lists(st.tuples(_field, _field, _field, _field), max_size=8),
-       q=st.lists(_words, min_size=1, max_size=3).map(" ".join))
-def test_batch_scores_equal_the_scalar_rule(docs: list[tuple[str, str, str, str]],
-                                            q: str) -> None:
-    query = parse(q)
-    texts = [index_text(*d) for d in docs]
-    assert scores_batch(query, texts).tolist() == [score_indexed(query, t) for t in texts]
+def test_prefix_upper_by_hand() -> None:
+    assert prefix_upper("hout") == "houu"
+    assert prefix_upper("abz") == "ac"
+    assert prefix_upper("a9") == "aa"
+    assert prefix_upper("zz") is None
+
+
+_token = st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
+
+
+@given(prefix=_token, tok=_token)
+def test_prefix_range_holds_exactly_the_tokens_with_the_prefix(prefix: str, tok: str) -> None:
+    upper = prefix_upper(prefix)
+    inside = prefix <= tok and (upper is None or tok < upper)
+    assert inside == tok.startswith(prefix)

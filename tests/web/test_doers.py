@@ -11,11 +11,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from circulair.core.doers.search import Doc, parse
+from circulair.core.doers.search import Doc, parse, score
 from circulair.core.doers.search import rank as py_rank
 from circulair.core.errors import InputError
 from circulair.web.apps.doers import selectors, services
-from circulair.web.apps.doers.models import Case
+from circulair.web.apps.doers.models import Case, CaseTerm
 from circulair.web.apps.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,42 @@ def test_engine_matching_agrees_with_the_python_rule(fixture_cases: dict[str, Ca
         engine = [c.slug for c in selectors.case_results(None, {"q": q}, page_size=100).cases
                   if c.slug in fixture_cases]
         assert engine == [s for s, _ in py_rank(parse(q), docs)], (connection.vendor, q)
+
+
+def test_sql_scores_are_bit_identical_to_the_python_rule(
+        fixture_cases: dict[str, Case]) -> None:
+    docs = {c.slug: Doc(c.slug, c.title, c.summary, c.organisation_name, c.body)
+            for c in Case.objects.filter(slug__in=fixture_cases, status="published")}
+    for q in ("zorbex hergebr", "zorbex", "h", "anders zorbex", "kort"):
+        res = selectors.case_results(None, {"q": q}, page_size=100)
+        got = {c.slug: res.scores[c.pk] for c in res.cases if c.slug in docs}
+        assert got == {s: score(parse(q), d) for s, d in docs.items()
+                       if score(parse(q), d) > 0}, (connection.vendor, q)
+
+
+def test_pages_of_a_ranked_result_and_a_page_past_the_end(
+        fixture_cases: dict[str, Case]) -> None:
+    pages = [selectors.case_results(None, {"q": "zorbex hergebr"}, page=n, page_size=2)
+             for n in (1, 2, 3)]
+    assert [[c.slug for c in r.cases] for r in pages] == [EXPECTED[:2], EXPECTED[2:4],
+                                                          EXPECTED[4:]]
+    assert {r.total for r in pages} == {5}
+    past = selectors.case_results(None, {"q": "zorbex hergebr"}, page=9, page_size=2)
+    assert past.page.number == 3 and [c.slug for c in past.cases] == EXPECTED[4:]
+    assert selectors.case_results(None, {"q": "zorbex nergens"}, page=2).total == 0
+
+
+def test_bulk_inserted_cases_get_their_term_rows_from_the_seeding_step() -> None:
+    from circulair.core.doers.search import index_text
+
+    Case.objects.bulk_create([Case(slug="bulk-1", title="Kwarkfabriek", summary="x",
+                                   status="published",
+                                   search_text=index_text("Kwarkfabriek", "", "x", ""))])
+    assert selectors.case_results(None, {"q": "kwarkfabriek"}).total == 0
+    assert services.search_index_ensure() is True
+    assert [c.slug for c in selectors.case_results(None, {"q": "kwarkfabr"}).cases] == [
+        "bulk-1"]
+    assert CaseTerm.objects.filter(case__slug="bulk-1").count() == 2  # kwarkfabriek, x
 
 
 def test_search_finds_seeded_cases_with_accent_folding() -> None:

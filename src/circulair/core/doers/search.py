@@ -19,7 +19,7 @@ Matching
     which matches any token that starts with it (type-ahead: "hergebr" finds "hergebruik").
     Terms are combined with AND. An empty query (no tokens) matches everything.
 
-Ranking (computed in Python on the matching cases)
+Ranking (one formula; the database evaluates it from the term table, see :func:`term_weights`)
     For each query term t and case d, the weighted frequency is
     ``f(t, d) = 3·tf(title) + 2·tf(summary) + 2·tf(organisation) + 1·tf(body)``
     (tf counts tokens equal to t, or starting with t for the last term), saturated BM25-style:
@@ -33,9 +33,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from numpy.typing import NDArray
 
 K1 = 1.2
 WEIGHTS: dict[str, int] = {"title": 3, "summary": 2, "organisation": 2, "body": 1}
@@ -156,72 +153,62 @@ def rank(query: Query, docs: Iterable[Doc]) -> list[tuple[str, float]]:
     return hits
 
 
-def score_indexed(query: Query, text: str) -> float:
-    """:func:`score` computed from the stored :func:`index_text` (same value, much faster).
+def term_weights(text: str) -> dict[str, int]:
+    """Weighted frequency ``f(t, d)`` of every token of a stored :func:`index_text`.
 
-    Each line's single spaces are doubled and the line padded with spaces, so every token is
-    `` tok `` without sharing its spaces with a neighbour: ``str.count(" t ")`` counts whole
-    tokens and ``str.count(" t")`` counts tokens starting with ``t``.
+    These are the rows of the database's term table: the ranking sums them in SQL (the same
+    integer sums and the same IEEE arithmetic on every engine), so a request reads only the
+    rows of its query terms instead of every matching case's text.
     """
-    lines = [" " + line.replace(" ", "  ") + " " for line in (text.split("\n") + [""] * 4)[:4]]
-    weights = [WEIGHTS[name] for name in FIELD_ORDER]
+    out: dict[str, int] = {}
+    lines = (text.split("\n") + [""] * 4)[:4]
+    for name, line in zip(FIELD_ORDER, lines, strict=True):
+        w = WEIGHTS[name]
+        for tok in line.split():
+            out[tok] = out.get(tok, 0) + w
+    return out
+
+
+def score_weights(query: Query, weights: dict[str, int]) -> float:
+    """:func:`score` computed from :func:`term_weights` (the rule the SQL ranking implements):
+    the last term sums the weights of every token it prefixes."""
     total = 0.0
     last = len(query.terms) - 1
     for i, term in enumerate(query.terms):
-        needle = f" {term}" if i == last else f" {term} "
-        f = sum(w * line.count(needle) for w, line in zip(weights, lines, strict=True))
+        if i == last:
+            f = sum(w for tok, w in weights.items() if tok.startswith(term))
+        else:
+            f = weights.get(term, 0)
         if f == 0:
             return 0.0
         total += f * (K1 + 1) / (f + K1)
     return total
 
 
-def scores_batch(query: Query, texts: Sequence[str]) -> NDArray[np.float64]:
-    """:func:`score_indexed` for many stored texts at once (bit-identical values).
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-    Why: ranking a frequent word means scoring thousands of cases per request. Each field of
-    all texts is joined into one string (every line padded with a space each side, cases
-    separated by NUL); a word is found with one C-level regex scan per word and field
-    (`` t(?= )`` whole word, `` t`` prefix: the leading space is consumed, the trailing one only
-    looked at, so adjacent repeats are all counted), and the hits are counted per case with
-    ``searchsorted`` + ``bincount``. The score arithmetic is the same IEEE sequence as the
-    scalar rule.
+
+def prefix_upper(prefix: str) -> str | None:
+    """The smallest token-alphabet string above every token starting with ``prefix`` (``None``
+    when there is none: "zz"), so a prefix is the range ``prefix <= term < upper``.
+
+    Why not ``prefix + chr(0x10FFFF)`` or ``LIKE 'p%'``: outside ``[0-9a-z]`` the order depends
+    on the database collation, and ``LIKE`` uses no index under a non-C collation in
+    PostgreSQL; within ``[0-9a-z]`` byte order and the usual collations agree.
     """
-    n = len(texts)
-    out = np.zeros(n, dtype=np.float64)
-    if n == 0 or query.empty:
-        return out
-    fixed = [t if t.count("\n") == 3 else "\n".join((t.split("\n") + [""] * 4)[:4])
-             for t in texts]
-    lines = "\n".join(fixed).split("\n")
-    columns = []
-    for j in range(len(FIELD_ORDER)):
-        col = " " + " \x00 ".join(lines[j::4]) + " "
-        arr = np.frombuffer(col.encode("ascii"), dtype=np.uint8)
-        columns.append((col, np.flatnonzero(arr == 0)))
-    weights = [WEIGHTS[name] for name in FIELD_ORDER]
-    alive = np.ones(n, dtype=bool)
-    last = len(query.terms) - 1
-    for i, term in enumerate(query.terms):
-        needle = re.compile(" " + re.escape(term) + ("" if i == last else "(?= )"))
-        f = np.zeros(n, dtype=np.int64)
-        for w, (col, seps) in zip(weights, columns, strict=True):
-            starts = np.fromiter((m.start() for m in needle.finditer(col)), dtype=np.int64)
-            if starts.size:
-                f += w * np.bincount(np.searchsorted(seps, starts), minlength=n)[:n]
-        alive &= f > 0
-        ff = f.astype(np.float64)
-        out += np.where(f > 0, ff * (K1 + 1) / (ff + K1), 0.0)
-    out[~alive] = 0.0
-    return out
+    chars = list(prefix)
+    while chars:
+        i = _ALPHABET.index(chars.pop())
+        if i + 1 < len(_ALPHABET):
+            return "".join(chars) + _ALPHABET[i + 1]
+    return None
 
 
 def rank_indexed(query: Query, rows: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
     """(slug, score) for (slug, index_text) rows, best first, ties by slug (as :func:`rank`)."""
     if query.empty:
         return sorted(((slug, 0.0) for slug, _t in rows), key=lambda x: x[0])
-    scores = scores_batch(query, [t for _s, t in rows])
-    hits = [(slug, float(v)) for (slug, _t), v in zip(rows, scores.tolist(), strict=True)
-            if v > 0]
+    scored = [(slug, score_weights(query, term_weights(t))) for slug, t in rows]
+    hits = [(slug, v) for slug, v in scored if v > 0]
     hits.sort(key=lambda x: (-x[1], x[0]))
     return hits

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage
-from circulair.web.apps.doers.services import case_search_text
+from circulair.web.apps.doers.services import case_search_text, case_terms_sync
 
 
 class CaseCitationInline(admin.TabularInline):
@@ -29,3 +29,4 @@ class CaseAdmin(admin.ModelAdmin):
     def save_model(self, request: Any, obj: Case, form: Any, change: bool) -> None:
         obj.search_text = case_search_text(obj)  # keep the full-text index in step
         super().save_model(request, obj, form, change)
+        case_terms_sync([obj.pk])

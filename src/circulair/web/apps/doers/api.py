@@ -15,6 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from circulair.web.apps.doers import selectors, services
 from circulair.web.apps.doers.models import Case
+from circulair.web.apps.portal.public_cache import public_data
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -131,19 +132,23 @@ class CaseViewSet(viewsets.GenericViewSet):
             page = max(1, int(request.query_params.get("page") or 1))
         except ValueError:
             size, page = 50, 1
-        res = selectors.case_results(request.user, params, page=page, page_size=size)
-        url = request.build_absolute_uri()
-        pg = res.page
-        return Response({
-            "count": res.total,
-            "next": replace_query_param(url, "page", pg.next_page_number())
-            if pg.has_next() else None,
-            "previous": replace_query_param(url, "page", pg.previous_page_number())
-            if pg.has_previous() else None,
-            "facets": res.facets,
-            "results": CaseSerializer(res.cases, many=True,
-                                      context={"scores": res.scores, "request": request}).data,
-        })
+        def build() -> dict[str, Any]:
+            res = selectors.case_results(request.user, params, page=page, page_size=size)
+            url = request.build_absolute_uri()
+            pg = res.page
+            return {
+                "count": res.total,
+                "next": replace_query_param(url, "page", pg.next_page_number())
+                if pg.has_next() else None,
+                "previous": replace_query_param(url, "page", pg.previous_page_number())
+                if pg.has_previous() else None,
+                "facets": res.facets,
+                "results": CaseSerializer(res.cases, many=True, context={
+                    "scores": res.scores, "request": request}).data,
+            }
+
+        return Response(public_data(request, "doers-cases", selectors.catalogue_version(),
+                                    build))
 
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request: Request, slug: str | None = None) -> Response:

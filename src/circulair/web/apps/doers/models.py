@@ -77,7 +77,12 @@ class Case(models.Model):
         # (status, x) indexes cover the facet counts, so they do not read the wide rows
         indexes = [models.Index(fields=["status", "title"], name="doers_case_status_title"),
                    models.Index(fields=["status", "category"], name="doers_case_status_cat"),
-                   models.Index(fields=["status", "province"], name="doers_case_status_prov")]
+                   models.Index(fields=["status", "province"], name="doers_case_status_prov"),
+                   # the ranking's join reads these by id without the row: SQLite stores the
+                   # long texts inside the row, and reading a column after them walks overflow
+                   # pages (ranking a common word over 20,000 cases: 58 ms → 29 ms)
+                   models.Index(fields=["id", "status", "slug", "category", "province"],
+                                name="doers_case_narrow")]
 
     def __str__(self) -> str:
         return self.title
@@ -112,3 +117,23 @@ class CaseCitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.line_start}-{self.line_end}"
+
+
+class CaseTerm(models.Model):
+    """One token of a case with its weighted frequency ``f(t, d)``
+    (``circulair.core.doers.search.term_weights``), derived from ``search_text``.
+
+    Why: the ranking then sums a few index rows per query term in SQL — the same integer sums
+    and IEEE arithmetic on SQLite and PostgreSQL — instead of reading and scoring the text of
+    every matching case in Python. Kept in step by ``services.case_terms_sync``.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    term = models.TextField()
+    weight = models.PositiveIntegerField()
+
+    class Meta:
+        # (term, case, weight) covers the ranking's reads; the case index serves rewrites.
+        # No unique (case, term) index: with it SQLite's planner chose a skip-scan over case
+        # ids for term ranges (4x slower); the rows come from a dict, one per (case, term).
+        indexes = [models.Index(fields=["term", "case", "weight"], name="doers_term_rank")]

@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from circulair.core.doers.search import index_text
+from circulair.core.doers.search import index_text, term_weights
 from circulair.core.errors import InputError, Problem
-from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage
+from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Municipality, Province
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
@@ -193,6 +193,7 @@ def _apply(case: Case, clean: dict[str, Any]) -> None:
     case.search_text = case_search_text(case)
     case.full_clean()
     case.save()
+    case_terms_sync([case.pk])
     for k, v in m2m.items():
         getattr(case, k).set(v)
 
@@ -401,6 +402,7 @@ def cases_seed() -> SeedReport:
     t0 = time.perf_counter()
     search_index_ensure()
     report = SeedReport()
+    indexed: list[int] = []
     records = list(Record.objects.filter(kind="case").order_by("order", "slug"))
     rels: dict[int, dict[str, list[Record]]] = {}
     for rel in Relation.objects.filter(from_record__kind="case").select_related(
@@ -435,6 +437,7 @@ def cases_seed() -> SeedReport:
                         status=Case.Status.PUBLISHED, published_at=timezone.now(), **values)
             case.search_text = case_search_text(case)
             case.save()
+            indexed.append(case.pk)
             created = True
         elif case.origin == Case.Origin.DATA and any(
                 getattr(case, k) != v for k, v in values.items()):
@@ -442,6 +445,7 @@ def cases_seed() -> SeedReport:
                 setattr(case, k, v)
             case.search_text = case_search_text(case)
             case.save()
+            indexed.append(case.pk)
             changed = True
         if case.origin == Case.Origin.DATA:
             if sorted(case.agendas.values_list("pk", flat=True)) != agendas:
@@ -466,25 +470,59 @@ def cases_seed() -> SeedReport:
             report.updated += 1
         else:
             report.unchanged += 1
+    case_terms_sync(indexed)
     log.info("doers seed: %d cases (%d created, %d updated) in %.2fs", len(records),
              report.created, report.updated, time.perf_counter() - t0)
     return report
 
 
-def search_index_ensure() -> bool:
-    """(Re)create the SQLite FTS5 triggers when missing (a table remake drops them) and rebuild.
+TERM_BATCH = 500
 
-    Returns True when the index had to be rebuilt. PostgreSQL needs nothing (expression index).
+
+def case_terms_sync(case_ids: list[int] | None = None) -> int:
+    """Rewrite the ranking's term rows (``CaseTerm``) of these cases (all when ``None``) from
+    their ``search_text``; returns the number of rows written.
+
+    Every write path that sets ``search_text`` calls this (forms, API, import, seeding, admin);
+    ``search_index_ensure`` repairs cases that were bulk-inserted without it.
     """
+    table, written = CaseTerm._meta.db_table, 0
+    ids = case_ids if case_ids is not None else list(
+        Case.objects.order_by("pk").values_list("pk", flat=True))
+    with connection.cursor() as cur:
+        for i in range(0, len(ids), TERM_BATCH):
+            chunk = ids[i:i + TERM_BATCH]
+            marks = ",".join(["%s"] * len(chunk))
+            cur.execute(f"DELETE FROM {table} WHERE case_id IN ({marks})", chunk)
+            rows = [(pk, term, w) for pk, text in
+                    Case.objects.filter(pk__in=chunk).values_list("pk", "search_text")
+                    for term, w in term_weights(text).items()]
+            cur.executemany(f"INSERT INTO {table} (case_id, term, weight) VALUES (%s, %s, %s)",
+                            rows)
+            written += len(rows)
+    return written
+
+
+def search_index_ensure() -> bool:
+    """(Re)create the SQLite FTS5 triggers when missing (a table remake drops them) and rebuild;
+    on both engines, write the term rows of cases that have text but none (bulk inserts).
+
+    Returns True when an index had to be rebuilt or completed. PostgreSQL's tsvector column is
+    kept by its trigger.
+    """
+    missing = list(Case.objects.exclude(search_text="").exclude(
+        pk__in=CaseTerm.objects.values("case_id")).values_list("pk", flat=True))
+    if missing:
+        case_terms_sync(missing)
     if connection.vendor != "sqlite":
-        return False
+        return bool(missing)
     from circulair.web.apps.doers import fts as _fts
 
     with connection.cursor() as cur:
         cur.execute("SELECT name FROM sqlite_master WHERE name LIKE 'doers_case_fts%'")
         names = {row[0] for row in cur.fetchall()}
         if set(_fts.SQLITE_OBJECTS) <= names:
-            return False
+            return bool(missing)
         for sql in _fts.SQLITE_DOWN:
             cur.execute(sql)
         for sql in _fts.SQLITE_UP:

@@ -19,6 +19,7 @@ from circulair.web.apps.doers import selectors, services
 from circulair.web.apps.doers.forms import CaseForm
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.geography.selectors import region_default
+from circulair.web.apps.portal.public_cache import public_page
 
 PARAMS = ("q", "agenda", "province", "r", "category", "municipality")
 
@@ -56,6 +57,7 @@ def _facet_blocks(params: dict[str, str], facets: dict[str, list[dict[str, Any]]
     return blocks
 
 
+@public_page(selectors.catalogue_version)
 def case_list(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     res = selectors.case_results(request.user, params, page=request.GET.get("page") or 1,
@@ -86,6 +88,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
         "focus": focus, "region": region_default()})
 
 
+@public_page(selectors.catalogue_version)
 def map_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse(selectors.map_features(request.user, _params(request),
                                                focus=request.GET.get("case", "")))
