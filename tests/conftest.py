@@ -41,6 +41,15 @@ def _jobs_inline(settings: Any) -> None:
     settings.CIRCULAIR_JOBS_INLINE = True
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(settings: Any) -> None:
+    """Each test starts with an empty cache: rolled-back transactions reuse ids, so a data
+    version (e.g. the latest change-log id) can repeat across tests with other data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def pdf_page_png() -> Any:
     """Render page N of a PDF to PNG with PDFium; returns (png bytes, share of non-white pixels).

@@ -122,6 +122,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
                         if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Anonymous visitors' pages and API answers are reused per data version for at most this long
+# (portal/public_cache.py); 0 turns that cache off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="circulair@localhost")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"

@@ -27,6 +27,7 @@ from circulair.web.apps.agenda.filters import (
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.portal.api import Pagination as PortalPagination
+from circulair.web.apps.portal.public_cache import PublicListMixin, public_data
 
 
 class Pagination(PortalPagination):
@@ -83,7 +84,7 @@ class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Action.Status.choices)
 
 
-class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
+class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     viewsets.ReadOnlyModelViewSet):
     """Actions you may see (public ones, your organisations' and your agendas'). ``POST`` creates
     one for an organisation you belong to; ``PATCH`` edits your organisation's action;
@@ -96,6 +97,9 @@ class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
 
     def get_queryset(self) -> Any:
         return selectors.action_list(self.request.user).order_by("-start", "-pk")
+
+    def public_version(self) -> object:
+        return selectors.register_version()
 
     def _org(self, org_id: int) -> Organisation:
         org = Organisation.objects.filter(pk=org_id).first()
@@ -164,7 +168,8 @@ class SignatoryWriteSerializer(serializers.Serializer):
     min_actions = serializers.IntegerField(required=False, allow_null=True)
 
 
-class SignatoryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SignatoryViewSet(PublicListMixin, mixins.CreateModelMixin,
+                       viewsets.ReadOnlyModelViewSet):
     """Signatories of the work agendas (public). ``POST``: agenda leads and administrators."""
 
     pagination_class = Pagination
@@ -173,6 +178,9 @@ class SignatoryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> Any:
         return selectors.signatory_list()
+
+    def public_version(self) -> object:
+        return selectors.register_version()
 
     @extend_schema(request=SignatoryWriteSerializer, responses=SignatorySerializer)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -300,13 +308,14 @@ class EvaluationView(APIView):
     def get(self, request: Request) -> Response:
         from django.utils import timezone
 
-        agenda = selectors.agenda_record(request.query_params.get("agenda")
-                                         or selectors.MANUFACTURING)
         try:
             year = int(request.query_params.get("year") or timezone.localdate().year)
         except ValueError:
             raise serializers.ValidationError({"year": ["expected a year"]}) from None
-        return Response(evaluation_json(agenda, year))
+        slug = request.query_params.get("agenda") or selectors.MANUFACTURING
+        return Response(public_data(
+            request, "agenda-evaluation", selectors.register_version(),
+            lambda: evaluation_json(selectors.agenda_record(slug), year)))
 
 
 def evaluation_json(agenda: Any, year: int) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from circulair.web.apps.agenda.forms import (
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.portal.public_cache import public_page
 
 PAGE_SIZE = 50
 
@@ -60,6 +61,7 @@ def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
     return resp
 
 
+@public_page(selectors.register_version)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "agenda/index.html", {
         "agendas": selectors.agenda_overview(), "year": _year(request),
@@ -67,6 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 # --- actions -------------------------------------------------------------------------------
+@public_page(selectors.register_version)
 def action_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     qs = selectors.action_list(request.user)
@@ -194,6 +197,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- signatories ---------------------------------------------------------------------------
+@public_page(selectors.register_version)
 def signatory_list(request: HttpRequest) -> HttpResponse:
     f = SignatoryFilter(request.GET, queryset=selectors.signatory_list())
     fmt = request.GET.get("format", "")
@@ -337,6 +341,7 @@ def bottleneck_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- evaluation and report -----------------------------------------------------------------
+@public_page(selectors.register_version)
 def evaluation(request: HttpRequest) -> HttpResponse:
     agenda = selectors.agenda_record(request.GET.get("agenda") or selectors.MANUFACTURING)
     year = _year(request)
