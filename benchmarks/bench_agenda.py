@@ -206,6 +206,7 @@ def main() -> None:
     data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-agenda-"))
     os.environ["CIRCULAIR_DATA_DIR"] = str(data)
     os.environ.setdefault("CIRCULAIR_MODE", "development")
+    os.environ.setdefault("DEBUG", "false")  # as a deployment runs (no query log, no debug pages)
     cli = [sys.executable, "-m", "circulair.cli.main"]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[1]

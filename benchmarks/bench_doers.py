@@ -95,7 +95,7 @@ def load_cases(n: int, seed: int) -> float:
     from django.db import transaction
 
     from circulair.web.apps.doers.models import Case
-    from circulair.web.apps.doers.services import case_search_text
+    from circulair.web.apps.doers.services import case_search_text, search_index_ensure
     from circulair.web.apps.geography.models import Municipality
     from circulair.web.apps.knowledge.models import Record
 
@@ -134,6 +134,7 @@ def load_cases(n: int, seed: int) -> float:
                 links_r.append(through_r(case_id=pk, record_id=rs[int(r)]))
         through_a.objects.bulk_create(links_a, batch_size=5000)
         through_r.objects.bulk_create(links_r, batch_size=5000)
+        search_index_ensure()  # the ranking's term rows (bulk_create bypasses the services)
     from django.db import connection
 
     with connection.cursor() as cur:  # planner statistics, as autovacuum would gather them
@@ -242,14 +243,21 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--database-url", default="")
+    ap.add_argument("--data-dir", default="", help="Keep the data here (default: a temp dir, "
+                    "removed at the end).")
+    ap.add_argument("--reuse", action="store_true",
+                    help="--data-dir (or --database-url) was set up and loaded by an earlier "
+                    "run: only measure.")
     args = ap.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="bench-doers-"))
+    data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-doers-"))
+    data.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     # development mode (no secret needed) with DEBUG off, as a deployment runs
     env.update(CIRCULAIR_DATA_DIR=str(data), CIRCULAIR_MODE="development", DEBUG="false")
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
+    if args.database_url and not args.reuse:
         name = args.database_url.rsplit("/", 1)[1]
         admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
         import psycopg
@@ -260,12 +268,13 @@ def main() -> None:
     os.environ.clear()
     os.environ.update(env)
     cli = [sys.executable, "-m", "circulair.cli.main"]
-    t0 = time.perf_counter()
-    subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True, timeout=600)
-    print(f"setup (migrate + reference data): {time.perf_counter() - t0:.1f} s", flush=True)
-    secs = load_cases(args.n, args.seed)
     engine = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"loaded {args.n} cases into {engine} in {secs:.1f} s", flush=True)
+    if not args.reuse:
+        t0 = time.perf_counter()
+        subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True, timeout=600)
+        print(f"setup (migrate + reference data): {time.perf_counter() - t0:.1f} s", flush=True)
+        secs = load_cases(args.n, args.seed)
+        print(f"loaded {args.n} cases into {engine} in {secs:.1f} s", flush=True)
 
     port = _free_port()
     log = (data / "server.log").open("w")
@@ -293,7 +302,8 @@ def main() -> None:
     worst = max(float(p) for _l, p, _o in rows)
     print(f"worst p95: {worst:.1f} ms (target < 300 ms): "
           f"{'met' if all(o == 'ok' for *_x, o in rows) else 'NOT met'}")
-    shutil.rmtree(data, ignore_errors=True)
+    if not args.data_dir:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":
