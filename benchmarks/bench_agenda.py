@@ -45,7 +45,49 @@ ENDPOINTS = [
     ("api", "/api/v1/agenda/actions/?agenda=circulair-bouwen&year=2024"),
     ("api", "/api/v1/agenda/signatories/"),
     ("api", "/api/v1/agenda/evaluation/?agenda=maakindustrie&year=2025"),
+    # varied: every request picks one of many URLs (wrk Lua ``request``), so most are first
+    # visits for the anonymous visitors' cache (see portal/public_cache.py)
+    ("page", "/agenda/actions/?{ACTIONS}"),
+    ("api", "/api/v1/agenda/actions/?{ACTIONS}"),
+    ("page", "/agenda/evaluation/?{EVALUATIONS}"),
+    ("api", "/api/v1/agenda/evaluation/?{EVALUATIONS}"),
 ]
+AGENDAS = ["bio-economie", "circulair-bouwen", "chemie-kunststoffen", "maakindustrie",
+           "voedselketen", "waterkringlopen"]
+
+
+def variants(seed: int) -> dict[str, list[str]]:
+    """300 action-list queries (page 1-20, optional agenda, status, year) and every agenda ×
+    year 2023-2025 evaluation, drawn with a seeded RNG."""
+    rng = np.random.default_rng(seed + 1)
+    actions = []
+    for _ in range(300):
+        parts = [f"page={int(rng.integers(1, 21))}"]
+        if rng.random() < 0.5:
+            parts.append(f"agenda={AGENDAS[int(rng.integers(0, len(AGENDAS)))]}")
+        if rng.random() < 0.3:
+            parts.append("status=" + ["planned", "running", "completed"][int(rng.integers(0, 3))])
+        if rng.random() < 0.3:
+            parts.append(f"year={int(rng.integers(2023, 2026))}")
+        actions.append("&".join(parts))
+    evaluations = [f"agenda={a}&year={y}" for a in AGENDAS for y in (2023, 2024, 2025)]
+    return {"ACTIONS": actions, "EVALUATIONS": evaluations}
+
+
+def _paths(template: str, var: dict[str, list[str]]) -> list[str]:
+    for name, values in var.items():
+        if "{" + name + "}" in template:
+            return [template.replace("{" + name + "}", v) for v in values]
+    return [template]
+
+
+def _lua(paths: list[str]) -> str:
+    if len(paths) == 1:
+        return WRK_LUA
+    items = ",".join(f'"{p}"' for p in paths)
+    return (f"local paths = {{{items}}}\nmath.randomseed(7)\n"
+            "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\n"
+            "end\n" + WRK_LUA)
 
 
 def _free_port() -> int:
@@ -166,7 +208,7 @@ def load_wrk(url: str, seconds: int, connections: int, lua: Path) -> dict[str, f
             "requests": float(vals["REQS"]), "errors": float(vals["ERRS"])}
 
 
-def load_python(url: str, seconds: int, connections: int) -> dict[str, float]:
+def load_python(urls: list[str], seconds: int, connections: int) -> dict[str, float]:
     lat: list[float] = []
     errors = [0]
     stop = time.time() + seconds
@@ -175,7 +217,8 @@ def load_python(url: str, seconds: int, connections: int) -> dict[str, float]:
         while time.time() < stop:
             t0 = time.perf_counter()
             try:
-                urllib.request.urlopen(url, timeout=10).read()
+                urllib.request.urlopen(urls[int(time.perf_counter_ns()) % len(urls)],
+                                       timeout=10).read()
                 lat.append((time.perf_counter() - t0) * 1000)
             except OSError:
                 errors[0] += 1
@@ -256,14 +299,20 @@ def main() -> None:
         lua = data / "p95.lua"
         lua.write_text(WRK_LUA)
         print(f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections,"
-              f" {args.seconds} s per endpoint, gunicorn {args.workers} workers × 4 threads",
+              f" {args.seconds} s per endpoint, gunicorn {args.workers} workers × 4 threads, "
+              f"anonymous visitors' cache {os.environ.get('PUBLIC_CACHE_SECONDS', '60')} s",
               file=sys.stderr)
         print("| endpoint | kind | p50 ms | p95 ms | requests | errors |")
         print("|---|---|---|---|---|---|")
-        for kind, path in ENDPOINTS:
-            urllib.request.urlopen(base + path, timeout=30).read()  # warm up
-            r = (load_wrk(base + path, args.seconds, args.connections, lua) if use_wrk
-                 else load_python(base + path, args.seconds, args.connections))
+        var = variants(args.seed)
+        for kind, template in ENDPOINTS:
+            paths = _paths(template, var)
+            urllib.request.urlopen(base + paths[0], timeout=30).read()  # warm up
+            lua.write_text(_lua(paths))
+            r = (load_wrk(base + paths[0], args.seconds, args.connections, lua) if use_wrk
+                 else load_python([base + p for p in paths], args.seconds, args.connections))
+            path = template.replace("{ACTIONS}", "… (300 variants)").replace(
+                "{EVALUATIONS}", "… (18 variants)")
             print(f"| `{path}` | {kind} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
                   f"{int(r['requests'])} | {int(r['errors'])} |", flush=True)
     finally:

@@ -293,7 +293,8 @@ def main() -> None:
                     raise RuntimeError((data / "server.log").read_text()) from None
                 time.sleep(0.3)
         print(f"gunicorn: {args.workers} workers × 4 threads; load: {args.connections} "
-              f"connections, {args.duration} s per URL", flush=True)
+              f"connections, {args.duration} s per URL; anonymous visitors' cache "
+              f"{env.get('PUBLIC_CACHE_SECONDS', '60')} s", flush=True)
         rows = measure(base, args.duration, args.connections, args.seed)
     finally:
         proc.terminate()

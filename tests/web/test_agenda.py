@@ -231,6 +231,23 @@ def test_member_cannot_change_another_organisations_action(world: dict[str, Any]
                           content_type="application/json").status_code in (401, 403)
 
 
+def test_api_action_fields_equal_the_declared_serializer(world: dict[str, Any]) -> None:
+    from rest_framework import serializers as drf
+
+    from circulair.web.apps.agenda.api import ActionSerializer
+
+    org = Organisation.objects.get(name="Alfa Metaal")
+    _act(None, org, "Volledig", work_path="maakindustrie-a", lever="innoveren-ondernemen",
+         value_chain="textiel", r_strategies=["r3-reuse", "r4-repair"], end=D(2025, 12, 31),
+         municipality="24062", results="3 t hergebruikt")
+    actions = list(Action.objects.select_related(*selectors.LIST_RELATED).prefetch_related(
+        "r_strategies").order_by("pk"))
+    assert len(actions) >= 12 and any(a.municipality_id and a.end for a in actions)
+    ser = ActionSerializer()
+    declared = [drf.ModelSerializer.to_representation(ser, a) for a in actions]
+    assert [ser.to_representation(a) for a in actions] == [dict(d) for d in declared]
+
+
 def test_member_edits_own_action_through_web_and_api(world: dict[str, Any]) -> None:
     own = Action.objects.get(title="B0")
     bob = _client(world["bob"])

@@ -57,6 +57,31 @@ class ActionSerializer(serializers.ModelSerializer):
                   "programme", "start", "end", "status", "results", "public", "impact_project",
                   "created_at", "updated_at"]
 
+    def to_representation(self, instance: Action) -> dict[str, Any]:
+        """The same fields and values as the declared serializer (tested against it), read
+        straight from the instance: the generic field machinery cost about half a 50-row
+        list's CPU time."""
+        a, f = instance, self.fields
+
+        def slug(rec: Any) -> str | None:
+            return rec.slug if rec is not None else None
+
+        return {
+            "id": a.pk, "title": a.title, "description": a.description,
+            "organisation": a.organisation.name, "organisation_id": a.organisation_id,
+            "agenda": slug(a.agenda), "work_path": slug(a.work_path), "lever": slug(a.lever),
+            "value_chain": slug(a.value_chain),
+            "r_strategies": [r.slug for r in a.r_strategies.all()],
+            "municipality": a.municipality.refnis if a.municipality is not None else None,
+            "programme": a.programme_id,
+            "start": f["start"].to_representation(a.start) if a.start else None,
+            "end": f["end"].to_representation(a.end) if a.end else None,
+            "status": a.status, "results": a.results, "public": a.public,
+            "impact_project": a.impact_project,
+            "created_at": f["created_at"].to_representation(a.created_at),
+            "updated_at": f["updated_at"].to_representation(a.updated_at),
+        }
+
 
 class ActionWriteSerializer(serializers.Serializer):
     organisation = serializers.IntegerField(required=False)

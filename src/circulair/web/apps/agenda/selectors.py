@@ -132,6 +132,49 @@ def action_list(user: Any) -> QuerySet[Action]:
                                                               "name_en")))
 
 
+_ROW_COLUMNS = ("pk", "title", "public", "organisation__name", "agenda__name_nl",
+                "agenda__name_en", "work_path__name_nl", "work_path__name_en", "lever__name_nl",
+                "lever__name_en", "start", "status")
+
+
+def action_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """The list page's columns of these actions, in this order, as plain values (2 queries).
+
+    Why: a 50-row page built from model instances with six related records each, then resolved
+    attribute by attribute by the template, cost about 70 ms of CPU; plain values cost a few.
+    Names follow the active language (English where the record has one).
+    """
+    from django.urls import reverse
+    from django.utils.translation import get_language
+
+    en = get_language() == "en"
+
+    def name(nl: str | None, en_name: str | None) -> str:
+        return (en_name if en and en_name else nl) or ""
+
+    status = {k: str(v) for k, v in Action.Status.choices}
+    found = {r[0]: r for r in Action.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS)}
+    loops: dict[int, list[str]] = {}
+    for aid, nl, en_name in Action.r_strategies.through.objects.filter(
+            action_id__in=ids).order_by("action_id", "record__order", "record__slug"
+                                        ).values_list("action_id", "record__name_nl",
+                                                      "record__name_en"):
+        loops.setdefault(aid, []).append(name(nl, en_name))
+    base = reverse("agenda:action", args=[0]).rsplit("0/", 1)[0]
+    rows = []
+    for pk in ids:
+        r = found.get(pk)
+        if r is None:  # deleted since the page's ids were read
+            continue
+        rows.append({"pk": pk, "url": f"{base}{pk}/", "title": r[1], "public": r[2],
+                     "organisation": r[3] or "", "agenda": name(r[4], r[5]),
+                     "work_path": name(r[6], r[7]), "lever": name(r[8], r[9]),
+                     "r_strategies": ", ".join(loops.get(pk, [])),
+                     "start": r[10].isoformat() if r[10] else "", "status": r[11],
+                     "status_label": status.get(r[11], r[11])})
+    return rows
+
+
 class CachedCountPaginator(Paginator):
     """Counts once per query and register version: the count is most of a list page's
     database time at 100,000 actions, and it only changes when the register does."""

@@ -78,8 +78,10 @@ def action_list(request: HttpRequest) -> HttpResponse:
         return _download(services.actions_export(f.qs, fmt), "agenda-actions", fmt)
     query = request.GET.copy()
     query.pop("page", None)
+    page = _page(request, f.qs.values_list("pk", flat=True))
     return render(request, "agenda/action_list.html", {
-        "filter": f, "page": _page(request, f.qs), "query": query.urlencode(),
+        "filter": f, "page": page, "rows": selectors.action_rows(list(page.object_list)),
+        "query": query.urlencode(),
         "agendas": selectors.records("work_agenda"), "levers": selectors.records("lever"),
         "statuses": Action.Status.choices})
 

@@ -13,6 +13,8 @@ kept and reused:
 - Never cached: logged-in users, requests carrying a session, flash messages or an
   ``Authorization`` header, anything but GET/HEAD, answers other than 200, downloads, and
   answers that set cookies.
+- One thread per process builds a missing answer; the others wait for it (a popular URL
+  whose entry expires is not built by every thread at once).
 - A page's CSRF tokens (the language switch is a POST form) are replaced by a placeholder when
   kept, and every visitor gets a token of its own when the page is served.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -52,6 +55,22 @@ def cacheable(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+_flights: dict[str, threading.Lock] = {}
+_flights_guard = threading.Lock()
+
+
+def _flight(key: str) -> threading.Lock:
+    """The lock of one cache key in this process (the table is emptied when it grows large;
+    a thread still holding an old lock only makes one more build possible)."""
+    with _flights_guard:
+        lock = _flights.get(key)
+        if lock is None:
+            if len(_flights) > 10_000:
+                _flights.clear()
+            lock = _flights[key] = threading.Lock()
+        return lock
+
+
 def _key(kind: str, version: object, request: HttpRequest) -> str:
     raw = repr((kind, version, get_language(), request.get_host(), request.get_full_path()))
     return "public:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -68,27 +87,36 @@ def public_page(version: Callable[[], object]) -> Callable[[Callable[..., HttpRe
                 return view(request, *args, **kwargs)
             key = _key("page", version(), request)
             hit = cache.get(key)
-            if hit is not None:
-                content, content_type = hit
-                if _PLACEHOLDER in content:
-                    content = content.replace(_PLACEHOLDER, get_token(request))
-                return HttpResponse(content, content_type=content_type)
-            response = view(request, *args, **kwargs)
-            render = getattr(response, "render", None)
-            if render is not None and not getattr(response, "is_rendered", True):
-                render()
-            content_type = response.get("Content-Type", "")
-            if (response.status_code == 200 and not response.streaming
-                    and not response.cookies and not response.has_header("Content-Disposition")
-                    and content_type.startswith(("text/html", "application/json"))):
-                text = response.content.decode(response.charset)
-                cache.set(key, (_CSRF.sub(rf"\g<1>{_PLACEHOLDER}\g<2>", text), content_type),
-                          seconds())
-            return response
+            if hit is None:
+                with _flight(key):
+                    hit = cache.get(key)
+                    if hit is None:
+                        return _build_page(key, view, request, *args, **kwargs)
+            content, content_type = hit
+            if _PLACEHOLDER in content:
+                content = content.replace(_PLACEHOLDER, get_token(request))
+            return HttpResponse(content, content_type=content_type)
 
         return wrapped
 
     return decorate
+
+
+def _build_page(key: str, view: Callable[..., HttpResponse], request: HttpRequest,
+                *args: Any, **kwargs: Any) -> HttpResponse:
+    """Run the view; keep its answer when every visitor may be shown it (see the module)."""
+    response = view(request, *args, **kwargs)
+    render = getattr(response, "render", None)
+    if render is not None and not getattr(response, "is_rendered", True):
+        render()
+    content_type = response.get("Content-Type", "")
+    if (response.status_code == 200 and not response.streaming
+            and not response.cookies and not response.has_header("Content-Disposition")
+            and content_type.startswith(("text/html", "application/json"))):
+        text = response.content.decode(response.charset)
+        cache.set(key, (_CSRF.sub(rf"\g<1>{_PLACEHOLDER}\g<2>", text), content_type),
+                  seconds())
+    return response
 
 
 def public_data(request: HttpRequest, kind: str, version: object, build: Callable[[], T]) -> T:
@@ -99,8 +127,11 @@ def public_data(request: HttpRequest, kind: str, version: object, build: Callabl
     key = _key(kind, version, request)
     found = cache.get(key)
     if found is None:
-        found = build()
-        cache.set(key, found, seconds())
+        with _flight(key):
+            found = cache.get(key)
+            if found is None:
+                found = build()
+                cache.set(key, found, seconds())
     return found  # type: ignore[no-any-return]
 
 
