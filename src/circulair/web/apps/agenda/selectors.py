@@ -24,6 +24,7 @@ from circulair.web.apps.agenda.models import (
 )
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.portal.public_cache import cached
 
 #: Other names accepted for an agenda slug (CLI and API): the knowledge base's slugs are Dutch.
 AGENDA_ALIASES = {
@@ -181,7 +182,6 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        from django.core.cache import cache
 
         try:
             sql = str(self.object_list.query)
@@ -189,11 +189,8 @@ class CachedCountPaginator(Paginator):
             return int(super().count)
         key = "agenda-count:" + hashlib.sha1(
             f"{sql}:{register_version()}".encode()).hexdigest()
-        found = cache.get(key)
-        if found is None:
-            found = int(super().count)
-            cache.set(key, found, EVALUATION_CACHE_SECONDS)
-        return int(found)
+        return int(cached(key, EVALUATION_CACHE_SECONDS, lambda: int(super(
+            CachedCountPaginator, self).count)))
 
 
 def action_detail(user: Any, pk: int) -> Action:
@@ -275,14 +272,8 @@ def register_version() -> int:
 
 def evaluation(agenda: Record, year: int) -> ev.Evaluation:
     """The agenda's evaluation for ``year`` (cached per register version, see above)."""
-    from django.core.cache import cache
-
-    key = f"agenda-eval:{agenda.pk}:{year}:{register_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = _evaluation(agenda, year)
-        cache.set(key, found, EVALUATION_CACHE_SECONDS)
-    return found
+    return cached(f"agenda-eval:{agenda.pk}:{year}:{register_version()}",
+                  EVALUATION_CACHE_SECONDS, lambda: _evaluation(agenda, year))
 
 
 def _evaluation(agenda: Record, year: int) -> ev.Evaluation:
@@ -308,14 +299,8 @@ def _evaluation(agenda: Record, year: int) -> ev.Evaluation:
 def manufacturer_share(year: int) -> ev.Share:
     """Share of manufacturers (NACE C, >= 10 employees) with an action counted in ``year``
     (cached like the evaluation; organisations' NACE/size edits show within a minute)."""
-    from django.core.cache import cache
-
-    key = f"agenda-share:{year}:{register_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = _manufacturer_share(year)
-        cache.set(key, found, EVALUATION_CACHE_SECONDS)
-    return found
+    return cached(f"agenda-share:{year}:{register_version()}", EVALUATION_CACHE_SECONDS,
+                  lambda: _manufacturer_share(year))
 
 
 def _manufacturer_share(year: int) -> ev.Share:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -177,8 +176,9 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
     base = apply_filters(case_visible_to(user), params)
     version = catalogue_version()
     key = _public_key(user, params, query, version)
-    computed: dict[str, Any] | None = cache.get(key) if key else None
-    if computed is None:
+
+    def compute() -> dict[str, Any]:
+        hits: list[tuple[int, float]] | None
         if query.empty:
             hits = None
             sql, sql_params = base.order_by().values("pk").query.sql_with_params()
@@ -188,9 +188,9 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
         else:
             hits = ranked(base, query)
             ids = [pk for pk, _s in hits]
-        computed = {"hits": hits, "n": len(ids), "facets": facets(ids, version)}
-        if key:
-            cache.set(key, computed, public_cache.seconds())
+        return {"hits": hits, "n": len(ids), "facets": facets(ids, version)}
+
+    computed = public_cache.cached(key, public_cache.seconds(), compute) if key else compute()
     scores: dict[int, float] = {}
     if computed["hits"] is None:
         pg = Paginator(_Counted(base.order_by("title", "slug").values_list("pk", flat=True),

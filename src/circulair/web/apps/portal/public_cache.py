@@ -119,20 +119,26 @@ def _build_page(key: str, view: Callable[..., HttpResponse], request: HttpReques
     return response
 
 
-def public_data(request: HttpRequest, kind: str, version: object, build: Callable[[], T]) -> T:
-    """``build()`` for this request, reused for anonymous visitors of the same URL, language
-    and data version (an API answer's data, before rendering)."""
-    if not cacheable(request):
-        return build()
-    key = _key(kind, version, request)
+def cached(key: str, timeout: int, build: Callable[[], T]) -> T:
+    """``build()`` kept in the cache under ``key`` for ``timeout`` seconds; one thread per
+    process builds it while the others wait (a costly entry that expires is not rebuilt by
+    every thread at once)."""
     found = cache.get(key)
     if found is None:
         with _flight(key):
             found = cache.get(key)
             if found is None:
                 found = build()
-                cache.set(key, found, seconds())
+                cache.set(key, found, timeout)
     return found  # type: ignore[no-any-return]
+
+
+def public_data(request: HttpRequest, kind: str, version: object, build: Callable[[], T]) -> T:
+    """``build()`` for this request, reused for anonymous visitors of the same URL, language
+    and data version (an API answer's data, before rendering)."""
+    if not cacheable(request):
+        return build()
+    return cached(_key(kind, version, request), seconds(), build)
 
 
 class PublicListMixin:
