@@ -307,7 +307,15 @@ def main() -> None:
         var = variants(args.seed)
         for kind, template in ENDPOINTS:
             paths = _paths(template, var)
-            urllib.request.urlopen(base + paths[0], timeout=30).read()  # warm up
+            urllib.request.urlopen(base + paths[0], timeout=30).read()  # fail early
+            # warm-up, not counted: 2 s of the first URL on every connection, so that each
+            # gunicorn worker has imported and compiled what it serves (a running server has);
+            # the varied URLs' own first visits stay in the measurement
+            lua.write_text(WRK_LUA)
+            if use_wrk:
+                load_wrk(base + paths[0], 2, args.connections, lua)
+            else:
+                load_python([base + paths[0]], 2, args.connections)
             lua.write_text(_lua(paths))
             r = (load_wrk(base + paths[0], args.seconds, args.connections, lua) if use_wrk
                  else load_python([base + p for p in paths], args.seconds, args.connections))

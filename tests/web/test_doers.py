@@ -170,6 +170,23 @@ def test_bulk_inserted_cases_get_their_term_rows_from_the_seeding_step() -> None
     assert CaseTerm.objects.filter(case__slug="bulk-1").count() == 2  # kwarkfabriek, x
 
 
+def test_api_case_fields_equal_the_generic_serializer(fixture_cases: dict[str, Case]) -> None:
+    from rest_framework import serializers as drf
+
+    from circulair.web.apps.doers.api import CaseSerializer
+
+    services.case_update(user=None, case=fixture_cases["t-centrum"], data={
+        "agendas": ["maakindustrie"], "r_strategies": ["r3-reuse", "r4-repair"],
+        "refnis": "24062", "links": ["https://example.org/a"]})
+    res = selectors.case_results(None, {"q": "zorbex hergebr"}, page_size=50)
+    cases = res.cases + list(selectors._page_cases(list(
+        Case.objects.filter(origin="data").values_list("pk", flat=True)[:20])))
+    ser = CaseSerializer(context={"scores": res.scores})
+    assert any(c.municipality_id and c.published_at for c in cases)
+    assert [ser.to_representation(c) for c in cases] == [
+        dict(drf.ModelSerializer.to_representation(ser, c)) for c in cases]
+
+
 def test_search_finds_seeded_cases_with_accent_folding() -> None:
     res = selectors.case_results(None, {"q": "materialenbank"})
     assert [c.slug for c in res.cases] == ["materialenbank-leuven"]

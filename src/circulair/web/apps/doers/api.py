@@ -51,6 +51,30 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_url(self, obj: Case) -> str:
         return f"/doers/{obj.slug}/"
 
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        """The declared fields' values (tested equal to the generic path), read straight from
+        the instance: the generic field machinery cost about a third of a list's CPU time."""
+        c, f = instance, self.fields
+
+        def attr(obj: Any, name: str) -> Any:
+            return getattr(obj, name) if obj is not None else None
+
+        return {
+            "slug": c.slug, "title": c.title, "summary": c.summary, "body": c.body,
+            "organisation": c.organisation_id, "organisation_name": c.organisation_name,
+            "agendas": self.get_agendas(c), "r_strategies": self.get_r_strategies(c),
+            "value_chain": attr(c.value_chain, "slug"),
+            "sector_group": attr(c.sector_group, "slug"),
+            "province": attr(c.province, "refnis"), "refnis": attr(c.municipality, "refnis"),
+            "municipality": attr(c.municipality, "name_nl"), "category": c.category,
+            "links": c.links, "status": c.status, "origin": c.origin,
+            "score": self.get_score(c), "url": self.get_url(c),
+            "created_at": f["created_at"].to_representation(c.created_at),
+            "updated_at": f["updated_at"].to_representation(c.updated_at),
+            "published_at": f["published_at"].to_representation(c.published_at)
+            if c.published_at else None,
+        }
+
 
 class CitationSerializer(serializers.Serializer):
     source = serializers.CharField(source="source.code")
@@ -65,6 +89,9 @@ class CaseDetailSerializer(CaseSerializer):
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "citations", "images"]
+
+    # one case: the generic path, which also renders the nested citations
+    to_representation = serializers.ModelSerializer.to_representation
 
     def get_images(self, obj: Case) -> list[dict[str, str]]:
         return [{"url": i.image.url, "caption": i.caption} for i in obj.images.all()]
