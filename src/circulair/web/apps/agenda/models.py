@@ -142,7 +142,13 @@ class Action(models.Model):
         indexes = [models.Index(fields=["agenda", "status", "start", "id"],
                                 name="agenda_action_agenda_status"),
                    models.Index(fields=["start", "id"], name="agenda_action_start_id"),
-                   models.Index(fields=["organisation", "start"])]
+                   models.Index(fields=["organisation", "start"]),
+                   # covers the yearly evaluation's read of an agenda's actions, so that SQLite
+                   # does not read the long texts stored in each row (facts 160 → 50 ms of SQL
+                   # at 100,000 actions)
+                   models.Index(fields=["agenda", "status", "start", "end", "id", "organisation",
+                                        "work_path", "value_chain", "lever", "programme"],
+                                name="agenda_action_facts")]
 
     def __str__(self) -> str:
         return self.title
