@@ -210,6 +210,23 @@ def signatory_list() -> QuerySet[Signatory]:
         "agenda__order", "organisation__name")
 
 
+SIGNATORY_ROW = ("pk", "organisation__name", "agenda__name_nl", "agenda__name_en",
+                 "year_signed", "min_actions")
+
+
+def signatory_rows(values: Any) -> list[dict[str, Any]]:
+    """Rows of the signatories page from ``SIGNATORY_ROW`` values (plain values render several
+    times faster than model instances resolved by the template)."""
+    from django.urls import reverse
+    from django.utils.translation import get_language
+
+    en = get_language() == "en"
+    base = reverse("agenda:signatory", args=[0]).rsplit("0/", 1)[0]
+    return [{"url": f"{base}{pk}/", "organisation": org, "agenda": (a_en if en and a_en else a_nl),
+             "year_signed": year, "min_actions": "—" if m is None else m}
+            for pk, org, a_nl, a_en, year, m in values]
+
+
 def programme_list() -> QuerySet[Programme]:
     # Meta.ordering is not applied to aggregate queries: order explicitly for stable pages.
     return Programme.objects.select_related("kind", "agenda", "lever").annotate(

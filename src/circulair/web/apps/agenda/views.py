@@ -226,8 +226,10 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Signatory added."))
                 return redirect("agenda:signatories")
+    page = _page(request, f.qs.values_list(*selectors.SIGNATORY_ROW))
     return render(request, "agenda/signatory_list.html", {
-        "filter": f, "page": _page(request, f.qs), "form": form,
+        "filter": f, "page": page, "rows": selectors.signatory_rows(page.object_list),
+        "form": form,
         "agendas": selectors.records("work_agenda"),
         "can_add": bool(selectors.led_agenda_ids(request.user))
         or selectors.is_admin(request.user)}, status=400 if form.errors else 200)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import translation
@@ -127,8 +127,17 @@ def ranked(qs: QuerySet[Case], query: search.Query) -> list[tuple[int, float]]:
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = (f"SELECT m.rid, {' + '.join(parts)} AS score FROM ({matched_sql}) m "
            f"{' '.join(joins)} ORDER BY score DESC, m.rslug{collate} ASC")
-    with connection.cursor() as cur:
-        cur.execute(sql, [*part_params, *matched_params, *join_params])
+    params = [*part_params, *matched_params, *join_params]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    # PostgreSQL's planner does not count the cost of reading each case's (TOASTed) tsvector,
+    # so for a word in a quarter of the cases it scans the table (138 ms at 20,000 cases)
+    # instead of using the GIN index (25 ms); this transaction forbids the scan.
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute(sql, params)
         return cur.fetchall()
 
 
