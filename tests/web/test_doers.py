@@ -277,6 +277,17 @@ def test_list_page_search_and_map(fixture_cases: dict[str, Case]) -> None:
     assert c.get("/doers/map/", {"case": "materialenbank-leuven"}).status_code == 200
 
 
+def test_list_page_rows_show_organisation_place_category_agendas_and_summary() -> None:
+    words = " ".join(f"woord{i}" for i in range(50))
+    _case(title="Kwantumrij", summary=f"Kwantumrij {words}", organisation_name="Rij NV",
+          agendas=["maakindustrie", "circulair-bouwen"], refnis="24062", category="practice")
+    html = Client().get("/doers/", {"q": "kwantumrij"}).content.decode()
+    row = html.split('data-slug="kwantumrij"', 1)[1].split("</li>", 1)[0]
+    assert ('<span class="muted">Rij NV · Leuven · praktijkvoorbeeld · Circulair bouwen · '
+            'Maakindustrie</span>') in row
+    assert "woord38 …" in row and "woord39" not in row
+
+
 def test_api_lists_ranked_results_with_facets(fixture_cases: dict[str, Case]) -> None:
     body = Client().get("/api/v1/doers/cases/", {"q": "zorbex hergebr"}).json()
     assert [r["slug"] for r in body["results"]] == EXPECTED

@@ -149,7 +149,7 @@ class Results:
     query: search.Query
     total: int
     page: Page[Any]
-    cases: list[Case]
+    cases: list[Any]  # Case instances, or plain rows (``case_rows``) for the list page
     scores: dict[int, float] = field(default_factory=dict)
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -171,7 +171,7 @@ class _Counted:
 
 
 def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
-                 page_size: int = 20) -> Results:
+                 page_size: int = 20, rows: bool = False) -> Results:
     """Search (``q``), filter and paginate the visible cases; facets count the current result.
 
     Without ``q`` the order is title, slug. Queries: 1 (catalogue version) + 1 (ranked ids,
@@ -207,7 +207,8 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
     else:
         pg = Paginator(computed["hits"], page_size).get_page(page)
         scores = dict(pg.object_list)
-    cases = _page_cases([pk for pk, _s in scores.items()] if scores else list(pg.object_list))
+    ids = [pk for pk, _s in scores.items()] if scores else list(pg.object_list)
+    cases = case_rows(ids) if rows else _page_cases(ids)
     return Results(q=q, query=query, total=pg.paginator.count, page=pg, cases=cases,
                    scores=scores, facets=computed["facets"])
 
@@ -235,6 +236,39 @@ def _public_key(user: Any, params: dict[str, str], query: search.Query,
     parts = (version, query.terms,
              tuple((k, str(params.get(k) or "")) for k in CACHE_PARAMS))
     return "doers:results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def case_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """What the list page shows of these cases, in this order, as plain values (2 queries).
+
+    Why: twenty Case instances with five related records and two prefetches, resolved by the
+    template attribute by attribute, cost about a third of a search page's CPU time.
+    """
+    from django.utils.text import Truncator
+    from django.utils.translation import get_language
+
+    en = get_language() == "en"
+    status, category = dict(Case.Status.choices), dict(Case.Category.choices)
+    found = {r[0]: r for r in Case.objects.filter(pk__in=ids).values_list(
+        "pk", "slug", "title", "status", "organisation_name", "organisation__name",
+        "municipality__name_nl", "category", "summary")}
+    agendas: dict[int, list[str]] = {}
+    for cid, nl, en_name in Case.agendas.through.objects.filter(case_id__in=ids).order_by(
+            "case_id", "record__order", "record__slug").values_list(
+            "case_id", "record__name_nl", "record__name_en"):
+        agendas.setdefault(cid, []).append(en_name if en and en_name else nl)
+    out = []
+    for pk in ids:
+        r = found.get(pk)
+        if r is None:
+            continue
+        out.append({"pk": pk, "slug": r[1], "url": f"/doers/{r[1]}/", "title": r[2],
+                    "status": r[3], "status_label": str(status.get(r[3], r[3])),
+                    "organisation": r[4] or r[5] or "", "municipality": r[6] or "",
+                    "category_label": str(category.get(r[7], r[7])),
+                    "agendas": agendas.get(pk, []),
+                    "summary": Truncator(r[8]).words(40, truncate=" …")})
+    return out
 
 
 def _page_cases(ids: list[int]) -> list[Case]:

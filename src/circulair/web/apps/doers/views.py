@@ -61,7 +61,7 @@ def _facet_blocks(params: dict[str, str], facets: dict[str, list[dict[str, Any]]
 def case_list(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     res = selectors.case_results(request.user, params, page=request.GET.get("page") or 1,
-                                 page_size=_page_size(request))
+                                 page_size=_page_size(request), rows=True)
     query = urlencode(params)
     return render(request, "doers/list.html", {
         "res": res, "params": params, "query": query, "region": region_default(),
