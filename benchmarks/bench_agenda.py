@@ -241,6 +241,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="gunicorn threads per worker (4 measured up to 3x slower: GIL contention)")
     ap.add_argument("--data-dir", default="")
     ap.add_argument("--reuse", action="store_true",
                     help="Data dir already set up and seeded by an earlier run: only measure.")
@@ -282,7 +284,8 @@ def main() -> None:
     port = _free_port()
     log = (data / "gunicorn.log").open("w")
     proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port), "--workers",
-                             str(args.workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
+                             str(args.workers), "--threads", str(args.threads)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -299,7 +302,8 @@ def main() -> None:
         lua = data / "p95.lua"
         lua.write_text(WRK_LUA)
         print(f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections,"
-              f" {args.seconds} s per endpoint, gunicorn {args.workers} workers × 4 threads, "
+              f" {args.seconds} s per endpoint, gunicorn {args.workers} workers × "
+              f"{args.threads} threads, "
               f"anonymous visitors' cache {os.environ.get('PUBLIC_CACHE_SECONDS', '60')} s",
               file=sys.stderr)
         print("| endpoint | kind | p50 ms | p95 ms | requests | errors |")

@@ -12,7 +12,7 @@ Run:  PYTHONPATH=src python benchmarks/bench_doers.py [--n 20000] [--duration 15
    published. Inserted with ``bulk_create`` (triggers fill the FTS5 table / the tsvector
    column), the term rows written, then ``ANALYZE`` (PostgreSQL: ``VACUUM ANALYZE``, as
    autovacuum would after a bulk load).
-3. ``circulair serve --skip-setup`` (gunicorn, ``--workers``, 4 threads each) on 127.0.0.1.
+3. ``circulair serve --skip-setup`` (gunicorn, ``--workers``, ``--threads`` each) on 127.0.0.1.
 4. ``wrk`` (Debian package) with a Lua ``done`` hook printing p50/p95/p99 and non-2xx counts,
    for each URL in turn; a Python thread-pool load generator is used when wrk is missing.
    Target: p95 < 300 ms.
@@ -252,6 +252,8 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="gunicorn threads per worker (4 measured up to 3x slower: GIL contention)")
     ap.add_argument("--database-url", default="")
     ap.add_argument("--data-dir", default="", help="Keep the data here (default: a temp dir, "
                     "removed at the end).")
@@ -289,7 +291,8 @@ def main() -> None:
     port = _free_port()
     log = (data / "server.log").open("w")
     proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port),
-                             "--workers", str(args.workers)], env=env, stdout=log,
+                             "--workers", str(args.workers),
+                             "--threads", str(args.threads)], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -302,7 +305,8 @@ def main() -> None:
                 if time.time() > deadline or proc.poll() is not None:
                     raise RuntimeError((data / "server.log").read_text()) from None
                 time.sleep(0.3)
-        print(f"gunicorn: {args.workers} workers × 4 threads; load: {args.connections} "
+        print(f"gunicorn: {args.workers} workers × {args.threads} threads; load: "
+              f"{args.connections} "
               f"connections, {args.duration} s per URL; anonymous visitors' cache "
               f"{env.get('PUBLIC_CACHE_SECONDS', '60')} s", flush=True)
         rows = measure(base, args.duration, args.connections, args.seed)
