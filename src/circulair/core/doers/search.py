@@ -202,13 +202,3 @@ def prefix_upper(prefix: str) -> str | None:
         if i + 1 < len(_ALPHABET):
             return "".join(chars) + _ALPHABET[i + 1]
     return None
-
-
-def rank_indexed(query: Query, rows: Sequence[tuple[str, str]]) -> list[tuple[str, float]]:
-    """(slug, score) for (slug, index_text) rows, best first, ties by slug (as :func:`rank`)."""
-    if query.empty:
-        return sorted(((slug, 0.0) for slug, _t in rows), key=lambda x: x[0])
-    scored = [(slug, score_weights(query, term_weights(t))) for slug, t in rows]
-    hits = [(slug, v) for slug, v in scored if v > 0]
-    hits.sort(key=lambda x: (-x[1], x[0]))
-    return hits

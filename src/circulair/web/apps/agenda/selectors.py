@@ -22,7 +22,7 @@ from circulair.web.apps.agenda.models import (
     Programme,
     Signatory,
 )
-from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.knowledge.models import Record, name_in_language
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.portal.public_cache import cached
 
@@ -146,12 +146,6 @@ def action_rows(ids: list[int]) -> list[dict[str, Any]]:
     Names follow the active language (English where the record has one).
     """
     from django.urls import reverse
-    from django.utils.translation import get_language
-
-    en = get_language() == "en"
-
-    def name(nl: str | None, en_name: str | None) -> str:
-        return (en_name if en and en_name else nl) or ""
 
     status = {k: str(v) for k, v in Action.Status.choices}
     found = {r[0]: r for r in Action.objects.filter(pk__in=ids).values_list(*_ROW_COLUMNS)}
@@ -160,7 +154,7 @@ def action_rows(ids: list[int]) -> list[dict[str, Any]]:
             action_id__in=ids).order_by("action_id", "record__order", "record__slug"
                                         ).values_list("action_id", "record__name_nl",
                                                       "record__name_en"):
-        loops.setdefault(aid, []).append(name(nl, en_name))
+        loops.setdefault(aid, []).append(name_in_language(nl, en_name))
     base = reverse("agenda:action", args=[0]).rsplit("0/", 1)[0]
     rows = []
     for pk in ids:
@@ -168,8 +162,9 @@ def action_rows(ids: list[int]) -> list[dict[str, Any]]:
         if r is None:  # deleted since the page's ids were read
             continue
         rows.append({"pk": pk, "url": f"{base}{pk}/", "title": r[1], "public": r[2],
-                     "organisation": r[3] or "", "agenda": name(r[4], r[5]),
-                     "work_path": name(r[6], r[7]), "lever": name(r[8], r[9]),
+                     "organisation": r[3] or "", "agenda": name_in_language(r[4], r[5]),
+                     "work_path": name_in_language(r[6], r[7]),
+                     "lever": name_in_language(r[8], r[9]),
                      "r_strategies": ", ".join(loops.get(pk, [])),
                      "start": r[10].isoformat() if r[10] else "", "status": r[11],
                      "status_label": status.get(r[11], r[11])})
@@ -218,11 +213,9 @@ def signatory_rows(values: Any) -> list[dict[str, Any]]:
     """Rows of the signatories page from ``SIGNATORY_ROW`` values (plain values render several
     times faster than model instances resolved by the template)."""
     from django.urls import reverse
-    from django.utils.translation import get_language
 
-    en = get_language() == "en"
     base = reverse("agenda:signatory", args=[0]).rsplit("0/", 1)[0]
-    return [{"url": f"{base}{pk}/", "organisation": org, "agenda": (a_en if en and a_en else a_nl),
+    return [{"url": f"{base}{pk}/", "organisation": org, "agenda": name_in_language(a_nl, a_en),
              "year_signed": year, "min_actions": "—" if m is None else m}
             for pk, org, a_nl, a_en, year, m in values]
 

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from circulair.core.doers import search
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Province
-from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.knowledge.models import Record, name_in_language
 from circulair.web.apps.organisations.models import Membership
 from circulair.web.apps.portal import public_cache
 
@@ -245,9 +245,7 @@ def case_rows(ids: list[int]) -> list[dict[str, Any]]:
     template attribute by attribute, cost about a third of a search page's CPU time.
     """
     from django.utils.text import Truncator
-    from django.utils.translation import get_language
 
-    en = get_language() == "en"
     status, category = dict(Case.Status.choices), dict(Case.Category.choices)
     found = {r[0]: r for r in Case.objects.filter(pk__in=ids).values_list(
         "pk", "slug", "title", "status", "organisation_name", "organisation__name",
@@ -256,7 +254,7 @@ def case_rows(ids: list[int]) -> list[dict[str, Any]]:
     for cid, nl, en_name in Case.agendas.through.objects.filter(case_id__in=ids).order_by(
             "case_id", "record__order", "record__slug").values_list(
             "case_id", "record__name_nl", "record__name_en"):
-        agendas.setdefault(cid, []).append(en_name if en and en_name else nl)
+        agendas.setdefault(cid, []).append(name_in_language(nl, en_name))
     out = []
     for pk in ids:
         r = found.get(pk)

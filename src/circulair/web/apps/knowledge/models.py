@@ -32,6 +32,12 @@ class Source(models.Model):
         return f"[{self.code}] {self.title} ({self.publisher}, {self.year})"
 
 
+def name_in_language(nl: str | None, en: str | None) -> str:
+    """The English name when English is active and one exists, else the Dutch one (the rule of
+    ``Record.name``, for rows read as plain values)."""
+    return (en if en and get_language() == "en" else nl) or ""
+
+
 class Record(models.Model):
     class Origin(models.TextChoices):
         DATA = "data", _("shipped data file")
@@ -58,7 +64,7 @@ class Record(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name_nl
+        return name_in_language(self.name_nl, self.name_en)
 
     @property
     def description(self) -> str:
