@@ -1,0 +1,71 @@
+"""One rule for every number a person enters: finite, within range, or refused with the field.
+
+Python reads ``"nan"``, ``"inf"`` and ``"1e400"`` as floats, and one such value stored in a
+listing, a series or a population made every later computation over it fail. Every numeric input
+of the platform (forms, API fields, imports, query parameters) is checked here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from circulair.core.errors import InputError, Problem
+
+# No quantity, coordinate, cost or count in this domain comes near this; a larger one is a typo
+# or an attack, and it would overflow sums and products downstream.
+MAX_ABS = 1e15
+
+
+def number_problem(value: Any, *, field: str, minimum: float | None = None,
+                   maximum: float | None = None, integer: bool = False,
+                   file: str | None = None, row: int | str | None = None) -> Problem | None:
+    """Why ``value`` is not an acceptable number for ``field`` (``None`` when it is)."""
+    where: dict[str, Any] = {"field": field, "file": file, "row": row, "value": value}
+    if isinstance(value, bool):
+        return Problem("must be a number", **where)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return Problem("must be a number (the cell is empty)", **where)
+        try:
+            x = float(text)
+        except ValueError:
+            return Problem("must be a number", **where)
+    elif isinstance(value, int | float):
+        x = float(value) if not isinstance(value, int) or abs(value) <= MAX_ABS else math.inf
+    else:
+        return Problem("must be a number", **where)
+    if not math.isfinite(x):
+        return Problem("must be a finite number (not NaN or infinity)", **where)
+    if abs(x) > MAX_ABS:
+        return Problem(f"must be at most {MAX_ABS:g} in size", **where)
+    if integer and x != int(x):
+        return Problem("must be a whole number", **where)
+    if minimum is not None and x < minimum:
+        return Problem(f"must be at least {minimum:g}", **where)
+    if maximum is not None and x > maximum:
+        return Problem(f"must be at most {maximum:g}", **where)
+    return None
+
+
+def finite_number(value: Any, *, field: str, minimum: float | None = None,
+                  maximum: float | None = None, file: str | None = None,
+                  row: int | str | None = None) -> float:
+    """``value`` as a finite float within range, or :class:`InputError` naming the field."""
+    problem = number_problem(value, field=field, minimum=minimum, maximum=maximum, file=file,
+                             row=row)
+    if problem is not None:
+        raise InputError([problem])
+    return float(value.strip() if isinstance(value, str) else value)
+
+
+def whole_number(value: Any, *, field: str, minimum: int | None = None,
+                 maximum: int | None = None, file: str | None = None,
+                 row: int | str | None = None) -> int:
+    """``value`` as an int within range, or :class:`InputError` naming the field."""
+    problem = number_problem(value, field=field, minimum=minimum, maximum=maximum,
+                             integer=True, file=file, row=row)
+    if problem is not None:
+        raise InputError([problem])
+    return int(float(value.strip() if isinstance(value, str) else value))

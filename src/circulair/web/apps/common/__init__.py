@@ -1,0 +1,1 @@
+"""Plumbing every app shares (the one place for each cross-cutting rule)."""
