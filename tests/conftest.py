@@ -35,6 +35,27 @@ def user(db: Any) -> Any:
     return User.objects.create_user("planner", password="a-long-test-password")
 
 
+@pytest.fixture
+def grant_role() -> Any:
+    """Give a user a platform role (a Django group named after the role)."""
+
+    def grant(user: Any, role: str) -> Any:
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return user
+
+    return grant
+
+
+@pytest.fixture
+def monitor_editor(db: Any, grant_role: Any) -> Any:
+    from django.contrib.auth.models import User
+
+    return grant_role(User.objects.create_user("editor", password="a-long-test-password"),
+                      "monitor_editor")
+
+
 @pytest.fixture(autouse=True)
 def _jobs_inline(settings: Any) -> None:
     """Jobs run in the request: a test's transaction is invisible to another thread."""

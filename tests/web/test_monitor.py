@@ -82,7 +82,7 @@ def test_dashboard_and_detail_pages(client: Client) -> None:
         .decode()
 
 
-def test_import_page_and_api(client: Client, user: object) -> None:
+def test_import_page_and_api(client: Client, user: object, monitor_editor: object) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     assert client.get("/monitor/import/").status_code == 302
@@ -90,6 +90,14 @@ def test_import_page_and_api(client: Client, user: object) -> None:
                        {"file": SimpleUploadedFile("a.csv", RMC.encode())})
     assert resp.status_code in (401, 403)
     client.force_login(user)  # type: ignore[arg-type]
+    # a plain account (no role) may not import official figures (web or API)
+    assert client.get("/monitor/import/").status_code == 403
+    resp = client.post("/api/v1/monitor/observations/import/",
+                       {"file": SimpleUploadedFile("a.csv", RMC.encode())})
+    assert resp.status_code == 403
+    assert 'href="/monitor/import/"' not in client.get("/monitor/").content.decode()
+    client.force_login(monitor_editor)  # type: ignore[arg-type]
+    assert 'href="/monitor/import/"' in client.get("/monitor/").content.decode()
     bad = SimpleUploadedFile("bad.csv", b"indicator,region,year,value,unit\nnope,VLG,2020,1,Mt\n")
     resp = client.post("/monitor/import/", {"file": bad})
     assert resp.status_code == 400 and "bad.csv, line 2, column" in resp.content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -49,10 +51,13 @@ def test_missing_and_duplicated_municipalities_are_named_and_nothing_is_imported
     assert up.status == "rejected" and up.problems and up.file.read() == _csv(rows)
 
 
-def test_import_page_requires_login_and_shows_problems(client: Client, user: object) -> None:
+def test_import_page_requires_login_and_shows_problems(client: Client, user: object,
+                                                       grant_role: Any) -> None:
     resp = client.post("/geo/partitions/import/", {"name": "x"})
     assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
     client.force_login(user)  # type: ignore[arg-type]
+    assert client.post("/geo/partitions/import/", {"name": "x"}).status_code == 403
+    grant_role(user, "geography_editor")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = SimpleUploadedFile("bad.csv", b"refnis,unit\n99999,A\n", content_type="text/csv")

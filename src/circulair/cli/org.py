@@ -85,3 +85,30 @@ def list_(fmt: Format = typer.Option(Format.table, "--format")) -> None:
     emit([{"id": o.pk, "name": o.name, "enterprise_number": o.enterprise_number,
            "side": o.side, "members": ", ".join(u.username for u in o.members.all())}
           for o in Organisation.objects.prefetch_related("members")], fmt, title="Organisations")
+
+
+@app.command("grant-role")
+def grant_role(username: str = typer.Argument(...),
+               role: str = typer.Argument(..., help="monitor_editor or geography_editor."),
+               revoke: bool = typer.Option(False, help="Take the role away instead.")) -> None:
+    """Give a user a platform role (who may import official figures or partitions).
+
+    Example:  circulair org grant-role alice monitor_editor
+    """
+    _django.setup()
+    from django.contrib.auth.models import Group, User
+
+    from circulair.web.apps.common.permissions import Role
+
+    if role not in {r.value for r in Role}:
+        fail(f"unknown role '{role}'; expected one of: {', '.join(r.value for r in Role)}")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        fail(f"no user '{username}'")
+    group, _ = Group.objects.get_or_create(name=role)
+    if revoke:
+        user.groups.remove(group)
+        console.print(f"{username} no longer has the role {role}")
+    else:
+        user.groups.add(group)
+        console.print(f"{username} has the role {role}")

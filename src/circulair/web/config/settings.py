@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "circulair.web.apps.common",
     "circulair.web.apps.portal",
     "circulair.web.apps.knowledge",
     "circulair.web.apps.geography",

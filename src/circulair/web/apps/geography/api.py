@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, permissions, serializers, viewsets
+from rest_framework import parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from circulair.web.apps.common.permissions import api_permission
 from circulair.web.apps.geography.filters import (
     ArrondissementFilter,
     MunicipalityFilter,
@@ -168,7 +169,7 @@ class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
                    responses={201: PartitionSerializer})
     @action(detail=False, methods=["post"], url_path="import",
             parser_classes=[parsers.MultiPartParser],
-            permission_classes=[permissions.IsAuthenticated])
+            permission_classes=[api_permission("geography.partition.import")])
     def import_file(self, request: Request) -> Response:
         from circulair.web.apps.geography import selectors
         from circulair.web.apps.geography.services import partition_import

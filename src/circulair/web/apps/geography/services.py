@@ -20,6 +20,7 @@ from circulair.core.geo import (
     partition_by_province,
 )
 from circulair.core.geo.partition import Partition as CorePartition
+from circulair.web.apps.common import permissions
 from circulair.web.apps.geography import selectors
 from circulair.web.apps.geography.models import (
     Arrondissement,
@@ -163,7 +164,9 @@ def partition_import(*, region: Region, name: str, file_name: str, content: byte
                      slug: str = "", user: Any = None) -> Partition:
     """Import a partition from a CSV (``refnis,unit[,unit_name]``); every municipality of the
     region must belong to exactly one unit. Raises InputError naming every problem; the
-    uploaded file is kept either way."""
+    uploaded file is kept either way. ``user`` None is the operator (CLI)."""
+    if user is not None:
+        permissions.require(user, "geography.partition.import")
     slug = slug or slugify(name)[:80]
     problems_file = file_name or "upload.csv"
     try:
@@ -190,7 +193,11 @@ def partition_import(*, region: Region, name: str, file_name: str, content: byte
 
 def population_import(*, region: Region, file_name: str, content: bytes, source: str,
                       user: Any = None) -> int:
-    """Replace municipality populations from a CSV ``refnis,population``; returns rows applied."""
+    """Replace municipality populations from a CSV ``refnis,population``; returns rows applied.
+
+    ``user`` None is the operator (CLI); a person needs the monitor-editor role."""
+    if user is not None:
+        permissions.require(user, "geography.population.import")
     try:
         text = _decode(content, file_name)
         pop = parse_population_csv(text, selectors.region_geography(region), file=file_name)

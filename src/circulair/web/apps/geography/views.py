@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError
+from circulair.web.apps.common import permissions
 from circulair.web.apps.geography import selectors, services
 from circulair.web.apps.geography.filters import MunicipalityFilter
 from circulair.web.apps.geography.models import Partition
@@ -47,6 +48,7 @@ def partition_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partition_import(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "geography.partition.import")
     region = selectors.region_default()
     form = PartitionImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, permissions, serializers, status, viewsets
+from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.monitor.compute import STATUS_RULE
+from circulair.web.apps.common.permissions import api_permission
 from circulair.web.apps.monitor import selectors, services
 from circulair.web.apps.monitor.filters import ObservationFilter
 from circulair.web.apps.monitor.models import Indicator, Observation, Target
@@ -93,7 +94,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request={"multipart/form-data": ImportSerializer}, responses={201: dict})
     @action(detail=False, methods=["post"], url_path="import",
             parser_classes=[parsers.MultiPartParser],
-            permission_classes=[permissions.IsAuthenticated])
+            permission_classes=[api_permission("monitor.observations.import")])
     def import_file(self, request: Request) -> Response:
         ser = ImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

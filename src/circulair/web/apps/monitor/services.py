@@ -17,6 +17,7 @@ from circulair.core.knowledge import KnowledgeBase
 from circulair.core.monitor.importer import parse_observations
 from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.core.monitor.model import monitor_from_knowledge
+from circulair.web.apps.common import permissions
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import Indicator, Observation, ObservationHistory, Target
 from circulair.web.apps.portal.services import upload_keep
@@ -107,7 +108,11 @@ def _user(user: Any) -> Any:
 
 
 def observations_import(*, content: bytes, file_name: str, user: Any = None) -> ImportReport:
-    """Import a CSV/XLSX of observations (long or wide template); all-or-nothing."""
+    """Import a CSV/XLSX of observations (long or wide template); all-or-nothing.
+
+    ``user`` None is the operator (CLI); a person needs the monitor-editor role."""
+    if user is not None:
+        permissions.require(user, "monitor.observations.import")
     inds = {i.slug: i for i in Indicator.objects.all()}
     try:
         parsed = parse_observations(content, file_name, indicators=selectors.core_indicators(),

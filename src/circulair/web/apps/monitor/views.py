@@ -18,6 +18,7 @@ from circulair.core.errors import InputError
 from circulair.core.monitor import charts
 from circulair.core.monitor.compute import STATUS_LABELS, STATUS_RULE
 from circulair.core.monitor.importer import template_csv
+from circulair.web.apps.common import permissions
 from circulair.web.apps.monitor import selectors, services
 from circulair.web.apps.monitor.forms import ImportForm
 from circulair.web.apps.monitor.models import Indicator, Observation, Target
@@ -125,6 +126,7 @@ def template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "monitor.observations.import")
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

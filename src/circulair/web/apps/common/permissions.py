@@ -1,0 +1,70 @@
+"""Who may change the platform's official data: one definition, asked by views, API and services.
+
+Platform roles are Django groups with these names (created by a migration of the organisations
+app; granted in the back office or with ``circulair org grant-role``). An administrator is an
+active superuser or staff account and may do everything a role may. Official data — monitor
+figures, population and partitions of the reference geography — is written only by the role that
+owns it; everyone else gets a refusal and nothing changes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+
+class Role(StrEnum):
+    """Platform roles (beyond an organisation's own members)."""
+
+    MONITOR_EDITOR = "monitor_editor"  # imports official indicator figures and population
+    GEOGRAPHY_EDITOR = "geography_editor"  # imports partitions (catchment areas) of a region
+
+
+# action -> roles that may perform it (administrators always may).
+ACTIONS: dict[str, tuple[Role, ...]] = {
+    "monitor.observations.import": (Role.MONITOR_EDITOR,),
+    "geography.population.import": (Role.MONITOR_EDITOR,),
+    "geography.partition.import": (Role.GEOGRAPHY_EDITOR,),
+}
+
+
+def is_administrator(user: Any) -> bool:
+    """An active superuser or staff account (the one definition of 'administrator')."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and (user.is_superuser or user.is_staff))
+
+
+def has_role(user: Any, role: Role) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_administrator(user) or user.groups.filter(name=role.value).exists()
+
+
+def can(user: Any, action: str) -> bool:
+    """May ``user`` perform the platform ``action`` (a key of :data:`ACTIONS`)?"""
+    if action not in ACTIONS:
+        raise KeyError(f"no permission rule for action {action!r}")
+    return is_administrator(user) or any(has_role(user, r) for r in ACTIONS[action])
+
+
+def require(user: Any, action: str) -> None:
+    """Raise ``PermissionDenied`` unless :func:`can`; services call this before writing."""
+    if not can(user, action):
+        roles = " or ".join(r.value for r in ACTIONS[action])
+        raise PermissionDenied(f"this needs the role {roles} or an administrator")
+
+
+def api_permission(action: str) -> type[BasePermission]:
+    """A DRF permission class for one action (401 when anonymous, 403 without the role)."""
+
+    class _Can(BasePermission):
+        message = f"this needs the role {' or '.join(r.value for r in ACTIONS[action])}"
+
+        def has_permission(self, request: Any, view: Any) -> bool:
+            return can(request.user, action)
+
+    _Can.__name__ = f"Can_{action.replace('.', '_')}"
+    return _Can
