@@ -40,6 +40,10 @@ def _setup(quiet: bool = False) -> None:
         for r in report["regions"]:
             console.print(f"Region {r.region}: {r.created} created, {r.updated} updated, "
                           f"{r.unchanged} unchanged.")
+            if r.kept_population:
+                console.print(f"Region {r.region}: {r.kept_population} imported or edited "
+                              "population figure(s) kept (the shipped proxy did not replace "
+                              "them).")
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
 

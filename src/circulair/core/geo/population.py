@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.geo.reference import RegionGeography
+from circulair.core.numbers import number_problem
 
 
 def parse_population_csv(text: str, geo: RegionGeography,
@@ -74,10 +75,7 @@ def with_population(geo: RegionGeography, pop: dict[str, int],
 
 
 def _count(text: str) -> int | None:
-    try:
-        x = float(text)
-    except ValueError:
+    """A population count (``inf``, ``nan`` and ``1e400`` are refused, not a traceback)."""
+    if number_problem(text, field="population", minimum=0, maximum=1e10, integer=True):
         return None
-    if not x >= 0 or x != int(x) or x > 1e10:
-        return None
-    return int(x)
+    return int(float(text))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from circulair.web.apps.geography.models import (
@@ -35,6 +37,12 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_filter = ["region", "province", "central_city"]
     list_select_related = ["arrondissement", "province"]
     search_fields = ["refnis", "name_nl", "name_fr", "postal_codes"]
+
+    def save_model(self, request: Any, obj: Municipality, form: Any, change: bool) -> None:
+        """A population typed here is a person's: the start-up loader leaves it alone."""
+        if change and {"population", "population_source"} & set(form.changed_data):
+            obj.population_origin = Municipality.Origin.EDITED
+        super().save_model(request, obj, form, change)
 
 
 class UnitInline(admin.TabularInline):

@@ -71,6 +71,15 @@ class Municipality(_Named):
     lon = models.FloatField()
     population = models.PositiveIntegerField(default=0)
     population_source = models.CharField(max_length=200, blank=True)
+
+    class Origin(models.TextChoices):
+        DATA = "data", _("shipped reference data")
+        IMPORT = "import", _("imported")
+        EDITED = "edited", _("edited in the back office")
+
+    # Who set the population: the start-up loader replaces only shipped values ("data").
+    population_origin = models.CharField(max_length=8, choices=Origin.choices,
+                                         default=Origin.DATA)
     postal_codes = models.CharField(max_length=300, blank=True,
                                     help_text=_("Space-separated postal codes"))
     central_city = models.BooleanField(default=False)

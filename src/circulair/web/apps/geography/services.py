@@ -47,6 +47,7 @@ class GeoLoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_population: int = 0  # populations a person imported or edited, left as they are
 
     @property
     def changes(self) -> int:
@@ -99,12 +100,17 @@ def region_load(*, slug: str, geo: RegionGeography) -> GeoLoadReport:
                   "population": m.population, "population_source": m.population_source,
                   "postal_codes": " ".join(m.postal_codes), "central_city": m.central_city}
         obj = existing.get(m.refnis)
+        if obj is not None and obj.population_origin != Municipality.Origin.DATA:
+            # Imported or edited by a person: the shipped proxy never overwrites it.
+            if (obj.population, obj.population_source) != (m.population, m.population_source):
+                report.kept_population += 1
+            del values["population"], values["population_source"]
         if obj is None:
             to_create.append(Municipality(region=region, refnis=m.refnis, **values))
         elif any(getattr(obj, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(obj, k, v)
-            to_update.append(obj)
+            to_update.append(obj)  # bulk_update writes every field: kept ones are unchanged
     Municipality.objects.bulk_create(to_create)
     if to_update:
         Municipality.objects.bulk_update(to_update, list(fields))
@@ -122,8 +128,9 @@ def region_load(*, slug: str, geo: RegionGeography) -> GeoLoadReport:
             report.created += 1
         else:
             report.unchanged += 1
-    log.info("geography load %s: %d municipalities (%d created, %d updated) in %.2fs", slug,
-             len(geo.municipalities), report.created, report.updated, time.perf_counter() - t0)
+    log.info("geography load %s: %d municipalities (%d created, %d updated, %d imported "
+             "populations kept) in %.2fs", slug, len(geo.municipalities), report.created,
+             report.updated, report.kept_population, time.perf_counter() - t0)
     return report
 
 
@@ -210,7 +217,9 @@ def population_import(*, region: Region, file_name: str, content: bytes, source:
         for m in objs:
             m.population = pop[m.refnis]
             m.population_source = source[:200]
-        Municipality.objects.bulk_update(objs, ["population", "population_source"])
+            m.population_origin = Municipality.Origin.IMPORT
+        Municipality.objects.bulk_update(objs, ["population", "population_source",
+                                                "population_origin"])
     return len(objs)
 
 
