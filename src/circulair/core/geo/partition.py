@@ -7,13 +7,12 @@ import so that engines can rely on it covering the region exactly.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.geo.reference import RegionGeography
+from circulair.core.tables import csv_dicts
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,7 @@ def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
     Row numbers count the header as row 1, as a spreadsheet shows them.
     """
     problems: list[Problem] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    header, records = csv_dicts(text, file=file)
     key = "refnis" if "refnis" in header else "municipality" if "municipality" in header else None
     if key is None or "unit" not in header:
         raise InputError([Problem(
@@ -82,11 +80,7 @@ def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
     unit_of: dict[str, str] = {}
     rows_of: dict[str, list[int]] = defaultdict(list)
     unit_names: dict[str, str] = {}
-    for row_no, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-               if isinstance(v, str) or v is None}
-        if not any(row.values()):
-            continue  # blank line
+    for row_no, row in records:
         value = row.get(key, "")
         refnis = value if key == "refnis" else by_name.get(value.lower(), "")
         if not value:

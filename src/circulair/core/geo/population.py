@@ -7,13 +7,12 @@ file never mixes two sources silently.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.geo.reference import RegionGeography
 from circulair.core.numbers import number_problem
+from circulair.core.tables import csv_dicts
 
 
 def parse_population_csv(text: str, geo: RegionGeography,
@@ -26,18 +25,13 @@ def parse_population_csv(text: str, geo: RegionGeography,
     raised together in one InputError.
     """
     problems: list[Problem] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    header, records = csv_dicts(text, file=file)
     if "refnis" not in header or "population" not in header:
         raise InputError([Problem("bad header: expected columns refnis,population", file, 1,
                                   None, ",".join(header))])
     out: dict[str, int] = {}
     first_row: dict[str, int] = {}
-    for row_no, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-               if isinstance(v, str) or v is None}
-        if not any(row.values()):
-            continue
+    for row_no, row in records:
         refnis, value = row.get("refnis", ""), row.get("population", "")
         if not geo.has_municipality(refnis):
             problems.append(Problem(f"unknown municipality in region {geo.code}", file, row_no,

@@ -7,10 +7,10 @@ reused), cells are stripped, dates become ISO text, columns without a header are
 
 from __future__ import annotations
 
-import csv
 import io
 
 from circulair.core.errors import InputError
+from circulair.core.tables import csv_dicts
 
 Rows = list[tuple[int, dict[str, str]]]
 
@@ -35,8 +35,4 @@ def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.single("the file is not UTF-8 text", file=file_name) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    rows = [(i, {k.strip().lower(): (v or "").strip() for k, v in r.items() if k})
-            for i, r in enumerate(reader, start=2)]
-    return header, [(i, r) for i, r in rows if any(r.values())]
+    return csv_dicts(text, file=file_name)
