@@ -13,6 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from circulair.core.tables import csv_cell
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -39,7 +41,7 @@ def emit(rows: list[dict[str, Any]], fmt: Format, output: Path | None = None,
         w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow({k: _cell(v) for k, v in r.items()})
+            w.writerow({k: csv_cell(_cell(v)) for k, v in r.items()})
         text = buf.getvalue()
     else:
         if output is not None:

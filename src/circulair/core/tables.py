@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from circulair.core.errors import InputError
 
@@ -55,3 +57,56 @@ def csv_dicts(text: str, *, file: str, delimiter: str = ",") -> tuple[list[str],
         if any(row.values()):
             rows.append((line, row))
     return header, rows
+
+
+# --- writing: one table writer for every export ---------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def is_formula_like(value: Any) -> bool:
+    """Would a spreadsheet read this text cell as a formula? (``-12.5`` is a number, not one.)"""
+    return (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and _PLAIN_NUMBER.fullmatch(value) is None)
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell safe to open in a spreadsheet: formula-like text gets a leading apostrophe."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def write_table(header: list[str], rows: Iterable[Iterable[Any]], fmt: str,
+                *, sheet: str = "data") -> bytes:
+    """CSV (UTF-8) or XLSX bytes of a table; text that looks like a formula stays text.
+
+    Cells entered by people (titles, sources, notes) are exported; a value such as
+    ``=HYPERLINK(...)`` or ``+cmd|...`` would run as a formula in the reader's spreadsheet. In
+    CSV it is written with a leading apostrophe; in XLSX it is stored as a text cell.
+    """
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(sheet[:31] or "data")
+
+        def cell(v: Any) -> Any:
+            c = WriteOnlyCell(ws, value=v)
+            if c.data_type == "f":
+                c.data_type = "s"
+            return c
+
+        ws.append([cell(h) for h in header])
+        for r in rows:
+            ws.append([cell(v) for v in r])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    if fmt != "csv":
+        raise ValueError(f"unknown table format {fmt!r} (expected csv or xlsx)")
+    sbuf = io.StringIO()
+    w = csv.writer(sbuf, lineterminator="\n")
+    w.writerow([csv_cell(h) for h in header])
+    w.writerows([csv_cell(v) for v in r] for r in rows)
+    return sbuf.getvalue().encode("utf-8")

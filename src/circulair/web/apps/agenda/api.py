@@ -25,6 +25,7 @@ from circulair.web.apps.agenda.filters import (
     SignatoryFilter,
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
+from circulair.web.apps.common.fields import query_int
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.portal.api import Pagination as PortalPagination
 from circulair.web.apps.portal.public_cache import PublicListMixin, public_data
@@ -333,10 +334,9 @@ class EvaluationView(APIView):
     def get(self, request: Request) -> Response:
         from django.utils import timezone
 
-        try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
-        except ValueError:
-            raise serializers.ValidationError({"year": ["expected a year"]}) from None
+        year = query_int(request.query_params, "year", default=timezone.localdate().year,
+                         minimum=2000, maximum=2100)
+        assert year is not None
         slug = request.query_params.get("agenda") or selectors.MANUFACTURING
         return Response(public_data(
             request, "agenda-evaluation", selectors.register_version(),

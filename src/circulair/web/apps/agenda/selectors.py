@@ -463,3 +463,22 @@ def report_context(year: int) -> dict[str, Any]:
         "years": list(range(timezone_year() + 1, 2016, -1)),
     }
 
+
+
+REPORT_PDF_CACHE_SECONDS = 3600
+
+
+def report_pdf(year: int) -> bytes:
+    """The annual report as PDF, built once per year, language and register version.
+
+    Why: a PDF costs 1-3 s of CPU and the report is public, so anonymous visitors asking for it
+    again must not rebuild it (a burst of them starved every page). Data the register version
+    does not cover (organisations' size classes, the knowledge base) is at most an hour old.
+    """
+    from django.utils.translation import get_language
+
+    from circulair.web.apps.portal.pdf import template_to_pdf
+
+    key = f"agenda-report-pdf:{year}:{get_language()}:{register_version()}"
+    return cached(key, REPORT_PDF_CACHE_SECONDS,
+                  lambda: template_to_pdf("agenda/report_print.html", report_context(year)))

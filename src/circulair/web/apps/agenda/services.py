@@ -9,9 +9,7 @@ operator of the platform itself. A refused write raises ``PermissionDenied`` (HT
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +20,8 @@ from django.utils import timezone
 
 from circulair.core.agenda import evaluation as ev
 from circulair.core.errors import InputError, Problem
+from circulair.core.numbers import number_problem
+from circulair.core.tables import write_table
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import (
     Action,
@@ -183,12 +183,13 @@ def parse_figures(value: Any, problems: list[Problem]) -> list[tuple[str, float,
             parts = rest.strip().split(None, 1)
             num = parts[0] if parts else ""
             unit = parts[1] if len(parts) > 1 else ""
-        try:
-            number = float(str(num).replace(",", "."))
-        except ValueError:
-            problems.append(Problem("expected 'label=number unit' (e.g. 'collected=12.5 t')",
-                                    field="figures", value=item))
+        text_num = str(num).replace(",", ".")
+        bad = number_problem(text_num, field="figures")
+        if bad is not None:
+            problems.append(Problem("expected 'label=number unit' with a finite number (e.g. "
+                                    "'collected=12.5 t')", field="figures", value=item))
             continue
+        number = float(text_num)
         if not str(label or "").strip() or not str(unit or "").strip():
             problems.append(Problem("each figure needs a label and a unit "
                                     "(e.g. 'collected=12.5 t')", field="figures", value=item))
@@ -380,23 +381,6 @@ def action_transition(*, user: Any, action: Action, status: str,
 # --- tables (CSV / XLSX) ---------------------------------------------------------------------
 
 
-def write_table(header: list[str], rows: list[list[Any]], fmt: str) -> bytes:
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("data")
-        ws.append(header)
-        for r in rows:
-            ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
-    sbuf = io.StringIO()
-    w = csv.writer(sbuf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return sbuf.getvalue().encode("utf-8")
 
 
 def _keep(purpose: str, file_name: str, content: bytes, user: Any,

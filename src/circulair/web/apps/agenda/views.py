@@ -32,6 +32,7 @@ from circulair.web.apps.agenda.forms import (
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.portal.pdf import PdfBusyError
 from circulair.web.apps.portal.public_cache import public_page
 
 PAGE_SIZE = 50
@@ -388,15 +389,17 @@ def evaluation_manage(request: HttpRequest) -> HttpResponse:
 
 def report(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    ctx = selectors.report_context(year)
     if request.GET.get("format") == "pdf" or request.path.endswith(".pdf"):
-        from circulair.web.apps.portal.pdf import template_to_pdf
-
-        pdf = template_to_pdf("agenda/report_print.html", ctx)
+        try:
+            pdf = selectors.report_pdf(year)
+        except PdfBusyError as e:
+            resp = HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
+            resp["Retry-After"] = "60"
+            return resp
         resp = HttpResponse(pdf, content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="annual-report-{year}.pdf"'
         return resp
-    return render(request, "agenda/report.html", ctx)
+    return render(request, "agenda/report.html", selectors.report_context(year))
 
 
 # --- import --------------------------------------------------------------------------------

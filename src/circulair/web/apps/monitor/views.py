@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +16,7 @@ from circulair.core.errors import InputError
 from circulair.core.monitor import charts
 from circulair.core.monitor.compute import STATUS_LABELS, STATUS_RULE
 from circulair.core.monitor.importer import template_csv
+from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.monitor import selectors, services
 from circulair.web.apps.monitor.forms import ImportForm
@@ -91,27 +90,14 @@ def indicator_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     ind = get_object_or_404(Indicator, slug=slug)
     rows = selectors.as_rows(selectors.observations(ind))
     cols = ["indicator", "region", "year", "value", "unit", "source", "note", "origin"]
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = slug[:31]
-        ws.append(cols)
-        for r in rows:
-            ws.append([r[c] for c in cols])
-        out = io.BytesIO()
-        wb.save(out)
-        resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-"
-                            "officedocument.spreadsheetml.sheet")
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise Http404(fmt)
+    data = write_table(cols, ([r[c] for c in cols] for r in rows), fmt, sheet=slug)
+    if fmt == "csv":
+        resp = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    else:
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-"
+                            "officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     return resp
 

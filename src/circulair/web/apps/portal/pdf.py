@@ -8,9 +8,11 @@ addresses, static files are read from disk).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
@@ -66,12 +68,26 @@ class _LocalFetcher:
     fetch = __call__
 
 
+class PdfBusyError(Exception):
+    """Every PDF slot of this process stayed taken: answer 503 and ask to retry."""
+
+
+# A PDF costs 1-3 s of CPU: at most this many are built at once per process, so that a burst of
+# report requests cannot starve the pages (requests beyond it wait, then get 503).
+_SLOTS = threading.BoundedSemaphore(int(getattr(settings, "CIRCULAIR_PDF_CONCURRENCY", 1)))
+
+
 def html_to_pdf(html: str, *, base_url: str = "/") -> bytes:
     """Render an HTML document to PDF bytes with the shared print stylesheet."""
     from weasyprint import CSS, HTML
 
-    doc = HTML(string=html, base_url=base_url, url_fetcher=_LocalFetcher())
-    return bytes(doc.write_pdf(stylesheets=[CSS(string=PRINT_CSS)]))
+    if not _SLOTS.acquire(timeout=float(getattr(settings, "CIRCULAIR_PDF_WAIT_SECONDS", 30))):
+        raise PdfBusyError("too many reports are being produced; try again in a minute")
+    try:
+        doc = HTML(string=html, base_url=base_url, url_fetcher=_LocalFetcher())
+        return bytes(doc.write_pdf(stylesheets=[CSS(string=PRINT_CSS)]))
+    finally:
+        _SLOTS.release()
 
 
 def template_to_pdf(template: str, context: dict[str, Any]) -> bytes:

@@ -3,7 +3,6 @@ the network's aggregate view."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
+from circulair.core.tables import write_table
 from circulair.web.apps.scan import selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
 
@@ -155,9 +155,8 @@ def network(request: HttpRequest) -> HttpResponse:
     if fmt == "csv":
         resp = HttpResponse(content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="scan-network-{year or "all"}.csv"'
-        w = csv.writer(resp)
-        w.writerow(["dimension", "group", "metric", "value"])
-        w.writerows(selectors.network_rows(view))
+        resp.write(write_table(["dimension", "group", "metric", "value"],
+                               selectors.network_rows(view), "csv"))
         return resp
     from circulair.core.scan.charts import distribution_chart
 
