@@ -273,7 +273,7 @@ def test_report_recommends_linked_next_steps(leuven: Any) -> None:
 def test_report_pages_and_pdf(leuven: Any, client: Client, pdf_page_png: Any) -> None:
     org, user = leuven
     r = submitted(org, user, answers_at(2, bio_korte_keten=4))
-    client.login(username="leuven", password=PASSWORD)
+    client.force_login(user)
     page = client.get(f"/scan/responses/{r.pk}/report/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -294,8 +294,8 @@ def test_report_pages_and_pdf(leuven: Any, client: Client, pdf_page_png: Any) ->
 # --- web flow and permissions --------------------------------------------------------------
 
 def test_fill_in_steps_with_inline_errors_then_submit(leuven: Any, client: Client) -> None:
-    org, _user = leuven
-    client.login(username="leuven", password=PASSWORD)
+    org, user = leuven
+    client.force_login(user)
     resp = client.post("/scan/start/", {"organisation": org.pk, "year": 2025})
     r = Response.objects.get(organisation=org)
     assert resp.status_code == 302 and resp["Location"] == f"/scan/responses/{r.pk}/"
@@ -321,7 +321,7 @@ def test_fill_in_steps_with_inline_errors_then_submit(leuven: Any, client: Clien
                                                       "q_int_politiek": "2", "go": "submit"})
     assert early.status_code == 400
     assert 'id="scan-missing"' in early.content.decode()
-    services.answers_save(user=_user, response=r, answers=answers_at(1))
+    services.answers_save(user=user, response=r, answers=answers_at(1))
     done = client.post(f"/scan/responses/{r.pk}/", {
         "step": "interne-werking", "q_int_aankoopbeleid": "1", "q_int_aandeel_opdrachten": "geen",
         "q_int_politiek": "1", "q_int_diensten": "1", "go": "submit"})
@@ -337,7 +337,7 @@ def test_a_government_sees_only_its_own_responses(leuven: Any, client: Client) -
     other_org, other = gov("Gemeente Herent", "herent", "24038")
     theirs = services.response_start(user=other, organisation=other_org, year=2025)
     services.answers_save(user=other, response=theirs, answers={"bio_korte_keten": 1})
-    client.login(username="leuven", password=PASSWORD)
+    client.force_login(user)
     for url in (f"/scan/responses/{theirs.pk}/", f"/scan/responses/{theirs.pk}/report/",
                 f"/scan/responses/{theirs.pk}/report.pdf",
                 f"/api/v1/scan/responses/{theirs.pk}/",

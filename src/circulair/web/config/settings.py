@@ -7,6 +7,7 @@ required; startup fails with the fix in the message).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "circulair.web.apps.common",
     "circulair.web.apps.portal",
     "circulair.web.apps.knowledge",
@@ -98,7 +101,64 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: answers a locked-out login (too many failed attempts) with 429.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- security ---------------------------------------------------------------------------------
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one user name from
+# one address, that pair is locked for AXES_COOLOFF_MINUTES (web form and API Basic auth alike);
+# a successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
+
+
+def _tile_source(url: str) -> list[str]:
+    """The optional map-tile server as a CSP source (``{s}`` subdomains as a wildcard)."""
+    if not url.startswith(("https://", "http://")):
+        return []
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return [f"{scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp) in every mode, so the browser tests run under it: scripts
+# only from this site (no inline script), styles from this site plus inline style attributes
+# (Leaflet and the charts use them), images from this site, data: URIs and the tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_tile_source(env.str("CIRCULAIR_MAP_TILE_URL",
+                                                              default=""))],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    # HTTPS only in production (behind a TLS-terminating proxy that sets X-Forwarded-Proto).
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ROOT_URLCONF = "circulair.web.config.urls"
 WSGI_APPLICATION = "circulair.web.config.wsgi.application"
@@ -164,6 +224,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 CIRCULAIR_DEFAULT_REGION = env.str("CIRCULAIR_DEFAULT_REGION", default="flanders")
 # Run background jobs in the request instead of a thread (tests; single-threaded debugging).
 CIRCULAIR_JOBS_INLINE = env.bool("CIRCULAIR_JOBS_INLINE", default=False)
+# PDF reports built at the same time per process (portal/pdf.py); others wait, then get 503.
+CIRCULAIR_PDF_CONCURRENCY = env.int("CIRCULAIR_PDF_CONCURRENCY", default=1)
 # Optional background map tiles (the map works offline without them), e.g.
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png
 CIRCULAIR_MAP_TILE_URL = env.str("CIRCULAIR_MAP_TILE_URL", default="")

@@ -74,7 +74,7 @@ class PdfBusyError(Exception):
 
 # A PDF costs 1-3 s of CPU: at most this many are built at once per process, so that a burst of
 # report requests cannot starve the pages (requests beyond it wait, then get 503).
-_SLOTS = threading.BoundedSemaphore(int(getattr(settings, "CIRCULAIR_PDF_CONCURRENCY", 1)))
+_SLOTS = threading.BoundedSemaphore(settings.CIRCULAIR_PDF_CONCURRENCY)
 
 
 def html_to_pdf(html: str, *, base_url: str = "/") -> bytes:
