@@ -46,3 +46,22 @@ def test_reported_line_is_where_the_record_starts(cells: list[tuple[str, int]]) 
         expected.append((start, text.strip()))
     _h, rows = csv_dicts("\n".join(lines) + "\n", file="p.csv")
     assert [(line, r["name"]) for line, r in rows] == expected
+
+
+def test_formula_like_cells_are_written_as_text() -> None:
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from circulair.core.tables import is_formula_like, write_table
+
+    risky = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+    assert all(is_formula_like(v) for v in risky)
+    assert not any(is_formula_like(v) for v in ["-12.5", "+3", "1e5", "plain", "", 5, -3.0])
+    text = write_table(["v"], [[v] for v in [*risky, "-12.5", -3.0]], "csv").decode()
+    lines = text.split("\n")
+    assert lines[1] == "'=1+1" and lines[3] == "'-2+3"
+    assert "\n-12.5\n-3.0\n" in text
+    ws = load_workbook(_io.BytesIO(write_table(["v"], [[v] for v in risky], "xlsx"))).active
+    got = [c for row in ws.iter_rows(min_row=2) for c in row]
+    assert [c.value for c in got][:5] == risky[:5] and {c.data_type for c in got} == {"s"}
