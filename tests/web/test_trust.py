@@ -122,7 +122,7 @@ def test_agenda_actions_huge_page_size_is_capped(client: Client) -> None:
 
 def test_huge_cell_is_refused_by_the_web_imports() -> None:
     """Probe: a 50 MB cell ended the agenda and partition imports in ``_csv.Error`` (500)."""
-    org, user = _member()
+    _org, user = _member()
     c = _client(user)
     n = Action.objects.count()
     big = b"title,organisation,agenda,start\nX,Recycling NV,maakindustrie," + HUGE_CELL + b"\n"
@@ -290,7 +290,8 @@ def test_security_headers(client: Client) -> None:
 def test_production_mode_is_clean_for_check_deploy(tmp_path: Any) -> None:
     import secrets
 
-    env = {**os.environ, "CIRCULAIR_MODE": "production", "SECRET_KEY": secrets.token_urlsafe(50),
+    env = {**os.environ, "CIRCULAIR_MODE": "production",
+           "SECRET_KEY": secrets.token_urlsafe(50),
            "ALLOWED_HOSTS": "circulair.example.org", "CIRCULAIR_DATA_DIR": str(tmp_path),
            "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3")}
     out = subprocess.run([sys.executable, "-m", "circulair.cli.main", "manage", "check",
