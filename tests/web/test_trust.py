@@ -295,8 +295,8 @@ def test_production_mode_is_clean_for_check_deploy(tmp_path: Any) -> None:
            "ALLOWED_HOSTS": "circulair.example.org", "CIRCULAIR_DATA_DIR": str(tmp_path),
            "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3")}
     out = subprocess.run([sys.executable, "-m", "circulair.cli.main", "manage", "check",
-                          "--deploy", "--tag", "security", "--fail-level", "WARNING"], env=env, capture_output=True,
-                         text=True, timeout=120)
+                          "--deploy", "--tag", "security", "--fail-level", "WARNING"],
+                         env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     probe = subprocess.run([sys.executable, "-c", (
         "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='circulair.web.config.settings';"
