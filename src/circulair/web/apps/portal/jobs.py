@@ -202,6 +202,8 @@ def reap_stale(*, now: Any = None) -> int:
     cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
     stale = Job.objects.filter(status__in=ACTIVE).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    if not stale.exists():  # a read: no write lock taken on SQLite when nothing is stale
+        return 0
     n = stale.update(status=Job.Status.FAILED, finished_at=now, message=STALE_MESSAGE,
                      error={"message": STALE_MESSAGE})
     if n:
