@@ -118,7 +118,8 @@ def test_atlas_page_runs_a_preset_and_shows_totals(client: Client) -> None:
     assert sum(1 for f in gj["features"] if f["properties"]["type"] == "facility") == 22
 
 
-def test_atlas_page_shows_bad_input(client: Client) -> None:
+def test_atlas_page_shows_bad_input(client: Client, user: Any) -> None:
+    client.force_login(user)  # siting runs need an account (test_atlas_trust.py)
     resp = client.post("/atlas/run/", {"mode": "site", "model": "p_median", "p": 400,
                                        "road_factor": 1.3, "candidates": "all",
                                        "cost_per_t_km": 0.15, "time_limit": 60})
@@ -143,7 +144,7 @@ def test_compare_page(client: Client) -> None:
 
 # --- API --------------------------------------------------------------------------------------
 
-def test_api_runs_a_preset_and_reports_errors(client: Client) -> None:
+def test_api_runs_a_preset_and_reports_errors(client: Client, user: Any) -> None:
     presets = client.get("/api/v1/atlas/runs/presets/").json()
     assert {p["slug"] for p in presets} >= {"materialenbanken-arrondissement",
                                             "sorteercentra-kunststof"}
@@ -158,6 +159,7 @@ def test_api_runs_a_preset_and_reports_errors(client: Client) -> None:
     bad = client.post("/api/v1/atlas/runs/", {"mode": "extrapolate", "preset": "nope"},
                       content_type="application/json")
     assert bad.status_code == 400 and "unknown preset" in bad.json()["error"]["message"]
+    client.force_login(user)  # siting runs need an account (test_atlas_trust.py)
     bad = client.post("/api/v1/atlas/runs/?wait=true", {"mode": "site", "model": "p_median",
                                                          "p": 400},
                       content_type="application/json")
@@ -184,6 +186,7 @@ def test_api_runs_a_preset_and_reports_errors(client: Client) -> None:
 def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    client.force_login(user)  # siting runs need an account (test_atlas_trust.py)
     bad = client.post("/api/v1/atlas/runs/?wait=true", {
         "mode": "site", "model": "p_median", "p": 1,
         "demand": [{"refnis": "24062", "weight": 10}, {"refnis": "44021", "weight": -5}]},
@@ -204,7 +207,6 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user
     assert resp.status_code == 400
     assert "demand.csv, line 3, column &#x27;weight&#x27;" in resp.content.decode()
     # the API: a partition that misses a municipality
-    client.force_login(user)
     rows = "refnis,unit\n11002,A\n"
     resp = client.post("/api/v1/partitions/import/",
                        {"name": "Broken", "file": SimpleUploadedFile("p.csv", rows.encode())})

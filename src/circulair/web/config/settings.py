@@ -273,3 +273,12 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background jobs and atlas runs (see .env.example): concurrent runs per account and in all,
+# solver seconds per role, and when a job whose heartbeat stopped counts as dead.
+CIRCULAIR_JOBS_PER_USER = env.int("CIRCULAIR_JOBS_PER_USER", default=2)
+CIRCULAIR_ATLAS_JOBS_MAX = env.int("CIRCULAIR_ATLAS_JOBS_MAX", default=4)
+CIRCULAIR_ATLAS_TIME_LIMIT_USER = env.int("CIRCULAIR_ATLAS_TIME_LIMIT_USER", default=300)
+CIRCULAIR_ATLAS_TIME_LIMIT_STAFF = env.int("CIRCULAIR_ATLAS_TIME_LIMIT_STAFF", default=1800)
+CIRCULAIR_JOB_HEARTBEAT_SECONDS = env.int("CIRCULAIR_JOB_HEARTBEAT_SECONDS", default=5)
+CIRCULAIR_JOB_STALE_SECONDS = env.int("CIRCULAIR_JOB_STALE_SECONDS", default=120)

@@ -1,5 +1,7 @@
 """URL map: pages, the read API under /api/v1/, its schema and docs, admin, login."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -63,5 +65,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/(?P<path>.*)$", json_404),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Development only: the case images (MEDIA_ROOT/doers/), which are public. Never all of
+# MEDIA_ROOT: uploads/ holds every imported file (planners' private demand tables too); an
+# owner downloads one through portal:upload_file, which checks who asks. The document root is
+# the doers folder itself, so "doers/../uploads/..." cannot reach the uploads.
+urlpatterns += static(settings.MEDIA_URL + "doers/",
+                      document_root=Path(settings.MEDIA_ROOT) / "doers")

@@ -5,14 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.atlas.plan import MODELS
 from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.common.fields import FiniteFloatField
+from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job
+
+
+class RunLimitReached(exceptions.APIException):
+    """Too many active runs (for the account or the server): 429, the message names the limit."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "run_limit"
 
 
 class PresetSerializer(serializers.Serializer):
@@ -42,17 +51,20 @@ class RunRequestSerializer(serializers.Serializer):
     streams = serializers.IntegerField(required=False, min_value=1, max_value=20)
     model = serializers.ChoiceField(choices=list(MODELS), required=False)
     p = serializers.IntegerField(required=False, min_value=1)
-    radius_km = serializers.FloatField(required=False, min_value=0.001)
-    road_factor = serializers.FloatField(required=False, min_value=1.0, max_value=3.0)
-    rate_kg_per_inhabitant = serializers.FloatField(required=False, min_value=0)
+    radius_km = FiniteFloatField(required=False, min_value=0.001)
+    road_factor = FiniteFloatField(required=False, min_value=1.0, max_value=3.0)
+    rate_kg_per_inhabitant = FiniteFloatField(required=False, min_value=0)
     candidates = serializers.ChoiceField(choices=["all", "central_cities"], required=False)
     archetype = serializers.CharField(required=False, allow_blank=True)
     fixed_open = serializers.ListField(child=serializers.CharField(), required=False)
-    capacity_t = serializers.FloatField(required=False, min_value=0.001)
-    fixed_cost = serializers.FloatField(required=False, min_value=0)
-    cost_per_t_km = serializers.FloatField(required=False, min_value=0)
+    capacity_t = FiniteFloatField(required=False, min_value=0.001)
+    fixed_cost = FiniteFloatField(required=False, min_value=0)
+    cost_per_t_km = FiniteFloatField(required=False, min_value=0)
     single_sourcing = serializers.BooleanField(required=False)
-    time_limit = serializers.IntegerField(required=False, min_value=1, max_value=1800)
+    time_limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=1800,
+        help_text="Solver seconds, capped per role: CIRCULAIR_ATLAS_TIME_LIMIT_USER (default "
+                  "300) for an account, CIRCULAIR_ATLAS_TIME_LIMIT_STAFF (1,800) for staff.")
     demand = serializers.ListField(
         child=serializers.DictField(), required=False,
         help_text="Demand points instead of population: rows with refnis | postal_code | "
@@ -68,14 +80,19 @@ class RunRequestSerializer(serializers.Serializer):
 
 class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     """Atlas runs. ``POST`` starts one; extrapolations finish at once (201), siting runs in the
-    background (202) unless ``?wait=true``; poll ``GET /atlas/runs/{id}/`` for progress."""
+    background (202) unless ``?wait=true``; poll ``GET /atlas/runs/{id}/`` for progress.
+
+    Anyone may run and read the study presets; a siting run needs an account (401/403 without
+    one) and only its creator (and superusers) can read it: others get 404. At most
+    ``CIRCULAIR_JOBS_PER_USER`` siting runs per account and ``CIRCULAIR_ATLAS_JOBS_MAX`` in all
+    may be queued or running; a run over a limit is refused with 429."""
 
     serializer_class = RunSerializer
     permission_classes = [permissions.AllowAny]
     filterset_fields: list[str] = ["status", "kind"]
 
     def get_queryset(self) -> Any:
-        return selectors.run_list()
+        return selectors.run_list(self.request.user)
 
     @extend_schema(request=RunRequestSerializer, responses={201: RunSerializer,
                                                             202: RunSerializer},
@@ -91,6 +108,9 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
             job = services.run_start(kind="atlas.extrapolate", params=params, user=request.user,
                                      background=False)
         else:
+            if not request.user.is_authenticated:
+                raise exceptions.NotAuthenticated("Log in to run a siting model.")
+            services.time_limit_check(data, request.user)
             if "demand" in data:
                 # validated now (every bad row named), stored as a kept upload for the job
                 import csv
@@ -105,8 +125,11 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
                 data["demand_upload"] = services.table_upload(
                     purpose="demand", content=buf.getvalue().encode(), file_name="demand.json",
                     user=request.user)
-            job = services.run_start(kind="atlas.site", params=data, user=request.user,
-                                     background=not wait)
+            try:
+                job = services.run_start(kind="atlas.site", params=data, user=request.user,
+                                         background=not wait)
+            except jobs.JobLimitError as e:
+                raise RunLimitReached(str(e)) from e
         if job.status == Job.Status.FAILED:
             err = job.error or {}
             return Response({"error": {"status": 400, "message": err.get("message", ""),

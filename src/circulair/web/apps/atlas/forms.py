@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from circulair.core.atlas.plan import MODELS
 from circulair.web.apps.atlas import services
+from circulair.web.apps.common.fields import FiniteFloatFormField
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.knowledge.models import Record
 
@@ -36,10 +38,10 @@ class ExtrapolateForm(forms.Form):
 class SiteForm(forms.Form):
     model = forms.ChoiceField(label=_("Model"), choices=[(m, MODEL_LABELS[m]) for m in MODELS])
     p = forms.IntegerField(label=_("Number of facilities p"), required=False, min_value=1)
-    radius_km = forms.FloatField(label=_("Radius R (km)"), required=False, min_value=0.001)
-    road_factor = forms.FloatField(label=_("Road factor (road / great-circle distance)"),
+    radius_km = FiniteFloatFormField(label=_("Radius R (km)"), required=False, min_value=0.001)
+    road_factor = FiniteFloatFormField(label=_("Road factor (road / great-circle distance)"),
                                    initial=1.3, min_value=1.0, max_value=3.0)
-    rate_kg_per_inhabitant = forms.FloatField(
+    rate_kg_per_inhabitant = FiniteFloatFormField(
         label=_("Demand per inhabitant (kg/yr); empty = inhabitants"), required=False,
         min_value=0)
     demand_file = forms.FileField(
@@ -53,18 +55,22 @@ class SiteForm(forms.Form):
     archetype = forms.ChoiceField(label=_("Facility archetype (for area)"), required=False)
     fixed_open = forms.CharField(label=_("Existing facilities that stay open (REFNIS, comma "
                                          "separated)"), required=False)
-    capacity_t = forms.FloatField(label=_("Capacity per facility (t/yr)"), required=False,
+    capacity_t = FiniteFloatFormField(label=_("Capacity per facility (t/yr)"), required=False,
                                   min_value=0.001)
-    fixed_cost = forms.FloatField(label=_("Fixed cost per facility (€/yr)"), required=False,
+    fixed_cost = FiniteFloatFormField(label=_("Fixed cost per facility (€/yr)"), required=False,
                                   min_value=0)
-    cost_per_t_km = forms.FloatField(label=_("Transport cost (€/t·km)"), initial=0.15,
+    cost_per_t_km = FiniteFloatFormField(label=_("Transport cost (€/t·km)"), initial=0.15,
                                      min_value=0)
     single_sourcing = forms.BooleanField(label=_("Single sourcing"), required=False)
-    time_limit = forms.IntegerField(label=_("Time limit (s)"), initial=120, min_value=1,
-                                    max_value=1800)
+    time_limit = forms.IntegerField(
+        label=_("Time limit (s)"), initial=120, min_value=1, max_value=1800)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_limit"].help_text = _(
+            "At most %(user)d s for an account, %(staff)d s for staff.") % {
+            "user": settings.CIRCULAIR_ATLAS_TIME_LIMIT_USER,
+            "staff": settings.CIRCULAIR_ATLAS_TIME_LIMIT_STAFF}
         archetypes = Record.objects.filter(kind="facility_archetype").order_by("order", "slug")
         self.fields["archetype"].choices = [("", "—"),
                                             *archetypes.values_list("slug", "name_nl")]

@@ -1,4 +1,17 @@
-"""Reads and exports of atlas runs (GeoJSON, CSV, PNG map)."""
+"""Reads and exports of atlas runs (GeoJSON, CSV, PNG map), and who may see which run.
+
+Who sees a run:
+
+- a siting run (``atlas.site``) only its creator, and superusers: its inputs can be a
+  planner's own demand points or candidate sites. Anyone else is answered 404, as if it did not
+  exist, so ids cannot be probed. Staff who are not superusers are ordinary users here: being
+  able to open the admin is no reason to read planners' demand tables.
+- a study preset (``atlas.extrapolate``) everyone, whoever started it: its inputs are the
+  cited presets and a partition every visitor can pick, so its result holds nothing private.
+
+Every list (recent runs, compare, the API) holds exactly the runs its reader may open, and
+reading it first fails the jobs whose worker stopped (``jobs.reap_stale``).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +19,29 @@ import csv
 import io
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from circulair.web.apps.geography.models import Municipality, Region
+from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job
 
 KINDS = ("atlas.extrapolate", "atlas.site")
+PUBLIC_KINDS = ("atlas.extrapolate",)
 
 
-def run_list() -> QuerySet[Job]:
-    return Job.objects.filter(kind__in=KINDS).order_by("-created_at")
+def run_list(user: Any = None) -> QuerySet[Job]:
+    """The atlas runs ``user`` may see (anonymous or ``None``: the public ones), newest first."""
+    jobs.reap_stale()
+    qs = Job.objects.filter(kind__in=KINDS)
+    if not getattr(user, "is_superuser", False):
+        mine = Q(created_by=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+        qs = qs.filter(Q(kind__in=PUBLIC_KINDS) | mine)
+    return qs.order_by("-created_at")
 
 
-def run_get(pk: int) -> Job:
-    return Job.objects.get(pk=pk, kind__in=KINDS)
+def run_get(pk: int, user: Any = None) -> Job:
+    """One run ``user`` may see; ``Job.DoesNotExist`` for another's private run."""
+    return run_list(user).get(pk=pk)
 
 
 def run_geojson(result: dict[str, Any]) -> dict[str, Any]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
 from circulair.core.atlas.candidates import Candidate, candidates_from_table
 from circulair.core.atlas.demand import DemandPoints, demand_from_table
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import CirculairError, InputError, Problem
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
 from circulair.web.apps.knowledge.models import Record
@@ -217,14 +220,70 @@ def table_upload(*, purpose: str, content: bytes, file_name: str, user: Any = No
     return upload_keep(purpose=purpose, name=file_name, content=content, user=user).pk
 
 
+class AccountRequiredError(CirculairError):
+    """A siting run needs an account: it can take minutes of a core, and its inputs are kept."""
+
+
+def is_trusted(user: Any) -> bool:
+    """Staff and superusers: the longer solver time limit."""
+    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+
+
+def time_limit_max(user: Any) -> int:
+    """Solver seconds a siting run may take: ``CIRCULAIR_ATLAS_TIME_LIMIT_USER`` (300 s) for an
+    account, ``..._STAFF`` (1,800 s) for staff and for callers without a user (tests, scripts)."""
+    if user is None or is_trusted(user):
+        return settings.CIRCULAIR_ATLAS_TIME_LIMIT_STAFF
+    return settings.CIRCULAIR_ATLAS_TIME_LIMIT_USER
+
+
+def time_limit_check(params: dict[str, Any], user: Any) -> None:
+    """Refuse a time limit above the role's cap (naming it); default to the cap if lower."""
+    cap = time_limit_max(user)
+    asked = params.get("time_limit")
+    if asked is None:
+        params["time_limit"] = min(cap, int(SitingParams.time_limit or cap))
+    elif asked > cap:
+        raise InputError.single(_("must be at most %(cap)d seconds for your account")
+                                % {"cap": cap}, field="time_limit", value=asked)
+
+
+def _admit_siting(user: Any) -> Any:
+    """Refuse a siting run over the per-account or the server-wide limit of active runs."""
+    def admit(job: Job) -> None:
+        cap = settings.CIRCULAIR_ATLAS_JOBS_MAX
+        if jobs.active(kinds=["atlas.site"], before=job).count() > cap:
+            raise jobs.JobLimitError(
+                _("The server is already running its maximum of %(n)d siting runs "
+                  "(CIRCULAIR_ATLAS_JOBS_MAX); try again when one has finished.") % {"n": cap},
+                setting="CIRCULAIR_ATLAS_JOBS_MAX", limit=cap)
+        per_user = settings.CIRCULAIR_JOBS_PER_USER
+        if getattr(user, "is_authenticated", False) and jobs.active(
+                kinds=["atlas.site"], before=job, user=user).count() > per_user:
+            raise jobs.JobLimitError(
+                _("You already have %(n)d siting runs queued or running, the limit per account "
+                  "(CIRCULAIR_JOBS_PER_USER); wait until one has finished.") % {"n": per_user},
+                setting="CIRCULAIR_JOBS_PER_USER", limit=per_user)
+    return admit
+
+
 def run_start(*, kind: str, params: dict[str, Any], user: Any = None,
               background: bool = True) -> Job:
-    """Start an atlas run as a job (validated up front where that is cheap)."""
+    """Start an atlas run as a job (validated up front where that is cheap).
+
+    Extrapolations are cheap and run in the request, for anyone. Siting runs need an account
+    (``AccountRequiredError`` for an anonymous ``user``; ``None`` is a trusted caller such as a
+    test), a time limit within the role's cap, and room under the limits of active runs
+    (``jobs.JobLimitError``, raised before the job starts; the refused row is deleted)."""
     if kind == "atlas.extrapolate":
-        params = extrapolation_params(**params)
-    else:
-        params = dict(params)
-        bits = [str(params.get("model", "")), f"p={params['p']}" if params.get("p") else "",
-                f"R={params['radius_km']:g} km" if params.get("radius_km") else ""]
-        params.setdefault("title", " ".join(b for b in bits if b))
-    return jobs.submit(kind=kind, params=params, user=user, background=background)
+        return jobs.submit(kind=kind, params=extrapolation_params(**params), user=user,
+                           background=False)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        raise AccountRequiredError(_("Log in to run a siting model."))
+    params = dict(params)
+    time_limit_check(params, user)
+    bits = [str(params.get("model", "")), f"p={params['p']}" if params.get("p") else "",
+            f"R={params['radius_km']:g} km" if params.get("radius_km") else ""]
+    params.setdefault("title", " ".join(b for b in bits if b))
+    return jobs.submit(kind=kind, params=params, user=user, background=background,
+                       admit=_admit_siting(user))

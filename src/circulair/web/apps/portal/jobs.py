@@ -3,6 +3,12 @@
 A handler is ``fn(params: dict, progress: Progress) -> dict`` (JSON-serialisable result). It may
 raise :class:`~circulair.core.errors.CirculairError`; the job then fails with the message and
 problems, which the page and the API show.
+
+Liveness: while a handler works, the runner writes ``Job.heartbeat_at`` every
+``CIRCULAIR_JOB_HEARTBEAT_SECONDS`` (a side thread, and every progress report). A worker process
+that is killed stops writing it; :func:`reap_stale`, run whenever jobs are submitted, listed or
+polled, fails a queued or running job silent for ``CIRCULAIR_JOB_STALE_SECONDS``, so nobody
+waits on a dead job until the next ``circulair setup``.
 """
 
 from __future__ import annotations
@@ -10,21 +16,36 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from circulair.core.errors import CirculairError, InputError
-from circulair.web.apps.portal.models import Job
+from circulair.web.apps.portal.models import PROBLEMS_KEPT, Job, problems_kept
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
 Handler = Callable[[dict[str, Any], Progress], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
+ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
+STALE_MESSAGE = "the worker running this job stopped; start it again"
+
+
+class JobLimitError(CirculairError):
+    """Too many jobs queued or running (for one account or in all); the message names the
+    limit. The API answers 429, the pages show it as a form error."""
+
+    def __init__(self, message: str, *, setting: str, limit: int) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.limit = limit
 
 
 def register(kind: str) -> Callable[[Handler], Handler]:
@@ -43,23 +64,78 @@ def _progress_writer(job_id: int) -> Progress:
             return
         last[0] = now
         Job.objects.filter(pk=job_id).update(progress=max(0.0, min(1.0, fraction)),
-                                             message=message[:300])
+                                             message=message[:300],
+                                             heartbeat_at=timezone.now())
     return progress
+
+
+class _Heartbeat:
+    """Writes the job's heartbeat from a side thread while the handler (a solver call that
+    reports no progress for minutes) holds the main one.
+
+    Not started when jobs run inline in tests: another thread's connection does not see the
+    test's transaction (and on SQLite would lock it)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def beat(self) -> None:
+        Job.objects.filter(pk=self.job_id, status__in=ACTIVE).update(heartbeat_at=timezone.now())
+
+    def _loop(self, interval: float) -> None:
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    self.beat()
+                except Exception:  # a missed beat must not kill the job; the next one retries
+                    log.warning("heartbeat of job #%d not written", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> _Heartbeat:
+        interval = settings.CIRCULAIR_JOB_HEARTBEAT_SECONDS
+        if interval > 0 and not settings.CIRCULAIR_JOBS_INLINE:
+            self.thread = threading.Thread(target=self._loop, args=(interval,), daemon=True,
+                                           name=f"job-{self.job_id}-heartbeat")
+            self.thread.start()
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+
+def _error_text(e: CirculairError) -> str:
+    """The error's message, with at most PROBLEMS_KEPT problems listed (a file of a million bad
+    rows would otherwise store its million lines on the job)."""
+    if isinstance(e, InputError) and len(e.problems) > PROBLEMS_KEPT:
+        n = len(e.problems)
+        lines = "\n".join(f"  - {p}" for p in e.problems[:PROBLEMS_KEPT])
+        return (f"{n} problems in the input:\n{lines}\n"
+                f"  - … and {n - PROBLEMS_KEPT} more problems not listed")
+    return str(e)[:20000]
 
 
 def run(job_id: int) -> None:
     """Execute a queued job (in the current thread) and record its outcome."""
     job = Job.objects.get(pk=job_id)
     handler = HANDLERS[job.kind]
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(),
+                                         heartbeat_at=timezone.now())
     t0 = time.perf_counter()
     try:
-        result = handler(job.params, _progress_writer(job_id))
+        with _Heartbeat(job_id):
+            result = handler(job.params, _progress_writer(job_id))
     except CirculairError as e:
-        problems = [p.as_dict() for p in e.problems] if isinstance(e, InputError) else []
+        problems, count = problems_kept(e.problems) if isinstance(e, InputError) else ([], 0)
+        text = _error_text(e)
         Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(), message=str(e)[:300],
-            error={"message": str(e), "problems": problems})
+            status=Job.Status.FAILED, finished_at=timezone.now(), message=text[:300],
+            error={"message": text, "problems": problems, "problem_count": count})
         log.info("job %s #%d failed in %.2fs: %s", job.kind, job_id, time.perf_counter() - t0, e)
         return
     except Exception as e:  # an unexpected failure must still end the job, visibly
@@ -80,14 +156,25 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
-def submit(*, kind: str, params: dict[str, Any], user: Any = None,
-           background: bool = True) -> Job:
-    """Create a job and run it, in a background thread unless ``background`` is False."""
+def submit(*, kind: str, params: dict[str, Any], user: Any = None, background: bool = True,
+           admit: Callable[[Job], None] | None = None) -> Job:
+    """Create a job and run it, in a background thread unless ``background`` is False.
+
+    ``admit(job)`` runs once the row exists and before the job starts; when it raises (e.g.
+    :class:`JobLimitError`) the row is deleted. Checking after the insert, against the jobs
+    created before this one, lets two simultaneous requests not both slip under a limit."""
     if kind not in HANDLERS:
         raise InputError.single(f"unknown job kind; expected one of {sorted(HANDLERS)}",
                                 field="kind", value=kind)
-    job = Job.objects.create(kind=kind, params=params,
+    reap_stale()
+    job = Job.objects.create(kind=kind, params=params, heartbeat_at=timezone.now(),
                              created_by=user if getattr(user, "is_authenticated", False) else None)
+    if admit is not None:
+        try:
+            admit(job)
+        except BaseException:
+            job.delete()
+            raise
     if background and not settings.CIRCULAIR_JOBS_INLINE:
         threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True,
                          name=f"job-{job.pk}").start()
@@ -95,6 +182,33 @@ def submit(*, kind: str, params: dict[str, Any], user: Any = None,
         run(job.pk)
         job.refresh_from_db()
     return job
+
+
+def active(*, kinds: Iterable[str], before: Job | None = None,
+           user: Any = None) -> QuerySet[Job]:
+    """Queued or running jobs of these kinds (of ``user``; created up to ``before``)."""
+    qs = Job.objects.filter(kind__in=list(kinds), status__in=ACTIVE)
+    if before is not None:
+        qs = qs.filter(pk__lte=before.pk)
+    if user is not None:
+        qs = qs.filter(created_by=user)
+    return qs
+
+
+def reap_stale(*, now: Any = None) -> int:
+    """Fail queued or running jobs whose heartbeat is older than ``CIRCULAIR_JOB_STALE_SECONDS``
+    (their worker was killed): cheap enough to run on every submit, list and poll."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
+    stale = Job.objects.filter(status__in=ACTIVE).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    if not stale.exists():  # a read: no write lock taken on SQLite when nothing is stale
+        return 0
+    n = stale.update(status=Job.Status.FAILED, finished_at=now, message=STALE_MESSAGE,
+                     error={"message": STALE_MESSAGE})
+    if n:
+        log.warning("%d job(s) without a heartbeat since %s marked as failed", n, cutoff)
+    return n
 
 
 def fail_interrupted() -> int:

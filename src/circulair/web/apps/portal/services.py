@@ -7,19 +7,31 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from circulair.core.errors import InputError
-from circulair.web.apps.portal.models import Upload
+from circulair.web.apps.portal.models import Upload, problems_kept
 
 
 def upload_keep(*, purpose: str, name: str, content: bytes, user: Any = None,
                 error: InputError | None = None) -> Upload:
-    """Store an uploaded file with its outcome, whether the import was accepted or not."""
-    up = Upload(purpose=purpose, original_name=name,
+    """Store an uploaded file with its outcome, whether the import was accepted or not.
+
+    The file is written first (the row names it), and removed again when the row cannot be
+    saved, so a failed save leaves no file without a record. A file whose row is rolled back
+    later with the caller's transaction, or whose process is killed between the two writes, is
+    removed by :func:`~circulair.web.apps.portal.models.uploads_orphans_remove`. Only the first
+    ``PROBLEMS_KEPT`` problems are stored, with the count of all of them."""
+    problems, count = problems_kept(error.problems) if error else ([], 0)
+    up = Upload(purpose=purpose, original_name=name[:255],
                 status=Upload.Status.REJECTED if error else Upload.Status.ACCEPTED,
-                problems=[p.as_dict() for p in error.problems] if error else [],
+                problems=problems, problem_count=count,
                 created_by=user if getattr(user, "is_authenticated", False) else None)
     up.file.save(name, ContentFile(content), save=False)
-    up.full_clean()
-    up.save()
+    stored = up.file.name
+    try:
+        up.full_clean()
+        up.save()
+    except BaseException:
+        up.file.storage.delete(stored)
+        raise
     return up
 
 

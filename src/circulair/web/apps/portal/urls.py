@@ -9,4 +9,5 @@ urlpatterns = [
     path("map/cases.geojson", views.cases_geojson, name="cases_geojson"),
     path("about/data/", views.about_data, name="about_data"),
     path("soon/<slug:key>/", views.coming, name="coming"),
+    path("uploads/<int:pk>/", views.upload_file, name="upload_file"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from circulair.data import manifest_path
@@ -62,3 +62,24 @@ def coming(request: HttpRequest, key: str) -> HttpResponse:
     if cap is None:
         raise Http404(key)
     return render(request, "portal/coming.html", {"capability": cap})
+
+
+def upload_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Download a kept upload: its owner (or a superuser) only; others get 404, as if it did not
+    exist, so ids cannot be probed. Uploads are never served from /media/."""
+    from circulair.web.apps.portal.models import Upload
+
+    user = request.user
+    up = Upload.objects.filter(pk=pk).first()
+    if up is None or not user.is_authenticated or not (
+            user.is_superuser or up.created_by_id == user.pk):
+        raise Http404("no such upload")
+    try:
+        handle = up.file.open("rb")
+    except FileNotFoundError as e:
+        raise Http404("the file of this upload is missing") from e
+    resp = FileResponse(handle, as_attachment=True, filename=up.original_name,
+                        content_type="application/octet-stream")
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Cache-Control"] = "private, no-store"
+    return resp
