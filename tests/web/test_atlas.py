@@ -183,7 +183,8 @@ def test_api_runs_a_preset_and_reports_errors(client: Client, user: Any) -> None
     assert ok.status_code == 201 and ok.json()["result"]["totals"]["count"] == 10
 
 
-def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user: Any) -> None:
+def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user: Any,
+                                                            grant_role: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(user)  # siting runs need an account (test_atlas_trust.py)
@@ -206,7 +207,8 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user
                                        "demand_file": f})
     assert resp.status_code == 400
     assert "demand.csv, line 3, column &#x27;weight&#x27;" in resp.content.decode()
-    # the API: a partition that misses a municipality
+    # the API: a partition that misses a municipality (imports need the geography role)
+    grant_role(user, "geography_editor")
     rows = "refnis,unit\n11002,A\n"
     resp = client.post("/api/v1/partitions/import/",
                        {"name": "Broken", "file": SimpleUploadedFile("p.csv", rows.encode())})

@@ -33,6 +33,12 @@ def _setup(quiet: bool = False) -> None:
     stale = fail_interrupted()
     if stale and not quiet:
         console.print(f"{stale} interrupted background job(s) marked as failed.")
+    from circulair.web.apps.portal.models import uploads_orphans_remove
+
+    orphans = uploads_orphans_remove()
+    if orphans and not quiet:
+        console.print(f"{len(orphans)} uploaded file(s) without a record (an interrupted import) "
+                      "removed.")
     if not quiet:
         kbr = report["knowledge"]
         console.print(f"Knowledge base: {kbr.created + kbr.updated + kbr.unchanged} records "

@@ -15,12 +15,12 @@ reading it first fails the jobs whose worker stopped (``jobs.reap_stale``).
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from circulair.core.tables import write_table
 from circulair.web.apps.geography.models import Municipality, Region
 from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job
@@ -70,13 +70,9 @@ def run_geojson(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_csv(result: dict[str, Any]) -> str:
-    buf = io.StringIO()
     rows = result.get("facilities", [])
     cols = list(rows[0]) if rows else ["count"]
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
+    return write_table(cols, ([r.get(c, "") for c in cols] for r in rows), "csv").decode()
 
 
 def run_png(result: dict[str, Any], region: Region, title: str = "") -> bytes:

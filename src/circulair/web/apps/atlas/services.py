@@ -16,6 +16,7 @@ from circulair.core.atlas.candidates import Candidate, candidates_from_table
 from circulair.core.atlas.demand import DemandPoints, demand_from_table
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.errors import CirculairError, InputError, Problem
+from circulair.core.tables import csv_dicts
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
 from circulair.web.apps.knowledge.models import Record
@@ -149,15 +150,13 @@ def preferred_types(archetype_slug: str) -> list[str]:
 
 def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate]:
     """Candidate sites from a CSV; type environments are checked against the knowledge base."""
-    import csv
-    import io
-
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.single("the file is not UTF-8 text", file=file_name) from None
     types = Record.objects.filter(kind="type_environment").values_list("slug", flat=True)
-    return candidates_from_table(csv.DictReader(io.StringIO(text)), geo, file=file_name,
+    _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
+    return candidates_from_table([r for _line, r in rows], geo, file=file_name,
                                  type_environments=list(types))
 
 
@@ -195,11 +194,9 @@ def site_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
 
 def demand_table_parse(geo: Any, content: bytes, file_name: str) -> DemandPoints:
     """Demand points from a CSV (refnis | postal_code | lat,lon ; weight) — every bad row named."""
-    import csv
-    import io
-
     text = content.decode("utf-8-sig", errors="strict")
-    return demand_from_table(csv.DictReader(io.StringIO(text)), geo, file=file_name)
+    _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
+    return demand_from_table([r for _line, r in rows], geo, file=file_name)
 
 
 def table_upload(*, purpose: str, content: bytes, file_name: str, user: Any = None) -> int:
