@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
 
@@ -53,17 +54,20 @@ def can(user: Any, action: str) -> bool:
 def require(user: Any, action: str) -> None:
     """Raise ``PermissionDenied`` unless :func:`can`; services call this before writing."""
     if not can(user, action):
-        roles = " or ".join(r.value for r in ACTIONS[action])
-        raise PermissionDenied(f"this needs the role {roles} or an administrator")
+        raise PermissionDenied(_needs(action))
+
+
+def _needs(action: str) -> str:
+    roles = " / ".join(r.value for r in ACTIONS[action])
+    return _("This needs the role %(roles)s or an administrator.") % {"roles": roles}
 
 
 def api_permission(action: str) -> type[BasePermission]:
     """A DRF permission class for one action (401 when anonymous, 403 without the role)."""
 
     class _Can(BasePermission):
-        message = f"this needs the role {' or '.join(r.value for r in ACTIONS[action])}"
-
         def has_permission(self, request: Any, view: Any) -> bool:
+            self.message = _needs(action)  # in the request's language
             return can(request.user, action)
 
     _Can.__name__ = f"Can_{action.replace('.', '_')}"

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 #: Printed on every report page; kept here so both reports look alike.
 PRINT_CSS = """
@@ -82,7 +83,7 @@ def html_to_pdf(html: str, *, base_url: str = "/") -> bytes:
     from weasyprint import CSS, HTML
 
     if not _SLOTS.acquire(timeout=float(getattr(settings, "CIRCULAIR_PDF_WAIT_SECONDS", 30))):
-        raise PdfBusyError("too many reports are being produced; try again in a minute")
+        raise PdfBusyError(_("Too many reports are being produced; try again in a minute."))
     try:
         doc = HTML(string=html, base_url=base_url, url_fetcher=_LocalFetcher())
         return bytes(doc.write_pdf(stylesheets=[CSS(string=PRINT_CSS)]))
