@@ -338,3 +338,164 @@ def test_a_stranger_reads_no_number_that_depends_on_the_exact_point(
         assert distances, "the stranger's ranking should list the offer"
         for seen, public in distances:
             assert seen == pytest.approx(public, rel=1e-12, abs=1e-9)
+
+
+# --- property: hostile values are refused everywhere, naming the field ----------------------
+
+SPECIAL = "(%'\"\x00[]*+?\\;"
+HOSTILE = ["nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "1e16", "1e300",
+           "(", "'", "%", "\x00", "1\x00", "9" * 400, "x" * 5000, ""]
+hostile = (st.sampled_from(HOSTILE)
+           | st.text(alphabet=SPECIAL, min_size=1, max_size=30)
+           | st.floats(allow_nan=True, allow_infinity=True).filter(
+               lambda x: not math.isfinite(x) or abs(x) > 1e15).map(repr))
+bad_text = st.sampled_from(["\x00", "a\x00b", "x" * 5000]) | st.text(max_size=20).map(
+    lambda t: t + "\x00")
+NUMBERS = ("quantity", "lat", "lon", "radius_km", "primary_km", "price_eur")
+OPTIONAL = {"lat", "lon", "radius_km", "primary_km", "price_eur", "postal_code", "refnis",
+            "ewc"}
+TEXTS = ("title", "quality", "address")
+LISTING = {"kind": "offer", "title": "Balken", "material": "wood-a", "quantity": "2",
+           "unit": "t", "available_from": "2026-01-01", "available_to": "2026-06-30",
+           "refnis": LEUVEN}
+
+
+def _value_for(data: st.DataObject, field: str) -> str:
+    value = data.draw(bad_text if field in TEXTS else hostile, label=field)
+    if field in OPTIONAL and value == "":
+        value = "("   # an empty optional field is simply absent, which is fine
+    return value
+
+
+def _listing_body(field: str, value: str) -> dict[str, Any]:
+    body = dict(LISTING)
+    if field == "postal_code":
+        body.pop("refnis")
+    body[field] = value
+    return body
+
+
+def _api_listing(client: Client, world: dict[str, Any], field: str, value: str) -> Any:
+    body = {"organisation": world["seller"].pk, **_listing_body(field, value)}
+    return client.post(f"{API}/listings/", body, content_type="application/json")
+
+
+def _api_listing_raw(client: Client, world: dict[str, Any], field: str, value: str) -> Any:
+    """The number as a JSON literal (``1e400`` is read as infinity by ``json``)."""
+    body = {"organisation": world["seller"].pk, **_listing_body(field, "0")}
+    text = json.dumps(body).replace(f'"{field}": "0"', f'"{field}": {value}')
+    return client.post(f"{API}/listings/", text, content_type="application/json")
+
+
+def _api_propose(client: Client, world: dict[str, Any], field: str, value: str) -> Any:
+    body: dict[str, Any] = {"offer": world["offer"].pk, "request": world["req"].pk,
+                            "quantity": 1, field: value}
+    return client.post(f"{API}/matches/", body, content_type="application/json")
+
+
+def _web_propose(client: Client, world: dict[str, Any], field: str, value: str) -> Any:
+    return client.post("/exchange/propose/", {"offer": world["offer"].pk,
+                                              "request": world["req"].pk, field: value})
+
+
+def _web_saved_search(client: Client, world: dict[str, Any], field: str, value: str) -> Any:
+    body = {"kind": "offer", "material": "wood", "refnis": LEUVEN, "radius_km": "30",
+            field: value}
+    return client.post("/exchange/saved-searches/", body)
+
+
+def _web_new(client: Client, world: dict[str, Any], field: str, value: str) -> Any:
+    body = {"organisation": world["seller"].pk, **_listing_body(field, value),
+            "route": "recycle", "frequency": "once", "radius_km": "50"}
+    body[field] = value
+    return client.post("/exchange/new/", body)
+
+
+OPERATIONS = [
+    (_api_listing, (*NUMBERS, "postal_code", "refnis", "material", "ewc", *TEXTS)),
+    (_api_propose, ("quantity", "offer", "request")),
+    (_web_propose, ("quantity",)),
+    (_web_saved_search, ("radius_km", "refnis", "material")),
+    (_web_new, ("quantity", "radius_km", "primary_km", "postal_code", "refnis", *TEXTS)),
+]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hostile_values_are_refused_with_the_field_named(world: dict[str, Any], client: Client,
+                                                         data: st.DataObject) -> None:
+    world.setdefault("req", _request(world["eve"], world["stranger"], 50.88, 4.70))
+    op, fields = data.draw(st.sampled_from(OPERATIONS), label="operation")
+    field = data.draw(st.sampled_from(fields), label="field")
+    value = _value_for(data, field)
+    if value == "" and op in (_web_propose, _api_propose):
+        value = "("   # no quantity proposes what both have left, which is fine
+    user = world["eve"] if op in (_api_propose, _web_propose, _web_saved_search) else \
+        world["alice"]
+    client.force_login(user)
+    with _rolled_back():
+        before = _counts()
+        resp = op(client, world, field, value)
+        body = resp.content.decode()
+        if op is _web_propose and field in ("offer", "request"):
+            assert resp.status_code == 404
+        else:
+            assert 400 <= resp.status_code < 500, (op.__name__, field, value, body[:300])
+            assert field in body, (op.__name__, field, value)
+        assert _counts() == before
+        if op is _api_listing and field in NUMBERS:
+            try:
+                float(value)
+            except ValueError:
+                pass
+            else:
+                if "\x00" not in value and value.strip().lower().lstrip("+-") not in {
+                        "nan", "inf", "infinity"}:
+                    raw = _api_listing_raw(client, world, field, value)
+                    assert raw.status_code == 400 and field in raw.content.decode()
+                    assert _counts() == before
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hostile_ids_and_filters_never_answer_500(world: dict[str, Any], client: Client,
+                                                  data: st.DataObject) -> None:
+    from urllib.parse import quote
+
+    client.force_login(world["alice"])
+    value = data.draw(hostile | st.sampled_from(["abc", "1e3", "-1", "0", "9" * 30]))
+    with _rolled_back():
+        before = _counts()
+        path = quote(value, safe="") or "x"
+        for url in (f"{API}/matches/{path}/accept/", f"{API}/matches/{path}/decline/"):
+            assert client.post(url).status_code == 404, url
+        for params in ({"material": value}, {"kind": value}, {"status": value},
+                       {"page": value}):
+            resp = client.get(f"{API}/listings/", params)
+            assert resp.status_code in (200, 400, 404), (params, resp.status_code)
+            if resp.status_code == 200:
+                assert resp.json()["results"] == [] or not params.get("material")
+            assert client.get("/exchange/", params).status_code == 200
+        assert _counts() == before
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_import_refuses_hostile_cells_naming_file_line_and_column(
+        world: dict[str, Any], data: st.DataObject) -> None:
+    field = data.draw(st.sampled_from((*NUMBERS, "postal_code", "refnis", *TEXTS)))
+    value = _value_for(data, field)
+    row = _listing_body(field, value)
+    header = list(row)
+    # a cell is quoted as CSV would quote it (a quote doubled, the cell in quotes)
+    cells = ['"' + str(row[h]).replace('"', '""') + '"' for h in header]
+    content = (",".join(header) + "\n" + ",".join(cells) + "\n").encode()
+    with _rolled_back():
+        before = _counts()
+        with pytest.raises(InputError) as ei:
+            listings_import(organisation=world["seller"], content=content, file_name="l.csv")
+        assert f"l.csv, line 2, column '{field}'" in str(ei.value), str(ei.value)[:300]
+        assert _counts() == before
