@@ -146,6 +146,14 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
                          for c in selectors.ranked_candidates(listing, k=10)])
 
 
+def _listing_or_404(pk: int, kind: str) -> Listing:
+    """The offer or request ``pk``, or a 404 whose message names the field."""
+    listing = Listing.objects.filter(pk=pk, kind=kind).first()
+    if listing is None:
+        raise Http404(f"{kind}: no {kind} with id {pk}")
+    return listing
+
+
 class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     """Matches you are party to. ``POST`` proposes; ``/matches/{id}/accept|decline/``."""
 
@@ -162,8 +170,8 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request) -> Response:
         ser = ProposeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        offer = get_object_or_404(Listing, pk=ser.validated_data["offer"], kind="offer")
-        req = get_object_or_404(Listing, pk=ser.validated_data["request"], kind="request")
+        offer, req = (_listing_or_404(ser.validated_data[kind], kind)
+                      for kind in ("offer", "request"))
         m = services.match_propose(user=request.user, offer=offer, request=req,
                                    quantity=ser.validated_data.get("quantity"))
         return Response(MatchSerializer(m).data, status=status.HTTP_201_CREATED)
