@@ -35,7 +35,8 @@ ROAD_FACTOR = 1.3
 
 
 def my_org_ids(user: Any) -> set[int]:
-    return set(organisations_of(user).values_list("pk", flat=True))
+    """The organisations ``user`` acts for (:func:`privacy.user_org_ids`)."""
+    return privacy.user_org_ids(user)
 
 
 def listing_public_list() -> QuerySet[Listing]:

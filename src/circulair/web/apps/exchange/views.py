@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common.redirects import redirect_next
-from circulair.web.apps.exchange import selectors, services
+from circulair.web.apps.exchange import privacy, selectors, services
 from circulair.web.apps.exchange.forms import (
     ListingForm,
     ProposeForm,
@@ -131,7 +131,7 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = _party_match(request, pk)
     can_decide = (m.status == Match.Status.PROPOSED
                   and m.counterparty_id in selectors.my_org_ids(request.user))
-    exact = selectors.visible_listing_ids(request.user)
+    exact = privacy.exact_ids_for(request.user, [m.offer_id, m.request_id])
     return render(request, "exchange/match.html", {
         "m": m, "can_decide": can_decide, "offer_exact": m.offer_id in exact,
         "request_exact": m.request_id in exact})
