@@ -179,6 +179,24 @@ def test_import_refuses_1e400_naming_file_line_column_value(world: dict[str, Any
     assert client.get(f"{API}/listings/").status_code == 200
 
 
+def test_the_migration_repairs_an_infinite_quantity_stored_before(world: dict[str, Any],
+                                                                  client: Client) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    offer = world["offer"]
+    Listing.objects.filter(pk=offer.pk).update(quantity=math.inf, remaining=math.inf)
+    assert Listing.objects.get(pk=offer.pk).quantity == math.inf
+    assert Client(raise_request_exception=False).get(f"{API}/listings/").status_code == 500
+    migration = importlib.import_module(
+        "circulair.web.apps.exchange.migrations.0002_repair_non_finite_numbers")
+    migration.repair(apps, None)
+    fixed = Listing.objects.get(pk=offer.pk)
+    assert (fixed.quantity, fixed.remaining, fixed.status) == (0, 0, "closed")
+    assert client.get(f"{API}/listings/").status_code == 200
+
+
 def test_propose_nan_quantity_is_400_on_the_api_and_the_form(world: dict[str, Any],
                                                              client: Client) -> None:
     req = _request(world["eve"], world["stranger"], 50.85, 4.35)
