@@ -110,15 +110,24 @@ def test_permissions_on_matches_and_locations(world: dict[str, Any], client: Cli
     api = client.get(f"/api/v1/exchange/listings/{world['offer'].pk}/").json()
     assert api["location"] is None and api["municipality"] == "Leuven"
     assert client.post(f"/api/v1/exchange/matches/{m.pk}/accept/").status_code in (403, 404)
+    # a proposal buys no location: the proposer sees the exact one only once it is accepted
+    client.force_login(world["bob"])
+    body = client.get(f"/exchange/listings/{world['offer'].pk}/").content.decode()
+    assert "Leuven" in body and "Vaartstraat" not in body
+    api = client.get(f"/api/v1/exchange/listings/{world['offer'].pk}/").json()
+    assert api["location"] is None
+    assert client.post(f"/api/v1/exchange/matches/{m.pk}/accept/").status_code == 403
+    client.force_login(world["alice"])
+    assert client.post(f"/api/v1/exchange/matches/{m.pk}/accept/").status_code == 200
+    assert Match.objects.get(pk=m.pk).status == "accepted"
     client.force_login(world["bob"])
     body = client.get(f"/exchange/listings/{world['offer'].pk}/").content.decode()
     assert "Vaartstraat" in body
     api = client.get(f"/api/v1/exchange/listings/{world['offer'].pk}/").json()
     assert api["location"]["address"] == "Vaartstraat 1"
-    assert client.post(f"/api/v1/exchange/matches/{m.pk}/accept/").status_code == 403
-    client.force_login(world["alice"])
-    assert client.post(f"/api/v1/exchange/matches/{m.pk}/accept/").status_code == 200
-    assert Match.objects.get(pk=m.pk).status == "accepted"
+    client.force_login(world["eve"])
+    api = client.get(f"/api/v1/exchange/listings/{world['offer'].pk}/").json()
+    assert api["location"] is None
 
 
 def test_a_member_cannot_create_for_another_organisation(world: dict[str, Any],

@@ -1,18 +1,24 @@
-"""Exchange API. Exact locations only for the parties; writes only for members."""
+"""Exchange API. Exact locations only with the right of `.privacy`; writes only for members."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.exchange import selectors, services
 from circulair.web.apps.exchange.models import Listing, Match
+from circulair.web.apps.exchange.validation import MAX_RADIUS_KM
+
+# Ids above this overflow a PostgreSQL bigint (a 500 instead of a 4xx).
+MAX_ID = 2**63 - 1
 
 
 class ListingSerializer(serializers.ModelSerializer):
@@ -29,7 +35,7 @@ class ListingSerializer(serializers.ModelSerializer):
                   "refnis", "radius_km", "price_eur", "status", "location", "created_at"]
 
     def get_location(self, obj: Listing) -> dict[str, Any] | None:
-        """Exact location for the parties only (null for everyone else)."""
+        """Exact location only with the right of :mod:`.privacy` (null for everyone else)."""
         visible = self.context.get("visible")
         ok = (obj.pk in visible) if visible is not None else selectors.location_visible(
             obj, self.context["request"].user)
@@ -37,33 +43,54 @@ class ListingSerializer(serializers.ModelSerializer):
 
 
 class ListingCreateSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField()
+    organisation = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=Listing.Kind.choices)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    material = serializers.CharField()
-    ewc = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    material = serializers.CharField(max_length=80)
+    ewc = serializers.CharField(required=False, allow_blank=True, max_length=20)
     route = serializers.ChoiceField(choices=Listing.Route.choices, default="recycle")
-    quantity = serializers.FloatField()
+    quantity = FiniteFloatField()
     unit = serializers.ChoiceField(choices=Listing.Unit.choices, default="t")
     frequency = serializers.ChoiceField(choices=Listing.Frequency.choices, default="once")
     available_from = serializers.DateField()
     available_to = serializers.DateField()
-    quality = serializers.CharField(required=False, allow_blank=True)
+    quality = serializers.CharField(required=False, allow_blank=True, max_length=100)
     certified = serializers.BooleanField(default=False)
     accepts_hazardous = serializers.BooleanField(default=False)
-    refnis = serializers.CharField(required=False, allow_blank=True)
-    postal_code = serializers.CharField(required=False, allow_blank=True)
-    lat = serializers.FloatField(required=False)
-    lon = serializers.FloatField(required=False)
-    address = serializers.CharField(required=False, allow_blank=True)
-    radius_km = serializers.FloatField(default=50)
-    price_eur = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
-    primary_km = serializers.FloatField(required=False, min_value=0)
+    refnis = serializers.RegexField(r"^[0-9]{5}$", required=False, allow_blank=True,
+                                    error_messages={"invalid": "A REFNIS code has 5 digits."})
+    postal_code = serializers.RegexField(
+        r"^[0-9]{4}$", required=False, allow_blank=True,
+        error_messages={"invalid": "A Belgian postal code has 4 digits."})
+    lat = FiniteFloatField(required=False, min_value=-90, max_value=90)
+    lon = FiniteFloatField(required=False, min_value=-180, max_value=180)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    radius_km = FiniteFloatField(default=50, max_value=MAX_RADIUS_KM)
+    price_eur = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
+                                         min_value=0)
+    primary_km = FiniteFloatField(required=False, min_value=0, max_value=40000)
     publish = serializers.BooleanField(default=True)
+
+    def validate_quantity(self, value: float) -> float:
+        return _positive(value)
+
+    def validate_radius_km(self, value: float) -> float:
+        return _positive(value)
+
+
+def _positive(value: float) -> float:
+    """DRF's ``min_value`` is inclusive; a quantity or a radius must be more than 0."""
+    if value <= 0:
+        raise serializers.ValidationError("Must be greater than 0.")
+    return value
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    """A match as its parties see it: ``distance_km`` and ``score`` are from the public points
+    until the match is accepted (then the distance is the exact one; both parties have the
+    right to both locations)."""
+
     class Meta:
         model = Match
         fields = ["id", "offer", "request", "quantity", "distance_km", "score", "status",
@@ -71,9 +98,12 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    offer = serializers.IntegerField()
-    request = serializers.IntegerField()
-    quantity = serializers.FloatField(required=False)
+    offer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    request = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quantity = FiniteFloatField(required=False)
+
+    def validate_quantity(self, value: float) -> float:
+        return _positive(value)
 
 
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -105,6 +135,8 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["get"], pagination_class=None)
     def matches(self, request: Request, pk: str | None = None) -> Response:
+        """Ranked counterparts; distances and scores use each counterpart's public point
+        unless this organisation has the right to its exact one (``ranked_candidates``)."""
         listing = self.get_object()
         if listing.organisation_id not in selectors.my_org_ids(request.user):
             raise PermissionDenied("only the listing's organisation sees its ranked matches")
@@ -112,6 +144,14 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
                           "distance_km": c["distance_km"], "score": c["score"],
                           "municipality": c["listing"].municipality.name_nl}
                          for c in selectors.ranked_candidates(listing, k=10)])
+
+
+def _listing_or_404(pk: int, kind: str) -> Listing:
+    """The offer or request ``pk``, or a 404 whose message names the field."""
+    listing = Listing.objects.filter(pk=pk, kind=kind).first()
+    if listing is None:
+        raise Http404(f"{kind}: no {kind} with id {pk}")
+    return listing
 
 
 class MatchViewSet(viewsets.ReadOnlyModelViewSet):
@@ -130,14 +170,16 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request) -> Response:
         ser = ProposeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        offer = get_object_or_404(Listing, pk=ser.validated_data["offer"], kind="offer")
-        req = get_object_or_404(Listing, pk=ser.validated_data["request"], kind="request")
+        offer, req = (_listing_or_404(ser.validated_data[kind], kind)
+                      for kind in ("offer", "request"))
         m = services.match_propose(user=request.user, offer=offer, request=req,
                                    quantity=ser.validated_data.get("quantity"))
         return Response(MatchSerializer(m).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request: Request, pk: str | None, accept: bool) -> Response:
-        m = get_object_or_404(Match, pk=pk)
+        if not str(pk).isdigit() or int(str(pk)) > MAX_ID:
+            raise Http404("no such match")
+        m = get_object_or_404(Match, pk=int(str(pk)))
         if not selectors.match_is_party(m, request.user):
             raise PermissionDenied("only the parties of a match can act on it")
         m = services.match_decide(user=request.user, match=m, accept=accept)

@@ -1,8 +1,8 @@
-"""Reads of the exchange, with the visibility rule for exact locations.
+"""Reads of the exchange. Exact locations follow the one rule of :mod:`.privacy`.
 
-Exact locations (coordinates, address) are shown to the listing's own organisation and to the
-organisations that are party to a match involving the listing; everyone else sees the
-municipality only.
+Exact coordinates and address go to the listing's own organisation and to the other party of an
+accepted match only; every distance, score and ranking computed for anyone else uses the
+listing's public point (its municipality's centre).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from circulair.core.exchange.model import Listing as CoreListing
 from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
+from circulair.web.apps.exchange import privacy
 from circulair.web.apps.exchange.models import Listing, Match, Notification
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.selectors import organisations_of
@@ -34,7 +35,8 @@ ROAD_FACTOR = 1.3
 
 
 def my_org_ids(user: Any) -> set[int]:
-    return set(organisations_of(user).values_list("pk", flat=True))
+    """The organisations ``user`` acts for (:func:`privacy.user_org_ids`)."""
+    return privacy.user_org_ids(user)
 
 
 def listing_public_list() -> QuerySet[Listing]:
@@ -54,19 +56,9 @@ def listing_visible_to(user: Any) -> QuerySet[Listing]:
     ).select_related("organisation", "municipality")
 
 
-def parties_of(listing: Listing) -> set[int]:
-    """Organisations that may see the exact location of a listing."""
-    ids = {listing.organisation_id}
-    matches = Match.objects.filter(Q(offer=listing) | Q(request=listing)).exclude(
-        status=Match.Status.WITHDRAWN).select_related("offer", "request")
-    for m in matches:
-        ids.add(m.offer.organisation_id)
-        ids.add(m.request.organisation_id)
-    return ids
-
-
 def location_visible(listing: Listing, user: Any) -> bool:
-    return bool(my_org_ids(user) & parties_of(listing))
+    """May ``user`` see the exact location of ``listing`` (:mod:`.privacy`)?"""
+    return privacy.location_visible(listing, user)
 
 
 def matches_of(listing: Listing) -> QuerySet[Match]:
@@ -85,15 +77,8 @@ def unread_notifications(user: Any) -> int:
 
 
 def visible_listing_ids(user: Any) -> set[int]:
-    """Ids of listings whose exact location this user may see (own or matched)."""
-    orgs = my_org_ids(user)
-    if not orgs:
-        return set()
-    own = set(Listing.objects.filter(organisation_id__in=orgs).values_list("pk", flat=True))
-    pairs = Match.objects.filter(Q(offer__organisation_id__in=orgs)
-                                 | Q(request__organisation_id__in=orgs)).exclude(
-        status=Match.Status.WITHDRAWN).values_list("offer_id", "request_id")
-    return own | {i for pair in pairs for i in pair}
+    """Ids of listings whose exact location this user may see (:mod:`.privacy`)."""
+    return privacy.exact_ids_for(user)
 
 
 def my_organisation(user: Any, organisation_id: int) -> Any:
@@ -165,12 +150,17 @@ def nearest_municipality(lat: float, lon: float) -> Municipality | None:
     return muns[int(np.argmin(d))]
 
 
-def core_listing(x: Listing) -> CoreListing:
-    """A stored listing as the engine's dataclass (remaining quantity, published)."""
+def core_listing(x: Listing, *, exact: bool = True) -> CoreListing:
+    """A stored listing as the engine's dataclass (remaining quantity, published).
+
+    ``exact=False`` places it at its public point: for a viewer without the right to the exact
+    location, so that no distance, radius test or score depends on it.
+    """
+    lat, lon = (x.lat, x.lon) if exact else privacy.public_point(x)
     return CoreListing(
         id=str(x.pk), kind=x.kind, organisation=str(x.organisation_id),  # type: ignore[arg-type]
         material=x.material, quantity=max(x.remaining, 1e-12), unit=x.unit,  # type: ignore[arg-type]
-        available_from=x.available_from, available_to=x.available_to, lat=x.lat, lon=x.lon,
+        available_from=x.available_from, available_to=x.available_to, lat=lat, lon=lon,
         frequency=x.frequency, route=x.route,  # type: ignore[arg-type]
         ewc=(x.ewc + ("*" if x.hazardous else "")) if x.ewc else None,
         quality=x.quality or None, certified=x.certified,
@@ -185,7 +175,13 @@ def open_for_matching() -> QuerySet[Listing]:
 
 
 def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
-    """The best counterpart listings for one listing (engine: circulair.core.exchange)."""
+    """The best counterpart listings for one listing, as its own organisation sees them.
+
+    Only the listing's organisation is shown this ranking. Its own listing is placed at its exact
+    point; each counterpart at its exact point only when that organisation has the right to it
+    (an accepted match), else at its public point, so the radius test, the distance and the
+    score reveal nothing about a stranger's exact location (engine: circulair.core.exchange).
+    """
     if listing.remaining <= 0:
         return []
     other_kind = Listing.Kind.REQUEST if listing.kind == Listing.Kind.OFFER else \
@@ -194,8 +190,9 @@ def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
         organisation_id=listing.organisation_id))
     if not others:
         return []
+    rights = privacy.exact_listing_ids({listing.organisation_id}, [x.pk for x in others])
     me = [core_listing(listing)]
-    them = [core_listing(x) for x in others]
+    them = [core_listing(x, exact=x.pk in rights) for x in others]
     tax = _taxonomy()
     if listing.kind == Listing.Kind.OFFER:
         offers, requests = listings_to_arrays(me, "offer", tax), \
@@ -212,11 +209,14 @@ def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
             for i, d, s, r in zip(idx, table.distance_km, table.score, table.rank, strict=True)]
 
 
-def pair_problems(offer: Listing, request: Listing) -> list[Problem]:
-    """Why an offer cannot serve a request (empty when it can)."""
+def pair_problems(offer: Listing, request: Listing, exact_ids: set[int]) -> list[Problem]:
+    """Why an offer cannot serve a request (empty when it can), as a viewer with ``exact_ids``
+    sees it: a listing outside ``exact_ids`` is tested at its public point, so the answer to a
+    proposal cannot be used to probe a stranger's exact location."""
     tax = _taxonomy()
-    offers = listings_to_arrays([core_listing(offer)], "offer", tax)
-    requests = listings_to_arrays([core_listing(request)], "request", tax)
+    offers = listings_to_arrays([core_listing(offer, exact=offer.pk in exact_ids)], "offer", tax)
+    requests = listings_to_arrays([core_listing(request, exact=request.pk in exact_ids)],
+                                  "request", tax)
     checks = pair_checks(offers, requests, [0], [0], road_factor=ROAD_FACTOR)
     problems = [Problem(f"the offer does not meet the request's {name.replace('_', ' ')}",
                         field=name) for name, ok in checks.items() if not bool(ok[0])]
@@ -226,17 +226,32 @@ def pair_problems(offer: Listing, request: Listing) -> list[Problem]:
     return problems
 
 
+def public_distance_km(a: Listing, b: Listing) -> float:
+    """Road km between the public points (municipality centres) of two listings."""
+    return distance_km(*privacy.public_point(a), *privacy.public_point(b))
+
+
+def exact_distance_km(a: Listing, b: Listing) -> float:
+    """Road km between the exact points: only for viewers with the right to both."""
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
+
+
 def pair_score(offer: Listing, request: Listing) -> float:
+    """The pair's score from the public points: stored on a proposal, which both parties read
+    before either has the right to the other's exact location."""
     tax = _taxonomy()
-    offers = listings_to_arrays([core_listing(offer)], "offer", tax)
-    requests = listings_to_arrays([core_listing(request)], "request", tax)
+    offers = listings_to_arrays([core_listing(offer, exact=False)], "offer", tax)
+    requests = listings_to_arrays([core_listing(request, exact=False)], "request", tax)
     z = np.zeros(1, dtype=np.int64)
-    d = np.array([distance_km(offer.lat, offer.lon, request.lat, request.lon)])
+    d = np.array([public_distance_km(offer, request)])
     return float(pair_scores(offers, requests, z, z, d, ScoreWeights())["score"][0])
 
 
 def insight() -> dict[str, Any]:
-    """Offered, requested and matched quantities per material and province; deal flows."""
+    """Offered, requested and matched quantities per material and province; deal flows.
+
+    Public: flows join municipality centres and t·km use the distance between them, never the
+    exact points of the deals."""
     from collections import defaultdict
 
     rows: dict[tuple[str, str, str], dict[str, Any]] = defaultdict(
@@ -251,12 +266,13 @@ def insight() -> dict[str, Any]:
         "offer__municipality__province", "request__municipality")
     for m in deals:
         o, r = m.offer, m.request
+        km = public_distance_km(o, r)
         rows[(o.material, o.municipality.province.name_nl, o.unit)]["matched"] += m.quantity
         if o.unit == "t":
             matched_t += m.quantity
-            tkm += m.quantity * m.distance_km
+            tkm += m.quantity * km
             if r.primary_km is not None:
-                avoided += m.quantity * (r.primary_km - m.distance_km)
+                avoided += m.quantity * (r.primary_km - km)
         flows.append({"from": o.municipality.name_nl, "to": r.municipality.name_nl,
                       "from_lat": o.municipality.lat, "from_lon": o.municipality.lon,
                       "to_lat": r.municipality.lat, "to_lon": r.municipality.lon,
@@ -268,7 +284,10 @@ def insight() -> dict[str, Any]:
 
 
 def allocation() -> dict[str, Any]:
-    """The allocation over every open listing: most material first, then fewest t·km."""
+    """The allocation over every open listing: most material first, then fewest t·km.
+
+    Uses the exact points: it is run by an operator of the platform (``circulair exchange
+    match``) and is not served to organisations; its result must not be published as is."""
     import time
 
     from circulair.core.exchange.allocation import allocate

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circulair.core.errors import InputError, Problem
-from circulair.web.apps.exchange import selectors
+from circulair.web.apps.exchange import privacy, selectors, validation
 from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
 from circulair.web.apps.exchange.selectors import my_org_ids
 from circulair.web.apps.geography.models import Municipality
@@ -25,98 +26,29 @@ from circulair.web.apps.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("kind", "title", "description", "material", "ewc", "route", "quantity", "unit",
-          "frequency", "available_from", "available_to", "quality", "certified",
-          "accepts_hazardous", "address",
-          "radius_km", "price_eur", "primary_km")
-
-
-def _locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, float] | None:
-    refnis, postal = str(data.get("refnis") or ""), str(data.get("postal_code") or "")
-    lat, lon = data.get("lat"), data.get("lon")
-    muni = None
-    if refnis:
-        muni = Municipality.objects.filter(refnis=refnis).first()
-        if muni is None:
-            problems.append(Problem("unknown municipality (REFNIS)", field="refnis",
-                                    value=refnis))
-    elif postal:
-        found = list(Municipality.objects.filter(postal_codes__regex=rf"(^| ){postal}( |$)"))
-        if len(found) != 1:
-            problems.append(Problem("postal code unknown or shared by several municipalities",
-                                    field="postal_code", value=postal))
-        else:
-            muni = found[0]
-    elif lat is not None and lon is not None:
-        muni = selectors.nearest_municipality(float(lat), float(lon))
-    else:
-        problems.append(Problem("give a municipality (REFNIS), a postal code or coordinates",
-                                field="location"))
-    if muni is None:
-        return None
-    if lat is None or lon is None:
-        lat, lon = muni.lat, muni.lon
-    return muni, float(lat), float(lon)
-
-
-def _validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
-    clean = {k: data[k] for k in FIELDS if k in data and data[k] is not None}
-    if clean.get("kind") not in Listing.Kind.values:
-        problems.append(Problem("expected offer or request", field="kind",
-                                value=clean.get("kind")))
-    if not str(clean.get("title", "")).strip():
-        problems.append(Problem("a title is required", field="title"))
-    mat = str(clean.get("material", ""))
-    if not selectors.material_known(mat):
-        problems.append(Problem("unknown material; choose a node of the material taxonomy",
-                                field="material", value=mat))
-    if clean.get("ewc"):
-        try:
-            code, hazardous = selectors.ewc_validate(str(clean["ewc"]))
-        except InputError as e:
-            problems.extend(e.problems)
-        else:
-            clean["ewc"], clean["hazardous"] = code, hazardous
-    q = clean.get("quantity")
-    if not isinstance(q, (int, float)) or q <= 0:
-        problems.append(Problem("quantity must be a positive number", field="quantity",
-                                value=q))
-    for f, choices in (("route", Listing.Route.values), ("unit", Listing.Unit.values),
-                       ("frequency", Listing.Frequency.values)):
-        if f in clean and clean[f] not in choices:
-            problems.append(Problem(f"expected one of {choices}", field=f, value=clean[f]))
-    a, b = clean.get("available_from"), clean.get("available_to")
-    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
-        problems.append(Problem("the availability window needs two dates (YYYY-MM-DD)",
-                                field="available_from", value=a))
-    elif b < a:
-        problems.append(Problem("the window ends before it starts", field="available_to",
-                                value=b))
-    r = clean.get("radius_km", 50)
-    if not isinstance(r, (int, float)) or r <= 0 or r > 500:
-        problems.append(Problem("radius must be between 0 and 500 km", field="radius_km",
-                                value=r))
-    pk = clean.get("primary_km")
-    if pk is not None and (not isinstance(pk, (int, float)) or pk < 0):
-        problems.append(Problem("must be a distance >= 0 km", field="primary_km", value=pk))
-    return clean
-
-
 def saved_search_create(*, user: Any, kind: str, material: str, refnis: str = "",
                         radius_km: float = 50) -> SavedSearch:
     """Ask to be notified when a matching listing is published."""
     problems: list[Problem] = []
     if kind not in Listing.Kind.values:
-        problems.append(Problem("expected offer or request", field="kind", value=kind))
+        problems.append(Problem("expected offer or request", field="kind", value=kind[:40]))
     if not selectors.material_known(material):
-        problems.append(Problem("unknown material", field="material", value=material))
-    muni = Municipality.objects.filter(refnis=refnis).first() if refnis else None
-    if refnis and muni is None:
-        problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
+        problems.append(Problem("unknown material", field="material", value=material[:80]))
+    radius = validation.number({"radius_km": radius_km}, "radius_km", problems, positive=True,
+                               maximum=validation.MAX_RADIUS_KM)
+    muni = None
+    if refnis and not validation.REFNIS.fullmatch(refnis):
+        problems.append(Problem("a REFNIS code has 5 digits", field="refnis",
+                                value=refnis[:40]))
+    elif refnis:
+        muni = Municipality.objects.filter(refnis=refnis).first()
+        if muni is None:
+            problems.append(Problem("unknown municipality (REFNIS)", field="refnis",
+                                    value=refnis))
     if problems:
         raise InputError(problems)
     return SavedSearch.objects.create(user=user, kind=kind, material=material,
-                                      municipality=muni, radius_km=radius_km)
+                                      municipality=muni, radius_km=radius)
 
 
 def _member_of(user: Any, organisation: Organisation) -> None:
@@ -133,8 +65,8 @@ def listing_create(*, user: Any, organisation: Organisation, data: dict[str, Any
     """Create an offer or request (draft, or published at once)."""
     _member_of(user, organisation)
     problems: list[Problem] = []
-    clean = _validate(data, problems)
-    where = _locate(data, problems)
+    clean = validation.validate(data, problems)
+    where = validation.locate(data, problems)
     if problems:
         raise InputError(problems)
     assert where is not None
@@ -142,7 +74,7 @@ def listing_create(*, user: Any, organisation: Organisation, data: dict[str, Any
     listing = Listing(organisation=organisation, created_by=user if user is not None else None,
                       municipality=muni, lat=lat,
                       lon=lon, remaining=float(clean["quantity"]), **clean)
-    listing.full_clean()
+    validation.full_clean(listing)
     listing.save()
     if publish:
         listing_publish(user=user, listing=listing)
@@ -193,11 +125,14 @@ def _org_users(org_id: int) -> Any:
 
 
 def _notify_saved_searches(listing: Listing) -> None:
+    """Tell the owners of matching saved searches. The radius is tested from the listing's
+    public point: saved searches of many radii must not be a way to locate the exact one."""
+    lat, lon = privacy.public_point(listing)
     for s in SavedSearch.objects.filter(kind=listing.kind).select_related("municipality"):
         if not selectors.compatible(listing.material, s.material):
             continue
         if s.municipality is not None and selectors.distance_km(
-                s.municipality.lat, s.municipality.lon, listing.lat, listing.lon) > s.radius_km:
+                s.municipality.lat, s.municipality.lon, lat, lon) > s.radius_km:
             continue
         notify(users=[s.user], text=f"New {listing.kind} for {s.material}: {listing.title} "
                                     f"({listing.municipality.name_nl})",
@@ -207,7 +142,12 @@ def _notify_saved_searches(listing: Listing) -> None:
 @transaction.atomic
 def match_propose(*, user: Any, offer: Listing, request: Listing,
                   quantity: float | None = None) -> Match:
-    """One party proposes an offer–request pairing; the other party is notified."""
+    """One party proposes an offer–request pairing; the other party is notified.
+
+    The pair is checked as the proposer sees it (:func:`selectors.pair_problems`), and the stored
+    ``distance_km`` and ``score`` come from the public points: both parties read them before
+    either has the right to the other's exact location. Accepting replaces the distance by the
+    exact one (both parties have that right from then on)."""
     orgs = my_org_ids(user)
     if offer.organisation_id in orgs:
         proposer = offer.organisation
@@ -215,7 +155,13 @@ def match_propose(*, user: Any, offer: Listing, request: Listing,
         proposer = request.organisation
     else:
         raise PermissionDenied("only a party of the offer or the request can propose a match")
-    problems = selectors.pair_problems(offer, request)
+    problems = selectors.pair_problems(offer, request,
+                                       privacy.exact_listing_ids({proposer.pk}))
+    if quantity is not None:
+        checked = validation.number({"quantity": quantity}, "quantity", problems, positive=True)
+        if checked is None:
+            raise InputError(problems)
+        quantity = checked
     q = quantity if quantity is not None else min(offer.remaining, request.remaining)
     if q <= 0 or q > min(offer.remaining, request.remaining) + 1e-9:
         problems.append(Problem(f"quantity must be > 0 and at most "
@@ -227,8 +173,7 @@ def match_propose(*, user: Any, offer: Listing, request: Listing,
     if problems:
         raise InputError(problems)
     m = Match.objects.create(offer=offer, request=request, proposed_by=proposer, quantity=q,
-                             distance_km=selectors.distance_km(offer.lat, offer.lon, request.lat,
-                                                              request.lon),
+                             distance_km=selectors.public_distance_km(offer, request),
                              score=selectors.pair_score(offer, request))
     other = request.organisation_id if proposer.pk == offer.organisation_id else \
         offer.organisation_id
@@ -262,6 +207,7 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
                               else Listing.Status.MATCHED)
             listing.save(update_fields=["remaining", "status", "updated_at"])
         match.status = Match.Status.ACCEPTED
+        match.distance_km = selectors.exact_distance_km(offer, request)
     else:
         match.status = Match.Status.DECLINED
     match.save()
@@ -272,8 +218,14 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     return match
 
 
-IMPORT_COLUMNS = ("kind", "title", "material", "quantity", "unit", "available_from",
-                  "available_to")
+def _storable(error: InputError) -> InputError:
+    """The error as it can be stored with the kept file: PostgreSQL refuses NUL characters in
+    text and JSON, so a hostile cell's value is kept with NUL written as ``\\x00``."""
+    def clean(value: Any) -> Any:
+        return value.replace("\x00", "\\x00") if isinstance(value, str) else value
+
+    return InputError([replace(p, value=clean(p.value), field=clean(p.field))
+                       for p in error.problems])
 
 
 def listings_import(*, organisation: Organisation, content: bytes, file_name: str,
@@ -284,33 +236,38 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
 
     _member_of(user, organisation)
     try:
-        rows = _table_rows(content, file_name)
+        rows = validation.table_rows(content, file_name)
         problems: list[Problem] = []
         prepared = []
         for line, raw in rows:
             row_problems: list[Problem] = []
-            data = _row_data(raw, line, file_name, row_problems)
-            clean = _validate(data, row_problems)
-            where = _locate(data, row_problems)
-            problems.extend(p.at(file=file_name, row=line) for p in row_problems)
+            data = validation.row_data(raw, row_problems)
+            clean = validation.validate(data, row_problems)
+            where = validation.locate(data, row_problems)
             if not row_problems and where is not None:
-                prepared.append((clean, where))
+                muni, lat, lon = where
+                x = Listing(organisation=organisation, created_by=user, municipality=muni,
+                            lat=lat, lon=lon, remaining=float(clean["quantity"]), **clean)
+                try:
+                    validation.full_clean(x)
+                except InputError as e:
+                    row_problems.extend(e.problems)
+                else:
+                    prepared.append(x)
+            problems.extend(p.at(file=file_name, row=line) for p in row_problems)
         if not rows:
             problems.append(Problem("the file has no rows", file=file_name))
         if problems:
             raise InputError(problems)
     except InputError as e:
-        upload_keep(purpose="listings", name=file_name, content=content, user=user, error=e)
+        upload_keep(purpose="listings", name=file_name, content=content, user=user,
+                    error=_storable(e))
         raise
     with transaction.atomic():
         upload_keep(purpose="listings", name=file_name, content=content, user=user)
-        out = []
-        for clean, (muni, lat, lon) in prepared:
-            x = Listing(organisation=organisation, created_by=user, municipality=muni, lat=lat,
-                        lon=lon, remaining=float(clean["quantity"]), **clean)
-            x.full_clean()
+        out = prepared
+        for x in out:
             x.save()
-            out.append(x)
         if publish:
             for x in out:
                 x.status = Listing.Status.PUBLISHED
@@ -318,46 +275,3 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
                 _notify_saved_searches(x)
     log.info("listings import %s: %d rows", file_name, len(out))
     return out
-
-
-def _table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    from circulair.web.apps.portal.tables import read_table
-
-    header, rows = read_table(content, file_name)
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        raise InputError.single(f"missing columns {missing}; expected at least "
-                                f"{list(IMPORT_COLUMNS)} and a location (refnis, postal_code "
-                                "or lat,lon)", file=file_name, row=1)
-    return rows
-
-
-def _row_data(raw: dict[str, str], line: int, file_name: str,
-              problems: list[Problem]) -> dict[str, Any]:
-    data: dict[str, Any] = {k: v for k, v in raw.items() if v != ""}
-    for f in ("quantity", "radius_km", "lat", "lon"):
-        if f in data:
-            try:
-                data[f] = float(str(data[f]).replace(",", "."))
-            except ValueError:
-                problems.append(Problem("expected a number", field=f, value=data[f]))
-                data.pop(f)
-    for f in ("available_from", "available_to"):
-        if f in data:
-            try:
-                data[f] = dt.date.fromisoformat(str(data[f]))
-            except ValueError:
-                problems.append(Problem("expected a date YYYY-MM-DD", field=f, value=data[f]))
-                data.pop(f)
-    if "certified" in data:
-        data["certified"] = str(data["certified"]).lower() in ("yes", "true", "1", "ja")
-    if "price_eur" in data:
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            data["price_eur"] = Decimal(str(data["price_eur"]))
-        except InvalidOperation:
-            problems.append(Problem("expected a number", field="price_eur",
-                                    value=data["price_eur"]))
-            data.pop("price_eur")
-    return data

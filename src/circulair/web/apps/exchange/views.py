@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
-from circulair.web.apps.exchange import selectors, services
-from circulair.web.apps.exchange.forms import ListingForm
+from circulair.web.apps.common.redirects import redirect_next
+from circulair.web.apps.exchange import privacy, selectors, services
+from circulair.web.apps.exchange.forms import (
+    ListingForm,
+    ProposeForm,
+    SavedSearchForm,
+    form_problems,
+)
 from circulair.web.apps.exchange.models import Listing, Match, Notification
 
 
@@ -24,7 +30,9 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     kind, material = request.GET.get("kind", ""), request.GET.get("material", "")
     if kind in Listing.Kind.values:
         qs = qs.filter(kind=kind)
-    if material:
+    if material and not selectors.material_known(material):
+        qs = qs.none()   # an unknown slug (or hostile text) never reaches the query
+    elif material:
         qs = qs.filter(material__in=selectors.material_and_descendants(material))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     return render(request, "exchange/list.html", {
@@ -81,20 +89,31 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("exchange:listing", pk=pk)
 
 
+def _problems(request: HttpRequest, problems: list[str], status: int = 400) -> HttpResponse:
+    """A 4xx page listing what was wrong, each line naming the field."""
+    return render(request, "exchange/problems.html", {"problems": problems}, status=status)
+
+
 @login_required
 @require_POST
 def propose(request: HttpRequest) -> HttpResponse:
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        if "offer" in form.errors or "request" in form.errors:
+            raise Http404("no such offer or request")
+        return _problems(request, form_problems(form))
+    data = form.cleaned_data
     try:
-        offer = Listing.objects.get(pk=int(request.POST["offer"]), kind=Listing.Kind.OFFER)
-        req = Listing.objects.get(pk=int(request.POST["request"]), kind=Listing.Kind.REQUEST)
-        q = request.POST.get("quantity")
-        m = services.match_propose(user=request.user, offer=offer, request=req,
-                                   quantity=float(q) if q else None)
-    except (KeyError, ValueError, Listing.DoesNotExist) as e:
+        offer = Listing.objects.get(pk=data["offer"], kind=Listing.Kind.OFFER)
+        req = Listing.objects.get(pk=data["request"], kind=Listing.Kind.REQUEST)
+    except Listing.DoesNotExist as e:
         raise Http404("no such offer or request") from e
+    try:
+        m = services.match_propose(user=request.user, offer=offer, request=req,
+                                   quantity=data.get("quantity"))
     except InputError as e:
         messages.error(request, str(e))
-        return redirect(request.POST.get("next") or "exchange:list")
+        return redirect_next(request, "exchange:list")
     messages.success(request, _("Match proposed; the other party has been notified."))
     return redirect("exchange:match", pk=m.pk)
 
@@ -112,7 +131,10 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = _party_match(request, pk)
     can_decide = (m.status == Match.Status.PROPOSED
                   and m.counterparty_id in selectors.my_org_ids(request.user))
-    return render(request, "exchange/match.html", {"m": m, "can_decide": can_decide})
+    exact = privacy.exact_ids_for(request.user, [m.offer_id, m.request_id])
+    return render(request, "exchange/match.html", {
+        "m": m, "can_decide": can_decide, "offer_exact": m.offer_id in exact,
+        "request_exact": m.request_id in exact})
 
 
 @login_required
@@ -137,19 +159,22 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def saved_search(request: HttpRequest) -> HttpResponse:
+    form = SavedSearchForm(request.POST)
+    if not form.is_valid():
+        return _problems(request, form_problems(form))
+    data = form.cleaned_data
     try:
-        services.saved_search_create(user=request.user, kind=request.POST.get("kind", ""),
-                                     material=request.POST.get("material", ""),
-                                     refnis=request.POST.get("refnis", ""),
-                                     radius_km=float(request.POST.get("radius_km") or 50))
-    except (InputError, ValueError) as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(request, _("Saved: you will be notified of new matching listings."))
+        services.saved_search_create(user=request.user, kind=data["kind"],
+                                     material=data["material"], refnis=data["refnis"] or "",
+                                     radius_km=data["radius_km"] or 50)
+    except InputError as e:
+        return _problems(request, [str(p) for p in e.problems])
+    messages.success(request, _("Saved: you will be notified of new matching listings."))
     return redirect("exchange:list")
 
 
 def insight(request: HttpRequest) -> HttpResponse:
+    """Public totals, flows between municipality centres and a CSV (no exact locations)."""
     data: dict[str, Any] = selectors.insight()
     if request.GET.get("format") == "csv":
         import csv

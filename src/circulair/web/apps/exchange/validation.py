@@ -1,0 +1,227 @@
+"""Checks of listing data from the API, the forms and the bulk import.
+
+Every value a person sends is checked here before it reaches the database or a computation:
+numbers by the one rule of :mod:`circulair.core.numbers` (no NaN, no infinity, no 1e400, within
+range), texts for length and NUL characters (PostgreSQL refuses them), places as REFNIS
+(5 digits) or Belgian postal codes (4 digits) looked up without regular expressions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from circulair.core.errors import InputError, Problem
+from circulair.core.numbers import number_problem
+from circulair.web.apps.exchange import selectors
+from circulair.web.apps.exchange.models import Listing
+from circulair.web.apps.geography.models import Municipality
+
+FIELDS = ("kind", "title", "description", "material", "ewc", "route", "quantity", "unit",
+          "frequency", "available_from", "available_to", "quality", "certified",
+          "accepts_hazardous", "address",
+          "radius_km", "price_eur", "primary_km")
+
+IMPORT_COLUMNS = ("kind", "title", "material", "quantity", "unit", "available_from",
+                  "available_to")
+
+# Longest text per field (the model's max_length; free text gets a generous bound).
+TEXT_LIMITS = {"title": 200, "description": 10000, "material": 80, "ewc": 20, "quality": 100,
+               "address": 200}
+MAX_RADIUS_KM = 1000.0
+MAX_PRICE_EUR = Decimal("9999999999.99")   # max_digits=12, decimal_places=2
+REFNIS = re.compile(r"[0-9]{5}")
+POSTAL_CODE = re.compile(r"[0-9]{4}")
+
+
+def text_problem(value: Any, *, field: str, limit: int) -> Problem | None:
+    """Why ``value`` is not an acceptable text for ``field`` (``None`` when it is)."""
+    text = str(value)
+    if "\x00" in text:
+        return Problem("must not contain NUL characters", field=field, value=text[:40])
+    if len(text) > limit:
+        return Problem(f"must be at most {limit} characters (got {len(text)})", field=field)
+    return None
+
+
+def number(data: dict[str, Any], name: str, problems: list[Problem], *,
+           minimum: float | None = None, maximum: float | None = None,
+           positive: bool = False) -> float | None:
+    """``data[name]`` checked as a number (``None`` when absent or refused, with a Problem)."""
+    if name not in data or data[name] is None:
+        return None
+    value = data[name]
+    problem = number_problem(value, field=name, minimum=minimum, maximum=maximum)
+    if problem is None and positive and float(value) <= 0:
+        problem = Problem("must be greater than 0", field=name, value=value)
+    if problem is not None:
+        problems.append(problem)
+        return None
+    return float(value.strip() if isinstance(value, str) else value)
+
+
+def municipality_by_postal_code(postal: str) -> list[Municipality]:
+    """Municipalities whose space-separated ``postal_codes`` hold ``postal`` (4 digits, no
+    regular expression: the code is compared as a whole word in Python)."""
+    found = Municipality.objects.filter(postal_codes__contains=postal)
+    return [m for m in found if postal in m.postal_codes.split()]
+
+
+def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, float] | None:
+    """The municipality and the exact point of a listing (the municipality's centre when no
+    coordinates are given)."""
+    refnis, postal = str(data.get("refnis") or "").strip(), \
+        str(data.get("postal_code") or "").strip()
+    n = len(problems)
+    lat = number(data, "lat", problems, minimum=-90, maximum=90)
+    lon = number(data, "lon", problems, minimum=-180, maximum=180)
+    if len(problems) > n:
+        return None
+    muni = None
+    if refnis:
+        if not REFNIS.fullmatch(refnis):
+            problems.append(Problem("a REFNIS code has 5 digits", field="refnis",
+                                    value=refnis[:40]))
+            return None
+        muni = Municipality.objects.filter(refnis=refnis).first()
+        if muni is None:
+            problems.append(Problem("unknown municipality (REFNIS)", field="refnis",
+                                    value=refnis))
+    elif postal:
+        if not POSTAL_CODE.fullmatch(postal):
+            problems.append(Problem("a Belgian postal code has 4 digits", field="postal_code",
+                                    value=postal[:40]))
+            return None
+        found = municipality_by_postal_code(postal)
+        if len(found) != 1:
+            problems.append(Problem("postal code unknown or shared by several municipalities",
+                                    field="postal_code", value=postal))
+        else:
+            muni = found[0]
+    elif lat is not None and lon is not None:
+        muni = selectors.nearest_municipality(lat, lon)
+    else:
+        problems.append(Problem("give a municipality (REFNIS), a postal code or coordinates",
+                                field="location"))
+    if muni is None:
+        return None
+    if lat is None or lon is None:
+        lat, lon = muni.lat, muni.lon
+    return muni, float(lat), float(lon)
+
+
+def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """The listing fields of ``data``, checked; every problem is appended to ``problems``."""
+    clean = {k: data[k] for k in FIELDS if k in data and data[k] is not None}
+    for name, limit in TEXT_LIMITS.items():
+        if name in clean:
+            problem = text_problem(clean[name], field=name, limit=limit)
+            if problem is not None:
+                problems.append(problem)
+                clean.pop(name)
+    if clean.get("kind") not in Listing.Kind.values:
+        problems.append(Problem("expected offer or request", field="kind",
+                                value=str(clean.get("kind"))[:40]))
+        clean.pop("kind", None)
+    if not str(clean.get("title", "")).strip():
+        problems.append(Problem("a title is required", field="title"))
+    mat = str(clean.get("material", ""))
+    if not selectors.material_known(mat):
+        problems.append(Problem("unknown material; choose a node of the material taxonomy",
+                                field="material", value=mat[:80]))
+    if clean.get("ewc"):
+        try:
+            code, hazardous = selectors.ewc_validate(str(clean["ewc"]))
+        except InputError as e:
+            problems.extend(e.problems)
+        else:
+            clean["ewc"], clean["hazardous"] = code, hazardous
+    if "quantity" not in clean:
+        problems.append(Problem("a quantity is required", field="quantity"))
+    for name, rule in (("quantity", {"positive": True}),
+                       ("radius_km", {"positive": True, "maximum": MAX_RADIUS_KM}),
+                       ("primary_km", {"minimum": 0, "maximum": 40000})):
+        if name in clean:
+            value = number(clean, name, problems, **rule)  # type: ignore[arg-type]
+            if value is None:
+                clean.pop(name)
+            else:
+                clean[name] = value
+    for f, choices in (("route", Listing.Route.values), ("unit", Listing.Unit.values),
+                       ("frequency", Listing.Frequency.values)):
+        if f in clean and clean[f] not in choices:
+            problems.append(Problem(f"expected one of {choices}", field=f,
+                                    value=str(clean[f])[:40]))
+    a, b = clean.get("available_from"), clean.get("available_to")
+    if not isinstance(a, dt.date) or not isinstance(b, dt.date):
+        problems.append(Problem("the availability window needs two dates (YYYY-MM-DD)",
+                                field="available_from", value=a))
+    elif b < a:
+        problems.append(Problem("the window ends before it starts", field="available_to",
+                                value=b))
+    price = clean.get("price_eur")
+    if price is not None and (not isinstance(price, Decimal) or not price.is_finite()
+                              or price < 0 or price > MAX_PRICE_EUR):
+        problems.append(Problem(f"must be a price between 0 and {MAX_PRICE_EUR} €",
+                                field="price_eur", value=str(price)[:40]))
+        clean.pop("price_eur")
+    return clean
+
+
+def full_clean(listing: Listing) -> None:
+    """The model's own checks, as an :class:`InputError` naming each field (never a 500)."""
+    try:
+        listing.full_clean()
+    except ValidationError as e:
+        raise InputError([Problem(" ".join(msgs), field=name)
+                          for name, msgs in e.message_dict.items()]) from e
+
+
+def table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an uploaded CSV/XLSX, with the required columns present."""
+    from circulair.web.apps.portal.tables import read_table
+
+    header, rows = read_table(content, file_name)
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    if missing:
+        raise InputError.single(f"missing columns {missing}; expected at least "
+                                f"{list(IMPORT_COLUMNS)} and a location (refnis, postal_code "
+                                "or lat,lon)", file=file_name, row=1)
+    return rows
+
+
+def row_data(raw: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
+    """One import row as listing data. Numbers stay text (a decimal comma becomes a point) and
+    are checked by :func:`validate`/:func:`locate` with the rule of ``core.numbers``, so
+    ``1e400`` or ``nan`` is refused naming the column and value instead of read as a float."""
+    data: dict[str, Any] = {k: v for k, v in raw.items() if v != ""}
+    for f in ("quantity", "radius_km", "lat", "lon", "primary_km"):
+        if f in data:
+            text = str(data[f]).strip()
+            data[f] = text.replace(",", ".") if text.count(",") == 1 and "." not in text \
+                else text
+    for f in ("available_from", "available_to"):
+        if f in data:
+            try:
+                data[f] = dt.date.fromisoformat(str(data[f])[:40])
+            except ValueError:
+                problems.append(Problem("expected a date YYYY-MM-DD", field=f,
+                                        value=str(data[f])[:40]))
+                data.pop(f)
+    if "certified" in data:
+        data["certified"] = str(data["certified"]).lower() in ("yes", "true", "1", "ja")
+    if "accepts_hazardous" in data:
+        data["accepts_hazardous"] = str(data["accepts_hazardous"]).lower() in (
+            "yes", "true", "1", "ja")
+    if "price_eur" in data:
+        try:
+            data["price_eur"] = Decimal(str(data["price_eur"]).strip().replace(",", "."))
+        except InvalidOperation:
+            problems.append(Problem("expected a number", field="price_eur",
+                                    value=str(data["price_eur"])[:40]))
+            data.pop("price_eur")
+    return data
