@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
+from circulair.core.tables import write_table
 from circulair.web.apps.common.redirects import redirect_next
 from circulair.web.apps.exchange import privacy, selectors, services
 from circulair.web.apps.exchange.forms import (
@@ -177,15 +178,9 @@ def insight(request: HttpRequest) -> HttpResponse:
     """Public totals, flows between municipality centres and a CSV (no exact locations)."""
     data: dict[str, Any] = selectors.insight()
     if request.GET.get("format") == "csv":
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=["material", "province", "unit", "offered",
-                                            "requested", "matched"], lineterminator="\n")
-        w.writeheader()
-        w.writerows(data["rows"])
-        resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        cols = ["material", "province", "unit", "offered", "requested", "matched"]
+        body = write_table(cols, ([r[c] for c in cols] for r in data["rows"]), "csv")
+        resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="exchange-insight.csv"'
         return resp
     return render(request, "exchange/insight.html", data)
