@@ -171,3 +171,16 @@ def test_the_valid_bodies_are_accepted(actors: dict[str, Any], op: int) -> None:
     r = getattr(actors["client"], method)(url, data=json.dumps(body),
                                            content_type="application/json")
     assert r.status_code in (200, 201), (url, r.content[:400])
+
+
+def test_every_float_input_uses_the_one_number_rule() -> None:
+    """Django's and DRF's FloatField accept 1e300 or NaN: only the finite fields are used."""
+    from pathlib import Path
+
+    import circulair
+
+    root = Path(circulair.__file__).parent / "web"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "fields.py"
+                 and ("serializers.FloatField(" in (t := p.read_text()) or "forms.FloatField(" in t)]
+    assert offenders == []

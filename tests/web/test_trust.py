@@ -142,14 +142,20 @@ def test_huge_cell_is_refused_by_the_web_imports() -> None:
 
 def test_huge_cell_is_an_input_error_in_every_table_importer(monitor_editor: User) -> None:
     from circulair.core.errors import InputError
+    from circulair.web.apps.atlas.services import demand_table_parse
     from circulair.web.apps.doers.services import cases_import
+    from circulair.web.apps.exchange.services import listings_import
     from circulair.web.apps.geography.models import Region
+    from circulair.web.apps.geography.selectors import region_geography
     from circulair.web.apps.geography.services import population_import
     from circulair.web.apps.monitor.services import observations_import
     from circulair.web.apps.scan.services import survey_import
 
     region = Region.objects.get(slug="flanders")
+    org, _user = _member()
     calls = {
+        "exchange": lambda b: listings_import(organisation=org, content=b, file_name="m.csv"),
+        "atlas demand": lambda b: demand_table_parse(region_geography(region), b, "m.csv"),
         "monitor": lambda b: observations_import(content=b, file_name="m.csv"),
         "population": lambda b: population_import(region=region, file_name="m.csv",
                                                   content=b, source="x"),
