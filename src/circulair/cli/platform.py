@@ -43,6 +43,10 @@ def _setup(quiet: bool = False) -> None:
         kbr = report["knowledge"]
         console.print(f"Knowledge base: {kbr.created + kbr.updated + kbr.unchanged} records "
                       f"({kbr.created} new, {kbr.updated} updated, {kbr.deleted} removed).")
+        if kbr.kept:
+            console.print(f"Knowledge base: {len(kbr.kept)} record(s) edited in the back office "
+                          f"kept as they are: {', '.join(kbr.kept[:10])}"
+                          f"{' …' if len(kbr.kept) > 10 else ''}")
         for r in report["regions"]:
             console.print(f"Region {r.region}: {r.created} created, {r.updated} updated, "
                           f"{r.unchanged} unchanged.")

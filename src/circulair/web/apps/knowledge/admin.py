@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source, Variant
@@ -31,3 +33,16 @@ class RecordAdmin(admin.ModelAdmin):
     list_filter = ["kind", "origin"]
     search_fields = ["slug", "name_nl", "name_en"]
     inlines = [CitationInline, VariantInline, RelationInline]
+
+    def save_model(self, request: Any, obj: Record, form: Any, change: bool) -> None:
+        """A shipped record changed here is a person's: the start-up loader leaves it alone."""
+        if change and obj.origin == Record.Origin.DATA and form.changed_data:
+            obj.origin = Record.Origin.EDITED
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        if change and record.origin == Record.Origin.DATA and any(
+                f.has_changed() for f in formsets):
+            Record.objects.filter(pk=record.pk).update(origin=Record.Origin.EDITED)

@@ -42,6 +42,8 @@ class Record(models.Model):
     class Origin(models.TextChoices):
         DATA = "data", _("shipped data file")
         ADMIN = "admin", _("entered in the back office")
+        # A shipped record a person changed in the back office: the loader keeps it as it is.
+        EDITED = "edited", _("edited in the back office")
 
     kind = models.CharField(max_length=64, db_index=True)
     slug = models.SlugField(max_length=120)

@@ -26,6 +26,7 @@ class LoadReport:
     deleted: int = 0
     sources: int = 0
     changed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited in the back office: left as they are
 
     @property
     def changes(self) -> int:
@@ -92,6 +93,9 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
     for key, r in wanted.items():
         values = _record_fields(r)
         obj = existing.get(key)
+        if obj is not None and obj.origin == Record.Origin.EDITED:
+            report.kept.append(f"{r.kind}:{r.slug}")  # a person's edit outranks the data file
+            continue
         if obj is None:
             existing[key] = Record.objects.create(kind=r.kind, slug=r.slug, **values)
             report.created += 1
@@ -122,7 +126,10 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
         cur_rels.setdefault(rel.from_record_id, []).append(
             (rel.role, rel.to_record_id, rel.position))
 
+    kept = set(report.kept)
     for key, r in wanted.items():
+        if f"{r.kind}:{r.slug}" in kept:
+            continue
         pk = ids[key]
         target_kind = {role: spec.kind for role, spec in KINDS[r.kind].refs.items()}
         changed = False
@@ -150,7 +157,7 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
         if changed and key not in touched:
             report.updated += 1
             touched.add(key)
-    report.unchanged = len(wanted) - len(touched)
+    report.unchanged = len(wanted) - len(touched) - len(kept)
     report.changed.extend(f"{k}:{s}" for k, s in sorted(touched))
     log.info("knowledge load: %d records (%d created, %d updated, %d deleted) in %.2fs",
              len(wanted), report.created, report.updated, report.deleted,
