@@ -46,7 +46,7 @@ ENDPOINTS = [
     ("api", "/api/v1/agenda/signatories/"),
     ("api", "/api/v1/agenda/evaluation/?agenda=maakindustrie&year=2025"),
     # varied: every request picks one of many URLs (wrk Lua ``request``), so most are first
-    # visits for the anonymous visitors' cache (see portal/public_cache.py)
+    # visits for the anonymous visitors' cache (see common/public_cache.py)
     ("page", "/agenda/actions/?{ACTIONS}"),
     ("api", "/api/v1/agenda/actions/?{ACTIONS}"),
     ("page", "/agenda/evaluation/?{EVALUATIONS}"),

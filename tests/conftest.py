@@ -22,7 +22,7 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    from circulair.web.apps.portal.services import reference_data_load
+    from circulair.web.bootstrap import reference_data_load
 
     with django_db_blocker.unblock():
         reference_data_load()

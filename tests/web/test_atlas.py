@@ -220,7 +220,7 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(client: Client, user
 
 
 def test_jobs_interrupted_by_a_stop_are_marked_failed() -> None:
-    from circulair.web.apps.portal.jobs import fail_interrupted
+    from circulair.web.apps.common.jobs import fail_interrupted
     from circulair.web.apps.portal.models import Job
 
     j = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)

@@ -129,7 +129,7 @@ def test_uploads_are_not_served_from_media_even_in_debug(client: Client, setting
 
     from django.urls import clear_url_caches
 
-    from circulair.web.apps.portal.services import upload_keep
+    from circulair.web.apps.common.uploads import upload_keep
     from circulair.web.config import urls
 
     settings.MEDIA_ROOT = str(tmp_path)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from circulair.web.apps.portal.pdf import html_to_pdf
+from circulair.web.apps.common.pdf import html_to_pdf
 
 
 def test_pdf_renders_text_and_svg(pdf_page_png: Any) -> None:
@@ -27,6 +27,6 @@ def test_pdf_refuses_remote_resources() -> None:
     pdf = html_to_pdf("<html><body><img src='https://example.org/x.png'><p>x</p></body></html>")
     assert pdf.startswith(b"%PDF-")
     with pytest.raises(ValueError, match="remote"):
-        from circulair.web.apps.portal.pdf import _fetch_local
+        from circulair.web.apps.common.pdf import _fetch_local
 
         _fetch_local("https://example.org/x.png")

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from circulair.web.apps.geography.models import Arrondissement, Municipality, Province, Region
 from circulair.web.apps.knowledge.models import Citation, Record, Relation, Variant
-from circulair.web.apps.portal.services import reference_data_load
+from circulair.web.bootstrap import reference_data_load
 
 pytestmark = pytest.mark.django_db
 

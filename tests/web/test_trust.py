@@ -245,7 +245,7 @@ def test_annual_report_pdf_is_built_once_per_version(client: Client) -> None:
 
 
 def test_pdf_slots_refuse_with_503_when_busy(client: Client, settings: Any) -> None:
-    from circulair.web.apps.portal import pdf
+    from circulair.web.apps.common import pdf
 
     settings.CIRCULAIR_PDF_WAIT_SECONDS = 0.1
     cache.clear()

@@ -106,7 +106,7 @@ def report(year: int = typer.Option(..., help="Year of the report."),
     from django.utils import translation
 
     from circulair.web.apps.agenda.selectors import report_context
-    from circulair.web.apps.portal.pdf import html_to_pdf
+    from circulair.web.apps.common.pdf import html_to_pdf
 
     if pdf is None and html is None:
         fail("give --pdf and/or --html")

@@ -11,6 +11,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
+from circulair.core.errors import CirculairError, InputError, Problem
+from circulair.core.geo import parse_partition_csv
 
 app = typer.Typer(help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
                        "--preset materialenbanken-arrondissement",
@@ -20,7 +23,6 @@ FORMATS = "table, csv, json or geojson"
 
 
 def _run(handler: Any, params: dict[str, Any]) -> dict[str, Any]:
-    from circulair.core.errors import CirculairError
 
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
@@ -100,8 +102,6 @@ def extrapolate(
     --partition-file catchments.csv
     """
     _django.setup()
-    from circulair.core.errors import InputError
-    from circulair.core.geo import parse_partition_csv
     from circulair.web.apps.atlas import services
     from circulair.web.apps.geography import selectors as geo_sel
 
@@ -169,7 +169,6 @@ def site(
               "cost_per_t_km": cost_per_t_km, "single_sourcing": single_sourcing,
               "time_limit": time_limit,
               "fixed_open": [x.strip() for x in existing.split(",") if x.strip()]}
-    from circulair.core.errors import CirculairError
 
     demand = cands = dists = None
     try:
@@ -198,7 +197,6 @@ def _distances(path: Path) -> dict[tuple[str, str], float]:
     import csv
     import math
 
-    from circulair.core.errors import InputError, Problem
 
     out: dict[tuple[str, str], float] = {}
     problems: list[Problem] = []
@@ -224,8 +222,6 @@ def _distances(path: Path) -> dict[tuple[str, str], float]:
 
 def _kbo_demand(path: Path, group: str, weight: str) -> Any:
     """Establishments of a NACE sector group from a KBO extract, per municipality."""
-    from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
-    from circulair.core.errors import InputError
     from circulair.web.apps.geography import selectors as geo_sel
     from circulair.web.apps.knowledge.models import Record
 

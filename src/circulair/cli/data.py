@@ -8,6 +8,8 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import console, fail
+from circulair.core.errors import InputError
+from circulair.core.knowledge import load_knowledge
 
 app = typer.Typer(help="Load and validate reference data.\n\nExample:  circulair data validate",
                   no_args_is_help=True)
@@ -23,8 +25,6 @@ def validate(
 
     Example:  circulair data validate --seeds ../shared/seeds
     """
-    from circulair.core.errors import InputError
-    from circulair.core.knowledge import load_knowledge
 
     try:
         kb = load_knowledge(directory, seeds_dir=seeds)

@@ -8,6 +8,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.core.errors import InputError
 
 app = typer.Typer(help="Doers catalogue (cases).\n\nExample:  circulair doers list --q hergebruik",
                   no_args_is_help=True)
@@ -65,7 +66,6 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     Example:  circulair doers import cases.csv
     """
     _django.setup()
-    from circulair.core.errors import InputError
     from circulair.web.apps.doers.services import cases_import
 
     try:

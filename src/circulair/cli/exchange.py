@@ -8,6 +8,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.core.errors import CirculairError, InputError
 
 app = typer.Typer(help="Secondary-materials exchange.\n\nExample:  circulair exchange match",
                   no_args_is_help=True)
@@ -27,7 +28,6 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     Example:  circulair exchange import offers.csv --organisation "Recycling NV"
     """
     _django.setup()
-    from circulair.core.errors import InputError
     from circulair.web.apps.exchange.services import listings_import
     from circulair.web.apps.organisations.models import Organisation
 
@@ -52,7 +52,6 @@ def match(fmt: Format = typer.Option(Format.table, "--format"),
     Example:  circulair exchange match --format csv --output allocation.csv
     """
     _django.setup()
-    from circulair.core.errors import CirculairError
     from circulair.web.apps.exchange.selectors import allocation
 
     with err_console.status("Finding candidates and solving the allocation…"):

@@ -9,6 +9,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
+from circulair.core.errors import InputError
 
 app = typer.Typer(help="Reference geography.\n\n"
                        "Example:  circulair geo municipalities --arrondissement 24000",
@@ -127,7 +128,6 @@ def import_partition(
     Example:  circulair geo import-partition catchments.csv --name "Kringwinkel catchments"
     """
     _django.setup()
-    from circulair.core.errors import InputError
     from circulair.web.apps.geography.services import partition_import
 
     try:
@@ -149,7 +149,6 @@ def import_population(
     Example:  circulair geo import-population pop2025.csv --source "Statbel 1/1/2025"
     """
     _django.setup()
-    from circulair.core.errors import InputError
     from circulair.web.apps.geography.services import population_import
 
     try:

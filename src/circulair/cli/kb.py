@@ -9,6 +9,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
+from circulair.core.knowledge.schema import KINDS
 
 app = typer.Typer(help="Browse the knowledge base.\n\nExample:  circulair kb list work_agenda",
                   no_args_is_help=True)
@@ -55,7 +56,6 @@ def list_(
     Example:  circulair kb list work_path --related-to work_agenda:maakindustrie --format csv
     """
     _django.setup()
-    from circulair.core.knowledge.schema import KINDS
     from circulair.web.apps.knowledge.filters import RecordFilter
     from circulair.web.apps.knowledge.selectors import record_list
 

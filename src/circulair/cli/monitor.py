@@ -8,6 +8,9 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
+from circulair.core.errors import InputError
+from circulair.core.monitor.compute import STATUS_RULE
+from circulair.core.monitor.importer import template_csv
 
 app = typer.Typer(help="Targets and indicators.\n\nExample:  circulair monitor status",
                   no_args_is_help=True)
@@ -22,7 +25,6 @@ def status(fmt: Format = typer.Option(Format.table, "--format"),
     Example:  circulair monitor status --format csv --output status.csv
     """
     _django.setup()
-    from circulair.core.monitor.compute import STATUS_RULE
     from circulair.web.apps.monitor.selectors import target_assessments
 
     rows = []
@@ -47,7 +49,6 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     Example:  circulair monitor import figures.xlsx
     """
     _django.setup()
-    from circulair.core.errors import InputError
     from circulair.web.apps.monitor.services import observations_import
 
     try:
@@ -64,6 +65,5 @@ def template(wide: bool = typer.Option(False, help="One column per year.")) -> N
 
     Example:  circulair monitor template > figures.csv
     """
-    from circulair.core.monitor.importer import template_csv
 
     typer.echo(template_csv(wide=wide), nl=False)

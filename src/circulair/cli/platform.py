@@ -18,7 +18,7 @@ def _setup(quiet: bool = False) -> None:
     from django.core.management import call_command
 
     from circulair.core.errors import InputError
-    from circulair.web.apps.portal.services import reference_data_load
+    from circulair.web.bootstrap import reference_data_load
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     with console.status("Migrating the database…"):
@@ -28,7 +28,7 @@ def _setup(quiet: bool = False) -> None:
             report = reference_data_load()
     except InputError as e:
         fail(f"the shipped data is invalid:\n{e}")
-    from circulair.web.apps.portal.jobs import fail_interrupted
+    from circulair.web.apps.common.jobs import fail_interrupted
 
     stale = fail_interrupted()
     if stale and not quiet:

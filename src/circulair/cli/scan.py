@@ -113,7 +113,7 @@ def report(response_id: int = typer.Argument(..., help="Response id (see: circul
     with translation.override(language):
         try:
             if pdf is not None:
-                from circulair.web.apps.portal.pdf import html_to_pdf
+                from circulair.web.apps.common.pdf import html_to_pdf
 
                 with err_console.status("Rendering the PDF…"):
                     html = render_to_string("scan/report_print.html", selectors.report(r))

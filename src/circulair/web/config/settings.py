@@ -192,7 +192,7 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # Anonymous visitors' pages and API answers are reused per data version for at most this long
-# (portal/public_cache.py); 0 turns that cache off.
+# (common/public_cache.py); 0 turns that cache off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="circulair@localhost")
 LOGIN_URL = "login"
@@ -226,7 +226,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 CIRCULAIR_DEFAULT_REGION = env.str("CIRCULAIR_DEFAULT_REGION", default="flanders")
 # Run background jobs in the request instead of a thread (tests; single-threaded debugging).
 CIRCULAIR_JOBS_INLINE = env.bool("CIRCULAIR_JOBS_INLINE", default=False)
-# PDF reports built at the same time per process (portal/pdf.py); others wait, then get 503.
+# PDF reports built at the same time per process (common/pdf.py); others wait, then get 503.
 CIRCULAIR_PDF_CONCURRENCY = env.int("CIRCULAIR_PDF_CONCURRENCY", default=1)
 # Optional background map tiles (the map works offline without them), e.g.
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png
@@ -235,11 +235,11 @@ CIRCULAIR_MAP_TILE_ATTRIBUTION = env.str("CIRCULAIR_MAP_TILE_ATTRIBUTION", defau
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "circulair.web.apps.portal.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "circulair.web.apps.common.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "EXCEPTION_HANDLER": "circulair.web.apps.portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "circulair.web.apps.common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

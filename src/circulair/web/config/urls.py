@@ -12,12 +12,12 @@ from rest_framework.routers import DefaultRouter
 
 from circulair.web.apps.agenda import api as agenda_api
 from circulair.web.apps.atlas import api as atlas_api
+from circulair.web.apps.common.api import json_404
 from circulair.web.apps.doers import api as doers_api
 from circulair.web.apps.exchange import api as exchange_api
 from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
 from circulair.web.apps.monitor import api as monitor_api
-from circulair.web.apps.portal.api import json_404
 from circulair.web.apps.scan import api as scan_api
 
 router = DefaultRouter()

@@ -25,10 +25,10 @@ from circulair.web.apps.agenda.filters import (
     SignatoryFilter,
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
+from circulair.web.apps.common.api import Pagination as PortalPagination
 from circulair.web.apps.common.fields import query_int
+from circulair.web.apps.common.public_cache import PublicListMixin, public_data
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.portal.api import Pagination as PortalPagination
-from circulair.web.apps.portal.public_cache import PublicListMixin, public_data
 
 
 class Pagination(PortalPagination):

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 
 from circulair.core.agenda import evaluation as ev
+from circulair.core.agenda.charts import bar_chart, svg_inline
 from circulair.web.apps.agenda.models import (
     Action,
     ActionResult,
@@ -22,9 +23,10 @@ from circulair.web.apps.agenda.models import (
     Programme,
     Signatory,
 )
+from circulair.web.apps.common.pdf import template_to_pdf
+from circulair.web.apps.common.public_cache import cached
 from circulair.web.apps.knowledge.models import Record, name_in_language
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.portal.public_cache import cached
 
 #: Other names accepted for an agenda slug (CLI and API): the knowledge base's slugs are Dutch.
 AGENDA_ALIASES = {
@@ -344,7 +346,6 @@ def agenda_overview() -> list[dict[str, Any]]:
 
 
 def _chart(labels_: list[str], values: list[float], title: str) -> str:
-    from circulair.core.agenda.charts import bar_chart, svg_inline
 
     return svg_inline(bar_chart(labels_, values, title=title))
 
@@ -477,7 +478,6 @@ def report_pdf(year: int) -> bytes:
     """
     from django.utils.translation import get_language
 
-    from circulair.web.apps.portal.pdf import template_to_pdf
 
     key = f"agenda-report-pdf:{year}:{get_language()}:{register_version()}"
     return cached(key, REPORT_PDF_CACHE_SECONDS,

@@ -33,10 +33,11 @@ from circulair.web.apps.agenda.models import (
     Programme,
     Signatory,
 )
+from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.portal.tables import read_table
 
 log = logging.getLogger(__name__)
 
@@ -385,7 +386,6 @@ def action_transition(*, user: Any, action: Action, status: str,
 
 def _keep(purpose: str, file_name: str, content: bytes, user: Any,
           error: InputError | None = None) -> Any:
-    from circulair.web.apps.portal.services import upload_keep
 
     return upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=error)
 

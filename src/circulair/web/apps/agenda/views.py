@@ -31,9 +31,9 @@ from circulair.web.apps.agenda.forms import (
     UploadForm,
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
+from circulair.web.apps.common.pdf import PdfBusyError
+from circulair.web.apps.common.public_cache import public_page
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.portal.pdf import PdfBusyError
-from circulair.web.apps.portal.public_cache import public_page
 
 PAGE_SIZE = 50
 

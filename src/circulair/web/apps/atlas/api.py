@@ -12,8 +12,8 @@ from rest_framework.response import Response
 
 from circulair.core.atlas.plan import MODELS
 from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.common import jobs
 from circulair.web.apps.common.fields import FiniteFloatField
-from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job
 
 

@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from circulair.core.tables import write_table
+from circulair.web.apps.common import jobs
 from circulair.web.apps.geography.models import Municipality, Region
-from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job
 
 KINDS = ("atlas.extrapolate", "atlas.site")

@@ -17,10 +17,11 @@ from circulair.core.atlas.demand import DemandPoints, demand_from_table
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.errors import CirculairError, InputError, Problem
 from circulair.core.tables import csv_dicts
+from circulair.web.apps.common import jobs
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
 from circulair.web.apps.knowledge.models import Record
-from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job, Upload
 
 
@@ -201,7 +202,6 @@ def demand_table_parse(geo: Any, content: bytes, file_name: str) -> DemandPoints
 
 def table_upload(*, purpose: str, content: bytes, file_name: str, user: Any = None) -> int:
     """Validate and keep an uploaded demand or candidate table; returns the upload id."""
-    from circulair.web.apps.portal.services import upload_keep
 
     geo = geo_sel.region_geography(geo_sel.region_default())
     parse = demand_table_parse if purpose == "demand" else candidates_parse

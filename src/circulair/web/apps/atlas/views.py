@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from circulair.core.errors import InputError
 from circulair.web.apps.atlas import selectors, services
 from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
+from circulair.web.apps.common import jobs
 from circulair.web.apps.geography import selectors as geo_sel
-from circulair.web.apps.portal import jobs
 from circulair.web.apps.portal.models import Job
 
 

@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from circulair.web.apps.common.public_cache import public_data
 from circulair.web.apps.doers import selectors, services
 from circulair.web.apps.doers.models import Case
-from circulair.web.apps.portal.public_cache import public_data
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -23,11 +23,11 @@ from django.utils import translation
 from numpy.typing import NDArray
 
 from circulair.core.doers import search
+from circulair.web.apps.common import public_cache
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Province
 from circulair.web.apps.knowledge.models import Record, name_in_language
 from circulair.web.apps.organisations.models import Membership
-from circulair.web.apps.portal import public_cache
 
 FACETS = ("agenda", "province", "r", "category")
 

@@ -23,6 +23,8 @@ from django.utils.text import slugify
 
 from circulair.core.doers.search import index_text, term_weights
 from circulair.core.errors import InputError, Problem
+from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Municipality, Province
 from circulair.web.apps.knowledge.models import Record
@@ -288,7 +290,6 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
     """Import cases from CSV/XLSX; every bad row is named, nothing is saved unless all are valid,
     and the file is kept. ``organisation`` is an organisation id or exact name; list columns
     (agendas, r_strategies, links) are separated by commas or semicolons."""
-    from circulair.web.apps.portal.services import upload_keep
 
     try:
         rows = _table_rows(content, file_name)
@@ -348,7 +349,6 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
 
 def _table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV (UTF-8) or XLSX file as (file line, {lower-case column: text})."""
-    from circulair.web.apps.portal.tables import read_table
 
     header, rows = read_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]

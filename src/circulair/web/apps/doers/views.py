@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
+from circulair.web.apps.common.public_cache import public_page
 from circulair.web.apps.doers import selectors, services
 from circulair.web.apps.doers.forms import CaseForm
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.geography.selectors import region_default
-from circulair.web.apps.portal.public_cache import public_page
 
 PARAMS = ("q", "agenda", "province", "r", "category", "municipality")
 

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from circulair.core.errors import Problem
+from circulair.core.exchange.allocation import allocate
 from circulair.core.exchange.matching import (
     ScoreWeights,
     candidates,
@@ -290,7 +291,6 @@ def allocation() -> dict[str, Any]:
     match``) and is not served to organisations; its result must not be published as is."""
     import time
 
-    from circulair.core.exchange.allocation import allocate
 
     t0 = time.perf_counter()
     xs = list(open_for_matching())

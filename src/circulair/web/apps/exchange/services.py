@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circulair.core.errors import InputError, Problem
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.exchange import privacy, selectors, validation
 from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
 from circulair.web.apps.exchange.selectors import my_org_ids
@@ -232,7 +233,6 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
                     user: Any = None, publish: bool = True) -> list[Listing]:
     """Bulk import of listings from CSV or XLSX; every bad row is named, nothing is saved
     unless every row is valid, and the file is kept."""
-    from circulair.web.apps.portal.services import upload_keep
 
     _member_of(user, organisation)
     try:

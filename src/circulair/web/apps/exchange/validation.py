@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.numbers import number_problem
+from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
 from circulair.web.apps.geography.models import Municipality
@@ -183,7 +184,6 @@ def full_clean(listing: Listing) -> None:
 
 def table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
     """The rows of an uploaded CSV/XLSX, with the required columns present."""
-    from circulair.web.apps.portal.tables import read_table
 
     header, rows = read_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]

@@ -21,6 +21,7 @@ from circulair.core.geo import (
 )
 from circulair.core.geo.partition import Partition as CorePartition
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors
 from circulair.web.apps.geography.models import (
     Arrondissement,
@@ -31,7 +32,6 @@ from circulair.web.apps.geography.models import (
     Province,
     Region,
 )
-from circulair.web.apps.portal.services import upload_keep
 
 log = logging.getLogger(__name__)
 

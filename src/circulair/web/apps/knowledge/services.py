@@ -13,6 +13,7 @@ from django.db import transaction
 
 from circulair.core.knowledge import KnowledgeBase
 from circulair.core.knowledge import Record as KBRecord
+from circulair.core.knowledge.schema import KINDS
 from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source, Variant
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,6 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
 
     Returns counts of created, updated, unchanged and deleted records.
     """
-    from circulair.core.knowledge.schema import KINDS
 
     t0 = time.perf_counter()
     report = LoadReport()

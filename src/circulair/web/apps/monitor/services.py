@@ -18,9 +18,9 @@ from circulair.core.monitor.importer import parse_observations
 from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.core.monitor.model import monitor_from_knowledge
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import Indicator, Observation, ObservationHistory, Target
-from circulair.web.apps.portal.services import upload_keep
 
 log = logging.getLogger(__name__)
 

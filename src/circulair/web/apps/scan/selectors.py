@@ -26,6 +26,7 @@ from circulair.core.scan import (
     percentiles,
     recommend,
 )
+from circulair.core.scan.charts import score_chart
 from circulair.core.scan.questionnaire import default_scan_dir
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
@@ -195,7 +196,6 @@ def section_rows(q: Questionnaire, s: ScanScore, pct: Any, ch: Any) -> list[dict
 
 def report(response: Response, *, top: int = 5) -> dict[str, Any]:
     """Everything the tailored report shows, for a submitted response."""
-    from circulair.core.scan.charts import score_chart
 
     if not response.is_submitted or not response.score:
         raise Http404("only submitted scans have a report")

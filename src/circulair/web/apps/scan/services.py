@@ -23,8 +23,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from circulair.core.errors import InputError, Problem
-from circulair.core.scan import Questionnaire, ScanScore, parse_questionnaire, score
+from circulair.core.scan import (
+    Questionnaire,
+    ScanScore,
+    parse_questionnaire,
+    score,
+    validate_answers,
+)
 from circulair.core.scan.questionnaire import available_versions, default_scan_dir
+from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import is_member
 from circulair.web.apps.scan.models import AnswerEvent, QuestionnaireVersion, Response
@@ -159,7 +167,6 @@ def answers_save(*, user: Any, response: Response, answers: Mapping[str, Any],
             merged.pop(qid, None)
         else:
             merged[qid] = v
-    from circulair.core.scan import validate_answers
 
     missing = validate_answers(q, merged)  # raises InputError naming every bad answer
     with transaction.atomic():
@@ -247,7 +254,6 @@ def survey_import(*, content: bytes, file_name: str, user: Any = None,
     are submitted (scored); incomplete rows are kept as rounds in progress and reported.
     All-or-nothing: any bad cell refuses the whole file, naming file, line, column and value.
     """
-    from circulair.web.apps.portal.services import upload_keep
 
     try:
         out = _survey_import(content=content, file=file_name, user=user,
@@ -261,9 +267,7 @@ def survey_import(*, content: bytes, file_name: str, user: Any = None,
 
 def _survey_import(*, content: bytes, file: str, user: Any,
                    questionnaire: QuestionnaireVersion | None) -> dict[str, Any]:
-    from circulair.core.scan import validate_answers
     from circulair.web.apps.geography.models import Municipality
-    from circulair.web.apps.portal.tables import read_table
 
     header, numbered = read_table(content, file)
     qv = questionnaire or latest_questionnaire()

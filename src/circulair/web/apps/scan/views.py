@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
+from circulair.core.scan.charts import distribution_chart
 from circulair.core.tables import write_table
+from circulair.web.apps.common.pdf import html_to_pdf
 from circulair.web.apps.scan import selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
 
@@ -136,7 +138,6 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from circulair.web.apps.portal.pdf import html_to_pdf
 
     r = selectors.response_of(request.user, pk)
     html = render_to_string("scan/report_print.html", selectors.report(r), request=request)
@@ -158,7 +159,6 @@ def network(request: HttpRequest) -> HttpResponse:
         resp.write(write_table(["dimension", "group", "metric", "value"],
                                selectors.network_rows(view), "csv"))
         return resp
-    from circulair.core.scan.charts import distribution_chart
 
     chart = distribution_chart([d["range"] for d in view["distribution"]],
                                [d["n"] for d in view["distribution"]],
