@@ -42,7 +42,7 @@ def municipalities(
     Example:  circulair geo municipalities --partition arrondissement --unit 11000 --format csv
     """
     _django.setup()
-    from circulair.web.apps.geography.filters import MunicipalityFilter
+    from circulair.web.apps.geography.filtersets import MunicipalityFilter
     from circulair.web.apps.geography.selectors import municipality_list
 
     reg = _region(region)

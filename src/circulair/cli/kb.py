@@ -56,7 +56,7 @@ def list_(
     Example:  circulair kb list work_path --related-to work_agenda:maakindustrie --format csv
     """
     _django.setup()
-    from circulair.web.apps.knowledge.filters import RecordFilter
+    from circulair.web.apps.knowledge.filtersets import RecordFilter
     from circulair.web.apps.knowledge.selectors import record_list
 
     if kind not in KINDS:

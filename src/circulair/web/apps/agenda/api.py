@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from circulair.web.apps.agenda import selectors, services
-from circulair.web.apps.agenda.filters import (
+from circulair.web.apps.agenda.filtersets import (
     ActionFilter,
     BottleneckFilter,
     ProgrammeFilter,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from circulair.core.agenda import evaluation as ev
 from circulair.core.errors import InputError
 from circulair.web.apps.agenda import selectors, services
-from circulair.web.apps.agenda.filters import (
+from circulair.web.apps.agenda.filtersets import (
     ActionFilter,
     BottleneckFilter,
     ProgrammeFilter,

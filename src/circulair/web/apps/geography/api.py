@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.web.apps.common.permissions import api_permission
-from circulair.web.apps.geography.filters import (
+from circulair.web.apps.geography.filtersets import (
     ArrondissementFilter,
     MunicipalityFilter,
     PartitionFilter,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from circulair.core.errors import InputError
 from circulair.web.apps.common import permissions
 from circulair.web.apps.geography import selectors, services
-from circulair.web.apps.geography.filters import MunicipalityFilter
+from circulair.web.apps.geography.filtersets import MunicipalityFilter
 from circulair.web.apps.geography.models import Partition
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from circulair.core.knowledge.schema import KINDS
 from circulair.web.apps.knowledge import selectors
-from circulair.web.apps.knowledge.filters import RecordFilter
+from circulair.web.apps.knowledge.filtersets import RecordFilter
 from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source, Variant
 
 

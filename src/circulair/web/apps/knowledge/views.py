@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from circulair.core.knowledge.schema import KINDS
 from circulair.web.apps.knowledge import selectors
-from circulair.web.apps.knowledge.filters import RecordFilter
+from circulair.web.apps.knowledge.filtersets import RecordFilter
 from circulair.web.apps.knowledge.models import Record
 
 

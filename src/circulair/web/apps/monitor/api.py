@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.web.apps.common.permissions import api_permission
 from circulair.web.apps.monitor import selectors, services
-from circulair.web.apps.monitor.filters import ObservationFilter
+from circulair.web.apps.monitor.filtersets import ObservationFilter
 from circulair.web.apps.monitor.models import Indicator, Observation, Target
 
 
