@@ -41,12 +41,17 @@ class Problem:
                        row=row if row is not None else self.row)
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, and storable: NUL characters (from a hostile cell), which PostgreSQL
+        refuses in text and JSON, are written as ``\\x00``."""
+        def text(v: Any) -> Any:
+            return v.replace("\x00", "\\x00") if isinstance(v, str) else v
+
         return {
-            "message": self.message,
-            "file": self.file,
-            "row": self.row,
-            "field": self.field,
-            "value": None if self.value is None else str(self.value),
+            "message": text(self.message),
+            "file": text(self.file),
+            "row": text(self.row),
+            "field": text(self.field),
+            "value": None if self.value is None else text(str(self.value)),
         }
 
 

@@ -14,13 +14,17 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, Problem
 
 Record = tuple[int, dict[str, str]]
 
 
-def csv_records(text: str, *, file: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """(line the record starts on, cells) for every record, blank lines included as ``[]``."""
+def csv_records(text: str, *, file: str, delimiter: str = ",",
+                nul_ok: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """(line the record starts on, cells) for every record, blank lines included as ``[]``.
+
+    A cell with a NUL character (binary data; PostgreSQL refuses it in text) is refused unless
+    ``nul_ok`` (then the caller names the column itself)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
         start = reader.line_num + 1
@@ -35,6 +39,9 @@ def csv_records(text: str, *, file: str, delimiter: str = ",") -> Iterator[tuple
                           "(is the file a table?)")
             raise InputError.single(f"not a readable CSV file: {reason}", file=file,
                                     row=start) from None
+        if not nul_ok and any("\x00" in c for c in cells):
+            raise InputError.single("not a readable CSV file: a cell holds a NUL character "
+                                    "(is the file text?)", file=file, row=start)
         yield start, cells
 
 
@@ -44,18 +51,24 @@ def csv_dicts(text: str, *, file: str, delimiter: str = ",") -> tuple[list[str],
     Blank records are skipped (their numbers are not reused); cells under no header are ignored;
     a missing trailing cell reads as ``""``.
     """
-    it = csv_records(text.lstrip("\ufeff"), file=file, delimiter=delimiter)
+    it = csv_records(text.lstrip("\ufeff"), file=file, delimiter=delimiter, nul_ok=True)
     header: list[str] = []
     for _line, cells in it:
         if cells:
             header = [c.strip().lower() for c in cells]
             break
     rows: list[Record] = []
+    problems: list[Problem] = []
     for line, cells in it:
         row = {h: (cells[i].strip() if i < len(cells) else "")
                for i, h in enumerate(header) if h}
+        problems += [Problem("holds a NUL character (binary data, not text)", file=file,
+                             row=line, field=h, value=v.replace("\x00", "\\x00")[:40])
+                     for h, v in row.items() if "\x00" in v]
         if any(row.values()):
             rows.append((line, row))
+    if problems:
+        raise InputError(problems)
     return header, rows
 
 

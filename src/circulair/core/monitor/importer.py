@@ -62,6 +62,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..tables import csv_records
 from .model import Indicator, Observation
 from .units import convert, parse_unit
 
@@ -164,20 +165,13 @@ def _read_csv(content: bytes, file_name: str) -> _Table:
         text = content.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count) if first.strip() else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[Any] | None = None
     rows: list[tuple[int, list[Any]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            if header is None:
-                header = list(cells)
-            else:
-                rows.append((start, list(cells)))
-            start = reader.line_num + 1
-    except csv.Error as e:
-        raise InputError.single(f"not a readable CSV file ({e})", file=file_name,
-                                row=reader.line_num) from e
+    for start, cells in csv_records(text, file=file_name, delimiter=delimiter):
+        if header is None:
+            header = list(cells)
+        else:
+            rows.append((start, list(cells)))
     return _Table(header or [], rows)
 
 

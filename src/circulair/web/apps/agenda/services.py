@@ -462,16 +462,25 @@ def actions_export(qs: Any, fmt: str = "csv") -> bytes:
 
 
 # --- signatories, commitments, leads -------------------------------------------------------
+MAX_ACTIONS_PER_YEAR = 1000  # a commitment above this is a typo (the shipped rule is 5)
+
+
+def _signatory_numbers(year_signed: Any, min_actions: Any) -> list[Problem]:
+    """The year signed (2000-2100) and the own commitment (0-1000 actions a year, or none)."""
+    out = [p for p in [number_problem(year_signed, field="year_signed", minimum=2000,
+                                      maximum=2100, integer=True)] if p]
+    if min_actions is not None:
+        p = number_problem(min_actions, field="min_actions", minimum=0,
+                           maximum=MAX_ACTIONS_PER_YEAR, integer=True)
+        if p:
+            out.append(p)
+    return out
+
 @transaction.atomic
 def signatory_create(*, user: Any, organisation: Organisation, agenda: Record, year_signed: int,
                      min_actions: int | None = None) -> Signatory:
     _lead_of(user, agenda)
-    problems: list[Problem] = []
-    if not 2000 <= int(year_signed) <= 2100:
-        problems.append(Problem("expected a year between 2000 and 2100", field="year_signed",
-                                value=year_signed))
-    if min_actions is not None and int(min_actions) < 0:
-        problems.append(Problem("expected 0 or more", field="min_actions", value=min_actions))
+    problems = _signatory_numbers(year_signed, min_actions)
     if Signatory.objects.filter(organisation=organisation, agenda=agenda).exists():
         problems.append(Problem("this organisation has already signed this agenda",
                                 field="organisation", value=organisation.name))
@@ -489,6 +498,10 @@ def signatory_create(*, user: Any, organisation: Organisation, agenda: Record, y
 def signatory_update(*, user: Any, signatory: Signatory, year_signed: int | None = None,
                      min_actions: int | str | None = "keep") -> Signatory:
     _lead_of(user, signatory.agenda)
+    problems = _signatory_numbers(signatory.year_signed if year_signed is None else year_signed,
+                                  None if min_actions in (None, "keep") else min_actions)
+    if problems:
+        raise InputError(problems)
     before = _snapshot(signatory, ("year_signed", "min_actions"))
     if year_signed is not None:
         signatory.year_signed = int(year_signed)
@@ -519,13 +532,8 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
                 rp.append(Problem("an organisation is required", field="organisation"))
             agenda = _record("work_agenda", raw.get("agenda"), "agenda", rp, required=True)
             year = raw.get("year_signed", "")
-            if not str(year).isdigit() or not 2000 <= int(year) <= 2100:
-                rp.append(Problem("expected a year between 2000 and 2100",
-                                  field="year_signed", value=year))
             mins = raw.get("min_actions", "")
-            if mins and not str(mins).isdigit():
-                rp.append(Problem("expected a whole number of actions or empty",
-                                  field="min_actions", value=mins))
+            rp.extend(_signatory_numbers(year, mins or None))
             if agenda is not None and user is not None and not selectors.can_lead(user,
                                                                                   agenda.pk):
                 rp.append(Problem("only the agenda's lead or an administrator may add its "
@@ -563,8 +571,10 @@ def signatories_export(qs: Any, fmt: str = "csv") -> bytes:
 def agenda_commitment_set(*, user: Any, agenda: Record, min_actions: int) -> AgendaSetting:
     """Set the yearly number of actions the agenda's signatories commit to."""
     _lead_of(user, agenda)
-    if int(min_actions) < 0:
-        raise InputError.single("expected 0 or more", field="min_actions", value=min_actions)
+    p = number_problem(min_actions, field="min_actions", minimum=0,
+                       maximum=MAX_ACTIONS_PER_YEAR, integer=True)
+    if p:
+        raise InputError([p])
     s, _created = AgendaSetting.objects.get_or_create(
         agenda=agenda, defaults={"min_actions_per_year": selectors.commitment_of(agenda)})
     old = s.min_actions_per_year

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -219,16 +218,6 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     return match
 
 
-def _storable(error: InputError) -> InputError:
-    """The error as it can be stored with the kept file: PostgreSQL refuses NUL characters in
-    text and JSON, so a hostile cell's value is kept with NUL written as ``\\x00``."""
-    def clean(value: Any) -> Any:
-        return value.replace("\x00", "\\x00") if isinstance(value, str) else value
-
-    return InputError([replace(p, value=clean(p.value), field=clean(p.field))
-                       for p in error.problems])
-
-
 def listings_import(*, organisation: Organisation, content: bytes, file_name: str,
                     user: Any = None, publish: bool = True) -> list[Listing]:
     """Bulk import of listings from CSV or XLSX; every bad row is named, nothing is saved
@@ -261,7 +250,7 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
             raise InputError(problems)
     except InputError as e:
         upload_keep(purpose="listings", name=file_name, content=content, user=user,
-                    error=_storable(e))
+                    error=e)
         raise
     with transaction.atomic():
         upload_keep(purpose="listings", name=file_name, content=content, user=user)
