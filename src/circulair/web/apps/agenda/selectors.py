@@ -24,9 +24,11 @@ from circulair.web.apps.agenda.models import (
     Signatory,
 )
 from circulair.web.apps.common.pdf import template_to_pdf
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.public_cache import cached
 from circulair.web.apps.knowledge.models import Record, name_in_language
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 #: Other names accepted for an agenda slug (CLI and API): the knowledge base's slugs are Dutch.
 AGENDA_ALIASES = {
@@ -43,10 +45,7 @@ SHARE_REGION = "VLG"
 
 
 # --- roles ---------------------------------------------------------------------------------
-def my_org_ids(user: Any) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(Organisation.objects.filter(membership__user=user).values_list("pk", flat=True))
+my_org_ids = organisation_ids_of
 
 
 def led_agenda_ids(user: Any) -> set[int]:
@@ -55,8 +54,7 @@ def led_agenda_ids(user: Any) -> set[int]:
     return set(AgendaLead.objects.filter(user=user).values_list("agenda_id", flat=True))
 
 
-def is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
+is_admin = is_administrator
 
 
 def can_edit_action(user: Any, action: Action) -> bool:

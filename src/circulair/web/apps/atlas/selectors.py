@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 
 from circulair.core.tables import write_table
 from circulair.web.apps.common import jobs
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography.models import Municipality, Region
 from circulair.web.apps.portal.models import Job
 
@@ -33,7 +34,7 @@ def run_list(user: Any = None) -> QuerySet[Job]:
     """The atlas runs ``user`` may see (anonymous or ``None``: the public ones), newest first."""
     jobs.reap_stale()
     qs = Job.objects.filter(kind__in=KINDS)
-    if not getattr(user, "is_superuser", False):
+    if not is_administrator(user):
         mine = Q(created_by=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
         qs = qs.filter(Q(kind__in=PUBLIC_KINDS) | mine)
     return qs.order_by("-created_at")

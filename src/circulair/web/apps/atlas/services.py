@@ -18,6 +18,7 @@ from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation
 from circulair.core.errors import CirculairError, InputError, Problem
 from circulair.core.tables import csv_dicts
 from circulair.web.apps.common import jobs
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
@@ -223,7 +224,7 @@ class AccountRequiredError(CirculairError):
 
 def is_trusted(user: Any) -> bool:
     """Staff and superusers: the longer solver time limit."""
-    return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))
+    return is_administrator(user)
 
 
 def time_limit_max(user: Any) -> int:

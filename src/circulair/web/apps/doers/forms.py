@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case
 
 
@@ -42,9 +43,9 @@ class CaseForm(forms.Form):
         from circulair.web.apps.organisations.models import Organisation
         from circulair.web.apps.organisations.selectors import organisations_of
 
-        orgs = Organisation.objects.all() if getattr(user, "is_staff", False) else \
+        orgs = Organisation.objects.all() if is_administrator(user) else \
             organisations_of(user)
-        blank = [("", _("— none —"))] if getattr(user, "is_staff", False) else []
+        blank = [("", _("— none —"))] if is_administrator(user) else []
         self.fields["organisation"].choices = blank + [(str(o.pk), o.name) for o in orgs]
         self.fields["agendas"].choices = _record_choices("work_agenda")
         self.fields["r_strategies"].choices = _record_choices("r_strategy")

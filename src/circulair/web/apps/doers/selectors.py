@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from circulair.core.doers import search
 from circulair.web.apps.common import public_cache
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Province
 from circulair.web.apps.knowledge.models import Record, name_in_language
@@ -35,7 +36,7 @@ FACETS = ("agenda", "province", "r", "category")
 def case_visible_to(user: Any) -> QuerySet[Case]:
     """Published cases for everyone; staff see all; members also see their organisations'."""
     qs = Case.objects.all()
-    if getattr(user, "is_staff", False):
+    if is_administrator(user):
         return qs
     if getattr(user, "is_authenticated", False):
         mine = Membership.objects.filter(user=user).values("organisation_id")

@@ -23,13 +23,14 @@ from django.utils.text import slugify
 
 from circulair.core.doers.search import index_text, term_weights
 from circulair.core.errors import InputError, Problem
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Municipality, Province
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.organisations.selectors import organisations_of
+from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,11 @@ MAX_LINKS = 20
 # --- permissions -----------------------------------------------------------------------------
 
 def is_staff(user: Any) -> bool:
-    return user is None or bool(getattr(user, "is_staff", False))
+    """The operator (``user`` None: CLI, seeding) or an administrator."""
+    return user is None or is_administrator(user)
 
 
-def member_org_ids(user: Any) -> set[int]:
-    return set(organisations_of(user).values_list("pk", flat=True))
+member_org_ids = organisation_ids_of
 
 
 def can_edit(user: Any, case: Case) -> bool:

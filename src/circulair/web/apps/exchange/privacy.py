@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Q
 
 from circulair.web.apps.exchange.models import Listing, Match
-from circulair.web.apps.organisations.selectors import organisations_of
+from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 
 def exact_listing_ids(org_ids: Iterable[int], among: Iterable[int] | None = None) -> set[int]:
@@ -47,11 +47,7 @@ def exact_listing_ids(org_ids: Iterable[int], among: Iterable[int] | None = None
     return ids if wanted is None else ids & wanted
 
 
-def user_org_ids(user: Any) -> set[int]:
-    """The organisations a user acts for (none for an anonymous visitor)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(organisations_of(user).values_list("pk", flat=True))
+user_org_ids = organisation_ids_of
 
 
 def exact_ids_for(user: Any, among: Iterable[int] | None = None) -> set[int]:

@@ -15,6 +15,12 @@ def organisations_of(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(membership__user=user)
 
 
+def organisation_ids_of(user: Any) -> set[int]:
+    """Ids of the organisations ``user`` acts for (none for an anonymous visitor): the one
+    definition of organisation membership every app uses."""
+    return set(organisations_of(user).values_list("pk", flat=True))
+
+
 def is_member(user: Any, organisation_id: int | None) -> bool:
     return organisation_id is not None and organisations_of(user).filter(
         pk=organisation_id).exists()

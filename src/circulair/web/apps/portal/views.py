@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from circulair.data import manifest_path
+from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
 from circulair.web.apps.portal.context import CAPABILITIES
@@ -72,7 +73,7 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     user = request.user
     up = Upload.objects.filter(pk=pk).first()
     if up is None or not user.is_authenticated or not (
-            user.is_superuser or up.created_by_id == user.pk):
+            is_administrator(user) or up.created_by_id == user.pk):
         raise Http404("no such upload")
     try:
         handle = up.file.open("rb")
