@@ -29,11 +29,9 @@ def _agenda(slug: str) -> Any:
 
 
 def _organisation(ref: str) -> Any:
-    from circulair.web.apps.organisations.models import Organisation
+    from circulair.web.apps.organisations.services import organisation_find
 
-    org = (Organisation.objects.filter(pk=int(ref)).first() if ref.isdigit()
-           else Organisation.objects.filter(name=ref).first()
-           or Organisation.objects.filter(enterprise_number=ref).first())
+    org = organisation_find(ref)
     if org is None:
         fail(f"no organisation '{ref}' (see: circulair org list)")
     return org

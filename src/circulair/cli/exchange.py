@@ -29,10 +29,9 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     """
     _django.setup()
     from circulair.web.apps.exchange.services import listings_import
-    from circulair.web.apps.organisations.models import Organisation
+    from circulair.web.apps.organisations.services import organisation_find
 
-    org = (Organisation.objects.filter(pk=int(organisation)).first() if organisation.isdigit()
-           else Organisation.objects.filter(name=organisation).first())
+    org = organisation_find(organisation)
     if org is None:
         fail(f"no organisation '{organisation}' (see: circulair org list)")
     try:

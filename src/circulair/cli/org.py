@@ -23,20 +23,14 @@ def create(name: str, enterprise_number: str = typer.Option("", help="0123.456.7
     Example:  circulair org create "Recycling NV" --refnis 24062
     """
     _django.setup()
-    from django.core.exceptions import ValidationError
+    from circulair.core.errors import InputError
+    from circulair.web.apps.organisations.services import organisation_create
 
-    from circulair.web.apps.geography.models import Municipality
-    from circulair.web.apps.organisations.models import Organisation
-
-    org = Organisation(name=name, enterprise_number=enterprise_number, side=side,
-                       nace_code=nace, employee_class=employee_class,
-                       municipality=Municipality.objects.filter(refnis=refnis).first()
-                       if refnis else None)
     try:
-        org.full_clean()
-    except ValidationError as e:
-        fail("; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items()))
-    org.save()
+        org = organisation_create(name=name, enterprise_number=enterprise_number, side=side,
+                                  refnis=refnis, nace_code=nace, employee_class=employee_class)
+    except InputError as e:
+        fail(str(e))
     console.print(f"Created organisation {org.pk}: {org.name}")
 
 
@@ -55,10 +49,9 @@ def add_member(organisation: str = typer.Argument(..., help="Organisation id or 
 
     from django.contrib.auth.models import User
 
-    from circulair.web.apps.organisations.models import Membership, Organisation
+    from circulair.web.apps.organisations.services import membership_add, organisation_find
 
-    org = (Organisation.objects.filter(pk=int(organisation)).first() if organisation.isdigit()
-           else Organisation.objects.filter(name=organisation).first())
+    org = organisation_find(organisation)
     if org is None:
         fail(f"no organisation '{organisation}'")
     user = User.objects.filter(username=username).first()
@@ -69,7 +62,7 @@ def add_member(organisation: str = typer.Argument(..., help="Organisation id or 
         if not password:
             fail("set CIRCULAIR_NEW_USER_PASSWORD to create a user")
         user = User.objects.create_user(username, email=email, password=password)
-    Membership.objects.get_or_create(organisation=org, user=user)
+    membership_add(organisation=org, user=user)
     console.print(f"{username} is a member of {org.name}")
 
 

@@ -38,6 +38,7 @@ from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.organisations.services import organisation_find
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +130,7 @@ def _org(value: Any, field: str, problems: list[Problem]) -> Organisation | None
     text = str(value or "").strip()
     if not text:
         return None
-    qs = Organisation.objects
-    org = (qs.filter(pk=int(text)).first() if text.isdigit() else
-           qs.filter(enterprise_number=text).first() or qs.filter(name=text).first())
+    org = organisation_find(text)
     if org is None:
         problems.append(Problem("unknown organisation (id, enterprise number or exact name)",
                                 field=field, value=text))

@@ -29,8 +29,8 @@ from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Municipality, Province
 from circulair.web.apps.knowledge.models import Record
-from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import organisation_ids_of
+from circulair.web.apps.organisations.services import organisation_find
 
 log = logging.getLogger(__name__)
 
@@ -163,8 +163,7 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
         if org in (None, ""):
             clean["organisation"] = None
         else:
-            obj = org if isinstance(org, Organisation) else Organisation.objects.filter(
-                pk=int(org) if str(org).isdigit() else -1).first()
+            obj = organisation_find(org)
             if obj is None:
                 problems.append(Problem("unknown organisation", field="organisation",
                                         value=org))
@@ -302,7 +301,7 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
             data = {k: v for k, v in raw.items() if k in IMPORT_COLUMNS + IMPORT_OPTIONAL}
             org = data.get("organisation", "")
             if org and not org.isdigit():
-                o = Organisation.objects.filter(name=org).first()
+                o = organisation_find(org)
                 data["organisation"] = str(o.pk) if o else f"name:{org}"
             status = data.pop("status", "") or Case.Status.DRAFT
             if status not in (Case.Status.DRAFT, Case.Status.PUBLISHED):
