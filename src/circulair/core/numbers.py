@@ -8,6 +8,7 @@ of the platform (forms, API fields, imports, query parameters) is checked here.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from circulair.core.errors import InputError, Problem
@@ -15,6 +16,9 @@ from circulair.core.errors import InputError, Problem
 # No quantity, coordinate, cost or count in this domain comes near this; a larger one is a typo
 # or an attack, and it would overflow sums and products downstream.
 MAX_ABS = 1e15
+# "12,5" is a decimal comma (Belgian Excel); "1,500" could be either reading, so it is refused.
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_AMBIGUOUS_COMMA = re.compile(r"[+-]?\d{1,3},\d{3}")
 
 
 def number_problem(value: Any, *, field: str, minimum: float | None = None,
@@ -28,8 +32,11 @@ def number_problem(value: Any, *, field: str, minimum: float | None = None,
         text = value.strip()
         if not text:
             return Problem("must be a number (the cell is empty)", **where)
+        if _AMBIGUOUS_COMMA.fullmatch(text):
+            return Problem("is ambiguous: write 1500 for fifteen hundred or 1,5 for one and a "
+                           "half", **where)
         try:
-            x = float(text)
+            x = float(_decimal_point(text))
         except ValueError:
             return Problem("must be a number", **where)
     elif isinstance(value, int | float):
@@ -49,6 +56,16 @@ def number_problem(value: Any, *, field: str, minimum: float | None = None,
     return None
 
 
+def _decimal_point(text: str) -> str:
+    """Belgian spreadsheets write a decimal comma (``12,5``): read it as ``12.5``."""
+    return text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+
+
+def number_value(value: Any) -> float:
+    """The float of a value :func:`number_problem` accepted (decimal comma read as a point)."""
+    return float(_decimal_point(value.strip()) if isinstance(value, str) else value)
+
+
 def finite_number(value: Any, *, field: str, minimum: float | None = None,
                   maximum: float | None = None, file: str | None = None,
                   row: int | str | None = None) -> float:
@@ -57,7 +74,7 @@ def finite_number(value: Any, *, field: str, minimum: float | None = None,
                              row=row)
     if problem is not None:
         raise InputError([problem])
-    return float(value.strip() if isinstance(value, str) else value)
+    return float(_decimal_point(value.strip()) if isinstance(value, str) else value)
 
 
 def whole_number(value: Any, *, field: str, minimum: int | None = None,
@@ -68,4 +85,4 @@ def whole_number(value: Any, *, field: str, minimum: int | None = None,
                              integer=True, file=file, row=row)
     if problem is not None:
         raise InputError([problem])
-    return int(float(value.strip() if isinstance(value, str) else value))
+    return int(float(_decimal_point(value.strip()) if isinstance(value, str) else value))

@@ -17,6 +17,30 @@ from typing import Any
 from circulair.core.errors import InputError, Problem
 
 Record = tuple[int, dict[str, str]]
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def decode_text(content: bytes, *, file: str) -> str:
+    """A table file's text: UTF-8 with or without BOM, else Windows-1252 (what Excel writes
+    in a Belgian locale); anything else is an :class:`InputError`."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError.single("the file is not text (expected a CSV in UTF-8 or "
+                                "Windows-1252)", file=file) from None
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of a CSV: the most frequent of ``, ; tab |`` outside quotes in its first
+    non-blank line (a Belgian Excel CSV uses ``;``); ``,`` when there is none."""
+    first = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+    outside = "".join(part for i, part in enumerate(first.split('"')) if i % 2 == 0)
+    best = max(DELIMITERS, key=outside.count)
+    return best if outside.count(best) else ","
 
 
 def csv_records(text: str, *, file: str, delimiter: str = ",",
@@ -45,13 +69,16 @@ def csv_records(text: str, *, file: str, delimiter: str = ",",
         yield start, cells
 
 
-def csv_dicts(text: str, *, file: str, delimiter: str = ",") -> tuple[list[str], list[Record]]:
+def csv_dicts(text: str, *, file: str,
+              delimiter: str | None = None) -> tuple[list[str], list[Record]]:
     """(lower-cased header, [(line, {column: stripped text})]) of CSV text.
 
+    The delimiter is detected (:func:`detect_delimiter`) unless given.
     Blank records are skipped (their numbers are not reused); cells under no header are ignored;
     a missing trailing cell reads as ``""``.
     """
-    it = csv_records(text.lstrip("\ufeff"), file=file, delimiter=delimiter, nul_ok=True)
+    text = text.lstrip("\ufeff")
+    it = csv_records(text, file=file, delimiter=delimiter or detect_delimiter(text), nul_ok=True)
     header: list[str] = []
     for _line, cells in it:
         if cells:

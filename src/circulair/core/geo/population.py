@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.geo.reference import RegionGeography
-from circulair.core.numbers import number_problem
+from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts
 
 
@@ -72,4 +72,4 @@ def _count(text: str) -> int | None:
     """A population count (``inf``, ``nan`` and ``1e400`` are refused, not a traceback)."""
     if number_problem(text, field="population", minimum=0, maximum=1e10, integer=True):
         return None
-    return int(float(text))
+    return int(number_value(text))

@@ -62,7 +62,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..errors import InputError, Problem
-from ..tables import csv_records
+from ..tables import csv_records, decode_text, detect_delimiter
 from .model import Indicator, Observation
 from .units import convert, parse_unit
 
@@ -159,12 +159,8 @@ class _Table:
 
 
 def _read_csv(content: bytes, file_name: str) -> _Table:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count) if first.strip() else ","
+    text = decode_text(content, file=file_name)
+    delimiter = detect_delimiter(text)
     header: list[Any] | None = None
     rows: list[tuple[int, list[Any]]] = []
     for start, cells in csv_records(text, file=file_name, delimiter=delimiter):

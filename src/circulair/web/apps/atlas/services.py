@@ -16,7 +16,7 @@ from circulair.core.atlas.candidates import Candidate, candidates_from_table
 from circulair.core.atlas.demand import DemandPoints, demand_from_table
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.errors import CirculairError, InputError, Problem
-from circulair.core.tables import csv_dicts
+from circulair.core.tables import csv_dicts, decode_text
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.uploads import upload_keep
@@ -152,10 +152,7 @@ def preferred_types(archetype_slug: str) -> list[str]:
 
 def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate]:
     """Candidate sites from a CSV; type environments are checked against the knowledge base."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError.single("the file is not UTF-8 text", file=file_name) from None
+    text = decode_text(content, file=file_name)
     types = Record.objects.filter(kind="type_environment").values_list("slug", flat=True)
     _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
     return candidates_from_table([r for _line, r in rows], geo, file=file_name,
@@ -196,7 +193,7 @@ def site_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
 
 def demand_table_parse(geo: Any, content: bytes, file_name: str) -> DemandPoints:
     """Demand points from a CSV (refnis | postal_code | lat,lon ; weight) — every bad row named."""
-    text = content.decode("utf-8-sig", errors="strict")
+    text = decode_text(content, file=file_name)
     _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
     return demand_from_table([r for _line, r in rows], geo, file=file_name)
 

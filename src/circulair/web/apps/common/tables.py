@@ -1,4 +1,5 @@
-"""Reading an uploaded table (CSV in UTF-8, or the first sheet of an XLSX) as numbered rows.
+"""Reading an uploaded table (a CSV — UTF-8 or Windows-1252, delimiter `,` `;` tab or `|` —
+or the first sheet of an XLSX) as numbered rows.
 
 Shared by every import so that line numbers in error messages mean the same everywhere: the
 header is line 1, the first data row line 2; blank rows are skipped (their line numbers are not
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 
 from circulair.core.errors import InputError
-from circulair.core.tables import csv_dicts
+from circulair.core.tables import csv_dicts, decode_text
 
 Rows = list[tuple[int, dict[str, str]]]
 
@@ -31,8 +32,4 @@ def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
                      for h, v in zip(header, r, strict=False) if h})
                 for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
         return header, rows
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError.single("the file is not UTF-8 text", file=file_name) from None
-    return csv_dicts(text, file=file_name)
+    return csv_dicts(decode_text(content, file=file_name), file=file_name)

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from circulair.core.errors import InputError, Problem
-from circulair.core.numbers import number_problem
+from circulair.core.numbers import number_problem, number_value
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
@@ -57,12 +57,12 @@ def number(data: dict[str, Any], name: str, problems: list[Problem], *,
         return None
     value = data[name]
     problem = number_problem(value, field=name, minimum=minimum, maximum=maximum)
-    if problem is None and positive and float(value) <= 0:
+    if problem is None and positive and number_value(value) <= 0:
         problem = Problem("must be greater than 0", field=name, value=value)
     if problem is not None:
         problems.append(problem)
         return None
-    return float(value.strip() if isinstance(value, str) else value)
+    return number_value(value)
 
 
 def municipality_by_postal_code(postal: str) -> list[Municipality]:
@@ -195,15 +195,10 @@ def table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]
 
 
 def row_data(raw: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
-    """One import row as listing data. Numbers stay text (a decimal comma becomes a point) and
-    are checked by :func:`validate`/:func:`locate` with the rule of ``core.numbers``, so
-    ``1e400`` or ``nan`` is refused naming the column and value instead of read as a float."""
+    """One import row as listing data. Numbers stay text and are checked by
+    :func:`validate`/:func:`locate` with the rule of ``core.numbers`` (decimal comma read,
+    ``1,500`` refused as ambiguous, ``1e400`` or ``nan`` refused naming the column and value)."""
     data: dict[str, Any] = {k: v for k, v in raw.items() if v != ""}
-    for f in ("quantity", "radius_km", "lat", "lon", "primary_km"):
-        if f in data:
-            text = str(data[f]).strip()
-            data[f] = text.replace(",", ".") if text.count(",") == 1 and "." not in text \
-                else text
     for f in ("available_from", "available_to"):
         if f in data:
             try:

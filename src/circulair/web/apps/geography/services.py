@@ -20,6 +20,7 @@ from circulair.core.geo import (
     partition_by_province,
 )
 from circulair.core.geo.partition import Partition as CorePartition
+from circulair.core.tables import decode_text
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors
@@ -224,9 +225,4 @@ def population_import(*, region: Region, file_name: str, content: bytes, source:
 
 
 def _decode(content: bytes, file_name: str) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError.single("the file is not text (expected UTF-8 CSV)", file=file_name)
+    return decode_text(content, file=file_name)
