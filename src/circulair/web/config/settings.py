@@ -176,7 +176,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "circulair.web.apps.portal.context.platform",
+                "circulair.web.apps.portal.presenters.platform",
             ],
         },
     },

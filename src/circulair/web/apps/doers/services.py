@@ -516,7 +516,7 @@ def search_index_ensure() -> bool:
         case_terms_sync(missing)
     if connection.vendor != "sqlite":
         return bool(missing)
-    from circulair.web.apps.doers import fts as _fts
+    from circulair.web.apps.doers.selectors import fts as _fts
 
     with connection.cursor() as cur:
         cur.execute("SELECT name FROM sqlite_master WHERE name LIKE 'doers_case_fts%'")

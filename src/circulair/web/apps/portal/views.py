@@ -10,7 +10,7 @@ from circulair.data import manifest_path
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
-from circulair.web.apps.portal.context import CAPABILITIES
+from circulair.web.apps.portal.presenters import CAPABILITIES
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Full-text indexes over ``Case.search_text``, one per engine (SQL in ``doers/fts.py``)."""
+"""Full-text indexes over ``Case.search_text``, one per engine (SQL in ``doers/selectors/fts.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import migrations
 
-from circulair.web.apps.doers import fts
+from circulair.web.apps.doers.selectors import fts
 
 
 def _run(statements: dict[str, list[str]]) -> Any:
