@@ -127,7 +127,7 @@ class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModel
     def public_version(self) -> object:
         return selectors.register_version()
 
-    def _org(self, org_id: int) -> Organisation:
+    def organisation_ref(self, org_id: int) -> Organisation:
         org = Organisation.objects.filter(pk=org_id).first()
         if org is None:
             raise Http404("no such organisation")
@@ -140,7 +140,7 @@ class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModel
         data = dict(ser.validated_data)
         if "organisation" not in data:
             raise serializers.ValidationError({"organisation": ["required"]})
-        org = self._org(data.pop("organisation"))
+        org = self.organisation_ref(data.pop("organisation"))
         a = services.action_create(user=request.user, organisation=org, data=data)
         return Response(ActionSerializer(selectors.action_detail(request.user, a.pk)).data,
                         status=status.HTTP_201_CREATED)
@@ -154,7 +154,7 @@ class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModel
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         if "organisation" in data:
-            data["organisation"] = self._org(data["organisation"])
+            data["organisation"] = self.organisation_ref(data["organisation"])
         services.action_update(user=request.user, action=a, data=data)
         return Response(ActionSerializer(selectors.action_detail(request.user, a.pk)).data)
 
@@ -215,7 +215,7 @@ class SignatoryViewSet(PublicListMixin, mixins.CreateModelMixin,
         d = ser.validated_data
         agenda = selectors.agenda_record(d["agenda"])
         problems: list[Any] = []
-        org = services._org(d["organisation"], "organisation", problems)
+        org = services.organisation_ref(d["organisation"], "organisation", problems)
         if org is None:
             raise Http404("no such organisation")
         s = services.signatory_create(user=request.user, organisation=org, agenda=agenda,

@@ -181,7 +181,7 @@ def action_validate(request: HttpRequest) -> HttpResponse:
                     " ".join(errs) for f, errs in form.errors.items()]
     else:
         found: list[Any] = []
-        services._validate_action(_form_data(form), found)
+        services.action_check(_form_data(form), found)
         problems = [f"{form.fields[p.field].label if p.field in form.fields else p.field}: "
                     f"{p.message}" for p in found]
     return render(request, "agenda/_problems.html", {"problems": problems})
@@ -214,7 +214,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             agenda = selectors.agenda_record(d["agenda"])
             problems: list[Any] = []
-            org = services._org(d["organisation"], "organisation", problems)
+            org = services.organisation_ref(d["organisation"], "organisation", problems)
             try:
                 if org is None:
                     raise InputError(problems or [])

@@ -1,0 +1,309 @@
+"""Actions/projects: create, update, status transitions, CSV/XLSX import and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from circulair.core.agenda import evaluation as ev
+from circulair.core.errors import InputError, Problem
+from circulair.core.tables import write_table
+from circulair.web.apps.agenda import selectors
+from circulair.web.apps.agenda.models import (
+    Action,
+    ActionResult,
+    Programme,
+)
+from circulair.web.apps.agenda.services.checks import (
+    _bool,
+    _date,
+    _list,
+    _member_of,
+    _record,
+    organisation_ref,
+    parse_figures,
+)
+from circulair.web.apps.agenda.services.history import _diff, _log, _snapshot
+from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.geography.models import Municipality
+from circulair.web.apps.organisations.models import Organisation
+
+log = logging.getLogger(__name__)
+
+ACTION_FIELDS = ("title", "description", "organisation", "agenda", "work_path", "lever",
+                 "value_chain", "r_strategies", "municipality", "partners", "programme", "start",
+                 "end", "status", "results", "figures", "public", "impact_project")
+#: Columns of the action import/export (one row per action; lists separated by ';';
+#: figures as "label=value unit; …").
+ACTION_COLUMNS = ("title", "organisation", "agenda", "status", "start", "end", "work_path",
+                  "lever", "value_chain", "r_strategies", "municipality", "partners",
+                  "programme", "description", "results", "figures", "public", "impact_project")
+ACTION_REQUIRED = ("title", "agenda")
+
+
+def action_check(data: dict[str, Any], problems: list[Problem],
+                     current: Action | None = None) -> dict[str, Any]:
+    """Resolve and check every field given; return model-ready values (unknown keys ignored)."""
+    c: dict[str, Any] = {}
+    get = data.get
+    if "title" in data or current is None:
+        title = str(get("title") or "").strip()
+        if not title:
+            problems.append(Problem("a title is required", field="title"))
+        c["title"] = title[:200]
+    for f in ("description", "results"):
+        if f in data:
+            c[f] = str(get(f) or "")
+    for f in ("public", "impact_project"):
+        if f in data:
+            c[f] = _bool(get(f))
+    if "organisation" in data:
+        org = organisation_ref(get("organisation"), "organisation", problems)
+        if org is None and not any(p.field == "organisation" for p in problems):
+            problems.append(Problem("an organisation is required", field="organisation"))
+        c["organisation"] = org
+    if "agenda" in data or current is None:
+        c["agenda"] = _record("work_agenda", get("agenda"), "agenda", problems, required=True)
+    agenda = c.get("agenda", current.agenda if current else None)
+    for f, kind in (("work_path", "work_path"), ("lever", "lever"),
+                    ("value_chain", "value_chain")):
+        if f in data:
+            c[f] = _record(kind, get(f), f, problems)
+    for f in ("work_path", "value_chain"):
+        rec = c.get(f, getattr(current, f, None) if current else None)
+        if rec is not None and agenda is not None:
+            refs = rec.relations.filter(role="agenda").values_list("to_record_id", flat=True)
+            if refs and agenda.pk not in refs:
+                problems.append(Problem(f"this {f.replace('_', ' ')} belongs to another agenda",
+                                        field=f, value=rec.slug))
+    if "r_strategies" in data:
+        rs = [_record("r_strategy", v, "r_strategies", problems)
+              for v in _list(get("r_strategies"))]
+        c["r_strategies"] = [r for r in rs if r is not None]
+    if "partners" in data:
+        ps = [organisation_ref(v, "partners", problems) for v in _list(get("partners"))]
+        c["partners"] = [p for p in ps if p is not None]
+    if "municipality" in data:
+        m = str(get("municipality") or "").strip()
+        if isinstance(get("municipality"), Municipality):
+            c["municipality"] = get("municipality")
+        elif m:
+            muni = Municipality.objects.filter(refnis=m).first() or \
+                Municipality.objects.filter(name_nl__iexact=m).first()
+            if muni is None:
+                problems.append(Problem("unknown municipality (REFNIS code or Dutch name)",
+                                        field="municipality", value=m))
+            c["municipality"] = muni
+        else:
+            c["municipality"] = None
+    if "programme" in data:
+        p = get("programme")
+        if isinstance(p, Programme) or p in (None, ""):
+            c["programme"] = p or None
+        else:
+            text = str(p).strip()
+            prog = (Programme.objects.filter(pk=int(text)).first() if text.isdigit()
+                    else Programme.objects.filter(name=text).first())
+            if prog is None:
+                problems.append(Problem("unknown programme (id or exact name)",
+                                        field="programme", value=text))
+            c["programme"] = prog
+    for f in ("start", "end"):
+        if f in data:
+            c[f] = _date(get(f), f, problems)
+    if "status" in data:
+        st = str(get("status") or ev.PLANNED)
+        if st not in Action.Status.values:
+            problems.append(Problem(f"expected one of {Action.Status.values}", field="status",
+                                    value=st))
+        c["status"] = st
+    if "figures" in data:
+        c["figures"] = parse_figures(get("figures"), problems)
+    start = c.get("start", current.start if current else None)
+    end = c.get("end", current.end if current else None)
+    status = c.get("status", current.status if current else ev.PLANNED)
+    if start and end and end < start:
+        problems.append(Problem("the action ends before it starts", field="end", value=end))
+    if status != ev.PLANNED and start is None:
+        problems.append(Problem("a running, completed or stopped action needs a start date",
+                                field="start"))
+    if status in (ev.COMPLETED, ev.STOPPED) and end is None:
+        problems.append(Problem("a completed or stopped action needs an end date", field="end"))
+    return c
+
+
+def _apply(action: Action, clean: dict[str, Any]) -> None:
+    m2m = {k: clean.pop(k) for k in ("r_strategies", "partners", "figures") if k in clean}
+    for k, v in clean.items():
+        setattr(action, k, v)
+    try:
+        action.full_clean(exclude=["organisation"] if action.organisation_id is None else None)
+    except ValidationError as e:
+        raise InputError([Problem(" ".join(msgs), field=f)
+                          for f, msgs in e.message_dict.items()]) from None
+    action.save()
+    if "r_strategies" in m2m:
+        action.r_strategies.set(m2m["r_strategies"])
+    if "partners" in m2m:
+        action.partners.set([p for p in m2m["partners"] if p.pk != action.organisation_id])
+    if "figures" in m2m:
+        action.figures.all().delete()
+        ActionResult.objects.bulk_create(ActionResult(action=action, label=lab, value=v, unit=u)
+                                         for lab, v, u in m2m["figures"])
+
+
+# --- actions -------------------------------------------------------------------------------
+@transaction.atomic
+def action_create(*, user: Any, organisation: Organisation, data: dict[str, Any]) -> Action:
+    """Create an action for an organisation the user belongs to (status as given, default
+    planned; a new action may start as running/completed/stopped when its dates say so)."""
+    _member_of(user, organisation)
+    problems: list[Problem] = []
+    data = {k: v for k, v in data.items() if k in ACTION_FIELDS and k != "organisation"}
+    clean = action_check(data, problems)
+    if problems:
+        raise InputError(problems)
+    action = Action(organisation=organisation,
+                    created_by=user if getattr(user, "is_authenticated", False) else None)
+    _apply(action, clean)
+    after = _snapshot(action, ACTION_FIELDS)
+    _log(action, "create", {k: [None, v] for k, v in after.items() if v not in (None, "", [],
+                                                                               False)}, user)
+    return action
+
+
+@transaction.atomic
+def action_update(*, user: Any, action: Action, data: dict[str, Any]) -> Action:
+    """Edit an action; a status change must follow the allowed transitions."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    _member_of(user, action.organisation)
+    data = {k: v for k, v in data.items() if k in ACTION_FIELDS}
+    problems: list[Problem] = []
+    clean = action_check(data, problems, current=action)
+    new_org = clean.get("organisation")
+    if new_org is not None and new_org.pk != action.organisation_id:
+        _member_of(user, new_org)  # moving an action to someone else's organisation: refused
+    if "status" in clean and clean["status"] != action.status \
+            and clean["status"] not in ev.TRANSITIONS[action.status]:
+        problems.append(Problem(f"status cannot go from {action.status} to {clean['status']}; "
+                                f"allowed: {sorted(ev.TRANSITIONS[action.status]) or 'none'}",
+                                field="status", value=clean["status"]))
+    if problems:
+        raise InputError(problems)
+    before = _snapshot(action, ACTION_FIELDS)
+    _apply(action, clean)
+    _log(action, "update", _diff(before, _snapshot(action, ACTION_FIELDS)), user)
+    return action
+
+
+@transaction.atomic
+def action_transition(*, user: Any, action: Action, status: str,
+                      on: dt.date | None = None) -> Action:
+    """Move an action along planned → running → completed / stopped; dates follow."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    _member_of(user, action.organisation)
+    if status not in ev.TRANSITIONS.get(action.status, frozenset()):
+        raise InputError.single(
+            f"status cannot go from {action.status} to {status}; allowed: "
+            f"{sorted(ev.TRANSITIONS[action.status]) or 'none'}", field="status", value=status)
+    day = on or timezone.localdate()
+    before = _snapshot(action, ("status", "start", "end"))
+    if status == ev.RUNNING and action.start is None:
+        action.start = day
+    if status in (ev.COMPLETED, ev.STOPPED):
+        if action.start is None:
+            action.start = day
+        if action.end is None or action.end > day:
+            action.end = max(day, action.start)
+    action.status = status
+    action.save()
+    _log(action, "status", _diff(before, _snapshot(action, ("status", "start", "end"))), user)
+    return action
+
+
+# --- tables (CSV / XLSX) ---------------------------------------------------------------------
+
+
+
+
+def _keep(purpose: str, file_name: str, content: bytes, user: Any,
+          error: InputError | None = None) -> Any:
+
+    return upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=error)
+
+
+def actions_import(*, user: Any, content: bytes, file_name: str,
+                   organisation: Organisation | None = None) -> list[Action]:
+    """Import actions from CSV/XLSX (columns :data:`ACTION_COLUMNS`). Every bad cell is named by
+    file, line and column; nothing is saved unless every row is valid; the file is kept."""
+    try:
+        header, rows = read_table(content, file_name)
+        missing = [c for c in ACTION_REQUIRED if c not in header]
+        if organisation is None and "organisation" not in header:
+            missing.append("organisation")
+        if missing:
+            raise InputError.single(f"missing columns {missing}; expected {list(ACTION_COLUMNS)}",
+                                    file=file_name, row=1)
+        problems: list[Problem] = []
+        prepared: list[tuple[Organisation, dict[str, Any]]] = []
+        mine = selectors.my_org_ids(user) if user is not None else set()
+        for line, raw in rows:
+            rp: list[Problem] = []
+            data = {k: v for k, v in raw.items() if k in ACTION_COLUMNS and k != "organisation"}
+            data.setdefault("status", ev.PLANNED)
+            org = organisation
+            if raw.get("organisation"):
+                org = organisation_ref(raw["organisation"], "organisation", rp)
+            if org is None and not rp:
+                rp.append(Problem("an organisation is required", field="organisation"))
+            if org is not None and user is not None and not selectors.is_admin(user) \
+                    and org.pk not in mine:
+                rp.append(Problem("you are not a member of this organisation",
+                                  field="organisation", value=org.name))
+            clean = action_check(data, rp)
+            problems.extend(p.at(file=file_name, row=line) for p in rp)
+            if not rp and org is not None:
+                prepared.append((org, clean))
+        if not rows:
+            problems.append(Problem("the file has no rows", file=file_name))
+        if problems:
+            raise InputError(problems)
+    except InputError as e:
+        _keep("agenda-actions", file_name, content, user, e)
+        raise
+    with transaction.atomic():
+        up = _keep("agenda-actions", file_name, content, user)
+        out = []
+        for org, clean in prepared:
+            a = Action(organisation=org,
+                       created_by=user if getattr(user, "is_authenticated", False) else None)
+            _apply(a, clean)
+            _log(a, "import", {"upload": [None, up.pk], "file": [None, file_name]}, user)
+            out.append(a)
+    log.info("agenda actions import %s: %d rows", file_name, len(out))
+    return out
+
+
+def actions_export(qs: Any, fmt: str = "csv") -> bytes:
+    """Export actions with the import's columns (an export re-imports unchanged)."""
+    rows = []
+    for a in qs.select_related(*selectors.LIST_RELATED, "programme").prefetch_related(
+            "r_strategies", "partners", "figures"):
+        rows.append([
+            a.title, a.organisation.name, a.agenda.slug, a.status,
+            a.start.isoformat() if a.start else "", a.end.isoformat() if a.end else "",
+            a.work_path.slug if a.work_path else "", a.lever.slug if a.lever else "",
+            a.value_chain.slug if a.value_chain else "",
+            "; ".join(r.slug for r in a.r_strategies.all()),
+            a.municipality.refnis if a.municipality else "",
+            "; ".join(p.name for p in a.partners.all()),
+            a.programme.name if a.programme else "", a.description, a.results,
+            "; ".join(f"{f.label}={f.value:g} {f.unit}" for f in a.figures.all()),
+            "yes" if a.public else "no", "yes" if a.impact_project else "no"])
+    return write_table(list(ACTION_COLUMNS), rows, fmt)
