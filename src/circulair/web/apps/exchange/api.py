@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.exchange import selectors, services
 from circulair.web.apps.exchange.models import Listing, Match
-from circulair.web.apps.exchange.validation import MAX_RADIUS_KM
+from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
 
 # Ids above this overflow a PostgreSQL bigint (a 500 instead of a 4xx).
 MAX_ID = 2**63 - 1

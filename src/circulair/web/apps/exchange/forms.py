@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from circulair.web.apps.common.fields import FiniteFloatFormField
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
-from circulair.web.apps.exchange.validation import MAX_RADIUS_KM
+from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
 
 
 class ListingForm(forms.Form):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from circulair.core.errors import InputError
 from circulair.core.tables import write_table
 from circulair.web.apps.common.redirects import redirect_next
-from circulair.web.apps.exchange import privacy, selectors, services
+from circulair.web.apps.exchange import selectors, services
 from circulair.web.apps.exchange.forms import (
     ListingForm,
     ProposeForm,
@@ -24,6 +24,7 @@ from circulair.web.apps.exchange.forms import (
     form_problems,
 )
 from circulair.web.apps.exchange.models import Listing, Match, Notification
+from circulair.web.apps.exchange.selectors import privacy
 
 
 def listing_list(request: HttpRequest) -> HttpResponse:

@@ -26,8 +26,8 @@ from circulair.core.exchange.model import Listing as CoreListing
 from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
-from circulair.web.apps.exchange import privacy
 from circulair.web.apps.exchange.models import Listing, Match, Notification
+from circulair.web.apps.exchange.selectors import privacy
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.selectors import organisations_of
 

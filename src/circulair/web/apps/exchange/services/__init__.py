@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.common.uploads import upload_keep
-from circulair.web.apps.exchange import privacy, selectors, validation
+from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
-from circulair.web.apps.exchange.selectors import my_org_ids
+from circulair.web.apps.exchange.selectors import my_org_ids, privacy
+from circulair.web.apps.exchange.services import validation
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
 

@@ -1,0 +1,52 @@
+"""The shape of the house: every app uses the same module names for the same roles, and each
+cross-cutting rule has one definition (issue 13)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import circulair
+
+WEB = Path(circulair.__file__).parent / "web" / "apps"
+SRC = Path(circulair.__file__).parent
+
+#: The module set of a domain app (a module may be a package once it passes ~400 lines).
+APP_MODULES = {"__init__", "apps", "models", "services", "selectors", "filtersets", "forms",
+               "views", "api", "admin", "urls", "presenters", "migrations", "templatetags"}
+#: The shared plumbing (``common``), one module per cross-cutting rule.
+COMMON_MODULES = {"__init__", "apps", "api", "fields", "jobs", "pdf", "permissions",
+                  "public_cache", "redirects", "tables", "uploads", "templatetags"}
+
+
+def _modules(app: Path) -> set[str]:
+    return {p.stem for p in app.iterdir()
+            if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))}
+
+
+def test_every_app_has_only_the_shared_module_names() -> None:
+    apps = [p for p in WEB.iterdir() if (p / "apps.py").exists()]
+    assert len(apps) >= 10
+    strays = {app.name: sorted(_modules(app) - (COMMON_MODULES if app.name == "common"
+                                                  else APP_MODULES))
+              for app in apps}
+    assert {k: v for k, v in strays.items() if v} == {}
+
+
+def _defining(pattern: str) -> list[str]:
+    rx = re.compile(pattern, re.M)
+    return sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+                  if "migrations" not in p.parts and rx.search(p.read_text()))
+
+
+def test_one_definition_of_each_cross_cutting_rule() -> None:
+    assert _defining(r"^def is_administrator\(") == ["web/apps/common/permissions.py"]
+    assert _defining(r"^def organisation_ids_of\(") == ["web/apps/organisations/selectors.py"]
+    assert _defining(r"^def organisation_find\(") == ["web/apps/organisations/services.py"]
+    assert _defining(r"^def csv_dicts\(") == ["core/tables.py"]
+    assert _defining(r"^def read_table\(") == ["web/apps/common/tables.py"]
+    assert _defining(r"^def upload_keep\(") == ["web/apps/common/uploads.py"]
+    assert _defining(r"^def write_table\(") == ["core/tables.py"]
+    assert _defining(r"^def number_problem\(") == ["core/numbers.py"]
+    assert _defining(r"^def safe_next\(") == ["web/apps/common/redirects.py"]
+    assert _defining(r"^def exact_listing_ids\(") == ["web/apps/exchange/selectors/privacy.py"]
