@@ -59,9 +59,10 @@ def match(fmt: Format = typer.Option(Format.table, "--format"),
         except CirculairError as e:
             fail(str(e))
     emit(res["rows"], fmt, output, title="Allocation")
-    err_console.print(f"matched {res['matched']:g} of {res['offered']:g} offered "
-                      f"(requests {res['requested']:g}); {res['tkm']:.1f} t·km; "
-                      f"{res['pairs']} candidate pairs; {res['seconds']:.2f} s")
+    for u in res["per_unit"]:
+        err_console.print(f"{u['unit']}: matched {u['matched']:g} of {u['offered']:g} offered "
+                          f"(requests {u['requested']:g}); {u['transport']:.1f} {u['unit']}·km")
+    err_console.print(f"{res['pairs']} candidate pairs; {res['seconds']:.2f} s")
 
 
 @app.command()

@@ -251,10 +251,9 @@ def resolve_direction(target: Target, indicator: Indicator | None = None,
         When none of these decides (e.g. a relative target of 0 % on a direction-less
         indicator).
     """
-    if target.direction in ("lower_is_better", "higher_is_better"):
-        return target.direction
-    if indicator is not None and indicator.direction != "none":
-        return indicator.direction
+    for direction in (target.direction, indicator.direction if indicator is not None else "none"):
+        if direction == "lower_is_better" or direction == "higher_is_better":
+            return direction
     if target.target_type == "relative":
         change = target.relative_change_percent
         if change != 0:

@@ -262,26 +262,32 @@ def insight() -> dict[str, Any]:
         key = (x.material, x.municipality.province.name_nl, x.unit)
         rows[key]["offered" if x.kind == Listing.Kind.OFFER else "requested"] += x.quantity
     flows = []
-    matched_t = tkm = avoided = 0.0
+    # Quantities are added per unit only: tonnes, m³ and pieces never make one figure.
+    per_unit: dict[str, dict[str, float]] = defaultdict(
+        lambda: {"matched": 0.0, "transport": 0.0, "avoided": 0.0, "deals": 0})
     deals = Match.objects.filter(status=Match.Status.ACCEPTED).select_related(
         "offer__municipality__province", "request__municipality")
     for m in deals:
         o, r = m.offer, m.request
         km = public_distance_km(o, r)
         rows[(o.material, o.municipality.province.name_nl, o.unit)]["matched"] += m.quantity
-        if o.unit == "t":
-            matched_t += m.quantity
-            tkm += m.quantity * km
-            if r.primary_km is not None:
-                avoided += m.quantity * (r.primary_km - km)
+        u = per_unit[o.unit]
+        u["matched"] += m.quantity
+        u["transport"] += m.quantity * km
+        u["deals"] += 1
+        if r.primary_km is not None:
+            u["avoided"] += m.quantity * (r.primary_km - km)
         flows.append({"from": o.municipality.name_nl, "to": r.municipality.name_nl,
                       "from_lat": o.municipality.lat, "from_lon": o.municipality.lon,
                       "to_lat": r.municipality.lat, "to_lon": r.municipality.lon,
                       "quantity": m.quantity, "unit": o.unit, "material": o.material})
     table = [{"material": k[0], "province": k[1], "unit": k[2], **v}
              for k, v in sorted(rows.items())]
-    return {"rows": table, "flows": flows, "matched_t": matched_t, "tkm": tkm,
-            "tkm_avoided": avoided, "deals": len(flows)}
+    tonnes = per_unit.get("t", {"matched": 0.0, "transport": 0.0, "avoided": 0.0})
+    units = [{"unit": unit, "unit_label": Listing.Unit(unit).label, **v}
+             for unit, v in sorted(per_unit.items())]
+    return {"rows": table, "flows": flows, "per_unit": units, "matched_t": tonnes["matched"],
+            "tkm": tonnes["transport"], "tkm_avoided": tonnes["avoided"], "deals": len(flows)}
 
 
 def allocation() -> dict[str, Any]:
@@ -297,9 +303,8 @@ def allocation() -> dict[str, Any]:
     offers_db = [x for x in xs if x.kind == Listing.Kind.OFFER]
     requests_db = [x for x in xs if x.kind == Listing.Kind.REQUEST]
     tax = _taxonomy()
-    empty = {"rows": [], "matched": 0.0, "offered": sum(x.remaining for x in offers_db),
-             "requested": sum(x.remaining for x in requests_db), "tkm": 0.0, "pairs": 0,
-             "seconds": 0.0}
+    empty: dict[str, Any] = {"rows": [], "pairs": 0, "seconds": 0.0,
+                             "per_unit": _per_unit(offers_db, requests_db, [])}
     if not offers_db or not requests_db:
         return empty
     offers = listings_to_arrays([core_listing(x) for x in offers_db], "offer", tax)
@@ -316,7 +321,24 @@ def allocation() -> dict[str, Any]:
                      "request_org": req.organisation.name, "material": off.material,
                      "quantity": round(float(q), 6), "unit": off.unit,
                      "km": round(float(d), 3)})
-    return {"rows": rows, "matched": float(res.quantity.sum()), "offered": empty["offered"],
-            "requested": empty["requested"],
-            "tkm": float((res.quantity * res.distance_km).sum()), "pairs": len(table),
-            "seconds": time.perf_counter() - t0}
+    return {"rows": rows, "per_unit": _per_unit(offers_db, requests_db, rows),
+            "pairs": len(table), "seconds": time.perf_counter() - t0}
+
+
+def _per_unit(offers: list[Listing], requests: list[Listing],
+              rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Offered, requested, matched and transport work (quantity × km) per unit: tonnes, m³ and
+    pieces are never added into one figure."""
+    out: dict[str, dict[str, float]] = {}
+
+    def unit(u: str) -> dict[str, float]:
+        return out.setdefault(u, {"offered": 0.0, "requested": 0.0, "matched": 0.0,
+                                  "transport": 0.0})
+    for x in offers:
+        unit(x.unit)["offered"] += x.remaining
+    for x in requests:
+        unit(x.unit)["requested"] += x.remaining
+    for r in rows:
+        unit(r["unit"])["matched"] += r["quantity"]
+        unit(r["unit"])["transport"] += r["quantity"] * r["km"]
+    return [{"unit": u, **v} for u, v in sorted(out.items())]
