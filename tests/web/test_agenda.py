@@ -406,13 +406,27 @@ def test_bottlenecks(world: dict[str, Any]) -> None:
 
 # --- pages and report ----------------------------------------------------------------------
 def test_pages_render(world: dict[str, Any]) -> None:
+    """Each page renders with its own content (a marker of what it shows), not just 200."""
     c = _client(world["alice"])
-    for url in ("/agenda/", "/agenda/actions/?agenda=maakindustrie&year=2025",
-                "/agenda/actions/new/", "/agenda/signatories/", "/agenda/programmes/",
-                "/agenda/bottlenecks/", "/agenda/evaluation/", "/agenda/report/?year=2025",
-                "/agenda/import/", "/agenda/actions/?format=csv",
-                "/agenda/signatories/?format=xlsx"):
-        assert c.get(url).status_code == 200, url
+    expected = {
+        "/agenda/": "Maakindustrie",
+        "/agenda/actions/?agenda=maakindustrie&year=2025": "A1",
+        "/agenda/actions/new/": 'name="title"',
+        "/agenda/signatories/": "Alfa Metaal",
+        "/agenda/programmes/": "<h1",
+        "/agenda/bottlenecks/": "<h1",
+        "/agenda/evaluation/": "Alfa Metaal",
+        "/agenda/report/?year=2025": "2025",
+        "/agenda/import/": 'type="file"',
+    }
+    for url, marker in expected.items():
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert marker in r.content.decode(), (url, marker)
+    csv_text = c.get("/agenda/actions/?format=csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("title,") and "A1" in csv_text
+    xlsx = c.get("/agenda/signatories/?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
 def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png: Any) -> None:
