@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.files.base import ContentFile
 
 from circulair.core.errors import InputError
 from circulair.web.apps.portal.models import Upload, problems_kept
+
+log = logging.getLogger(__name__)
 
 
 def upload_keep(*, purpose: str, name: str, content: bytes, user: Any = None,
@@ -32,6 +35,8 @@ def upload_keep(*, purpose: str, name: str, content: bytes, user: Any = None,
     except BaseException:
         up.file.storage.delete(stored)
         raise
+    log.info("upload %s %r (%d bytes) kept: %s%s", purpose, name, len(content), up.status,
+             f", {count} problems" if error else "")
     return up
 
 
