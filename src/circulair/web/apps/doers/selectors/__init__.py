@@ -11,6 +11,7 @@ Every function here runs a fixed number of queries whatever the page size (teste
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -295,13 +296,24 @@ class _FacetIndex:
 
 
 _facet_index: _FacetIndex | None = None
+# One thread per process rebuilds the index; the others wait and reuse it. The index itself is
+# immutable once built and replaced whole, so readers never see a half-built one.
+_facet_lock = threading.Lock()
 
 
 def _facet_index_for(version: str) -> _FacetIndex:
-    global _facet_index
     idx = _facet_index
     if idx is not None and idx.version == version:
         return idx
+    with _facet_lock:
+        idx = _facet_index
+        if idx is not None and idx.version == version:
+            return idx
+        return _facet_index_build(version)
+
+
+def _facet_index_build(version: str) -> _FacetIndex:
+    global _facet_index
     rows = list(Case.objects.order_by("pk").values_list("pk", "category", "province_id"))
     ids = np.array([r[0] for r in rows], dtype=np.int64).reshape(-1)
     codes: dict[str, tuple[list[Any], NDArray[np.int64]]] = {}
