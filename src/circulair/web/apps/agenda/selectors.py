@@ -310,10 +310,10 @@ def manufacturer_share(year: int) -> ev.Share:
     """Share of manufacturers (NACE C, >= 10 employees) with an action counted in ``year``
     (cached like the evaluation; organisations' NACE/size edits show within a minute)."""
     return cached(f"agenda-share:{year}:{register_version()}", EVALUATION_CACHE_SECONDS,
-                  lambda: _manufacturer_share(year))
+                  lambda: manufacturer_share_uncached(year))
 
 
-def _manufacturer_share(year: int) -> ev.Share:
+def manufacturer_share_uncached(year: int) -> ev.Share:
     orgs = [ev.OrganisationFact(id=i, nace_code=n, employee_class=c)
             for i, n, c in Organisation.objects.exclude(nace_code="").values_list(
                 "id", "nace_code", "employee_class")]

@@ -21,7 +21,7 @@ def manufacturer_share_record(*, year: int, user: Any = None) -> ev.Share:
     ``circular-manufacturers-share``), when there is at least one manufacturer to count."""
     from circulair.web.apps.monitor.services import observation_record
 
-    share = selectors._manufacturer_share(year)  # uncached: organisations may have changed
+    share = selectors.manufacturer_share_uncached(year)  # uncached: organisations may have changed
     if share.percent is not None:
         observation_record(
             indicator=selectors.SHARE_INDICATOR, region=selectors.SHARE_REGION, year=year,
