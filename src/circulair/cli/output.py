@@ -8,7 +8,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.table import Table
@@ -61,6 +61,6 @@ def emit(rows: list[dict[str, Any]], fmt: Format, output: Path | None = None,
         err_console.print(f"Wrote {len(rows)} rows to {output}")
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     err_console.print(f"[bold red]Error:[/bold red] {message}")
     raise SystemExit(code)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import Action, Bottleneck
+from circulair.web.apps.common.fields import set_choices
 
 
 def _choices(kind: str, blank: bool = True) -> list[tuple[str, str]]:
@@ -52,11 +53,11 @@ class ActionForm(forms.Form):
         orgs = (Organisation.objects.all() if selectors.is_admin(user) else
                 Organisation.objects.filter(pk__in=selectors.my_org_ids(user))).order_by("name")
         self.fields["organisation"].widget.choices = [(o.pk, o.name) for o in orgs]
-        self.fields["agenda"].choices = _choices("work_agenda", blank=False)
-        self.fields["work_path"].choices = _choices("work_path")
-        self.fields["lever"].choices = _choices("lever")
-        self.fields["value_chain"].choices = _choices("value_chain")
-        self.fields["r_strategies"].choices = _choices("r_strategy", blank=False)
+        set_choices(self, "agenda", _choices("work_agenda", blank=False))
+        set_choices(self, "work_path", _choices("work_path"))
+        set_choices(self, "lever", _choices("lever"))
+        set_choices(self, "value_chain", _choices("value_chain"))
+        set_choices(self, "r_strategies", _choices("r_strategy", blank=False))
 
     @staticmethod
     def initial_from(a: Action) -> dict[str, Any]:
@@ -82,7 +83,7 @@ class SignatoryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agenda"].choices = _choices("work_agenda", blank=False)
+        set_choices(self, "agenda", _choices("work_agenda", blank=False))
 
 
 class ProgrammeForm(forms.Form):
@@ -98,9 +99,9 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _choices("programme_type", blank=False)
-        self.fields["agenda"].choices = _choices("work_agenda")
-        self.fields["lever"].choices = _choices("lever")
+        set_choices(self, "kind", _choices("programme_type", blank=False))
+        set_choices(self, "agenda", _choices("work_agenda"))
+        set_choices(self, "lever", _choices("lever"))
 
 
 class BottleneckForm(forms.Form):
@@ -116,9 +117,9 @@ class BottleneckForm(forms.Form):
         super().__init__(*args, **kwargs)
         from circulair.web.apps.organisations.models import Organisation
 
-        self.fields["agenda"].choices = _choices("work_agenda", blank=False)
+        set_choices(self, "agenda", _choices("work_agenda", blank=False))
         orgs = Organisation.objects.filter(pk__in=selectors.my_org_ids(user)).order_by("name")
-        self.fields["reported_by"].choices = [("", "—")] + [(o.pk, o.name) for o in orgs]
+        set_choices(self, "reported_by", [("", "—")] + [(o.pk, o.name) for o in orgs])
 
 
 class UploadForm(forms.Form):

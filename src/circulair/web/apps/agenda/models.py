@@ -115,7 +115,8 @@ class Action(models.Model):
     work_path = _kb("work_path", null=True, blank=True, verbose_name=_("work path"))
     lever = _kb("lever", null=True, blank=True, verbose_name=_("lever"))
     value_chain = _kb("value_chain", null=True, blank=True, verbose_name=_("value chain"))
-    r_strategies = models.ManyToManyField(RECORD, blank=True, related_name="+",
+    r_strategies: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        RECORD, blank=True, related_name="+",
                                           limit_choices_to={"kind": "r_strategy"},
                                           verbose_name=_("R-strategies"))
     municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,

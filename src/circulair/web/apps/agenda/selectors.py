@@ -179,7 +179,7 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
 
         try:
-            sql = str(self.object_list.query)
+            sql = str(self.object_list.query)  # type: ignore[attr-defined]
         except Exception:
             return int(super().count)
         key = "agenda-count:" + hashlib.sha1(

@@ -177,8 +177,8 @@ def action_validate(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST, user=request.user)
     problems: list[str] = []
     if not form.is_valid():
-        problems = [f"{form.fields[f].label}: {' '.join(errs)}" if f in form.fields else
-                    " ".join(errs) for f, errs in form.errors.items()]
+        problems = [f"{form.fields[f].label}: {' '.join(map(str, errs))}" if f in form.fields
+                    else " ".join(map(str, errs)) for f, errs in form.errors.items()]
     else:
         found: list[Any] = []
         services.action_check(_form_data(form), found)

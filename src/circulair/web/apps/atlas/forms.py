@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circulair.core.atlas.plan import MODELS
 from circulair.web.apps.atlas import services
-from circulair.web.apps.common.fields import FiniteFloatFormField
+from circulair.web.apps.common.fields import FiniteFloatFormField, set_choices
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.knowledge.models import Record
 
@@ -29,10 +29,10 @@ class ExtrapolateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preset"].choices = [(p.slug, p.name) for p in services.preset_list()]
+        set_choices(self, "preset", [(p.slug, p.name) for p in services.preset_list()])
         region = geo_sel.region_default()
-        self.fields["partition"].choices = [("", "—")] + [
-            (p.slug, p.name) for p in geo_sel.partition_list(region=region)]
+        set_choices(self, "partition", [("", "—")] + [
+            (p.slug, p.name) for p in geo_sel.partition_list(region=region)])
 
 
 class SiteForm(forms.Form):
@@ -72,8 +72,8 @@ class SiteForm(forms.Form):
             "user": settings.CIRCULAIR_ATLAS_TIME_LIMIT_USER,
             "staff": settings.CIRCULAIR_ATLAS_TIME_LIMIT_STAFF}
         archetypes = Record.objects.filter(kind="facility_archetype").order_by("order", "slug")
-        self.fields["archetype"].choices = [("", "—"),
-                                            *archetypes.values_list("slug", "name_nl")]
+        set_choices(self, "archetype", [("", "—"),
+                                            *archetypes.values_list("slug", "name_nl")])
 
     def clean_fixed_open(self) -> list[str]:
         raw = self.cleaned_data.get("fixed_open") or ""

@@ -53,3 +53,11 @@ def query_int(params: Any, name: str, *, default: int | None = None, minimum: in
     if problem is not None:
         raise serializers.ValidationError({name: [f"{problem.message} (got {raw!r})"]})
     return int(float(raw))
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Any) -> None:
+    """Fill a choice field's options at run time (a form's fields are typed as plain ``Field``)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"field {name!r} of {type(form).__name__} is not a choice field")
+    field.choices = choices

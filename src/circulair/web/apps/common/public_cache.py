@@ -152,5 +152,5 @@ class PublicListMixin:
 
         parent = super()
         data = public_data(request, type(self).__name__, self.public_version(),
-                           lambda: parent.list(request, *args, **kwargs).data)  # type: ignore[misc]
+                           lambda: parent.list(request, *args, **kwargs).data)  # type: ignore[misc,attr-defined]
         return Response(data)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from circulair.web.apps.common.fields import set_choices
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case
 
@@ -46,14 +47,14 @@ class CaseForm(forms.Form):
         orgs = Organisation.objects.all() if is_administrator(user) else \
             organisations_of(user)
         blank = [("", _("— none —"))] if is_administrator(user) else []
-        self.fields["organisation"].choices = blank + [(str(o.pk), o.name) for o in orgs]
-        self.fields["agendas"].choices = _record_choices("work_agenda")
-        self.fields["r_strategies"].choices = _record_choices("r_strategy")
-        self.fields["value_chain"].choices = [("", "—"), *_record_choices("value_chain")]
-        self.fields["sector_group"].choices = [("", "—"),
-                                               *_record_choices("nace_sector_group")]
-        self.fields["refnis"].choices = [("", "—")] + [
-            (m.refnis, m.name_nl) for m in Municipality.objects.order_by("name_nl")]
+        set_choices(self, "organisation", blank + [(str(o.pk), o.name) for o in orgs])
+        set_choices(self, "agendas", _record_choices("work_agenda"))
+        set_choices(self, "r_strategies", _record_choices("r_strategy"))
+        set_choices(self, "value_chain", [("", "—"), *_record_choices("value_chain")])
+        set_choices(self, "sector_group", [("", "—"),
+                                               *_record_choices("nace_sector_group")])
+        set_choices(self, "refnis", [("", "—")] + [
+            (m.refnis, m.name_nl) for m in Municipality.objects.order_by("name_nl")])
 
     @staticmethod
     def initial_for(case: Case) -> dict[str, Any]:

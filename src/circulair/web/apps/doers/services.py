@@ -105,7 +105,7 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
         if slugify(slug) != slug:
             problems.append(Problem("lower-case letters, digits and hyphens only",
                                     field="slug", value=slug))
-        elif Case.objects.filter(slug=slug).exclude(pk=case.pk if case else None).exists():
+        elif Case.objects.filter(slug=slug).exclude(pk=case.pk if case else -1).exists():
             problems.append(Problem("this slug is taken", field="slug", value=slug))
         else:
             clean["slug"] = slug

@@ -117,7 +117,7 @@ def _save(request: HttpRequest, form: CaseForm, case: Case | None) -> Case | Non
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
-    if not form.fields["organisation"].choices:
+    if not getattr(form.fields["organisation"], "choices", None):  # no organisation to act for
         return render(request, "doers/no_org.html", status=403)
     if request.method == "POST" and form.is_valid():
         case = _save(request, form, None)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from circulair.web.apps.common.fields import FiniteFloatFormField
+from circulair.web.apps.common.fields import FiniteFloatFormField, set_choices
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
 from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
@@ -53,8 +53,8 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         from circulair.web.apps.organisations.selectors import organisations_of
 
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations_of(user)]
-        self.fields["material"].choices = selectors.material_choices()
+        set_choices(self, "organisation", [(o.pk, o.name) for o in organisations_of(user)])
+        set_choices(self, "material", selectors.material_choices())
 
 
 MAX_ID = 2**63 - 1   # larger ids overflow a PostgreSQL bigint

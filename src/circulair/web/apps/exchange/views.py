@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -58,7 +59,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def listing_new(request: HttpRequest) -> HttpResponse:
     form = ListingForm(request.POST or None, user=request.user)
     problems: list[str] = []
-    if not form.fields["organisation"].choices:
+    if not getattr(form.fields["organisation"], "choices", None):  # no organisation to act for
         return render(request, "exchange/no_org.html", status=403)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -153,8 +154,10 @@ def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(user=request.user)[:100])
-    Notification.objects.filter(user=request.user, read=False).update(read=True)
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    items = list(Notification.objects.filter(user=user)[:100])
+    Notification.objects.filter(user=user, read=False).update(read=True)
     return render(request, "exchange/notifications.html", {"items": items})
 
 

@@ -115,7 +115,8 @@ class PartitionUnit(models.Model):
     partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="units")
     code = models.CharField(max_length=80)
     name = models.CharField(max_length=200, blank=True)
-    municipalities = models.ManyToManyField(Municipality, through="PartitionMember",
+    municipalities: models.ManyToManyField[Municipality, PartitionMember] = models.ManyToManyField(
+        Municipality, through="PartitionMember",
                                             related_name="partition_units")
 
     class Meta:

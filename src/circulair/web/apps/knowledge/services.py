@@ -92,27 +92,27 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
     touched: set[tuple[str, str]] = set()
     for key, r in wanted.items():
         values = _record_fields(r)
-        obj = existing.get(key)
-        if obj is not None and obj.origin == Record.Origin.EDITED:
+        rec = existing.get(key)
+        if rec is not None and rec.origin == Record.Origin.EDITED:
             report.kept.append(f"{r.kind}:{r.slug}")  # a person's edit outranks the data file
             continue
-        if obj is None:
+        if rec is None:
             existing[key] = Record.objects.create(kind=r.kind, slug=r.slug, **values)
             report.created += 1
             touched.add(key)
-        elif any(getattr(obj, k) != v for k, v in values.items()):
+        elif any(getattr(rec, k) != v for k, v in values.items()):
             for k, v in values.items():
-                setattr(obj, k, v)
-            obj.save()
+                setattr(rec, k, v)
+            rec.save()
             report.updated += 1
             touched.add(key)
-    stale = [obj for key, obj in existing.items()
-             if key not in wanted and obj.origin == Record.Origin.DATA]
-    for obj in stale:
-        obj.delete()
+    stale = [rec for key, rec in existing.items()
+             if key not in wanted and rec.origin == Record.Origin.DATA]
+    for rec in stale:
+        rec.delete()
         report.deleted += 1
-        report.changed.append(f"deleted {obj.kind}:{obj.slug}")
-    ids = {key: obj.pk for key, obj in existing.items() if key in wanted or obj.origin != "data"}
+        report.changed.append(f"deleted {rec.kind}:{rec.slug}")
+    ids = {key: rec.pk for key, rec in existing.items() if key in wanted or rec.origin != "data"}
 
     cur_cites: dict[int, list[tuple[str, str, int, int, str, int]]] = {}
     for c in Citation.objects.select_related("source").order_by("record_id", "position"):

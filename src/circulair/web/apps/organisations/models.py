@@ -7,6 +7,7 @@ they are a member of, and sees only what those organisations may see.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -59,7 +60,8 @@ class Organisation(models.Model):
                                  validators=[validate_nace])
     employee_class = models.CharField(_("employee class (RSZ/ONSS)"), max_length=1, blank=True,
                                       choices=EMPLOYEE_CLASSES)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership",
+    members: models.ManyToManyField[Any, Membership] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership",
                                      related_name="organisations")
     created_at = models.DateTimeField(auto_now_add=True)
 

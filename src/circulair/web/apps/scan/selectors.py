@@ -307,10 +307,10 @@ def network_view(year: int | None = None, code: str | None = None) -> dict[str, 
         mq = next((x for x in q.questions if x.id == "profiel_motieven"), None)
         bq = next((x for x in q.questions if x.id == "profiel_drempels"), None)
         tq = q.question(prof["government_type"]) if "government_type" in prof else None
-        for x in (mq, bq, tq):
-            if x is not None:
-                for o in x.options:
-                    option_text.setdefault(x.id, {})[o.value] = tr(o.text)
+        for quest in (mq, bq, tq):
+            if quest is not None:
+                for o in quest.options:
+                    option_text.setdefault(quest.id, {})[o.value] = tr(o.text)
         if tq is not None:
             type_text.update(option_text.get(tq.id, {}))
         muni = r.organisation.municipality

@@ -95,7 +95,7 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
             raise InputError.single(f"missing columns {missing}; expected "
                                     f"{list(SIGNATORY_COLUMNS)}", file=file_name, row=1)
         problems: list[Problem] = []
-        prepared = []
+        prepared: list[tuple[Organisation, Record, int, int | None]] = []
         seen: set[tuple[int, int]] = set()
         for line, raw in rows:
             rp: list[Problem] = []
@@ -119,6 +119,7 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
                 seen.add(key)
             problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not rp:
+                assert org is not None and agenda is not None  # else rp is not empty
                 prepared.append((org, agenda, int(year), int(mins) if mins else None))
         if not rows:
             problems.append(Problem("the file has no rows", file=file_name))

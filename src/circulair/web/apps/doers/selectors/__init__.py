@@ -204,8 +204,9 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
     computed = public_cache.cached(key, public_cache.seconds(), compute) if key else compute()
     scores: dict[int, float] = {}
     if computed["hits"] is None:
-        pg = Paginator(_Counted(base.order_by("title", "slug").values_list("pk", flat=True),
-                                computed["n"]), page_size).get_page(page)
+        pg: Any = Paginator(_Counted(base.order_by("title", "slug")  # type: ignore[arg-type]
+                                     .values_list("pk", flat=True), computed["n"]),
+                            page_size).get_page(page)
     else:
         pg = Paginator(computed["hits"], page_size).get_page(page)
         scores = dict(pg.object_list)

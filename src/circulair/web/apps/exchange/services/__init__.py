@@ -49,7 +49,8 @@ def saved_search_create(*, user: Any, kind: str, material: str, refnis: str = ""
     if problems:
         raise InputError(problems)
     return SavedSearch.objects.create(user=user, kind=kind, material=material,
-                                      municipality=muni, radius_km=radius)
+                                      municipality=muni, radius_km=radius if radius is not None
+                                      else 50.0)
 
 
 def _member_of(user: Any, organisation: Organisation) -> None:
