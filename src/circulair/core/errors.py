@@ -97,12 +97,15 @@ class ProblemCollector:
     ----------
     limit : int or None
         Problems kept; ``None`` keeps all.
+    file : str, optional
+        File named in the problem that counts those not listed.
     """
 
-    def __init__(self, limit: int | None = MAX_LISTED) -> None:
+    def __init__(self, limit: int | None = MAX_LISTED, *, file: str | None = None) -> None:
         self.items: list[Problem] = []
         self.extra = 0
         self.limit = limit
+        self.file = file
 
     def add(self, problem: Problem | str, file: str | None = None, row: int | str | None = None,
             field: str | None = None, value: Any = None) -> None:
@@ -128,7 +131,7 @@ class ProblemCollector:
         """The kept problems, plus one counting those not listed."""
         items = list(self.items)
         if self.extra:
-            items.append(Problem(f"... and {self.extra} more problems not listed"))
+            items.append(Problem(f"... and {self.extra} more problems not listed", self.file))
         return items
 
     def raise_if_any(self) -> None:
