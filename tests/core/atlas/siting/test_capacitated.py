@@ -87,13 +87,23 @@ def test_cfl_total_capacity_message() -> None:
     d = np.ones((2, 3))
     with pytest.raises(InfeasibleError) as exc:
         capacitated_facility_location(d, [500, 500], [300, 300, 300], [1, 1, 1], 1.0)
-    assert "total capacity of allowed sites 900 t/yr < total demand 1,000 t/yr" in str(exc.value)
-    with pytest.raises(InfeasibleError, match="total capacity of allowed sites 600 t/yr"):
+    assert str(exc.value) == (
+        "total capacity of allowed sites 900 t/yr < total demand 1,000 t/yr "
+        "(3 allowed sites, 2 demand points)"
+    )
+    # only the allowed sites count: 600 t/yr of the 900 t/yr
+    with pytest.raises(InfeasibleError) as exc:
         capacitated_facility_location(
-            d, [200, 200], [300, 300, 300], [1, 1, 1], 1.0, allowed=[0, 1], max_open=None
-        ) if False else capacitated_facility_location(
             d, [400, 400], [300, 300, 300], [1, 1, 1], 1.0, allowed=[0, 1]
         )
+    assert str(exc.value) == (
+        "total capacity of allowed sites 600 t/yr < total demand 800 t/yr "
+        "(2 allowed sites, 2 demand points)"
+    )
+    # the same allowed sites are enough for 400 t/yr, and only they are opened
+    r = capacitated_facility_location(d, [200, 200], [300, 300, 300], [1, 1, 1], 1.0,
+                                      allowed=[0, 1])
+    assert set(r.open_sites.tolist()) <= {0, 1} and r.assignment[:, 2].sum() == 0
 
 
 def test_cfl_unreachable_and_input_errors() -> None:
