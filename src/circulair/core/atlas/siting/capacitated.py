@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from circulair.core.atlas.siting import checks
+import circulair.core.atlas.siting.checks as checks
 from circulair.core.atlas.siting.inputs import (
     as_allowed,
     as_dist,

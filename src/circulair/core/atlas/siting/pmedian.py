@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from circulair.core.atlas.siting import checks
+import circulair.core.atlas.siting.checks as checks
 from circulair.core.atlas.siting.bounds import kept_entries, lagrangian, sorted_order
 from circulair.core.atlas.siting.heuristics import greedy, interchange, row_chunks, total_cost
 from circulair.core.atlas.siting.inputs import as_allowed, as_dist, as_fixed, as_vector, check_p

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from circulair.core.atlas.siting import checks
+import circulair.core.atlas.siting.checks as checks
 from circulair.core.atlas.siting.inputs import coverage_inputs, fmt
 from circulair.core.atlas.siting.result import SitingResult, nearest, rel_gap, status_of
 from circulair.core.errors import MAX_LISTED, InfeasibleError, ProblemCollector, SolverError
