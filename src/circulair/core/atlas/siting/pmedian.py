@@ -225,24 +225,57 @@ def _p_median_core(
     mip_gap: float,
     solver: Solver,
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
-    """Solve the aggregated p-median; returns (open positions, lower bound, details)."""
+    """Solve the aggregated p-median; returns (open positions, lower bound, details).
+
+    Steps (method in :func:`p_median`): heuristic upper bound, Lagrangian rounds, variable
+    fixing, pruned MIP.
+    """
     n, m = d.shape
     details: dict[str, Any] = {"demand_points": n, "candidates": m}
     if p == m:
         return np.arange(m), total_cost(d, w, np.arange(m)), details
+    best, ub = _heuristic(d, w, p, fixed, deadline, details)
+    order = sorted_order(d)
+    best, ub, lb_lag, rho = _lagrangian_rounds(d, w, p, fixed, order, best, ub, deadline,
+                                               mip_gap, details)
+    lb = min(lb_lag, ub)
+    if rel_gap(ub, lb) <= max(mip_gap, OPT_TOL) or time.perf_counter() >= deadline:
+        return best, lb, details
+    keep, must_open = _fix_by_bound(rho, lb_lag, ub, best, fixed, p, details)
+    best, ub, lb_mip = _pruned_mip(d, w, p, fixed, order, keep, must_open, best, ub,
+                                   deadline, mip_gap, solver, details)
+    lb = max(lb, lb_mip)
+    return best, min(lb, ub), details
+
+
+def _heuristic(
+    d: np.ndarray, w: np.ndarray, p: int, fixed: np.ndarray, deadline: float,
+    details: dict[str, Any],
+) -> tuple[np.ndarray, float]:
+    """Step 1, upper bound: greedy then interchange; (sorted open positions, cost)."""
     t = time.perf_counter()
     sites = greedy(d, w, p, fixed)
     sites, ub, moves = interchange(d, w, sites, fixed, deadline)
-    best = np.sort(sites)
     details.update(
         heuristic_seconds=round(time.perf_counter() - t, 3),
         swap_moves=moves,
         heuristic_objective=ub,
     )
+    return np.sort(sites), ub
 
-    # Lagrangian bound on neighbour lists reaching past the second-nearest heuristic site.
+
+def _lagrangian_rounds(
+    d: np.ndarray, w: np.ndarray, p: int, fixed: np.ndarray, order: np.ndarray,
+    best: np.ndarray, ub: float, deadline: float, mip_gap: float, details: dict[str, Any],
+) -> tuple[np.ndarray, float, float, np.ndarray]:
+    """Step 2, lower bound: Lagrangian rounds on neighbour lists reaching past the
+    second-nearest heuristic site; returns (incumbent, its cost, bound, reduced costs ρ).
+
+    Rounds: subgradient until it stalls, then interchange from the best Lagrangian open set;
+    a better incumbent sharpens the Polyak steps, so resume from the best multipliers.
+    """
+    n, m = d.shape
     t = time.perf_counter()
-    order = sorted_order(d)
     sub = d[:, best]
     d2 = np.partition(sub, 1, axis=1)[:, 1] if p >= 2 else sub[:, 0]
     rank2 = np.zeros(n, dtype=np.int64)
@@ -251,8 +284,6 @@ def _p_median_core(
     k = np.minimum(m, np.maximum(8, (rank2 * 3) // 2 + 2))
     ri, cj, cost, cap = kept_entries(d, order, k, w)
     lam0 = w * sub.min(axis=1)
-    # Rounds: subgradient until it stalls, then interchange from the best Lagrangian open set;
-    # a better incumbent sharpens the Polyak steps, so resume from the best multipliers.
     lb_lag, lam, rho, iters, pi = -math.inf, lam0, np.zeros(m), 0, 2.0
     for _round in range(6):
         lb_r, lam_r, rho_r, it_r, lag_best, _lag_cost, pi = lagrangian(
@@ -279,12 +310,15 @@ def _p_median_core(
         lagrangian_seconds=round(time.perf_counter() - t, 3),
         lagrangian_entries=int(ri.size),
     )
-    lb = min(lb_lag, ub)
-    if rel_gap(ub, lb) <= max(mip_gap, OPT_TOL) or time.perf_counter() >= deadline:
-        return best, lb, details
+    return best, ub, lb_lag, rho
 
-    # Variable fixing relative to the incumbent ub_fix.
-    ub_fix = ub
+
+def _fix_by_bound(
+    rho: np.ndarray, lb_lag: float, ub_fix: float, best: np.ndarray, fixed: np.ndarray,
+    p: int, details: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 3, variable fixing relative to the incumbent cost ``ub_fix``: (kept, must open)."""
+    m = rho.size
     forced = np.zeros(m, dtype=bool)
     forced[fixed] = True
     key = np.where(forced, -np.inf, rho)
@@ -301,8 +335,18 @@ def _p_median_core(
     keep[best] = True  # the incumbent can never be excluded (numerical safety)
     closed = ~keep
     details.update(fixed_closed=int(closed.sum()), fixed_open_by_bound=int(must_open.sum()))
+    return keep, must_open
 
-    # Pruned MIP over the remaining sites, growing neighbour lists while overflow is used.
+
+def _pruned_mip(
+    d: np.ndarray, w: np.ndarray, p: int, fixed: np.ndarray, order: np.ndarray,
+    keep: np.ndarray, must_open: np.ndarray, best: np.ndarray, ub: float, deadline: float,
+    mip_gap: float, solver: Solver, details: dict[str, Any],
+) -> tuple[np.ndarray, float, float]:
+    """Step 4, the pruned MIP over the kept sites, growing neighbour lists while overflow is
+    used; returns (incumbent, its cost, MIP lower bound valid under the fixing)."""
+    n, m = d.shape
+    ub_fix = ub
     kept_sites = np.flatnonzero(keep)
     dj = d[:, kept_sites] if kept_sites.size < m else d
     mj = kept_sites.size
@@ -363,8 +407,7 @@ def _p_median_core(
         mip_sites=int(mj),
         mip_assignment_vars=int(kk.sum()),
     )
-    lb = max(lb, lb_mip)
-    return best, min(lb, ub), details
+    return best, ub, lb_mip
 
 
 def _build_pmedian_mip(
