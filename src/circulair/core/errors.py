@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-MAX_LISTED = 20
+MAX_LISTED = 50
 """The one cap of the platform's engines: at most this many problems are listed in an
 :class:`InputError` (the rest are counted in a final problem), violations in a
 :class:`SolverError`, and items (row numbers, ids) named in one message."""
