@@ -251,7 +251,7 @@ def resolve_direction(target: Target, indicator: Indicator | None = None,
         When none of these decides (e.g. a relative target of 0 % on a direction-less
         indicator).
     """
-    if target.direction in ("lower_is_better", "higher_is_better"):
+    if target.direction == "lower_is_better" or target.direction == "higher_is_better":
         return target.direction
     if indicator is not None and indicator.direction != "none":
         return indicator.direction
