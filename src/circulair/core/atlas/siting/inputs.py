@@ -44,6 +44,8 @@ def listing(idx: np.ndarray) -> str:
 
 
 def as_dist(dist: ArrayLike, problems: ProblemCollector, *, allow_inf: bool) -> np.ndarray | None:
+    """``dist`` as a float matrix; NaN, negative (and, unless allowed, infinite) entries are
+    problems. None when it is not a non-empty 2-D numeric matrix."""
     try:
         d = np.asarray(dist, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -90,6 +92,8 @@ def as_vector(
     *,
     positive: bool = False,
 ) -> np.ndarray | None:
+    """``values`` as a vector of ``length`` (a scalar is broadcast); non-finite and negative
+    (or, with ``positive``, non-positive) entries are problems. None on a shape mismatch."""
     try:
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -164,6 +168,7 @@ def as_allowed(allowed: ArrayLike | None, m: int, problems: ProblemCollector) ->
 def as_fixed(
     fixed_open: Sequence[int] | ArrayLike, m: int, allowed: np.ndarray, problems: ProblemCollector
 ) -> np.ndarray:
+    """Sorted unique fixed site indices; out of range or not allowed ones are problems."""
     idx = np.unique(
         np.asarray(
             list(fixed_open) if not isinstance(fixed_open, np.ndarray) else fixed_open,  # type: ignore[arg-type]
@@ -187,6 +192,7 @@ def as_fixed(
 
 
 def check_p(p: Any, n_allowed: int, n_fixed: int, problems: ProblemCollector) -> int:
+    """``p`` as an int with ``max(1, n_fixed) <= p <= n_allowed`` (else a problem)."""
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
         problems.add(Problem("p must be an integer", field="p", value=p))
         return 0
@@ -222,6 +228,7 @@ def coverage_inputs(
     *,
     weights_required: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Validated inputs of the coverage models: (dist, weights, allowed mask, fixed, radius)."""
     d = as_dist(dist, problems, allow_inf=True)
     problems.raise_if_any()
     assert d is not None
