@@ -6,8 +6,14 @@ expected, so a web form, an API response and a CLI message can all be built from
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+MAX_LISTED = 50
+"""The one cap of the platform's engines: at most this many problems are listed in an
+:class:`InputError` (the rest are counted in a final problem), violations in a
+:class:`SolverError`, and items (row numbers, ids) named in one message."""
 
 
 @dataclass(frozen=True)
@@ -84,3 +90,69 @@ class InfeasibleError(CirculairError):
 
 class SolverError(CirculairError):
     """A solver failed or returned something that does not pass the independent check."""
+
+
+class ProblemCollector:
+    """Collects problems up to :data:`MAX_LISTED` (or ``limit``) and counts the rest.
+
+    A wrong 1-GB file yields a readable report instead of millions of objects; every engine
+    validates its whole input into one collector and raises once (:meth:`raise_if_any`).
+
+    Parameters
+    ----------
+    limit : int or None
+        Problems kept; ``None`` keeps all.
+    file : str, optional
+        File named in the problem that counts those not listed.
+    """
+
+    def __init__(self, limit: int | None = MAX_LISTED, *, file: str | None = None) -> None:
+        self.items: list[Problem] = []
+        self.extra = 0
+        self.limit = limit
+        self.file = file
+
+    def add(self, problem: Problem | str, file: str | None = None, row: int | str | None = None,
+            field: str | None = None, value: Any = None) -> None:
+        """Add one problem (a :class:`Problem`, or its message and location)."""
+        if self.limit is None or len(self.items) < self.limit:
+            self.items.append(problem if isinstance(problem, Problem)
+                              else Problem(problem, file, row, field, value))
+        else:
+            self.extra += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add several problems."""
+        for p in problems:
+            self.add(p)
+
+    def __bool__(self) -> bool:
+        return bool(self.items) or self.extra > 0
+
+    def __len__(self) -> int:
+        return len(self.items) + self.extra
+
+    def listed(self) -> list[Problem]:
+        """The kept problems, plus one counting those not listed."""
+        items = list(self.items)
+        if self.extra:
+            items.append(Problem(f"... and {self.extra} more problems not listed", self.file))
+        return items
+
+    def raise_if_any(self) -> None:
+        """Raise :class:`InputError` with every kept problem when there is any."""
+        if self:
+            raise InputError(self.listed())
+
+
+def listing(values: Sequence[Any], limit: int = MAX_LISTED) -> str:
+    """``"3, 7, 9"``, or the first ``limit`` values and ``"... (N in all)"``."""
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def bullets(lines: Sequence[str], limit: int = MAX_LISTED) -> str:
+    """Lines as ``"  - ..."`` bullets, the first ``limit`` of them and a count of the rest."""
+    shown = "\n".join(f"  - {x}" for x in lines[:limit])
+    more = len(lines) - limit
+    return shown + (f"\n  - ... and {more} more" if more > 0 else "")

@@ -54,20 +54,20 @@ def test_siting_on_imported_candidates_respects_types_and_existing() -> None:
     res = run_siting(GEO, SitingParams(model="p_median", p=2), candidates=cands,
                      preferred_types=["economische-zones-stedelijk"],
                      archetype=Archetype("s", "s", 40000))
-    opened = {f["id"] for f in res["facilities"]}
+    opened = {f.id for f in res.facilities}
     assert "oud-brugge" in opened and len(opened) == 2
     assert opened <= {"bp-leuven", "bp-hasselt", "oud-brugge"}
-    assert res["candidates"]["count"] == 3
-    assert "3 of 5 kept" in res["notes"][0]
+    assert res.candidate_count == 3
+    assert "3 of 5 kept" in res.notes[0]
 
 
 def test_capacitated_uses_candidate_capacities() -> None:
     cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
     res = run_siting(GEO, SitingParams(model="capacitated", rate_kg_per_inhabitant=100,
                                        time_limit=120), candidates=cands)
-    demand = res["totals"]["demand"]
+    demand = res.totals.demand
     cap = {c.id: c.capacity_t for c in cands}
-    assert res["status"] in ("optimal", "within_gap")
-    assert sum(cap[f["id"]] for f in res["facilities"]) >= demand - 1e-6
-    for f in res["facilities"]:
-        assert f["served"] <= cap[f["id"]] + 1e-6
+    assert res.status in ("optimal", "within_gap")
+    assert sum(cap[f.id] for f in res.facilities) >= demand - 1e-6
+    for f in res.facilities:
+        assert f.served <= cap[f.id] + 1e-6

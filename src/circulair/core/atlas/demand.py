@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, ProblemCollector
 from ..geo.reference import Municipality, RegionGeography
 
 __all__ = [
@@ -34,8 +34,6 @@ __all__ = [
     "demand_from_table",
 ]
 
-_MAX_LISTED = 1000
-"""At most this many problems are listed for one table; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -275,18 +273,11 @@ def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeogr
     Raises
     ------
     InputError
-        Listing every bad row (file, row = line number, field, value); at most 1,000 are
-        listed, the rest counted in a final problem.
+        Listing every bad row (file, row = line number, field, value); at most
+        :data:`~circulair.core.errors.MAX_LISTED` are listed, the rest counted in a final problem.
     """
-    problems: list[Problem] = []
-    extra = 0
-
-    def report(p: Problem) -> None:
-        nonlocal extra
-        if len(problems) < _MAX_LISTED:
-            problems.append(p)
-        else:
-            extra += 1
+    problems = ProblemCollector(file=file)
+    report = problems.add
 
     muni_sums: dict[str, float] = {}
     points: list[tuple[str, str, float, float, float, int]] = []
@@ -348,10 +339,7 @@ def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeogr
             where = f"row {seen[pid]}" if pid in seen else "a municipality code"
             report(Problem(f"duplicate id (same as {where})", file, line, "id", pid))
         seen.setdefault(pid, line)
-    if extra:
-        problems.append(Problem(f"... and {extra} more problems not listed", file))
-    if problems:
-        raise InputError(problems)
+    problems.raise_if_any()
     munis = [m for m in geo.municipalities if m.refnis in muni_sums]
     return DemandPoints(
         ids=tuple(m.refnis for m in munis) + tuple(p[0] for p in points),

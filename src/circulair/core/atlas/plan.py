@@ -2,8 +2,9 @@
 
 This is the orchestration shared by the web app, the API and the CLI. It takes the reference
 geography and archetype sizes (plain dataclasses), builds demand points, candidate sites and the
-distance matrix, calls the engines, and returns a JSON-ready result (facilities with coordinates,
-assignments, totals) so that every interface shows the same numbers.
+distance matrix, calls the engines, and returns a typed result (:mod:`.plan_results`:
+facilities with coordinates, assignments, totals) that every interface serialises with
+``as_dict()``, so that all show the same numbers.
 
 Placement of extrapolated facilities: the study gives a count per unit, not a site. The map puts a
 unit's facility at its most populous central city, or at its most populous municipality when the
@@ -12,10 +13,10 @@ unit has no central city; this is a display convention, not an optimisation.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,16 @@ from circulair.core.atlas.extrapolation import (
     extrapolate_fixed,
     extrapolate_partition,
 )
+from circulair.core.atlas.plan_results import (
+    ExtrapolatedFacility,
+    ExtrapolationPlan,
+    ExtrapolationTotals,
+    SiteAssignment,
+    SitedFacility,
+    SitingPlan,
+    SitingTotals,
+    SizeTotal,
+)
 from circulair.core.atlas.siting import (
     SitingResult,
     capacitated_facility_location,
@@ -41,9 +52,11 @@ from circulair.core.atlas.siting import (
     set_cover,
 )
 from circulair.core.atlas.sizing import SizeOption, size_class_of, size_facility
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import MAX_LISTED, InputError, Problem, ProblemCollector
 from circulair.core.geo import RegionGeography, distance_matrix_km
 from circulair.core.geo.reference import Municipality
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
 MODELS = ("p_median", "set_cover", "max_cover", "capacitated")
@@ -68,37 +81,37 @@ def _representative(members: Sequence[Municipality]) -> Municipality:
     return max(central or members, key=lambda m: (m.population, m.refnis))
 
 
-def extrapolation_to_dict(result: ExtrapolationResult, geo: RegionGeography,
-                          partition: Mapping[str, Sequence[str]] | None,
-                          unit_names: Mapping[str, str], sizes: Mapping[str, Archetype],
-                          ) -> dict[str, Any]:
-    """JSON-ready rows (one per unit with facilities) and totals of an extrapolation."""
-    facilities: list[dict[str, Any]] = []
+def extrapolation_plan(result: ExtrapolationResult, geo: RegionGeography,
+                       partition: Mapping[str, Sequence[str]] | None,
+                       unit_names: Mapping[str, str], sizes: Mapping[str, Archetype],
+                       ) -> ExtrapolationPlan:
+    """Rows (one per unit with facilities) and totals of an extrapolation."""
+    facilities: list[ExtrapolatedFacility] = []
     for u in result.units:
         if u.count == 0:
             continue
         members = [geo.municipality(r) for r in (partition or {}).get(u.unit_id, ())]
         rep = _representative(members) if members else None
-        facilities.append({
-            "unit": u.unit_id, "unit_name": unit_names.get(u.unit_id, u.unit_id),
-            "central": u.central, "size": u.size_label,
-            "archetype": sizes[u.size_label].slug if u.size_label in sizes else "",
-            "count": u.count, "m2_each": u.m2_each, "m2": u.m2,
-            "municipality": rep.name_nl if rep else "", "refnis": rep.refnis if rep else "",
-            "lat": rep.lat if rep else None, "lon": rep.lon if rep else None,
-        })
+        facilities.append(ExtrapolatedFacility(
+            unit=u.unit_id, unit_name=unit_names.get(u.unit_id, u.unit_id),
+            central=u.central, size=u.size_label,
+            archetype=sizes[u.size_label].slug if u.size_label in sizes else "",
+            count=u.count, m2_each=u.m2_each, m2=u.m2,
+            municipality=rep.name_nl if rep else "", refnis=rep.refnis if rep else "",
+            lat=rep.lat if rep else None, lon=rep.lon if rep else None,
+        ))
     by_size = {
-        label: {"count": result.count_by_size[label], "m2": result.m2_by_size[label],
-                "ha": result.m2_by_size[label] / M2_PER_HA,
-                "derived_count": result.derived_count_by_size.get(label, 0)}
+        label: SizeTotal(count=result.count_by_size[label], m2=result.m2_by_size[label],
+                         ha=result.m2_by_size[label] / M2_PER_HA,
+                         derived_count=result.derived_count_by_size.get(label, 0))
         for label in result.count_by_size
     }
-    return {
-        "kind": "extrapolation", "facilities": facilities,
-        "totals": {"count": result.total_count, "m2": result.total_m2, "ha": result.total_ha,
-                   "by_size": by_size, "streams": result.streams},
-        "notes": list(result.notes),
-    }
+    return ExtrapolationPlan(
+        facilities=facilities,
+        totals=ExtrapolationTotals(count=result.total_count, m2=result.total_m2,
+                                   ha=result.total_ha, by_size=by_size, streams=result.streams),
+        notes=list(result.notes),
+    )
 
 
 def run_extrapolation(
@@ -114,7 +127,7 @@ def run_extrapolation(
     streams: int = 1,
     fixed_count: int | None = None,
     count_overrides: Mapping[str, int] | None = None,
-) -> dict[str, Any]:
+) -> ExtrapolationPlan:
     """Run the study's scaling rule on a partition of ``geo`` (or a fixed count)."""
     problems: list[Problem] = []
     if method not in ("per_unit", "fixed_count"):
@@ -130,14 +143,15 @@ def run_extrapolation(
         assert archetype is not None and fixed_count is not None
         res = extrapolate_fixed(fixed_count, SizeClass("single", archetype.area_m2),
                                 streams=streams)
-        out = extrapolation_to_dict(res, geo, None, {}, {"single": archetype})
-        out["facilities"] = [{"unit": "", "unit_name": "", "central": False, "size": "single",
-                              "archetype": archetype.slug, "count": res.total_count,
-                              "m2_each": archetype.area_m2, "m2": res.total_m2,
-                              "municipality": "", "refnis": "", "lat": None, "lon": None}]
-        out["notes"].append("The study gives a count, not locations: use the siting models to "
-                            "place these facilities.")
-        return out
+        out = extrapolation_plan(res, geo, None, {}, {"single": archetype})
+        single = ExtrapolatedFacility(
+            unit="", unit_name="", central=False, size="single", archetype=archetype.slug,
+            count=res.total_count, m2_each=archetype.area_m2, m2=res.total_m2,
+            municipality="", refnis="", lat=None, lon=None)
+        return ExtrapolationPlan(
+            facilities=[single], totals=out.totals,
+            notes=[*out.notes, "The study gives a count, not locations: use the siting models "
+                   "to place these facilities."])
     if partition is None:
         problems.append(Problem("a per-unit extrapolation needs a partition", field="partition"))
     if large is None:
@@ -166,7 +180,7 @@ def run_extrapolation(
         small=SizeClass("small", small.area_m2) if small else None,
         central=contains_any(central_ids), rule=rule, streams=streams,  # type: ignore[arg-type]
         count_override=dict(count_overrides or {}) or None)
-    return extrapolation_to_dict(res, geo, partition, unit_names or {}, sizes)
+    return extrapolation_plan(res, geo, partition, unit_names or {}, sizes)
 
 
 # --- siting -----------------------------------------------------------------------------------
@@ -239,7 +253,7 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
                candidates: list[Candidate] | None = None,
                preferred_types: Sequence[str] = (),
                distances: Mapping[tuple[str, str], float] | None = None,
-               progress: Progress = _noop) -> dict[str, Any]:
+               progress: Progress = _noop) -> SitingPlan:
     """Site facilities for a demand among candidate municipalities.
 
     Demand defaults to the municipalities weighted by population (inhabitants) or by population ×
@@ -315,12 +329,14 @@ def run_siting(geo: RegionGeography, prm: SitingParams, *,
             prm.cost_per_t_km, single_sourcing=prm.single_sourcing, fixed_open=fixed,
             time_limit=prm.time_limit)
     progress(0.9, "checked; preparing the result")
-    out = _siting_to_dict(res, demand, cand, dist, prm, archetype, time.perf_counter() - t0)
-    out["notes"] = notes
-    out["candidates"] = {"count": len(cand), "source": "imported" if imported else
-                         ("central cities" if prm.candidates == "central_cities"
-                          else "municipalities")}
-    return out
+    source = ("imported" if imported else
+              "central cities" if prm.candidates == "central_cities" else "municipalities")
+    plan = _siting_plan(res, demand, cand, dist, prm, archetype, time.perf_counter() - t0,
+                        notes=notes, candidate_source=source)
+    logger.info("siting %s: %d demand points x %d candidates, %d facilities, status %s, %.2fs",
+                prm.model, len(w), len(cand), len(plan.facilities), plan.status,
+                plan.solve_seconds)
+    return plan
 
 
 def supplied_matrix(distances: Mapping[tuple[str, str], float], rows: Sequence[str],
@@ -333,22 +349,23 @@ def supplied_matrix(distances: Mapping[tuple[str, str], float], rows: Sequence[s
         if a in ri and b in ci:
             dist[ri[a], ci[b]] = km
     missing = np.argwhere(np.isnan(dist))
-    problems = [Problem("no distance for this demand point and candidate", field="distances",
-                        value=f"{rows[i]} -> {cols[j]}") for i, j in missing[:20]]
-    if len(missing) > 20:
-        problems.append(Problem(f"... and {len(missing) - 20} more missing pairs",
-                                field="distances"))
+    problems = ProblemCollector()
+    for i, j in missing[:MAX_LISTED + 1]:
+        problems.add("no distance for this demand point and candidate", field="distances",
+                     value=f"{rows[i]} -> {cols[j]}")
+    problems.extra += max(0, len(missing) - MAX_LISTED - 1)
     bad = np.argwhere(dist < 0)
-    problems += [Problem("distance must be >= 0 km", field="distances",
-                         value=f"{rows[i]} -> {cols[j]}: {dist[i, j]}") for i, j in bad[:20]]
-    if problems:
-        raise InputError(problems)
+    for i, j in bad[:MAX_LISTED + 1]:
+        problems.add("distance must be >= 0 km", field="distances",
+                     value=f"{rows[i]} -> {cols[j]}: {dist[i, j]}")
+    problems.extra += max(0, len(bad) - MAX_LISTED - 1)
+    problems.raise_if_any()
     return dist
 
 
-def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Candidate],
-                    dist: np.ndarray, prm: SitingParams, archetype: Archetype | None,
-                    seconds: float) -> dict[str, Any]:
+def _siting_plan(res: SitingResult, demand: DemandPoints, cand: list[Candidate],
+                 dist: np.ndarray, prm: SitingParams, archetype: Archetype | None,
+                 seconds: float, *, notes: list[str], candidate_source: str) -> SitingPlan:
     w = np.asarray(demand.weight, dtype=float)
     open_idx = [int(j) for j in res.open_sites]
     flows: list[tuple[int, int, float]] = []
@@ -365,46 +382,50 @@ def _siting_to_dict(res: SitingResult, demand: DemandPoints, cand: list[Candidat
         served[j] = served.get(j, 0.0) + q
     sized = (archetype is not None and archetype.throughput_t_per_year
              and demand.unit == "t/yr")
-    facilities = []
-    for j in open_idx:
-        c = cand[j]
-        f: dict[str, Any] = {
-            "id": c.id, "refnis": c.refnis, "municipality": c.name, "lat": c.lat, "lon": c.lon,
-            "served": round(served.get(j, 0.0), 3), "count": 1,
-            "m2": archetype.area_m2 if archetype else None,
-            "existing": c.existing or c.refnis in set(prm.fixed_open),
-            "type_environment": c.type_environment}
-        if sized and archetype is not None:
-            size = size_facility(served.get(j, 0.0), [SizeOption(
-                archetype.slug, archetype.area_m2, archetype.throughput_t_per_year)])
-            f.update(count=size.units, m2=size.area_m2, utilisation=round(size.utilisation, 4),
-                     size_class=size_class_of(size.option.area_m2))
-        elif archetype is not None:
-            f["size_class"] = size_class_of(archetype.area_m2)
-        facilities.append(f)
-    assignments = [{"from": demand.ids[i], "from_name": demand.names[i],
-                    "from_lat": float(demand.lat[i]), "from_lon": float(demand.lon[i]),
-                    "to": cand[j].id, "km": round(float(dist[i, j]), 3),
-                    "quantity": round(q, 3)} for i, j, q in flows]
+    facilities = [_sited(cand[j], served.get(j, 0.0), prm, archetype, bool(sized))
+                  for j in open_idx]
+    assignments = [SiteAssignment(from_id=demand.ids[i], from_name=demand.names[i],
+                                  from_lat=float(demand.lat[i]), from_lon=float(demand.lon[i]),
+                                  to=cand[j].id, km=round(float(dist[i, j]), 3),
+                                  quantity=round(q, 3)) for i, j, q in flows]
     total_w = float(w.sum())
     covered_w = float(sum(q for _i, _j, q in flows)) if res.covered is not None else total_w
     km = [float(dist[i, j]) for i, j, _q in flows]
-    m2 = sum(f["m2"] for f in facilities) if archetype else None
-    return {
-        "kind": "siting", "model": res.model, "status": res.status,
-        "objective": res.objective, "lower_bound": res.lower_bound,
-        "upper_bound": res.upper_bound, "gap": res.gap,
-        "solve_seconds": round(seconds, 3), "demand_unit": demand.unit,
-        "demand_source": demand.source,
-        "facilities": facilities, "assignments": assignments,
-        "totals": {"count": len(open_idx), "units": sum(f["count"] for f in facilities),
-                   "demand": total_w, "covered": covered_w,
-                   "covered_share": covered_w / total_w if total_w else 0.0,
-                   "max_km": max(km) if km else 0.0,
-                   "mean_km": (sum(float(dist[i, j]) * q for i, j, q in flows) / covered_w
-                               if covered_w else 0.0),
-                   "m2": m2, "ha": m2 / M2_PER_HA if m2 is not None else None},
-        "params": {k: (list(v) if isinstance(v, tuple) else v)
-                   for k, v in prm.__dict__.items()},
-        "notes": [],
-    }
+    m2 = sum(f.m2 or 0.0 for f in facilities) if archetype else None
+    totals = SitingTotals(
+        count=len(open_idx), units=sum(f.count for f in facilities), demand=total_w,
+        covered=covered_w, covered_share=covered_w / total_w if total_w else 0.0,
+        max_km=max(km) if km else 0.0,
+        mean_km=(sum(float(dist[i, j]) * q for i, j, q in flows) / covered_w
+                 if covered_w else 0.0),
+        m2=m2, ha=m2 / M2_PER_HA if m2 is not None else None)
+    return SitingPlan(
+        model=res.model, status=res.status, objective=res.objective,
+        lower_bound=res.lower_bound, upper_bound=res.upper_bound, gap=res.gap,
+        solve_seconds=round(seconds, 3), demand_unit=demand.unit,
+        demand_source=demand.source, facilities=facilities, assignments=assignments,
+        totals=totals,
+        params={k: (list(v) if isinstance(v, tuple) else v) for k, v in prm.__dict__.items()},
+        notes=notes, candidate_count=len(cand), candidate_source=candidate_source)
+
+
+def _sited(c: Candidate, served: float, prm: SitingParams, archetype: Archetype | None,
+           sized: bool) -> SitedFacility:
+    """One opened candidate, sized from what it serves when the archetype has a throughput."""
+    count: int = 1
+    m2: float | None = archetype.area_m2 if archetype else None
+    utilisation: float | None = None
+    size_class: str | None = None
+    if sized and archetype is not None:
+        size = size_facility(served, [SizeOption(
+            archetype.slug, archetype.area_m2, archetype.throughput_t_per_year)])
+        count, m2 = size.units, size.area_m2
+        utilisation = round(size.utilisation, 4)
+        size_class = size_class_of(size.option.area_m2)
+    elif archetype is not None:
+        size_class = size_class_of(archetype.area_m2)
+    return SitedFacility(
+        id=c.id, refnis=c.refnis, municipality=c.name, lat=c.lat, lon=c.lon,
+        served=round(served, 3), count=count, m2=m2,
+        existing=c.existing or c.refnis in set(prm.fixed_open),
+        type_environment=c.type_environment, utilisation=utilisation, size_class=size_class)

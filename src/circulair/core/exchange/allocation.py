@@ -29,7 +29,7 @@ Solution method
 ---------------
 The candidate graph is split into connected components (``scipy.sparse.csgraph``), each
 solved on its own (small components are packed together into one model), in parallel threads,
-with HiGHS (``highspy``):
+through :mod:`circulair.core.optim` (HiGHS by default; ``allocate(solver=...)``):
 
 * Components without minimum lots are linear programs, solved **once** with the weighted
   objective ``min Σ (d_p - M_c) x_p`` where ``M_c = P_c · D_c + 1``, ``P_c`` = min(number of
@@ -69,6 +69,7 @@ reported totals are recomputed - and raises SolverError otherwise.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import time
@@ -77,13 +78,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
-from circulair.core.errors import InputError, Problem, SolverError
+from circulair.core.errors import InputError, Problem, SolverError, bullets
 from circulair.core.exchange.matching import (
     CRITERIA,
     MatchTable,
@@ -93,11 +93,11 @@ from circulair.core.exchange.matching import (
 )
 from circulair.core.exchange.model import Listing, ListingArrays
 from circulair.core.exchange.taxonomy import UNITS
+from circulair.core.optim import LinearModel, LoadedModel, Solver, default_solver
 
 __all__ = ["Allocation", "allocate", "check_allocation"]
 
-# The plain core class: ``highspy.Highs`` adds Python callbacks and prints a banner on creation.
-_HighsCls = getattr(getattr(highspy, "_core", None), "_Highs", highspy.Highs)
+logger = logging.getLogger(__name__)
 
 _ZERO = 1e-6  # amounts at or below this (units) are solver noise (tolerance ~1e-7)
 _BATCH_PAIRS = 50_000  # small components are packed into models of about this many pairs
@@ -186,7 +186,8 @@ def _pairs(pairs: MatchTable | tuple[ArrayLike, ArrayLike], n_o: int, n_r: int
 def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays | Sequence[Listing],
              pairs: MatchTable | tuple[ArrayLike, ArrayLike], *, road_factor: float = 1.3,
              time_limit: float | None = None, workers: int = -1,
-             exact_lots_max_pairs: int = 2_000, check: bool = True) -> Allocation:
+             exact_lots_max_pairs: int = 2_000, check: bool = True,
+             solver: Solver | None = None) -> Allocation:
     """Maximise the matched quantity over the candidate ``pairs``, then minimise transport.
 
     Parameters
@@ -209,6 +210,8 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         Threads solving components at once (-1: one per core).
     check : bool
         Run :func:`check_allocation` on the result (raises SolverError on any violation).
+    solver : Solver, optional
+        LP/MIP solver (:mod:`circulair.core.optim`); HiGHS when None.
 
     Returns
     -------
@@ -216,6 +219,7 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         Formulation, method and proof in the module docstring.
     """
     t0 = time.perf_counter()
+    slv = default_solver(solver)
     off = as_arrays(offers, "offer")
     req = as_arrays(requests, "request", off.taxonomy)
     rf = float(road_factor)
@@ -259,7 +263,7 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
 
     def run_mip(rows: NDArray[np.int64]) -> NDArray[np.float64] | None:
         return _solve_mip(o[rows], r[rows], d[rows], ub[rows], lot[rows], off.quantity,
-                          req.quantity, time_limit)
+                          req.quantity, time_limit, slv)
 
     mip_results = _parallel(run_mip, mip_jobs, n_threads)
     fallback = [rows for rows, xb in zip(mip_jobs, mip_results, strict=True) if xb is None]
@@ -285,7 +289,7 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         batches.append(np.concatenate(current))
 
     blocks = [_Block(rows, o[rows], r[rows], d[rows], ub[rows], big_m[rows], off.quantity,
-                     req.quantity, time_limit) for rows in batches]
+                     req.quantity, time_limit, slv) for rows in batches]
     t1 = time.perf_counter()
     todo = blocks
     rounds, removed = 0, 0
@@ -322,6 +326,9 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         t2 = time.perf_counter()
         check_allocation(off, req, alloc)
         alloc.details["seconds_check"] = round(time.perf_counter() - t2, 3)
+    logger.info("allocate offers=%d requests=%d pairs=%d components=%d models=%d: %d pairs "
+                "allocated, matched %s, status %s, %.2fs", len(off), len(req), m, n_comp,
+                len(blocks), len(alloc), alloc.matched, alloc.status, time.perf_counter() - t0)
     return alloc
 
 
@@ -358,33 +365,9 @@ def _incidence(o: NDArray[np.int64], r: NDArray[np.int64], q_off: NDArray[np.flo
     return a, np.concatenate([q_off[uo], q_req[ur]]).astype(np.float64)
 
 
-def _highs(a: sp.csc_matrix, cost: NDArray[np.float64], sense: int, col_lo: NDArray[np.float64],
-           col_hi: NDArray[np.float64], row_lo: NDArray[np.float64],
-           row_hi: NDArray[np.float64], integrality: NDArray[np.int32],
-           options: dict[str, Any]) -> Any:
-    h = _HighsCls()
-    h.setOptionValue("output_flag", False)
-    for key, value in options.items():
-        h.setOptionValue(key, value)
-    inf = highspy.kHighsInf
-    status = h.passModel(int(a.shape[1]), int(a.shape[0]), int(a.nnz), 1, sense, 0.0,
-                         np.ascontiguousarray(cost, dtype=np.float64),
-                         np.ascontiguousarray(col_lo, dtype=np.float64),
-                         np.ascontiguousarray(col_hi, dtype=np.float64),
-                         np.ascontiguousarray(np.where(np.isinf(row_lo), -inf, row_lo),
-                                              dtype=np.float64),
-                         np.ascontiguousarray(np.where(np.isinf(row_hi), inf, row_hi),
-                                              dtype=np.float64),
-                         a.indptr.astype(np.int32), a.indices.astype(np.int32),
-                         a.data.astype(np.float64), integrality)
-    if status == highspy.HighsStatus.kError:
-        raise SolverError("HiGHS rejected the allocation model (passModel returned an error)")
-    return h
-
-
 def _solve_mip(o: NDArray[np.int64], r: NDArray[np.int64], d: NDArray[np.float64],
                ub: NDArray[np.float64], lot: NDArray[np.float64], q_off: NDArray[np.float64],
-               q_req: NDArray[np.float64], time_limit: float | None
+               q_req: NDArray[np.float64], time_limit: float | None, solver: Solver
                ) -> NDArray[np.float64] | None:
     """Exact two-phase solve of one component with minimum lots; None if not proven optimal."""
     a, rhs = _incidence(o, r, q_off, q_req)
@@ -392,23 +375,19 @@ def _solve_mip(o: NDArray[np.int64], r: NDArray[np.int64], d: NDArray[np.float64
     semi = lot > 0
     integrality = np.where(semi, 2, 0).astype(np.int32)  # 2 = HiGHS semi-continuous
     col_lo = np.where(semi, lot, 0.0)
-    opts: dict[str, Any] = {"mip_rel_gap": 0.0}
-    if time_limit is not None:
-        opts["time_limit"] = max(float(time_limit), 0.01)
     no_lo = np.full(a.shape[0], -np.inf)
-    h = _highs(a, np.ones(m), -1, col_lo, ub, no_lo, rhs, integrality, opts)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    phase1 = LinearModel(np.ones(m), a, no_lo, rhs, col_lo, ub, integrality, maximize=True)
+    sol = solver.solve(phase1, time_limit=time_limit, mip_gap=0.0)
+    if sol.status != "optimal" or sol.x is None:
         return None
-    flow = float(np.sum(np.asarray(h.getSolution().col_value)))
+    flow = float(np.sum(sol.x))
     a2 = sp.vstack([a, sp.csr_matrix(np.ones((1, m)))]).tocsc()
-    a2.sort_indices()
-    h = _highs(a2, d, 1, col_lo, ub, np.r_[no_lo, flow * (1.0 - 1e-9) - 1e-9],
-               np.r_[rhs, np.inf], integrality, opts)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    phase2 = LinearModel(d, a2, np.r_[no_lo, flow * (1.0 - 1e-9) - 1e-9], np.r_[rhs, np.inf],
+                         col_lo, ub, integrality)
+    sol = solver.solve(phase2, time_limit=time_limit, mip_gap=0.0)
+    if sol.status != "optimal" or sol.x is None:
         return None
-    return np.asarray(h.getSolution().col_value, dtype=np.float64)
+    return np.asarray(sol.x, dtype=np.float64)
 
 
 class _Block:
@@ -421,34 +400,32 @@ class _Block:
     def __init__(self, rows: NDArray[np.int64], o: NDArray[np.int64], r: NDArray[np.int64],
                  d: NDArray[np.float64], ub: NDArray[np.float64], big_m: NDArray[np.float64],
                  q_off: NDArray[np.float64], q_req: NDArray[np.float64],
-                 time_limit: float | None) -> None:
+                 time_limit: float | None, solver: Solver) -> None:
         self.rows = rows
         a, rhs = _incidence(o, r, q_off, q_req)
-        opts: dict[str, Any] = {"presolve": "off"}  # faster on these network LPs (measured)
-        if time_limit is not None:
-            opts["time_limit"] = max(float(time_limit), 0.01)
-        h = _highs(a, d - big_m, 1, np.zeros(len(o)), ub, np.full(a.shape[0], -np.inf), rhs,
-                   np.zeros(len(o), dtype=np.int32), opts)
-        self.h = h
+        model = LinearModel(d - big_m, a, np.full(a.shape[0], -np.inf), rhs, np.zeros(len(o)),
+                            ub, np.zeros(len(o), dtype=np.int32))
+        # presolve off: faster on these network LPs (measured)
+        self.model: LoadedModel = solver.load(model, time_limit=time_limit,
+                                              options={"presolve": "off"})
+        self.solver_name = getattr(solver, "name", "solver")
 
     def solve(self) -> NDArray[np.float64]:
-        h = self.h
-        h.run()
-        ms = h.getModelStatus()
-        if ms != highspy.HighsModelStatus.kOptimal:
+        sol = self.model.solve()
+        if sol.status != "optimal" or sol.x is None:
             # x = 0 is always feasible and the objective bounded: a solver failure or the time
             # limit. No allocation that is not proven optimal is returned.
-            raise SolverError("HiGHS did not solve the allocation model: "
-                              f"{h.modelStatusToString(ms)}")
-        return np.asarray(h.getSolution().col_value, dtype=np.float64)
+            name = "HiGHS" if self.solver_name == "highs" else self.solver_name
+            raise SolverError(f"{name} did not solve the allocation model: {sol.status_text}")
+        return np.asarray(sol.x, dtype=np.float64)
 
     def forbid(self, mask: NDArray[np.bool_]) -> bool:
         """Set the upper bound of the masked pairs to 0; whether any was masked."""
-        cols = np.flatnonzero(mask).astype(np.int32)
+        cols = np.flatnonzero(mask).astype(np.int64)
         if len(cols) == 0:
             return False
         zeros = np.zeros(len(cols))
-        self.h.changeColsBounds(len(cols), cols, zeros, zeros)
+        self.model.set_col_bounds(cols, zeros, zeros)
         return True
 
 
@@ -538,7 +515,5 @@ def check_allocation(offers: ListingArrays, requests: ListingArrays, allocation:
                                                     abs_tol=1e-9):
                 v.append(f"{label} {u} reported {reported!r}, recomputed {value!r}")
     if v:
-        shown = "\n  - ".join(v[:50])
-        more = f"\n  ... and {len(v) - 50} more" if len(v) > 50 else ""
         raise SolverError(f"allocation failed the independent check ({len(v)} violations):"
-                          f"\n  - {shown}{more}")
+                          f"\n{bullets(v)}")

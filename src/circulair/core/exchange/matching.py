@@ -70,8 +70,10 @@ used by the tests - both must return identical tables - and as the benchmark's b
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -83,6 +85,16 @@ from scipy.spatial import cKDTree
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.exchange.model import GRADES, Listing, ListingArrays, listings_to_arrays
+from circulair.core.exchange.ranking import top_k
+from circulair.core.exchange.rules import (
+    PAIR_RULES,
+    Side,
+    class_masks,
+    pair_masks,
+    score_components,
+    side_arrays,
+    within_radius,
+)
 from circulair.core.exchange.taxonomy import FREQUENCIES, UNITS, Taxonomy
 from circulair.core.geo.distance import EARTH_RADIUS_KM, haversine_km
 
@@ -104,8 +116,9 @@ CRITERIA: tuple[str, ...] = ("material", "unit", "frequency", "organisation", "t
                              "radius")
 """Names of the candidate tests, in the order :func:`pair_checks` reports them."""
 
+logger = logging.getLogger(__name__)
+
 _CHORD_SLACK = 1e-9
-_PAD_LIMIT = 4_000_000  # cells of the padded score matrix per block in the top-k selection
 
 
 @dataclass(frozen=True)
@@ -207,26 +220,6 @@ def pair_distance_km(offers: ListingArrays, requests: ListingArrays, o: NDArray[
     return np.asarray(d * road_factor, dtype=np.float64)
 
 
-def _nonspatial_ok(offers: ListingArrays, requests: ListingArrays, o: NDArray[np.int64],
-                   r: NDArray[np.int64], org_o: NDArray[np.int64],
-                   org_r: NDArray[np.int64]) -> dict[str, NDArray[np.bool_]]:
-    """The tests other than material, unit, frequency and radius (those are per class/tree)."""
-    q_o, q_r = offers.quantity[o], requests.quantity[r]
-    lot = np.maximum(offers.min_quantity[o], requests.min_quantity[r])
-    rk_o, rk_r = offers.route_rank[o], requests.route_rank[r]
-    g_o, g_r = offers.grade[o], requests.grade[r]
-    return {
-        "organisation": org_o[o] != org_r[r],
-        "time_window": ((offers.available_from[o] <= requests.available_to[r])
-                        & (requests.available_from[r] <= offers.available_to[o])),
-        "quantity": np.minimum(q_o, q_r) >= lot,
-        "route": (rk_r < 0) | (rk_o <= rk_r),
-        "quality": (g_r < 0) | (g_o < 0) | (g_o <= g_r),
-        "certification": ~requests.certified[r] | offers.certified[o],
-        "hazardous": ~offers.hazardous[o] | requests.accepts_hazardous[r],
-    }
-
-
 def _org_codes(offers: ListingArrays, requests: ListingArrays
                ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     _, inv = np.unique(np.concatenate([offers.organisation, requests.organisation]),
@@ -246,13 +239,11 @@ def pair_checks(offers: ListingArrays, requests: ListingArrays, offer_idx: Any,
     o = np.asarray(offer_idx, dtype=np.int64)
     r = np.asarray(request_idx, dtype=np.int64)
     org_o, org_r = _org_codes(offers, requests)
-    out = {
-        "material": offers.taxonomy.compat[offers.material[o], requests.material[r]],
-        "unit": offers.unit[o] == requests.unit[r],
-        "frequency": offers.frequency[o] == requests.frequency[r],
-    }
-    out.update(_nonspatial_ok(offers, requests, o, r, org_o, org_r))
-    out["radius"] = pair_distance_km(offers, requests, o, r, road_factor) <= requests.radius_km[r]
+    so, sr = Side(side_arrays(offers, org_o), o), Side(side_arrays(requests, org_r), r)
+    out = class_masks(so, sr, offers.taxonomy.compat)
+    out.update(pair_masks(so, sr))
+    out["radius"] = within_radius(pair_distance_km(offers, requests, o, r, road_factor),
+                                  requests.radius_km[r])
     return {k: out[k] for k in CRITERIA}
 
 
@@ -260,65 +251,8 @@ def pair_scores(offers: ListingArrays, requests: ListingArrays, o: NDArray[np.in
                 r: NDArray[np.int64], distance_km: NDArray[np.float64],
                 weights: ScoreWeights) -> dict[str, NDArray[np.float64]]:
     """Score components and total for pairs (formulas in the module docstring)."""
-    q_o, q_r = offers.quantity[o], requests.quantity[r]
-    s_d = np.clip(1.0 - distance_km / requests.radius_km[r], 0.0, 1.0)
-    s_q = np.minimum(q_o, q_r) / np.maximum(q_o, q_r)
-    rk_o = offers.route_rank[o].astype(np.float64)
-    rk_r = requests.route_rank[r].astype(np.float64)
-    s_r = (9.0 - np.maximum(rk_o, rk_r)) / 6.0
-    g_o = offers.grade[o].astype(np.float64)
-    g_r = requests.grade[r].astype(np.float64)
-    fit = np.where(g_r < 0, 1.0, np.where(g_o < 0, 0.5, 1.0 - 0.25 * (g_r - g_o)))
-    s_c = 0.8 * fit + 0.2 * offers.certified[o]
-    score = (weights.distance * s_d + weights.quantity * s_q + weights.route * s_r
-             + weights.quality * s_c)
-    return {"score": score, "s_distance": s_d, "s_quantity": s_q, "s_route": s_r,
-            "s_quality": s_c}
-
-
-# --------------------------------------------------------------------------------------------
-# Top-k per segment
-
-
-def _topk(seg: NDArray[np.int64], score: NDArray[np.float64], dist: NDArray[np.float64],
-          other: NDArray[np.int64], k: int) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
-    """Rows of the top ``k`` per segment and their ranks (1-based).
-
-    ``seg`` must be non-decreasing. Order: score desc, distance asc, ``other`` asc. First a
-    threshold per segment (the k-th best score, from a padded ``np.partition``) keeps the rows
-    that can be in the top k (ties included); the exact order of those few rows is a lexsort.
-    """
-    n = seg.shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
-    counts = np.diff(np.r_[starts, n])
-    keep = np.ones(n, dtype=bool)
-    if counts.max() > k:
-        local = np.repeat(np.arange(len(starts)), counts)
-        pos = np.arange(n) - np.repeat(starts, counts)
-        maxc = int(counts.max())
-        block = max(1, _PAD_LIMIT // maxc)
-        kth = np.full(len(starts), -np.inf)
-        big = np.flatnonzero(counts > k)
-        for b0 in range(0, len(big), block):
-            rows = big[b0:b0 + block]
-            lo, hi = starts[rows[0]], starts[rows[-1]] + counts[rows[-1]]
-            sel = np.arange(lo, hi)
-            sel = sel[counts[local[sel]] > k]
-            padded = np.full((len(rows), maxc), -np.inf)
-            row_of = np.searchsorted(rows, local[sel])
-            padded[row_of, pos[sel]] = score[sel]
-            kth[rows] = -np.partition(-padded, k - 1, axis=1)[:, k - 1]
-        keep = score >= kth[np.repeat(np.arange(len(starts)), counts)]
-    idx = np.flatnonzero(keep)
-    order = idx[np.lexsort((other[idx], dist[idx], -score[idx], seg[idx]))]
-    s = seg[order]
-    first = np.r_[True, s[1:] != s[:-1]]
-    grp_start = np.maximum.accumulate(np.where(first, np.arange(len(s)), 0))
-    rank = np.arange(len(s)) - grp_start
-    top = rank < k
-    return order[top], (rank[top] + 1).astype(np.int32)
+    return score_components(Side(side_arrays(offers), o), Side(side_arrays(requests), r),
+                            distance_km, weights)
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,19 +297,17 @@ def _spatial_batches(anchor_xyz: NDArray[np.float64], anchor_idx: NDArray[np.int
 
 
 _SIDE_FIELDS = ("available_from", "available_to", "quantity", "min_quantity", "route_rank",
-                "grade", "certified", "lat", "lon")
+                "grade", "certified", "lat", "lon", "org", "haz", "radius_km")
+_AFTER_WINDOW = tuple(name for name in PAIR_RULES if name != "time_window")
 
 
 def _side(x: ListingArrays, idx: NDArray[np.int64], org: NDArray[np.int64]
           ) -> dict[str, NDArray[Any]]:
-    """The fields the pair tests need, for the listings at ``idx`` (small, cache-friendly)."""
-    out = {f: getattr(x, f)[idx] for f in _SIDE_FIELDS}
-    for f in ("available_from", "available_to"):  # day numbers fit in int32: half the traffic
+    """The fields the pair rules need, for the listings at ``idx`` (small, cache-friendly)."""
+    base = side_arrays(x, org)
+    out = {f: base[f][idx] for f in _SIDE_FIELDS if f in base}
+    for f in ("available_from", "available_to", "org"):  # fit in int32: half the traffic
         out[f] = out[f].astype(np.int32)
-    out["org"] = org[idx].astype(np.int32)
-    out["haz"] = (x.hazardous if x.kind == "offer" else x.accepts_hazardous)[idx]
-    if x.kind == "request":
-        out["radius_km"] = x.radius_km[idx]
     return out
 
 
@@ -386,24 +318,15 @@ def _batch(off: dict[str, NDArray[Any]], req: dict[str, NDArray[Any]], io: NDArr
     """Apply the tests to pairs (``io`` into ``off``, ``ir`` into ``req``), most selective
     first; return the surviving pair numbers, their road distance and their scores.
 
-    Same formulas as :func:`_nonspatial_ok`, :func:`pair_distance_km` and :func:`pair_scores`,
-    evaluated on small per-class arrays for speed. The distance comes from the chord ``c``
-    of the KD-tree, ``2·R·asin(c/2)``, which is the haversine formula itself (its ``h`` is
-    ``(c/2)²``); pairs within 1e-9 (relative) of the radius are recomputed with
+    The rules and the score of :mod:`~circulair.core.exchange.rules` (as in :func:`pair_checks`
+    and :func:`pair_scores`), evaluated on small per-class arrays for speed. The distance comes
+    from the chord ``c`` of the KD-tree, ``2·R·asin(c/2)``, which is the haversine formula
+    itself (its ``h`` is ``(c/2)²``); pairs within 1e-9 (relative) of the radius are recomputed with
     :func:`haversine_km` so that the inclusive radius test agrees with :func:`pair_checks`.
     """
-    keep = np.flatnonzero((off["available_from"][io] <= req["available_to"][ir])
-                          & (req["available_from"][ir] <= off["available_to"][io]))
+    keep = np.flatnonzero(PAIR_RULES["time_window"](Side(off, io), Side(req, ir)))
     io, ir = io[keep], ir[keep]
-    q_o, q_r = off["quantity"][io], req["quantity"][ir]
-    rk_o, rk_r = off["route_rank"][io], req["route_rank"][ir]
-    g_o, g_r = off["grade"][io], req["grade"][ir]
-    cert_o = off["certified"][io]
-    ok = ((np.minimum(q_o, q_r) >= np.maximum(off["min_quantity"][io], req["min_quantity"][ir]))
-          & ((rk_r < 0) | (rk_o <= rk_r)) & ((g_r < 0) | (g_o < 0) | (g_o <= g_r))
-          & (cert_o | ~req["certified"][ir]) & (~off["haz"][io] | req["haz"][ir])
-          & (off["org"][io] != req["org"][ir]))
-    sel = np.flatnonzero(ok)
+    sel = np.flatnonzero(_all(pair_masks(Side(off, io), Side(req, ir), _AFTER_WINDOW)))
     keep, io, ir = keep[sel], io[sel], ir[sel]
     d = (2.0 * EARTH_RADIUS_KM * road_factor) * np.arcsin(np.minimum(chord[keep] * 0.5, 1.0))
     radius = req["radius_km"][ir]
@@ -411,21 +334,9 @@ def _batch(off: dict[str, NDArray[Any]], req: dict[str, NDArray[Any]], io: NDArr
     if len(edge):
         d[edge] = haversine_km(off["lat"][io[edge]], off["lon"][io[edge]], req["lat"][ir[edge]],
                                req["lon"][ir[edge]]) * road_factor
-    sel = np.flatnonzero(d <= radius)
-    keep, io, ir, d, radius = keep[sel], io[sel], ir[sel], d[sel], radius[sel]
-    q_o, q_r = q_o[ok][sel], q_r[ok][sel]
-    rk = np.maximum(rk_o[ok][sel], rk_r[ok][sel]).astype(np.float64)
-    g_o = g_o[ok][sel].astype(np.float64)
-    g_r = g_r[ok][sel].astype(np.float64)
-    s_d = np.clip(1.0 - d / radius, 0.0, 1.0)
-    s_q = np.minimum(q_o, q_r) / np.maximum(q_o, q_r)
-    s_r = (9.0 - rk) / 6.0
-    fit = np.where(g_r < 0, 1.0, np.where(g_o < 0, 0.5, 1.0 - 0.25 * (g_r - g_o)))
-    s_c = 0.8 * fit + 0.2 * cert_o[ok][sel]
-    score = (weights.distance * s_d + weights.quantity * s_q + weights.route * s_r
-             + weights.quality * s_c)
-    return keep, d, {"score": score, "s_distance": s_d, "s_quantity": s_q, "s_route": s_r,
-                     "s_quality": s_c}
+    sel = np.flatnonzero(within_radius(d, radius))
+    keep, io, ir, d = keep[sel], io[sel], ir[sel], d[sel]
+    return keep, d, score_components(Side(off, io), Side(req, ir), d, weights)
 
 
 def candidates(offers: ListingArrays | Sequence[Listing],
@@ -458,6 +369,7 @@ def candidates(offers: ListingArrays | Sequence[Listing],
     MatchTable
         Rows sorted by anchor then rank. Tests, score and algorithm: module docstring.
     """
+    t0 = time.perf_counter()
     w = weights or ScoreWeights()
     offers_a = as_arrays(offers, "offer")
     requests_a = as_arrays(requests, "request", offers_a.taxonomy)
@@ -516,7 +428,7 @@ def candidates(offers: ListingArrays | Sequence[Listing],
             keep, d = keep[order], d[order]
             sc = {name: v[order] for name, v in sc.items()}
             seg_k, other = seg[keep], other_idx[flat[keep]]
-            rows, rank = _topk(seg_k, sc["score"], d, other, k)
+            rows, rank = top_k(seg_k, sc["score"], d, other, k)
             anchor = a[seg_k[rows]]
             o, r = (other[rows], anchor) if by == "request" else (anchor, other[rows])
             part: dict[str, NDArray[Any]] = {"request": r, "offer": o, "distance_km": d[rows],
@@ -533,7 +445,11 @@ def candidates(offers: ListingArrays | Sequence[Listing],
     else:
         results = [run(it) for it in items]
     parts = [p for res in results for p in res]
-    return _table(parts, by, k, rf, w)
+    table = _table(parts, by, k, rf, w)
+    logger.info("candidates offers=%d requests=%d by=%s k=%d classes=%d: %d pairs, %.2fs",
+                len(offers_a), len(requests_a), by, k, len(items), len(table),
+                time.perf_counter() - t0)
+    return table
 
 
 def _all(masks: dict[str, NDArray[np.bool_]]) -> NDArray[np.bool_]:
@@ -581,39 +497,26 @@ def candidates_scan(offers: ListingArrays, requests: ListingArrays, *, road_fact
     xyz_o, xyz_r = offers.xyz, requests.xyz
     req = (np.arange(len(requests), dtype=np.int64) if request_subset is None
            else np.asarray(request_subset, dtype=np.int64))
-    col = {name: getattr(offers, name)[None, :] for name in
-           ("material", "unit", "frequency", "available_from", "available_to", "quantity",
-            "min_quantity", "route_rank", "grade", "certified", "hazardous")}
+    off_base = side_arrays(offers, org_o)
+    req_base = side_arrays(requests, org_r)
+    row = Side(off_base, None, (None, slice(None)))  # offers along the columns
     parts: list[dict[str, NDArray[Any]]] = []
     for c0 in range(0, len(req), chunk):
         r1 = req[c0:c0 + chunk]
-
-        def rq(name: str, rows: NDArray[np.int64] = r1) -> NDArray[Any]:
-            return np.asarray(getattr(requests, name)[rows][:, None])
-
+        colr = Side(req_base, r1, (slice(None), None))  # this chunk's requests along the rows
         chord = _chord(requests.radius_km[r1], rf)[:, None]
         near = 2.0 - 2.0 * (xyz_r[r1] @ xyz_o.T) <= chord * chord
-        mask = (near & compat[col["material"], rq("material")]
-                & (col["unit"] == rq("unit")) & (col["frequency"] == rq("frequency"))
-                & (org_o[None, :] != org_r[r1][:, None])
-                & (col["available_from"] <= rq("available_to"))
-                & (rq("available_from") <= col["available_to"])
-                & (np.minimum(col["quantity"], rq("quantity"))
-                   >= np.maximum(col["min_quantity"], rq("min_quantity")))
-                & ((rq("route_rank") < 0) | (col["route_rank"] <= rq("route_rank")))
-                & ((rq("grade") < 0) | (col["grade"] < 0) | (col["grade"] <= rq("grade")))
-                & (~rq("certified") | col["certified"])
-                & (~col["hazardous"] | rq("accepts_hazardous")))
+        mask = near & _all(class_masks(row, colr, compat)) & _all(pair_masks(row, colr))
         rr, oo = np.nonzero(mask)
         r, o = r1[rr], oo.astype(np.int64)
         d = pair_distance_km(offers, requests, o, r, rf)
-        ok = d <= requests.radius_km[r]
+        ok = within_radius(d, requests.radius_km[r])
         o, r, d = o[ok], r[ok], d[ok]
         sc = pair_scores(offers, requests, o, r, d, w)
         order = np.argsort(r, kind="stable")
         o, r, d = o[order], r[order], d[order]
         sc = {n: v[order] for n, v in sc.items()}
-        rows, rank = _topk(r, sc["score"], d, o, k)
+        rows, rank = top_k(r, sc["score"], d, o, k)
         part: dict[str, NDArray[Any]] = {"request": r[rows], "offer": o[rows],
                                          "distance_km": d[rows], "rank": rank}
         part.update({name: v[rows] for name, v in sc.items()})

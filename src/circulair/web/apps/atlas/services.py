@@ -136,7 +136,7 @@ def extrapolate_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str
         large=large, small=small, archetype=arch, size_rule=params.get("size_rule",
                                                                        "central_city_large"),
         streams=int(params.get("streams") or 1), fixed_count=params.get("fixed_count"),
-        count_overrides=params.get("count_overrides") or None)
+        count_overrides=params.get("count_overrides") or None).as_dict()
     result.update({k: params.get(k) for k in ("preset", "title", "title_en", "expected_ha",
                                               "citations", "partition")})
     return result
@@ -181,7 +181,8 @@ def site_run(params: dict[str, Any], progress: jobs.Progress,
         candidates = candidates_parse(geo, up.file.read(), up.original_name)
     prefer = preferred_types(params["archetype"]) if params.get("archetype") else []
     result = run_siting(geo, prm, archetype=arch, demand=demand, candidates=candidates,
-                        preferred_types=prefer, distances=distances, progress=progress)
+                        preferred_types=prefer, distances=distances,
+                        progress=progress).as_dict()
     result["title"] = params.get("title") or f"{prm.model}"
     return result
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..errors import SolverError
+from circulair.core.errors import MAX_LISTED, SolverError, bullets
 
 __all__ = [
     "check_capacitated",
@@ -23,7 +23,6 @@ __all__ = [
     "check_set_cover",
 ]
 
-_MAX_LISTED = 10
 
 
 class _Result(Protocol):
@@ -52,13 +51,8 @@ def _close(a: float, b: float, rtol: float) -> bool:
 
 def _raise(model: str, failures: list[str]) -> None:
     if failures:
-        shown = failures[:_MAX_LISTED]
-        more = len(failures) - len(shown)
-        tail = f"\n  - ... and {more} more" if more > 0 else ""
         raise SolverError(
-            f"{model}: the solution failed the independent check:\n"
-            + "\n".join(f"  - {f}" for f in shown)
-            + tail
+            f"{model}: the solution failed the independent check:\n" + bullets(failures)
         )
 
 
@@ -121,7 +115,7 @@ def check_p_median(
     a = a.astype(int)
     bad = [i for i in range(n) if int(a[i]) not in opened]
     if bad:
-        failures.append(f"demand points assigned to a closed site: {bad[:_MAX_LISTED]}")
+        failures.append(f"demand points assigned to a closed site: {bad[:MAX_LISTED]}")
         _raise(result.model, failures)
     open_list = sorted(opened)
     nearest = d[:, open_list].min(axis=1)
@@ -129,7 +123,7 @@ def check_p_median(
     worse = np.flatnonzero(assigned > nearest + rtol * np.maximum(1.0, nearest))
     if worse.size:
         failures.append(
-            f"demand points not assigned to their nearest open site: {worse[:_MAX_LISTED].tolist()}"
+            f"demand points not assigned to their nearest open site: {worse[:MAX_LISTED].tolist()}"
         )
     recomputed = float(np.dot(w, assigned))
     if not _close(recomputed, float(result.objective), rtol):
@@ -207,7 +201,7 @@ def check_max_cover(
         _raise(result.model, failures)
     bad = [i for i in range(n) if int(a[i]) not in opened]
     if bad:
-        failures.append(f"demand points assigned to a closed site: {bad[:_MAX_LISTED]}")
+        failures.append(f"demand points assigned to a closed site: {bad[:MAX_LISTED]}")
         _raise(result.model, failures)
     covered = d[:, sorted(opened)].min(axis=1) <= radius_km
     recomputed = float(w[covered].sum())
@@ -270,11 +264,11 @@ def check_capacitated(
         failures.append("flow over an arc with infinite distance")
     served = flow.sum(axis=1)
     short = np.flatnonzero(np.abs(served - q) > rtol * np.maximum(1.0, q))
-    for i in short[:_MAX_LISTED]:
+    for i in short[:MAX_LISTED]:
         failures.append(f"demand point {i} served {served[i]:.6g} t/yr of {q[i]:.6g} t/yr")
     load = flow.sum(axis=0)
     over = np.flatnonzero(load > cap * (1 + rtol) + rtol)
-    for j in over[:_MAX_LISTED]:
+    for j in over[:MAX_LISTED]:
         failures.append(f"site {j} loaded {load[j]:.6g} t/yr > capacity {cap[j]:.6g} t/yr")
     finite = np.where(np.isfinite(d), d, 0.0)
     recomputed = float(f[sorted(opened)].sum() + (unit * finite * flow).sum())
