@@ -11,8 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
-from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
-from circulair.core.errors import CirculairError, InputError, Problem
+from circulair.core.errors import CirculairError, InputError
 from circulair.core.geo import parse_partition_csv
 
 app = typer.Typer(help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
@@ -173,7 +172,7 @@ def site(
     demand = cands = dists = None
     try:
         if distance_file is not None:
-            dists = _distances(distance_file)
+            dists = services.distances_parse(distance_file.read_bytes(), distance_file.name)
         if candidates_file is not None:
             from circulair.web.apps.geography import selectors as gsel
 
@@ -185,54 +184,10 @@ def site(
             geo = geo_sel.region_geography(geo_sel.region_default())
             demand = services.demand_table_parse(geo, demand_file.read_bytes(), demand_file.name)
         elif kbo is not None:
-            demand = _kbo_demand(kbo, sector_group, kbo_weight)
+            with err_console.status("Reading the KBO extract…"):
+                demand, counts = services.kbo_demand(kbo, group=sector_group, weight=kbo_weight)
+            err_console.print(f"KBO: {counts}", highlight=False)
     except CirculairError as e:
         fail(str(e))
     _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand, cands, dists),
                params), fmt, output)
-
-
-def _distances(path: Path) -> dict[tuple[str, str], float]:
-    """Read a long distance table (from,to,km); every bad line is reported."""
-    import csv
-    import math
-
-
-    out: dict[tuple[str, str], float] = {}
-    problems: list[Problem] = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not {"from", "to", "km"} <= set(reader.fieldnames or []):
-            raise InputError.single("expected the columns from,to,km", file=path.name,
-                                    value=reader.fieldnames)
-        for line, r in enumerate(reader, start=2):
-            try:
-                km = float(r["km"])
-            except (TypeError, ValueError):
-                km = math.nan
-            if not math.isfinite(km) or km < 0:
-                problems.append(Problem("km must be a number >= 0", file=path.name, row=line,
-                                        field="km", value=r["km"]))
-                continue
-            out[(r["from"].strip(), r["to"].strip())] = km
-    if problems:
-        raise InputError(problems)
-    return out
-
-
-def _kbo_demand(path: Path, group: str, weight: str) -> Any:
-    """Establishments of a NACE sector group from a KBO extract, per municipality."""
-    from circulair.web.apps.geography import selectors as geo_sel
-    from circulair.web.apps.knowledge.models import Record
-
-    groups = {r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
-              for r in Record.objects.filter(kind="nace_sector_group")}
-    if group not in groups:
-        raise InputError.single(f"unknown sector group; expected one of {sorted(groups)}",
-                                field="sector_group", value=group)
-    geo = geo_sel.region_geography(geo_sel.region_default())
-    with err_console.status("Reading the KBO extract…"):
-        extract = read_kbo(path)
-    located = locate_establishments(extract, geo, sector_groups={group: groups[group]})
-    err_console.print(f"KBO: {located.counts}", highlight=False)
-    return demand_from_kbo(located, geo, group=group, weight=weight)  # type: ignore[arg-type]

@@ -50,3 +50,19 @@ def test_one_definition_of_each_cross_cutting_rule() -> None:
     assert _defining(r"^def number_problem\(") == ["core/numbers.py"]
     assert _defining(r"^def safe_next\(") == ["web/apps/common/redirects.py"]
     assert _defining(r"^def exact_listing_ids\(") == ["web/apps/exchange/selectors/privacy.py"]
+
+
+def test_tables_are_read_by_the_one_reader() -> None:
+    """Uploaded tables go through core.tables; only the KBO extract (a fixed multi-file open-data
+    format) and the shipped reference geography read CSV themselves."""
+    readers = _defining(r"csv\.(DictReader|reader)\(")
+    assert [p for p in readers if not (p == "core/tables.py" or p.startswith("core/atlas/kbo/")
+                                       or p == "core/geo/reference.py")] == []
+    assert _defining(r"^def csv_dicts\(") == ["core/tables.py"]
+
+
+def test_one_highs_wrapper_and_one_set_of_exchange_pair_rules() -> None:
+    assert [p for p in _defining(r"^\s*(import highspy|from highspy)")
+            if not p.startswith("core/optim/")] == []
+    assert _defining(r"^PAIR_RULES\b") == ["core/exchange/rules.py"]
+    assert _defining(r"^def score_components\(") == ["core/exchange/rules.py"]

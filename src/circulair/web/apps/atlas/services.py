@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from circulair.core.atlas.candidates import Candidate, candidates_from_table
 from circulair.core.atlas.demand import DemandPoints, demand_from_table
+from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.errors import CirculairError, InputError, Problem
+from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts, decode_text
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.permissions import is_administrator
@@ -283,3 +285,38 @@ def run_start(*, kind: str, params: dict[str, Any], user: Any = None,
     params.setdefault("title", " ".join(b for b in bits if b))
     return jobs.submit(kind=kind, params=params, user=user, background=background,
                        admit=_admit_siting(user))
+
+
+def distances_parse(content: bytes, file_name: str) -> dict[tuple[str, str], float]:
+    """A long distance table (``from,to,km``: demand id, candidate id, e.g. road km) read with
+    the one CSV reader; every bad line is reported, all-or-nothing."""
+    header, rows = csv_dicts(decode_text(content, file=file_name), file=file_name)
+    if not {"from", "to", "km"} <= set(header):
+        raise InputError.single("expected the columns from,to,km", file=file_name, row=1,
+                                value=",".join(header))
+    out: dict[tuple[str, str], float] = {}
+    problems: list[Problem] = []
+    for line, r in rows:
+        bad = number_problem(r["km"], field="km", minimum=0, file=file_name, row=line)
+        if bad is not None:
+            problems.append(bad)
+            continue
+        out[(r["from"], r["to"])] = number_value(r["km"])
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def kbo_demand(path: Any, *, group: str, weight: str = "count") -> tuple[DemandPoints, Any]:
+    """Demand from the establishments of a NACE sector group in a KBO open-data extract (a folder
+    or .zip), per municipality; returns the demand and the locating counts."""
+    groups = {r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
+              for r in Record.objects.filter(kind="nace_sector_group")}
+    if group not in groups:
+        raise InputError.single(f"unknown sector group; expected one of {sorted(groups)}",
+                                field="sector_group", value=group)
+    if weight not in ("count", "employees"):
+        raise InputError.single("expected count or employees", field="kbo_weight", value=weight)
+    geo = geo_sel.region_geography(geo_sel.region_default())
+    located = locate_establishments(read_kbo(path), geo, sector_groups={group: groups[group]})
+    return demand_from_kbo(located, geo, group=group, weight=weight), located.counts  # type: ignore[arg-type]
