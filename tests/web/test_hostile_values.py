@@ -1,8 +1,8 @@
 """Hostile values (issue 12, finding 5): every API write and import answers 4xx with a message
 (or accepts a harmless text), never 5xx, and a refused request changes nothing.
 
-The exchange and atlas operations have their own hostile-value tests (test_exchange_trust.py,
-test_atlas_trust.py); this file covers the agenda, doers, scan, monitor and geography writes.
+The exchange and atlas operations have their own hostile-value tests (exchange/test_privacy.py,
+atlas/test_privacy.py); this file covers the agenda, doers, scan, monitor and geography writes.
 """
 
 from __future__ import annotations
