@@ -16,7 +16,7 @@ APP_MODULES = {"__init__", "apps", "models", "services", "selectors", "filterset
                "views", "api", "admin", "urls", "presenters", "migrations", "templatetags"}
 #: The shared plumbing (``common``), one module per cross-cutting rule.
 COMMON_MODULES = {"__init__", "apps", "api", "fields", "jobs", "pdf", "permissions",
-                  "public_cache", "redirects", "tables", "uploads", "templatetags"}
+                  "public_cache", "redirects", "tables", "uploads", "writes", "templatetags"}
 
 
 def _modules(app: Path) -> set[str]:

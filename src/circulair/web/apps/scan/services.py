@@ -33,6 +33,7 @@ from circulair.core.scan import (
 from circulair.core.scan.questionnaire import available_versions, default_scan_dir
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import is_member
 from circulair.web.apps.scan.models import AnswerEvent, QuestionnaireVersion, Response
@@ -131,8 +132,8 @@ def response_start(*, user: Any, organisation: Organisation, year: int,
     if rounds.filter(year__gt=year).exists():
         raise InputError.single("a later round already exists", field="year", value=year)
     qv = questionnaire or latest_questionnaire()
-    return Response.objects.create(organisation=organisation, questionnaire=qv, year=year,
-                                   created_by=_user_or_none(user))
+    return validated_create(Response, organisation=organisation, questionnaire=qv, year=year,
+                            created_by=_user_or_none(user))
 
 
 def _user_or_none(user: Any) -> Any:

@@ -20,6 +20,7 @@ from circulair.web.apps.agenda.services.checks import (
     _record,
 )
 from circulair.web.apps.agenda.services.history import _diff, _label, _log, _snapshot
+from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
 
@@ -134,9 +135,9 @@ def bottleneck_create(*, user: Any, data: dict[str, Any],
         _member_of(user, reported_by)
     elif user is not None and not selectors.can_lead(user, agenda.pk):
         raise PermissionDenied("report an obstacle on behalf of your organisation")
-    b = Bottleneck.objects.create(title=title[:200], description=str(data.get("description")
-                                                                     or ""),
-                                  agenda=agenda, policy_level=level, reported_by=reported_by)
+    b = validated_create(Bottleneck, title=title[:200],
+                         description=str(data.get("description") or ""), agenda=agenda,
+                         policy_level=level, reported_by=reported_by)
     _log(b, "create", {"title": [None, b.title], "agenda": [None, agenda.slug],
                        "policy_level": [None, level]}, user)
     return b

@@ -25,6 +25,7 @@ from circulair.web.apps.agenda.services.checks import (
 )
 from circulair.web.apps.agenda.services.history import _diff, _log, _snapshot
 from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
 
@@ -58,8 +59,8 @@ def signatory_create(*, user: Any, organisation: Organisation, agenda: Record, y
                                 field="organisation", value=organisation.name))
     if problems:
         raise InputError(problems)
-    s = Signatory.objects.create(organisation=organisation, agenda=agenda,
-                                 year_signed=int(year_signed), min_actions=min_actions)
+    s = validated_create(Signatory, organisation=organisation, agenda=agenda,
+                         year_signed=int(year_signed), min_actions=min_actions)
     _log(s, "create", {"organisation": [None, organisation.name], "agenda": [None, agenda.slug],
                        "year_signed": [None, s.year_signed],
                        "min_actions": [None, min_actions]}, user)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
 from circulair.web.apps.exchange.selectors import my_org_ids, privacy
@@ -48,9 +49,8 @@ def saved_search_create(*, user: Any, kind: str, material: str, refnis: str = ""
                                     value=refnis))
     if problems:
         raise InputError(problems)
-    return SavedSearch.objects.create(user=user, kind=kind, material=material,
-                                      municipality=muni, radius_km=radius if radius is not None
-                                      else 50.0)
+    return validated_create(SavedSearch, user=user, kind=kind, material=material,
+                            municipality=muni, radius_km=radius if radius is not None else 50.0)
 
 
 def _member_of(user: Any, organisation: Organisation) -> None:
@@ -174,9 +174,9 @@ def match_propose(*, user: Any, offer: Listing, request: Listing,
         problems.append(Problem("this pair has already been proposed", field="match"))
     if problems:
         raise InputError(problems)
-    m = Match.objects.create(offer=offer, request=request, proposed_by=proposer, quantity=q,
-                             distance_km=selectors.public_distance_km(offer, request),
-                             score=selectors.pair_score(offer, request))
+    m = validated_create(Match, offer=offer, request=request, proposed_by=proposer, quantity=q,
+                         distance_km=selectors.public_distance_km(offer, request),
+                         score=selectors.pair_score(offer, request))
     other = request.organisation_id if proposer.pk == offer.organisation_id else \
         offer.organisation_id
     notify(users=_org_users(other), text=f"{proposer.name} proposes a match: {offer.title} → "
