@@ -234,7 +234,7 @@ CIRCULAIR_MAP_TILE_URL = env.str("CIRCULAIR_MAP_TILE_URL", default="")
 CIRCULAIR_MAP_TILE_ATTRIBUTION = env.str("CIRCULAIR_MAP_TILE_ATTRIBUTION", default="")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "circulair.web.apps.common.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "circulair.web.apps.common.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -254,6 +254,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or an "origin" with their own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "circulair.web.apps.agenda.models.Action.Status",
+        "BottleneckStatusEnum": "circulair.web.apps.agenda.models.Bottleneck.Status",
+        "CaseStatusEnum": "circulair.web.apps.doers.models.Case.Status",
+        "CaseOriginEnum": "circulair.web.apps.doers.models.Case.Origin",
+        "ListingStatusEnum": "circulair.web.apps.exchange.models.Listing.Status",
+        "MatchStatusEnum": "circulair.web.apps.exchange.models.Match.Status",
+        "JobStatusEnum": "circulair.web.apps.portal.models.Job.Status",
+        "ScanResponseStatusEnum": "circulair.web.apps.scan.models.Response.Status",
+        "ObservationOriginEnum": "circulair.web.apps.monitor.models.Observation.Origin",
+    },
 }
 
 LOGGING = {

@@ -1,8 +1,11 @@
-"""API plumbing shared by every app: pagination and JSON error bodies.
+"""API plumbing shared by every app: pagination, JSON error bodies and their schema.
 
 Every error body has the same shape::
 
     {"error": {"status": 400, "message": "...", "fields": {"kind": ["..."]}}}
+
+(import errors add ``problems``, one per bad row; a failed atlas run adds ``run``).
+:class:`AutoSchema` documents that body for the error statuses every operation can answer.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,8 +25,99 @@ from circulair.core.errors import InputError
 
 
 class Pagination(PageNumberPagination):
+    """``?page=`` (from 1; past the last page a 404) and ``?page_size=`` (1 to 1000; anything
+    else a 400, never silently the default)."""
+
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"a whole number from 1 to {self.max_page_size}"]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params = super().get_schema_operation_parameters(view)
+        for p in params:
+            if p["name"] == self.page_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1}
+            elif p["name"] == self.page_size_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return params
+
+
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "message", "fields"],
+    "properties": {
+        "status": {"type": "integer", "description": "the HTTP status"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {},
+                   "description": "per input field, what is wrong with it"},
+        "problems": {"type": "array", "items": {"type": "object", "additionalProperties": {}},
+                     "description": "an import's or a run's problems, one per bad row"},
+        "run": {"type": "integer", "description": "the failed atlas run"},
+    },
+}
+
+
+@extend_schema_field(ERROR_BODY_SCHEMA)
+class _ErrorBodyField(serializers.JSONField):
+    pass
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer."""
+
+    error = _ErrorBodyField()
+
+
+#: Error statuses every API operation documents (403 also for missing or wrong credentials:
+#: the session authentication comes first, and it sends no challenge, so DRF answers 403).
+ERROR_STATUSES = {
+    "400": "Invalid input (query parameters or body); ``fields`` names the bad ones.",
+    "403": "Not logged in, wrong credentials, or not allowed.",
+    "404": "No such object (or not visible to you), or no such page.",
+}
+#: … and those with a request body.
+BODY_ERROR_STATUSES = {"415": "Unsupported media type of the request body."}
+
+
+def _auto_schema_class() -> type:
+    """:class:`AutoSchema`, built on first use: drf-spectacular's ``openapi`` module imports
+    DRF's generic views, which import this module (the default pagination class)."""
+    from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+    class AutoSchema(SpectacularAutoSchema):
+        """drf-spectacular's schema plus the error answers (:data:`ERROR_STATUSES`) with the
+        :class:`ErrorSerializer` body, unless the view documents that status itself."""
+
+        def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+            responses: dict[str, Any] = super()._get_response_bodies(direction)
+            codes = dict(ERROR_STATUSES)
+            if self.method in ("POST", "PUT", "PATCH"):
+                codes.update(BODY_ERROR_STATUSES)
+            for code, description in codes.items():
+                if code not in responses:
+                    responses[code] = self._get_response_for_code(
+                        OpenApiResponse(ErrorSerializer, description=description), code,
+                        direction=direction)
+            return responses
+
+    return AutoSchema
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AutoSchema":
+        cls = _auto_schema_class()
+        globals()["AutoSchema"] = cls
+        return cls
+    raise AttributeError(name)
 
 
 def _fields(detail: Any) -> dict[str, Any]:
@@ -32,7 +128,7 @@ def _fields(detail: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InputError):
-        body = {"status": 400, "message": str(exc),
+        body = {"status": 400, "message": str(exc), "fields": {},
                 "problems": [p.as_dict() for p in exc.problems]}
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -76,6 +76,7 @@ class CaseSerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_serializer(component_name="CaseCitation")
 class CitationSerializer(serializers.Serializer):
     source = serializers.CharField(source="source.code")
     locator = serializers.CharField()
@@ -114,6 +115,7 @@ class CaseWriteSerializer(serializers.Serializer):
     links = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+@extend_schema_serializer(many=False)
 class CaseListResponse(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)
