@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -22,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from circulair.core.errors import InputError
+from circulair.core.numbers import MAX_ABS
+from circulair.web.apps.common.fields import FiniteFloatField
 
 
 class Pagination(PageNumberPagination):
@@ -48,6 +54,45 @@ class Pagination(PageNumberPagination):
             elif p["name"] == self.page_size_query_param:
                 p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         return params
+
+
+class _StrictIntegerField(forms.IntegerField):
+    """A number filter's value: a whole number (the schema says integer; ``0.5`` is a 400)."""
+
+
+class _StrictBooleanField(forms.Field):
+    """A boolean filter's value: ``true`` or ``false`` (also ``True``/``False``/``1``/``0``);
+    anything else is a 400, not silently "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise DjangoValidationError("expected true or false", code="invalid")
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, strict about the types the schema documents: number filters take whole
+    numbers only, boolean filters ``true`` or ``false`` only."""
+
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> Any:
+        fs = super().get_filterset(request, queryset, view)
+        if fs is None:
+            return None
+        for f in fs.filters.values():
+            if isinstance(f, django_filters.NumberFilter):
+                f.field_class = _StrictIntegerField
+            elif isinstance(f, django_filters.BooleanFilter):
+                f.field_class = _StrictBooleanField
+            else:
+                continue
+            f.__dict__.pop("_field", None)
+        return fs
 
 
 ERROR_BODY_SCHEMA: dict[str, Any] = {
@@ -96,6 +141,20 @@ def _auto_schema_class() -> type:
     class AutoSchema(SpectacularAutoSchema):
         """drf-spectacular's schema plus the error answers (:data:`ERROR_STATUSES`) with the
         :class:`ErrorSerializer` body, unless the view documents that status itself."""
+
+        def _map_serializer_field(self, field: Any, direction: Any,
+                                  bypass_extensions: bool = False) -> dict[str, Any]:
+            """Finite float fields document their bounds (``MAX_ABS``; above 0 when the field
+            says ``positive``): a value the field refuses is outside the schema."""
+            schema: dict[str, Any] = super()._map_serializer_field(field, direction,
+                                                                   bypass_extensions)
+            if isinstance(field, FiniteFloatField) and schema.get("type") == "number":
+                schema["maximum"] = min(schema.get("maximum", MAX_ABS), MAX_ABS)
+                schema["minimum"] = max(schema.get("minimum", -MAX_ABS), -MAX_ABS)
+                if getattr(field, "positive", False):
+                    schema["minimum"] = max(schema["minimum"], 0)
+                    schema["exclusiveMinimum"] = schema["minimum"] == 0
+            return schema
 
         def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
             responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -154,6 +213,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt  # any method gets the JSON 404, never the CSRF failure page
 def json_404(request: HttpRequest, path: str = "") -> JsonResponse:
     return JsonResponse({"error": {"status": 404, "message": f"No API endpoint at {request.path}",
                                    "fields": {}}}, status=404)
