@@ -32,14 +32,14 @@ from circulair.web.apps.common.fields import FiniteFloatField
 
 class Pagination(PageNumberPagination):
     """``?page=`` (from 1; past the last page a 404) and ``?page_size=`` (1 to 1000; anything
-    else a 400, never silently the default)."""
+    else a 400, never silently the default; empty: the default)."""
 
     page_size_query_param = "page_size"
     max_page_size = 1000
 
     def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
@@ -141,6 +141,15 @@ def _auto_schema_class() -> type:
     class AutoSchema(SpectacularAutoSchema):
         """drf-spectacular's schema plus the error answers (:data:`ERROR_STATUSES`) with the
         :class:`ErrorSerializer` body, unless the view documents that status itself."""
+
+        def _get_parameters(self) -> list[dict[str, Any]]:
+            """Every query parameter of this API reads an empty value as absent (django-filter,
+            the paging, the views' own parameters): ``allowEmptyValue`` says so."""
+            params: list[dict[str, Any]] = super()._get_parameters()
+            for p in params:
+                if p.get("in") == "query":
+                    p["allowEmptyValue"] = True
+            return params
 
         def _map_serializer_field(self, field: Any, direction: Any,
                                   bypass_extensions: bool = False) -> dict[str, Any]:
