@@ -64,6 +64,21 @@ def _load_schema() -> Any:
     return loaded
 
 
+@pytest.fixture(autouse=True)
+def _keep_connection() -> Any:
+    """Requests go straight to the WSGI app (not Django's test client): keep Django from closing
+    the database connection after each request, as the test client does, or PostgreSQL loses
+    the test's transaction."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def member(db: Any, settings: Any) -> Any:
     """A user who belongs to a business and a government organisation. Basic auth checks the
