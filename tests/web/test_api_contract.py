@@ -16,9 +16,8 @@ import os
 from typing import Any
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, Phase, settings  # noqa: E402
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
 
 EXAMPLES = int(os.environ.get("CIRCULAIR_CONTRACT_EXAMPLES", "10"))
 MEMBER = "contract-member"
@@ -85,9 +84,9 @@ def member(db: Any, settings: Any) -> Any:
     password on every request: a fast hasher keeps PBKDF2 from taking most of the run."""
     from django.contrib.auth.models import User
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from circulair.web.apps.organisations.models import Membership, Organisation
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = User.objects.create_user(MEMBER, password=PASSWORD)
     for name, side in (("Kwist NV", Organisation.Side.BUSINESS),
                        ("Gemeente Kwist", Organisation.Side.GOVERNMENT)):
