@@ -20,6 +20,42 @@ def test_openapi_schema_validates(client: Client) -> None:
     assert "/api/v1/records/" in spec["paths"] and "/api/v1/municipalities/" in spec["paths"]
 
 
+def test_every_operation_documents_its_error_answers(client: Client) -> None:
+    spec = yaml.safe_load(client.get("/api/schema/").content)
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            for code in ("400", "403", "404", *(("415",) if "requestBody" in op else ())):
+                body = op["responses"][code]["content"]["application/json"]["schema"]
+                assert body == error, (method, path, code)
+    assert spec["components"]["schemas"]["Error"]["properties"]["error"]["required"] == [
+        "status", "message", "fields"]
+
+
+@pytest.mark.parametrize("query", [{"page_size": "0"}, {"page_size": "1001"},
+                                   {"page_size": "x"}, {"page": "-1"}])
+def test_bad_paging_is_refused_not_ignored(client: Client, query: dict[str, str]) -> None:
+    for url in ("/api/v1/agenda/actions/", "/api/v1/records/", "/api/v1/doers/cases/"):
+        r = client.get(url, query)
+        assert r.status_code in (400, 404), (url, query, r.status_code)
+        assert set(r.json()["error"]) >= {"status", "message", "fields"}
+
+
+def test_filters_take_the_documented_types(client: Client) -> None:
+    assert client.get("/api/v1/agenda/programmes/", {"year": "0.5"}).status_code == 400
+    assert client.get("/api/v1/agenda/actions/", {"impact_project": "null"}).status_code == 400
+    assert client.get("/api/v1/agenda/actions/", {"year": "0"}).status_code == 400
+    assert client.get("/api/v1/agenda/actions/", {"impact_project": "true"}).status_code == 200
+    assert client.get("/api/v1/agenda/programmes/", {"year": ""}).status_code == 200
+
+
+def test_an_unknown_api_path_is_a_json_404_for_every_method(client: Client) -> None:
+    c = Client(enforce_csrf_checks=True)
+    c.cookies["sessionid"] = "stale"
+    r = c.post("/api/v1/scan/responses/0.5/submit/")
+    assert r.status_code == 404 and r.json()["error"]["status"] == 404
+
+
 def test_docs_page_is_served_offline(client: Client) -> None:
     body = client.get("/api/docs/").content.decode()
     assert "swagger" in body.lower() and "cdn" not in body.lower()

@@ -234,10 +234,10 @@ CIRCULAIR_MAP_TILE_URL = env.str("CIRCULAIR_MAP_TILE_URL", default="")
 CIRCULAIR_MAP_TILE_ATTRIBUTION = env.str("CIRCULAIR_MAP_TILE_ATTRIBUTION", default="")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "circulair.web.apps.common.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "circulair.web.apps.common.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["circulair.web.apps.common.api.FilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "circulair.web.apps.common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
@@ -254,6 +254,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The documented request format is JSON (forms are still accepted; the file imports
+    # document their multipart body themselves).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Several models have a "status" or an "origin" with their own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "circulair.web.apps.agenda.models.Action.Status",
+        "BottleneckStatusEnum": "circulair.web.apps.agenda.models.Bottleneck.Status",
+        "CaseStatusEnum": "circulair.web.apps.doers.models.Case.Status",
+        "CaseOriginEnum": "circulair.web.apps.doers.models.Case.Origin",
+        "ListingKindEnum": "circulair.web.apps.exchange.models.Listing.Kind",
+        "ListingStatusEnum": "circulair.web.apps.exchange.models.Listing.Status",
+        "MatchStatusEnum": "circulair.web.apps.exchange.models.Match.Status",
+        "JobStatusEnum": "circulair.web.apps.portal.models.Job.Status",
+        "ScanResponseStatusEnum": "circulair.web.apps.scan.models.Response.Status",
+        "ObservationOriginEnum": "circulair.web.apps.monitor.models.Observation.Origin",
+    },
 }
 
 LOGGING = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
 from rest_framework.request import Request
@@ -110,6 +110,10 @@ class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Action.Status.choices)
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("organisation", int, description="Organisation id"),
+    OpenApiParameter("year", {"type": "integer", "minimum": 1, "maximum": 9999},
+                     description="Active in year")]))
 class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                     viewsets.ReadOnlyModelViewSet):
     """Actions you may see (public ones, your organisations' and your agendas'). ``POST`` creates
@@ -330,7 +334,9 @@ class EvaluationView(APIView):
 
     @extend_schema(parameters=[
         OpenApiParameter("agenda", str, description="agenda slug, e.g. maakindustrie"),
-        OpenApiParameter("year", int)], responses={200: dict})
+        OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100},
+                         description="the year evaluated (default: this year)")],
+        responses={200: dict})
     def get(self, request: Request) -> Response:
         from django.utils import timezone
 

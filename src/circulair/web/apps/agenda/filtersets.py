@@ -31,7 +31,9 @@ class ActionFilter(django_filters.FilterSet):
     value_chain = django_filters.CharFilter(method=_by_record_id, label=_("Value chain"))
     organisation = django_filters.NumberFilter(field_name="organisation_id",
                                                label=_("Organisation"))
-    year = django_filters.NumberFilter(method="active_in", label=_("Active in year"))
+    # a date's year is 1 to 9999 (year=0 was a 500)
+    year = django_filters.NumberFilter(method="active_in", label=_("Active in year"),
+                                       min_value=1, max_value=9999)
     impact_project = django_filters.BooleanFilter(label=_("Impact project"))
 
     class Meta:

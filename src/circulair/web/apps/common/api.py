@@ -1,27 +1,191 @@
-"""API plumbing shared by every app: pagination and JSON error bodies.
+"""API plumbing shared by every app: pagination, JSON error bodies and their schema.
 
 Every error body has the same shape::
 
     {"error": {"status": 400, "message": "...", "fields": {"kind": ["..."]}}}
+
+(import errors add ``problems``, one per bad row; a failed atlas run adds ``run``).
+:class:`AutoSchema` documents that body for the error statuses every operation can answer.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from circulair.core.errors import InputError
+from circulair.core.numbers import MAX_ABS
+from circulair.web.apps.common.fields import FiniteFloatField
 
 
 class Pagination(PageNumberPagination):
+    """``?page=`` (from 1; past the last page a 404) and ``?page_size=`` (1 to 1000; anything
+    else a 400, never silently the default; empty: the default)."""
+
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"a whole number from 1 to {self.max_page_size}"]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        params = super().get_schema_operation_parameters(view)
+        for p in params:
+            if p["name"] == self.page_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1}
+            elif p["name"] == self.page_size_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return params
+
+
+class _StrictIntegerField(forms.IntegerField):
+    """A number filter's value: a whole number (the schema says integer; ``0.5`` is a 400)."""
+
+
+class _StrictBooleanField(forms.Field):
+    """A boolean filter's value: ``true`` or ``false`` (also ``True``/``False``/``1``/``0``);
+    anything else is a 400, not silently "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "true", "True", "1"):
+            return True
+        if value in (False, "false", "False", "0"):
+            return False
+        raise DjangoValidationError("expected true or false", code="invalid")
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, strict about the types the schema documents: number filters take whole
+    numbers only, boolean filters ``true`` or ``false`` only."""
+
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> Any:
+        fs = super().get_filterset(request, queryset, view)
+        if fs is None:
+            return None
+        for f in fs.filters.values():
+            if isinstance(f, django_filters.NumberFilter):
+                f.field_class = _StrictIntegerField
+            elif isinstance(f, django_filters.BooleanFilter):
+                f.field_class = _StrictBooleanField
+            else:
+                continue
+            f.__dict__.pop("_field", None)
+        return fs
+
+
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "message", "fields"],
+    "properties": {
+        "status": {"type": "integer", "description": "the HTTP status"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {},
+                   "description": "per input field, what is wrong with it"},
+        "problems": {"type": "array", "items": {"type": "object", "additionalProperties": {}},
+                     "description": "an import's or a run's problems, one per bad row"},
+        "run": {"type": "integer", "description": "the failed atlas run"},
+    },
+}
+
+
+@extend_schema_field(ERROR_BODY_SCHEMA)
+class _ErrorBodyField(serializers.JSONField):
+    pass
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer."""
+
+    error = _ErrorBodyField()
+
+
+#: Error statuses every API operation documents (403 also for missing or wrong credentials:
+#: the session authentication comes first, and it sends no challenge, so DRF answers 403).
+ERROR_STATUSES = {
+    "400": "Invalid input (query parameters or body); ``fields`` names the bad ones.",
+    "403": "Not logged in, wrong credentials, or not allowed.",
+    "404": "No such object (or not visible to you), or no such page.",
+}
+#: … and those with a request body.
+BODY_ERROR_STATUSES = {"415": "Unsupported media type of the request body."}
+
+
+def _auto_schema_class() -> type:
+    """:class:`AutoSchema`, built on first use: drf-spectacular's ``openapi`` module imports
+    DRF's generic views, which import this module (the default pagination class)."""
+    from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+    class AutoSchema(SpectacularAutoSchema):
+        """drf-spectacular's schema plus the error answers (:data:`ERROR_STATUSES`) with the
+        :class:`ErrorSerializer` body, unless the view documents that status itself."""
+
+        def _get_parameters(self) -> list[dict[str, Any]]:
+            """Every query parameter of this API reads an empty value as absent (django-filter,
+            the paging, the views' own parameters): ``allowEmptyValue`` says so."""
+            params: list[dict[str, Any]] = super()._get_parameters()
+            for p in params:
+                if p.get("in") == "query":
+                    p["allowEmptyValue"] = True
+            return params
+
+        def _map_serializer_field(self, field: Any, direction: Any,
+                                  bypass_extensions: bool = False) -> dict[str, Any]:
+            """Finite float fields document their bounds (``MAX_ABS``; above 0 when the field
+            says ``positive``): a value the field refuses is outside the schema."""
+            schema: dict[str, Any] = super()._map_serializer_field(field, direction,
+                                                                   bypass_extensions)
+            if isinstance(field, FiniteFloatField) and schema.get("type") == "number":
+                schema["maximum"] = min(schema.get("maximum", MAX_ABS), MAX_ABS)
+                schema["minimum"] = max(schema.get("minimum", -MAX_ABS), -MAX_ABS)
+                if getattr(field, "positive", False):
+                    schema["minimum"] = max(schema["minimum"], 0)
+                    schema["exclusiveMinimum"] = schema["minimum"] == 0
+            return schema
+
+        def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+            responses: dict[str, Any] = super()._get_response_bodies(direction)
+            codes = dict(ERROR_STATUSES)
+            if self.method in ("POST", "PUT", "PATCH"):
+                codes.update(BODY_ERROR_STATUSES)
+            for code, description in codes.items():
+                if code not in responses:
+                    responses[code] = self._get_response_for_code(
+                        OpenApiResponse(ErrorSerializer, description=description), code,
+                        direction=direction)
+            return responses
+
+    return AutoSchema
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AutoSchema":
+        cls = _auto_schema_class()
+        globals()["AutoSchema"] = cls
+        return cls
+    raise AttributeError(name)
 
 
 def _fields(detail: Any) -> dict[str, Any]:
@@ -32,7 +196,7 @@ def _fields(detail: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InputError):
-        body = {"status": 400, "message": str(exc),
+        body = {"status": 400, "message": str(exc), "fields": {},
                 "problems": [p.as_dict() for p in exc.problems]}
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
@@ -58,6 +222,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt  # any method gets the JSON 404, never the CSRF failure page
 def json_404(request: HttpRequest, path: str = "") -> JsonResponse:
     return JsonResponse({"error": {"status": 404, "message": f"No API endpoint at {request.path}",
                                    "fields": {}}}, status=404)

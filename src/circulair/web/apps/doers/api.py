@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from circulair.web.apps.common.fields import query_int
 from circulair.web.apps.common.public_cache import public_data
 from circulair.web.apps.doers import selectors, services
 from circulair.web.apps.doers.models import Case
@@ -21,12 +22,16 @@ from circulair.web.apps.doers.models import Case
 class CaseSerializer(serializers.ModelSerializer):
     agendas = serializers.SerializerMethodField()
     r_strategies = serializers.SerializerMethodField()
-    value_chain = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    sector_group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    province = serializers.SlugRelatedField(slug_field="refnis", read_only=True)
-    refnis = serializers.CharField(source="municipality.refnis", default=None, read_only=True)
+    value_chain = serializers.SlugRelatedField(slug_field="slug", read_only=True,
+                                               allow_null=True)
+    sector_group = serializers.SlugRelatedField(slug_field="slug", read_only=True,
+                                                allow_null=True)
+    province = serializers.SlugRelatedField(slug_field="refnis", read_only=True,
+                                            allow_null=True)
+    refnis = serializers.CharField(source="municipality.refnis", default=None, read_only=True,
+                                   allow_null=True)
     municipality = serializers.CharField(source="municipality.name_nl", default=None,
-                                         read_only=True)
+                                         read_only=True, allow_null=True)
     score = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -76,6 +81,7 @@ class CaseSerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_serializer(component_name="CaseCitation")
 class CitationSerializer(serializers.Serializer):
     source = serializers.CharField(source="source.code")
     locator = serializers.CharField()
@@ -114,6 +120,7 @@ class CaseWriteSerializer(serializers.Serializer):
     links = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+@extend_schema_serializer(many=False)
 class CaseListResponse(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)
@@ -126,8 +133,10 @@ FILTERS = [OpenApiParameter(n, str, description=d) for n, d in (
     ("q", "full-text search (all words; the last one as a prefix), ranked by relevance"),
     ("agenda", "work agenda slug"), ("province", "province REFNIS code"),
     ("r", "R-strategy slug"), ("category", "category"), ("municipality", "REFNIS code"),
-    ("organisation", "organisation id"), ("status", "draft, published or archived"),
-    ("page", "page number"), ("page_size", "results per page (max 1000)"))]
+    ("organisation", "organisation id"), ("status", "draft, published or archived"))] + [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="page number"),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 1000},
+                     description="results per page (max 1000)")]
 
 
 class CaseViewSet(viewsets.GenericViewSet):
@@ -154,11 +163,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         params = {k: str(v) for k, v in request.query_params.items()
                   if k in ("q", "agenda", "province", "r", "category", "municipality",
                            "organisation", "status")}
-        try:
-            size = max(1, min(1000, int(request.query_params.get("page_size") or 50)))
-            page = max(1, int(request.query_params.get("page") or 1))
-        except ValueError:
-            size, page = 50, 1
+        size = query_int(request.query_params, "page_size", default=50, minimum=1, maximum=1000)
+        page = query_int(request.query_params, "page", default=1, minimum=1)
+        assert size is not None and page is not None
         def build() -> dict[str, Any]:
             res = selectors.case_results(request.user, params, page=page, page_size=size)
             url = request.build_absolute_uri()

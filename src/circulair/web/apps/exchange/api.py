@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -19,6 +20,16 @@ from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
 
 # Ids above this overflow a PostgreSQL bigint (a 500 instead of a 4xx).
 MAX_ID = 2**63 - 1
+
+
+class PositiveFloatField(FiniteFloatField):
+    """A finite number greater than 0 (DRF's ``min_value`` is inclusive; the schema says
+    ``exclusiveMinimum``)."""
+
+    positive = True
+
+    def to_internal_value(self, data: Any) -> float:
+        return _positive(super().to_internal_value(data))
 
 
 class ListingSerializer(serializers.ModelSerializer):
@@ -50,7 +61,7 @@ class ListingCreateSerializer(serializers.Serializer):
     material = serializers.CharField(max_length=80)
     ewc = serializers.CharField(required=False, allow_blank=True, max_length=20)
     route = serializers.ChoiceField(choices=Listing.Route.choices, default="recycle")
-    quantity = FiniteFloatField()
+    quantity = PositiveFloatField()
     unit = serializers.ChoiceField(choices=Listing.Unit.choices, default="t")
     frequency = serializers.ChoiceField(choices=Listing.Frequency.choices, default="once")
     available_from = serializers.DateField()
@@ -66,17 +77,11 @@ class ListingCreateSerializer(serializers.Serializer):
     lat = FiniteFloatField(required=False, min_value=-90, max_value=90)
     lon = FiniteFloatField(required=False, min_value=-180, max_value=180)
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    radius_km = FiniteFloatField(default=50, max_value=MAX_RADIUS_KM)
+    radius_km = PositiveFloatField(default=50, max_value=MAX_RADIUS_KM)
     price_eur = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
                                          min_value=0)
     primary_km = FiniteFloatField(required=False, min_value=0, max_value=40000)
     publish = serializers.BooleanField(default=True)
-
-    def validate_quantity(self, value: float) -> float:
-        return _positive(value)
-
-    def validate_radius_km(self, value: float) -> float:
-        return _positive(value)
 
 
 def _positive(value: float) -> float:
@@ -100,10 +105,7 @@ class MatchSerializer(serializers.ModelSerializer):
 class ProposeSerializer(serializers.Serializer):
     offer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     request = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    quantity = FiniteFloatField(required=False)
-
-    def validate_quantity(self, value: float) -> float:
-        return _positive(value)
+    quantity = PositiveFloatField(required=False)
 
 
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -122,6 +124,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         ctx["visible"] = selectors.visible_listing_ids(self.request.user)
         return ctx
 
+    @extend_schema(request=ListingCreateSerializer, responses={201: ListingSerializer})
     def create(self, request: Request) -> Response:
         ser = ListingCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -167,6 +170,7 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         return Match.objects.filter(Q(offer__organisation_id__in=orgs)
                                     | Q(request__organisation_id__in=orgs)).order_by("-pk")
 
+    @extend_schema(request=ProposeSerializer, responses={201: MatchSerializer})
     def create(self, request: Request) -> Response:
         ser = ProposeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

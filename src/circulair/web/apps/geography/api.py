@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -110,6 +110,13 @@ class ArrondissementViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "refnis"
 
 
+# The filter's choices are the strings "true" and "false" (django-filter documents a boolean).
+_CENTRAL_CITY = OpenApiParameter("central_city", str, enum=["true", "false"],
+                                 description="Central city")
+
+
+@extend_schema_view(list=extend_schema(parameters=[_CENTRAL_CITY]),
+                    geojson=extend_schema(parameters=[_CENTRAL_CITY]))
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     """Municipalities with REFNIS code, names, arrondissement, province, coordinate, population.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -73,6 +73,9 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields: list[str] = []
 
 
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter(
+    "related_to", {"type": "string", "pattern": "^([^:]*:.+)?$"},
+    description="Related to (kind:slug), e.g. work_agenda:maakindustrie")]))
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Knowledge-base records of every kind, each with its citations, variants and references.
 
