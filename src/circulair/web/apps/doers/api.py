@@ -22,11 +22,11 @@ from circulair.web.apps.doers.models import Case
 class CaseSerializer(serializers.ModelSerializer):
     agendas = serializers.SerializerMethodField()
     r_strategies = serializers.SerializerMethodField()
-    value_chain = serializers.SlugRelatedField(slug_field="slug", read_only=True,
+    value_chain: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True,
                                                allow_null=True)
-    sector_group = serializers.SlugRelatedField(slug_field="slug", read_only=True,
+    sector_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True,
                                                 allow_null=True)
-    province = serializers.SlugRelatedField(slug_field="refnis", read_only=True,
+    province: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="refnis", read_only=True,
                                             allow_null=True)
     refnis = serializers.CharField(source="municipality.refnis", default=None, read_only=True,
                                    allow_null=True)
@@ -83,7 +83,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="CaseCitation")
 class CitationSerializer(serializers.Serializer):
-    source = serializers.CharField(source="source.code")
+    source = serializers.CharField(source="source.code")  # type: ignore[assignment]
     locator = serializers.CharField()
     line_start = serializers.IntegerField()
     line_end = serializers.IntegerField()
