@@ -52,8 +52,14 @@ ENDPOINTS = [
     ("page", "/agenda/evaluation/?{EVALUATIONS}"),
     ("api", "/api/v1/agenda/evaluation/?{EVALUATIONS}"),
 ]
-AGENDAS = ["bio-economie", "circulair-bouwen", "chemie-kunststoffen", "maakindustrie",
-           "voedselketen", "waterkringlopen"]
+AGENDAS = [
+    "bio-economie",
+    "circulair-bouwen",
+    "chemie-kunststoffen",
+    "maakindustrie",
+    "voedselketen",
+    "waterkringlopen",
+]
 
 
 def variants(seed: int) -> dict[str, list[str]]:
@@ -85,9 +91,11 @@ def _lua(paths: list[str]) -> str:
     if len(paths) == 1:
         return WRK_LUA
     items = ",".join(f'"{p}"' for p in paths)
-    return (f"local paths = {{{items}}}\nmath.randomseed(7)\n"
-            "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\n"
-            "end\n" + WRK_LUA)
+    return (
+        f"local paths = {{{items}}}\nmath.randomseed(7)\n"
+        "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\n"
+        "end\n" + WRK_LUA
+    )
 
 
 def _free_port() -> int:
@@ -116,29 +124,45 @@ def seed(n_actions: int, rng: np.random.Generator) -> dict[str, float]:
     n_org = 5000
     with transaction.atomic():
         orgs = Organisation.objects.bulk_create(
-            Organisation(name=f"Bench org {i:05d}",
-                         nace_code=f"{int(rng.integers(1, 99)):02d}."
-                                   f"{int(rng.integers(0, 999)):03d}",
-                         employee_class=str(int(rng.integers(0, 10))),
-                         municipality_id=munis[int(rng.integers(len(munis)))])
-            for i in range(n_org))
+            Organisation(
+                name=f"Bench org {i:05d}",
+                nace_code=f"{int(rng.integers(1, 99)):02d}.{int(rng.integers(0, 999)):03d}",
+                employee_class=str(int(rng.integers(0, 10))),
+                municipality_id=munis[int(rng.integers(len(munis)))],
+            )
+            for i in range(n_org)
+        )
         org_ids = [o.pk for o in orgs]
         sigs = []
         for a in agendas:
             for oi in rng.choice(n_org, size=400, replace=False):
-                sigs.append(Signatory(organisation_id=org_ids[int(oi)], agenda=a,
-                                      year_signed=int(rng.integers(2018, 2026))))
+                sigs.append(
+                    Signatory(
+                        organisation_id=org_ids[int(oi)],
+                        agenda=a,
+                        year_signed=int(rng.integers(2018, 2026)),
+                    )
+                )
         Signatory.objects.bulk_create(sigs)
         progs = Programme.objects.bulk_create(
-            Programme(name=f"Call {i}", kind=kinds[int(rng.integers(len(kinds)))],
-                      agenda=agendas[int(rng.integers(len(agendas)))],
-                      year=int(rng.integers(2019, 2026)),
-                      stage=Programme.Stage.values[int(rng.integers(6))]) for i in range(300))
+            Programme(
+                name=f"Call {i}",
+                kind=kinds[int(rng.integers(len(kinds)))],
+                agenda=agendas[int(rng.integers(len(agendas)))],
+                year=int(rng.integers(2019, 2026)),
+                stage=Programme.Stage.values[int(rng.integers(6))],
+            )
+            for i in range(300)
+        )
         Bottleneck.objects.bulk_create(
-            Bottleneck(title=f"Obstacle {i}", agenda=agendas[int(rng.integers(len(agendas)))],
-                       policy_level=Bottleneck.Level.values[int(rng.integers(5))],
-                       status=Bottleneck.Status.values[int(rng.integers(4))])
-            for i in range(500))
+            Bottleneck(
+                title=f"Obstacle {i}",
+                agenda=agendas[int(rng.integers(len(agendas)))],
+                policy_level=Bottleneck.Level.values[int(rng.integers(5))],
+                status=Bottleneck.Status.values[int(rng.integers(4))],
+            )
+            for i in range(500)
+        )
         statuses = np.array(["planned", "running", "completed", "stopped"])
         st = statuses[rng.choice(4, size=n_actions, p=[0.15, 0.45, 0.3, 0.1])]
         starts = rng.integers(0, 8 * 365, size=n_actions)
@@ -149,20 +173,32 @@ def seed(n_actions: int, rng: np.random.Generator) -> dict[str, float]:
             a = agendas[int(rng.integers(len(agendas)))]
             start = base + dt.timedelta(days=int(starts[i]))
             status = str(st[i])
-            end = (start + dt.timedelta(days=int(lengths[i]))
-                   if status in ("completed", "stopped") or rng.random() < 0.5 else None)
+            end = (
+                start + dt.timedelta(days=int(lengths[i]))
+                if status in ("completed", "stopped") or rng.random() < 0.5
+                else None
+            )
             wp, vc = wps[a.pk], vcs[a.pk]
-            batch.append(Action(
-                title=f"Actie {i}", organisation_id=org_ids[int(rng.integers(n_org))], agenda=a,
-                work_path=wp[int(rng.integers(len(wp)))] if wp and rng.random() < 0.8 else None,
-                value_chain=vc[int(rng.integers(len(vc)))] if vc and rng.random() < 0.6
-                else None,
-                lever=levers[int(rng.integers(len(levers)))] if rng.random() < 0.7 else None,
-                municipality_id=munis[int(rng.integers(len(munis)))],
-                programme=progs[int(rng.integers(len(progs)))] if rng.random() < 0.1 else None,
-                start=start, end=end, status=status, public=bool(rng.random() < 0.6),
-                impact_project=bool(rng.random() < 0.05), results="Resultaat" if
-                status == "completed" else ""))
+            batch.append(
+                Action(
+                    title=f"Actie {i}",
+                    organisation_id=org_ids[int(rng.integers(n_org))],
+                    agenda=a,
+                    work_path=wp[int(rng.integers(len(wp)))] if wp and rng.random() < 0.8 else None,
+                    value_chain=vc[int(rng.integers(len(vc)))]
+                    if vc and rng.random() < 0.6
+                    else None,
+                    lever=levers[int(rng.integers(len(levers)))] if rng.random() < 0.7 else None,
+                    municipality_id=munis[int(rng.integers(len(munis)))],
+                    programme=progs[int(rng.integers(len(progs)))] if rng.random() < 0.1 else None,
+                    start=start,
+                    end=end,
+                    status=status,
+                    public=bool(rng.random() < 0.6),
+                    impact_project=bool(rng.random() < 0.05),
+                    results="Resultaat" if status == "completed" else "",
+                )
+            )
             if len(batch) == 5000:
                 Action.objects.bulk_create(batch)
                 batch = []
@@ -175,11 +211,18 @@ def seed(n_actions: int, rng: np.random.Generator) -> dict[str, float]:
                 rows.append(through(action_id=aid, record_id=rstrat[int(k)].pk))
         through.objects.bulk_create(rows, batch_size=10000)
         pthrough = Action.partners.through
-        prow = [pthrough(action_id=aid, organisation_id=org_ids[int(rng.integers(n_org))])
-                for aid in ids if rng.random() < 0.2]
+        prow = [
+            pthrough(action_id=aid, organisation_id=org_ids[int(rng.integers(n_org))])
+            for aid in ids
+            if rng.random() < 0.2
+        ]
         pthrough.objects.bulk_create(prow, batch_size=10000, ignore_conflicts=True)
-    return {"seed_s": time.perf_counter() - t0, "actions": len(ids), "r_rows": len(rows),
-            "partner_rows": len(prow)}
+    return {
+        "seed_s": time.perf_counter() - t0,
+        "actions": len(ids),
+        "r_rows": len(rows),
+        "partner_rows": len(prow),
+    }
 
 
 def time_evaluation(repeats: int = 3) -> list[float]:
@@ -193,19 +236,38 @@ def time_evaluation(repeats: int = 3) -> list[float]:
         e = selectors._evaluation(agenda, 2025)
         selectors._manufacturer_share(2025)
         out.append(time.perf_counter() - t0)
-    print(f"  evaluation maakindustrie 2025: {e.counted_actions} actions counted, "
-          f"{len(e.signatories)} signatories, {len(e.shortfalls)} short", file=sys.stderr)
+    print(
+        f"  evaluation maakindustrie 2025: {e.counted_actions} actions counted, "
+        f"{len(e.signatories)} signatories, {len(e.shortfalls)} short",
+        file=sys.stderr,
+    )
     return out
 
 
 def load_wrk(url: str, seconds: int, connections: int, lua: Path) -> dict[str, float]:
-    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
-           "--timeout", "10s", "-s", str(lua), url]
+    cmd = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(lua),
+        url,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    vals = dict(line.split() for line in out.splitlines() if line.split()[:1] and
-                line.split()[0] in ("P95_MS", "P50_MS", "REQS", "ERRS"))
-    return {"p95_ms": float(vals["P95_MS"]), "p50_ms": float(vals["P50_MS"]),
-            "requests": float(vals["REQS"]), "errors": float(vals["ERRS"])}
+    vals = dict(
+        line.split()
+        for line in out.splitlines()
+        if line.split()[:1] and line.split()[0] in ("P95_MS", "P50_MS", "REQS", "ERRS")
+    )
+    return {
+        "p95_ms": float(vals["P95_MS"]),
+        "p50_ms": float(vals["P50_MS"]),
+        "requests": float(vals["REQS"]),
+        "errors": float(vals["ERRS"]),
+    }
 
 
 def load_python(urls: list[str], seconds: int, connections: int) -> dict[str, float]:
@@ -217,8 +279,9 @@ def load_python(urls: list[str], seconds: int, connections: int) -> dict[str, fl
         while time.time() < stop:
             t0 = time.perf_counter()
             try:
-                urllib.request.urlopen(urls[int(time.perf_counter_ns()) % len(urls)],
-                                       timeout=10).read()
+                urllib.request.urlopen(
+                    urls[int(time.perf_counter_ns()) % len(urls)], timeout=10
+                ).read()
                 lat.append((time.perf_counter() - t0) * 1000)
             except OSError:
                 errors[0] += 1
@@ -229,9 +292,12 @@ def load_python(urls: list[str], seconds: int, connections: int) -> dict[str, fl
     for t in threads:
         t.join()
     lat.sort()
-    return {"p95_ms": lat[int(0.95 * (len(lat) - 1))] if lat else float("nan"),
-            "p50_ms": statistics.median(lat) if lat else float("nan"),
-            "requests": float(len(lat)), "errors": float(errors[0])}
+    return {
+        "p95_ms": lat[int(0.95 * (len(lat) - 1))] if lat else float("nan"),
+        "p50_ms": statistics.median(lat) if lat else float("nan"),
+        "requests": float(len(lat)),
+        "errors": float(errors[0]),
+    }
 
 
 def main() -> None:
@@ -241,11 +307,18 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1,
-                    help="gunicorn threads per worker (4 measured up to 3x slower: GIL contention)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="gunicorn threads per worker (4 measured up to 3x slower: GIL contention)",
+    )
     ap.add_argument("--data-dir", default="")
-    ap.add_argument("--reuse", action="store_true",
-                    help="Data dir already set up and seeded by an earlier run: only measure.")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Data dir already set up and seeded by an earlier run: only measure.",
+    )
     args = ap.parse_args()
 
     data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-agenda-"))
@@ -254,10 +327,10 @@ def main() -> None:
     os.environ.setdefault("DEBUG", "false")  # as a deployment runs (no query log, no debug pages)
     cli = [sys.executable, "-m", "circulair.cli.main"]
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(__file__).resolve().parents[1]
-                                                        / "src"), env.get("PYTHONPATH")) if p)
-    print(f"data dir {data}; database {os.environ.get('DATABASE_URL', 'SQLite')}",
-          file=sys.stderr)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parents[1] / "src"), env.get("PYTHONPATH")) if p
+    )
+    print(f"data dir {data}; database {os.environ.get('DATABASE_URL', 'SQLite')}", file=sys.stderr)
     if not args.reuse:
         t0 = time.perf_counter()
         subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True)
@@ -273,19 +346,36 @@ def main() -> None:
         info = seed(args.actions, rng)
         with connection.cursor() as c:
             c.execute("ANALYZE")
-        print(f"seeded {info['actions']:,} actions ({info['r_rows']:,} R-strategy rows, "
-              f"{info['partner_rows']:,} partner rows) in {info['seed_s']:.1f} s",
-              file=sys.stderr)
+        print(
+            f"seeded {info['actions']:,} actions ({info['r_rows']:,} R-strategy rows, "
+            f"{info['partner_rows']:,} partner rows) in {info['seed_s']:.1f} s",
+            file=sys.stderr,
+        )
     ev_times = time_evaluation()
-    print("full yearly evaluation (in process, 3 runs): "
-          + ", ".join(f"{t:.2f} s" for t in ev_times), file=sys.stderr)
+    print(
+        "full yearly evaluation (in process, 3 runs): " + ", ".join(f"{t:.2f} s" for t in ev_times),
+        file=sys.stderr,
+    )
     connection.close()
 
     port = _free_port()
     log = (data / "gunicorn.log").open("w")
-    proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port), "--workers",
-                             str(args.workers), "--threads", str(args.threads)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            *cli,
+            "serve",
+            "--skip-setup",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -295,17 +385,18 @@ def main() -> None:
                 break
             except OSError:
                 if time.time() > deadline or proc.poll() is not None:
-                    raise SystemExit(f"server did not start; see {data / 'gunicorn.log'}"
-                                     ) from None
+                    raise SystemExit(f"server did not start; see {data / 'gunicorn.log'}") from None
                 time.sleep(0.5)
         use_wrk = shutil.which("wrk") is not None
         lua = data / "p95.lua"
         lua.write_text(WRK_LUA)
-        print(f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections,"
-              f" {args.seconds} s per endpoint, gunicorn {args.workers} workers × "
-              f"{args.threads} threads, "
-              f"anonymous visitors' cache {os.environ.get('PUBLIC_CACHE_SECONDS', '60')} s",
-              file=sys.stderr)
+        print(
+            f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections,"
+            f" {args.seconds} s per endpoint, gunicorn {args.workers} workers × "
+            f"{args.threads} threads, "
+            f"anonymous visitors' cache {os.environ.get('PUBLIC_CACHE_SECONDS', '60')} s",
+            file=sys.stderr,
+        )
         print("| endpoint | kind | p50 ms | p95 ms | requests | errors |")
         print("|---|---|---|---|---|---|")
         var = variants(args.seed)
@@ -321,18 +412,27 @@ def main() -> None:
             else:
                 load_python([base + paths[0]], 2, args.connections)
             lua.write_text(_lua(paths))
-            r = (load_wrk(base + paths[0], args.seconds, args.connections, lua) if use_wrk
-                 else load_python([base + p for p in paths], args.seconds, args.connections))
+            r = (
+                load_wrk(base + paths[0], args.seconds, args.connections, lua)
+                if use_wrk
+                else load_python([base + p for p in paths], args.seconds, args.connections)
+            )
             path = template.replace("{ACTIONS}", "… (300 variants)").replace(
-                "{EVALUATIONS}", "… (18 variants)")
-            print(f"| `{path}` | {kind} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-                  f"{int(r['requests'])} | {int(r['errors'])} |", flush=True)
+                "{EVALUATIONS}", "… (18 variants)"
+            )
+            print(
+                f"| `{path}` | {kind} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                f"{int(r['requests'])} | {int(r['errors'])} |",
+                flush=True,
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
-    print(f"\nfull yearly evaluation (uncached, in process): median "
-          f"{statistics.median(ev_times):.2f} s (target < 5 s)")
+    print(
+        f"\nfull yearly evaluation (uncached, in process): median "
+        f"{statistics.median(ev_times):.2f} s (target < 5 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -52,8 +52,14 @@ _PROSE = (
     "wetgeving vergunning ketenregie doorbraak opschaling schaalsprong impact meting indicator"
 )
 WORDS = _PROSE.split(" ")
-AGENDAS = ["bio-economie", "circulair-bouwen", "chemie-kunststoffen", "maakindustrie",
-           "voedselketen", "waterkringlopen"]
+AGENDAS = [
+    "bio-economie",
+    "circulair-bouwen",
+    "chemie-kunststoffen",
+    "maakindustrie",
+    "voedselketen",
+    "waterkringlopen",
+]
 # (label, path or "{}" template, variants): with variants, every request picks one at random
 # (wrk Lua ``request``), so the anonymous-visitor cache is mostly cold; without, one URL repeats.
 URLS: list[tuple[str, str, list[str] | None]] = [
@@ -102,7 +108,7 @@ def load_cases(n: int, seed: int) -> float:
 
     rng = np.random.default_rng(seed)
     ranks = np.arange(1, len(WORDS) + 1, dtype=float)
-    p = 1.0 / ranks ** 0.9
+    p = 1.0 / ranks**0.9
     p = p / p.sum()
     p = p[rng.permutation(len(WORDS))]
     munis = list(Municipality.objects.select_related("province").order_by("refnis"))
@@ -114,12 +120,17 @@ def load_cases(n: int, seed: int) -> float:
     cases = []
     for i in range(n):
         m = munis[int(rng.choice(len(munis), p=pop / pop.sum()))]
-        c = Case(title=_text(rng, p, 4, 8).capitalize(), slug=f"bench-{i:06d}",
-                 summary=_text(rng, p, 20, 40), body=_text(rng, p, 60, 140),
-                 organisation_name=f"Organisatie {int(rng.integers(0, 5000)):04d}",
-                 municipality=m, province=m.province,
-                 category=cats[int(rng.integers(0, len(cats)))],
-                 status="published" if rng.random() < 0.95 else "draft")
+        c = Case(
+            title=_text(rng, p, 4, 8).capitalize(),
+            slug=f"bench-{i:06d}",
+            summary=_text(rng, p, 20, 40),
+            body=_text(rng, p, 60, 140),
+            organisation_name=f"Organisatie {int(rng.integers(0, 5000)):04d}",
+            municipality=m,
+            province=m.province,
+            category=cats[int(rng.integers(0, len(cats)))],
+            status="published" if rng.random() < 0.95 else "draft",
+        )
         c.search_text = case_search_text(c)
         cases.append(c)
     with transaction.atomic():
@@ -144,8 +155,9 @@ def load_cases(n: int, seed: int) -> float:
     return time.perf_counter() - t0
 
 
-def _python_load(base: str, paths: list[str], seconds: float,
-                 connections: int) -> tuple[int, int, list[float]]:
+def _python_load(
+    base: str, paths: list[str], seconds: float, connections: int
+) -> tuple[int, int, list[float]]:
     rng = np.random.default_rng(7)
     deadline = time.perf_counter() + seconds
     lat: list[float] = []
@@ -177,8 +189,10 @@ def variants(seed: int) -> dict[str, list[str]]:
     rng = np.random.default_rng(seed + 1)
     queries = []
     for _ in range(200):
-        words = [WORDS[int(i)] for i in rng.choice(len(WORDS), size=int(rng.integers(1, 3)),
-                                                    replace=False)]
+        words = [
+            WORDS[int(i)]
+            for i in rng.choice(len(WORDS), size=int(rng.integers(1, 3)), replace=False)
+        ]
         queries.append(urllib.parse.quote(" ".join(words)))
     lists = []
     for _ in range(200):
@@ -186,9 +200,21 @@ def variants(seed: int) -> dict[str, list[str]]:
         if rng.random() < 0.5:
             parts.append(f"agenda={AGENDAS[int(rng.integers(0, len(AGENDAS)))]}")
         if rng.random() < 0.3:
-            parts.append(f"r=r{int(rng.integers(0, 10))}-" + ["refuse", "rethink", "reduce",
-                         "reuse", "repair", "refurbish", "remanufacture", "repurpose",
-                         "recycle", "recover"][int(rng.integers(0, 10))])
+            parts.append(
+                f"r=r{int(rng.integers(0, 10))}-"
+                + [
+                    "refuse",
+                    "rethink",
+                    "reduce",
+                    "reuse",
+                    "repair",
+                    "refurbish",
+                    "remanufacture",
+                    "repurpose",
+                    "recycle",
+                    "recover",
+                ][int(rng.integers(0, 10))]
+            )
         lists.append("&".join(parts))
     return {"QUERIES": queries, "LISTS": lists}
 
@@ -197,13 +223,14 @@ def _lua(paths: list[str] | None) -> str:
     if not paths:
         return LUA
     items = ",".join(f'"{p}"' for p in paths)
-    return (f"local paths = {{{items}}}\nmath.randomseed(7)\n"
-            "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\n"
-            "end\n" + LUA)
+    return (
+        f"local paths = {{{items}}}\nmath.randomseed(7)\n"
+        "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\n"
+        "end\n" + LUA
+    )
 
 
-def measure(base: str, duration: int, connections: int,
-            seed: int) -> list[tuple[str, str, str]]:
+def measure(base: str, duration: int, connections: int, seed: int) -> list[tuple[str, str, str]]:
     wrk = shutil.which("wrk")
     rows = []
     var = variants(seed)
@@ -216,17 +243,31 @@ def measure(base: str, duration: int, connections: int,
         # gunicorn worker has imported, compiled and built its per-process indexes (a running
         # server has); the varied URLs' own first visits stay in the measurement
         if wrk:
-            subprocess.run([wrk, "-t2", f"-c{connections}", "-d2s", url],
-                           capture_output=True, check=True)
+            subprocess.run(
+                [wrk, "-t2", f"-c{connections}", "-d2s", url], capture_output=True, check=True
+            )
         else:
             _python_load(base, [path], 2, connections)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(_lua(paths))
             lua = f.name
         if wrk:
-            out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{duration}s",
-                                  "--timeout", "10s", "-s", lua, url],
-                                 capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                [
+                    wrk,
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    lua,
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             line = next(x for x in out.splitlines() if x.startswith("RESULT"))
             n, bad, p50, p95, p99, rps = line.split()[1:]
             tool = "wrk"
@@ -239,8 +280,11 @@ def measure(base: str, duration: int, connections: int,
         ok = "ok" if float(p95) < 300 and bad == "0" else "SLOW" if bad == "0" else "ERRORS"
         os.unlink(lua)
         shown = template.format("…") if kind else template
-        print(f"{label:31s} {shown:30s} n={n:>6s} non2xx={bad:>3s} p50={p50:>7s} ms "
-              f"p95={p95:>7s} ms p99={p99:>7s} ms {rps:>7s} req/s [{tool}] {ok}", flush=True)
+        print(
+            f"{label:31s} {shown:30s} n={n:>6s} non2xx={bad:>3s} p50={p50:>7s} ms "
+            f"p95={p95:>7s} ms p99={p99:>7s} ms {rps:>7s} req/s [{tool}] {ok}",
+            flush=True,
+        )
         rows.append((label, p95, ok))
     return rows
 
@@ -252,14 +296,24 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1,
-                    help="gunicorn threads per worker (4 measured up to 3x slower: GIL contention)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="gunicorn threads per worker (4 measured up to 3x slower: GIL contention)",
+    )
     ap.add_argument("--database-url", default="")
-    ap.add_argument("--data-dir", default="", help="Keep the data here (default: a temp dir, "
-                    "removed at the end).")
-    ap.add_argument("--reuse", action="store_true",
-                    help="--data-dir (or --database-url) was set up and loaded by an earlier "
-                    "run: only measure.")
+    ap.add_argument(
+        "--data-dir",
+        default="",
+        help="Keep the data here (default: a temp dir, removed at the end).",
+    )
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="--data-dir (or --database-url) was set up and loaded by an earlier "
+        "run: only measure.",
+    )
     args = ap.parse_args()
 
     data = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-doers-"))
@@ -290,10 +344,22 @@ def main() -> None:
 
     port = _free_port()
     log = (data / "server.log").open("w")
-    proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port),
-                             "--workers", str(args.workers),
-                             "--threads", str(args.threads)], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            *cli,
+            "serve",
+            "--skip-setup",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -305,18 +371,23 @@ def main() -> None:
                 if time.time() > deadline or proc.poll() is not None:
                     raise RuntimeError((data / "server.log").read_text()) from None
                 time.sleep(0.3)
-        print(f"gunicorn: {args.workers} workers × {args.threads} threads; load: "
-              f"{args.connections} "
-              f"connections, {args.duration} s per URL; anonymous visitors' cache "
-              f"{env.get('PUBLIC_CACHE_SECONDS', '60')} s", flush=True)
+        print(
+            f"gunicorn: {args.workers} workers × {args.threads} threads; load: "
+            f"{args.connections} "
+            f"connections, {args.duration} s per URL; anonymous visitors' cache "
+            f"{env.get('PUBLIC_CACHE_SECONDS', '60')} s",
+            flush=True,
+        )
         rows = measure(base, args.duration, args.connections, args.seed)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
     worst = max(float(p) for _l, p, _o in rows)
-    print(f"worst p95: {worst:.1f} ms (target < 300 ms): "
-          f"{'met' if all(o == 'ok' for *_x, o in rows) else 'NOT met'}")
+    print(
+        f"worst p95: {worst:.1f} ms (target < 300 ms): "
+        f"{'met' if all(o == 'ok' for *_x, o in rows) else 'NOT met'}"
+    )
     if not args.data_dir:
         shutil.rmtree(data, ignore_errors=True)
 

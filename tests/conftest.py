@@ -52,8 +52,9 @@ def grant_role() -> Any:
 def monitor_editor(db: Any, grant_role: Any) -> Any:
     from django.contrib.auth.models import User
 
-    return grant_role(User.objects.create_user("editor", password="a-long-test-password"),
-                      "monitor_editor")
+    return grant_role(
+        User.objects.create_user("editor", password="a-long-test-password"), "monitor_editor"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -38,17 +38,37 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-var")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(CIRCULAIR_DATA_DIR=str(data), CIRCULAIR_MODE="development",
-               DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD)
+    env.update(
+        CIRCULAIR_DATA_DIR=str(data),
+        CIRCULAIR_MODE="development",
+        DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+    )
     cli = [sys.executable, "-m", "circulair.cli.main"]
     subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run([*cli, "manage", "createsuperuser", "--noinput", "--username", "admin",
-                    "--email", "admin@example.org"], env=env, check=True, capture_output=True,
-                   timeout=120)
+    subprocess.run(
+        [
+            *cli,
+            "manage",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "admin",
+            "--email",
+            "admin@example.org",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = _free_port()
     log = (data / "server.log").open("w")
-    proc = subprocess.Popen([*cli, "serve", "--skip-setup", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*cli, "serve", "--skip-setup", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     SERVER.update(env=env, cli=cli)
     deadline = time.time() + 60
@@ -59,8 +79,9 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("server did not start:\n"
-                                   + Path(data / "server.log").read_text()) from None
+                raise RuntimeError(
+                    "server did not start:\n" + Path(data / "server.log").read_text()
+                ) from None
             time.sleep(0.3)
     yield url
     proc.terminate()
@@ -80,9 +101,17 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -101,12 +130,24 @@ def exchange_users(live_url: str) -> dict[str, str]:
     """Two companies with one member each, made with the CLI on the live server's database."""
     env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
     cli = SERVER["cli"]
-    for org, user, refnis in (("Sloopbedrijf Leuven", "seller", "24062"),
-                              ("Schrijnwerkerij Gent", "buyer", "44021")):
-        subprocess.run([*cli, "org", "create", org, "--refnis", refnis], env=env, check=True,
-                       capture_output=True, timeout=120)
-        subprocess.run([*cli, "org", "add-member", org, user, "--create-user"], env=env,
-                       check=True, capture_output=True, timeout=120)
+    for org, user, refnis in (
+        ("Sloopbedrijf Leuven", "seller", "24062"),
+        ("Schrijnwerkerij Gent", "buyer", "44021"),
+    ):
+        subprocess.run(
+            [*cli, "org", "create", org, "--refnis", refnis],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            [*cli, "org", "add-member", org, user, "--create-user"],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return {"seller": USER_PASSWORD, "buyer": USER_PASSWORD}
 
 
@@ -117,8 +158,14 @@ def run_cli(live_url: str) -> Any:
     env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*SERVER["cli"], *args], env=env, check=True, text=True,
-                              capture_output=True, timeout=120)
+        return subprocess.run(
+            [*SERVER["cli"], *args],
+            env=env,
+            check=True,
+            text=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     return run
 
@@ -134,9 +181,10 @@ def agenda_member(live_url: str) -> tuple[str, str]:
     env = {**SERVER["env"], "CIRCULAIR_NEW_USER_PASSWORD": USER_PASSWORD}
     cli = SERVER["cli"]
     org = "Metaalwerken Kortrijk"
-    for args in (["org", "create", org, "--refnis", "34022", "--nace", "25.110",
-                  "--employee-class", "4"],
-                 ["org", "add-member", org, "maker", "--create-user"],
-                 ["agenda", "sign", org, "--agenda", "maakindustrie", "--year", "2024"]):
+    for args in (
+        ["org", "create", org, "--refnis", "34022", "--nace", "25.110", "--employee-class", "4"],
+        ["org", "add-member", org, "maker", "--create-user"],
+        ["agenda", "sign", org, "--agenda", "maakindustrie", "--year", "2024"],
+    ):
         subprocess.run([*cli, *args], env=env, check=True, capture_output=True, timeout=120)
     return "maker", USER_PASSWORD

@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 EVAL = "/agenda/evaluation/?agenda=maakindustrie&year=2025"
 
 
-def test_member_adds_action_and_evaluation_counts_it(page: Any, live_url: str,
-                                                     agenda_member: tuple[str, str]) -> None:
+def test_member_adds_action_and_evaluation_counts_it(
+    page: Any, live_url: str, agenda_member: tuple[str, str]
+) -> None:
     user, password = agenda_member
     page.goto(live_url + "/accounts/login/?next=" + "/agenda/")
     page.fill("input[name=username]", user)

@@ -17,8 +17,9 @@ def test_materials_bank_preset_on_the_map(page: Any, live_url: str) -> None:
     expect(page.locator("#atlas-map")).to_have_attribute("data-facilities", "22")
 
 
-def test_siting_run_shows_progress_then_result(page: Any, live_url: str,
-                                               admin_password: str) -> None:
+def test_siting_run_shows_progress_then_result(
+    page: Any, live_url: str, admin_password: str
+) -> None:
     page.goto(live_url + "/atlas/")
     expect(page.locator("#site-form")).to_have_count(0)  # siting runs need an account
     page.goto(live_url + "/accounts/login/?next=/atlas/")

@@ -34,15 +34,33 @@ def _post(page: Any, url: str, **fields: str) -> str:
     return str(page.url)
 
 
-def test_offer_request_propose_accept(page: Any, live_url: str,
-                                      exchange_users: dict[str, str]) -> None:
+def test_offer_request_propose_accept(
+    page: Any, live_url: str, exchange_users: dict[str, str]
+) -> None:
     _login(page, live_url, "seller", exchange_users["seller"])
-    offer_url = _post(page, live_url, kind="offer", title="Eiken balken", material="wood-beams",
-                      route="reuse", quantity="12", refnis="24062", address="Kaai 1")
+    offer_url = _post(
+        page,
+        live_url,
+        kind="offer",
+        title="Eiken balken",
+        material="wood-beams",
+        route="reuse",
+        quantity="12",
+        refnis="24062",
+        address="Kaai 1",
+    )
     _login(page, live_url, "buyer", exchange_users["buyer"])
-    request_url = _post(page, live_url, kind="request", title="Gezocht: balken",
-                        material="wood-beams", route="reuse", quantity="5", refnis="44021",
-                        address="Dok 2")
+    request_url = _post(
+        page,
+        live_url,
+        kind="request",
+        title="Gezocht: balken",
+        material="wood-beams",
+        route="reuse",
+        quantity="5",
+        refnis="44021",
+        address="Dok 2",
+    )
     # the request's page ranks the offer as a match; the buyer proposes it
     row = page.locator("#candidates tr", has_text="Eiken balken")
     expect(row).to_have_count(1)

@@ -8,8 +8,9 @@ from typing import Any
 from playwright.sync_api import expect
 
 
-def test_dashboard_card_and_detail_chart(page: Any, live_url: str, tmp_path: Path,
-                                        admin_password: str) -> None:
+def test_dashboard_card_and_detail_chart(
+    page: Any, live_url: str, tmp_path: Path, admin_password: str
+) -> None:
     page.goto(live_url + "/monitor/")
     card = page.locator('a.card[data-target="rmc-2030"]')
     expect(card.locator(".status")).to_have_attribute("data-status", "no_data")
@@ -19,9 +20,11 @@ def test_dashboard_card_and_detail_chart(page: Any, live_url: str, tmp_path: Pat
     page.click("main button[type=submit]")
     expect(page).to_have_url(live_url + "/monitor/import/")
     f = tmp_path / "rmc.csv"
-    f.write_text("indicator,region,unit,2010,2014,2018,source\n"
-                 f"rmc,VLG,Mt,500,{500 * 0.97**4!r},{500 * 0.97**8!r},browser test\n",
-                 encoding="utf-8")
+    f.write_text(
+        "indicator,region,unit,2010,2014,2018,source\n"
+        f"rmc,VLG,Mt,500,{500 * 0.97**4!r},{500 * 0.97**8!r},browser test\n",
+        encoding="utf-8",
+    )
     page.set_input_files("#import-form input[type=file]", str(f))
     page.click("#import-form button[type=submit]")
     expect(page).to_have_url(live_url + "/monitor/")

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 
-def test_government_fills_submits_and_reads_report(page: Any, live_url: str, run_cli: Any,
-                                                    user_password: str,
-                                                    pdf_page_png: Any) -> None:
+def test_government_fills_submits_and_reads_report(
+    page: Any, live_url: str, run_cli: Any, user_password: str, pdf_page_png: Any
+) -> None:
     run_cli("org", "create", "Gemeente Herent", "--side", "overheid", "--refnis", "24038")
     run_cli("org", "add-member", "Gemeente Herent", "milieudienst", "--create-user")
     page.goto(live_url + "/accounts/login/?next=/scan/")

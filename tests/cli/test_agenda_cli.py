@@ -19,6 +19,8 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
 runner = CliRunner()
 
 
@@ -26,28 +28,44 @@ def test_sign_import_evaluate_report_export(tmp_path: Path) -> None:
     for name, nace in (("Alfa Metaal", "25.110"), ("Bravo", "13.200")):
         r = runner.invoke(app, ["org", "create", name, "--nace", nace, "--employee-class", "4"])
         assert r.exit_code == 0, r.output
-        r = runner.invoke(app, ["agenda", "sign", name, "--agenda", "maakindustrie",
-                                "--year", "2024"])
+        r = runner.invoke(
+            app, ["agenda", "sign", name, "--agenda", "maakindustrie", "--year", "2024"]
+        )
         assert r.exit_code == 0, r.output
     f = tmp_path / "acties.csv"
-    rows = "".join(f"Actie {i},Alfa Metaal,maakindustrie,running,2025-0{i + 1}-01,\n"
-                   for i in range(5))
-    f.write_text("title,organisation,agenda,status,start,work_path\n" + rows
-                 + "Bravo 1,Bravo,maakindustrie,running,2025-01-01,maakindustrie-c\n",
-                 encoding="utf-8")
+    rows = "".join(
+        f"Actie {i},Alfa Metaal,maakindustrie,running,2025-0{i + 1}-01,\n" for i in range(5)
+    )
+    f.write_text(
+        "title,organisation,agenda,status,start,work_path\n"
+        + rows
+        + "Bravo 1,Bravo,maakindustrie,running,2025-01-01,maakindustrie-c\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("title,organisation,agenda\nX,Nobody,maakindustrie\n", encoding="utf-8")
     r = runner.invoke(app, ["agenda", "import", str(bad)])
     assert r.exit_code == 1 and "bad.csv, line 2, column 'organisation'" in r.output
     r = runner.invoke(app, ["agenda", "import", str(f)])
     assert r.exit_code == 0 and "Imported 6 actions" in r.output, r.output
-    r = runner.invoke(app, ["agenda", "evaluate", "--year", "2025", "--agenda", "maakindustrie",
-                            "--format", "json", "--record-share"])
+    r = runner.invoke(
+        app,
+        [
+            "agenda",
+            "evaluate",
+            "--year",
+            "2025",
+            "--agenda",
+            "maakindustrie",
+            "--format",
+            "json",
+            "--record-share",
+        ],
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["shortfalls"] == ["Bravo"]
-    assert {s["name"]: s["actions"] for s in data["signatories"]} == {"Alfa Metaal": 5,
-                                                                      "Bravo": 1}
+    assert {s["name"]: s["actions"] for s in data["signatories"]} == {"Alfa Metaal": 5, "Bravo": 1}
     assert data["work_paths"]["maakindustrie-c"] == 1
     assert data["manufacturer_share"]["percent"] == 100.0
     r = runner.invoke(app, ["agenda", "evaluate", "--year", "2025"])

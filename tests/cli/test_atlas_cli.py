@@ -15,12 +15,12 @@ runner = CliRunner()
 
 
 def test_extrapolate_preset_prints_the_study_figure() -> None:
-    r = runner.invoke(app, ["atlas", "extrapolate", "--preset",
-                            "materialenbanken-arrondissement"])
+    r = runner.invoke(app, ["atlas", "extrapolate", "--preset", "materialenbanken-arrondissement"])
     assert r.exit_code == 0, r.output
     assert "22 facilities, 17 ha (study: 17 ha)" in r.output
-    r = runner.invoke(app, ["atlas", "extrapolate", "--preset", "sorteercentra-kunststof",
-                            "--format", "json"])
+    r = runner.invoke(
+        app, ["atlas", "extrapolate", "--preset", "sorteercentra-kunststof", "--format", "json"]
+    )
     assert json.loads(r.stdout)[0]["totals"]["ha"] == 56
 
 
@@ -34,19 +34,50 @@ def test_extrapolate_with_a_partition_file(tmp_path: Path) -> None:
     rows += [f"{m.refnis},R{i % 17}" for i, m in enumerate(rest)]
     f = tmp_path / "catchments.csv"
     f.write_text("refnis,unit\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    r = runner.invoke(app, ["atlas", "extrapolate", "--preset",
-                            "kringwinkel-clusters-verzorgingsgebied", "--partition-file", str(f)])
+    r = runner.invoke(
+        app,
+        [
+            "atlas",
+            "extrapolate",
+            "--preset",
+            "kringwinkel-clusters-verzorgingsgebied",
+            "--partition-file",
+            str(f),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "30 facilities, 21.5 ha" in r.output
     f.write_text("refnis,unit\n" + "\n".join(rows[:-1]) + "\n", encoding="utf-8")
-    bad = runner.invoke(app, ["atlas", "extrapolate", "--preset",
-                              "kringwinkel-clusters-verzorgingsgebied", "--partition-file", str(f)])
+    bad = runner.invoke(
+        app,
+        [
+            "atlas",
+            "extrapolate",
+            "--preset",
+            "kringwinkel-clusters-verzorgingsgebied",
+            "--partition-file",
+            str(f),
+        ],
+    )
     assert bad.exit_code == 1 and rest[-1].refnis in bad.output and "missing" in bad.output
 
 
 def test_site_and_its_errors() -> None:
-    r = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "14", "--archetype",
-                            "sorteercentrum-kunststof", "--format", "json"])
+    r = runner.invoke(
+        app,
+        [
+            "atlas",
+            "site",
+            "--model",
+            "p_median",
+            "--p",
+            "14",
+            "--archetype",
+            "sorteercentrum-kunststof",
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)[0]
     assert res["totals"]["count"] == 14 and res["totals"]["ha"] == 56 and res["gap"] <= 1e-9
@@ -67,28 +98,70 @@ KBO = Path(__file__).resolve().parents[1] / "core" / "atlas" / "data" / "kbo"
 
 
 def test_site_with_company_register_demand() -> None:
-    r = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "2", "--kbo", str(KBO),
-                            "--sector-group", "maakindustrie-nace", "--format", "json"])
+    r = runner.invoke(
+        app,
+        [
+            "atlas",
+            "site",
+            "--model",
+            "p_median",
+            "--p",
+            "2",
+            "--kbo",
+            str(KBO),
+            "--sector-group",
+            "maakindustrie-nace",
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)[0]
     assert res["demand_unit"] != "inhabitants" and res["totals"]["count"] == 2
     assert res["totals"]["demand"] > 0
-    bad = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "2", "--kbo",
-                              str(KBO), "--sector-group", "nope"])
+    bad = runner.invoke(
+        app,
+        [
+            "atlas",
+            "site",
+            "--model",
+            "p_median",
+            "--p",
+            "2",
+            "--kbo",
+            str(KBO),
+            "--sector-group",
+            "nope",
+        ],
+    )
     assert bad.exit_code == 1 and "unknown sector group" in bad.output
 
 
 def test_site_with_a_demand_table_and_its_errors(tmp_path: Path) -> None:
     f = tmp_path / "demand.csv"
     f.write_text("refnis,weight\n24062,100\n44021,250\n11002,50\n", encoding="utf-8")
-    r = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1", "--demand-file",
-                            str(f), "--format", "json"])
+    r = runner.invoke(
+        app,
+        [
+            "atlas",
+            "site",
+            "--model",
+            "p_median",
+            "--p",
+            "1",
+            "--demand-file",
+            str(f),
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)[0]
     assert res["totals"]["demand"] == 400 and len(res["assignments"]) == 3
     f.write_text("refnis,weight\n24062,100\n44021,-5\n99999,3\n", encoding="utf-8")
-    bad = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1",
-                              "--demand-file", str(f)])
+    bad = runner.invoke(
+        app, ["atlas", "site", "--model", "p_median", "--p", "1", "--demand-file", str(f)]
+    )
     assert bad.exit_code == 1
     assert "demand.csv, line 3, column 'weight'" in bad.output
     assert "line 4" in bad.output and "99999" in bad.output
@@ -96,18 +169,35 @@ def test_site_with_a_demand_table_and_its_errors(tmp_path: Path) -> None:
 
 def test_site_on_imported_candidate_sites(tmp_path: Path) -> None:
     f = tmp_path / "sites.csv"
-    f.write_text("id,refnis,type_environment,existing\nA,11002,zeehavens,no\n"
-                 "B,44021,economische-zones-stedelijk,no\nC,24062,economische-zones-stedelijk,no\n",
-                 encoding="utf-8")
-    r = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1", "--archetype",
-                            "sorteercentrum-kunststof", "--candidates-file", str(f),
-                            "--format", "json"])
+    f.write_text(
+        "id,refnis,type_environment,existing\nA,11002,zeehavens,no\n"
+        "B,44021,economische-zones-stedelijk,no\nC,24062,economische-zones-stedelijk,no\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(
+        app,
+        [
+            "atlas",
+            "site",
+            "--model",
+            "p_median",
+            "--p",
+            "1",
+            "--archetype",
+            "sorteercentrum-kunststof",
+            "--candidates-file",
+            str(f),
+            "--format",
+            "json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)[0]
     assert res["candidates"]["count"] == 2 and res["facilities"][0]["id"] in {"B", "C"}
     f.write_text("id,refnis,type_environment\nA,11002,moon\n", encoding="utf-8")
-    bad = runner.invoke(app, ["atlas", "site", "--model", "p_median", "--p", "1",
-                              "--candidates-file", str(f)])
+    bad = runner.invoke(
+        app, ["atlas", "site", "--model", "p_median", "--p", "1", "--candidates-file", str(f)]
+    )
     assert bad.exit_code == 1 and "line 2, column 'type_environment'" in bad.output
 
 
@@ -119,8 +209,22 @@ def test_site_with_a_supplied_distance_matrix(tmp_path: Path) -> None:
     m = tmp_path / "km.csv"
     # road distances that make Leuven the better single site, unlike the crow-fly geometry
     m.write_text("from,to,km\n24062,L,0\n24062,G,100\n44021,L,1\n44021,G,5\n", encoding="utf-8")
-    args = ["atlas", "site", "--model", "p_median", "--p", "1", "--demand-file", str(d),
-            "--candidates-file", str(c), "--distance-file", str(m), "--format", "json"]
+    args = [
+        "atlas",
+        "site",
+        "--model",
+        "p_median",
+        "--p",
+        "1",
+        "--demand-file",
+        str(d),
+        "--candidates-file",
+        str(c),
+        "--distance-file",
+        str(m),
+        "--format",
+        "json",
+    ]
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)[0]

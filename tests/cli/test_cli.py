@@ -42,8 +42,10 @@ def test_kb_list_as_json_and_csv() -> None:
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert len(rows) == 6 and all(r["citations"] for r in rows)
-    result = runner.invoke(app, ["kb", "list", "work_path", "--related-to",
-                                 "work_agenda:maakindustrie", "--format", "csv"])
+    result = runner.invoke(
+        app,
+        ["kb", "list", "work_path", "--related-to", "work_agenda:maakindustrie", "--format", "csv"],
+    )
     assert result.exit_code == 0
     assert len(list(csv.DictReader(io.StringIO(result.output)))) == 13
 
@@ -60,13 +62,35 @@ def test_kb_show_and_unknown_kind() -> None:
 
 def test_geo_municipalities_by_arrondissement_and_partition(tmp_path: Path) -> None:
     out = tmp_path / "leuven.csv"
-    result = runner.invoke(app, ["geo", "municipalities", "--arrondissement", "24000",
-                                 "--format", "csv", "--output", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "geo",
+            "municipalities",
+            "--arrondissement",
+            "24000",
+            "--format",
+            "csv",
+            "--output",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 30 and {r["arrondissement"] for r in rows} == {"24000"}
-    result = runner.invoke(app, ["geo", "municipalities", "--partition", "arrondissement",
-                                 "--unit", "11000", "--format", "json"])
+    result = runner.invoke(
+        app,
+        [
+            "geo",
+            "municipalities",
+            "--partition",
+            "arrondissement",
+            "--unit",
+            "11000",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0
     assert {r["arrondissement"] for r in json.loads(result.output)} == {"11000"}
     result = runner.invoke(app, ["geo", "arrondissements", "--format", "json"])
@@ -101,10 +125,17 @@ def test_data_validate_names_the_broken_file(tmp_path: Path) -> None:
 
 def test_production_mode_refuses_to_start_without_secret(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
-    env.update(CIRCULAIR_MODE="production", ALLOWED_HOSTS="example.org",
-               CIRCULAIR_DATA_DIR=str(tmp_path))
-    proc = subprocess.run([sys.executable, "-m", "circulair.cli.main", "kb", "kinds"], env=env,
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    env.update(
+        CIRCULAIR_MODE="production", ALLOWED_HOSTS="example.org", CIRCULAIR_DATA_DIR=str(tmp_path)
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "circulair.cli.main", "kb", "kinds"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "Production mode needs a secret key" in proc.stderr
     assert "export SECRET_KEY=" in proc.stderr

@@ -20,16 +20,29 @@ def test_import_and_allocate(tmp_path: Path) -> None:
         r = runner.invoke(app, ["org", "create", name])
         assert r.exit_code == 0, r.output
     offers = tmp_path / "offers.csv"
-    offers.write_text(HEAD + "offer,Pallets A,wood-pallets,10,t,2026-01-01,2026-12-31,24062,"
-                             "reuse,\noffer,Pallets B,wood-pallets,4,t,2026-01-01,2026-12-31,"
-                             "44021,reuse,\n", encoding="utf-8")
+    offers.write_text(
+        HEAD + "offer,Pallets A,wood-pallets,10,t,2026-01-01,2026-12-31,24062,"
+        "reuse,\noffer,Pallets B,wood-pallets,4,t,2026-01-01,2026-12-31,"
+        "44021,reuse,\n",
+        encoding="utf-8",
+    )
     requests = tmp_path / "requests.csv"
-    requests.write_text(HEAD + "request,Pallets gezocht,wood-pallets,12,t,2026-01-01,"
-                               "2026-12-31,24062,reuse,150\n", encoding="utf-8")
-    assert runner.invoke(app, ["exchange", "import", str(offers), "--organisation",
-                               "Leverancier"]).exit_code == 0
-    assert runner.invoke(app, ["exchange", "import", str(requests), "--organisation",
-                               "Afnemer"]).exit_code == 0
+    requests.write_text(
+        HEAD + "request,Pallets gezocht,wood-pallets,12,t,2026-01-01,2026-12-31,24062,reuse,150\n",
+        encoding="utf-8",
+    )
+    assert (
+        runner.invoke(
+            app, ["exchange", "import", str(offers), "--organisation", "Leverancier"]
+        ).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app, ["exchange", "import", str(requests), "--organisation", "Afnemer"]
+        ).exit_code
+        == 0
+    )
     r = runner.invoke(app, ["exchange", "match", "--format", "json"])
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)
@@ -42,8 +55,9 @@ def test_import_and_allocate(tmp_path: Path) -> None:
 def test_import_names_bad_rows(tmp_path: Path) -> None:
     runner.invoke(app, ["org", "create", "Leverancier"])
     f = tmp_path / "bad.csv"
-    f.write_text(HEAD + "offer,X,wood-a,abc,t,2026-01-01,2026-12-31,24062,reuse,\n",
-                 encoding="utf-8")
+    f.write_text(
+        HEAD + "offer,X,wood-a,abc,t,2026-01-01,2026-12-31,24062,reuse,\n", encoding="utf-8"
+    )
     r = runner.invoke(app, ["exchange", "import", str(f), "--organisation", "Leverancier"])
     assert r.exit_code == 1 and "bad.csv, line 2, column 'quantity'" in r.output
     r = runner.invoke(app, ["exchange", "import", str(f), "--organisation", "Nobody"])

@@ -23,8 +23,9 @@ def test_status_and_import(tmp_path: Path) -> None:
     f.write_text("indicator,region,2010,2014,2018\n", encoding="utf-8")
     bad = runner.invoke(app, ["monitor", "import", str(f)])
     assert bad.exit_code == 1 and "rmc.csv" in bad.output
-    f.write_text("indicator,region,unit,2010,2018,source\nrmc,VLG,Mt,500,400,test\n",
-                 encoding="utf-8")
+    f.write_text(
+        "indicator,region,unit,2010,2018,source\nrmc,VLG,Mt,500,400,test\n", encoding="utf-8"
+    )
     ok = runner.invoke(app, ["monitor", "import", str(f)])
     assert ok.exit_code == 0 and "2 new" in ok.output, ok.output
     r = runner.invoke(app, ["monitor", "status", "--format", "json"])

@@ -15,22 +15,50 @@ from circulair.cli.main import app
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
-MATURITY = ["bio_korte_keten", "bio_voedselverspilling", "bio_bioafval", "bouw_stadsontwikkeling",
-            "bouw_veranderingsgericht", "bouw_hergebruik", "bouw_gedeeld_gebruik",
-            "econ_ondernemerschap", "econ_industrie", "econ_sociale_economie", "goed_herstel",
-            "goed_delen", "goed_terugname", "water_gebruik", "water_ontharding",
-            "water_klimaatadaptatie", "strat_strategie", "strat_monitoring",
-            "strat_leiderschap", "ext_communicatie", "ext_burgers", "ext_bedrijventerreinen",
-            "ext_ondernemers", "ext_regelgeving", "int_aankoopbeleid", "int_politiek",
-            "int_diensten"]
+MATURITY = [
+    "bio_korte_keten",
+    "bio_voedselverspilling",
+    "bio_bioafval",
+    "bouw_stadsontwikkeling",
+    "bouw_veranderingsgericht",
+    "bouw_hergebruik",
+    "bouw_gedeeld_gebruik",
+    "econ_ondernemerschap",
+    "econ_industrie",
+    "econ_sociale_economie",
+    "goed_herstel",
+    "goed_delen",
+    "goed_terugname",
+    "water_gebruik",
+    "water_ontharding",
+    "water_klimaatadaptatie",
+    "strat_strategie",
+    "strat_monitoring",
+    "strat_leiderschap",
+    "ext_communicatie",
+    "ext_burgers",
+    "ext_bedrijventerreinen",
+    "ext_ondernemers",
+    "ext_regelgeving",
+    "int_aankoopbeleid",
+    "int_politiek",
+    "int_diensten",
+]
 
 
 def _row(name: str, refnis: str, level: int, **kw: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"organisation": name, "refnis": refnis, "year": 2025,
-                           "profiel_type": "gemeente", "profiel_inwoners": 15000,
-                           "profiel_motieven": "kosten;klimaatdoelen",
-                           "profiel_drempels": "budget", "strat_goedgekeurd": "ja",
-                           "ext_subsidies": "nee", "int_aandeel_opdrachten": "10-50"}
+    row: dict[str, Any] = {
+        "organisation": name,
+        "refnis": refnis,
+        "year": 2025,
+        "profiel_type": "gemeente",
+        "profiel_inwoners": 15000,
+        "profiel_motieven": "kosten;klimaatdoelen",
+        "profiel_drempels": "budget",
+        "strat_goedgekeurd": "ja",
+        "ext_subsidies": "nee",
+        "int_aandeel_opdrachten": "10-50",
+    }
     row.update({q: level for q in MATURITY})
     row.update(kw)
     return row
@@ -46,8 +74,10 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def test_import_rejects_the_file_naming_line_and_column(tmp_path: Path) -> None:
-    f = _write(tmp_path / "bad.csv", [_row("Gemeente Zemst", "23096", 2),
-                                      _row("Gemeente Herent", "99999", 2, goed_delen="5")])
+    f = _write(
+        tmp_path / "bad.csv",
+        [_row("Gemeente Zemst", "23096", 2), _row("Gemeente Herent", "99999", 2, goed_delen="5")],
+    )
     r = runner.invoke(app, ["scan", "import", str(f)])
     assert r.exit_code == 1
     out = " ".join(r.output.split())
@@ -58,8 +88,11 @@ def test_import_rejects_the_file_naming_line_and_column(tmp_path: Path) -> None:
 
 
 def test_import_report_json_pdf_and_network(tmp_path: Path, pdf_page_png: Any) -> None:
-    rows = [_row("Gemeente Zemst", "23096", 2), _row("Gemeente Herent", "24038", 3),
-            _row("Gemeente Bierbeek", "24011", 1)]
+    rows = [
+        _row("Gemeente Zemst", "23096", 2),
+        _row("Gemeente Herent", "24038", 3),
+        _row("Gemeente Bierbeek", "24011", 1),
+    ]
     r = runner.invoke(app, ["scan", "import", str(_write(tmp_path / "s.csv", rows))])
     assert r.exit_code == 0, r.output
     assert "3 submitted" in r.output

@@ -18,10 +18,10 @@ def test_setup_keeps_imported_population(tmp_path: Path) -> None:
     refnis = list(Municipality.objects.order_by("refnis").values_list("refnis", flat=True))
     assert len(refnis) == 285
     f = tmp_path / "pop.csv"
-    f.write_text("refnis,population\n" + "".join(f"{r},10142\n" for r in refnis),
-                 encoding="utf-8")
-    result = runner.invoke(app, ["geo", "import-population", str(f), "--source",
-                                 "Statbel 1/1/2025"])
+    f.write_text("refnis,population\n" + "".join(f"{r},10142\n" for r in refnis), encoding="utf-8")
+    result = runner.invoke(
+        app, ["geo", "import-population", str(f), "--source", "Statbel 1/1/2025"]
+    )
     assert result.exit_code == 0, result.output
     assert sum(Municipality.objects.values_list("population", flat=True)) == 285 * 10142
 
@@ -30,7 +30,8 @@ def test_setup_keeps_imported_population(tmp_path: Path) -> None:
     assert "285 imported or edited population figure(s) kept" in " ".join(result.output.split())
     assert sum(Municipality.objects.values_list("population", flat=True)) == 285 * 10142
     assert set(Municipality.objects.values_list("population_source", flat=True)) == {
-        "Statbel 1/1/2025"}
+        "Statbel 1/1/2025"
+    }
     # a second start says the same and still changes nothing
     result = runner.invoke(app, ["setup"])
     assert "285 imported or edited population figure(s) kept" in " ".join(result.output.split())
@@ -59,15 +60,18 @@ def test_setup_keeps_a_knowledge_record_edited_in_the_back_office() -> None:
 
     rec = Record.objects.get(kind="work_agenda", slug="maakindustrie")
     assert rec.origin == Record.Origin.DATA
-    staff = User.objects.create_user("kb-admin", password="a-long-test-password",
-                                     is_staff=True, is_superuser=True)
+    staff = User.objects.create_user(
+        "kb-admin", password="a-long-test-password", is_staff=True, is_superuser=True
+    )
     request = RequestFactory().post("/admin/")
     request.user = staff
     model_admin = admin.site._registry[Record]
     form_class = model_admin.get_form(request, rec, change=True)
     data = {f: getattr(rec, f) for f in form_class.base_fields if hasattr(rec, f)}
-    data.update(name_nl="Maakindustrie (bijgewerkt)", attributes="{}" if not rec.attributes
-                else __import__("json").dumps(rec.attributes))
+    data.update(
+        name_nl="Maakindustrie (bijgewerkt)",
+        attributes="{}" if not rec.attributes else __import__("json").dumps(rec.attributes),
+    )
     form = form_class(data, instance=rec)
     assert form.is_valid(), form.errors
     obj = form.save(commit=False)
@@ -78,7 +82,8 @@ def test_setup_keeps_a_knowledge_record_edited_in_the_back_office() -> None:
     result = runner.invoke(app, ["setup"])
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # the console wraps long lines
-    assert "1 record(s) edited in the back office kept as they are: work_agenda:maakindustrie" \
-        in out
+    assert (
+        "1 record(s) edited in the back office kept as they are: work_agenda:maakindustrie" in out
+    )
     rec.refresh_from_db()
     assert rec.name_nl == "Maakindustrie (bijgewerkt)"

@@ -22,7 +22,15 @@ from circulair.core.doers.search import (
 
 def test_tokens_fold_accents_case_and_punctuation() -> None:
     assert tokens("Hérgebruik, CO₂-neutraal & Œuvre; Straße 3.000 m²") == [
-        "hergebruik", "co2", "neutraal", "oeuvre", "strasse", "3", "000", "m2"]
+        "hergebruik",
+        "co2",
+        "neutraal",
+        "oeuvre",
+        "strasse",
+        "3",
+        "000",
+        "m2",
+    ]
 
 
 def test_parse_keeps_order_drops_duplicates_and_builds_engine_queries() -> None:
@@ -42,8 +50,11 @@ def test_score_by_hand() -> None:
     assert score(q, d) == pytest.approx(2.0)
     # the non-final term is a whole word: "zorbexen" is not "zorbex"
     assert score(q, Doc("x", title="zorbexen hergebruik")) == 0.0
-    assert [s for s, _ in rank(q, [d, a, Doc("c", title="zorbex anders", body="hergebruik")])
-            ] == ["a", "c", "d"]
+    assert [s for s, _ in rank(q, [d, a, Doc("c", title="zorbex anders", body="hergebruik")])] == [
+        "a",
+        "c",
+        "d",
+    ]
 
 
 @given(st.text(max_size=80))
@@ -54,8 +65,22 @@ def test_search_text_is_a_fixed_point(text: str) -> None:
     assert all(t.isascii() and t.isalnum() and t == t.lower() for t in once.split())
 
 
-_words = st.sampled_from(["zorbex", "Hérgebruik", "hergebruikte", "hout", "HOUT", "zorbexen",
-                          "co2", "a", "ß", "café", "—", "3.000"])
+_words = st.sampled_from(
+    [
+        "zorbex",
+        "Hérgebruik",
+        "hergebruikte",
+        "hout",
+        "HOUT",
+        "zorbexen",
+        "co2",
+        "a",
+        "ß",
+        "café",
+        "—",
+        "3.000",
+    ]
+)
 _field = st.lists(_words, max_size=12).map(" ".join)
 
 
@@ -66,14 +91,21 @@ def test_term_weights_by_hand() -> None:
     assert score_weights(parse("zorb"), term_weights(text)) == 5 * 2.2 / 6.2
 
 
-@given(title=_field, org=_field, summary=_field, body=_field,
-       q=st.lists(_words, min_size=1, max_size=3).map(" ".join))
-def test_term_weight_score_equals_the_reference_score(title: str, org: str, summary: str,
-                                                      body: str, q: str) -> None:
+@given(
+    title=_field,
+    org=_field,
+    summary=_field,
+    body=_field,
+    q=st.lists(_words, min_size=1, max_size=3).map(" ".join),
+)
+def test_term_weight_score_equals_the_reference_score(
+    title: str, org: str, summary: str, body: str, q: str
+) -> None:
     query = parse(q)
     doc = Doc("s", title=title, summary=summary, organisation=org, body=body)
     assert score_weights(query, term_weights(index_text(title, org, summary, body))) == score(
-        query, doc)
+        query, doc
+    )
 
 
 def test_prefix_upper_by_hand() -> None:

@@ -12,9 +12,13 @@ REQUIRED = ("path", "source", "licence", "version", "retrieved", "sha256", "deri
 
 
 def _files() -> set[str]:
-    return {p.relative_to(DATA_DIR).as_posix() for p in DATA_DIR.rglob("*")
-            if p.is_file() and p.name not in ("manifest.yaml", "__init__.py")
-            and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(DATA_DIR).as_posix()
+        for p in DATA_DIR.rglob("*")
+        if p.is_file()
+        and p.name not in ("manifest.yaml", "__init__.py")
+        and "__pycache__" not in p.parts
+    }
 
 
 def test_every_data_file_is_in_the_manifest_with_its_checksum() -> None:

@@ -18,10 +18,30 @@ def test_every_finite_number_in_range_is_accepted_as_itself(x: float) -> None:
     assert finite_number(repr(x), field="q") == x
 
 
-@given(st.one_of(st.just(math.nan), st.just(math.inf), st.just(-math.inf),
-                 st.floats(min_value=MAX_ABS * 1.0001, allow_infinity=False),
-                 st.sampled_from(["nan", "NaN", "inf", "-Infinity", "1e400", "", " ", "abc",
-                                  "1,500", "12,345", "(", "1e15000"])))
+@given(
+    st.one_of(
+        st.just(math.nan),
+        st.just(math.inf),
+        st.just(-math.inf),
+        st.floats(min_value=MAX_ABS * 1.0001, allow_infinity=False),
+        st.sampled_from(
+            [
+                "nan",
+                "NaN",
+                "inf",
+                "-Infinity",
+                "1e400",
+                "",
+                " ",
+                "abc",
+                "1,500",
+                "12,345",
+                "(",
+                "1e15000",
+            ]
+        ),
+    )
+)
 def test_non_finite_huge_empty_and_ambiguous_are_refused_naming_the_field(x: object) -> None:
     p = number_problem(x, field="quantity", row=3, file="f.csv")
     assert p is not None and p.field == "quantity" and p.row == 3 and p.value is x

@@ -11,16 +11,14 @@ from circulair.core.tables import csv_dicts
 
 
 def test_line_numbers_survive_blank_lines_and_multiline_cells() -> None:
-    text = ('name,value\n'
-            'a,1\n'
-            '\n'
-            '"two\nline",2\n'
-            '\n'
-            'c,bad\n')
+    text = 'name,value\na,1\n\n"two\nline",2\n\nc,bad\n'
     header, rows = csv_dicts(text, file="t.csv")
     assert header == ["name", "value"]
     assert [(line, r["name"], r["value"]) for line, r in rows] == [
-        (2, "a", "1"), (4, "two\nline", "2"), (7, "c", "bad")]
+        (2, "a", "1"),
+        (4, "two\nline", "2"),
+        (7, "c", "bad"),
+    ]
 
 
 def test_huge_cell_is_an_input_error_with_the_line() -> None:
@@ -32,8 +30,7 @@ def test_huge_cell_is_an_input_error_with_the_line() -> None:
     assert "longer than 131,072 characters" in p.message
 
 
-@given(st.lists(st.tuples(st.text(alphabet="ab,\n\" ", max_size=6), st.integers(0, 2)),
-                max_size=8))
+@given(st.lists(st.tuples(st.text(alphabet='ab,\n" ', max_size=6), st.integers(0, 2)), max_size=8))
 def test_reported_line_is_where_the_record_starts(cells: list[tuple[str, int]]) -> None:
     """Write records (with quoted multi-line cells and blank lines between) and read them back."""
     lines = ["name,value"]

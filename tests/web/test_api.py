@@ -29,11 +29,15 @@ def test_every_operation_documents_its_error_answers(client: Client) -> None:
                 body = op["responses"][code]["content"]["application/json"]["schema"]
                 assert body == error, (method, path, code)
     assert spec["components"]["schemas"]["Error"]["properties"]["error"]["required"] == [
-        "status", "message", "fields"]
+        "status",
+        "message",
+        "fields",
+    ]
 
 
-@pytest.mark.parametrize("query", [{"page_size": "0"}, {"page_size": "1001"},
-                                   {"page_size": "x"}, {"page": "-1"}])
+@pytest.mark.parametrize(
+    "query", [{"page_size": "0"}, {"page_size": "1001"}, {"page_size": "x"}, {"page": "-1"}]
+)
 def test_bad_paging_is_refused_not_ignored(client: Client, query: dict[str, str]) -> None:
     for url in ("/api/v1/agenda/actions/", "/api/v1/records/", "/api/v1/doers/cases/"):
         r = client.get(url, query)
@@ -64,8 +68,9 @@ def test_docs_page_is_served_offline(client: Client) -> None:
 def test_records_are_paginated_and_filtered(client: Client) -> None:
     data = client.get("/api/v1/records/", {"kind": "work_path", "page_size": 5}).json()
     assert data["count"] == 23 and len(data["results"]) == 5 and data["next"]
-    wp = client.get("/api/v1/records/", {"related_to": "work_agenda:maakindustrie",
-                                         "kind": "work_path"}).json()
+    wp = client.get(
+        "/api/v1/records/", {"related_to": "work_agenda:maakindustrie", "kind": "work_path"}
+    ).json()
     assert wp["count"] == 13
     rec = client.get("/api/v1/records/work_agenda/maakindustrie/").json()
     assert rec["citations"] and rec["attributes"]["number_003"] in range(1, 7)
@@ -85,8 +90,12 @@ def test_bad_parameters_give_400_json_with_field_details(client: Client) -> None
 
 
 def test_not_found_gives_404_json(client: Client) -> None:
-    for url in ("/api/v1/records/work_agenda/nope/", "/api/v1/municipalities/00000/",
-                "/api/v1/no-such-endpoint/", "/api/v1/records/nokind/x/"):
+    for url in (
+        "/api/v1/records/work_agenda/nope/",
+        "/api/v1/municipalities/00000/",
+        "/api/v1/no-such-endpoint/",
+        "/api/v1/records/nokind/x/",
+    ):
         resp = client.get(url)
         assert resp.status_code == 404, url
         assert resp.json()["error"]["status"] == 404
@@ -105,8 +114,15 @@ def test_municipality_filters(client: Client) -> None:
     assert len(units) == 22 and sum(len(u["municipalities"]) for u in units) == 285
 
 
-@pytest.mark.parametrize("url", ["/api/v1/records/", "/api/v1/municipalities/",
-                                 "/api/v1/arrondissements/", "/api/v1/partitions/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/records/",
+        "/api/v1/municipalities/",
+        "/api/v1/arrondissements/",
+        "/api/v1/partitions/",
+    ],
+)
 def test_query_count_does_not_grow_with_page_size(client: Client, url: str) -> None:
     counts = []
     for size in (2, 40):

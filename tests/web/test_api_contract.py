@@ -40,14 +40,20 @@ DATA_RULES = [
 ]
 _POSITIVE_OR_400 = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 
-CONFIG = schemathesis.Config.from_dict({
-    # Django refuses a NUL character in any text input (a 400); no API takes one.
-    "generation": {"allow-x00": False},
-    "operations": [
-        {"include-method-regex": f"^({methods})$", "include-path-regex": path,
-         "checks": {"positive_data_acceptance": {"expected-statuses": _POSITIVE_OR_400}}}
-        for methods, path in DATA_RULES],
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        # Django refuses a NUL character in any text input (a 400); no API takes one.
+        "generation": {"allow-x00": False},
+        "operations": [
+            {
+                "include-method-regex": f"^({methods})$",
+                "include-path-regex": path,
+                "checks": {"positive_data_acceptance": {"expected-statuses": _POSITIVE_OR_400}},
+            }
+            for methods, path in DATA_RULES
+        ],
+    }
+)
 
 
 def _load_schema() -> Any:
@@ -58,7 +64,8 @@ def _load_schema() -> Any:
     from circulair.web.config.wsgi import application
 
     loaded = schemathesis.openapi.from_dict(
-        SchemaGenerator().get_schema(request=None, public=True), config=CONFIG)
+        SchemaGenerator().get_schema(request=None, public=True), config=CONFIG
+    )
     loaded.app = application
     return loaded
 
@@ -88,8 +95,10 @@ def member(db: Any, settings: Any) -> Any:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = User.objects.create_user(MEMBER, password=PASSWORD)
-    for name, side in (("Kwist NV", Organisation.Side.BUSINESS),
-                       ("Gemeente Kwist", Organisation.Side.GOVERNMENT)):
+    for name, side in (
+        ("Kwist NV", Organisation.Side.BUSINESS),
+        ("Gemeente Kwist", Organisation.Side.GOVERNMENT),
+    ):
         org = Organisation.objects.create(name=name, side=side)
         Membership.objects.create(organisation=org, user=user)
     return user
@@ -108,9 +117,13 @@ class MemberAuth:
 
 schema = _load_schema()
 # No shrinking: a failure is reported as found (shrinking re-sends many requests).
-BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                   phases=[Phase.explicit, Phase.generate],
-                   suppress_health_check=list(HealthCheck))
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @pytest.mark.slow

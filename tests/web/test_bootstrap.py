@@ -21,10 +21,25 @@ def test_flanders_counts() -> None:
     assert Province.objects.filter(region=region).count() == 5
     central = Municipality.objects.filter(region=region, central_city=True)
     assert sorted(central.values_list("name_nl", flat=True)) == [
-        "Aalst", "Antwerpen", "Brugge", "Genk", "Gent", "Hasselt", "Kortrijk", "Leuven",
-        "Mechelen", "Oostende", "Roeselare", "Sint-Niklaas", "Turnhout"]
-    with_central = Arrondissement.objects.filter(region=region).annotate(
-        c=Count("municipalities", filter=Q(municipalities__central_city=True))).filter(c__gt=0)
+        "Aalst",
+        "Antwerpen",
+        "Brugge",
+        "Genk",
+        "Gent",
+        "Hasselt",
+        "Kortrijk",
+        "Leuven",
+        "Mechelen",
+        "Oostende",
+        "Roeselare",
+        "Sint-Niklaas",
+        "Turnhout",
+    ]
+    with_central = (
+        Arrondissement.objects.filter(region=region)
+        .annotate(c=Count("municipalities", filter=Q(municipalities__central_city=True)))
+        .filter(c__gt=0)
+    )
     assert with_central.count() == 12
 
 
@@ -35,14 +50,15 @@ def test_every_record_in_the_database_has_a_citation() -> None:
 
 def _snapshot() -> dict[str, Any]:
     return {
-        "records": sorted(Record.objects.values_list("kind", "slug", "name_nl", "attributes",
-                                                     "id")),
+        "records": sorted(
+            Record.objects.values_list("kind", "slug", "name_nl", "attributes", "id")
+        ),
         "citations": Citation.objects.count(),
-        "relations": sorted(Relation.objects.values_list("from_record_id", "role",
-                                                         "to_record_id")),
+        "relations": sorted(Relation.objects.values_list("from_record_id", "role", "to_record_id")),
         "variants": Variant.objects.count(),
-        "municipalities": sorted(Municipality.objects.values_list("refnis", "population", "lat",
-                                                                  "id")),
+        "municipalities": sorted(
+            Municipality.objects.values_list("refnis", "population", "lat", "id")
+        ),
     }
 
 
@@ -58,8 +74,9 @@ def test_loader_repairs_a_changed_record_and_keeps_back_office_records() -> None
     r = Record.objects.get(kind="work_agenda", slug="maakindustrie")
     r.name_nl = "edited"
     r.save()
-    Record.objects.create(kind="case", slug="my-own-case", name_nl="Eigen case",
-                          origin=Record.Origin.ADMIN)
+    Record.objects.create(
+        kind="case", slug="my-own-case", name_nl="Eigen case", origin=Record.Origin.ADMIN
+    )
     report = reference_data_load()
     assert report["knowledge"].updated == 1 and report["knowledge"].deleted == 0
     assert Record.objects.get(kind="work_agenda", slug="maakindustrie").name_nl == "Maakindustrie"

@@ -47,19 +47,26 @@ def _client(user: User) -> Client:
 
 # --- 3. official data is writable only by the role that owns it -----------------------------
 
+
 def test_account_without_role_cannot_replace_official_figures() -> None:
     """Probe: a user with no organisation replaced the 2018 raw material input (642 → 1 Mt)."""
     user = User.objects.create_user("nobody", password=PW)
-    rmi = Observation.objects.filter(indicator__slug="rmi", region="VLG",
-                                     year=2018).values_list("value", flat=True).first()
+    rmi = (
+        Observation.objects.filter(indicator__slug="rmi", region="VLG", year=2018)
+        .values_list("value", flat=True)
+        .first()
+    )
     before = list(Observation.objects.order_by("pk").values_list("pk", "value"))
     csv_text = b"indicator,region,year,value,unit\nrmi,VLG,2018,1,Mt\n"
-    r = _client(user).post("/api/v1/monitor/observations/import/",
-                           {"file": SimpleUploadedFile("rmi.csv", csv_text)})
+    r = _client(user).post(
+        "/api/v1/monitor/observations/import/", {"file": SimpleUploadedFile("rmi.csv", csv_text)}
+    )
     assert r.status_code == 403
     assert "monitor_editor" in r.json()["error"]["message"]
-    assert r_web_status(user, "/monitor/import/", {"file": SimpleUploadedFile("rmi.csv",
-                                                                               csv_text)}) == 403
+    assert (
+        r_web_status(user, "/monitor/import/", {"file": SimpleUploadedFile("rmi.csv", csv_text)})
+        == 403
+    )
     assert list(Observation.objects.order_by("pk").values_list("pk", "value")) == before
     assert rmi == 642.0
 
@@ -74,20 +81,28 @@ def test_account_without_role_cannot_create_a_partition() -> None:
     refnis = Municipality.objects.values_list("refnis", flat=True)
     body = "refnis,unit\n" + "".join(f"{r},A\n" for r in refnis)
     n = Partition.objects.count()
-    r = _client(user).post("/api/v1/partitions/import/", {
-        "name": "Mine", "file": SimpleUploadedFile("p.csv", body.encode())})
+    r = _client(user).post(
+        "/api/v1/partitions/import/",
+        {"name": "Mine", "file": SimpleUploadedFile("p.csv", body.encode())},
+    )
     assert r.status_code == 403
     assert Partition.objects.count() == n
 
 
 def test_monitor_editor_may_import(monitor_editor: User) -> None:
-    r = _client(monitor_editor).post("/api/v1/monitor/observations/import/", {
-        "file": SimpleUploadedFile("rmi.csv", b"indicator,region,year,value,unit\n"
-                                              b"rmi,VLG,2031,640,Mt\n")})
+    r = _client(monitor_editor).post(
+        "/api/v1/monitor/observations/import/",
+        {
+            "file": SimpleUploadedFile(
+                "rmi.csv", b"indicator,region,year,value,unit\nrmi,VLG,2031,640,Mt\n"
+            )
+        },
+    )
     assert r.status_code == 201 and r.json()["created"] == 1
 
 
 # --- 5. hostile values: a 4xx naming the field, nothing changed ------------------------------
+
 
 @pytest.mark.parametrize("year", ["0", "-1", "99999", "2e400", "nan", "abc"])
 def test_evaluation_year_out_of_range_is_a_400(client: Client, year: str) -> None:
@@ -100,10 +115,18 @@ def test_evaluation_year_out_of_range_is_a_400(client: Client, year: str) -> Non
 def test_agenda_figures_must_be_finite(value: str) -> None:
     org, user = _member()
     n = Action.objects.count()
-    r = _client(user).post("/api/v1/agenda/actions/", data=json.dumps({
-        "organisation": org.pk, "title": "Hostile", "agenda": "maakindustrie",
-        "figures": [{"label": "collected", "value": value, "unit": "t"}]}),
-        content_type="application/json")
+    r = _client(user).post(
+        "/api/v1/agenda/actions/",
+        data=json.dumps(
+            {
+                "organisation": org.pk,
+                "title": "Hostile",
+                "agenda": "maakindustrie",
+                "figures": [{"label": "collected", "value": value, "unit": "t"}],
+            }
+        ),
+        content_type="application/json",
+    )
     assert r.status_code == 400, r.content
     assert "figures" in r.content.decode() and "finite" in r.content.decode()
     assert Action.objects.count() == n
@@ -134,8 +157,10 @@ def test_huge_cell_is_refused_by_the_web_imports() -> None:
 
     user.groups.add(Group.objects.get(name="geography_editor"))
     n = Partition.objects.count()
-    r = c.post("/geo/partitions/import/", {
-        "name": "Big", "file": SimpleUploadedFile("p.csv", b"refnis,unit\n11001," + HUGE_CELL)})
+    r = c.post(
+        "/geo/partitions/import/",
+        {"name": "Big", "file": SimpleUploadedFile("p.csv", b"refnis,unit\n11001," + HUGE_CELL)},
+    )
     assert r.status_code == 400 and "p.csv, line 2" in r.content.decode()
     assert Partition.objects.count() == n
 
@@ -157,22 +182,29 @@ def test_huge_cell_is_an_input_error_in_every_table_importer(monitor_editor: Use
         "exchange": lambda b: listings_import(organisation=org, content=b, file_name="m.csv"),
         "atlas demand": lambda b: demand_table_parse(region_geography(region), b, "m.csv"),
         "monitor": lambda b: observations_import(content=b, file_name="m.csv"),
-        "population": lambda b: population_import(region=region, file_name="m.csv",
-                                                  content=b, source="x"),
+        "population": lambda b: population_import(
+            region=region, file_name="m.csv", content=b, source="x"
+        ),
         "doers": lambda b: cases_import(content=b, file_name="m.csv"),
         "scan": lambda b: survey_import(content=b, file_name="m.csv"),
     }
     for name, call in calls.items():
         with pytest.raises(InputError) as e:
             call(b"refnis,population,indicator,title\n11001,1," + HUGE_CELL + b",x\n")
-        assert any("longer than" in p.message or "not a readable" in p.message
-                   for p in e.value.problems), name
+        assert any(
+            "longer than" in p.message or "not a readable" in p.message for p in e.value.problems
+        ), name
 
 
 # --- 6. exports neutralise formulas -----------------------------------------------------------
 
-FORMULAS = ['=HYPERLINK("http://evil.example","klik")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)",
-            "-2+3", "=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","klik")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+    "-2+3",
+    "=1+1",
+]
 
 
 def test_agenda_exports_write_formulas_as_text(client: Client) -> None:
@@ -180,9 +212,17 @@ def test_agenda_exports_write_formulas_as_text(client: Client) -> None:
 
     org, user = _member()
     for i, f in enumerate(FORMULAS):
-        agenda_services.action_create(user=user, organisation=org, data={
-            "title": f, "agenda": "maakindustrie", "status": "planned", "public": True,
-            "description": f"row {i}"})
+        agenda_services.action_create(
+            user=user,
+            organisation=org,
+            data={
+                "title": f,
+                "agenda": "maakindustrie",
+                "status": "planned",
+                "public": True,
+                "description": f"row {i}",
+            },
+        )
     text = client.get("/agenda/actions/", {"format": "csv"}).content.decode()
     for f in FORMULAS:
         assert f not in text.replace("'" + f, "")  # only ever behind an apostrophe
@@ -197,17 +237,23 @@ def test_agenda_exports_write_formulas_as_text(client: Client) -> None:
 def test_monitor_export_writes_formulas_as_text(client: Client, monitor_editor: User) -> None:
     from openpyxl import load_workbook
 
-    body = ("indicator,region,year,value,unit,source\n"
-            "rmi,VLG,2031,640,Mt,\"=HYPERLINK(\"\"http://evil.example\"\")\"\n")
-    r = _client(monitor_editor).post("/api/v1/monitor/observations/import/", {
-        "file": SimpleUploadedFile("x.csv", body.encode())})
+    body = (
+        "indicator,region,year,value,unit,source\n"
+        'rmi,VLG,2031,640,Mt,"=HYPERLINK(""http://evil.example"")"\n'
+    )
+    r = _client(monitor_editor).post(
+        "/api/v1/monitor/observations/import/", {"file": SimpleUploadedFile("x.csv", body.encode())}
+    )
     assert r.status_code == 201
     text = client.get("/monitor/indicators/rmi/export.csv").content.decode()
     assert "'=HYPERLINK(" in text and ",=HYPERLINK(" not in text
-    ws = load_workbook(io.BytesIO(client.get(
-        "/monitor/indicators/rmi/export.xlsx").content)).active
-    cell = next(c for row in ws.iter_rows() for c in row
-                if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    ws = load_workbook(io.BytesIO(client.get("/monitor/indicators/rmi/export.xlsx").content)).active
+    cell = next(
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    )
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK(")
 
 
@@ -226,6 +272,7 @@ def test_cli_doers_export_neutralises_formulas() -> None:
 
 # --- 7. the annual report is built once per data version --------------------------------------
 
+
 def test_annual_report_pdf_is_built_once_per_version(client: Client) -> None:
     from django.utils.translation import override
 
@@ -239,8 +286,11 @@ def test_annual_report_pdf_is_built_once_per_version(client: Client) -> None:
     assert cache.get(key) == first.content
     assert client.get("/agenda/report.pdf", {"year": 2025}).content == first.content
     org, user = _member()
-    agenda_services.action_create(user=user, organisation=org, data={
-        "title": "Nieuw", "agenda": "maakindustrie", "status": "planned"})
+    agenda_services.action_create(
+        user=user,
+        organisation=org,
+        data={"title": "Nieuw", "agenda": "maakindustrie", "status": "planned"},
+    )
     assert selectors.register_version() != key.rsplit(":", 1)[1]  # a change is a new version
 
 
@@ -259,11 +309,15 @@ def test_pdf_slots_refuse_with_503_when_busy(client: Client, settings: Any) -> N
 
 # --- 9. login throttling, headers, redirects --------------------------------------------------
 
+
 def test_fifty_wrong_passwords_lock_the_web_login(client: Client) -> None:
     User.objects.create_user("victim", password=PW)
-    codes = [client.post("/accounts/login/", {"username": "victim",
-                                              "password": f"guess-{i}"}).status_code
-             for i in range(50)]
+    codes = [
+        client.post(
+            "/accounts/login/", {"username": "victim", "password": f"guess-{i}"}
+        ).status_code
+        for i in range(50)
+    ]
     assert codes[:4] == [200] * 4  # the form again, with an error
     assert set(codes[5:]) == {429}
     r = client.post("/accounts/login/", {"username": "victim", "password": PW})
@@ -276,8 +330,9 @@ def test_fifty_wrong_passwords_lock_basic_auth(client: Client) -> None:
 
     def basic(password: str) -> int:
         token = base64.b64encode(f"victim:{password}".encode()).decode()
-        return client.get("/api/v1/agenda/actions/?mine=1",
-                          HTTP_AUTHORIZATION=f"Basic {token}").status_code
+        return client.get(
+            "/api/v1/agenda/actions/?mine=1", HTTP_AUTHORIZATION=f"Basic {token}"
+        ).status_code
 
     codes = [basic(f"guess-{i}") for i in range(50)]
     assert set(codes) <= {401, 403, 429} and codes[-1] != 200
@@ -288,32 +343,66 @@ def test_security_headers(client: Client) -> None:
     r = client.get("/")
     csp = r["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "object-src 'none'" in csp
-    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp.split(
-        "script-src")[1].split(";")[0]
+    assert (
+        "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert r["X-Content-Type-Options"] == "nosniff" and r["X-Frame-Options"] == "DENY"
 
 
 def test_production_mode_is_clean_for_check_deploy(tmp_path: Any) -> None:
     import secrets
 
-    env = {**os.environ, "CIRCULAIR_MODE": "production",
-           "SECRET_KEY": secrets.token_urlsafe(50),
-           "ALLOWED_HOSTS": "circulair.example.org", "CIRCULAIR_DATA_DIR": str(tmp_path),
-           "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3")}
-    out = subprocess.run([sys.executable, "-m", "circulair.cli.main", "manage", "check",
-                          "--deploy", "--tag", "security", "--fail-level", "WARNING"],
-                         env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "CIRCULAIR_MODE": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "circulair.example.org",
+        "CIRCULAIR_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "sqlite:///" + str(tmp_path / "db.sqlite3"),
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "circulair.cli.main",
+            "manage",
+            "check",
+            "--deploy",
+            "--tag",
+            "security",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
-    probe = subprocess.run([sys.executable, "-c", (
-        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='circulair.web.config.settings';"
-        "django.setup();from django.conf import settings as s;"
-        "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)")],
-        env=env, capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import django,os;"
+                "os.environ['DJANGO_SETTINGS_MODULE']='circulair.web.config.settings';"
+                "django.setup();from django.conf import settings as s;"
+                "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+            ),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.stdout.split() == ["31536000", "True", "True"], probe.stderr
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/x",
-                                    "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)"],
+)
 def test_next_only_to_this_site(target: str) -> None:
     from circulair.web.apps.common.redirects import safe_next
 

@@ -12,9 +12,11 @@ import typer
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
 
-app = typer.Typer(help="Work agendas: signatories, actions, yearly evaluation, annual report."
-                       "\n\nExample:  circulair agenda evaluate --year 2025 --agenda maakindustrie",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Work agendas: signatories, actions, yearly evaluation, annual report."
+    "\n\nExample:  circulair agenda evaluate --year 2025 --agenda maakindustrie",
+    no_args_is_help=True,
+)
 
 
 def _agenda(slug: str) -> Any:
@@ -38,14 +40,18 @@ def _organisation(ref: str) -> Any:
 
 
 @app.command()
-def evaluate(year: int = typer.Option(..., help="Year to evaluate."),
-             agenda: str = typer.Option("maakindustrie",
-                                        help="Agenda slug (maakindustrie, circulair-bouwen, …; "
-                                             "English aliases such as 'manufacturing' work)."),
-             fmt: Format = typer.Option(Format.table, "--format"),
-             record_share: bool = typer.Option(False, help="Also write the share of "
-                                               "manufacturers with an action to the monitor.")
-             ) -> None:
+def evaluate(
+    year: int = typer.Option(..., help="Year to evaluate."),
+    agenda: str = typer.Option(
+        "maakindustrie",
+        help="Agenda slug (maakindustrie, circulair-bouwen, …; "
+        "English aliases such as 'manufacturing' work).",
+    ),
+    fmt: Format = typer.Option(Format.table, "--format"),
+    record_share: bool = typer.Option(
+        False, help="Also write the share of manufacturers with an action to the monitor."
+    ),
+) -> None:
     """Evaluate an agenda for a year: actions per signatory against its commitment, shortfalls,
     work-path and value-chain coverage, levers, R-loops, programmes, open bottlenecks.
 
@@ -61,40 +67,57 @@ def evaluate(year: int = typer.Option(..., help="Year to evaluate."),
         from circulair.web.apps.agenda.services import manufacturer_share_record
 
         share = manufacturer_share_record(year=year)
-        err_console.print("share recorded in the monitor: "
-                          + (f"{share.percent:.1f} %" if share.percent is not None
-                             else "no manufacturers registered, nothing recorded"))
+        err_console.print(
+            "share recorded in the monitor: "
+            + (
+                f"{share.percent:.1f} %"
+                if share.percent is not None
+                else "no manufacturers registered, nothing recorded"
+            )
+        )
     if fmt == Format.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    rows = [{"signatory": s["name"], "actions": s["actions"], "commitment": s["commitment"],
-             "result": f"short by {s['short_by']}" if s["falls_short"] else "ok"}
-            for s in data["signatories"]]
+    rows = [
+        {
+            "signatory": s["name"],
+            "actions": s["actions"],
+            "commitment": s["commitment"],
+            "result": f"short by {s['short_by']}" if s["falls_short"] else "ok",
+        }
+        for s in data["signatories"]
+    ]
     if fmt == Format.csv:
         emit(rows, fmt)
         return
     emit(rows, fmt, title=f"{rec.slug} {year}: signatories")
-    console.print(f"{data['counted_actions']} actions counted; "
-                  f"{len(data['shortfalls'])} of {len(rows)} signatories fall short.")
+    console.print(
+        f"{data['counted_actions']} actions counted; "
+        f"{len(data['shortfalls'])} of {len(rows)} signatories fall short."
+    )
     if data["uncovered_work_paths"]:
         console.print("Work paths without any action: " + ", ".join(data["uncovered_work_paths"]))
     if data["uncovered_value_chains"]:
-        console.print("Value chains without any action: "
-                      + ", ".join(data["uncovered_value_chains"]))
+        console.print(
+            "Value chains without any action: " + ", ".join(data["uncovered_value_chains"])
+        )
     console.print(f"Open bottlenecks: {len(data['open_bottlenecks'])}")
     if "manufacturer_share" in data:
         s = data["manufacturer_share"]
         pct = "n/a" if s["percent"] is None else f"{s['percent']:.1f} %"
-        console.print(f"Manufacturers with an action: {s['active']} of {s['manufacturers']} "
-                      f"({pct})")
+        console.print(
+            f"Manufacturers with an action: {s['active']} of {s['manufacturers']} ({pct})"
+        )
     console.print(f"[dim]{data['rule']}[/dim]")
 
 
 @app.command()
-def report(year: int = typer.Option(..., help="Year of the report."),
-           pdf: Path | None = typer.Option(None, help="Write the PDF here."),
-           html: Path | None = typer.Option(None, help="Write the HTML here."),
-           language: str = typer.Option("nl", help="nl or en.")) -> None:
+def report(
+    year: int = typer.Option(..., help="Year of the report."),
+    pdf: Path | None = typer.Option(None, help="Write the PDF here."),
+    html: Path | None = typer.Option(None, help="Write the HTML here."),
+    language: str = typer.Option("nl", help="nl or en."),
+) -> None:
     """Write the annual report (per agenda and lever: impact projects, key figures, highlights).
 
     Example:  circulair agenda report --year 2025 --pdf out.pdf
@@ -119,12 +142,15 @@ def report(year: int = typer.Option(..., help="Year of the report."),
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                        help="CSV or XLSX with a header row."),
-            kind: str = typer.Option("actions", help="actions or signatories."),
-            organisation: str = typer.Option("", help="Organisation (id or exact name) for "
-                                             "action rows without an 'organisation' column.")
-            ) -> None:
+def import_(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV or XLSX with a header row."
+    ),
+    kind: str = typer.Option("actions", help="actions or signatories."),
+    organisation: str = typer.Option(
+        "", help="Organisation (id or exact name) for action rows without an 'organisation' column."
+    ),
+) -> None:
     """Import actions or signatories; the whole file is rejected if any row is wrong.
 
     Example:  circulair agenda import actions.csv --organisation "Recycling NV"
@@ -135,12 +161,18 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
 
     try:
         if kind == "signatories":
-            n = len(services.signatories_import(user=None, content=file.read_bytes(),
-                                                file_name=file.name))
+            n = len(
+                services.signatories_import(
+                    user=None, content=file.read_bytes(), file_name=file.name
+                )
+            )
         elif kind == "actions":
             org = _organisation(organisation) if organisation else None
-            n = len(services.actions_import(user=None, content=file.read_bytes(),
-                                            file_name=file.name, organisation=org))
+            n = len(
+                services.actions_import(
+                    user=None, content=file.read_bytes(), file_name=file.name, organisation=org
+                )
+            )
         else:
             fail("--kind must be actions or signatories")
     except InputError as e:
@@ -149,9 +181,11 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
 
 
 @app.command()
-def export(output: Path = typer.Argument(..., help="File to write (.csv or .xlsx)."),
-           kind: str = typer.Option("actions", help="actions or signatories."),
-           agenda: str = typer.Option("", help="Only this agenda.")) -> None:
+def export(
+    output: Path = typer.Argument(..., help="File to write (.csv or .xlsx)."),
+    kind: str = typer.Option("actions", help="actions or signatories."),
+    agenda: str = typer.Option("", help="Only this agenda."),
+) -> None:
     """Export actions or signatories (the import's columns).
 
     Example:  circulair agenda export actions.xlsx --agenda maakindustrie
@@ -176,11 +210,12 @@ def export(output: Path = typer.Argument(..., help="File to write (.csv or .xlsx
 
 
 @app.command()
-def sign(organisation: str = typer.Argument(..., help="Organisation id or exact name."),
-         agenda: str = typer.Option(..., help="Agenda slug."),
-         year: int = typer.Option(..., help="Year signed."),
-         min_actions: int | None = typer.Option(None, help="Own commitment (actions/year).")
-         ) -> None:
+def sign(
+    organisation: str = typer.Argument(..., help="Organisation id or exact name."),
+    agenda: str = typer.Option(..., help="Agenda slug."),
+    year: int = typer.Option(..., help="Year signed."),
+    min_actions: int | None = typer.Option(None, help="Own commitment (actions/year)."),
+) -> None:
     """Register an organisation as a signatory of an agenda.
 
     Example:  circulair agenda sign "Recycling NV" --agenda maakindustrie --year 2024
@@ -190,16 +225,22 @@ def sign(organisation: str = typer.Argument(..., help="Organisation id or exact 
     from circulair.web.apps.agenda.services import signatory_create
 
     try:
-        s = signatory_create(user=None, organisation=_organisation(organisation),
-                             agenda=_agenda(agenda), year_signed=year, min_actions=min_actions)
+        s = signatory_create(
+            user=None,
+            organisation=_organisation(organisation),
+            agenda=_agenda(agenda),
+            year_signed=year,
+            min_actions=min_actions,
+        )
     except InputError as e:
         fail(str(e))
     console.print(f"{s.organisation.name} signed {s.agenda.slug} in {s.year_signed}")
 
 
 @app.command()
-def lead(username: str = typer.Argument(...),
-         agenda: str = typer.Option(..., help="Agenda slug.")) -> None:
+def lead(
+    username: str = typer.Argument(...), agenda: str = typer.Option(..., help="Agenda slug.")
+) -> None:
     """Make a user the lead of an agenda (manages signatories, programmes, evaluation).
 
     Example:  circulair agenda lead alice --agenda maakindustrie
@@ -217,9 +258,10 @@ def lead(username: str = typer.Argument(...),
 
 
 @app.command()
-def commitment(agenda: str = typer.Option(..., help="Agenda slug."),
-               min_actions: int = typer.Option(..., help="Actions per signatory per year.")
-               ) -> None:
+def commitment(
+    agenda: str = typer.Option(..., help="Agenda slug."),
+    min_actions: int = typer.Option(..., help="Actions per signatory per year."),
+) -> None:
     """Set the yearly number of actions an agenda's signatories commit to (default 5).
 
     Example:  circulair agenda commitment --agenda maakindustrie --min-actions 5

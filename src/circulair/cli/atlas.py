@@ -14,18 +14,25 @@ from circulair.cli.output import Format, console, emit, err_console, fail
 from circulair.core.errors import CirculairError, InputError
 from circulair.core.geo import parse_partition_csv
 
-app = typer.Typer(help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
-                       "--preset materialenbanken-arrondissement",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
+    "--preset materialenbanken-arrondissement",
+    no_args_is_help=True,
+)
 
 FORMATS = "table, csv, json or geojson"
 
 
 def _run(handler: Any, params: dict[str, Any]) -> dict[str, Any]:
 
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("starting", total=1.0)
 
         def progress(fraction: float, message: str) -> None:
@@ -61,9 +68,11 @@ def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
         ha = t.get("ha")
         line = f"[bold]{t['count']} facilities[/bold]" + (f", [bold]{ha:g} ha[/bold]" if ha else "")
         if result["kind"] == "siting":
-            line += (f"; objective {result['objective']:.6g}, gap {result['gap']:.2e} "
-                     f"({result['status']}), covered {t['covered_share']:.1%}, "
-                     f"mean {t['mean_km']:.1f} km, max {t['max_km']:.1f} km")
+            line += (
+                f"; objective {result['objective']:.6g}, gap {result['gap']:.2e} "
+                f"({result['status']}), covered {t['covered_share']:.1%}, "
+                f"mean {t['mean_km']:.1f} km, max {t['max_km']:.1f} km"
+            )
         if result.get("expected_ha") is not None:
             line += f" (study: {result['expected_ha']:g} ha)"
         console.print(line)
@@ -80,17 +89,28 @@ def presets() -> None:
     _django.setup()
     from circulair.web.apps.atlas.services import preset_list
 
-    emit([{"preset": p.slug, "name": p.name_en, "partition": p.attributes.get("partition", ""),
-           "study_ha": p.attributes["expected_ha"]} for p in preset_list()], Format.table,
-         title="Extrapolation presets")
+    emit(
+        [
+            {
+                "preset": p.slug,
+                "name": p.name_en,
+                "partition": p.attributes.get("partition", ""),
+                "study_ha": p.attributes["expected_ha"],
+            }
+            for p in preset_list()
+        ],
+        Format.table,
+        title="Extrapolation presets",
+    )
 
 
 @app.command()
 def extrapolate(
     preset: str = typer.Option(..., help="Preset slug (see: circulair atlas presets)."),
     partition: str = typer.Option("", help="Stored partition slug (catchment-area presets)."),
-    partition_file: Path | None = typer.Option(None, exists=True, dir_okay=False,
-                                               help="Or a CSV refnis,unit to use directly."),
+    partition_file: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Or a CSV refnis,unit to use directly."
+    ),
     streams: int = typer.Option(0, min=0, help="Material streams (0 = the preset's)."),
     fmt: str = typer.Option("table", "--format", help=FORMATS),
     output: Path | None = typer.Option(None),
@@ -108,13 +128,20 @@ def extrapolate(
         extra: dict[str, Any] = {}
         if partition_file is not None:
             geo = geo_sel.region_geography(geo_sel.region_default())
-            part = parse_partition_csv(partition_file.read_text(encoding="utf-8-sig"), geo,
-                                       name=partition_file.stem, file=partition_file.name)
-            extra = {"partition_members": {u: list(part.members(u)) for u in part.units()},
-                     "unit_names": dict(getattr(part, "unit_names", {}) or {})}
+            part = parse_partition_csv(
+                partition_file.read_text(encoding="utf-8-sig"),
+                geo,
+                name=partition_file.stem,
+                file=partition_file.name,
+            )
+            extra = {
+                "partition_members": {u: list(part.members(u)) for u in part.units()},
+                "unit_names": dict(getattr(part, "unit_names", {}) or {}),
+            }
             partition = partition or partition_file.stem
-        params = services.extrapolation_params(preset=preset, partition=partition,
-                                               streams=streams or None)
+        params = services.extrapolation_params(
+            preset=preset, partition=partition, streams=streams or None
+        )
     except InputError as e:
         fail(str(e))
     params.update(extra)
@@ -127,30 +154,46 @@ def site(
     p: int | None = typer.Option(None, help="Number of facilities (p_median, max_cover)."),
     radius_km: float | None = typer.Option(None, "--radius", help="Radius R in km (cover)."),
     road_factor: float = typer.Option(1.3, help="Road distance / great-circle distance."),
-    rate_kg: float | None = typer.Option(None, help="Demand per inhabitant in kg/yr (else "
-                                         "inhabitants), e.g. 477 for household waste."),
+    rate_kg: float | None = typer.Option(
+        None,
+        help="Demand per inhabitant in kg/yr (else inhabitants), e.g. 477 for household waste.",
+    ),
     candidates: str = typer.Option("all", help="all or central_cities."),
     archetype: str = typer.Option("", help="Facility archetype slug, for area (m², ha)."),
-    existing: str = typer.Option("", help="REFNIS codes of facilities that stay open, comma "
-                                 "separated."),
+    existing: str = typer.Option(
+        "", help="REFNIS codes of facilities that stay open, comma separated."
+    ),
     capacity_t: float | None = typer.Option(None, help="Capacity per facility, t/yr."),
     fixed_cost: float | None = typer.Option(None, help="Fixed cost per facility per year."),
     cost_per_t_km: float = typer.Option(0.15, help="Transport cost per t·km."),
     single_sourcing: bool = typer.Option(False, help="Each municipality served by one site."),
     time_limit: float = typer.Option(300, help="Solver time limit in seconds."),
-    demand_file: Path | None = typer.Option(None, exists=True, dir_okay=False,
-                                            help="Demand CSV: refnis|postal_code|lat,lon; weight."),
-    kbo: Path | None = typer.Option(None, exists=True, help="KBO open-data extract (folder or "
-                                    ".zip): demand = establishments of --sector-group."),
-    sector_group: str = typer.Option("", help="NACE sector group slug for --kbo "
-                                     "(see: circulair kb list nace_sector_group)."),
+    demand_file: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Demand CSV: refnis|postal_code|lat,lon; weight."
+    ),
+    kbo: Path | None = typer.Option(
+        None,
+        exists=True,
+        help="KBO open-data extract (folder or .zip): demand = establishments of --sector-group.",
+    ),
+    sector_group: str = typer.Option(
+        "", help="NACE sector group slug for --kbo (see: circulair kb list nace_sector_group)."
+    ),
     kbo_weight: str = typer.Option("count", help="count or employees (needs EmployeeClass)."),
     distance_file: Path | None = typer.Option(
-        None, exists=True, dir_okay=False, help="Distances CSV from,to,km (demand id, candidate "
-        "id; e.g. road distances) instead of great-circle × road factor."),
+        None,
+        exists=True,
+        dir_okay=False,
+        help="Distances CSV from,to,km (demand id, candidate "
+        "id; e.g. road distances) instead of great-circle × road factor.",
+    ),
     candidates_file: Path | None = typer.Option(
-        None, exists=True, dir_okay=False, help="Candidate sites CSV: refnis|postal_code|lat,lon; "
-        "optional type_environment, capacity_t, fixed_cost, existing."),
+        None,
+        exists=True,
+        dir_okay=False,
+        help="Candidate sites CSV: refnis|postal_code|lat,lon; "
+        "optional type_environment, capacity_t, fixed_cost, existing.",
+    ),
     fmt: str = typer.Option("table", "--format", help=FORMATS),
     output: Path | None = typer.Option(None),
 ) -> None:
@@ -162,12 +205,21 @@ def site(
     _django.setup()
     from circulair.web.apps.atlas import services
 
-    params = {"model": model, "p": p, "radius_km": radius_km, "road_factor": road_factor,
-              "rate_kg_per_inhabitant": rate_kg, "candidates": candidates,
-              "archetype": archetype, "capacity_t": capacity_t, "fixed_cost": fixed_cost,
-              "cost_per_t_km": cost_per_t_km, "single_sourcing": single_sourcing,
-              "time_limit": time_limit,
-              "fixed_open": [x.strip() for x in existing.split(",") if x.strip()]}
+    params = {
+        "model": model,
+        "p": p,
+        "radius_km": radius_km,
+        "road_factor": road_factor,
+        "rate_kg_per_inhabitant": rate_kg,
+        "candidates": candidates,
+        "archetype": archetype,
+        "capacity_t": capacity_t,
+        "fixed_cost": fixed_cost,
+        "cost_per_t_km": cost_per_t_km,
+        "single_sourcing": single_sourcing,
+        "time_limit": time_limit,
+        "fixed_open": [x.strip() for x in existing.split(",") if x.strip()],
+    }
 
     demand = cands = dists = None
     try:
@@ -176,8 +228,11 @@ def site(
         if candidates_file is not None:
             from circulair.web.apps.geography import selectors as gsel
 
-            cands = services.candidates_parse(gsel.region_geography(gsel.region_default()),
-                                              candidates_file.read_bytes(), candidates_file.name)
+            cands = services.candidates_parse(
+                gsel.region_geography(gsel.region_default()),
+                candidates_file.read_bytes(),
+                candidates_file.name,
+            )
         if demand_file is not None:
             from circulair.web.apps.geography import selectors as geo_sel
 
@@ -189,5 +244,8 @@ def site(
             err_console.print(f"KBO: {counts}", highlight=False)
     except CirculairError as e:
         fail(str(e))
-    _emit(_run(lambda prm, progress: services.site_run(prm, progress, demand, cands, dists),
-               params), fmt, output)
+    _emit(
+        _run(lambda prm, progress: services.site_run(prm, progress, demand, cands, dists), params),
+        fmt,
+        output,
+    )

@@ -11,15 +11,20 @@ from circulair.cli.output import console, fail
 from circulair.core.errors import InputError
 from circulair.core.knowledge import load_knowledge
 
-app = typer.Typer(help="Load and validate reference data.\n\nExample:  circulair data validate",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Load and validate reference data.\n\nExample:  circulair data validate",
+    no_args_is_help=True,
+)
 
 
 @app.command()
 def validate(
     directory: Path | None = typer.Option(None, help="Knowledge-base folder (default: shipped)."),
-    seeds: Path | None = typer.Option(None, help="Folder of the source text extractions; when "
-                                      "given, cited line ranges are checked against them."),
+    seeds: Path | None = typer.Option(
+        None,
+        help="Folder of the source text extractions; when "
+        "given, cited line ranges are checked against them.",
+    ),
 ) -> None:
     """Validate the knowledge base: schema, citations, references. Lists every problem.
 
@@ -31,9 +36,11 @@ def validate(
     except InputError as e:
         fail(str(e))
     uncited = [r for r in kb.records if not r.citations]
-    console.print(f"[green]OK[/green]: {len(kb.records)} records of "
-                  f"{len({r.kind for r in kb.records})} kinds, {len(kb.sources)} sources, "
-                  f"{len(uncited)} without citation.")
+    console.print(
+        f"[green]OK[/green]: {len(kb.records)} records of "
+        f"{len({r.kind for r in kb.records})} kinds, {len(kb.sources)} sources, "
+        f"{len(uncited)} without citation."
+    )
 
 
 @app.command()

@@ -10,19 +10,25 @@ from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
 from circulair.core.errors import CirculairError, InputError
 
-app = typer.Typer(help="Secondary-materials exchange.\n\nExample:  circulair exchange match",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Secondary-materials exchange.\n\nExample:  circulair exchange match", no_args_is_help=True
+)
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                        help="CSV or XLSX: kind,title,material,quantity,unit,"
-                                             "available_from,available_to + refnis|postal_code|"
-                                             "lat,lon; optional ewc,route,frequency,quality,"
-                                             "certified,radius_km,price_eur,address"),
-            organisation: str = typer.Option(..., help="Organisation id or exact name."),
-            draft: bool = typer.Option(False, help="Import as drafts instead of published.")
-            ) -> None:
+def import_(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="CSV or XLSX: kind,title,material,quantity,unit,"
+        "available_from,available_to + refnis|postal_code|"
+        "lat,lon; optional ewc,route,frequency,quality,"
+        "certified,radius_km,price_eur,address",
+    ),
+    organisation: str = typer.Option(..., help="Organisation id or exact name."),
+    draft: bool = typer.Option(False, help="Import as drafts instead of published."),
+) -> None:
     """Import listings for an organisation; the whole file is rejected if any row is wrong.
 
     Example:  circulair exchange import offers.csv --organisation "Recycling NV"
@@ -35,16 +41,18 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
     if org is None:
         fail(f"no organisation '{organisation}' (see: circulair org list)")
     try:
-        out = listings_import(organisation=org, content=file.read_bytes(), file_name=file.name,
-                              publish=not draft)
+        out = listings_import(
+            organisation=org, content=file.read_bytes(), file_name=file.name, publish=not draft
+        )
     except InputError as e:
         fail(str(e))
     console.print(f"[green]Imported[/green] {len(out)} listings for {org.name}.")
 
 
 @app.command()
-def match(fmt: Format = typer.Option(Format.table, "--format"),
-          output: Path | None = typer.Option(None)) -> None:
+def match(
+    fmt: Format = typer.Option(Format.table, "--format"), output: Path | None = typer.Option(None)
+) -> None:
     """Propose the allocation of all open offers to requests that matches the most material
     over the shortest distance (checked for feasibility).
 
@@ -60,8 +68,10 @@ def match(fmt: Format = typer.Option(Format.table, "--format"),
             fail(str(e))
     emit(res["rows"], fmt, output, title="Allocation")
     for u in res["per_unit"]:
-        err_console.print(f"{u['unit']}: matched {u['matched']:g} of {u['offered']:g} offered "
-                          f"(requests {u['requested']:g}); {u['transport']:.1f} {u['unit']}·km")
+        err_console.print(
+            f"{u['unit']}: matched {u['matched']:g} of {u['offered']:g} offered "
+            f"(requests {u['requested']:g}); {u['transport']:.1f} {u['unit']}·km"
+        )
     err_console.print(f"{res['pairs']} candidate pairs; {res['seconds']:.2f} s")
 
 

@@ -11,9 +11,10 @@ from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
 from circulair.core.errors import InputError
 
-app = typer.Typer(help="Reference geography.\n\n"
-                       "Example:  circulair geo municipalities --arrondissement 24000",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Reference geography.\n\nExample:  circulair geo municipalities --arrondissement 24000",
+    no_args_is_help=True,
+)
 
 
 def _region(slug: str | None) -> Any:
@@ -46,23 +47,43 @@ def municipalities(
     from circulair.web.apps.geography.selectors import municipality_list
 
     reg = _region(region)
-    data = {"arrondissement": arrondissement, "province": province, "partition": partition,
-            "unit": unit, "central_city": "true" if central_city else ""}
-    f = MunicipalityFilter({k: v for k, v in data.items() if v},
-                           queryset=municipality_list(region=reg).order_by("refnis"))
+    data = {
+        "arrondissement": arrondissement,
+        "province": province,
+        "partition": partition,
+        "unit": unit,
+        "central_city": "true" if central_city else "",
+    }
+    f = MunicipalityFilter(
+        {k: v for k, v in data.items() if v},
+        queryset=municipality_list(region=reg).order_by("refnis"),
+    )
     if not f.is_valid():
         fail("; ".join(f"{k}: {' '.join(v)}" for k, v in f.errors.items()))
-    rows = [{"refnis": m.refnis, "name_nl": m.name_nl, "name_fr": m.name_fr,
-             "arrondissement": m.arrondissement.refnis, "arrondissement_name":
-             m.arrondissement.name_nl, "province": m.province.refnis, "lat": m.lat, "lon": m.lon,
-             "population": m.population, "central_city": m.central_city} for m in f.qs]
+    rows = [
+        {
+            "refnis": m.refnis,
+            "name_nl": m.name_nl,
+            "name_fr": m.name_fr,
+            "arrondissement": m.arrondissement.refnis,
+            "arrondissement_name": m.arrondissement.name_nl,
+            "province": m.province.refnis,
+            "lat": m.lat,
+            "lon": m.lon,
+            "population": m.population,
+            "central_city": m.central_city,
+        }
+        for m in f.qs
+    ]
     emit(rows, fmt, output, title="Municipalities")
 
 
 @app.command()
-def arrondissements(region: str | None = typer.Option(None),
-                    fmt: Format = typer.Option(Format.table, "--format"),
-                    output: Path | None = typer.Option(None)) -> None:
+def arrondissements(
+    region: str | None = typer.Option(None),
+    fmt: Format = typer.Option(Format.table, "--format"),
+    output: Path | None = typer.Option(None),
+) -> None:
     """List arrondissements with their province and number of municipalities.
 
     Example:  circulair geo arrondissements --format json
@@ -74,16 +95,32 @@ def arrondissements(region: str | None = typer.Option(None),
 
     qs = arrondissement_list(region=_region(region)).annotate(
         n=Count("municipalities"),
-        central=Count("municipalities", filter=Q(municipalities__central_city=True)))
-    emit([{"refnis": a.refnis, "name_nl": a.name_nl, "name_fr": a.name_fr,
-           "province": a.province.name_nl, "municipalities": a.n, "central_cities": a.central}
-          for a in qs.order_by("refnis")], fmt, output, title="Arrondissements")
+        central=Count("municipalities", filter=Q(municipalities__central_city=True)),
+    )
+    emit(
+        [
+            {
+                "refnis": a.refnis,
+                "name_nl": a.name_nl,
+                "name_fr": a.name_fr,
+                "province": a.province.name_nl,
+                "municipalities": a.n,
+                "central_cities": a.central,
+            }
+            for a in qs.order_by("refnis")
+        ],
+        fmt,
+        output,
+        title="Arrondissements",
+    )
 
 
 @app.command()
-def provinces(region: str | None = typer.Option(None),
-              fmt: Format = typer.Option(Format.table, "--format"),
-              output: Path | None = typer.Option(None)) -> None:
+def provinces(
+    region: str | None = typer.Option(None),
+    fmt: Format = typer.Option(Format.table, "--format"),
+    output: Path | None = typer.Option(None),
+) -> None:
     """List provinces.
 
     Example:  circulair geo provinces
@@ -91,15 +128,23 @@ def provinces(region: str | None = typer.Option(None),
     _django.setup()
     from circulair.web.apps.geography.selectors import province_list
 
-    emit([{"refnis": p.refnis, "name_nl": p.name_nl, "name_fr": p.name_fr, "name_en": p.name_en}
-          for p in province_list(region=_region(region)).order_by("refnis")], fmt, output,
-         title="Provinces")
+    emit(
+        [
+            {"refnis": p.refnis, "name_nl": p.name_nl, "name_fr": p.name_fr, "name_en": p.name_en}
+            for p in province_list(region=_region(region)).order_by("refnis")
+        ],
+        fmt,
+        output,
+        title="Provinces",
+    )
 
 
 @app.command()
-def partitions(region: str | None = typer.Option(None),
-               fmt: Format = typer.Option(Format.table, "--format"),
-               output: Path | None = typer.Option(None)) -> None:
+def partitions(
+    region: str | None = typer.Option(None),
+    fmt: Format = typer.Option(Format.table, "--format"),
+    output: Path | None = typer.Option(None),
+) -> None:
     """List partitions (built-in and imported).
 
     Example:  circulair geo partitions
@@ -110,14 +155,19 @@ def partitions(region: str | None = typer.Option(None),
     from circulair.web.apps.geography.selectors import partition_list
 
     qs = partition_list(region=_region(region)).annotate(n=Count("units"))
-    emit([{"slug": p.slug, "name": p.name, "kind": p.kind, "units": p.n} for p in qs], fmt,
-         output, title="Partitions")
+    emit(
+        [{"slug": p.slug, "name": p.name, "kind": p.kind, "units": p.n} for p in qs],
+        fmt,
+        output,
+        title="Partitions",
+    )
 
 
 @app.command("import-partition")
 def import_partition(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                help="CSV: refnis,unit[,unit_name]"),
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV: refnis,unit[,unit_name]"
+    ),
     name: str = typer.Option(..., help="Name of the partition, e.g. 'OVAM catchment areas'."),
     slug: str = typer.Option("", help="Slug (default: from the name)."),
     region: str | None = typer.Option(None),
@@ -131,8 +181,13 @@ def import_partition(
     from circulair.web.apps.geography.services import partition_import
 
     try:
-        p = partition_import(region=_region(region), name=name, slug=slug, file_name=file.name,
-                             content=file.read_bytes())
+        p = partition_import(
+            region=_region(region),
+            name=name,
+            slug=slug,
+            file_name=file.name,
+            content=file.read_bytes(),
+        )
     except InputError as e:
         fail(str(e))
     console.print(f"[green]Imported[/green] partition '{p.slug}' with {p.units.count()} units.")
@@ -152,8 +207,9 @@ def import_population(
     from circulair.web.apps.geography.services import population_import
 
     try:
-        n = population_import(region=_region(region), file_name=file.name,
-                              content=file.read_bytes(), source=source)
+        n = population_import(
+            region=_region(region), file_name=file.name, content=file.read_bytes(), source=source
+        )
     except InputError as e:
         fail(str(e))
     console.print(f"[green]Updated[/green] the population of {n} municipalities.")

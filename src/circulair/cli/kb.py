@@ -11,22 +11,37 @@ from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
 from circulair.core.knowledge.schema import KINDS
 
-app = typer.Typer(help="Browse the knowledge base.\n\nExample:  circulair kb list work_agenda",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Browse the knowledge base.\n\nExample:  circulair kb list work_agenda",
+    no_args_is_help=True,
+)
 
 
 def _row(r: Any, full: bool = False) -> dict[str, Any]:
-    cites = [f"{c.source.code}:{c.line_start}-{c.line_end}" for c in r.citations.all()
-             if not c.variant]
-    row: dict[str, Any] = {"kind": r.kind, "slug": r.slug, "name_nl": r.name_nl,
-                           "name_en": r.name_en, "citations": " ".join(cites)}
+    cites = [
+        f"{c.source.code}:{c.line_start}-{c.line_end}" for c in r.citations.all() if not c.variant
+    ]
+    row: dict[str, Any] = {
+        "kind": r.kind,
+        "slug": r.slug,
+        "name_nl": r.name_nl,
+        "name_en": r.name_en,
+        "citations": " ".join(cites),
+    }
     if full:
-        row.update({
-            "description_nl": r.description_nl, "description_en": r.description_en,
-            "attributes": r.attributes,
-            "refs": [f"{x.role}={x.to_record.kind}:{x.to_record.slug}" for x in r.relations.all()],
-            "variants": [{"name": v.name, "attributes": v.attributes} for v in r.variants.all()],
-        })
+        row.update(
+            {
+                "description_nl": r.description_nl,
+                "description_en": r.description_en,
+                "attributes": r.attributes,
+                "refs": [
+                    f"{x.role}={x.to_record.kind}:{x.to_record.slug}" for x in r.relations.all()
+                ],
+                "variants": [
+                    {"name": v.name, "attributes": v.attributes} for v in r.variants.all()
+                ],
+            }
+        )
     return row
 
 
@@ -39,8 +54,11 @@ def kinds() -> None:
     _django.setup()
     from circulair.web.apps.knowledge.selectors import kind_counts
 
-    emit([{"kind": k["kind"], "label": k["label_en"], "records": k["count"]}
-          for k in kind_counts()], Format.table, title="Knowledge-base kinds")
+    emit(
+        [{"kind": k["kind"], "label": k["label_en"], "records": k["count"]} for k in kind_counts()],
+        Format.table,
+        title="Knowledge-base kinds",
+    )
 
 
 @app.command("list")
@@ -62,8 +80,10 @@ def list_(
     if kind not in KINDS:
         fail(f"unknown kind '{kind}'; expected one of: {', '.join(KINDS)}")
     data = {"kind": kind, "q": q, "related_to": related_to}
-    f = RecordFilter({k: v for k, v in data.items() if v},
-                     queryset=record_list().prefetch_related("relations__to_record", "variants"))
+    f = RecordFilter(
+        {k: v for k, v in data.items() if v},
+        queryset=record_list().prefetch_related("relations__to_record", "variants"),
+    )
     if not f.is_valid():
         fail("; ".join(f"{k}: {' '.join(v)}" for k, v in f.errors.items()))
     rows = [_row(r, full=fmt != Format.table) for r in f.qs]
@@ -71,8 +91,11 @@ def list_(
 
 
 @app.command()
-def show(kind: str, slug: str,
-         fmt: Format = typer.Option(Format.table, "--format", help="table or json.")) -> None:
+def show(
+    kind: str,
+    slug: str,
+    fmt: Format = typer.Option(Format.table, "--format", help="table or json."),
+) -> None:
     """Show one record with its facts, references, variants and citations.
 
     Example:  circulair kb show work_agenda maakindustrie
@@ -87,8 +110,15 @@ def show(kind: str, slug: str,
         fail(f"no '{kind}' record with slug '{slug}' (see: circulair kb list {kind})")
     row = _row(r, full=True)
     row["citations"] = [
-        {"source": c.source.code, "title": c.source.title, "locator": c.locator,
-         "lines": [c.line_start, c.line_end], "variant": c.variant} for c in r.citations.all()]
+        {
+            "source": c.source.code,
+            "title": c.source.title,
+            "locator": c.locator,
+            "lines": [c.line_start, c.line_end],
+            "variant": c.variant,
+        }
+        for c in r.citations.all()
+    ]
     if fmt == Format.json:
         emit([row], Format.json)
         return

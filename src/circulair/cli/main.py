@@ -22,7 +22,7 @@ from circulair.cli import (
 app = typer.Typer(
     name="circulair",
     help="Circulair: run a regional circular-economy transition.\n\n"
-         "Example:  circulair serve --port 8000",
+    "Example:  circulair serve --port 8000",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,

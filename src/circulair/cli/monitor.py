@@ -12,14 +12,17 @@ from circulair.core.errors import InputError
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.core.monitor.importer import template_csv
 
-app = typer.Typer(help="Targets and indicators.\n\nExample:  circulair monitor status",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Targets and indicators.\n\nExample:  circulair monitor status", no_args_is_help=True
+)
 
 
 @app.command()
-def status(fmt: Format = typer.Option(Format.table, "--format"),
-           output: Path | None = typer.Option(None),
-           window: int = typer.Option(10, min=2, help="Trend window in years.")) -> None:
+def status(
+    fmt: Format = typer.Option(Format.table, "--format"),
+    output: Path | None = typer.Option(None),
+    window: int = typer.Option(10, min=2, help="Trend window in years."),
+) -> None:
     """Print every target's status, latest value, distance, required and observed pace.
 
     Example:  circulair monitor status --format csv --output status.csv
@@ -29,21 +32,34 @@ def status(fmt: Format = typer.Option(Format.table, "--format"),
 
     rows = []
     for t, a, _series in target_assessments(window=window):
-        rows.append({"target": t.slug, "region": t.region, "deadline": t.target_year,
-                     "status": a.status, "latest": a.latest_value, "year": a.latest_year,
-                     "target_level": a.target_level, "distance": a.distance_abs,
-                     "required_rate": a.required_rate, "observed_rate": a.observed_rate,
-                     "projection": a.projection, "years_early_late": a.years_early_late,
-                     "reason": a.reason})
+        rows.append(
+            {
+                "target": t.slug,
+                "region": t.region,
+                "deadline": t.target_year,
+                "status": a.status,
+                "latest": a.latest_value,
+                "year": a.latest_year,
+                "target_level": a.target_level,
+                "distance": a.distance_abs,
+                "required_rate": a.required_rate,
+                "observed_rate": a.observed_rate,
+                "projection": a.projection,
+                "years_early_late": a.years_early_late,
+                "reason": a.reason,
+            }
+        )
     emit(rows, fmt, output, title="Targets")
     if fmt == Format.table:
         console.print(f"[dim]{STATUS_RULE}[/dim]")
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                        help="CSV or XLSX (long template or one column per "
-                                             "year).")) -> None:
+def import_(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV or XLSX (long template or one column per year)."
+    ),
+) -> None:
     """Import observations; the whole file is rejected when any row is wrong.
 
     Example:  circulair monitor import figures.xlsx
@@ -55,8 +71,10 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False,
         rep = observations_import(content=file.read_bytes(), file_name=file.name)
     except InputError as e:
         fail(str(e))
-    console.print(f"[green]Imported[/green] {file.name}: {rep.created} new, {rep.updated} "
-                  f"updated, {rep.unchanged} unchanged.")
+    console.print(
+        f"[green]Imported[/green] {file.name}: {rep.created} new, {rep.updated} "
+        f"updated, {rep.unchanged} unchanged."
+    )
 
 
 @app.command()

@@ -7,17 +7,22 @@ import typer
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
 
-app = typer.Typer(help="Organisations.\n\nExample:  circulair org create \"Recycling NV\"",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help='Organisations.\n\nExample:  circulair org create "Recycling NV"', no_args_is_help=True
+)
 
 
 @app.command()
-def create(name: str, enterprise_number: str = typer.Option("", help="0123.456.749"),
-           side: str = typer.Option("bedrijfsleven", help="Governance side slug."),
-           refnis: str = typer.Option("", help="Municipality REFNIS code."),
-           nace: str = typer.Option("", help="NACE-BEL code of the main activity, e.g. 25.110."),
-           employee_class: str = typer.Option("", help="RSZ/ONSS employee class 0-9 "
-                                              "(3 = 10-19 employees).")) -> None:
+def create(
+    name: str,
+    enterprise_number: str = typer.Option("", help="0123.456.749"),
+    side: str = typer.Option("bedrijfsleven", help="Governance side slug."),
+    refnis: str = typer.Option("", help="Municipality REFNIS code."),
+    nace: str = typer.Option("", help="NACE-BEL code of the main activity, e.g. 25.110."),
+    employee_class: str = typer.Option(
+        "", help="RSZ/ONSS employee class 0-9 (3 = 10-19 employees)."
+    ),
+) -> None:
     """Create an organisation.
 
     Example:  circulair org create "Recycling NV" --refnis 24062
@@ -27,19 +32,28 @@ def create(name: str, enterprise_number: str = typer.Option("", help="0123.456.7
     from circulair.web.apps.organisations.services import organisation_create
 
     try:
-        org = organisation_create(name=name, enterprise_number=enterprise_number, side=side,
-                                  refnis=refnis, nace_code=nace, employee_class=employee_class)
+        org = organisation_create(
+            name=name,
+            enterprise_number=enterprise_number,
+            side=side,
+            refnis=refnis,
+            nace_code=nace,
+            employee_class=employee_class,
+        )
     except InputError as e:
         fail(str(e))
     console.print(f"Created organisation {org.pk}: {org.name}")
 
 
 @app.command("add-member")
-def add_member(organisation: str = typer.Argument(..., help="Organisation id or exact name."),
-               username: str = typer.Argument(...),
-               create_user: bool = typer.Option(False, help="Create the user if missing "
-                                                "(password from CIRCULAIR_NEW_USER_PASSWORD)."),
-               email: str = typer.Option("", help="E-mail for a created user.")) -> None:
+def add_member(
+    organisation: str = typer.Argument(..., help="Organisation id or exact name."),
+    username: str = typer.Argument(...),
+    create_user: bool = typer.Option(
+        False, help="Create the user if missing (password from CIRCULAIR_NEW_USER_PASSWORD)."
+    ),
+    email: str = typer.Option("", help="E-mail for a created user."),
+) -> None:
     """Make a user a member of an organisation.
 
     Example:  circulair org add-member "Recycling NV" alice --create-user
@@ -75,15 +89,28 @@ def list_(fmt: Format = typer.Option(Format.table, "--format")) -> None:
     _django.setup()
     from circulair.web.apps.organisations.models import Organisation
 
-    emit([{"id": o.pk, "name": o.name, "enterprise_number": o.enterprise_number,
-           "side": o.side, "members": ", ".join(u.username for u in o.members.all())}
-          for o in Organisation.objects.prefetch_related("members")], fmt, title="Organisations")
+    emit(
+        [
+            {
+                "id": o.pk,
+                "name": o.name,
+                "enterprise_number": o.enterprise_number,
+                "side": o.side,
+                "members": ", ".join(u.username for u in o.members.all()),
+            }
+            for o in Organisation.objects.prefetch_related("members")
+        ],
+        fmt,
+        title="Organisations",
+    )
 
 
 @app.command("grant-role")
-def grant_role(username: str = typer.Argument(...),
-               role: str = typer.Argument(..., help="monitor_editor or geography_editor."),
-               revoke: bool = typer.Option(False, help="Take the role away instead.")) -> None:
+def grant_role(
+    username: str = typer.Argument(...),
+    role: str = typer.Argument(..., help="monitor_editor or geography_editor."),
+    revoke: bool = typer.Option(False, help="Take the role away instead."),
+) -> None:
     """Give a user a platform role (who may import official figures or partitions).
 
     Example:  circulair org grant-role alice monitor_editor

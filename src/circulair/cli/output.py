@@ -31,8 +31,9 @@ def _cell(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def emit(rows: list[dict[str, Any]], fmt: Format, output: Path | None = None,
-         title: str = "") -> None:
+def emit(
+    rows: list[dict[str, Any]], fmt: Format, output: Path | None = None, title: str = ""
+) -> None:
     if fmt == Format.json:
         text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     elif fmt == Format.csv:
@@ -47,7 +48,7 @@ def emit(rows: list[dict[str, Any]], fmt: Format, output: Path | None = None,
         if output is not None:
             raise SystemExit("--output needs --format csv or json")
         table = Table(title=title or None)
-        for c in (list(rows[0]) if rows else []):
+        for c in list(rows[0]) if rows else []:
             table.add_column(c)
         for r in rows:
             table.add_row(*(_cell(v) for v in r.values()))

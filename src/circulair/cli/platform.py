@@ -37,23 +37,32 @@ def _setup(quiet: bool = False) -> None:
 
     orphans = uploads_orphans_remove()
     if orphans and not quiet:
-        console.print(f"{len(orphans)} uploaded file(s) without a record (an interrupted import) "
-                      "removed.")
+        console.print(
+            f"{len(orphans)} uploaded file(s) without a record (an interrupted import) removed."
+        )
     if not quiet:
         kbr = report["knowledge"]
-        console.print(f"Knowledge base: {kbr.created + kbr.updated + kbr.unchanged} records "
-                      f"({kbr.created} new, {kbr.updated} updated, {kbr.deleted} removed).")
+        console.print(
+            f"Knowledge base: {kbr.created + kbr.updated + kbr.unchanged} records "
+            f"({kbr.created} new, {kbr.updated} updated, {kbr.deleted} removed)."
+        )
         if kbr.kept:
-            console.print(f"Knowledge base: {len(kbr.kept)} record(s) edited in the back office "
-                          f"kept as they are: {', '.join(kbr.kept[:10])}"
-                          f"{' …' if len(kbr.kept) > 10 else ''}")
+            console.print(
+                f"Knowledge base: {len(kbr.kept)} record(s) edited in the back office "
+                f"kept as they are: {', '.join(kbr.kept[:10])}"
+                f"{' …' if len(kbr.kept) > 10 else ''}"
+            )
         for r in report["regions"]:
-            console.print(f"Region {r.region}: {r.created} created, {r.updated} updated, "
-                          f"{r.unchanged} unchanged.")
+            console.print(
+                f"Region {r.region}: {r.created} created, {r.updated} updated, "
+                f"{r.unchanged} unchanged."
+            )
             if r.kept_population:
-                console.print(f"Region {r.region}: {r.kept_population} imported or edited "
-                              "population figure(s) kept (the shipped proxy did not replace "
-                              "them).")
+                console.print(
+                    f"Region {r.region}: {r.kept_population} imported or edited "
+                    "population figure(s) kept (the shipped proxy did not replace "
+                    "them)."
+                )
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
 
@@ -73,9 +82,11 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(int(os.environ.get("PORT", "8000")), help="Port (env PORT)."),
         workers: int = typer.Option(1, help="gunicorn worker processes (use >1 with PostgreSQL)."),
         threads: int = typer.Option(
-            4, help="Threads per worker. For CPU-bound load use 1 and one worker per core: "
-                    "threads contend for Python's lock (an API list measured 7 req/s with "
-                    "2 × 4, 26 req/s with 2 × 1)."),
+            4,
+            help="Threads per worker. For CPU-bound load use 1 and one worker per core: "
+            "threads contend for Python's lock (an API list measured 7 req/s with "
+            "2 × 4, 26 req/s with 2 × 1).",
+        ),
         skip_setup: bool = typer.Option(False, "--skip-setup", help="Do not migrate/load first."),
     ) -> None:
         """Set up (unless --skip-setup) and start the web server (gunicorn), printing the URL.
@@ -85,17 +96,31 @@ def register(app: typer.Typer) -> None:
         if not skip_setup:
             _setup()
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
-            "gunicorn")
+            "gunicorn"
+        )
         if gunicorn is None:
             fail("gunicorn is not installed in this environment (pip install gunicorn)")
         url = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
         console.print(f"[bold green]Circulair is starting: open {url}[/bold green]  (Ctrl+C stops)")
         sys.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circulair.web.config.settings")
-        os.execv(gunicorn, [gunicorn, "circulair.web.config.wsgi:application",
-                            "--bind", f"{host}:{port}", "--workers", str(workers),
-                            "--threads", str(threads), "--access-logfile", "-",
-                            "--log-level", "info"])
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "circulair.web.config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "info",
+            ],
+        )
 
     @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
     def manage(ctx: typer.Context) -> None:

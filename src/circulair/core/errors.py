@@ -33,8 +33,11 @@ class Problem:
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"record {self.row}" if isinstance(self.row, str) else
-                         (f"line {self.row}" if tabular else f"row {self.row}"))
+            where.append(
+                f"record {self.row}"
+                if isinstance(self.row, str)
+                else (f"line {self.row}" if tabular else f"row {self.row}")
+            )
         if self.field:
             where.append(f"column '{self.field}'" if tabular else f"field '{self.field}'")
         prefix = ", ".join(where)
@@ -43,12 +46,16 @@ class Problem:
 
     def at(self, *, file: str | None = None, row: int | str | None = None) -> Problem:
         """The same problem placed in a file and row (a row checked on its own, then located)."""
-        return replace(self, file=file if file is not None else self.file,
-                       row=row if row is not None else self.row)
+        return replace(
+            self,
+            file=file if file is not None else self.file,
+            row=row if row is not None else self.row,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, and storable: NUL characters (from a hostile cell), which PostgreSQL
         refuses in text and JSON, are written as ``\\x00``."""
+
         def text(v: Any) -> Any:
             return v.replace("\x00", "\\x00") if isinstance(v, str) else v
 
@@ -112,12 +119,21 @@ class ProblemCollector:
         self.limit = limit
         self.file = file
 
-    def add(self, problem: Problem | str, file: str | None = None, row: int | str | None = None,
-            field: str | None = None, value: Any = None) -> None:
+    def add(
+        self,
+        problem: Problem | str,
+        file: str | None = None,
+        row: int | str | None = None,
+        field: str | None = None,
+        value: Any = None,
+    ) -> None:
         """Add one problem (a :class:`Problem`, or its message and location)."""
         if self.limit is None or len(self.items) < self.limit:
-            self.items.append(problem if isinstance(problem, Problem)
-                              else Problem(problem, file, row, field, value))
+            self.items.append(
+                problem
+                if isinstance(problem, Problem)
+                else Problem(problem, file, row, field, value)
+            )
         else:
             self.extra += 1
 

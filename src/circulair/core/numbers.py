@@ -21,9 +21,16 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _AMBIGUOUS_COMMA = re.compile(r"[+-]?\d{1,3},\d{3}")
 
 
-def number_problem(value: Any, *, field: str, minimum: float | None = None,
-                   maximum: float | None = None, integer: bool = False,
-                   file: str | None = None, row: int | str | None = None) -> Problem | None:
+def number_problem(
+    value: Any,
+    *,
+    field: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    integer: bool = False,
+    file: str | None = None,
+    row: int | str | None = None,
+) -> Problem | None:
     """Why ``value`` is not an acceptable number for ``field`` (``None`` when it is)."""
     where: dict[str, Any] = {"field": field, "file": file, "row": row, "value": value}
     if isinstance(value, bool):
@@ -33,8 +40,9 @@ def number_problem(value: Any, *, field: str, minimum: float | None = None,
         if not text:
             return Problem("must be a number (the cell is empty)", **where)
         if _AMBIGUOUS_COMMA.fullmatch(text):
-            return Problem("is ambiguous: write 1500 for fifteen hundred or 1,5 for one and a "
-                           "half", **where)
+            return Problem(
+                "is ambiguous: write 1500 for fifteen hundred or 1,5 for one and a half", **where
+            )
         try:
             x = float(_decimal_point(text))
         except ValueError:
@@ -66,23 +74,37 @@ def number_value(value: Any) -> float:
     return float(_decimal_point(value.strip()) if isinstance(value, str) else value)
 
 
-def finite_number(value: Any, *, field: str, minimum: float | None = None,
-                  maximum: float | None = None, file: str | None = None,
-                  row: int | str | None = None) -> float:
+def finite_number(
+    value: Any,
+    *,
+    field: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    file: str | None = None,
+    row: int | str | None = None,
+) -> float:
     """``value`` as a finite float within range, or :class:`InputError` naming the field."""
-    problem = number_problem(value, field=field, minimum=minimum, maximum=maximum, file=file,
-                             row=row)
+    problem = number_problem(
+        value, field=field, minimum=minimum, maximum=maximum, file=file, row=row
+    )
     if problem is not None:
         raise InputError([problem])
     return float(_decimal_point(value.strip()) if isinstance(value, str) else value)
 
 
-def whole_number(value: Any, *, field: str, minimum: int | None = None,
-                 maximum: int | None = None, file: str | None = None,
-                 row: int | str | None = None) -> int:
+def whole_number(
+    value: Any,
+    *,
+    field: str,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    file: str | None = None,
+    row: int | str | None = None,
+) -> int:
     """``value`` as an int within range, or :class:`InputError` naming the field."""
-    problem = number_problem(value, field=field, minimum=minimum, maximum=maximum,
-                             integer=True, file=file, row=row)
+    problem = number_problem(
+        value, field=field, minimum=minimum, maximum=maximum, integer=True, file=file, row=row
+    )
     if problem is not None:
         raise InputError([problem])
     return int(float(_decimal_point(value.strip()) if isinstance(value, str) else value))

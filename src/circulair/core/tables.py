@@ -30,8 +30,9 @@ def decode_text(content: bytes, *, file: str) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:
-        raise InputError.single("the file is not text (expected a CSV in UTF-8 or "
-                                "Windows-1252)", file=file) from None
+        raise InputError.single(
+            "the file is not text (expected a CSV in UTF-8 or Windows-1252)", file=file
+        ) from None
 
 
 def detect_delimiter(text: str) -> str:
@@ -43,8 +44,9 @@ def detect_delimiter(text: str) -> str:
     return best if outside.count(best) else ","
 
 
-def csv_records(text: str, *, file: str, delimiter: str = ",",
-                nul_ok: bool = False) -> Iterator[tuple[int, list[str]]]:
+def csv_records(
+    text: str, *, file: str, delimiter: str = ",", nul_ok: bool = False
+) -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, cells) for every record, blank lines included as ``[]``.
 
     A cell with a NUL character (binary data; PostgreSQL refuses it in text) is refused unless
@@ -59,18 +61,25 @@ def csv_records(text: str, *, file: str, delimiter: str = ",",
         except csv.Error as e:
             reason = str(e)
             if "field larger than field limit" in reason:
-                reason = (f"a cell is longer than {csv.field_size_limit():,} characters "
-                          "(is the file a table?)")
-            raise InputError.single(f"not a readable CSV file: {reason}", file=file,
-                                    row=start) from None
+                reason = (
+                    f"a cell is longer than {csv.field_size_limit():,} characters "
+                    "(is the file a table?)"
+                )
+            raise InputError.single(
+                f"not a readable CSV file: {reason}", file=file, row=start
+            ) from None
         if not nul_ok and any("\x00" in c for c in cells):
-            raise InputError.single("not a readable CSV file: a cell holds a NUL character "
-                                    "(is the file text?)", file=file, row=start)
+            raise InputError.single(
+                "not a readable CSV file: a cell holds a NUL character (is the file text?)",
+                file=file,
+                row=start,
+            )
         yield start, cells
 
 
-def csv_dicts(text: str, *, file: str,
-              delimiter: str | None = None) -> tuple[list[str], list[Record]]:
+def csv_dicts(
+    text: str, *, file: str, delimiter: str | None = None
+) -> tuple[list[str], list[Record]]:
     """(lower-cased header, [(line, {column: stripped text})]) of CSV text.
 
     The delimiter is detected (:func:`detect_delimiter`) unless given.
@@ -87,11 +96,18 @@ def csv_dicts(text: str, *, file: str,
     rows: list[Record] = []
     problems: list[Problem] = []
     for line, cells in it:
-        row = {h: (cells[i].strip() if i < len(cells) else "")
-               for i, h in enumerate(header) if h}
-        problems += [Problem("holds a NUL character (binary data, not text)", file=file,
-                             row=line, field=h, value=v.replace("\x00", "\\x00")[:40])
-                     for h, v in row.items() if "\x00" in v]
+        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}
+        problems += [
+            Problem(
+                "holds a NUL character (binary data, not text)",
+                file=file,
+                row=line,
+                field=h,
+                value=v.replace("\x00", "\\x00")[:40],
+            )
+            for h, v in row.items()
+            if "\x00" in v
+        ]
         if any(row.values()):
             rows.append((line, row))
     if problems:
@@ -107,8 +123,11 @@ _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 def is_formula_like(value: Any) -> bool:
     """Would a spreadsheet read this text cell as a formula? (``-12.5`` is a number, not one.)"""
-    return (isinstance(value, str) and value.startswith(_FORMULA_START)
-            and _PLAIN_NUMBER.fullmatch(value) is None)
+    return (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and _PLAIN_NUMBER.fullmatch(value) is None
+    )
 
 
 def csv_cell(value: Any) -> Any:
@@ -116,8 +135,9 @@ def csv_cell(value: Any) -> Any:
     return "'" + value if is_formula_like(value) else value
 
 
-def write_table(header: list[str], rows: Iterable[Iterable[Any]], fmt: str,
-                *, sheet: str = "data") -> bytes:
+def write_table(
+    header: list[str], rows: Iterable[Iterable[Any]], fmt: str, *, sheet: str = "data"
+) -> bytes:
     """CSV (UTF-8) or XLSX bytes of a table; text that looks like a formula stays text.
 
     Cells entered by people (titles, sources, notes) are exported; a value such as

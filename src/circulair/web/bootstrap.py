@@ -23,13 +23,22 @@ def reference_data_load(*, regions: list[str] | None = None) -> dict[str, Any]:
     """
     kb = load_knowledge()
     kb_report = knowledge_load(kb=kb)
-    geo_reports = [region_load(slug=slug, geo=load_region(slug))
-                   for slug in (regions or available_regions())]
+    geo_reports = [
+        region_load(slug=slug, geo=load_region(slug)) for slug in (regions or available_regions())
+    ]
     monitor_changes = monitor_load(kb=kb)
 
     doers_report = cases_seed()
     scan_changes = questionnaire_sync()["questionnaire_versions"]
-    return {"knowledge": kb_report, "regions": geo_reports, "monitor": monitor_changes,
-            "doers": doers_report, "scan": scan_changes,
-            "changes": kb_report.changes + sum(r.changes for r in geo_reports)
-            + monitor_changes + doers_report.changes + scan_changes}
+    return {
+        "knowledge": kb_report,
+        "regions": geo_reports,
+        "monitor": monitor_changes,
+        "doers": doers_report,
+        "scan": scan_changes,
+        "changes": kb_report.changes
+        + sum(r.changes for r in geo_reports)
+        + monitor_changes
+        + doers_report.changes
+        + scan_changes,
+    }

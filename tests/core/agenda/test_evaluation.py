@@ -14,8 +14,14 @@ D = dt.date
 Y = 2025
 
 
-def _a(i: int, owner: int, status: str = "running", start: D = D(2025, 3, 1),
-       end: D | None = None, **kw: object) -> ActionFact:
+def _a(
+    i: int,
+    owner: int,
+    status: str = "running",
+    start: D = D(2025, 3, 1),
+    end: D | None = None,
+    **kw: object,
+) -> ActionFact:
     return ActionFact(id=i, owner=owner, status=status, start=start, end=end, **kw)  # type: ignore[arg-type]
 
 
@@ -40,10 +46,20 @@ def _world() -> ev.Evaluation:
     actions = [
         _a(1, 1, work_path="wp-a", lever="l1", r_strategies=frozenset({"r3-reuse"})),
         _a(2, 1, work_path="wp-a", r_strategies=frozenset({"r3-reuse", "r4-repair"})),
-        _a(3, 1, status="completed", start=D(2024, 1, 1), end=D(2025, 2, 1),
-           work_path="wp-b", value_chain="vc-1", lever="l1"),
+        _a(
+            3,
+            1,
+            status="completed",
+            start=D(2024, 1, 1),
+            end=D(2025, 2, 1),
+            work_path="wp-b",
+            value_chain="vc-1",
+            lever="l1",
+        ),
         _a(4, 1, work_path="wp-b", r_strategies=frozenset({"r8-recycle"})),
-        _a(5, 2), _a(6, 2), _a(7, 2, programme=70),
+        _a(5, 2),
+        _a(6, 2),
+        _a(7, 2, programme=70),
         _a(8, 3, partners=frozenset({2}), r_strategies=frozenset({"r4-repair", "r5-refurbish"})),
         _a(9, 3, partners=frozenset({2, 3})),
         _a(10, 3, status="stopped", start=D(2025, 1, 10), end=D(2025, 5, 1)),
@@ -52,20 +68,40 @@ def _world() -> ev.Evaluation:
         _a(13, 3, status="completed", start=D(2023, 1, 1), end=D(2024, 12, 31)),
         _a(14, 4),
     ]
-    sigs = [SignatoryFact(1, "Alfa", 2023), SignatoryFact(2, "Bravo", 2025),
-            SignatoryFact(3, "Charlie", 2024, min_actions=3), SignatoryFact(4, "Delta", 2026)]
-    progs = [ev.ProgrammeFact(70, "gerichte-call", "funding"),
-             ev.ProgrammeFact(71, "green-deal", "publication", outcome="final report")]
-    bns = [ev.BottleneckFact(1, "Afvalstatuut", "open", "regional"),
-           ev.BottleneckFact(2, "Oud", "resolved", "federal"),
-           ev.BottleneckFact(3, "EPR", "escalated", "european")]
+    sigs = [
+        SignatoryFact(1, "Alfa", 2023),
+        SignatoryFact(2, "Bravo", 2025),
+        SignatoryFact(3, "Charlie", 2024, min_actions=3),
+        SignatoryFact(4, "Delta", 2026),
+    ]
+    progs = [
+        ev.ProgrammeFact(70, "gerichte-call", "funding"),
+        ev.ProgrammeFact(71, "green-deal", "publication", outcome="final report"),
+    ]
+    bns = [
+        ev.BottleneckFact(1, "Afvalstatuut", "open", "regional"),
+        ev.BottleneckFact(2, "Oud", "resolved", "federal"),
+        ev.BottleneckFact(3, "EPR", "escalated", "european"),
+    ]
     return ev.evaluate(
-        agenda="maakindustrie", year=Y, actions=actions, signatories=sigs,
-        work_paths=["wp-a", "wp-b", "wp-c"], value_chains=["vc-1", "vc-2"], levers=["l1", "l2"],
-        r_loops={"r3-reuse": "short", "r4-repair": "medium", "r5-refurbish": "medium",
-                 "r8-recycle": "long", "research": None},
-        programmes=progs, stages=["launch", "selection", "funding", "publication"],
-        bottlenecks=bns)
+        agenda="maakindustrie",
+        year=Y,
+        actions=actions,
+        signatories=sigs,
+        work_paths=["wp-a", "wp-b", "wp-c"],
+        value_chains=["vc-1", "vc-2"],
+        levers=["l1", "l2"],
+        r_loops={
+            "r3-reuse": "short",
+            "r4-repair": "medium",
+            "r5-refurbish": "medium",
+            "r8-recycle": "long",
+            "research": None,
+        },
+        programmes=progs,
+        stages=["launch", "selection", "funding", "publication"],
+        bottlenecks=bns,
+    )
 
 
 def test_four_actions_fall_short_five_do_not() -> None:
@@ -89,12 +125,16 @@ def test_coverage_levers_loops_programmes_bottlenecks() -> None:
     assert e.value_chains == {"vc-1": 1, "vc-2": 0}
     assert e.uncovered_value_chains == ["vc-2"]
     assert e.levers == {"l1": 2, "l2": 0}
-    assert e.r_strategies == {"r3-reuse": 2, "r4-repair": 2, "r5-refurbish": 1,
-                              "r8-recycle": 1, "research": 0}
+    assert e.r_strategies == {
+        "r3-reuse": 2,
+        "r4-repair": 2,
+        "r5-refurbish": 1,
+        "r8-recycle": 1,
+        "research": 0,
+    }
     # action 8 has two medium-loop strategies: counted once in the medium loop
     assert e.loops == {"short": 2, "medium": 2, "long": 1}
-    assert e.programmes_by_stage == {"launch": 0, "selection": 0, "funding": 1,
-                                     "publication": 1}
+    assert e.programmes_by_stage == {"launch": 0, "selection": 0, "funding": 1, "publication": 1}
     assert e.programmes_by_kind == {"gerichte-call": 1, "green-deal": 1}
     assert e.programme_outcomes == [(71, "publication", "final report")]
     assert e.funded_actions == 1
@@ -103,35 +143,63 @@ def test_coverage_levers_loops_programmes_bottlenecks() -> None:
 
 
 def test_agenda_commitment_overrides_default() -> None:
-    e = ev.evaluate(agenda="x", year=Y, actions=[_a(1, 1)],
-                    signatories=[SignatoryFact(1, "A", 2020)],
-                    work_paths=[], value_chains=[], levers=[], r_loops={}, agenda_min_actions=1)
+    e = ev.evaluate(
+        agenda="x",
+        year=Y,
+        actions=[_a(1, 1)],
+        signatories=[SignatoryFact(1, "A", 2020)],
+        work_paths=[],
+        value_chains=[],
+        levers=[],
+        r_loops={},
+        agenda_min_actions=1,
+    )
     assert not e.signatories[0].falls_short
 
 
 def test_manufacturer_share() -> None:
-    orgs = [ev.OrganisationFact(1, "25.110", "3"),   # manufacturer, 10-19
-            ev.OrganisationFact(2, "10", "9"),       # manufacturer, 1000+
-            ev.OrganisationFact(3, "33.120", "2"),   # too small (5-9)
-            ev.OrganisationFact(4, "45.200", "5"),   # not section C
-            ev.OrganisationFact(5, "33.120", "4"),   # manufacturer
-            ev.OrganisationFact(6, "", "5")]
+    orgs = [
+        ev.OrganisationFact(1, "25.110", "3"),  # manufacturer, 10-19
+        ev.OrganisationFact(2, "10", "9"),  # manufacturer, 1000+
+        ev.OrganisationFact(3, "33.120", "2"),  # too small (5-9)
+        ev.OrganisationFact(4, "45.200", "5"),  # not section C
+        ev.OrganisationFact(5, "33.120", "4"),  # manufacturer
+        ev.OrganisationFact(6, "", "5"),
+    ]
     s = ev.manufacturer_share(orgs, {1, 3, 4})
     assert (s.manufacturers, s.active) == (3, 1)
     assert s.percent is not None and abs(s.percent - 100 / 3) < 1e-9
     assert ev.manufacturer_share([], []).percent is None
 
 
-@given(st.lists(st.tuples(st.integers(1, 5), st.sampled_from(sorted(ev.TRANSITIONS)),
-                          st.integers(2020, 2027), st.integers(0, 800)), max_size=40),
-       st.integers(2021, 2026))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 5),
+            st.sampled_from(sorted(ev.TRANSITIONS)),
+            st.integers(2020, 2027),
+            st.integers(0, 800),
+        ),
+        max_size=40,
+    ),
+    st.integers(2021, 2026),
+)
 def test_counts_are_consistent(rows: list[tuple[int, str, int, int]], year: int) -> None:
     """Every signatory's count equals the number of counted actions it owns (no partners)."""
-    acts = [_a(i, o, status=s, start=D(y, 1, 1), end=D(y, 1, 1) + dt.timedelta(days=d))
-            for i, (o, s, y, d) in enumerate(rows)]
-    e = ev.evaluate(agenda="x", year=year, actions=acts,
-                    signatories=[SignatoryFact(o, f"o{o}", 2000) for o in range(1, 6)],
-                    work_paths=[], value_chains=[], levers=[], r_loops={})
+    acts = [
+        _a(i, o, status=s, start=D(y, 1, 1), end=D(y, 1, 1) + dt.timedelta(days=d))
+        for i, (o, s, y, d) in enumerate(rows)
+    ]
+    e = ev.evaluate(
+        agenda="x",
+        year=year,
+        actions=acts,
+        signatories=[SignatoryFact(o, f"o{o}", 2000) for o in range(1, 6)],
+        work_paths=[],
+        value_chains=[],
+        levers=[],
+        r_loops={},
+    )
     assert sum(s.actions for s in e.signatories) == e.counted_actions
     for s in e.signatories:
         assert s.short_by == max(0, 5 - s.actions)

@@ -29,8 +29,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 def test_parse_and_restrict() -> None:
     cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
-    assert [c.id for c in cands] == ["haven-a", "haven-g", "bp-leuven", "bp-hasselt",
-                                     "oud-brugge"]
+    assert [c.id for c in cands] == ["haven-a", "haven-g", "bp-leuven", "bp-hasselt", "oud-brugge"]
     assert cands[2].lat == 50.88 and cands[0].refnis == "11002" and cands[4].existing
     kept = restrict_to_types(cands, ["economische-zones-stedelijk"])
     assert [c.id for c in kept] == ["bp-leuven", "bp-hasselt", "oud-brugge"]  # existing stays
@@ -43,17 +42,23 @@ def test_every_bad_row_is_named() -> None:
     text = str(ei.value)
     assert "sites.csv, line 7, column 'refnis': unknown municipality" in text
     assert "sites.csv, line 8: a location is required" in text
-    assert "line 9, column 'lat'" in text and "line 9, column 'id': duplicate id (also on " \
-        "line 2)" in text
+    assert (
+        "line 9, column 'lat'" in text
+        and "line 9, column 'id': duplicate id (also on line 2)" in text
+    )
     assert "line 9, column 'type_environment': unknown type environment" in text
     assert "line 9, column 'capacity_t'" in text and "line 9, column 'existing'" in text
 
 
 def test_siting_on_imported_candidates_respects_types_and_existing() -> None:
     cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
-    res = run_siting(GEO, SitingParams(model="p_median", p=2), candidates=cands,
-                     preferred_types=["economische-zones-stedelijk"],
-                     archetype=Archetype("s", "s", 40000))
+    res = run_siting(
+        GEO,
+        SitingParams(model="p_median", p=2),
+        candidates=cands,
+        preferred_types=["economische-zones-stedelijk"],
+        archetype=Archetype("s", "s", 40000),
+    )
     opened = {f.id for f in res.facilities}
     assert "oud-brugge" in opened and len(opened) == 2
     assert opened <= {"bp-leuven", "bp-hasselt", "oud-brugge"}
@@ -63,8 +68,11 @@ def test_siting_on_imported_candidates_respects_types_and_existing() -> None:
 
 def test_capacitated_uses_candidate_capacities() -> None:
     cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
-    res = run_siting(GEO, SitingParams(model="capacitated", rate_kg_per_inhabitant=100,
-                                       time_limit=120), candidates=cands)
+    res = run_siting(
+        GEO,
+        SitingParams(model="capacitated", rate_kg_per_inhabitant=100, time_limit=120),
+        candidates=cands,
+    )
     demand = res.totals.demand
     cap = {c.id: c.capacity_t for c in cands}
     assert res.status in ("optimal", "within_gap")

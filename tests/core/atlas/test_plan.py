@@ -25,9 +25,24 @@ from circulair.core.geo import load_region
 
 GEO = load_region()
 MUNIS = [m.refnis for m in GEO.municipalities]
-SITING_KEYS = ["kind", "model", "status", "objective", "lower_bound", "upper_bound", "gap",
-               "solve_seconds", "demand_unit", "demand_source", "facilities", "assignments",
-               "totals", "params", "notes", "candidates"]
+SITING_KEYS = [
+    "kind",
+    "model",
+    "status",
+    "objective",
+    "lower_bound",
+    "upper_bound",
+    "gap",
+    "solve_seconds",
+    "demand_unit",
+    "demand_source",
+    "facilities",
+    "assignments",
+    "totals",
+    "params",
+    "notes",
+    "candidates",
+]
 
 
 def test_p_median_plan_is_typed_and_serialises_in_the_stored_shape() -> None:
@@ -38,10 +53,27 @@ def test_p_median_plan_is_typed_and_serialises_in_the_stored_shape() -> None:
     assert plan.status == "optimal" and plan.lower_bound <= plan.objective + 1e-6
     d = plan.as_dict()
     assert list(d) == SITING_KEYS
-    assert list(d["facilities"][0]) == ["id", "refnis", "municipality", "lat", "lon", "served",
-                                        "count", "m2", "existing", "type_environment"]
-    assert list(d["assignments"][0]) == ["from", "from_name", "from_lat", "from_lon", "to",
-                                         "km", "quantity"]
+    assert list(d["facilities"][0]) == [
+        "id",
+        "refnis",
+        "municipality",
+        "lat",
+        "lon",
+        "served",
+        "count",
+        "m2",
+        "existing",
+        "type_environment",
+    ]
+    assert list(d["assignments"][0]) == [
+        "from",
+        "from_name",
+        "from_lat",
+        "from_lon",
+        "to",
+        "km",
+        "quantity",
+    ]
     assert d["candidates"] == {"count": len(MUNIS), "source": "municipalities"}
     assert d["params"]["fixed_open"] == [] and d["params"]["p"] == 4
     json.dumps(d)  # JSON-ready
@@ -54,34 +86,44 @@ def test_p_median_plan_is_typed_and_serialises_in_the_stored_shape() -> None:
 
 def test_sized_facilities_carry_utilisation_and_size_class() -> None:
     arch = Archetype("hub", "Hub", 40000, 50000.0)
-    plan = run_siting(GEO, SitingParams(model="p_median", p=3, rate_kg_per_inhabitant=100,
-                                        fixed_open=(MUNIS[0],)), archetype=arch)
+    plan = run_siting(
+        GEO,
+        SitingParams(model="p_median", p=3, rate_kg_per_inhabitant=100, fixed_open=(MUNIS[0],)),
+        archetype=arch,
+    )
     assert plan.demand_unit == "t/yr"
     f = plan.as_dict()["facilities"]
     assert all(list(x)[-2:] == ["utilisation", "size_class"] for x in f)
     assert any(x["existing"] for x in f)
     assert plan.totals.m2 == pytest.approx(sum(x.m2 or 0 for x in plan.facilities))
     assert plan.totals.units == sum(x.count for x in plan.facilities) >= 3
-    plain = run_siting(GEO, SitingParams(model="max_cover", p=2, radius_km=20),
-                       archetype=Archetype("s", "S", 12000))
-    assert all("utilisation" not in x and "size_class" in x
-               for x in plain.as_dict()["facilities"])
+    plain = run_siting(
+        GEO,
+        SitingParams(model="max_cover", p=2, radius_km=20),
+        archetype=Archetype("s", "S", 12000),
+    )
+    assert all("utilisation" not in x and "size_class" in x for x in plain.as_dict()["facilities"])
     assert 0 < plain.totals.covered_share < 1
 
 
 def test_extrapolation_plans() -> None:
     part = {f"U{i}": MUNIS[i::5] for i in range(5)}
-    plan = run_extrapolation(GEO, method="per_unit", partition=part,
-                             large=Archetype("l", "L", 20000),
-                             small=Archetype("s", "S", 5000))
+    plan = run_extrapolation(
+        GEO,
+        method="per_unit",
+        partition=part,
+        large=Archetype("l", "L", 20000),
+        small=Archetype("s", "S", 5000),
+    )
     assert isinstance(plan, ExtrapolationPlan)
     assert all(isinstance(f, ExtrapolatedFacility) for f in plan.facilities)
     assert sum(f.count for f in plan.facilities) == plan.totals.count
     d = plan.as_dict()
     assert list(d) == ["kind", "facilities", "totals", "notes"] and d["kind"] == "extrapolation"
     assert list(d["totals"]) == ["count", "m2", "ha", "by_size", "streams"]
-    fixed = run_extrapolation(GEO, method="fixed_count", archetype=Archetype("a", "A", 1000),
-                              fixed_count=7)
+    fixed = run_extrapolation(
+        GEO, method="fixed_count", archetype=Archetype("a", "A", 1000), fixed_count=7
+    )
     assert [f.count for f in fixed.facilities] == [7] and fixed.facilities[0].lat is None
     assert "use the siting models" in fixed.notes[-1]
 
@@ -91,8 +133,13 @@ def test_extrapolation_input_errors() -> None:
         run_extrapolation(GEO, method="nope")
     assert "expected 'per_unit' or 'fixed_count'" in str(e.value)
     with pytest.raises(InputError, match="municipality not in the region"):
-        run_extrapolation(GEO, method="per_unit", partition={"U": ["99999"]},
-                          large=Archetype("l", "L", 1.0), size_rule="uniform")
+        run_extrapolation(
+            GEO,
+            method="per_unit",
+            partition={"U": ["99999"]},
+            large=Archetype("l", "L", 1.0),
+            size_rule="uniform",
+        )
 
 
 def test_siting_parameter_errors_are_listed_together() -> None:
@@ -104,8 +151,9 @@ def test_siting_parameter_errors_are_listed_together() -> None:
 
 def test_supplied_matrix_and_its_problem_cap() -> None:
     rows, cols = ["a", "b"], ["x", "y"]
-    got = supplied_matrix({("a", "x"): 1.0, ("a", "y"): 2.0, ("b", "x"): 3.0, ("b", "y"): 0.0},
-                          rows, cols)
+    got = supplied_matrix(
+        {("a", "x"): 1.0, ("a", "y"): 2.0, ("b", "x"): 3.0, ("b", "y"): 0.0}, rows, cols
+    )
     assert np.array_equal(got, [[1.0, 2.0], [3.0, 0.0]])
     many = [f"r{i}" for i in range(MAX_LISTED + 5)]
     with pytest.raises(InputError) as e:
@@ -118,10 +166,11 @@ def test_supplied_matrix_and_its_problem_cap() -> None:
 def test_supplied_distances_are_used() -> None:
     demand_ids = MUNIS
     cand = MUNIS[:3]
-    dist = {(a, b): (0.0 if a == b else 10.0 + j) for a in demand_ids
-            for j, b in enumerate(cand)}
-    plan = run_siting(GEO, SitingParams(model="p_median", p=1, candidates="all"),
-                      distances={**dist, **{(a, b): 50.0 for a in demand_ids
-                                            for b in MUNIS[3:]}})
+    dist = {(a, b): (0.0 if a == b else 10.0 + j) for a in demand_ids for j, b in enumerate(cand)}
+    plan = run_siting(
+        GEO,
+        SitingParams(model="p_median", p=1, candidates="all"),
+        distances={**dist, **{(a, b): 50.0 for a in demand_ids for b in MUNIS[3:]}},
+    )
     assert plan.facilities[0].id == MUNIS[0]
     assert {a.km for a in plan.assignments} <= {0.0, 10.0}

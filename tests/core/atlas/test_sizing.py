@@ -35,15 +35,19 @@ MECHANICAL = SizeOption("mechanical recycling", 60_000, 16_000)
 
 # --- one facility -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("demand", "label", "units"), [
-    (0, "small", 1),          # opened without demand: still the smallest site
-    (3_999.9, "small", 1),
-    (4_000, "small", 1),      # exactly the throughput: covered
-    (4_000.1, "large", 1),
-    (8_000, "large", 1),
-    (8_000.1, "large", 2),
-    (20_000, "large", 3),     # 24,000 t/yr capacity
-])
+
+@pytest.mark.parametrize(
+    ("demand", "label", "units"),
+    [
+        (0, "small", 1),  # opened without demand: still the smallest site
+        (3_999.9, "small", 1),
+        (4_000, "small", 1),  # exactly the throughput: covered
+        (4_000.1, "large", 1),
+        (8_000, "large", 1),
+        (8_000.1, "large", 2),
+        (20_000, "large", 3),  # 24,000 t/yr capacity
+    ],
+)
 def test_size_facility(demand, label, units):
     fs = size_facility(demand, [LARGE, SMALL])
     assert (fs.option.label, fs.units) == (label, units)
@@ -67,8 +71,10 @@ def test_size_facility_bad_input():
         size_facility(1, [])
     with pytest.raises(InputError) as e:
         size_facility(1, [SMALL, SizeOption("no figure", 2_500)])
-    assert (e.value.problems[0].row, e.value.problems[0].field) == ("no figure",
-                                                                    "throughput_t_per_year")
+    assert (e.value.problems[0].row, e.value.problems[0].field) == (
+        "no figure",
+        "throughput_t_per_year",
+    )
     with pytest.raises(InputError, match="duplicate option label"):
         size_facility(1, [SMALL, SizeOption("small", 1, 1)])
 
@@ -81,26 +87,32 @@ def test_size_option_validation():
 
 # --- size classes -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("area", "label"), [
-    (0, "< 1,000 m²"),
-    (999.9, "< 1,000 m²"),
-    (1_000, "1,000 - 5,000 m²"),
-    (5_000, "5,000 - 20,000 m²"),
-    (40_000, "20,000 - 50,000 m²"),
-    (49_999, "20,000 - 50,000 m²"),
-    (50_000, BETWEEN_CLASSES),
-    (55_000, BETWEEN_CLASSES),   # the source's gap: not guessed
-    (60_000, "> 60,000 m²"),
-    (120_000, "> 60,000 m²"),
-])
+
+@pytest.mark.parametrize(
+    ("area", "label"),
+    [
+        (0, "< 1,000 m²"),
+        (999.9, "< 1,000 m²"),
+        (1_000, "1,000 - 5,000 m²"),
+        (5_000, "5,000 - 20,000 m²"),
+        (40_000, "20,000 - 50,000 m²"),
+        (49_999, "20,000 - 50,000 m²"),
+        (50_000, BETWEEN_CLASSES),
+        (55_000, BETWEEN_CLASSES),  # the source's gap: not guessed
+        (60_000, "> 60,000 m²"),
+        (120_000, "> 60,000 m²"),
+    ],
+)
 def test_study_size_classes(area, label):
     assert size_class_of(area) == label
 
 
 def test_study_classes_match_the_knowledge_base():
     records = yaml.safe_load((KNOWLEDGE / "facility_size_classes.yaml").read_text())["records"]
-    bounds = [((r["attributes"]["min_m2"] or 0.0), r["attributes"]["max_m2"])
-              for r in sorted(records, key=lambda r: r["order"])]
+    bounds = [
+        ((r["attributes"]["min_m2"] or 0.0), r["attributes"]["max_m2"])
+        for r in sorted(records, key=lambda r: r["order"])
+    ]
     assert bounds == [(lo, hi) for _, lo, hi in STUDY_SIZE_CLASSES]
 
 
@@ -118,10 +130,14 @@ def test_custom_classes():
 
 # --- scenarios ----------------------------------------------------------------------------------
 
+
 def _materials_bank(small_m2: float, large_m2: float, name: str):
     small, large = SizeOption("small", small_m2), SizeOption("large", large_m2)
-    return fixed_scenario(name, [(f"s{i}", f"small {i}", small) for i in range(10)]
-                          + [(f"l{i}", f"large {i}", large) for i in range(12)])
+    return fixed_scenario(
+        name,
+        [(f"s{i}", f"small {i}", small) for i in range(10)]
+        + [(f"l{i}", f"large {i}", large) for i in range(12)],
+    )
 
 
 def test_study_materials_bank_17_ha():
@@ -136,10 +152,16 @@ def test_study_materials_bank_17_ha():
 
 def test_compare_study_with_annex_variant():
     main = _materials_bank(5_000, 10_000, "main text")
-    annex = _materials_bank(2_500, 5_000, "annex")   # 2.5 + 6 ha (003:16409-16417)
+    annex = _materials_bank(2_500, 5_000, "annex")  # 2.5 + 6 ha (003:16409-16417)
     rows = compare(main, annex)
-    assert rows[0] == {"metric": "scenario", "unit": "", "a": "main text", "b": "annex",
-                       "difference": None, "relative": None}
+    assert rows[0] == {
+        "metric": "scenario",
+        "unit": "",
+        "a": "main text",
+        "b": "annex",
+        "difference": None,
+        "relative": None,
+    }
     by = {(r["metric"], r["unit"], r.get("size_class")): r for r in rows[1:]}
     assert by[("area", "ha", None)]["a"] == 17.0
     assert by[("area", "ha", None)]["b"] == 8.5
@@ -156,8 +178,11 @@ def test_compare_study_with_annex_variant():
 
 
 def test_size_scenario_from_demand():
-    s = size_scenario("demand-driven", [("a", "Antwerpen", 20_000), ("g", "Gent", 3_000),
-                                        ("l", "Leuven", 6_000)], [SMALL, LARGE])
+    s = size_scenario(
+        "demand-driven",
+        [("a", "Antwerpen", 20_000), ("g", "Gent", 3_000), ("l", "Leuven", 6_000)],
+        [SMALL, LARGE],
+    )
     rows = {r.facility_id: r for r in s.rows}
     assert (rows["a"].option_label, rows["a"].units, rows["a"].area_m2) == ("large", 3, 30_000)
     assert (rows["g"].option_label, rows["g"].area_m2) == ("small", 5_000)
@@ -181,15 +206,19 @@ def test_size_scenario_between_classes_is_reported():
 def test_size_scenario_reports_every_bad_facility():
     with pytest.raises(InputError) as e:
         size_scenario("x", [("a", "A", -1), ("b", "B", 5), ("b", "B2", math.inf)], [SMALL])
-    assert [(p.row, p.field) for p in e.value.problems] == [("a", "demand_t"),
-                                                           ("b", "facility_id"),
-                                                           ("b", "demand_t")]
+    assert [(p.row, p.field) for p in e.value.problems] == [
+        ("a", "demand_t"),
+        ("b", "facility_id"),
+        ("b", "demand_t"),
+    ]
 
 
 # --- properties ---------------------------------------------------------------------------------
 
 _options = st.lists(
-    st.tuples(st.floats(1, 1e6), st.floats(1, 1e6)), min_size=1, max_size=5,
+    st.tuples(st.floats(1, 1e6), st.floats(1, 1e6)),
+    min_size=1,
+    max_size=5,
 ).map(lambda xs: [SizeOption(f"o{i}", a, t) for i, (a, t) in enumerate(xs)])
 
 
@@ -205,15 +234,17 @@ def test_sizing_covers_demand(demand, options):
         assert (fs.units - 1) * (fs.option.throughput_t_per_year or 0.0) < demand
     else:
         # the smallest covering option
-        covering = [o.throughput_t_per_year or 0.0 for o in options
-                    if (o.throughput_t_per_year or 0.0) >= demand]
+        covering = [
+            o.throughput_t_per_year or 0.0
+            for o in options
+            if (o.throughput_t_per_year or 0.0) >= demand
+        ]
         if covering:
             assert fs.option.throughput_t_per_year == min(covering)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.dictionaries(st.text(min_size=1, max_size=4), st.floats(0, 1e5), min_size=1,
-                       max_size=10))
+@given(st.dictionaries(st.text(min_size=1, max_size=4), st.floats(0, 1e5), min_size=1, max_size=10))
 def test_scenario_totals_are_sums(demands):
     s = size_scenario("p", demands, [SMALL, LARGE])
     assert s.total_m2 == pytest.approx(sum(r.area_m2 for r in s.rows))

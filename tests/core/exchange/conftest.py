@@ -29,13 +29,17 @@ def at(north_km: float = 0.0, east_km: float = 0.0) -> tuple[float, float]:
     return lat, lon
 
 
-def listing(id: str, kind: str, *, north: float = 0.0, east: float = 0.0,
-            **kw: Any) -> Listing:
+def listing(id: str, kind: str, *, north: float = 0.0, east: float = 0.0, **kw: Any) -> Listing:
     lat, lon = at(north, east)
     base: dict[str, Any] = {
-        "organisation": f"org-{id}", "material": "plastic-pet", "quantity": 10.0, "unit": "t",
-        "available_from": DAY0, "available_to": DAY0 + dt.timedelta(days=90),
-        "route": "recycle" if kind == "offer" else None, "status": "published",
+        "organisation": f"org-{id}",
+        "material": "plastic-pet",
+        "quantity": 10.0,
+        "unit": "t",
+        "available_from": DAY0,
+        "available_to": DAY0 + dt.timedelta(days=90),
+        "route": "recycle" if kind == "offer" else None,
+        "status": "published",
     }
     base.update(kw)
     return Listing(id=id, kind=kind, lat=lat, lon=lon, **base)  # type: ignore[arg-type]
@@ -51,45 +55,79 @@ def request(id: str, **kw: Any) -> Listing:
 
 @pytest.fixture
 def b() -> SimpleNamespace:
-    return SimpleNamespace(at=at, listing=listing, offer=offer, request=request, DAY0=DAY0,
-                           KM_PER_DEG_LAT=KM_PER_DEG_LAT)
+    return SimpleNamespace(
+        at=at,
+        listing=listing,
+        offer=offer,
+        request=request,
+        DAY0=DAY0,
+        KM_PER_DEG_LAT=KM_PER_DEG_LAT,
+    )
 
 
 # Random small instances within ~40 km, for property tests (drawn with st.data()).
-MATERIALS = ["plastics", "plastic-pet", "plastic-pet", "plastic-pet", "plastic-pp",
-             "plastic-mixed", "aggregates-natural", "aggregates-recycled", "concrete-rubble"]
+MATERIALS = [
+    "plastics",
+    "plastic-pet",
+    "plastic-pet",
+    "plastic-pet",
+    "plastic-pp",
+    "plastic-mixed",
+    "aggregates-natural",
+    "aggregates-recycled",
+    "concrete-rubble",
+]
 
-LISTING = st.fixed_dictionaries({
-    "north": st.floats(-20, 20), "east": st.floats(-20, 20),
-    "material": st.sampled_from(MATERIALS), "unit": st.sampled_from(["t"] * 5 + ["m3"]),
-    "frequency": st.sampled_from(["once"] * 5 + ["per_year"]),
-    "organisation": st.sampled_from(["a", "b", "c", "d", "e", "f"]),
-    "quantity": st.integers(1, 50), "lot": st.sampled_from([0, 0, 0, 2, 5, 10]),
-    "start": st.integers(0, 40), "length": st.one_of(st.none(), st.integers(0, 90)),
-    "route": st.sampled_from([None, None, "reuse", "repair", "recycle", "recover"]),
-    "quality": st.sampled_from([None, None, "A", "B", "C", "mixed"]),
-    "certified": st.sampled_from([False] * 5 + [True]),
-    "radius": st.sampled_from([15.0, 30.0, 50.0, 50.0]),
-})
+LISTING = st.fixed_dictionaries(
+    {
+        "north": st.floats(-20, 20),
+        "east": st.floats(-20, 20),
+        "material": st.sampled_from(MATERIALS),
+        "unit": st.sampled_from(["t"] * 5 + ["m3"]),
+        "frequency": st.sampled_from(["once"] * 5 + ["per_year"]),
+        "organisation": st.sampled_from(["a", "b", "c", "d", "e", "f"]),
+        "quantity": st.integers(1, 50),
+        "lot": st.sampled_from([0, 0, 0, 2, 5, 10]),
+        "start": st.integers(0, 40),
+        "length": st.one_of(st.none(), st.integers(0, 90)),
+        "route": st.sampled_from([None, None, "reuse", "repair", "recycle", "recover"]),
+        "quality": st.sampled_from([None, None, "A", "B", "C", "mixed"]),
+        "certified": st.sampled_from([False] * 5 + [True]),
+        "radius": st.sampled_from([15.0, 30.0, 50.0, 50.0]),
+    }
+)
 
 
-def build(offers_raw: list[dict[str, Any]], requests_raw: list[dict[str, Any]]
-          ) -> tuple[ListingArrays, ListingArrays]:
+def build(
+    offers_raw: list[dict[str, Any]], requests_raw: list[dict[str, Any]]
+) -> tuple[ListingArrays, ListingArrays]:
     """Offers and requests from raw draws of ``LISTING``."""
     xs = []
     for kind, raws in (("offer", offers_raw), ("request", requests_raw)):
         for i, x in enumerate(raws):
             start = DAY0 + dt.timedelta(days=x["start"])
-            xs.append(listing(
-                f"{kind[0]}{i}", kind, north=x["north"], east=x["east"],
-                material=x["material"], unit=x["unit"], frequency=x["frequency"],
-                organisation=x["organisation"], quantity=float(x["quantity"]),
-                min_quantity=float(min(x["lot"], x["quantity"])), available_from=start,
-                available_to=None if x["length"] is None else
-                start + dt.timedelta(days=x["length"]),
-                route=x["route"] or ("recycle" if kind == "offer" else None),
-                quality=x["quality"], certified=x["certified"],
-                radius_km=x["radius"] if kind == "request" else None))
+            xs.append(
+                listing(
+                    f"{kind[0]}{i}",
+                    kind,
+                    north=x["north"],
+                    east=x["east"],
+                    material=x["material"],
+                    unit=x["unit"],
+                    frequency=x["frequency"],
+                    organisation=x["organisation"],
+                    quantity=float(x["quantity"]),
+                    min_quantity=float(min(x["lot"], x["quantity"])),
+                    available_from=start,
+                    available_to=None
+                    if x["length"] is None
+                    else start + dt.timedelta(days=x["length"]),
+                    route=x["route"] or ("recycle" if kind == "offer" else None),
+                    quality=x["quality"],
+                    certified=x["certified"],
+                    radius_km=x["radius"] if kind == "request" else None,
+                )
+            )
     return split_by_kind(xs)
 
 

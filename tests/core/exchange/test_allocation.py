@@ -19,8 +19,10 @@ from circulair.core.exchange.model import split_by_kind
 
 
 def _by_id(alloc, offers, requests):  # type: ignore[no-untyped-def]
-    return {(str(offers.id[o]), str(requests.id[r])): float(q)
-            for o, r, q in zip(alloc.offer, alloc.request, alloc.quantity, strict=True)}
+    return {
+        (str(offers.id[o]), str(requests.id[r])): float(q)
+        for o, r, q in zip(alloc.offer, alloc.request, alloc.quantity, strict=True)
+    }
 
 
 def _greedy(table, offers, requests):  # type: ignore[no-untyped-def]
@@ -40,17 +42,19 @@ def _greedy(table, offers, requests):  # type: ignore[no-untyped-def]
 def test_maximum_quantity_beats_greedy(b) -> None:  # type: ignore[no-untyped-def]
     # On one meridian (road factor 1): R1 at 0 km (radius 50), O1 at 5, R2 at 11 (radius 6.5),
     # O2 at -20. Pairs: O1-R1 5 km, O1-R2 6 km, O2-R1 20 km (O2-R2 is 31 km: out of radius).
-    xs = [b.request("R1", north=0), b.offer("O1", north=5), b.request("R2", north=11,
-                                                                       radius_km=6.5),
-          b.offer("O2", north=-20)]
+    xs = [
+        b.request("R1", north=0),
+        b.offer("O1", north=5),
+        b.request("R2", north=11, radius_km=6.5),
+        b.offer("O2", north=-20),
+    ]
     offers, requests = split_by_kind(xs)
     t = candidates(offers, requests, road_factor=1.0)
     assert len(t) == 3
     assert _greedy(t, offers, requests)[0] == pytest.approx(10.0)  # O1 -> R1 strands O2 and R2
     a = allocate(offers, requests, t, road_factor=1.0)
     assert a.status == "optimal"
-    assert _by_id(a, offers, requests) == pytest.approx({("O1", "R2"): 10.0,
-                                                         ("O2", "R1"): 10.0})
+    assert _by_id(a, offers, requests) == pytest.approx({("O1", "R2"): 10.0, ("O2", "R1"): 10.0})
     assert a.matched == pytest.approx({"t": 20.0})
     assert a.transport == pytest.approx({"t": 10 * 6 + 10 * 20}, rel=1e-9)
 
@@ -58,8 +62,12 @@ def test_maximum_quantity_beats_greedy(b) -> None:  # type: ignore[no-untyped-de
 def test_minimum_transport_beats_greedy(b) -> None:  # type: ignore[no-untyped-def]
     # Offers a at 0 km and b at 20; requests c at 19 and d at 35 (all 10 t, radius 50).
     # Greedy takes b-c (1 km) then a-d (35 km): 360 t·km; optimum a-c + b-d: 190 + 150 = 340.
-    xs = [b.offer("a", north=0), b.offer("b", north=20), b.request("c", north=19),
-          b.request("d", north=35)]
+    xs = [
+        b.offer("a", north=0),
+        b.offer("b", north=20),
+        b.request("c", north=19),
+        b.request("d", north=35),
+    ]
     offers, requests = split_by_kind(xs)
     t = candidates(offers, requests, road_factor=1.0)
     assert len(t) == 4
@@ -70,15 +78,16 @@ def test_minimum_transport_beats_greedy(b) -> None:  # type: ignore[no-untyped-d
 
 
 def test_partial_quantities_and_units(b) -> None:  # type: ignore[no-untyped-def]
-    xs = [b.offer("near", north=1, quantity=15), b.offer("far", north=9, quantity=5),
-          b.request("r", quantity=12),
-          b.offer("p1", north=2, unit="pieces", quantity=7, material="doors-windows"),
-          b.request("p2", unit="pieces", quantity=4, material="building-components")]
+    xs = [
+        b.offer("near", north=1, quantity=15),
+        b.offer("far", north=9, quantity=5),
+        b.request("r", quantity=12),
+        b.offer("p1", north=2, unit="pieces", quantity=7, material="doors-windows"),
+        b.request("p2", unit="pieces", quantity=4, material="building-components"),
+    ]
     offers, requests = split_by_kind(xs)
-    a = allocate(offers, requests, candidates(offers, requests, road_factor=1.0),
-                 road_factor=1.0)
-    assert _by_id(a, offers, requests) == pytest.approx({("near", "r"): 12.0,
-                                                         ("p1", "p2"): 4.0})
+    a = allocate(offers, requests, candidates(offers, requests, road_factor=1.0), road_factor=1.0)
+    assert _by_id(a, offers, requests) == pytest.approx({("near", "r"): 12.0, ("p1", "p2"): 4.0})
     assert a.matched == pytest.approx({"t": 12.0, "pieces": 4.0})
     assert a.offer_allocated.tolist() == [12.0, 0.0, 4.0]
 
@@ -86,8 +95,11 @@ def test_partial_quantities_and_units(b) -> None:  # type: ignore[no-untyped-def
 def test_minimum_lot_solved_exactly(b) -> None:  # type: ignore[no-untyped-def]
     # Offer 10 t. R2 (5 t, no lot) is nearer than R1 (10 t, lot 8). The LP relaxation sends
     # 5 + 5, violating R1's lot; the exact answer ships 8 to R1 and 2 to R2 (10 t matched).
-    xs = [b.offer("o", north=0), b.request("R1", north=1, min_quantity=8),
-          b.request("R2", north=0.5, quantity=5)]
+    xs = [
+        b.offer("o", north=0),
+        b.request("R1", north=1, min_quantity=8),
+        b.request("R2", north=0.5, quantity=5),
+    ]
     offers, requests = split_by_kind(xs)
     t = candidates(offers, requests, road_factor=1.0)
     a = allocate(offers, requests, t, road_factor=1.0)
@@ -101,8 +113,12 @@ def test_minimum_lot_solved_exactly(b) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_invalid_pairs_are_all_reported(b) -> None:  # type: ignore[no-untyped-def]
-    xs = [b.offer("o1"), b.offer("o2", material="wood-a"), b.request("r1"),
-          b.request("r2", north=100)]
+    xs = [
+        b.offer("o1"),
+        b.offer("o2", material="wood-a"),
+        b.request("r1"),
+        b.request("r2", north=100),
+    ]
     offers, requests = split_by_kind(xs)
     with pytest.raises(InputError) as e:
         allocate(offers, requests, ([0, 1, 0, 5], [0, 0, 1, 0]))
@@ -119,8 +135,9 @@ def test_duplicates_are_ignored(b) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_independent_check_catches_violations(b) -> None:  # type: ignore[no-untyped-def]
-    offers, requests = split_by_kind([b.offer("o", north=1), b.request("r"),
-                                      b.request("r2", north=2)])
+    offers, requests = split_by_kind(
+        [b.offer("o", north=1), b.request("r"), b.request("r2", north=2)]
+    )
     a = allocate(offers, requests, candidates(offers, requests))
     over = dataclasses.replace(a, quantity=a.quantity * 1.5)
     with pytest.raises(SolverError, match="quantity"):
@@ -139,19 +156,23 @@ def _reference(offers, requests, o, r, d):  # type: ignore[no-untyped-def]
     m = len(o)
     if m == 0:
         return 0.0, 0.0
-    a = sp.vstack([sp.csr_matrix((np.ones(m), (o, np.arange(m))), shape=(len(offers), m)),
-                   sp.csr_matrix((np.ones(m), (r, np.arange(m))), shape=(len(requests), m))])
+    a = sp.vstack(
+        [
+            sp.csr_matrix((np.ones(m), (o, np.arange(m))), shape=(len(offers), m)),
+            sp.csr_matrix((np.ones(m), (r, np.arange(m))), shape=(len(requests), m)),
+        ]
+    )
     rhs = np.r_[offers.quantity, requests.quantity]
     p1 = linprog(-np.ones(m), A_ub=a, b_ub=rhs, bounds=(0, None), method="highs")
     flow = -p1.fun
     a2 = sp.vstack([a, -sp.csr_matrix(np.ones((1, m)))])
-    p2 = linprog(d, A_ub=a2, b_ub=np.r_[rhs, -flow * (1 - 1e-10)], bounds=(0, None),
-                 method="highs")
+    p2 = linprog(d, A_ub=a2, b_ub=np.r_[rhs, -flow * (1 - 1e-10)], bounds=(0, None), method="highs")
     return flow, p2.fun
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data(), k=st.integers(1, 6), lots=st.booleans())
 def test_allocation_properties(gen, data, k, lots) -> None:  # type: ignore[no-untyped-def]
     offers_raw, requests_raw = data.draw(gen.listings), data.draw(gen.listings)
@@ -163,10 +184,14 @@ def test_allocation_properties(gen, data, k, lots) -> None:  # type: ignore[no-u
     a = allocate(offers, requests, t, workers=1)  # runs check_allocation too
     event("allocated pairs: " + ("none" if len(a) == 0 else "1-3" if len(a) < 4 else "4+"))
     # Never more than any listing's quantity.
-    assert (np.bincount(a.offer, weights=a.quantity, minlength=len(offers))
-            <= offers.quantity * (1 + 1e-9)).all()
-    assert (np.bincount(a.request, weights=a.quantity, minlength=len(requests))
-            <= requests.quantity * (1 + 1e-9)).all()
+    assert (
+        np.bincount(a.offer, weights=a.quantity, minlength=len(offers))
+        <= offers.quantity * (1 + 1e-9)
+    ).all()
+    assert (
+        np.bincount(a.request, weights=a.quantity, minlength=len(requests))
+        <= requests.quantity * (1 + 1e-9)
+    ).all()
     # Every allocated pair is a candidate pair and passes every compatibility test.
     cand = set(zip(t.offer.tolist(), t.request.tolist(), strict=True))
     assert set(zip(a.offer.tolist(), a.request.tolist(), strict=True)) <= cand

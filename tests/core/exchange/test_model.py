@@ -24,9 +24,15 @@ from circulair.core.geo.reference import load_region
 
 
 def test_routes_come_from_the_r_ladder() -> None:
-    assert routes() == {"r3-reuse": 3, "r4-repair": 4, "r5-refurbish": 5,
-                        "r6-remanufacture": 6, "r7-repurpose": 7, "r8-recycle": 8,
-                        "r9-recover": 9}
+    assert routes() == {
+        "r3-reuse": 3,
+        "r4-repair": 4,
+        "r5-refurbish": 5,
+        "r6-remanufacture": 6,
+        "r7-repurpose": 7,
+        "r8-recycle": 8,
+        "r9-recover": 9,
+    }
     assert route_rank("reuse") == 3 == route_rank("r3-reuse")
     assert route_rank("Recover") == 9
     with pytest.raises(InputError):
@@ -45,13 +51,36 @@ def test_listing_normalises(b) -> None:  # type: ignore[no-untyped-def]
 
 def test_listing_reports_every_problem(b) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError) as e:
-        Listing(id="x1", kind="offer", organisation="", material="wood-a", quantity=-1,
-                unit="kg", available_from=dt.date(2026, 2, 1), lat=95.0, lon=4.0,
-                available_to=dt.date(2026, 1, 1), route=None, ewc="99 99 99",
-                radius_km=10.0, frequency="weekly")  # type: ignore[arg-type]
+        Listing(
+            id="x1",
+            kind="offer",
+            organisation="",
+            material="wood-a",
+            quantity=-1,
+            unit="kg",
+            available_from=dt.date(2026, 2, 1),
+            lat=95.0,
+            lon=4.0,
+            available_to=dt.date(2026, 1, 1),
+            route=None,
+            ewc="99 99 99",
+            radius_km=10.0,
+            frequency="weekly",
+        )  # type: ignore[arg-type]
     fields = sorted(p.field or "" for p in e.value.problems)
-    assert fields == sorted(["organisation", "unit", "frequency", "quantity", "available_to",
-                             "route", "ewc", "lat", "radius_km"])
+    assert fields == sorted(
+        [
+            "organisation",
+            "unit",
+            "frequency",
+            "quantity",
+            "available_to",
+            "route",
+            "ewc",
+            "lat",
+            "radius_km",
+        ]
+    )
     assert all(p.row == "x1" for p in e.value.problems)
 
 
@@ -90,8 +119,12 @@ def test_locate() -> None:
     region = load_region("flanders")
     gent = region.municipality_by_postal_code("9000")
     loc = locate(region, postal_code="9000")
-    assert (loc.lat, loc.lon, loc.refnis, loc.source) == (gent.lat, gent.lon, gent.refnis,
-                                                         "postal_code")
+    assert (loc.lat, loc.lon, loc.refnis, loc.source) == (
+        gent.lat,
+        gent.lon,
+        gent.refnis,
+        "postal_code",
+    )
     assert locate(region, municipality=gent.refnis).source == "municipality"
     assert locate(region, lat=51.0, lon=4.0, postal_code="9000").source == "coordinates"
     with pytest.raises(InputError):
@@ -101,9 +134,13 @@ def test_locate() -> None:
 
 
 def test_arrays_round_trip(b) -> None:  # type: ignore[no-untyped-def]
-    xs = [b.offer("o1", quality="B", certified=True), b.request("r1", quality="A"),
-          b.offer("o2", ewc="17 06 05*", material="asbestos", frequency="per_year",
-                  available_to=None)]
+    xs = [
+        b.offer("o1", quality="B", certified=True),
+        b.request("r1", quality="A"),
+        b.offer(
+            "o2", ewc="17 06 05*", material="asbestos", frequency="per_year", available_to=None
+        ),
+    ]
     offers, requests = split_by_kind(xs)
     assert list(offers.id) == ["o1", "o2"] and list(requests.id) == ["r1"]
     assert offers.grade.tolist() == [1, -1] and requests.grade.tolist() == [0]
@@ -117,8 +154,9 @@ def test_arrays_round_trip(b) -> None:  # type: ignore[no-untyped-def]
 
 def test_arrays_validate_vectorised(b) -> None:  # type: ignore[no-untyped-def]
     offers, _ = split_by_kind([b.offer("o1"), b.offer("o2")])
-    fields = {f: getattr(offers, f) for f in offers.__dataclass_fields__
-              if f not in ("kind", "taxonomy")}
+    fields = {
+        f: getattr(offers, f) for f in offers.__dataclass_fields__ if f not in ("kind", "taxonomy")
+    }
     fields["quantity"] = np.array([1.0, -2.0])
     fields["route_rank"] = np.array([-1, 3])  # offers need a route
     fields["id"] = np.array(["a", "a"])

@@ -36,15 +36,17 @@ def test_side_gathers_lazily_and_once() -> None:
     assert calls == ["quantity"]
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_grid_and_flat_evaluation_agree(gen, data) -> None:  # type: ignore[no-untyped-def]
     offers, requests = gen.build(data.draw(gen.listings), data.draw(gen.listings))
-    org = np.unique(np.concatenate([offers.organisation, requests.organisation]),
-                    return_inverse=True)[1].ravel()
+    org = np.unique(
+        np.concatenate([offers.organisation, requests.organisation]), return_inverse=True
+    )[1].ravel()
     ob = side_arrays(offers, org[: len(offers)])
-    rb = side_arrays(requests, org[len(offers):])
+    rb = side_arrays(requests, org[len(offers) :])
     # grid: requests down the rows, offers along the columns (as the brute-force scan)
     row = Side(ob, None, (None, slice(None)))
     col = Side(rb, None, (slice(None), None))
@@ -57,6 +59,10 @@ def test_grid_and_flat_evaluation_agree(gen, data) -> None:  # type: ignore[no-u
     sc = score_components(Side(ob, oo.ravel()), Side(rb, rr.ravel()), d, ScoreWeights())
     assert ((sc["score"] >= -1e-12) & (sc["score"] <= 1 + 1e-12)).all()
     w = ScoreWeights()
-    recombined = (w.distance * sc["s_distance"] + w.quantity * sc["s_quantity"]
-                  + w.route * sc["s_route"] + w.quality * sc["s_quality"])
+    recombined = (
+        w.distance * sc["s_distance"]
+        + w.quantity * sc["s_quantity"]
+        + w.route * sc["s_route"]
+        + w.quality * sc["s_quality"]
+    )
     np.testing.assert_array_equal(recombined, sc["score"])

@@ -23,36 +23,56 @@ def tax():  # type: ignore[no-untyped-def]
 
 def test_shipped_taxonomy_covers_the_families(tax) -> None:  # type: ignore[no-untyped-def]
     families = {n.slug for n in tax.nodes if n.parent is None}
-    assert {"wood", "metals", "plastics", "textiles", "construction", "weee", "biomass",
-            "chemicals", "paper", "glass"} <= families
-    assert {"plastic-pe", "plastic-pp", "plastic-pet", "plastic-ps", "plastic-pvc",
-            "plastic-mixed"} <= set(tax.children("plastics"))
+    assert {
+        "wood",
+        "metals",
+        "plastics",
+        "textiles",
+        "construction",
+        "weee",
+        "biomass",
+        "chemicals",
+        "paper",
+        "glass",
+    } <= families
+    assert {
+        "plastic-pe",
+        "plastic-pp",
+        "plastic-pet",
+        "plastic-ps",
+        "plastic-pvc",
+        "plastic-mixed",
+    } <= set(tax.children("plastics"))
     assert {"metals-ferrous", "metals-non-ferrous"} <= set(tax.children("metals"))
     assert {"aluminium", "copper"} <= set(tax.children("metals-non-ferrous"))
     assert {"wood-a", "wood-b", "wood-c"} <= set(tax.children("wood"))
     assert {"concrete", "brick", "stone", "gypsum", "insulation", "glass-building"} <= set(
-        tax.children("construction"))
+        tax.children("construction")
+    )
     assert 50 <= len(tax) <= 90
     for n in tax.nodes:
         assert n.name_nl and n.name_en
 
 
-@pytest.mark.parametrize(("offered", "requested", "ok"), [
-    ("plastic-pet", "plastic-pet", True),      # same node
-    ("plastic-pet", "plastics", True),         # descendant: a request for plastics accepts PET
-    ("plastic-pe-film", "plastics", True),     # grandchild
-    ("plastics", "plastic-pet", False),        # an offer of "plastics" may be any polymer
-    ("plastic-pp", "plastic-pet", False),      # siblings
-    ("aggregates-recycled", "aggregates-natural", True),   # declared substitute
-    ("aggregates-natural", "aggregates-recycled", False),  # substitutes are not symmetric
-    ("concrete-rubble", "aggregates-recycled", True),      # substitute of recycled aggregates
-    ("concrete-rubble", "aggregates-natural", False),      # ... but not transitive
-    ("wood-a", "wood-b", True),
-    ("wood-b", "wood-a", False),
-    ("cardboard", "paper-mixed", True),
-    ("steel-structural", "metals", True),
-    ("aluminium", "metals-ferrous", False),
-])
+@pytest.mark.parametrize(
+    ("offered", "requested", "ok"),
+    [
+        ("plastic-pet", "plastic-pet", True),  # same node
+        ("plastic-pet", "plastics", True),  # descendant: a request for plastics accepts PET
+        ("plastic-pe-film", "plastics", True),  # grandchild
+        ("plastics", "plastic-pet", False),  # an offer of "plastics" may be any polymer
+        ("plastic-pp", "plastic-pet", False),  # siblings
+        ("aggregates-recycled", "aggregates-natural", True),  # declared substitute
+        ("aggregates-natural", "aggregates-recycled", False),  # substitutes are not symmetric
+        ("concrete-rubble", "aggregates-recycled", True),  # substitute of recycled aggregates
+        ("concrete-rubble", "aggregates-natural", False),  # ... but not transitive
+        ("wood-a", "wood-b", True),
+        ("wood-b", "wood-a", False),
+        ("cardboard", "paper-mixed", True),
+        ("steel-structural", "metals", True),
+        ("aluminium", "metals-ferrous", False),
+    ],
+)
 def test_compatibility_rule(tax, offered: str, requested: str, ok: bool) -> None:  # type: ignore[no-untyped-def]
     assert tax.compatible(offered, requested) is ok
     assert bool(tax.compat[tax.index(offered), tax.index(requested)]) is ok
@@ -71,22 +91,39 @@ def test_unknown_material_is_named(tax) -> None:  # type: ignore[no-untyped-def]
     assert e.value.problems[0].row == "L1"
 
 
-@pytest.mark.parametrize(("code", "canon", "haz"), [
-    ("17 02 01", "17 02 01", False),
-    ("170201", "17 02 01", False),
-    ("17 06 05*", "17 06 05", True),
-    ("170605*", "17 06 05", True),
-    (" 20 01 01 ", "20 01 01", False),
-    ("01 01 01", "01 01 01", False),
-    ("17 06 05 *", "17 06 05", True),
-])
+@pytest.mark.parametrize(
+    ("code", "canon", "haz"),
+    [
+        ("17 02 01", "17 02 01", False),
+        ("170201", "17 02 01", False),
+        ("17 06 05*", "17 06 05", True),
+        ("170605*", "17 06 05", True),
+        (" 20 01 01 ", "20 01 01", False),
+        ("01 01 01", "01 01 01", False),
+        ("17 06 05 *", "17 06 05", True),
+    ],
+)
 def test_ewc_valid(code: str, canon: str, haz: bool) -> None:
     assert validate_ewc(code) == (canon, haz)
 
 
-@pytest.mark.parametrize("code", ["21 01 01", "00 01 01", "17 00 01", "17 01 00", "17 02",
-                                  "1702011", "17-02-01", "17.02.01", "abcdef", "", "17 02 01**",
-                                  "*17 02 01"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "21 01 01",
+        "00 01 01",
+        "17 00 01",
+        "17 01 00",
+        "17 02",
+        "1702011",
+        "17-02-01",
+        "17.02.01",
+        "abcdef",
+        "",
+        "17 02 01**",
+        "*17 02 01",
+    ],
+)
 def test_ewc_invalid(code: str) -> None:
     with pytest.raises(InputError) as e:
         validate_ewc(code, row=3, file="x.csv", field="ewc")
@@ -108,25 +145,43 @@ def test_units_and_frequencies() -> None:
 
 
 def test_broken_taxonomy_reports_every_problem() -> None:
-    raw = {"records": [
-        {"slug": "a", "name": {"nl": "A", "en": "A"}, "parent": None, "unit": "t"},
-        {"slug": "a", "name": {"nl": "A", "en": "A"}, "parent": None},         # duplicate
-        {"slug": "b", "name": {"nl": "B"}, "parent": "zz"},                    # name, parent
-        {"slug": "c", "name": {"nl": "C", "en": "C"}, "unit": "kg",            # unit
-         "ewc": ["99 01 01"], "substitutes": ["c", "nope"]},                   # ewc, subs
-    ]}
+    raw = {
+        "records": [
+            {"slug": "a", "name": {"nl": "A", "en": "A"}, "parent": None, "unit": "t"},
+            {"slug": "a", "name": {"nl": "A", "en": "A"}, "parent": None},  # duplicate
+            {"slug": "b", "name": {"nl": "B"}, "parent": "zz"},  # name, parent
+            {
+                "slug": "c",
+                "name": {"nl": "C", "en": "C"},
+                "unit": "kg",  # unit
+                "ewc": ["99 01 01"],
+                "substitutes": ["c", "nope"],
+            },  # ewc, subs
+        ]
+    }
     with pytest.raises(InputError) as e:
         parse_taxonomy(raw, file="t.yaml")
     fields = sorted((p.row, p.field) for p in e.value.problems)
-    assert fields == sorted([("a", "slug"), ("b", "name"), ("b", "parent"), ("c", "unit"),
-                             ("c", "ewc"), ("c", "substitutes"), ("c", "substitutes")])
+    assert fields == sorted(
+        [
+            ("a", "slug"),
+            ("b", "name"),
+            ("b", "parent"),
+            ("c", "unit"),
+            ("c", "ewc"),
+            ("c", "substitutes"),
+            ("c", "substitutes"),
+        ]
+    )
 
 
 def test_cycle_is_reported() -> None:
-    raw = {"records": [
-        {"slug": "a", "name": {"nl": "A", "en": "A"}, "parent": "b"},
-        {"slug": "b", "name": {"nl": "B", "en": "B"}, "parent": "a"},
-    ]}
+    raw = {
+        "records": [
+            {"slug": "a", "name": {"nl": "A", "en": "A"}, "parent": "b"},
+            {"slug": "b", "name": {"nl": "B", "en": "B"}, "parent": "a"},
+        ]
+    }
     with pytest.raises(InputError) as e:
         parse_taxonomy(raw)
     assert {p.row for p in e.value.problems} == {"a", "b"}

@@ -28,14 +28,25 @@ def test_regeneration_is_byte_identical(tmp_path: Path):
     retrieved = shipped[0]["retrieved"]
     # an unrelated entry must survive; region entries are replaced
     (tmp_path / "manifest.yaml").write_text(
-        "files:\n- path: knowledge/other.yaml\n  source: curated\n")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_geography.py"),
-                    "--data-dir", str(tmp_path), "--retrieved", str(retrieved)],
-                   check=True, capture_output=True, text=True)
+        "files:\n- path: knowledge/other.yaml\n  source: curated\n"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_geography.py"),
+            "--data-dir",
+            str(tmp_path),
+            "--retrieved",
+            str(retrieved),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     for name in FILES:
-        assert (tmp_path / "regions" / "flanders" / name).read_bytes() == \
-            (DATA / "regions" / "flanders" / name).read_bytes(), name
+        assert (tmp_path / "regions" / "flanders" / name).read_bytes() == (
+            DATA / "regions" / "flanders" / name
+        ).read_bytes(), name
     assert _region_entries(tmp_path / "manifest.yaml") == shipped
-    paths = [e["path"] for e in yaml.safe_load(
-        (tmp_path / "manifest.yaml").read_text())["files"]]
+    paths = [e["path"] for e in yaml.safe_load((tmp_path / "manifest.yaml").read_text())["files"]]
     assert "knowledge/other.yaml" in paths

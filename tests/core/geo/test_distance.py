@@ -31,8 +31,12 @@ def test_known_values():
 
 
 def test_broadcasting_and_matrix():
-    d = haversine_km(np.array([BRUSSELS[0], ANTWERP[0]]), np.array([BRUSSELS[1], ANTWERP[1]]),
-                     BRUSSELS[0], BRUSSELS[1])
+    d = haversine_km(
+        np.array([BRUSSELS[0], ANTWERP[0]]),
+        np.array([BRUSSELS[1], ANTWERP[1]]),
+        BRUSSELS[0],
+        BRUSSELS[1],
+    )
     assert d.shape == (2,) and d[0] == 0.0
     m = distance_matrix_km([BRUSSELS, ANTWERP], [BRUSSELS, ANTWERP, (51.05, 3.72)])
     assert m.shape == (2, 3) and m.dtype == np.float64
@@ -77,10 +81,13 @@ def test_triangle_inequality(a1, o1, a2, o2, a3, o3):
     assert ac <= ab + bc + 1e-6
 
 
-@given(st.lists(st.tuples(lat, lon), min_size=1, max_size=5),
-       st.lists(st.tuples(lat, lon), min_size=1, max_size=5),
-       st.floats(1.0, 3.0))
+@given(
+    st.lists(st.tuples(lat, lon), min_size=1, max_size=5),
+    st.lists(st.tuples(lat, lon), min_size=1, max_size=5),
+    st.floats(1.0, 3.0),
+)
 def test_road_factor_scales_linearly(pa, pb, rf):
     base = distance_matrix_km(pa, pb)
-    np.testing.assert_allclose(distance_matrix_km(pa, pb, road_factor=rf), base * rf,
-                               rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(
+        distance_matrix_km(pa, pb, road_factor=rf), base * rf, rtol=1e-12, atol=1e-9
+    )

@@ -45,7 +45,8 @@ def test_valid_csv_round_trips_the_arrondissements(geo):
 def test_names_and_unit_names_are_accepted(geo):
     rows = "municipality,unit,unit_name\n" + "".join(
         f"{m.name_nl if i % 2 else m.name_fr.upper()},{m.province_refnis},P{m.province_refnis}\n"
-        for i, m in enumerate(geo.municipalities))
+        for i, m in enumerate(geo.municipalities)
+    )
     part = parse_partition_csv("\ufeff" + rows, geo, name="by name")
     assert part.unit_of == partition_by_province(geo).unit_of
     assert part.unit_names["10000"] == "P10000"

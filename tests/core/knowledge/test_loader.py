@@ -31,21 +31,42 @@ def test_citations_point_inside_the_source_texts(seeds_dir: Path) -> None:
     load_knowledge(seeds_dir=seeds_dir)  # raises when a line range ends past the file
 
 
-@pytest.mark.parametrize(("kind", "count"), [
-    ("work_agenda", 6), ("lever", 7), ("governance_side", 5), ("strategic_axis", 2),
-    ("impact_theme", 6), ("scale", 8), ("spatial_context", 6), ("value_chain_step", 9),
-    ("type_environment", 8), ("key_area_type", 3), ("spatial_need", 4),
-    ("scaling_strategy", 7), ("loop", 3), ("circular_principle", 3), ("lg_instrument_group", 3),
-    ("lg_action_domain", 5), ("lg_community_of_practice", 3),
-])
+@pytest.mark.parametrize(
+    ("kind", "count"),
+    [
+        ("work_agenda", 6),
+        ("lever", 7),
+        ("governance_side", 5),
+        ("strategic_axis", 2),
+        ("impact_theme", 6),
+        ("scale", 8),
+        ("spatial_context", 6),
+        ("value_chain_step", 9),
+        ("type_environment", 8),
+        ("key_area_type", 3),
+        ("spatial_need", 4),
+        ("scaling_strategy", 7),
+        ("loop", 3),
+        ("circular_principle", 3),
+        ("lg_instrument_group", 3),
+        ("lg_action_domain", 5),
+        ("lg_community_of_practice", 3),
+    ],
+)
 def test_counts_of_the_structure(kb: KnowledgeBase, kind: str, count: int) -> None:
     assert len(kb.by_kind(kind)) == count
 
 
 def test_agenda_slugs_and_both_numberings(kb: KnowledgeBase) -> None:
     agendas = {r.slug: r for r in kb.by_kind("work_agenda")}
-    assert set(agendas) == {"bio-economie", "circulair-bouwen", "chemie-kunststoffen",
-                            "maakindustrie", "voedselketen", "waterkringlopen"}
+    assert set(agendas) == {
+        "bio-economie",
+        "circulair-bouwen",
+        "chemie-kunststoffen",
+        "maakindustrie",
+        "voedselketen",
+        "waterkringlopen",
+    }
     for key in ("number_003", "number_002"):
         assert sorted(a.attributes[key] for a in agendas.values()) == [1, 2, 3, 4, 5, 6]
     spatial = {s for s, a in agendas.items() if a.attributes["spatially_elaborated"]}
@@ -56,8 +77,11 @@ def test_work_paths_per_agenda(kb: KnowledgeBase) -> None:
     per_agenda = Counter(r.refs["agenda"][0] for r in kb.by_kind("work_path"))
     assert per_agenda["maakindustrie"] == 13
     assert per_agenda["circulair-bouwen"] == 10
-    codes = sorted(r.attributes["code"] for r in kb.by_kind("work_path")
-                   if r.refs["agenda"] == ("maakindustrie",))
+    codes = sorted(
+        r.attributes["code"]
+        for r in kb.by_kind("work_path")
+        if r.refs["agenda"] == ("maakindustrie",)
+    )
     assert codes == list("abcdefghijklm")
 
 
@@ -74,8 +98,9 @@ def test_commitment_rule_is_five_actions_a_year(kb: KnowledgeBase) -> None:
 
 def test_r_ladder(kb: KnowledgeBase) -> None:
     rs = kb.by_kind("r_strategy")
-    numbered = sorted((r for r in rs if r.attributes["rank"] is not None),
-                      key=lambda r: r.attributes["rank"])
+    numbered = sorted(
+        (r for r in rs if r.attributes["rank"] is not None), key=lambda r: r.attributes["rank"]
+    )
     assert [r.attributes["code"] for r in numbered] == [f"R{i}" for i in range(10)]
     loops = [r.attributes["loop"] for r in numbered]
     assert loops == ["short"] * 4 + ["medium"] * 4 + ["long"] * 2
@@ -88,14 +113,18 @@ def test_spatial_strategies_per_agenda(kb: KnowledgeBase) -> None:
     assert per_agenda == {"circulair-bouwen": 9, "chemie-kunststoffen": 5, "maakindustrie": 12}
     rules = [rule for r in kb.by_kind("spatial_strategy") for rule in r.attributes.get("rules", [])]
     assert {"rule": "min_transport_modes", "value": 2} in [
-        {k: v for k, v in rule.items() if k in ("rule", "value")} for rule in rules]
+        {k: v for k, v in rule.items() if k in ("rule", "value")} for rule in rules
+    ]
 
 
 def test_targets(kb: KnowledgeBase) -> None:
     rmc = kb.get("target", "rmc-2030")
-    assert (rmc.attributes["baseline_year"], rmc.attributes["target_year"],
-            rmc.attributes["target_value"], rmc.attributes["target_type"]) == (2010, 2030, -30,
-                                                                              "relative")
+    assert (
+        rmc.attributes["baseline_year"],
+        rmc.attributes["target_year"],
+        rmc.attributes["target_value"],
+        rmc.attributes["target_type"],
+    ) == (2010, 2030, -30, "relative")
     waste = kb.get("target", "residual-household-waste-2030")
     assert (waste.attributes["target_value"], waste.attributes["target_year"]) == (100, 2030)
     assert kb.get("target", "ecological-footprint-2050").attributes["target_value"] == 2
@@ -124,6 +153,7 @@ def test_nace_codes_may_carry_several_labels(kb: KnowledgeBase) -> None:
 
 # --- the validator ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def kb_copy(tmp_path: Path) -> Path:
     d = tmp_path / "knowledge"
@@ -144,8 +174,10 @@ def test_validator_names_file_record_and_field(kb_copy: Path) -> None:
         data["records"][2]["refs"] = {"agenda": "nowhere"}
 
     _edit(kb_copy / "work_agendas.yaml", broken)
-    _edit(kb_copy / "work_paths_manufacturing.yaml",
-          lambda d: d["records"][0]["refs"].__setitem__("agenda", "no-such-agenda"))
+    _edit(
+        kb_copy / "work_paths_manufacturing.yaml",
+        lambda d: d["records"][0]["refs"].__setitem__("agenda", "no-such-agenda"),
+    )
     with pytest.raises(InputError) as ei:
         load_knowledge(kb_copy)
     msgs = [str(p) for p in ei.value.problems]
@@ -156,8 +188,9 @@ def test_validator_names_file_record_and_field(kb_copy: Path) -> None:
     assert "expected int" in text and "'four'" in text
     assert f"record {recs[2]['slug']}, field 'refs.agenda': unknown reference" in text
     wp = yaml.safe_load((kb_copy / "work_paths_manufacturing.yaml").read_text())["records"][0]
-    assert (f"work_paths_manufacturing.yaml, record {wp['slug']}, field 'refs.agenda': broken "
-            "reference") in text and "'no-such-agenda'" in text
+    assert (
+        f"work_paths_manufacturing.yaml, record {wp['slug']}, field 'refs.agenda': broken reference"
+    ) in text and "'no-such-agenda'" in text
     assert len(ei.value.problems) == 4
 
 

@@ -26,16 +26,26 @@ from circulair.core.monitor.compute import (
 )
 from circulair.core.monitor.model import Indicator, Observation, Target
 
-RMC = Indicator("rmc", "Raw Material Consumption", "Raw Material Consumption", "Mt",
-                "lower_is_better")
-RMC_2030 = Target("rmc-2030", "rmc", "VLG", target_year=2030, target_value=-30,
-                  target_type="relative", unit="%", baseline_year=2010)
+RMC = Indicator(
+    "rmc", "Raw Material Consumption", "Raw Material Consumption", "Mt", "lower_is_better"
+)
+RMC_2030 = Target(
+    "rmc-2030",
+    "rmc",
+    "VLG",
+    target_year=2030,
+    target_value=-30,
+    target_type="relative",
+    unit="%",
+    baseline_year=2010,
+)
 WASTE = Indicator("waste", "Restafval", "Residual waste", "kg/inh", "lower_is_better")
 SHARE = Indicator("share", "Aandeel", "Share", "%", "higher_is_better")
 
 
-def obs(indicator: str, points: dict[int, float], unit: str, region: str = "VLG"
-        ) -> list[Observation]:
+def obs(
+    indicator: str, points: dict[int, float], unit: str, region: str = "VLG"
+) -> list[Observation]:
     return [Observation(indicator, region, y, v, unit) for y, v in points.items()]
 
 
@@ -45,9 +55,9 @@ def approx(x: float, rel: float = 1e-4) -> object:
 
 # --- the figures of the texts: 567 Mt (2010) -> 642 Mt (2018), target -30 % vs 2010 ------------
 
+
 def test_rmc_two_points_hand_computed() -> None:
-    a = assess(RMC_2030, obs("rmc", {2010: 567, 2018: 642}, "Mt"), today_year=2025,
-               indicator=RMC)
+    a = assess(RMC_2030, obs("rmc", {2010: 567, 2018: 642}, "Mt"), today_year=2025, indicator=RMC)
     # target level = 567 x (1 - 0.30) = 396.9 Mt, baseline from the 2010 observation
     assert a.baseline_value == 567
     assert a.target_level == approx(396.9, 1e-12)
@@ -74,8 +84,12 @@ def test_rmc_two_points_hand_computed() -> None:
 def test_three_point_exact_log_linear_on_track() -> None:
     # 100, 90, 81: exactly -10 % a year, residuals 0, so se = 0.
     target = Target("t", "waste", "VLG", target_year=2025, target_value=50, unit="kg/inh")
-    a = assess(target, obs("waste", {2016: 100, 2017: 90, 2018: 81}, "kg/inh"),
-               today_year=2020, indicator=WASTE)
+    a = assess(
+        target,
+        obs("waste", {2016: 100, 2017: 90, 2018: 81}, "kg/inh"),
+        today_year=2020,
+        indicator=WASTE,
+    )
     assert a.trend_slope == approx(math.log(0.9), 1e-12)  # ln 0.9 = -0.1053605
     assert a.observed_rate == approx(-0.1, 1e-12)
     assert a.trend_slope_se == pytest.approx(0, abs=1e-12)
@@ -93,8 +107,11 @@ def test_three_point_exact_log_linear_on_track() -> None:
 # slope = ln 0.95 = -0.0512933 exactly, SSR = 6e^2, s^2 = 6e^2/(3-2), Sxx = 2,
 # se = sqrt(3) e = 0.0346410. Latest value 100 x 0.95 x e^0.02 = 96.91913.
 E = 0.02
-NOISY = {2016: 100 / 0.95 * math.exp(E), 2017: 100 * math.exp(-2 * E),
-         2018: 100 * 0.95 * math.exp(E)}
+NOISY = {
+    2016: 100 / 0.95 * math.exp(E),
+    2017: 100 * math.exp(-2 * E),
+    2018: 100 * 0.95 * math.exp(E),
+}
 
 
 def test_noisy_series_at_risk() -> None:
@@ -131,8 +148,9 @@ def test_noisy_series_off_track() -> None:
 
 def test_already_met_future_target() -> None:
     target = Target("t", "waste", "VLG", target_year=2030, target_value=100, unit="kg/inh")
-    a = assess(target, obs("waste", {2016: 110, 2018: 95}, "kg/inh"), today_year=2020,
-               indicator=WASTE)
+    a = assess(
+        target, obs("waste", {2016: 110, 2018: 95}, "kg/inh"), today_year=2020, indicator=WASTE
+    )
     assert a.status == "met"
     assert a.distance_abs == 5  # 100 - 95: could still rise 5 kg and be met
     assert a.reach_year == 2018 and a.years_early_late == -12
@@ -140,8 +158,9 @@ def test_already_met_future_target() -> None:
 
 def test_met_but_moving_away_is_noted() -> None:
     target = Target("t", "waste", "VLG", target_year=2030, target_value=100, unit="kg/inh")
-    a = assess(target, obs("waste", {2016: 90, 2018: 95}, "kg/inh"), today_year=2020,
-               indicator=WASTE)
+    a = assess(
+        target, obs("waste", {2016: 90, 2018: 95}, "kg/inh"), today_year=2020, indicator=WASTE
+    )
     assert a.status == "met"
     assert any("moves away" in n for n in a.notes)
 
@@ -154,17 +173,24 @@ def test_no_observations() -> None:
 
 
 def test_relative_target_without_baseline() -> None:
-    a = assess(RMC_2030, obs("rmc", {2015: 600, 2018: 642}, "Mt"), today_year=2025,
-               indicator=RMC)
+    a = assess(RMC_2030, obs("rmc", {2015: 600, 2018: 642}, "Mt"), today_year=2025, indicator=RMC)
     assert a.status == "no_data"
     assert "baseline" in a.reason and "2010" in a.reason
     assert a.latest_value == 642 and a.target_level is None
 
 
 def test_relative_target_with_given_baseline_value() -> None:
-    t = Target("rmc-2030", "rmc", "VLG", target_year=2030, target_value=-30,
-               target_type="relative", unit="%", baseline_year=2010, baseline_value=567_000,
-               )
+    t = Target(
+        "rmc-2030",
+        "rmc",
+        "VLG",
+        target_year=2030,
+        target_value=-30,
+        target_type="relative",
+        unit="%",
+        baseline_year=2010,
+        baseline_value=567_000,
+    )
     # baseline_value of a relative target is in the indicator's unit (Mt) -> 396 900 Mt
     a = assess(t, obs("rmc", {2018: 642}, "Mt"), today_year=2025, indicator=RMC)
     assert a.target_level == approx(396_900, 1e-12)
@@ -188,14 +214,22 @@ def test_single_observation_already_met() -> None:
 
 def test_past_target_met_and_missed() -> None:
     target = Target("t", "waste", "VLG", target_year=2020, target_value=100, unit="kg/inh")
-    met = assess(target, obs("waste", {2018: 120, 2019: 110, 2020: 99, 2021: 104}, "kg/inh"),
-                 today_year=2025, indicator=WASTE)
+    met = assess(
+        target,
+        obs("waste", {2018: 120, 2019: 110, 2020: 99, 2021: 104}, "kg/inh"),
+        today_year=2025,
+        indicator=WASTE,
+    )
     assert met.status == "met"
     assert met.evaluation_year == 2020 and met.evaluation_value == 99
     assert met.years_early_late == 0
 
-    missed = assess(target, obs("waste", {2018: 120, 2020: 105, 2022: 95}, "kg/inh"),
-                    today_year=2025, indicator=WASTE)
+    missed = assess(
+        target,
+        obs("waste", {2018: 120, 2020: 105, 2022: 95}, "kg/inh"),
+        today_year=2025,
+        indicator=WASTE,
+    )
     assert missed.status == "missed"
     assert missed.evaluation_year == 2020
     # reached later, in 2022: two years late
@@ -204,8 +238,9 @@ def test_past_target_met_and_missed() -> None:
 
 def test_past_target_without_observation_in_target_year() -> None:
     target = Target("t", "waste", "VLG", target_year=2020, target_value=100, unit="kg/inh")
-    a = assess(target, obs("waste", {2017: 130, 2019: 110}, "kg/inh"), today_year=2025,
-               indicator=WASTE)
+    a = assess(
+        target, obs("waste", {2017: 130, 2019: 110}, "kg/inh"), today_year=2025, indicator=WASTE
+    )
     assert a.status == "missed"
     assert a.evaluation_year == 2019
     assert any("no observation in the target year 2020" in n for n in a.notes)
@@ -218,8 +253,9 @@ def test_zero_and_negative_values_fall_back_to_linear() -> None:
     # A net balance: -2, 0, 2 (exactly +2 a year), to reach 10 by 2022 (+2 a year needed).
     ind = Indicator("net", "Saldo", "Net balance", "kt", "higher_is_better")
     target = Target("t", "net", "VLG", target_year=2022, target_value=10, unit="kt")
-    a = assess(target, obs("net", {2016: -2, 2017: 0, 2018: 2}, "kt"), today_year=2020,
-               indicator=ind)
+    a = assess(
+        target, obs("net", {2016: -2, 2017: 0, 2018: 2}, "kt"), today_year=2020, indicator=ind
+    )
     assert a.trend_model == "linear"
     assert any("linear trend instead of log-linear" in n for n in a.notes)
     assert a.observed_rate is None
@@ -246,10 +282,13 @@ def test_negative_latest_value_distance_uses_absolute_value() -> None:
 
 def test_higher_is_better_strict_target() -> None:
     # 30, 33, 36.3: exactly +10 % a year; "more than half" by 2030
-    target = Target("t", "share", "VLG", target_year=2030, target_value=50, unit="%",
-                    strict=True)
-    a = assess(target, obs("share", {2020: 30, 2021: 33, 2022: 36.3}, "%"), today_year=2023,
-               indicator=SHARE)
+    target = Target("t", "share", "VLG", target_year=2030, target_value=50, unit="%", strict=True)
+    a = assess(
+        target,
+        obs("share", {2020: 30, 2021: 33, 2022: 36.3}, "%"),
+        today_year=2023,
+        indicator=SHARE,
+    )
     assert a.direction == "higher_is_better"
     # required (50/36.3)^(1/8) - 1 = exp(0.320213/8) - 1 = 0.0408375
     assert a.required_rate == approx(0.0408375)
@@ -277,18 +316,18 @@ def test_higher_is_better_at_risk_mirrors_lower() -> None:
 def test_window_limits_the_trend() -> None:
     points = {2000: 50.0, 2005: 60.0, 2010: 200.0, 2014: 180.0, 2016: 162.0, 2018: 145.8}
     target = Target("t", "waste", "VLG", target_year=2030, target_value=100, unit="kg/inh")
-    a = assess(target, obs("waste", points, "kg/inh"), today_year=2020, indicator=WASTE,
-               window=4)
+    a = assess(target, obs("waste", points, "kg/inh"), today_year=2020, indicator=WASTE, window=4)
     assert a.trend_years == [2014, 2016, 2018]  # years >= 2018 - 4
     assert a.observed_rate == approx(math.sqrt(0.9) - 1, 1e-9)  # -10 % per two years
-    one = assess(target, obs("waste", points, "kg/inh"), today_year=2020, indicator=WASTE,
-                 window=1)
+    one = assess(target, obs("waste", points, "kg/inh"), today_year=2020, indicator=WASTE, window=1)
     assert one.status == "no_data" and one.trend_model is None
 
 
 def test_units_are_converted_to_the_indicator_unit() -> None:
-    series = [Observation("rmc", "VLG", 2010, 567_000, "kt"),
-              Observation("rmc", "VLG", 2018, 642_000_000, "t")]
+    series = [
+        Observation("rmc", "VLG", 2010, 567_000, "kt"),
+        Observation("rmc", "VLG", 2018, 642_000_000, "t"),
+    ]
     a = assess(RMC_2030, series, today_year=2025, indicator=RMC)
     assert a.unit == "Mt"
     assert a.latest_value == approx(642, 1e-12) and a.target_level == approx(396.9, 1e-12)
@@ -302,9 +341,11 @@ def test_absolute_target_in_another_unit() -> None:
 
 
 def test_other_regions_and_indicators_are_ignored() -> None:
-    data = (obs("rmc", {2010: 567, 2018: 642}, "Mt")
-            + obs("rmc", {2018: 1.0}, "Mt", region="BE")
-            + obs("waste", {2018: 1.0}, "kg/inh"))
+    data = (
+        obs("rmc", {2010: 567, 2018: 642}, "Mt")
+        + obs("rmc", {2018: 1.0}, "Mt", region="BE")
+        + obs("waste", {2018: 1.0}, "kg/inh")
+    )
     a = assess(RMC_2030, data, today_year=2025, indicator=RMC)
     assert a.n_observations == 2
 
@@ -322,24 +363,48 @@ def test_bad_inputs_raise() -> None:
 
 def test_direction_resolution() -> None:
     rmi = Indicator("rmi", "RMI", "RMI", "Mt", "none")
-    rel = Target("r", "rmi", "VLG", target_year=2030, target_value=-10,
-                 target_type="relative", unit="%", baseline_year=2010)
+    rel = Target(
+        "r",
+        "rmi",
+        "VLG",
+        target_year=2030,
+        target_value=-10,
+        target_type="relative",
+        unit="%",
+        baseline_year=2010,
+    )
     assert resolve_direction(rel, rmi) == "lower_is_better"
-    up = Target("u", "rmi", "VLG", target_year=2030, target_value=700, unit="Mt",
-                baseline_value=600)
+    up = Target(
+        "u", "rmi", "VLG", target_year=2030, target_value=700, unit="Mt", baseline_value=600
+    )
     assert resolve_direction(up, rmi) == "higher_is_better"
-    own = Target("o", "rmi", "VLG", target_year=2030, target_value=700, unit="Mt",
-                 direction="lower_is_better")
+    own = Target(
+        "o",
+        "rmi",
+        "VLG",
+        target_year=2030,
+        target_value=700,
+        unit="Mt",
+        direction="lower_is_better",
+    )
     assert resolve_direction(own, RMC) == "lower_is_better"
     with pytest.raises(InputError, match="which way is better"):
-        resolve_direction(Target("n", "rmi", "VLG", target_year=2030, target_value=5,
-                                 unit="Mt"), rmi)
+        resolve_direction(
+            Target("n", "rmi", "VLG", target_year=2030, target_value=5, unit="Mt"), rmi
+        )
 
 
 def test_target_validation() -> None:
     with pytest.raises(InputError) as e:
-        Target("bad", "rmc", "VLG", target_year=2030, target_value=math.nan,
-               target_type="relative", unit="Mt")
+        Target(
+            "bad",
+            "rmc",
+            "VLG",
+            target_year=2030,
+            target_value=math.nan,
+            target_type="relative",
+            unit="Mt",
+        )
     fields = {p.field for p in e.value.problems}
     assert fields == {"target_value", "baseline_year", "unit"}
     with pytest.raises(InputError):
@@ -347,8 +412,7 @@ def test_target_validation() -> None:
 
 
 def test_as_dict_is_json_and_carries_the_rule() -> None:
-    a = assess(RMC_2030, obs("rmc", {2010: 567, 2018: 642}, "Mt"), today_year=2025,
-               indicator=RMC)
+    a = assess(RMC_2030, obs("rmc", {2010: 567, 2018: 642}, "Mt"), today_year=2025, indicator=RMC)
     d = json.loads(json.dumps(a.as_dict(), allow_nan=False))
     assert d["status"] == "off_track" and d["status_label"] == "off track"
     assert d["status_rule"] == STATUS_RULE
@@ -359,11 +423,9 @@ def test_assess_all_collects_every_problem() -> None:
     t2 = Target("w", "waste", "VLG", target_year=2030, target_value=100, unit="kg/inh")
     data = obs("rmc", {2018: 1}, "kg/inh") + obs("waste", {2018: 1}, "Mt")
     with pytest.raises(InputError) as e:
-        assess_all([RMC_2030, t2], data, today_year=2025,
-                   indicators={"rmc": RMC, "waste": WASTE})
+        assess_all([RMC_2030, t2], data, today_year=2025, indicators={"rmc": RMC, "waste": WASTE})
     assert len(e.value.problems) == 2
-    ok = assess_all([RMC_2030, t2], [], today_year=2025,
-                    indicators={"rmc": RMC, "waste": WASTE})
+    ok = assess_all([RMC_2030, t2], [], today_year=2025, indicators={"rmc": RMC, "waste": WASTE})
     assert [a.status for a in ok] == ["no_data", "no_data"]
 
 
@@ -387,14 +449,21 @@ def test_status_rule_names_every_status() -> None:
     assert "last 5 years" in status_rule(5, 1.959964) and "95 % band" in status_rule(5, 1.959964)
 
 
-@given(v0=st.floats(1, 1000), v1=st.floats(1, 1000), level=st.floats(1, 1000),
-       years_left=st.integers(1, 30))
-def test_on_track_iff_observed_pace_at_least_required(v0: float, v1: float, level: float,
-                                                       years_left: int) -> None:
-    target = Target("t", "waste", "VLG", target_year=2018 + years_left, target_value=level,
-                    unit="kg/inh")
-    a = assess(target, obs("waste", {2016: v0, 2018: v1}, "kg/inh"), today_year=2018,
-               indicator=WASTE)
+@given(
+    v0=st.floats(1, 1000),
+    v1=st.floats(1, 1000),
+    level=st.floats(1, 1000),
+    years_left=st.integers(1, 30),
+)
+def test_on_track_iff_observed_pace_at_least_required(
+    v0: float, v1: float, level: float, years_left: int
+) -> None:
+    target = Target(
+        "t", "waste", "VLG", target_year=2018 + years_left, target_value=level, unit="kg/inh"
+    )
+    a = assess(
+        target, obs("waste", {2016: v0, 2018: v1}, "kg/inh"), today_year=2018, indicator=WASTE
+    )
     if v1 <= level:
         assert a.status == "met"
         return

@@ -21,20 +21,32 @@ from circulair.core.monitor.importer import (
 from circulair.core.monitor.model import Indicator, Observation
 from circulair.core.monitor.units import convert
 
-INDICATORS = {i.slug: i for i in (
-    Indicator("rmc", "RMC", "RMC", "Mt", "lower_is_better"),
-    Indicator("household-waste-per-inhabitant", "Huishoudelijk afval", "Household waste",
-              "kg/inh", "lower_is_better"),
-    Indicator("recycling-rate-household", "Recyclage", "Recycling", "%", "higher_is_better"),
-    Indicator("water-use", "Water", "Water", "million m3", "lower_is_better"),
-    Indicator("local-governments-self-score", "Score", "Score", "score/10",
-              "higher_is_better"),
-)}
+INDICATORS = {
+    i.slug: i
+    for i in (
+        Indicator("rmc", "RMC", "RMC", "Mt", "lower_is_better"),
+        Indicator(
+            "household-waste-per-inhabitant",
+            "Huishoudelijk afval",
+            "Household waste",
+            "kg/inh",
+            "lower_is_better",
+        ),
+        Indicator("recycling-rate-household", "Recyclage", "Recycling", "%", "higher_is_better"),
+        Indicator("water-use", "Water", "Water", "million m3", "lower_is_better"),
+        Indicator("local-governments-self-score", "Score", "Score", "score/10", "higher_is_better"),
+    )
+}
 REGIONS = {"VLG", "BE", "NL", "EU27"}
 
 
-def csv_bytes(rows: list[list[Any]], *, delimiter: str = ",", encoding: str = "utf-8",
-              header: list[str] | tuple[str, ...] = LONG_COLUMNS) -> bytes:
+def csv_bytes(
+    rows: list[list[Any]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    header: list[str] | tuple[str, ...] = LONG_COLUMNS,
+) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     w.writerow(header)
@@ -54,23 +66,31 @@ def problems(content: bytes, name: str = "obs.csv", **kw: Any) -> list[Problem]:
 
 def test_template_imports() -> None:
     inds = {**INDICATORS, "rmi": Indicator("rmi", "RMI", "RMI", "Mt", "none")}
-    long = parse_observations(template_csv().encode(), "template.csv", indicators=inds,
-                              regions=REGIONS)
+    long = parse_observations(
+        template_csv().encode(), "template.csv", indicators=inds, regions=REGIONS
+    )
     assert [(o.indicator, o.year, o.value, o.unit) for o in long] == [
-        ("rmi", 2018, 642.0, "Mt"), ("household-waste-per-inhabitant", 2020, 476.0, "kg/inh")]
+        ("rmi", 2018, 642.0, "Mt"),
+        ("household-waste-per-inhabitant", 2020, 476.0, "kg/inh"),
+    ]
     assert long[0].source.startswith("CE Monitor")
-    wide = parse_observations(template_csv(wide=True).encode(), "template.csv",
-                              indicators=inds, regions=REGIONS)
-    assert [(o.indicator, o.year, o.value) for o in wide] == [("rmi", 2010, 567.0),
-                                                             ("rmi", 2018, 642.0)]
+    wide = parse_observations(
+        template_csv(wide=True).encode(), "template.csv", indicators=inds, regions=REGIONS
+    )
+    assert [(o.indicator, o.year, o.value) for o in wide] == [
+        ("rmi", 2010, 567.0),
+        ("rmi", 2018, 642.0),
+    ]
 
 
 def test_units_are_converted_to_the_indicator_unit() -> None:
-    rows = [["rmc", "VLG", 2018, "642000", "kt", "", ""],
-            ["household-waste-per-inhabitant", "VLG", 2020, "0.476", "t/inh", "", ""],
-            ["recycling-rate-household", "VLG", 2020, "0.44", "fraction", "", ""],
-            ["water-use", "VLG", 2020, "750000000", "m3/yr", "", ""],
-            ["local-governments-self-score", "VLG", 2021, "4.3", "score/10", "", ""]]
+    rows = [
+        ["rmc", "VLG", 2018, "642000", "kt", "", ""],
+        ["household-waste-per-inhabitant", "VLG", 2020, "0.476", "t/inh", "", ""],
+        ["recycling-rate-household", "VLG", 2020, "0.44", "fraction", "", ""],
+        ["water-use", "VLG", 2020, "750000000", "m3/yr", "", ""],
+        ["local-governments-self-score", "VLG", 2021, "4.3", "score/10", "", ""],
+    ]
     got = {o.indicator: (o.value, o.unit) for o in parse(csv_bytes(rows))}
     assert got["rmc"] == (pytest.approx(642), "Mt")
     assert got["household-waste-per-inhabitant"] == (pytest.approx(476), "kg/inh")
@@ -152,13 +172,12 @@ def test_every_row_check() -> None:
 
 
 def test_header_problems() -> None:
-    assert [p.row for p in problems(csv_bytes([], header=["indicator", "region", "year"]))] \
-        == [1]
-    found = problems(csv_bytes([["rmc", "VLG", 2018, 1, "Mt", "", "", "?"]],
-                               header=[*LONG_COLUMNS, "colour"]))
+    assert [p.row for p in problems(csv_bytes([], header=["indicator", "region", "year"]))] == [1]
+    found = problems(
+        csv_bytes([["rmc", "VLG", 2018, 1, "Mt", "", "", "?"]], header=[*LONG_COLUMNS, "colour"])
+    )
     assert [(p.row, p.field) for p in found] == [(1, "colour")]
-    found = problems(csv_bytes([], header=["indicator", "region", "Year", "value", "unit",
-                                           "year"]))
+    found = problems(csv_bytes([], header=["indicator", "region", "Year", "value", "unit", "year"]))
     assert "twice" in found[0].message
     assert problems(csv_bytes([]))[0].message.startswith("the file has a header but no data")
     assert problems(b"", "obs.csv")[0].row == 1
@@ -167,47 +186,75 @@ def test_header_problems() -> None:
 
 def test_dutch_excel_csv_semicolon_decimal_comma_cp1252() -> None:
     header = ["Indicator", "Regio", "Jaar", "Waarde", "Eenheid", "Bron", "Opmerking"]
-    rows = [["rmc", "vlg", "2018", "642,5", "Mt", "Studie", "geraamd, ± 5 %"],
-            ["household-waste-per-inhabitant", "VLG", "2020", "1.234,5", "kg/inw", "", ""]]
+    rows = [
+        ["rmc", "vlg", "2018", "642,5", "Mt", "Studie", "geraamd, ± 5 %"],
+        ["household-waste-per-inhabitant", "VLG", "2020", "1.234,5", "kg/inw", "", ""],
+    ]
     content = csv_bytes(rows, delimiter=";", encoding="cp1252", header=header)
     got = parse(content)
     assert got[0].value == 642.5 and got[0].region == "VLG" and "± 5 %" in got[0].note
     assert got[1].value == 1234.5 and got[1].unit == "kg/inh"
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("642", 642.0), ("-17", -17.0), ("396.9", 396.9), ("396,9", 396.9), ("1.234,5", 1234.5),
-    ("1,234.5", 1234.5), ("1 234,5", 1234.5), ("1e3", 1000.0), (".5", 0.5), ("abc", None),
-    ("1.2.3", None), ("1,23.4", None), ("nan", None), ("inf", None), ("", None),
-    ("12%", None),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("642", 642.0),
+        ("-17", -17.0),
+        ("396.9", 396.9),
+        ("396,9", 396.9),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1 234,5", 1234.5),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        ("abc", None),
+        ("1.2.3", None),
+        ("1,23.4", None),
+        ("nan", None),
+        ("inf", None),
+        ("", None),
+        ("12%", None),
+    ],
+)
 def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
 
 
 def test_wide_csv() -> None:
     header = ["indicator", "region", "unit", "2016", "2017", "2018", "source"]
-    rows = [["rmc", "VLG", "Mt", "600", "-", "642", "CE Monitor"],
-            ["household-waste-per-inhabitant", "BE", "t/inh", "0.48", "", ":", ""],
-            ["rmc", "VLG", "Mt", "", "620", "641", ""],  # line 4: 2018 repeats line 2
-            ["rmc", "NL", "Mt", "x", "", "", ""]]  # line 5: not a number in 2016
+    rows = [
+        ["rmc", "VLG", "Mt", "600", "-", "642", "CE Monitor"],
+        ["household-waste-per-inhabitant", "BE", "t/inh", "0.48", "", ":", ""],
+        ["rmc", "VLG", "Mt", "", "620", "641", ""],  # line 4: 2018 repeats line 2
+        ["rmc", "NL", "Mt", "x", "", "", ""],
+    ]  # line 5: not a number in 2016
     found = problems(csv_bytes(rows, header=header))
     assert [(p.row, p.field) for p in found] == [(4, "2018"), (5, "2016")]
     assert "line 2" in found[0].message
     rows = rows[:2]
     got = parse(csv_bytes(rows, header=header))
     assert [(o.indicator, o.region, o.year, o.value) for o in got] == [
-        ("rmc", "VLG", 2016, 600.0), ("rmc", "VLG", 2018, 642.0),
-        ("household-waste-per-inhabitant", "BE", 2016, pytest.approx(480.0))]
+        ("rmc", "VLG", 2016, 600.0),
+        ("rmc", "VLG", 2018, 642.0),
+        ("household-waste-per-inhabitant", "BE", 2016, pytest.approx(480.0)),
+    ]
     assert got[0].source == "CE Monitor"
 
 
 def test_wide_header_checks() -> None:
-    found = problems(csv_bytes([["rmc", "VLG", "Mt", "1", "2"]],
-                               header=["indicator", "region", "unit", "1850", "2015"]))
+    found = problems(
+        csv_bytes(
+            [["rmc", "VLG", "Mt", "1", "2"]], header=["indicator", "region", "unit", "1850", "2015"]
+        )
+    )
     assert [(p.row, p.field) for p in found] == [(1, "1850")]
-    found = problems(csv_bytes([["rmc", "VLG", "2015", "Mt", "1"]],
-                               header=["indicator", "region", "year", "unit", "2015"]))
+    found = problems(
+        csv_bytes(
+            [["rmc", "VLG", "2015", "Mt", "1"]],
+            header=["indicator", "region", "year", "unit", "2015"],
+        )
+    )
     assert "both" in found[0].message
 
 
@@ -224,28 +271,34 @@ def xlsx_bytes(rows: list[list[Any]]) -> bytes:
 
 
 def test_xlsx_long() -> None:
-    rows: list[list[Any]] = [list(LONG_COLUMNS),
-                             ["rmc", "VLG", 2010, 567, "Mt", "003", None],
-                             ["rmc", "VLG", 2018.0, 642.0, "Mt/yr", "003", "rising"],
-                             [None] * 7,
-                             ["rmc", "VLG", 2019, "veel", "Mt", None, None],
-                             ["rmc", "BE", True, 5, "Mt", None, None]]
+    rows: list[list[Any]] = [
+        list(LONG_COLUMNS),
+        ["rmc", "VLG", 2010, 567, "Mt", "003", None],
+        ["rmc", "VLG", 2018.0, 642.0, "Mt/yr", "003", "rising"],
+        [None] * 7,
+        ["rmc", "VLG", 2019, "veel", "Mt", None, None],
+        ["rmc", "BE", True, 5, "Mt", None, None],
+    ]
     found = problems(xlsx_bytes(rows), "obs.xlsx")
     assert [(p.row, p.field) for p in found] == [(5, "value"), (6, "year")]
     assert all(p.file == "obs.xlsx" for p in found)
     got = parse(xlsx_bytes(rows[:3]), "obs.xlsx")
-    assert [(o.year, o.value, o.note) for o in got] == [(2010, 567.0, ""), (2018, 642.0,
-                                                                             "rising")]
+    assert [(o.year, o.value, o.note) for o in got] == [(2010, 567.0, ""), (2018, 642.0, "rising")]
 
 
 def test_xlsx_wide() -> None:
-    rows: list[list[Any]] = [["indicator", "region", "unit", 2016, 2017, 2018],
-                             ["recycling-rate-household", "VLG", "1", 0.6, None, 0.65],
-                             ["rmc", "VLG", "Mt", 600, 610, "n/a"]]
+    rows: list[list[Any]] = [
+        ["indicator", "region", "unit", 2016, 2017, 2018],
+        ["recycling-rate-household", "VLG", "1", 0.6, None, 0.65],
+        ["rmc", "VLG", "Mt", 600, 610, "n/a"],
+    ]
     got = parse(xlsx_bytes(rows), "obs.xlsx")
     assert [(o.indicator, o.year, round(o.value, 9)) for o in got] == [
-        ("recycling-rate-household", 2016, 60.0), ("recycling-rate-household", 2018, 65.0),
-        ("rmc", 2016, 600.0), ("rmc", 2017, 610.0)]
+        ("recycling-rate-household", 2016, 60.0),
+        ("recycling-rate-household", 2018, 65.0),
+        ("rmc", 2016, 600.0),
+        ("rmc", 2017, 610.0),
+    ]
 
 
 def test_xlsx_percentage_format_counts_as_shown() -> None:
@@ -278,16 +331,25 @@ UNITS_FOR = {
 
 @st.composite
 def valid_rows(draw: st.DrawFn) -> list[list[str]]:
-    keys = draw(st.lists(
-        st.tuples(st.sampled_from(sorted(INDICATORS)), st.sampled_from(sorted(REGIONS)),
-                  st.integers(1900, 2100)),
-        min_size=1, max_size=25, unique=True))
+    keys = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(sorted(INDICATORS)),
+                st.sampled_from(sorted(REGIONS)),
+                st.integers(1900, 2100),
+            ),
+            min_size=1,
+            max_size=25,
+            unique=True,
+        )
+    )
     rows = []
     for slug, region, year in keys:
         unit, top = draw(st.sampled_from(UNITS_FOR[slug]))
         value = draw(st.floats(0, top, allow_nan=False, allow_infinity=False))
-        note = draw(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                            max_size=20))
+        note = draw(
+            st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
+        )
         rows.append([slug, region, str(year), repr(value), unit, "gen", note])
     return rows
 
@@ -308,10 +370,15 @@ CORRUPTIONS = ("indicator", "region", "unit", "value", "year", "duplicate")
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=valid_rows(), pick=st.integers(0, 10**6), kind=st.sampled_from(CORRUPTIONS),
-       xlsx=st.booleans())
+@given(
+    rows=valid_rows(),
+    pick=st.integers(0, 10**6),
+    kind=st.sampled_from(CORRUPTIONS),
+    xlsx=st.booleans(),
+)
 def test_a_corrupted_row_is_always_reported_with_its_line(
-        rows: list[list[str]], pick: int, kind: str, xlsx: bool) -> None:
+    rows: list[list[str]], pick: int, kind: str, xlsx: bool
+) -> None:
     if kind == "duplicate" and len(rows) < 2:
         kind = "value"
     i = pick % len(rows) if kind != "duplicate" else 1 + pick % (len(rows) - 1)
@@ -329,9 +396,14 @@ def test_a_corrupted_row_is_always_reported_with_its_line(
         row[2] = "2101"
     else:
         source = rows[pick % i]
-        row[0], row[1], row[2], row[4], row[3] = (source[0], source[1], source[2],
-                                                  UNITS_FOR[source[0]][0][0], "1")
-    content = (xlsx_bytes([list(LONG_COLUMNS), *rows]) if xlsx else csv_bytes(rows))
+        row[0], row[1], row[2], row[4], row[3] = (
+            source[0],
+            source[1],
+            source[2],
+            UNITS_FOR[source[0]][0][0],
+            "1",
+        )
+    content = xlsx_bytes([list(LONG_COLUMNS), *rows]) if xlsx else csv_bytes(rows)
     found = problems(content, "obs.xlsx" if xlsx else "obs.csv")
     assert [(p.row, p.field) for p in found] == [(i + 2, field)]
     if kind == "duplicate":

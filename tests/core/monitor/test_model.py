@@ -15,7 +15,11 @@ def test_monitor_from_knowledge() -> None:
     assert m.indicators["water-use"].unit == "million m3"
     rmc = next(t for t in m.targets if t.slug == "rmc-2030")
     assert (rmc.target_type, rmc.target_value, rmc.baseline_year, rmc.baseline_value) == (
-        "relative", -30.0, 2010, None)
+        "relative",
+        -30.0,
+        2010,
+        None,
+    )
     keys = {o.key: o.value for o in m.observations}
     assert keys[("rmi", "VLG", 2010)] == 567 and keys[("rmi", "VLG", 2018)] == 642
     assert keys[("circular-material-use-rate", "BE", 2022)] == 22.2
@@ -35,7 +39,10 @@ def test_knowledge_targets_assess_without_data() -> None:
         assert a.status == "no_data"
     # the RMC target with the RMI figures read as RMC (the example of the issue): 396.9 Mt
     rmc = next(t for t in m.targets if t.slug == "rmc-2030")
-    as_rmc = [Observation("rmc", o.region, o.year, o.value, o.unit)
-              for o in m.observations if o.indicator == "rmi"]
+    as_rmc = [
+        Observation("rmc", o.region, o.year, o.value, o.unit)
+        for o in m.observations
+        if o.indicator == "rmi"
+    ]
     a = assess(rmc, as_rmc, today_year=2025, indicator=m.indicators["rmc"])
     assert round(a.target_level or 0, 6) == 396.9 and a.status == "off_track"

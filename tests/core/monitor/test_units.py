@@ -20,33 +20,56 @@ from circulair.core.monitor.units import (
 )
 
 
-@pytest.mark.parametrize(("value", "src", "dst", "expected"), [
-    (1, "Mt", "kt", 1000),
-    (642, "Mt", "t", 642_000_000),
-    (36_000, "kt", "Mt", 36),
-    (1500, "kg", "t", 1.5),
-    (0.476, "t/inh", "kg/inh", 476),
-    (477, "kg/inh", "t/inh", 0.477),
-    (0.44, "1", "%", 44),
-    (11.5, "%", "1", 0.115),
-    (750, "million m3", "m3", 750_000_000),
-    (78, "Mt CO2e", "kt CO2e", 78_000),
-    (4.3, "score/10", "score/10", 4.3),
-])
+@pytest.mark.parametrize(
+    ("value", "src", "dst", "expected"),
+    [
+        (1, "Mt", "kt", 1000),
+        (642, "Mt", "t", 642_000_000),
+        (36_000, "kt", "Mt", 36),
+        (1500, "kg", "t", 1.5),
+        (0.476, "t/inh", "kg/inh", 476),
+        (477, "kg/inh", "t/inh", 0.477),
+        (0.44, "1", "%", 44),
+        (11.5, "%", "1", 0.115),
+        (750, "million m3", "m3", 750_000_000),
+        (78, "Mt CO2e", "kt CO2e", 78_000),
+        (4.3, "score/10", "score/10", 4.3),
+    ],
+)
 def test_factors(value: float, src: str, dst: str, expected: float) -> None:
     assert convert(value, src, dst) == pytest.approx(expected, rel=1e-15)
 
 
-@pytest.mark.parametrize(("spelling", "symbol"), [
-    ("Mt/yr", "Mt"), ("Mt per year", "Mt"), ("Mt/jaar", "Mt"), ("miljoen ton", "Mt"),
-    ("megatonnes", "Mt"), ("kton", "kt"), ("Tonnes", "t"), ("KG", "kg"),
-    ("kg/inw", "kg/inh"), ("kg per inhabitant", "kg/inh"), ("kg per inwoner", "kg/inh"),
-    ("kg/capita", "kg/inh"), ("kg/inw/jaar", "kg/inh"), ("ton/inw", "t/inh"),
-    ("t per capita", "t/inh"), ("percent", "%"), ("Procent", "%"), ("fraction", "1"),
-    ("m³", "m3"), ("million m3/yr", "million m3"), ("miljoen m³", "million m3"),
-    ("Mt CO2e/yr", "Mt CO2e"), ("kt CO2-eq", "kt CO2e"), ("  Mt  ", "Mt"),
-    ("score/10", "score/10"),
-])
+@pytest.mark.parametrize(
+    ("spelling", "symbol"),
+    [
+        ("Mt/yr", "Mt"),
+        ("Mt per year", "Mt"),
+        ("Mt/jaar", "Mt"),
+        ("miljoen ton", "Mt"),
+        ("megatonnes", "Mt"),
+        ("kton", "kt"),
+        ("Tonnes", "t"),
+        ("KG", "kg"),
+        ("kg/inw", "kg/inh"),
+        ("kg per inhabitant", "kg/inh"),
+        ("kg per inwoner", "kg/inh"),
+        ("kg/capita", "kg/inh"),
+        ("kg/inw/jaar", "kg/inh"),
+        ("ton/inw", "t/inh"),
+        ("t per capita", "t/inh"),
+        ("percent", "%"),
+        ("Procent", "%"),
+        ("fraction", "1"),
+        ("m³", "m3"),
+        ("million m3/yr", "million m3"),
+        ("miljoen m³", "million m3"),
+        ("Mt CO2e/yr", "Mt CO2e"),
+        ("kt CO2-eq", "kt CO2e"),
+        ("  Mt  ", "Mt"),
+        ("score/10", "score/10"),
+    ],
+)
 def test_spellings(spelling: str, symbol: str) -> None:
     assert canonical_unit(spelling) == symbol
 
@@ -84,8 +107,9 @@ def test_factors_are_exact() -> None:
     assert conversion_factor("%", "1") * 100 == 1
 
 
-SAME_DIMENSION = [(a, b) for a, b in permutations(UNITS, 2)
-                  if UNITS[a].dimension == UNITS[b].dimension]
+SAME_DIMENSION = [
+    (a, b) for a, b in permutations(UNITS, 2) if UNITS[a].dimension == UNITS[b].dimension
+]
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
 
 
@@ -103,8 +127,7 @@ def test_conversion_is_transitive(value: float, pair: tuple[str, str], via: str)
         assert not compatible(a, via)
         return
     direct = convert(value, a, b)
-    assert convert(convert(value, a, via), via, b) == pytest.approx(direct, rel=1e-14,
-                                                                     abs=1e-300)
+    assert convert(convert(value, a, via), via, b) == pytest.approx(direct, rel=1e-14, abs=1e-300)
 
 
 @given(value=finite, a=st.sampled_from(list(UNITS)), b=st.sampled_from(list(UNITS)))

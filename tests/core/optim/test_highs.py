@@ -14,8 +14,16 @@ from circulair.core.optim import HighsSolver, LinearModel, Solution, default_sol
 def _knapsack() -> LinearModel:
     # max 5a + 4b + 3c  s.t.  2a + 3b + c <= 5, binary: optimum 9 at a = b = 1 (8 without b)
     a = sp.csc_matrix(np.array([[2.0, 3.0, 1.0]]))
-    return LinearModel(np.array([5.0, 4.0, 3.0]), a, np.array([-np.inf]), np.array([5.0]),
-                       np.zeros(3), np.ones(3), np.ones(3, dtype=np.int32), maximize=True)
+    return LinearModel(
+        np.array([5.0, 4.0, 3.0]),
+        a,
+        np.array([-np.inf]),
+        np.array([5.0]),
+        np.zeros(3),
+        np.ones(3),
+        np.ones(3, dtype=np.int32),
+        maximize=True,
+    )
 
 
 def test_mip_optimal_with_bound() -> None:
@@ -27,8 +35,15 @@ def test_mip_optimal_with_bound() -> None:
 
 def test_infeasible_lp() -> None:
     a = sp.csc_matrix(np.array([[1.0]]))
-    model = LinearModel(np.ones(1), a, np.array([2.0]), np.array([np.inf]), np.zeros(1),
-                        np.ones(1), np.zeros(1, dtype=np.int32))
+    model = LinearModel(
+        np.ones(1),
+        a,
+        np.array([2.0]),
+        np.array([np.inf]),
+        np.zeros(1),
+        np.ones(1),
+        np.zeros(1, dtype=np.int32),
+    )
     sol = HighsSolver().solve(model)
     assert sol.status == "infeasible" and sol.x is None and math.isnan(sol.dual_bound)
 

@@ -8,11 +8,16 @@ from circulair.core.scan.charts import distribution_chart, score_chart
 
 
 def test_radar_has_both_series_and_rejects_mismatched_lengths() -> None:
-    svg = score_chart(["A", "B", "C", "D"], [2.0, 5.0, 7.5, 10.0], [5.0, 5.0, 5.0, 5.0],
-                      {"you": "Gemeente X", "peers": "mediaan"}).decode()
+    svg = score_chart(
+        ["A", "B", "C", "D"],
+        [2.0, 5.0, 7.5, 10.0],
+        [5.0, 5.0, 5.0, 5.0],
+        {"you": "Gemeente X", "peers": "mediaan"},
+    ).decode()
     assert svg.startswith("<?xml") and "Gemeente X" in svg and "mediaan" in svg
-    without_peers = score_chart(["A", "B", "C"], [1.0, 2.0, 3.0], [None, 1.0, 2.0],
-                                {"you": "X", "peers": "mediaan"}).decode()
+    without_peers = score_chart(
+        ["A", "B", "C"], [1.0, 2.0, 3.0], [None, 1.0, 2.0], {"you": "X", "peers": "mediaan"}
+    ).decode()
     assert "mediaan" not in without_peers  # a partial peer line is not drawn
     assert score_chart(["A"], [4.0], [None], {}).startswith(b"<?xml")
     with pytest.raises(ValueError, match="same length"):

@@ -56,11 +56,23 @@ def test_incomplete_response_lists_missing_ids_in_questionnaire_order() -> None:
     assert "only complete responses are scored" in str(err.value)
 
 
-@pytest.mark.parametrize(("qid", "value"), [
-    ("q1", 5), ("q1", True), ("q1", 2.0), ("q2", "yes"), ("q3", "most"), ("motives", "klimaat"),
-    ("motives", ["klimaat", "klimaat"]), ("pop", -1), ("pop", 10.5), ("pop", float("nan")),
-    ("remark", 3), ("unknown", 1),
-])
+@pytest.mark.parametrize(
+    ("qid", "value"),
+    [
+        ("q1", 5),
+        ("q1", True),
+        ("q1", 2.0),
+        ("q2", "yes"),
+        ("q3", "most"),
+        ("motives", "klimaat"),
+        ("motives", ["klimaat", "klimaat"]),
+        ("pop", -1),
+        ("pop", 10.5),
+        ("pop", float("nan")),
+        ("remark", 3),
+        ("unknown", 1),
+    ],
+)
 def test_bad_values_name_the_question_and_value(qid: str, value: Any) -> None:
     q = parse_questionnaire(mini_v1())
     with pytest.raises(InputError) as err:
@@ -81,19 +93,25 @@ def test_broken_questionnaire_reports_every_problem() -> None:
     raw = mini_v1()
     raw["version"] = 0
     qs = raw["questions"]
-    qs[4] = {**qs[4], "scale": "missing"}                      # q1: unknown scale
-    qs[5] = {**qs[5], "section": "nowhere"}                    # q2: unknown section
-    qs[3] = {**qs[3], "scored": True}                          # remark: scored text, profile
-    qs[6]["options"][0]["score"] = 2                           # q3: score out of 0-1
-    qs.append(dict(qs[7]))                                     # duplicate q4
-    del qs[8]["next_step"]                                     # q5: no next step
+    qs[4] = {**qs[4], "scale": "missing"}  # q1: unknown scale
+    qs[5] = {**qs[5], "section": "nowhere"}  # q2: unknown section
+    qs[3] = {**qs[3], "scored": True}  # remark: scored text, profile
+    qs[6]["options"][0]["score"] = 2  # q3: score out of 0-1
+    qs.append(dict(qs[7]))  # duplicate q4
+    del qs[8]["next_step"]  # q5: no next step
     with pytest.raises(InputError) as err:
         parse_questionnaire(raw, "broken.yaml")
     text = str(err.value)
-    for expected in ("version must be a positive integer", "unknown scale",
-                     "section is not defined", "only maturity, yes/no and single-choice",
-                     "profile questions are not scored", "score from 0 to 1",
-                     "duplicate question id", "needs a 'next_step'"):
+    for expected in (
+        "version must be a positive integer",
+        "unknown scale",
+        "section is not defined",
+        "only maturity, yes/no and single-choice",
+        "profile questions are not scored",
+        "score from 0 to 1",
+        "duplicate question id",
+        "needs a 'next_step'",
+    ):
         assert expected in text
     assert all(p.file == "broken.yaml" for p in err.value.problems)
 
@@ -133,6 +151,7 @@ def test_version_inside_file_must_match_its_name(tmp_path: Path) -> None:
 
 # --- the shipped questionnaire ---
 
+
 def test_shipped_v1_loads_with_25_to_35_questions_and_every_type() -> None:
     q = load_questionnaire(1)
     assert 25 <= len(q.questions) <= 35
@@ -170,7 +189,11 @@ def test_shipped_v1_profile_has_the_five_government_types() -> None:
     q = load_questionnaire(1)
     gov = q.question(q.profile["government_type"])
     assert [o.value for o in gov.options] == [
-        "gemeente", "stad", "intercommunale", "pom-provincie",
-        "intergemeentelijk-samenwerkingsverband"]
+        "gemeente",
+        "stad",
+        "intercommunale",
+        "pom-provincie",
+        "intergemeentelijk-samenwerkingsverband",
+    ]
     assert q.question(q.profile["population"]).type == "number"
     assert {"profiel_motieven", "profiel_drempels"} <= {x.id for x in q.questions}

@@ -27,7 +27,10 @@ def test_weak_sections_ranked_by_weight_times_gap() -> None:
     # q3: 10 x 1/4 x 1/1 x (1 - 0.5) = 1.25
     # q1: 10 x 1/4 x 1/4 x 0.25      = 0.15625
     assert [(r.question, r.value) for r in recs] == [
-        ("q2", pytest.approx(1.875)), ("q3", pytest.approx(1.25)), ("q1", pytest.approx(0.15625))]
+        ("q2", pytest.approx(1.875)),
+        ("q3", pytest.approx(1.25)),
+        ("q1", pytest.approx(0.15625)),
+    ]
     first = recs[0]
     assert (first.section, first.instrument, first.community) == ("d1", "instr-q2", "aankoop")
     assert first.text == {"nl": "improve q2", "en": "improve q2"}
@@ -74,11 +77,24 @@ def test_shipped_recommendations_are_linked_and_ordered(answers: dict[str, objec
 
 def test_shipped_v1_low_scorer_gets_five_steps() -> None:
     q = load_questionnaire(1)
-    answers = {x.id: (1 if x.type == "maturity" else False if x.type == "yes_no" else
-                      x.options[0].value if x.type == "choice" and not x.multiple else
-                      ["kennis"] if x.id == "profiel_drempels" else
-                      [] if x.type == "choice" else 8000 if x.type == "number" else "")
-               for x in q.questions}
+    answers = {
+        x.id: (
+            1
+            if x.type == "maturity"
+            else False
+            if x.type == "yes_no"
+            else x.options[0].value
+            if x.type == "choice" and not x.multiple
+            else ["kennis"]
+            if x.id == "profiel_drempels"
+            else []
+            if x.type == "choice"
+            else 8000
+            if x.type == "number"
+            else ""
+        )
+        for x in q.questions
+    }
     recs = recommend(q, score(q, answers))
     assert len(recs) == 5
     # The yes/no questions (gap 1 in one go) outrank one maturity step.

@@ -46,8 +46,7 @@ def test_hand_computed_scores() -> None:
     # overall: (1 x 1.25 + 1 x 5.0 + 2 x 6.25) / 4 = 18.75 / 4 = 4.6875
     assert s.overall == pytest.approx(4.6875)
     assert s.points == {"q1": 0.5, "q2": 0.0, "q3": 0.5, "q4": 1.0, "q5": 0.25}
-    assert (s.government_type, s.population, s.population_class) == (
-        "gemeente", 12000.0, "10k-25k")
+    assert (s.government_type, s.population, s.population_class) == ("gemeente", 12000.0, "10k-25k")
     d = s.as_dict()
     assert d["overall"] == 4.7 and d["overall_level"] == 2
     # levels: 1.25/2.5 = 0.5 -> 1 (halves up); 5/2.5 = 2; 6.25/2.5 = 2.5 -> 3
@@ -59,21 +58,38 @@ def test_rules_are_stated() -> None:
     assert "half the number with an equal score" in PERCENTILE_RULE
 
 
-@pytest.mark.parametrize(("value", "level", "name"), [
-    (0.0, 0, "Not started"), (1.24, 0, "Not started"), (1.25, 1, "Exploring"),
-    (3.75, 2, "Getting started"), (6.2, 2, "Getting started"), (6.25, 3, "Advanced"),
-    (8.75, 4, "Front-runner"), (10.0, 4, "Front-runner"),
-])
+@pytest.mark.parametrize(
+    ("value", "level", "name"),
+    [
+        (0.0, 0, "Not started"),
+        (1.24, 0, "Not started"),
+        (1.25, 1, "Exploring"),
+        (3.75, 2, "Getting started"),
+        (6.2, 2, "Getting started"),
+        (6.25, 3, "Advanced"),
+        (8.75, 4, "Front-runner"),
+        (10.0, 4, "Front-runner"),
+    ],
+)
 def test_maturity_levels(value: float, level: int, name: str) -> None:
     assert maturity_level(value) == level
     assert maturity_level_name(value, "en") == name
     assert maturity_level_name(value) == MATURITY_LEVELS[level]["nl"]
 
 
-@pytest.mark.parametrize(("n", "cls"), [
-    (0, "tot-10k"), (9_999, "tot-10k"), (10_000, "10k-25k"), (24_999.5, "10k-25k"),
-    (25_000, "25k-50k"), (50_000, "50k-100k"), (100_000, "100k-plus"), (3_000_000, "100k-plus"),
-])
+@pytest.mark.parametrize(
+    ("n", "cls"),
+    [
+        (0, "tot-10k"),
+        (9_999, "tot-10k"),
+        (10_000, "10k-25k"),
+        (24_999.5, "10k-25k"),
+        (25_000, "25k-50k"),
+        (50_000, "50k-100k"),
+        (100_000, "100k-plus"),
+        (3_000_000, "100k-plus"),
+    ],
+)
 def test_population_class(n: float, cls: str) -> None:
     assert population_class(n) == cls
 
@@ -85,8 +101,16 @@ def test_population_class_rejects_non_counts(n: Any) -> None:
 
 
 def _s(overall: float, gov: str, pop: float, questionnaire: str = "mini") -> ScanScore:
-    return ScanScore(questionnaire, 1, {"d1": overall}, {"d1": overall}, {}, overall,
-                     government_type=gov, population=pop)
+    return ScanScore(
+        questionnaire,
+        1,
+        {"d1": overall},
+        {"d1": overall},
+        {},
+        overall,
+        government_type=gov,
+        population=pop,
+    )
 
 
 def test_percentile_rank_rule() -> None:
@@ -99,14 +123,20 @@ def test_percentile_rank_rule() -> None:
 def test_percentiles_on_a_fixture_set() -> None:
     me = _s(5.0, "gemeente", 12_000)
     others = [
-        _s(4.0, "gemeente", 15_000), _s(5.0, "gemeente", 20_000), _s(7.0, "gemeente", 24_000),
-        _s(1.0, "gemeente", 30_000),       # other population class: not a peer
-        _s(2.0, "stad", 12_000),           # other type: not a peer
+        _s(4.0, "gemeente", 15_000),
+        _s(5.0, "gemeente", 20_000),
+        _s(7.0, "gemeente", 24_000),
+        _s(1.0, "gemeente", 30_000),  # other population class: not a peer
+        _s(2.0, "stad", 12_000),  # other type: not a peer
         _s(9.0, "gemeente", 12_000, "x"),  # other questionnaire: ignored
     ]
     p = percentiles(me, others)
     assert (p.government_type, p.population_class, p.n_peers, p.n_all) == (
-        "gemeente", "10k-25k", 3, 5)
+        "gemeente",
+        "10k-25k",
+        3,
+        5,
+    )
     # peers 4, 5, 7: lower 1, equal 1 -> (1 + 0.5) / 3 = 50 %
     assert p.peers == {"overall": 50.0, "d1": 50.0}
     # all 4, 5, 7, 1, 2: lower 3, equal 1 -> 3.5 / 5 = 70 %
@@ -175,11 +205,31 @@ def test_scores_stay_within_0_and_10(answers: dict[str, object]) -> None:
 
 
 def test_shipped_v1_extremes() -> None:
-    low = {x.id: (0 if x.type == "maturity" else False if x.type == "yes_no" else
-                  x.options[0].value if x.type == "choice" and not x.multiple else
-                  [] if x.type == "choice" else 5000 if x.type == "number" else "")
-           for x in V1.questions}
-    high = {**low, **{x.id: (4 if x.type == "maturity" else True if x.type == "yes_no" else
-                             x.options[-1].value) for x in V1.questions if x.scored}}
+    low = {
+        x.id: (
+            0
+            if x.type == "maturity"
+            else False
+            if x.type == "yes_no"
+            else x.options[0].value
+            if x.type == "choice" and not x.multiple
+            else []
+            if x.type == "choice"
+            else 5000
+            if x.type == "number"
+            else ""
+        )
+        for x in V1.questions
+    }
+    high = {
+        **low,
+        **{
+            x.id: (
+                4 if x.type == "maturity" else True if x.type == "yes_no" else x.options[-1].value
+            )
+            for x in V1.questions
+            if x.scored
+        },
+    }
     assert score(V1, low).overall == 0
     assert score(V1, high).overall == pytest.approx(10)

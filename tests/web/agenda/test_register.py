@@ -30,6 +30,8 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
 PW = "a-long-test-password"
 D = dt.date
 
@@ -42,8 +44,7 @@ def _org(name: str, username: str, **kw: Any) -> tuple[Organisation, User]:
 
 
 def _act(user: Any, org: Organisation, title: str, **kw: Any) -> Action:
-    data = {"title": title, "agenda": "maakindustrie", "status": "running",
-            "start": D(2025, 2, 1)}
+    data = {"title": title, "agenda": "maakindustrie", "status": "running", "start": D(2025, 2, 1)}
     data.update(kw)
     return services.action_create(user=user, organisation=org, data=data)
 
@@ -66,22 +67,48 @@ def world() -> dict[str, Any]:
     for org, year in ((alfa, 2023), (bravo, 2024), (charlie, 2026)):
         services.signatory_create(user=lead, organisation=org, agenda=agenda, year_signed=year)
     # Alfa: 4 counted actions -> short by 1.
-    _act(alice, alfa, "A1", work_path="maakindustrie-a", lever="innoveren-ondernemen",
-         r_strategies=["r3-reuse"])
+    _act(
+        alice,
+        alfa,
+        "A1",
+        work_path="maakindustrie-a",
+        lever="innoveren-ondernemen",
+        r_strategies=["r3-reuse"],
+    )
     _act(alice, alfa, "A2", work_path="maakindustrie-a", r_strategies=["r4-repair"])
-    _act(alice, alfa, "A3", work_path="maakindustrie-b", value_chain="textiel",
-         status="completed", start=D(2024, 3, 1), end=D(2025, 1, 15))
-    _act(alice, alfa, "A4 stopped in 2025", status="stopped", start=D(2025, 1, 1),
-         end=D(2025, 3, 1))
-    _act(alice, alfa, "A5 stopped in 2024", status="stopped", start=D(2024, 1, 1),
-         end=D(2024, 3, 1))  # does not count for 2025
+    _act(
+        alice,
+        alfa,
+        "A3",
+        work_path="maakindustrie-b",
+        value_chain="textiel",
+        status="completed",
+        start=D(2024, 3, 1),
+        end=D(2025, 1, 15),
+    )
+    _act(
+        alice, alfa, "A4 stopped in 2025", status="stopped", start=D(2025, 1, 1), end=D(2025, 3, 1)
+    )
+    _act(
+        alice, alfa, "A5 stopped in 2024", status="stopped", start=D(2024, 1, 1), end=D(2024, 3, 1)
+    )  # does not count for 2025
     _act(alice, alfa, "A6 planned", status="planned", start=D(2025, 10, 1))  # never counts
     # Bravo: 4 own + 1 as partner of Charlie's action -> 5, meets the commitment.
     for i in range(4):
         _act(bob, bravo, f"B{i}", work_path="maakindustrie-m")
     _act(carol, charlie, "C1 with Bravo", partners=["Bravo Textiel"], public=True)
-    return {"agenda": agenda, "alfa": alfa, "bravo": bravo, "charlie": charlie, "small": small,
-            "alice": alice, "bob": bob, "carol": carol, "sam": sam, "lead": lead}
+    return {
+        "agenda": agenda,
+        "alfa": alfa,
+        "bravo": bravo,
+        "charlie": charlie,
+        "small": small,
+        "alice": alice,
+        "bob": bob,
+        "carol": carol,
+        "sam": sam,
+        "lead": lead,
+    }
 
 
 # --- evaluation --------------------------------------------------------------------------
@@ -113,8 +140,7 @@ def test_agenda_commitment_changes_the_verdict(world: dict[str, Any]) -> None:
     e = selectors.evaluation(world["agenda"], 2025)
     assert not e.shortfalls
     with pytest.raises(Exception) as ei:
-        services.agenda_commitment_set(user=world["alice"], agenda=world["agenda"],
-                                       min_actions=1)
+        services.agenda_commitment_set(user=world["alice"], agenda=world["agenda"], min_actions=1)
     assert ei.type.__name__ == "PermissionDenied"
 
 
@@ -129,15 +155,20 @@ def test_evaluation_page_api_and_share(world: dict[str, Any]) -> None:
     assert "An action counts for year Y" in en.content.decode()
     data = c.get("/api/v1/agenda/evaluation/?agenda=manufacturing&year=2025").json()
     assert data["shortfalls"] == ["Alfa Metaal"]
-    assert data["manufacturer_share"] == {"manufacturers": 2, "active": 2, "percent": 100.0,
-                                          "indicator": "circular-manufacturers-share"}
+    assert data["manufacturer_share"] == {
+        "manufacturers": 2,
+        "active": 2,
+        "percent": 100.0,
+        "indicator": "circular-manufacturers-share",
+    }
     # Klein Atelier (5-9 employees) is no manufacturer in the target's sense; Charlie is NACE 70
     from circulair.web.apps.monitor.models import Observation
 
     share = services.manufacturer_share_record(year=2025)
     assert share.percent == 100.0
-    obs = Observation.objects.get(indicator__slug="circular-manufacturers-share", year=2025,
-                                  region="VLG")
+    obs = Observation.objects.get(
+        indicator__slug="circular-manufacturers-share", year=2025, region="VLG"
+    )
     assert (obs.value, obs.origin) == (100.0, "agenda")
 
 
@@ -146,12 +177,10 @@ def test_transitions_are_enforced_and_logged(world: dict[str, Any]) -> None:
     a = Action.objects.get(title="A6 planned")
     with pytest.raises(InputError):
         services.action_transition(user=world["alice"], action=a, status="completed")
-    services.action_transition(user=world["alice"], action=a, status="running",
-                               on=D(2025, 10, 2))
+    services.action_transition(user=world["alice"], action=a, status="running", on=D(2025, 10, 2))
     a.refresh_from_db()
     assert a.status == "running" and a.start == D(2025, 10, 1)
-    services.action_transition(user=world["alice"], action=a, status="completed",
-                               on=D(2025, 11, 1))
+    services.action_transition(user=world["alice"], action=a, status="completed", on=D(2025, 11, 1))
     a.refresh_from_db()
     assert (a.status, a.end) == ("completed", D(2025, 11, 1))
     with pytest.raises(InputError):  # terminal
@@ -166,8 +195,11 @@ def test_transitions_are_enforced_and_logged(world: dict[str, Any]) -> None:
 
 def test_history_shows_who_and_old_to_new(world: dict[str, Any]) -> None:
     a = Action.objects.get(title="A1")
-    services.action_update(user=world["alice"], action=a,
-                           data={"title": "A1 renamed", "r_strategies": ["r3-reuse", "r8-recycle"]})
+    services.action_update(
+        user=world["alice"],
+        action=a,
+        data={"title": "A1 renamed", "r_strategies": ["r3-reuse", "r8-recycle"]},
+    )
     h = ChangeLog.objects.filter(model="action", object_id=a.pk, action="update").get()
     assert h.changes["title"] == ["A1", "A1 renamed"]
     assert h.changes["r_strategies"] == [["r3-reuse"], ["r3-reuse", "r8-recycle"]]
@@ -187,21 +219,33 @@ def test_member_cannot_change_another_organisations_action(world: dict[str, Any]
     bob = _client(world["bob"])
     before = {a.pk: _snapshot(a) for a in (private, public)}
     logs = ChangeLog.objects.count()
-    form = {"organisation": world["bravo"].pk, "title": "hijacked", "agenda": "maakindustrie",
-            "status": "running", "start": "2025-01-01"}
+    form = {
+        "organisation": world["bravo"].pk,
+        "title": "hijacked",
+        "agenda": "maakindustrie",
+        "status": "running",
+        "start": "2025-01-01",
+    }
     # web form POST on the edit page
     assert bob.post(f"/agenda/actions/{private.pk}/edit/", form).status_code == 404
     assert bob.post(f"/agenda/actions/{public.pk}/edit/", form).status_code == 403
-    assert bob.post(f"/agenda/actions/{public.pk}/status/",
-                    {"status": "completed"}).status_code == 403
+    assert (
+        bob.post(f"/agenda/actions/{public.pk}/status/", {"status": "completed"}).status_code == 403
+    )
     # API
     for a, code in ((private, 404), (public, 403)):
-        r = bob.patch(f"/api/v1/agenda/actions/{a.pk}/", data=json.dumps({"title": "x"}),
-                      content_type="application/json")
+        r = bob.patch(
+            f"/api/v1/agenda/actions/{a.pk}/",
+            data=json.dumps({"title": "x"}),
+            content_type="application/json",
+        )
         assert r.status_code == code
         assert r.json()["error"]["status"] == code
-        r = bob.put(f"/api/v1/agenda/actions/{a.pk}/", data=json.dumps({"title": "x"}),
-                    content_type="application/json")
+        r = bob.put(
+            f"/api/v1/agenda/actions/{a.pk}/",
+            data=json.dumps({"title": "x"}),
+            content_type="application/json",
+        )
         assert r.status_code == code
     r = bob.post(f"/api/v1/agenda/actions/{public.pk}/transition/", {"status": "completed"})
     assert r.status_code == 403
@@ -209,17 +253,23 @@ def test_member_cannot_change_another_organisations_action(world: dict[str, Any]
     n = Action.objects.count()
     crafted = dict(form, organisation=world["alfa"].pk)
     assert bob.post("/agenda/actions/new/", crafted).status_code == 403
-    r = bob.post("/api/v1/agenda/actions/", data=json.dumps(
-        {"organisation": world["alfa"].pk, "title": "x", "agenda": "maakindustrie"}),
-        content_type="application/json")
+    r = bob.post(
+        "/api/v1/agenda/actions/",
+        data=json.dumps(
+            {"organisation": world["alfa"].pk, "title": "x", "agenda": "maakindustrie"}
+        ),
+        content_type="application/json",
+    )
     assert r.status_code == 403
     # crafted: move one's own action to another organisation
     own = Action.objects.get(title="B0")
     own_before = _snapshot(own)
     assert bob.post(f"/agenda/actions/{own.pk}/edit/", crafted).status_code == 403
-    r = bob.patch(f"/api/v1/agenda/actions/{own.pk}/",
-                  data=json.dumps({"organisation": world["alfa"].pk}),
-                  content_type="application/json")
+    r = bob.patch(
+        f"/api/v1/agenda/actions/{own.pk}/",
+        data=json.dumps({"organisation": world["alfa"].pk}),
+        content_type="application/json",
+    )
     assert r.status_code == 403
     # nothing changed
     assert Action.objects.count() == n
@@ -227,8 +277,9 @@ def test_member_cannot_change_another_organisations_action(world: dict[str, Any]
     assert _snapshot(own) == own_before
     assert ChangeLog.objects.count() == logs
     # anonymous API writes are refused too
-    assert Client().patch(f"/api/v1/agenda/actions/{public.pk}/", data="{}",
-                          content_type="application/json").status_code in (401, 403)
+    assert Client().patch(
+        f"/api/v1/agenda/actions/{public.pk}/", data="{}", content_type="application/json"
+    ).status_code in (401, 403)
 
 
 def test_api_action_fields_equal_the_declared_serializer(world: dict[str, Any]) -> None:
@@ -237,11 +288,23 @@ def test_api_action_fields_equal_the_declared_serializer(world: dict[str, Any]) 
     from circulair.web.apps.agenda.api import ActionSerializer
 
     org = Organisation.objects.get(name="Alfa Metaal")
-    _act(None, org, "Volledig", work_path="maakindustrie-a", lever="innoveren-ondernemen",
-         value_chain="textiel", r_strategies=["r3-reuse", "r4-repair"], end=D(2025, 12, 31),
-         municipality="24062", results="3 t hergebruikt")
-    actions = list(Action.objects.select_related(*selectors.LIST_RELATED).prefetch_related(
-        "r_strategies").order_by("pk"))
+    _act(
+        None,
+        org,
+        "Volledig",
+        work_path="maakindustrie-a",
+        lever="innoveren-ondernemen",
+        value_chain="textiel",
+        r_strategies=["r3-reuse", "r4-repair"],
+        end=D(2025, 12, 31),
+        municipality="24062",
+        results="3 t hergebruikt",
+    )
+    actions = list(
+        Action.objects.select_related(*selectors.LIST_RELATED)
+        .prefetch_related("r_strategies")
+        .order_by("pk")
+    )
     assert len(actions) >= 12 and any(a.municipality_id and a.end for a in actions)
     ser = ActionSerializer()
     declared = [drf.ModelSerializer.to_representation(ser, a) for a in actions]
@@ -251,15 +314,25 @@ def test_api_action_fields_equal_the_declared_serializer(world: dict[str, Any]) 
 def test_member_edits_own_action_through_web_and_api(world: dict[str, Any]) -> None:
     own = Action.objects.get(title="B0")
     bob = _client(world["bob"])
-    r = bob.post(f"/agenda/actions/{own.pk}/edit/", {
-        "organisation": world["bravo"].pk, "title": "B0 edited", "agenda": "maakindustrie",
-        "status": "running", "start": "2025-02-01", "figures": "collected=12.5 t"})
+    r = bob.post(
+        f"/agenda/actions/{own.pk}/edit/",
+        {
+            "organisation": world["bravo"].pk,
+            "title": "B0 edited",
+            "agenda": "maakindustrie",
+            "status": "running",
+            "start": "2025-02-01",
+            "figures": "collected=12.5 t",
+        },
+    )
     assert r.status_code == 302
     own.refresh_from_db()
-    assert own.title == "B0 edited" and [str(f) for f in own.figures.all()] == [
-        "collected: 12.5 t"]
-    r = bob.patch(f"/api/v1/agenda/actions/{own.pk}/", data=json.dumps({"public": True}),
-                  content_type="application/json")
+    assert own.title == "B0 edited" and [str(f) for f in own.figures.all()] == ["collected: 12.5 t"]
+    r = bob.patch(
+        f"/api/v1/agenda/actions/{own.pk}/",
+        data=json.dumps({"public": True}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["public"] is True
 
 
@@ -275,21 +348,33 @@ def test_public_sees_only_public_actions(world: dict[str, Any]) -> None:
 
 
 def test_signatories_are_managed_by_the_lead_only(world: dict[str, Any]) -> None:
-    r = _client(world["alice"]).post("/api/v1/agenda/signatories/", {
-        "organisation": "Klein Atelier", "agenda": "maakindustrie", "year_signed": 2025})
+    r = _client(world["alice"]).post(
+        "/api/v1/agenda/signatories/",
+        {"organisation": "Klein Atelier", "agenda": "maakindustrie", "year_signed": 2025},
+    )
     assert r.status_code == 403
-    r = _client(world["lead"]).post("/api/v1/agenda/signatories/", {
-        "organisation": "Klein Atelier", "agenda": "maakindustrie", "year_signed": 2025})
+    r = _client(world["lead"]).post(
+        "/api/v1/agenda/signatories/",
+        {"organisation": "Klein Atelier", "agenda": "maakindustrie", "year_signed": 2025},
+    )
     assert r.status_code == 201
     assert Signatory.objects.filter(organisation=world["small"]).count() == 1
 
 
 def test_inline_validation_names_fields(world: dict[str, Any]) -> None:
     bob = _client(world["bob"])
-    r = bob.post("/agenda/actions/validate/", {
-        "organisation": world["bravo"].pk, "title": "x", "agenda": "maakindustrie",
-        "status": "completed", "start": "2025-05-01", "end": "2025-01-01",
-        "work_path": "circulair-bouwen-1"})
+    r = bob.post(
+        "/agenda/actions/validate/",
+        {
+            "organisation": world["bravo"].pk,
+            "title": "x",
+            "agenda": "maakindustrie",
+            "status": "completed",
+            "start": "2025-05-01",
+            "end": "2025-01-01",
+            "work_path": "circulair-bouwen-1",
+        },
+    )
     body = r.content.decode()
     assert "ends before it starts" in body and "belongs to another agenda" in body
 
@@ -297,15 +382,16 @@ def test_inline_validation_names_fields(world: dict[str, Any]) -> None:
 # --- import / export -----------------------------------------------------------------------
 def test_import_rejects_the_whole_file_and_names_line_and_column(world: dict[str, Any]) -> None:
     n = Action.objects.count()
-    csv = ("title,organisation,agenda,status,start,end,work_path,figures\n"
-           "Goed,Alfa Metaal,maakindustrie,running,2025-01-01,,maakindustrie-c,\n"
-           "Slecht,Alfa Metaal,nope,running,2025-13-01,,,\n"
-           "Vreemd,Bravo Textiel,maakindustrie,done,2025-01-01,,,events=x #\n")
+    csv = (
+        "title,organisation,agenda,status,start,end,work_path,figures\n"
+        "Goed,Alfa Metaal,maakindustrie,running,2025-01-01,,maakindustrie-c,\n"
+        "Slecht,Alfa Metaal,nope,running,2025-13-01,,,\n"
+        "Vreemd,Bravo Textiel,maakindustrie,done,2025-01-01,,,events=x #\n"
+    )
     with pytest.raises(InputError) as ei:
         services.actions_import(user=world["alice"], content=csv.encode(), file_name="a.csv")
     got = {(p.row, p.field) for p in ei.value.problems}
-    assert {(3, "agenda"), (3, "start"), (4, "organisation"), (4, "status"),
-            (4, "figures")} <= got
+    assert {(3, "agenda"), (3, "start"), (4, "organisation"), (4, "status"), (4, "figures")} <= got
     assert "a.csv, line 3, column 'agenda'" in str(ei.value)
     assert Action.objects.count() == n
     assert Upload.objects.filter(purpose="agenda-actions", status="rejected").count() == 1
@@ -316,10 +402,12 @@ def test_export_reimports_csv_and_xlsx(world: dict[str, Any]) -> None:
     for fmt in ("csv", "xlsx"):
         content = services.actions_export(qs, fmt)
         Action.objects.filter(organisation=world["alfa"], title__startswith="A").count()
-        out = services.actions_import(user=world["alice"], content=content,
-                                      file_name=f"export.{fmt}")
-        assert sorted(a.title for a in out) == sorted(qs.filter(pk__lt=out[0].pk)
-                                                     .values_list("title", flat=True))
+        out = services.actions_import(
+            user=world["alice"], content=content, file_name=f"export.{fmt}"
+        )
+        assert sorted(a.title for a in out) == sorted(
+            qs.filter(pk__lt=out[0].pk).values_list("title", flat=True)
+        )
     assert Upload.objects.filter(purpose="agenda-actions", status="accepted").count() == 2
 
 
@@ -341,21 +429,44 @@ def _count(client: Client, url: str) -> int:
 
 def test_list_pages_and_api_use_a_constant_number_of_queries(world: dict[str, Any]) -> None:
     lead = _client(world["lead"])
-    urls = ["/agenda/actions/?page_size={n}", "/api/v1/agenda/actions/?page_size={n}",
-            "/agenda/signatories/?page_size={n}", "/api/v1/agenda/signatories/?page_size={n}",
-            "/agenda/programmes/?page_size={n}", "/api/v1/agenda/programmes/?page_size={n}",
-            "/agenda/bottlenecks/?page_size={n}", "/api/v1/agenda/bottlenecks/?page_size={n}"]
+    urls = [
+        "/agenda/actions/?page_size={n}",
+        "/api/v1/agenda/actions/?page_size={n}",
+        "/agenda/signatories/?page_size={n}",
+        "/api/v1/agenda/signatories/?page_size={n}",
+        "/agenda/programmes/?page_size={n}",
+        "/api/v1/agenda/programmes/?page_size={n}",
+        "/agenda/bottlenecks/?page_size={n}",
+        "/api/v1/agenda/bottlenecks/?page_size={n}",
+    ]
+
     def more(i: int) -> None:
-        _act(world["bob"], world["bravo"], f"extra {i}", r_strategies=["r3-reuse", "r4-repair"],
-             partners=["Alfa Metaal"], lever="financiering", work_path="maakindustrie-d")
+        _act(
+            world["bob"],
+            world["bravo"],
+            f"extra {i}",
+            r_strategies=["r3-reuse", "r4-repair"],
+            partners=["Alfa Metaal"],
+            lever="financiering",
+            work_path="maakindustrie-d",
+        )
         org = Organisation.objects.create(name=f"Org {i}")
-        services.signatory_create(user=None, organisation=org, agenda=world["agenda"],
-                                  year_signed=2024)
-        services.programme_create(user=None, data={"name": f"Call {i}", "kind": "gerichte-call",
-                                                   "agenda": "maakindustrie", "year": 2025})
-        services.bottleneck_create(user=None, data={"title": f"Obstacle {i}",
-                                                    "agenda": "maakindustrie",
-                                                    "policy_level": "regional"})
+        services.signatory_create(
+            user=None, organisation=org, agenda=world["agenda"], year_signed=2024
+        )
+        services.programme_create(
+            user=None,
+            data={
+                "name": f"Call {i}",
+                "kind": "gerichte-call",
+                "agenda": "maakindustrie",
+                "year": 2025,
+            },
+        )
+        services.bottleneck_create(
+            user=None,
+            data={"title": f"Obstacle {i}", "agenda": "maakindustrie", "policy_level": "regional"},
+        )
 
     for i in range(3):
         more(i)
@@ -368,9 +479,15 @@ def test_list_pages_and_api_use_a_constant_number_of_queries(world: dict[str, An
 
 # --- programmes and bottlenecks ------------------------------------------------------------
 def test_programme_lifecycle(world: dict[str, Any]) -> None:
-    p = services.programme_create(user=world["lead"], data={
-        "name": "Gerichte call circulaire maakindustrie", "kind": "gerichte-call",
-        "agenda": "maakindustrie", "year": 2025})
+    p = services.programme_create(
+        user=world["lead"],
+        data={
+            "name": "Gerichte call circulaire maakindustrie",
+            "kind": "gerichte-call",
+            "agenda": "maakindustrie",
+            "year": 2025,
+        },
+    )
     a = Action.objects.get(title="B1")
     services.action_update(user=world["bob"], action=a, data={"programme": p.pk})
     for expected in ("selection", "funding", "interim_report", "completion", "publication"):
@@ -379,8 +496,10 @@ def test_programme_lifecycle(world: dict[str, Any]) -> None:
     with pytest.raises(InputError):
         services.programme_advance(user=world["lead"], programme=p)
     with pytest.raises(Exception) as ei:
-        services.programme_create(user=world["alice"], data={
-            "name": "x", "kind": "green-deal", "agenda": "maakindustrie", "year": 2025})
+        services.programme_create(
+            user=world["alice"],
+            data={"name": "x", "kind": "green-deal", "agenda": "maakindustrie", "year": 2025},
+        )
     assert ei.type.__name__ == "PermissionDenied"
     e = selectors.evaluation(world["agenda"], 2025)
     assert e.programmes_by_stage["publication"] == 1 and e.funded_actions == 1
@@ -389,12 +508,21 @@ def test_programme_lifecycle(world: dict[str, Any]) -> None:
 
 
 def test_bottlenecks(world: dict[str, Any]) -> None:
-    b = services.bottleneck_create(user=world["alice"], reported_by=world["alfa"], data={
-        "title": "Afvalstatuut remt hergebruik", "agenda": "maakindustrie",
-        "policy_level": "regional"})
+    b = services.bottleneck_create(
+        user=world["alice"],
+        reported_by=world["alfa"],
+        data={
+            "title": "Afvalstatuut remt hergebruik",
+            "agenda": "maakindustrie",
+            "policy_level": "regional",
+        },
+    )
     with pytest.raises(PermissionDenied):
-        services.bottleneck_create(user=world["alice"], reported_by=world["bravo"], data={
-            "title": "x", "agenda": "maakindustrie", "policy_level": "regional"})
+        services.bottleneck_create(
+            user=world["alice"],
+            reported_by=world["bravo"],
+            data={"title": "x", "agenda": "maakindustrie", "policy_level": "regional"},
+        )
     with pytest.raises(PermissionDenied):
         services.bottleneck_set_status(user=world["alice"], bottleneck=b, status="resolved")
     services.bottleneck_set_status(user=world["lead"], bottleneck=b, status="escalated")
@@ -450,14 +578,20 @@ def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png
 
 def test_lead_adds_a_work_path_members_cannot(world: dict[str, Any]) -> None:
     url = "/agenda/evaluation/manage/"
-    form = {"agenda": "maakindustrie", "year": "2025", "what": "work_path",
-            "name_nl": "Digitaal productpaspoort voor machines"}
+    form = {
+        "agenda": "maakindustrie",
+        "year": "2025",
+        "what": "work_path",
+        "name_nl": "Digitaal productpaspoort voor machines",
+    }
     assert _client(world["alice"]).post(url, form).status_code == 403
     assert not Record.objects.filter(kind="work_path", name_nl=form["name_nl"]).exists()
     assert _client(world["lead"]).post(url, form).status_code == 302
     rec = Record.objects.get(kind="work_path", name_nl=form["name_nl"])
-    assert (rec.slug, rec.origin) == ("maakindustrie-digitaal-productpaspoort-voor-machines",
-                                      "admin")
+    assert (rec.slug, rec.origin) == (
+        "maakindustrie-digitaal-productpaspoort-voor-machines",
+        "admin",
+    )
     e = selectors.evaluation(world["agenda"], 2025)
     assert len(e.work_paths) == 14 and e.work_paths[rec.slug] == 0
     assert rec.slug in e.uncovered_work_paths
@@ -480,8 +614,12 @@ def test_organisation_nace_and_size_are_validated() -> None:
 
 def test_api_programmes_and_bottlenecks_writes(world: dict[str, Any]) -> None:
     alice, lead = _client(world["alice"]), _client(world["lead"])
-    body = {"name": "Living lab maakindustrie", "kind": "living-lab", "agenda": "maakindustrie",
-            "year": 2025}
+    body = {
+        "name": "Living lab maakindustrie",
+        "kind": "living-lab",
+        "agenda": "maakindustrie",
+        "year": 2025,
+    }
     assert alice.post("/api/v1/agenda/programmes/", body).status_code == 403
     r = lead.post("/api/v1/agenda/programmes/", body)
     assert r.status_code == 201 and r.json()["stage"] == "launch"
@@ -489,13 +627,25 @@ def test_api_programmes_and_bottlenecks_writes(world: dict[str, Any]) -> None:
     assert alice.post(f"/api/v1/agenda/programmes/{pid}/advance/").status_code == 403
     r = lead.post(f"/api/v1/agenda/programmes/{pid}/advance/", {"outcome": "12 projecten"})
     assert r.json()["stage"] == "selection"
-    r = alice.post("/api/v1/agenda/bottlenecks/", {
-        "title": "Afvalstatuut", "agenda": "maakindustrie", "policy_level": "regional",
-        "reported_by": world["bravo"].pk})
+    r = alice.post(
+        "/api/v1/agenda/bottlenecks/",
+        {
+            "title": "Afvalstatuut",
+            "agenda": "maakindustrie",
+            "policy_level": "regional",
+            "reported_by": world["bravo"].pk,
+        },
+    )
     assert r.status_code == 403  # not Alice's organisation
-    r = alice.post("/api/v1/agenda/bottlenecks/", {
-        "title": "Afvalstatuut", "agenda": "maakindustrie", "policy_level": "regional",
-        "reported_by": world["alfa"].pk})
+    r = alice.post(
+        "/api/v1/agenda/bottlenecks/",
+        {
+            "title": "Afvalstatuut",
+            "agenda": "maakindustrie",
+            "policy_level": "regional",
+            "reported_by": world["alfa"].pk,
+        },
+    )
     assert r.status_code == 201 and r.json()["status"] == "open"
 
 
@@ -504,13 +654,15 @@ def test_web_import_names_line_and_column_and_keeps_the_file(world: dict[str, An
 
     alice = _client(world["alice"])
     n = Action.objects.count()
-    bad = SimpleUploadedFile("acties.csv", b"title,organisation,agenda,start\n"
-                             b"X,Alfa Metaal,maakindustrie,2025-02-30\n")
+    bad = SimpleUploadedFile(
+        "acties.csv", b"title,organisation,agenda,start\nX,Alfa Metaal,maakindustrie,2025-02-30\n"
+    )
     r = alice.post("/agenda/import/", {"kind": "actions", "file": bad})
     assert r.status_code == 400
     assert "acties.csv, line 2, column &#x27;start&#x27;" in r.content.decode()
-    good = SimpleUploadedFile("acties.csv", b"title,organisation,agenda,start\n"
-                              b"X,Alfa Metaal,maakindustrie,2025-02-28\n")
+    good = SimpleUploadedFile(
+        "acties.csv", b"title,organisation,agenda,start\nX,Alfa Metaal,maakindustrie,2025-02-28\n"
+    )
     assert alice.post("/agenda/import/", {"kind": "actions", "file": good}).status_code == 302
     assert Action.objects.count() == n + 1
     assert Upload.objects.filter(purpose="agenda-actions").count() == 2
@@ -520,8 +672,10 @@ def test_lead_edits_a_signatory_with_history(world: dict[str, Any]) -> None:
     s = Signatory.objects.get(organisation=world["alfa"])
     url = f"/agenda/signatories/{s.pk}/"
     assert _client(world["alice"]).post(url, {"min_actions": "2"}).status_code == 403
-    assert _client(world["lead"]).post(url, {"year_signed": "2023",
-                                             "min_actions": "4"}).status_code == 302
+    assert (
+        _client(world["lead"]).post(url, {"year_signed": "2023", "min_actions": "4"}).status_code
+        == 302
+    )
     s.refresh_from_db()
     assert s.min_actions == 4
     e = selectors.evaluation(world["agenda"], 2025)
@@ -537,9 +691,15 @@ def test_back_office_saves_and_deletions_are_in_the_history(world: dict[str, Any
 
     from circulair.web.apps.agenda.models import Bottleneck
 
-    b = services.bottleneck_create(user=world["alice"], reported_by=world["alfa"], data={
-        "title": "Vergunning duurt te lang", "agenda": "maakindustrie",
-        "policy_level": "regional"})
+    b = services.bottleneck_create(
+        user=world["alice"],
+        reported_by=world["alfa"],
+        data={
+            "title": "Vergunning duurt te lang",
+            "agenda": "maakindustrie",
+            "policy_level": "regional",
+        },
+    )
     staff = User.objects.create_user("admin2", password=PW, is_staff=True, is_superuser=True)
     c = _client(staff)
     ma = admin.site._registry[Bottleneck]

@@ -18,9 +18,15 @@ from circulair.web.apps.portal.models import Job, Upload
 
 pytestmark = pytest.mark.django_db
 
-SITE = {"mode": "site", "model": "p_median", "p": 1,
-        "demand": [{"lat": 50.8791, "lon": 4.7005, "weight": 10},
-                   {"lat": 51.0543, "lon": 3.7174, "weight": 30}]}
+SITE = {
+    "mode": "site",
+    "model": "p_median",
+    "p": 1,
+    "demand": [
+        {"lat": 50.8791, "lon": 4.7005, "weight": 10},
+        {"lat": 51.0543, "lon": 3.7174, "weight": 30},
+    ],
+}
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -41,20 +47,33 @@ def _owned_siting_run(client: Client, user: User) -> Job:
 
 def _running(user: User | None, n: int) -> None:
     for _ in range(n):
-        Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING,
-                           heartbeat_at=timezone.now(), created_by=user)
+        Job.objects.create(
+            kind="atlas.site",
+            params={},
+            status=Job.Status.RUNNING,
+            heartbeat_at=timezone.now(),
+            created_by=user,
+        )
 
 
 # --- 1. a siting run is its creator's ---------------------------------------------------------
 
-def test_siting_run_is_404_for_anonymous_and_other_users(client: Client, user: User,
-                                                         other: User) -> None:
+
+def test_siting_run_is_404_for_anonymous_and_other_users(
+    client: Client, user: User, other: User
+) -> None:
     job = _owned_siting_run(client, user)
     pk = job.pk
-    urls = [f"/api/v1/atlas/runs/{pk}/", f"/api/v1/atlas/runs/{pk}/geojson/",
-            f"/atlas/runs/{pk}/", f"/atlas/runs/{pk}/status/",
-            f"/atlas/runs/{pk}/export.geojson", f"/atlas/runs/{pk}/export.csv",
-            f"/atlas/runs/{pk}/export.png", f"/uploads/{job.params['demand_upload']}/"]
+    urls = [
+        f"/api/v1/atlas/runs/{pk}/",
+        f"/api/v1/atlas/runs/{pk}/geojson/",
+        f"/atlas/runs/{pk}/",
+        f"/atlas/runs/{pk}/status/",
+        f"/atlas/runs/{pk}/export.geojson",
+        f"/atlas/runs/{pk}/export.csv",
+        f"/atlas/runs/{pk}/export.png",
+        f"/uploads/{job.params['demand_upload']}/",
+    ]
     for who in (None, other):
         if who is not None:
             client.force_login(who)
@@ -94,16 +113,19 @@ def test_superuser_sees_every_run(client: Client, user: User) -> None:
 def test_study_presets_stay_public(client: Client, user: User) -> None:
     """Extrapolations hold only the cited presets: anyone runs them and sees every one."""
     client.force_login(user)
-    resp = client.post("/api/v1/atlas/runs/", {"mode": "extrapolate",
-                                                "preset": "materialenbanken-arrondissement"},
-                       content_type="application/json")
+    resp = client.post(
+        "/api/v1/atlas/runs/",
+        {"mode": "extrapolate", "preset": "materialenbanken-arrondissement"},
+        content_type="application/json",
+    )
     assert resp.status_code == 201
     pk = resp.json()["id"]
     client.logout()
     assert client.get(f"/api/v1/atlas/runs/{pk}/").json()["result"]["totals"]["ha"] == 17
     assert client.get(f"/atlas/runs/{pk}/export.csv").status_code == 200
-    anon = client.post("/atlas/run/", {"mode": "extrapolate", "streams": 1,
-                                       "preset": "sorteercentra-kunststof"})
+    anon = client.post(
+        "/atlas/run/", {"mode": "extrapolate", "streams": 1, "preset": "sorteercentra-kunststof"}
+    )
     assert anon.status_code == 302
     assert "56 ha" in client.get(anon["Location"]).content.decode()
 
@@ -113,17 +135,27 @@ def test_anonymous_siting_run_is_refused_and_nothing_is_stored(client: Client) -
     resp = client.post("/api/v1/atlas/runs/?wait=true", SITE, content_type="application/json")
     assert resp.status_code in (401, 403)
     assert "Log in" in resp.json()["error"]["message"]
-    resp = client.post("/atlas/run/", {"mode": "site", "model": "p_median", "p": 3,
-                                       "road_factor": 1.3, "candidates": "all",
-                                       "cost_per_t_km": 0.15, "time_limit": 60})
+    resp = client.post(
+        "/atlas/run/",
+        {
+            "mode": "site",
+            "model": "p_median",
+            "p": 3,
+            "road_factor": 1.3,
+            "candidates": "all",
+            "cost_per_t_km": 0.15,
+            "time_limit": 60,
+        },
+    )
     assert resp.status_code == 302 and resp["Location"] == "/accounts/login/?next=/atlas/"
     assert (Job.objects.count(), Upload.objects.count()) == (jobs, uploads)
     body = client.get("/atlas/").content.decode()
     assert 'id="site-login"' in body and 'id="site-form"' not in body
 
 
-def test_uploads_are_not_served_from_media_even_in_debug(client: Client, settings: Any,
-                                                         tmp_path: Any, user: User) -> None:
+def test_uploads_are_not_served_from_media_even_in_debug(
+    client: Client, settings: Any, tmp_path: Any, user: User
+) -> None:
     """Under scripts/start (DEBUG on) /media/ served every kept upload; now only case images."""
     import importlib
 
@@ -137,8 +169,9 @@ def test_uploads_are_not_served_from_media_even_in_debug(client: Client, setting
     try:
         importlib.reload(urls)
         clear_url_caches()
-        up = upload_keep(purpose="demand", name="demand.csv", content=b"lat,lon,weight\n1,2,3\n",
-                         user=user)
+        up = upload_keep(
+            purpose="demand", name="demand.csv", content=b"lat,lon,weight\n1,2,3\n", user=user
+        )
         (tmp_path / "doers").mkdir()
         (tmp_path / "doers" / "case.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         assert client.get(f"/media/{up.file.name}").status_code == 404
@@ -155,20 +188,29 @@ def test_uploads_are_not_served_from_media_even_in_debug(client: Client, setting
 
 # --- 2. how much one visitor may take ---------------------------------------------------------
 
-def test_per_account_limit_of_active_siting_runs(client: Client, user: User,
-                                                 settings: Any) -> None:
+
+def test_per_account_limit_of_active_siting_runs(client: Client, user: User, settings: Any) -> None:
     settings.CIRCULAIR_JOBS_PER_USER = 2
     _running(user, 2)
     before = Job.objects.count()
     client.force_login(user)
-    resp = client.post("/api/v1/atlas/runs/?wait=true", SITE, content_type="application/json",
-                       **EN)
+    resp = client.post("/api/v1/atlas/runs/?wait=true", SITE, content_type="application/json", **EN)
     assert resp.status_code == 429
     msg = resp.json()["error"]["message"]
     assert "2 siting runs" in msg and "CIRCULAIR_JOBS_PER_USER" in msg
-    form = client.post("/atlas/run/", {"mode": "site", "model": "p_median", "p": 3,
-                                       "road_factor": 1.3, "candidates": "all",
-                                       "cost_per_t_km": 0.15, "time_limit": 60}, **EN)
+    form = client.post(
+        "/atlas/run/",
+        {
+            "mode": "site",
+            "model": "p_median",
+            "p": 3,
+            "road_factor": 1.3,
+            "candidates": "all",
+            "cost_per_t_km": 0.15,
+            "time_limit": 60,
+        },
+        **EN,
+    )
     assert form.status_code == 429 and "CIRCULAIR_JOBS_PER_USER" in form.content.decode()
     assert Job.objects.count() == before
     # one finished: room again
@@ -177,8 +219,9 @@ def test_per_account_limit_of_active_siting_runs(client: Client, user: User,
     assert ok.status_code == 201 and Job.objects.count() == before + 1
 
 
-def test_server_wide_limit_of_active_siting_runs(client: Client, user: User, other: User,
-                                                 settings: Any) -> None:
+def test_server_wide_limit_of_active_siting_runs(
+    client: Client, user: User, other: User, settings: Any
+) -> None:
     settings.CIRCULAIR_ATLAS_JOBS_MAX = 3
     _running(other, 3)
     before = Job.objects.count()
@@ -194,36 +237,64 @@ def test_time_limit_is_capped_per_role(client: Client, user: User, settings: Any
     settings.CIRCULAIR_ATLAS_TIME_LIMIT_USER = 300
     client.force_login(user)
     before = Job.objects.count()
-    resp = client.post("/api/v1/atlas/runs/", {**SITE, "time_limit": 1800},
-                       content_type="application/json", **EN)
+    resp = client.post(
+        "/api/v1/atlas/runs/", {**SITE, "time_limit": 1800}, content_type="application/json", **EN
+    )
     assert resp.status_code == 400
     problem = resp.json()["error"]["problems"][0]
     assert problem["field"] == "time_limit" and "at most 300 seconds" in problem["message"]
-    form = client.post("/atlas/run/", {"mode": "site", "model": "p_median", "p": 3,
-                                       "road_factor": 1.3, "candidates": "all",
-                                       "cost_per_t_km": 0.15, "time_limit": 1800}, **EN)
+    form = client.post(
+        "/atlas/run/",
+        {
+            "mode": "site",
+            "model": "p_median",
+            "p": 3,
+            "road_factor": 1.3,
+            "candidates": "all",
+            "cost_per_t_km": 0.15,
+            "time_limit": 1800,
+        },
+        **EN,
+    )
     assert form.status_code == 400 and "time_limit" in form.content.decode()
     assert Job.objects.count() == before
     ok = client.post("/api/v1/atlas/runs/?wait=true", SITE, content_type="application/json")
     assert ok.status_code == 201 and ok.json()["params"]["time_limit"] == 300
     staff = User.objects.create_user("staff", password="a-long-staff-password", is_staff=True)
     client.force_login(staff)
-    ok = client.post("/api/v1/atlas/runs/?wait=true", {**SITE, "time_limit": 1800},
-                     content_type="application/json")
+    ok = client.post(
+        "/api/v1/atlas/runs/?wait=true",
+        {**SITE, "time_limit": 1800},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["params"]["time_limit"] == 1800
 
 
-@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e400", '"nan"', '"inf"',
-                                 "1e300"])
-@pytest.mark.parametrize("field", ["radius_km", "road_factor", "rate_kg_per_inhabitant",
-                                   "capacity_t", "fixed_cost", "cost_per_t_km", "p",
-                                   "time_limit", "streams"])
-def test_api_refuses_non_finite_numbers_naming_the_field(client: Client, user: User,
-                                                         field: str, raw: str) -> None:
+@pytest.mark.parametrize(
+    "raw", ["NaN", "Infinity", "-Infinity", "1e400", '"nan"', '"inf"', "1e300"]
+)
+@pytest.mark.parametrize(
+    "field",
+    [
+        "radius_km",
+        "road_factor",
+        "rate_kg_per_inhabitant",
+        "capacity_t",
+        "fixed_cost",
+        "cost_per_t_km",
+        "p",
+        "time_limit",
+        "streams",
+    ],
+)
+def test_api_refuses_non_finite_numbers_naming_the_field(
+    client: Client, user: User, field: str, raw: str
+) -> None:
     client.force_login(user)
     before = Job.objects.count()
-    body = json.dumps({k: v for k, v in SITE.items() if k != "demand"})[:-1] + \
-        f', "{field}": {raw}}}'
+    body = (
+        json.dumps({k: v for k, v in SITE.items() if k != "demand"})[:-1] + f', "{field}": {raw}}}'
+    )
     resp = client.post("/api/v1/atlas/runs/?wait=true", body, content_type="application/json")
     assert resp.status_code == 400, (field, raw, resp.content)
     if raw in ("NaN", "Infinity", "-Infinity"):  # not JSON: the parser refuses the whole body
@@ -234,15 +305,34 @@ def test_api_refuses_non_finite_numbers_naming_the_field(client: Client, user: U
 
 
 @pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "1e400", "1e300"])
-@pytest.mark.parametrize("field", ["radius_km", "road_factor", "rate_kg_per_inhabitant",
-                                   "capacity_t", "fixed_cost", "cost_per_t_km", "p",
-                                   "time_limit"])
-def test_form_refuses_non_finite_numbers_naming_the_field(client: Client, user: User,
-                                                          field: str, raw: str) -> None:
+@pytest.mark.parametrize(
+    "field",
+    [
+        "radius_km",
+        "road_factor",
+        "rate_kg_per_inhabitant",
+        "capacity_t",
+        "fixed_cost",
+        "cost_per_t_km",
+        "p",
+        "time_limit",
+    ],
+)
+def test_form_refuses_non_finite_numbers_naming_the_field(
+    client: Client, user: User, field: str, raw: str
+) -> None:
     client.force_login(user)
     before = Job.objects.count()
-    data = {"mode": "site", "model": "p_median", "p": 3, "road_factor": 1.3,
-            "candidates": "all", "cost_per_t_km": 0.15, "time_limit": 60, field: raw}
+    data = {
+        "mode": "site",
+        "model": "p_median",
+        "p": 3,
+        "road_factor": 1.3,
+        "candidates": "all",
+        "cost_per_t_km": 0.15,
+        "time_limit": 60,
+        field: raw,
+    }
     resp = client.post("/atlas/run/", data)
     assert resp.status_code == 400
     assert field in resp.context["site_form"].errors

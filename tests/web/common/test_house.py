@@ -12,31 +12,65 @@ WEB = Path(circulair.__file__).parent / "web" / "apps"
 SRC = Path(circulair.__file__).parent
 
 #: The module set of a domain app (a module may be a package once it passes ~400 lines).
-APP_MODULES = {"__init__", "apps", "models", "services", "selectors", "filtersets", "forms",
-               "views", "api", "admin", "urls", "presenters", "migrations", "templatetags"}
+APP_MODULES = {
+    "__init__",
+    "apps",
+    "models",
+    "services",
+    "selectors",
+    "filtersets",
+    "forms",
+    "views",
+    "api",
+    "admin",
+    "urls",
+    "presenters",
+    "migrations",
+    "templatetags",
+}
 #: The shared plumbing (``common``), one module per cross-cutting rule.
-COMMON_MODULES = {"__init__", "apps", "api", "fields", "jobs", "pdf", "permissions",
-                  "public_cache", "redirects", "tables", "uploads", "writes", "templatetags"}
+COMMON_MODULES = {
+    "__init__",
+    "apps",
+    "api",
+    "fields",
+    "jobs",
+    "pdf",
+    "permissions",
+    "public_cache",
+    "redirects",
+    "tables",
+    "uploads",
+    "writes",
+    "templatetags",
+}
 
 
 def _modules(app: Path) -> set[str]:
-    return {p.stem for p in app.iterdir()
-            if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))}
+    return {
+        p.stem
+        for p in app.iterdir()
+        if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists()))
+    }
 
 
 def test_every_app_has_only_the_shared_module_names() -> None:
     apps = [p for p in WEB.iterdir() if (p / "apps.py").exists()]
     assert len(apps) >= 10
-    strays = {app.name: sorted(_modules(app) - (COMMON_MODULES if app.name == "common"
-                                                  else APP_MODULES))
-              for app in apps}
+    strays = {
+        app.name: sorted(_modules(app) - (COMMON_MODULES if app.name == "common" else APP_MODULES))
+        for app in apps
+    }
     assert {k: v for k, v in strays.items() if v} == {}
 
 
 def _defining(pattern: str) -> list[str]:
     rx = re.compile(pattern, re.M)
-    return sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
-                  if "migrations" not in p.parts and rx.search(p.read_text()))
+    return sorted(
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if "migrations" not in p.parts and rx.search(p.read_text())
+    )
 
 
 def test_one_definition_of_each_cross_cutting_rule() -> None:
@@ -56,13 +90,21 @@ def test_tables_are_read_by_the_one_reader() -> None:
     """Uploaded tables go through core.tables; only the KBO extract (a fixed multi-file open-data
     format) and the shipped reference geography read CSV themselves."""
     readers = _defining(r"csv\.(DictReader|reader)\(")
-    assert [p for p in readers if not (p == "core/tables.py" or p.startswith("core/atlas/kbo/")
-                                       or p == "core/geo/reference.py")] == []
+    assert [
+        p
+        for p in readers
+        if not (
+            p == "core/tables.py" or p.startswith("core/atlas/kbo/") or p == "core/geo/reference.py"
+        )
+    ] == []
     assert _defining(r"^def csv_dicts\(") == ["core/tables.py"]
 
 
 def test_one_highs_wrapper_and_one_set_of_exchange_pair_rules() -> None:
-    assert [p for p in _defining(r"^\s*(import highspy|from highspy)")
-            if not p.startswith("core/optim/")] == []
+    assert [
+        p
+        for p in _defining(r"^\s*(import highspy|from highspy)")
+        if not p.startswith("core/optim/")
+    ] == []
     assert _defining(r"^PAIR_RULES\b") == ["core/exchange/rules.py"]
     assert _defining(r"^def score_components\(") == ["core/exchange/rules.py"]

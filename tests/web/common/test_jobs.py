@@ -22,8 +22,12 @@ pytestmark = pytest.mark.django_db
 
 @jobs.register("test.many-problems")
 def _many_problems(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
-    raise InputError([Problem("must be a number", file="big.csv", row=i + 2, field="weight",
-                              value="x") for i in range(100_000)])
+    raise InputError(
+        [
+            Problem("must be a number", file="big.csv", row=i + 2, field="weight", value="x")
+            for i in range(100_000)
+        ]
+    )
 
 
 @jobs.register("test.sleep")
@@ -34,12 +38,18 @@ def _sleep(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
 
 def _job(user: User, *, status: str = Job.Status.RUNNING, beat_ago: float | None) -> Job:
     beat = None if beat_ago is None else timezone.now() - timedelta(seconds=beat_ago)
-    return Job.objects.create(kind="atlas.site", params={"title": "p_median p=3"}, status=status,
-                              heartbeat_at=beat, created_by=user)
+    return Job.objects.create(
+        kind="atlas.site",
+        params={"title": "p_median p=3"},
+        status=status,
+        heartbeat_at=beat,
+        created_by=user,
+    )
 
 
-def test_a_job_whose_heartbeat_stopped_fails_when_polled(client: Client, user: User,
-                                                         settings: Any) -> None:
+def test_a_job_whose_heartbeat_stopped_fails_when_polled(
+    client: Client, user: User, settings: Any
+) -> None:
     settings.CIRCULAIR_JOB_STALE_SECONDS = 120
     dead = _job(user, beat_ago=600)
     alive = _job(user, beat_ago=5)
@@ -59,8 +69,9 @@ def test_a_job_whose_heartbeat_stopped_fails_when_polled(client: Client, user: U
     assert alive.status == "running" and alive.error is None
 
 
-def test_the_api_poll_reaps_too_and_queued_jobs_count(client: Client, user: User,
-                                                      settings: Any) -> None:
+def test_the_api_poll_reaps_too_and_queued_jobs_count(
+    client: Client, user: User, settings: Any
+) -> None:
     settings.CIRCULAIR_JOB_STALE_SECONDS = 60
     queued = _job(user, status=Job.Status.QUEUED, beat_ago=61)
     client.force_login(user)
@@ -76,14 +87,17 @@ def test_the_api_poll_reaps_too_and_queued_jobs_count(client: Client, user: User
     assert (legacy.status, fresh_legacy.status) == ("failed", "running")
 
 
-def test_a_stale_job_no_longer_counts_against_the_limit(client: Client, user: User,
-                                                        settings: Any) -> None:
+def test_a_stale_job_no_longer_counts_against_the_limit(
+    client: Client, user: User, settings: Any
+) -> None:
     settings.CIRCULAIR_JOBS_PER_USER = 1
     _job(user, beat_ago=3600)  # its worker died: submitting reaps it first
     client.force_login(user)
-    resp = client.post("/api/v1/atlas/runs/?wait=true", {"mode": "site", "model": "p_median",
-                                                          "p": 3},
-                       content_type="application/json")
+    resp = client.post(
+        "/api/v1/atlas/runs/?wait=true",
+        {"mode": "site", "model": "p_median", "p": 3},
+        content_type="application/json",
+    )
     assert resp.status_code == 201, resp.content
 
 
@@ -106,8 +120,9 @@ def test_progress_reports_and_the_heartbeat_write_the_heartbeat(user: User) -> N
     assert timezone.now() - job.heartbeat_at < timedelta(seconds=5)
 
 
-def test_the_heartbeat_thread_beats_while_the_handler_works(settings: Any,
-                                                            monkeypatch: Any) -> None:
+def test_the_heartbeat_thread_beats_while_the_handler_works(
+    settings: Any, monkeypatch: Any
+) -> None:
     """A solver reports no progress for minutes: a side thread keeps the job alive."""
     beats: list[int] = []
     monkeypatch.setattr(jobs._Heartbeat, "beat", lambda self: beats.append(self.job_id))

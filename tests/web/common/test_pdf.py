@@ -10,9 +10,11 @@ from circulair.web.apps.common.pdf import html_to_pdf
 
 
 def test_pdf_renders_text_and_svg(pdf_page_png: Any) -> None:
-    html = ("<html><body><h1>Jaarverslag 2025</h1><p>Maakindustrie</p>"
-            "<svg width='200' height='100'><rect width='200' height='100' fill='black'/></svg>"
-            "</body></html>")
+    html = (
+        "<html><body><h1>Jaarverslag 2025</h1><p>Maakindustrie</p>"
+        "<svg width='200' height='100'><rect width='200' height='100' fill='black'/></svg>"
+        "</body></html>"
+    )
     pdf = html_to_pdf(html)
     assert pdf.startswith(b"%PDF-")
     png, ink = pdf_page_png(pdf)

@@ -31,10 +31,17 @@ def _queries(client: Client, url: str) -> tuple[int, str]:
     return len(ctx.captured_queries), r.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/doers/?q=kwistig", "/api/v1/doers/cases/?q=kwistig",
-                                 "/agenda/actions/", "/api/v1/agenda/actions/",
-                                 "/agenda/evaluation/?agenda=maakindustrie&year=2025",
-                                 "/api/v1/agenda/evaluation/?agenda=maakindustrie&year=2025"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/doers/?q=kwistig",
+        "/api/v1/doers/cases/?q=kwistig",
+        "/agenda/actions/",
+        "/api/v1/agenda/actions/",
+        "/agenda/evaluation/?agenda=maakindustrie&year=2025",
+        "/api/v1/agenda/evaluation/?agenda=maakindustrie&year=2025",
+    ],
+)
 def test_a_repeated_anonymous_request_is_served_from_the_cache(url: str) -> None:
     _published("Kwistige werkplaats")
     first, body = _queries(Client(), url)
@@ -53,9 +60,17 @@ def test_a_change_is_served_at_once() -> None:
     # the agenda register: an action added through the services shows in the next answer
     org = Organisation.objects.create(name="Kwist NV")
     before = anon.get("/api/v1/agenda/actions/").json()["count"]
-    agenda_services.action_create(user=None, organisation=org, data={
-        "title": "Kwistige actie", "agenda": "maakindustrie", "status": "running",
-        "start": dt.date(2025, 2, 1), "public": True})
+    agenda_services.action_create(
+        user=None,
+        organisation=org,
+        data={
+            "title": "Kwistige actie",
+            "agenda": "maakindustrie",
+            "status": "running",
+            "start": dt.date(2025, 2, 1),
+            "public": True,
+        },
+    )
     assert anon.get("/api/v1/agenda/actions/").json()["count"] == before + 1
 
 
@@ -63,8 +78,10 @@ def test_logged_in_users_are_never_served_a_kept_page() -> None:
     org = Organisation.objects.create(name="Kwist NV")
     user = User.objects.create_user("kwist", password="a-long-test-password")
     Membership.objects.create(organisation=org, user=user)
-    services.case_create(user=user, data={"title": "Kwistig concept", "summary": "kwistig",
-                                          "organisation": str(org.pk)})
+    services.case_create(
+        user=user,
+        data={"title": "Kwistig concept", "summary": "kwistig", "organisation": str(org.pk)},
+    )
     anon = Client()
     assert "Kwistig concept" not in anon.get("/doers/?q=kwistig").content.decode()
     member = Client()
@@ -79,8 +96,9 @@ def test_a_kept_page_carries_the_visitors_own_csrf_token() -> None:
     body = visitor.get("/doers/").content.decode()
     assert "@@circulair-csrf-token@@" not in body
     token = body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    r = visitor.post("/i18n/setlang/", {"language": "en", "next": "/doers/",
-                                        "csrfmiddlewaretoken": token})
+    r = visitor.post(
+        "/i18n/setlang/", {"language": "en", "next": "/doers/", "csrfmiddlewaretoken": token}
+    )
     assert r.status_code == 302
     assert 'lang="en"' in visitor.get("/doers/").content.decode()
 

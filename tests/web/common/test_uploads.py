@@ -28,8 +28,11 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def _files(root: Path) -> list[Path]:
-    return [p for p in (root / "uploads").rglob("*") if p.is_file()] \
-        if (root / "uploads").exists() else []
+    return (
+        [p for p in (root / "uploads").rglob("*") if p.is_file()]
+        if (root / "uploads").exists()
+        else []
+    )
 
 
 def test_a_failing_save_leaves_no_file(media: Path, monkeypatch: Any) -> None:
@@ -68,7 +71,8 @@ def test_orphan_files_are_removed_and_kept_ones_stay(media: Path) -> None:
     assert uploads_orphans_remove() == ["uploads/2026/01/killed-mid-import.csv"]
     assert not orphan.exists() and young.exists() and (media / kept.file.name).exists()
     assert uploads_orphans_remove(older_than_seconds=0) == [
-        "uploads/2026/01/row-not-committed-yet.csv"]
+        "uploads/2026/01/row-not-committed-yet.csv"
+    ]
     assert (media / kept.file.name).exists()
 
 
@@ -77,8 +81,12 @@ def test_orphan_removal_without_an_uploads_folder(media: Path) -> None:
 
 
 def test_a_rejected_file_of_100000_problems_stores_a_small_list(media: Path) -> None:
-    err = InputError([Problem("must be a number", file="big.csv", row=i + 2, field="weight",
-                              value="x") for i in range(100_000)])
+    err = InputError(
+        [
+            Problem("must be a number", file="big.csv", row=i + 2, field="weight", value="x")
+            for i in range(100_000)
+        ]
+    )
     up = upload_keep(purpose="demand", name="big.csv", content=b"weight\n", error=err)
     up.refresh_from_db()
     assert up.status == "rejected" and up.problem_count == 100_000
@@ -88,8 +96,7 @@ def test_a_rejected_file_of_100000_problems_stores_a_small_list(media: Path) -> 
 
 
 def test_an_upload_downloads_for_its_owner_only(client: Client, media: Path, user: User) -> None:
-    up = upload_keep(purpose="demand", name="mine.csv", content=b"lat,lon\n50.9,4.7\n",
-                     user=user)
+    up = upload_keep(purpose="demand", name="mine.csv", content=b"lat,lon\n50.9,4.7\n", user=user)
     assert client.get(f"/uploads/{up.pk}/").status_code == 404
     other = User.objects.create_user("other", password="another-long-password")
     client.force_login(other)

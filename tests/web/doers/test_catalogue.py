@@ -24,25 +24,44 @@ pytestmark = pytest.mark.django_db
 # weights title 3, summary 2, organisation 2, body 1; score = Σ f·2.2/(f+1.2)
 FIXTURE: list[dict[str, Any]] = [
     # zorbex 3+2=5, hergebr 3+2=5 → 2·(11/6.2) = 3.5484
-    {"slug": "t-centrum", "title": "Zorbex hergebruik centrum",
-     "summary": "Hergebruik van zorbex."},
+    {
+        "slug": "t-centrum",
+        "title": "Zorbex hergebruik centrum",
+        "summary": "Hergebruik van zorbex.",
+    },
     # zorbex 3+2+1=6 → 1.8333; hergebr 2 (Hérgebruik) + 1 (hergebruikte) = 3 → 1.5714: 3.4048
-    {"slug": "b-atelier", "title": "Atelier Zorbex", "summary": "Hérgebruik en zorbex",
-     "body": "hergebruikte zorbex"},
+    {
+        "slug": "b-atelier",
+        "title": "Atelier Zorbex",
+        "summary": "Hérgebruik en zorbex",
+        "body": "hergebruikte zorbex",
+    },
     # zorbex summary 2 + organisation 2 = 4 → 1.6923; hergebr 2 → 1.375: 3.0673
-    {"slug": "a-nv", "title": "Een werkplaats", "summary": "zorbex hergebruik",
-     "organisation_name": "Zorbex NV"},
+    {
+        "slug": "a-nv",
+        "title": "Een werkplaats",
+        "summary": "zorbex hergebruik",
+        "organisation_name": "Zorbex NV",
+    },
     # zorbex 1, hergebr 1 → 2.0 each; tie broken by slug (k before m)
     {"slug": "m-anders", "title": "Iets anders", "summary": "Kort.", "body": "zorbex hergebruik"},
-    {"slug": "k-anders", "title": "Nog iets anders", "summary": "Kort.",
-     "body": "zorbex hergebruik"},
+    {
+        "slug": "k-anders",
+        "title": "Nog iets anders",
+        "summary": "Kort.",
+        "body": "zorbex hergebruik",
+    },
     # no match: zorbex without hergebr*, hergebr* without zorbex, zorbexen is another word
     {"slug": "f-alleen", "title": "Zorbex", "summary": "alleen"},
     {"slug": "g-alleen", "title": "Hergebruik", "summary": "alleen"},
     {"slug": "h-ander-woord", "title": "Zorbexen hergebruik", "summary": "ander woord"},
     # matches but is a draft: invisible to the public
-    {"slug": "d-concept", "title": "Zorbex hergebruik concept", "summary": "concept",
-     "status": "draft"},
+    {
+        "slug": "d-concept",
+        "title": "Zorbex hergebruik concept",
+        "summary": "concept",
+        "status": "draft",
+    },
 ]
 EXPECTED = ["t-centrum", "b-atelier", "a-nv", "k-anders", "m-anders"]
 
@@ -69,13 +88,13 @@ def fixture_cases() -> dict[str, Case]:
 
 def _org(name: str, username: str, staff: bool = False) -> tuple[Organisation, User]:
     org = Organisation.objects.create(name=name)
-    user = User.objects.create_user(username, password="a-long-test-password",
-                                    is_staff=staff)
+    user = User.objects.create_user(username, password="a-long-test-password", is_staff=staff)
     Membership.objects.create(organisation=org, user=user)
     return org, user
 
 
 # --- seeding -----------------------------------------------------------------------------------
+
 
 def test_seeded_cases_carry_citations_and_links_to_the_knowledge_base() -> None:
     seeded = Case.objects.filter(origin=Case.Origin.DATA)
@@ -112,8 +131,10 @@ def test_seeding_is_idempotent_and_never_touches_user_cases() -> None:
 
 # --- search ------------------------------------------------------------------------------------
 
+
 def test_search_returns_the_documented_ranking_on_this_engine(
-        fixture_cases: dict[str, Case]) -> None:
+    fixture_cases: dict[str, Case],
+) -> None:
     res = selectors.case_results(None, {"q": "zorbex hergebr"}, page_size=50)
     assert [c.slug for c in res.cases] == EXPECTED
     scores = [round(res.scores[c.pk], 4) for c in res.cases]
@@ -125,32 +146,49 @@ def test_search_returns_the_documented_ranking_on_this_engine(
 
 
 def test_engine_matching_agrees_with_the_python_rule(fixture_cases: dict[str, Case]) -> None:
-    docs = [Doc(c.slug, c.title, c.summary, c.organisation_name, c.body)
-            for c in Case.objects.filter(slug__in=fixture_cases, status="published")]
-    for q in ("zorbex", "zorb", "hergebruik", "zorbex hergebr", "anders zorbex", "kort",
-              "zorbexen", "iets anders zorbex hergebruik", "hergebruikte"):
-        engine = [c.slug for c in selectors.case_results(None, {"q": q}, page_size=100).cases
-                  if c.slug in fixture_cases]
+    docs = [
+        Doc(c.slug, c.title, c.summary, c.organisation_name, c.body)
+        for c in Case.objects.filter(slug__in=fixture_cases, status="published")
+    ]
+    for q in (
+        "zorbex",
+        "zorb",
+        "hergebruik",
+        "zorbex hergebr",
+        "anders zorbex",
+        "kort",
+        "zorbexen",
+        "iets anders zorbex hergebruik",
+        "hergebruikte",
+    ):
+        engine = [
+            c.slug
+            for c in selectors.case_results(None, {"q": q}, page_size=100).cases
+            if c.slug in fixture_cases
+        ]
         assert engine == [s for s, _ in py_rank(parse(q), docs)], (connection.vendor, q)
 
 
-def test_sql_scores_are_bit_identical_to_the_python_rule(
-        fixture_cases: dict[str, Case]) -> None:
-    docs = {c.slug: Doc(c.slug, c.title, c.summary, c.organisation_name, c.body)
-            for c in Case.objects.filter(slug__in=fixture_cases, status="published")}
+def test_sql_scores_are_bit_identical_to_the_python_rule(fixture_cases: dict[str, Case]) -> None:
+    docs = {
+        c.slug: Doc(c.slug, c.title, c.summary, c.organisation_name, c.body)
+        for c in Case.objects.filter(slug__in=fixture_cases, status="published")
+    }
     for q in ("zorbex hergebr", "zorbex", "h", "anders zorbex", "kort"):
         res = selectors.case_results(None, {"q": q}, page_size=100)
         got = {c.slug: res.scores[c.pk] for c in res.cases if c.slug in docs}
-        assert got == {s: score(parse(q), d) for s, d in docs.items()
-                       if score(parse(q), d) > 0}, (connection.vendor, q)
+        assert got == {s: score(parse(q), d) for s, d in docs.items() if score(parse(q), d) > 0}, (
+            connection.vendor,
+            q,
+        )
 
 
-def test_pages_of_a_ranked_result_and_a_page_past_the_end(
-        fixture_cases: dict[str, Case]) -> None:
-    pages = [selectors.case_results(None, {"q": "zorbex hergebr"}, page=n, page_size=2)
-             for n in (1, 2, 3)]
-    assert [[c.slug for c in r.cases] for r in pages] == [EXPECTED[:2], EXPECTED[2:4],
-                                                          EXPECTED[4:]]
+def test_pages_of_a_ranked_result_and_a_page_past_the_end(fixture_cases: dict[str, Case]) -> None:
+    pages = [
+        selectors.case_results(None, {"q": "zorbex hergebr"}, page=n, page_size=2)
+        for n in (1, 2, 3)
+    ]
+    assert [[c.slug for c in r.cases] for r in pages] == [EXPECTED[:2], EXPECTED[2:4], EXPECTED[4:]]
     assert {r.total for r in pages} == {5}
     past = selectors.case_results(None, {"q": "zorbex hergebr"}, page=9, page_size=2)
     assert past.page.number == 3 and [c.slug for c in past.cases] == EXPECTED[4:]
@@ -160,13 +198,20 @@ def test_pages_of_a_ranked_result_and_a_page_past_the_end(
 def test_bulk_inserted_cases_get_their_term_rows_from_the_seeding_step() -> None:
     from circulair.core.doers.search import index_text
 
-    Case.objects.bulk_create([Case(slug="bulk-1", title="Kwarkfabriek", summary="x",
-                                   status="published",
-                                   search_text=index_text("Kwarkfabriek", "", "x", ""))])
+    Case.objects.bulk_create(
+        [
+            Case(
+                slug="bulk-1",
+                title="Kwarkfabriek",
+                summary="x",
+                status="published",
+                search_text=index_text("Kwarkfabriek", "", "x", ""),
+            )
+        ]
+    )
     assert selectors.case_results(None, {"q": "kwarkfabriek"}).total == 0
     assert services.search_index_ensure() is True
-    assert [c.slug for c in selectors.case_results(None, {"q": "kwarkfabr"}).cases] == [
-        "bulk-1"]
+    assert [c.slug for c in selectors.case_results(None, {"q": "kwarkfabr"}).cases] == ["bulk-1"]
     assert CaseTerm.objects.filter(case__slug="bulk-1").count() == 2  # kwarkfabriek, x
 
 
@@ -175,16 +220,27 @@ def test_api_case_fields_equal_the_generic_serializer(fixture_cases: dict[str, C
 
     from circulair.web.apps.doers.api import CaseSerializer
 
-    services.case_update(user=None, case=fixture_cases["t-centrum"], data={
-        "agendas": ["maakindustrie"], "r_strategies": ["r3-reuse", "r4-repair"],
-        "refnis": "24062", "links": ["https://example.org/a"]})
+    services.case_update(
+        user=None,
+        case=fixture_cases["t-centrum"],
+        data={
+            "agendas": ["maakindustrie"],
+            "r_strategies": ["r3-reuse", "r4-repair"],
+            "refnis": "24062",
+            "links": ["https://example.org/a"],
+        },
+    )
     res = selectors.case_results(None, {"q": "zorbex hergebr"}, page_size=50)
-    cases = res.cases + list(selectors._page_cases(list(
-        Case.objects.filter(origin="data").values_list("pk", flat=True)[:20])))
+    cases = res.cases + list(
+        selectors._page_cases(
+            list(Case.objects.filter(origin="data").values_list("pk", flat=True)[:20])
+        )
+    )
     ser = CaseSerializer(context={"scores": res.scores})
     assert any(c.municipality_id and c.published_at for c in cases)
     assert [ser.to_representation(c) for c in cases] == [
-        dict(drf.ModelSerializer.to_representation(ser, c)) for c in cases]
+        dict(drf.ModelSerializer.to_representation(ser, c)) for c in cases
+    ]
 
 
 def test_search_finds_seeded_cases_with_accent_folding() -> None:
@@ -193,7 +249,8 @@ def test_search_finds_seeded_cases_with_accent_folding() -> None:
     # accented and upper-case queries find exactly what the plain query finds
     for query in ("MATÉRIALENBANK", "matèriälenbänk", "Materialenbank"):
         assert [c.slug for c in selectors.case_results(None, {"q": query}).cases] == [
-            "materialenbank-leuven"], query
+            "materialenbank-leuven"
+        ], query
     # an accented word in a case is found without its accent, and the other way round
     case = Case.objects.get(slug="materialenbank-leuven")
     services.case_update(user=None, case=case, data={"summary": "Een café voor herstel"})
@@ -203,32 +260,51 @@ def test_search_finds_seeded_cases_with_accent_folding() -> None:
 
 
 def test_facets_count_the_current_result(fixture_cases: dict[str, Case]) -> None:
-    services.case_update(user=None, case=fixture_cases["t-centrum"],
-                         data={"agendas": ["maakindustrie", "circulair-bouwen"],
-                               "r_strategies": ["r3-reuse"], "refnis": "24062",
-                               "category": "practice"})
-    services.case_update(user=None, case=fixture_cases["a-nv"],
-                         data={"agendas": ["maakindustrie"], "refnis": "44021"})
+    services.case_update(
+        user=None,
+        case=fixture_cases["t-centrum"],
+        data={
+            "agendas": ["maakindustrie", "circulair-bouwen"],
+            "r_strategies": ["r3-reuse"],
+            "refnis": "24062",
+            "category": "practice",
+        },
+    )
+    services.case_update(
+        user=None,
+        case=fixture_cases["a-nv"],
+        data={"agendas": ["maakindustrie"], "refnis": "44021"},
+    )
     res = selectors.case_results(None, {"q": "zorbex hergebr"})
     assert {f["value"]: f["count"] for f in res.facets["agenda"]} == {
-        "circulair-bouwen": 1, "maakindustrie": 2}
-    assert {f["value"]: f["count"] for f in res.facets["province"]} == {
-        "20001": 1, "40000": 1}
+        "circulair-bouwen": 1,
+        "maakindustrie": 2,
+    }
+    assert {f["value"]: f["count"] for f in res.facets["province"]} == {"20001": 1, "40000": 1}
     assert {f["value"]: f["count"] for f in res.facets["r"]} == {"r3-reuse": 1}
-    assert {f["value"]: f["count"] for f in res.facets["category"]} == {
-        "other": 4, "practice": 1}
-    res = selectors.case_results(None, {"q": "zorbex hergebr", "agenda": "maakindustrie",
-                                        "province": "40000"})
+    assert {f["value"]: f["count"] for f in res.facets["category"]} == {"other": 4, "practice": 1}
+    res = selectors.case_results(
+        None, {"q": "zorbex hergebr", "agenda": "maakindustrie", "province": "40000"}
+    )
     assert [c.slug for c in res.cases] == ["a-nv"]
 
 
 # --- validation and permissions -------------------------------------------------------------
 
+
 def test_validation_names_every_bad_field() -> None:
     with pytest.raises(InputError) as ei:
-        services.case_create(user=None, data={
-            "title": "", "agendas": ["geen-agenda"], "r_strategies": "r99-x",
-            "refnis": "00000", "links": "ftp://x nope", "category": "weird"})
+        services.case_create(
+            user=None,
+            data={
+                "title": "",
+                "agendas": ["geen-agenda"],
+                "r_strategies": "r99-x",
+                "refnis": "00000",
+                "links": "ftp://x nope",
+                "category": "weird",
+            },
+        )
     fields = {p.field for p in ei.value.problems}
     assert fields == {"title", "agendas", "r_strategies", "refnis", "links", "category"}
 
@@ -237,8 +313,9 @@ def test_members_edit_only_their_organisations_cases_and_only_staff_publish() ->
     org_a, alice = _org("Org A", "alice")
     _org_b, bob = _org("Org B", "bob")
     staff = User.objects.create_user("staff", password="a-long-test-password", is_staff=True)
-    case = services.case_create(user=alice, data={"title": "Case A", "summary": "s",
-                                                  "organisation": org_a.pk})
+    case = services.case_create(
+        user=alice, data={"title": "Case A", "summary": "s", "organisation": org_a.pk}
+    )
     assert case.status == Case.Status.DRAFT and case.organisation_name == "Org A"
     from django.core.exceptions import PermissionDenied
 
@@ -249,14 +326,14 @@ def test_members_edit_only_their_organisations_cases_and_only_staff_publish() ->
     with pytest.raises(PermissionDenied):
         services.case_publish(user=alice, case=case)
     with pytest.raises(PermissionDenied):  # seeded cases: staff only
-        services.case_update(user=alice, case=Case.objects.get(slug="valipac"),
-                             data={"title": "x"})
+        services.case_update(user=alice, case=Case.objects.get(slug="valipac"), data={"title": "x"})
     services.case_publish(user=staff, case=case)
     services.case_unpublish(user=alice, case=case)
     assert case.status == Case.Status.DRAFT
 
 
 # --- pages and API -----------------------------------------------------------------------------
+
 
 def test_drafts_are_invisible_to_the_public(fixture_cases: dict[str, Case]) -> None:
     c = Client()
@@ -287,12 +364,20 @@ def test_list_page_search_and_map(fixture_cases: dict[str, Case]) -> None:
 
 def test_list_page_rows_show_organisation_place_category_agendas_and_summary() -> None:
     words = " ".join(f"woord{i}" for i in range(50))
-    _case(title="Kwantumrij", summary=f"Kwantumrij {words}", organisation_name="Rij NV",
-          agendas=["maakindustrie", "circulair-bouwen"], refnis="24062", category="practice")
+    _case(
+        title="Kwantumrij",
+        summary=f"Kwantumrij {words}",
+        organisation_name="Rij NV",
+        agendas=["maakindustrie", "circulair-bouwen"],
+        refnis="24062",
+        category="practice",
+    )
     html = Client().get("/doers/", {"q": "kwantumrij"}).content.decode()
     row = html.split('data-slug="kwantumrij"', 1)[1].split("</li>", 1)[0]
-    assert ('<span class="muted">Rij NV · Leuven · praktijkvoorbeeld · Circulair bouwen · '
-            'Maakindustrie</span>') in row
+    assert (
+        '<span class="muted">Rij NV · Leuven · praktijkvoorbeeld · Circulair bouwen · '
+        "Maakindustrie</span>"
+    ) in row
     assert "woord38 …" in row and "woord39" not in row
 
 
@@ -307,22 +392,32 @@ def test_api_writes_follow_the_same_permissions() -> None:
     org_a, alice = _org("Org A", "alice")
     _org_b, bob = _org("Org B", "bob")
     c = Client()
-    assert c.post("/api/v1/doers/cases/", {"title": "x"},
-                  content_type="application/json").status_code in (401, 403)
+    assert c.post(
+        "/api/v1/doers/cases/", {"title": "x"}, content_type="application/json"
+    ).status_code in (401, 403)
     c.force_login(alice)
-    r = c.post("/api/v1/doers/cases/", {"title": "API case", "summary": "s",
-                                        "organisation": org_a.pk, "agendas": ["maakindustrie"]},
-               content_type="application/json")
+    r = c.post(
+        "/api/v1/doers/cases/",
+        {
+            "title": "API case",
+            "summary": "s",
+            "organisation": org_a.pk,
+            "agendas": ["maakindustrie"],
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     slug = r.json()["slug"]
     assert r.json()["status"] == "draft"
     c.force_login(bob)
-    r = c.patch(f"/api/v1/doers/cases/{slug}/", {"title": "stolen"},
-                content_type="application/json")
+    r = c.patch(
+        f"/api/v1/doers/cases/{slug}/", {"title": "stolen"}, content_type="application/json"
+    )
     assert r.status_code == 404  # a draft of another organisation is not even visible
     services.case_publish(user=None, case=Case.objects.get(slug=slug))
-    r = c.patch(f"/api/v1/doers/cases/{slug}/", {"title": "stolen"},
-                content_type="application/json")
+    r = c.patch(
+        f"/api/v1/doers/cases/{slug}/", {"title": "stolen"}, content_type="application/json"
+    )
     assert r.status_code == 403
     r = c.post(f"/api/v1/doers/cases/{slug}/publish/")
     assert r.status_code == 403
@@ -337,14 +432,32 @@ def test_web_form_shows_inline_errors_and_creates_a_draft() -> None:
     c = Client()
     assert c.get("/doers/new/").status_code == 302  # log in first
     c.force_login(alice)
-    r = c.post("/doers/new/", {"organisation": org_a.pk, "title": "", "summary": "s",
-                               "refnis": "00000", "links": "nope", "category": "other"})
+    r = c.post(
+        "/doers/new/",
+        {
+            "organisation": org_a.pk,
+            "title": "",
+            "summary": "s",
+            "refnis": "00000",
+            "links": "nope",
+            "category": "other",
+        },
+    )
     assert r.status_code == 400
     html = r.content.decode()
     assert 'id="error-title"' in html and 'id="error-refnis"' in html and 'id="error-links"' in html
-    r = c.post("/doers/new/", {"organisation": org_a.pk, "title": "Repair café Leuven",
-                               "summary": "Herstellen", "refnis": "24062", "category": "other",
-                               "agendas": ["maakindustrie"], "r_strategies": ["r4-repair"]})
+    r = c.post(
+        "/doers/new/",
+        {
+            "organisation": org_a.pk,
+            "title": "Repair café Leuven",
+            "summary": "Herstellen",
+            "refnis": "24062",
+            "category": "other",
+            "agendas": ["maakindustrie"],
+            "r_strategies": ["r4-repair"],
+        },
+    )
     assert r.status_code == 302
     case = Case.objects.get(title="Repair café Leuven")
     assert case.status == "draft" and case.organisation == org_a
@@ -353,14 +466,20 @@ def test_web_form_shows_inline_errors_and_creates_a_draft() -> None:
 
 def _many(n: int) -> None:
     for i in range(n):
-        c = _case(title=f"Kwantum case {i:03d}", summary="kwantum hergebruik",
-                  agendas=["maakindustrie"], r_strategies=["r3-reuse", "r4-repair"],
-                  refnis="24062")
+        c = _case(
+            title=f"Kwantum case {i:03d}",
+            summary="kwantum hergebruik",
+            agendas=["maakindustrie"],
+            r_strategies=["r3-reuse", "r4-repair"],
+            refnis="24062",
+        )
         assert c.pk
 
 
-@pytest.mark.parametrize("url", ["/doers/", "/doers/?q=kwantum", "/api/v1/doers/cases/",
-                                 "/api/v1/doers/cases/?q=kwantum"])
+@pytest.mark.parametrize(
+    "url",
+    ["/doers/", "/doers/?q=kwantum", "/api/v1/doers/cases/", "/api/v1/doers/cases/?q=kwantum"],
+)
 def test_query_count_does_not_grow_with_the_page(url: str) -> None:
     def count(n_cases: int, size: int) -> int:
         Case.objects.filter(title__startswith="Kwantum").delete()
@@ -396,16 +515,26 @@ def test_member_adds_an_image_that_is_kept_in_media(settings: Any, tmp_path: Any
 
     settings.MEDIA_ROOT = str(tmp_path)
     org_a, alice = _org("Org A", "alice")
-    case = services.case_create(user=alice, data={"title": "Met foto", "summary": "s",
-                                                  "organisation": org_a.pk})
+    case = services.case_create(
+        user=alice, data={"title": "Met foto", "summary": "s", "organisation": org_a.pk}
+    )
     buf = io.BytesIO()
     Image.new("RGB", (8, 8), (20, 120, 60)).save(buf, format="PNG")
     c = Client()
     c.force_login(alice)
-    form = {**{k: v for k, v in {"organisation": org_a.pk, "title": "Met foto", "summary": "s",
-                                 "category": "other"}.items()},
-            "image": SimpleUploadedFile("foto.png", buf.getvalue(), content_type="image/png"),
-            "image_caption": "De werkplaats"}
+    form = {
+        **{
+            k: v
+            for k, v in {
+                "organisation": org_a.pk,
+                "title": "Met foto",
+                "summary": "s",
+                "category": "other",
+            }.items()
+        },
+        "image": SimpleUploadedFile("foto.png", buf.getvalue(), content_type="image/png"),
+        "image_caption": "De werkplaats",
+    }
     r = c.post(f"/doers/{case.slug}/edit/", form)
     assert r.status_code == 302, r.content.decode()[:2000]
     img = case.images.get()

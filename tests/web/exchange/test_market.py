@@ -27,16 +27,26 @@ D0, D1 = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 
 def _org(name: str, username: str) -> tuple[Organisation, User]:
     org = Organisation.objects.create(name=name)
-    user = User.objects.create_user(username, email=f"{username}@example.org",
-                                    password="a-long-test-password")
+    user = User.objects.create_user(
+        username, email=f"{username}@example.org", password="a-long-test-password"
+    )
     Membership.objects.create(organisation=org, user=user)
     return org, user
 
 
 def _listing(user: User, org: Organisation, **kw: Any) -> Listing:
-    data = {"kind": "offer", "title": "Houten balken", "material": "wood-a", "quantity": 10.0,
-            "unit": "t", "available_from": D0, "available_to": D1, "route": "reuse",
-            "refnis": "24062", "address": "Vaartstraat 1"}
+    data = {
+        "kind": "offer",
+        "title": "Houten balken",
+        "material": "wood-a",
+        "quantity": 10.0,
+        "unit": "t",
+        "available_from": D0,
+        "available_to": D1,
+        "route": "reuse",
+        "refnis": "24062",
+        "address": "Vaartstraat 1",
+    }
     data.update(kw)
     return listing_create(user=user, organisation=org, data=data, publish=True)
 
@@ -49,30 +59,68 @@ def world() -> dict[str, Any]:
     offer = _listing(alice, seller)
     far = _listing(alice, seller, title="Ver hout", refnis="73111")  # Tongeren, > 50 km
     recycle = _listing(alice, seller, title="Hout voor recyclage", route="recycle")
-    request = _listing(bob, buyer, kind="request", title="Gezocht: hout", material="wood",
-                       quantity=6.0, refnis="24062", route="recycle", radius_km=50)
-    return {"seller": seller, "buyer": buyer, "other": other, "alice": alice, "bob": bob,
-            "eve": eve, "offer": offer, "far": far, "recycle": recycle, "request": request}
+    request = _listing(
+        bob,
+        buyer,
+        kind="request",
+        title="Gezocht: hout",
+        material="wood",
+        quantity=6.0,
+        refnis="24062",
+        route="recycle",
+        radius_km=50,
+    )
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "other": other,
+        "alice": alice,
+        "bob": bob,
+        "eve": eve,
+        "offer": offer,
+        "far": far,
+        "recycle": recycle,
+        "request": request,
+    }
 
 
 def test_validation_names_every_field(world: dict[str, Any]) -> None:
     with pytest.raises(InputError) as ei:
-        listing_create(user=world["alice"], organisation=world["seller"], data={
-            "kind": "offer", "title": "", "material": "unobtainium", "quantity": -1,
-            "unit": "t", "available_from": D1, "available_to": D0, "ewc": "99 99 99",
-            "refnis": "00000"}, publish=True)
+        listing_create(
+            user=world["alice"],
+            organisation=world["seller"],
+            data={
+                "kind": "offer",
+                "title": "",
+                "material": "unobtainium",
+                "quantity": -1,
+                "unit": "t",
+                "available_from": D1,
+                "available_to": D0,
+                "ewc": "99 99 99",
+                "refnis": "00000",
+            },
+            publish=True,
+        )
     fields = {p.field for p in ei.value.problems}
     assert {"title", "material", "quantity", "available_to", "ewc", "refnis"} <= fields
 
 
-def test_ranked_candidates_put_reuse_first_and_respect_the_radius(
-        world: dict[str, Any]) -> None:
+def test_ranked_candidates_put_reuse_first_and_respect_the_radius(world: dict[str, Any]) -> None:
     # the request (route recycle) sees every compatible offer within 50 km, not the far one
     ids = [c["listing"].pk for c in ranked_candidates(world["request"])]
     assert set(ids) == {world["offer"].pk, world["recycle"].pk}
     # an offer fit for reuse ranks a reuse request before a recycling request (R-ladder)
-    reuse_req = _listing(world["bob"], world["buyer"], kind="request", title="Hergebruik",
-                         material="wood", quantity=6.0, refnis="24062", route="reuse")
+    reuse_req = _listing(
+        world["bob"],
+        world["buyer"],
+        kind="request",
+        title="Hergebruik",
+        material="wood",
+        quantity=6.0,
+        refnis="24062",
+        route="reuse",
+    )
     ranked = ranked_candidates(world["offer"])
     assert [c["listing"].pk for c in ranked] == [reuse_req.pk, world["request"].pk]
     assert ranked[0]["score"] > ranked[1]["score"]
@@ -97,16 +145,17 @@ def test_permissions_on_matches_and_locations(world: dict[str, Any], client: Cli
         match_propose(user=world["eve"], offer=world["offer"], request=world["request"])
     m = match_propose(user=world["bob"], offer=world["offer"], request=world["request"])
     with pytest.raises(PermissionDenied):
-        match_decide(user=world["bob"], match=m, accept=True)   # the proposer cannot accept
+        match_decide(user=world["bob"], match=m, accept=True)  # the proposer cannot accept
     with pytest.raises(PermissionDenied):
-        match_decide(user=world["eve"], match=m, accept=True)   # a stranger cannot either
+        match_decide(user=world["eve"], match=m, accept=True)  # a stranger cannot either
     # pages: a stranger sees the municipality only, the parties see the exact location
     client.force_login(world["eve"])
     body = client.get(f"/exchange/listings/{world['offer'].pk}/").content.decode()
     assert "Leuven" in body and "Vaartstraat" not in body
     assert client.get(f"/exchange/matches/{m.pk}/").status_code == 403
-    assert client.post(f"/exchange/matches/{m.pk}/decide/",
-                       {"decision": "accept"}).status_code == 403
+    assert (
+        client.post(f"/exchange/matches/{m.pk}/decide/", {"decision": "accept"}).status_code == 403
+    )
     api = client.get(f"/api/v1/exchange/listings/{world['offer'].pk}/").json()
     assert api["location"] is None and api["municipality"] == "Leuven"
     assert client.post(f"/api/v1/exchange/matches/{m.pk}/accept/").status_code in (403, 404)
@@ -130,45 +179,70 @@ def test_permissions_on_matches_and_locations(world: dict[str, Any], client: Cli
     assert api["location"] is None
 
 
-def test_a_member_cannot_create_for_another_organisation(world: dict[str, Any],
-                                                        client: Client) -> None:
+def test_a_member_cannot_create_for_another_organisation(
+    world: dict[str, Any], client: Client
+) -> None:
     client.force_login(world["eve"])
-    resp = client.post("/api/v1/exchange/listings/", {
-        "organisation": world["seller"].pk, "kind": "offer", "title": "x",
-        "material": "wood-a", "quantity": 1, "unit": "t", "available_from": "2026-01-01",
-        "available_to": "2026-02-01", "refnis": "24062"}, content_type="application/json")
+    resp = client.post(
+        "/api/v1/exchange/listings/",
+        {
+            "organisation": world["seller"].pk,
+            "kind": "offer",
+            "title": "x",
+            "material": "wood-a",
+            "quantity": 1,
+            "unit": "t",
+            "available_from": "2026-01-01",
+            "available_to": "2026-02-01",
+            "refnis": "24062",
+        },
+        content_type="application/json",
+    )
     assert resp.status_code == 403
 
 
 def test_bulk_import_reports_rows_and_saves_nothing(world: dict[str, Any]) -> None:
-    good = ("kind,title,material,quantity,unit,available_from,available_to,refnis,route\n"
-            "offer,Pallets,wood-pallets,5,t,2026-01-01,2026-06-30,44021,reuse\n")
-    bad = good + ("offer,Iets,moon-rock,5,t,2026-01-01,2026-06-30,44021,reuse\n"
-                  "offer,Iets,wood-a,-5,t,2026-01-01,2026-06-30,44021,reuse\n")
+    good = (
+        "kind,title,material,quantity,unit,available_from,available_to,refnis,route\n"
+        "offer,Pallets,wood-pallets,5,t,2026-01-01,2026-06-30,44021,reuse\n"
+    )
+    bad = good + (
+        "offer,Iets,moon-rock,5,t,2026-01-01,2026-06-30,44021,reuse\n"
+        "offer,Iets,wood-a,-5,t,2026-01-01,2026-06-30,44021,reuse\n"
+    )
     before = Listing.objects.count()
     with pytest.raises(InputError) as ei:
         listings_import(organisation=world["seller"], content=bad.encode(), file_name="l.csv")
     text = str(ei.value)
-    assert "l.csv, line 3, column 'material'" in text and "l.csv, line 4, column 'quantity'" \
-        in text
+    assert "l.csv, line 3, column 'material'" in text and "l.csv, line 4, column 'quantity'" in text
     assert Listing.objects.count() == before
     out = listings_import(organisation=world["seller"], content=good.encode(), file_name="l.csv")
     assert len(out) == 1 and out[0].status == "published"
 
 
-def test_saved_search_notifies_and_insight_counts_avoided_tkm(world: dict[str, Any],
-                                                             client: Client) -> None:
+def test_saved_search_notifies_and_insight_counts_avoided_tkm(
+    world: dict[str, Any], client: Client
+) -> None:
     client.force_login(world["bob"])
-    resp = client.post("/exchange/saved-searches/", {"kind": "offer", "material": "wood",
-                                                     "refnis": "24062", "radius_km": "30"})
+    resp = client.post(
+        "/exchange/saved-searches/",
+        {"kind": "offer", "material": "wood", "refnis": "24062", "radius_km": "30"},
+    )
     assert resp.status_code == 302
     _listing(world["alice"], world["seller"], title="Nieuwe planken", material="wood-b")
-    assert Notification.objects.filter(user=world["bob"], text__contains="Nieuwe planken") \
-        .exists()
+    assert Notification.objects.filter(user=world["bob"], text__contains="Nieuwe planken").exists()
     _listing(world["alice"], world["seller"], title="Koper", material="copper")
     assert not Notification.objects.filter(user=world["bob"], text__contains="Koper").exists()
-    req = _listing(world["bob"], world["buyer"], kind="request", title="Balken met alternatief",
-                   material="wood", quantity=2.0, route="recycle", primary_km=40.0)
+    req = _listing(
+        world["bob"],
+        world["buyer"],
+        kind="request",
+        title="Balken met alternatief",
+        material="wood",
+        quantity=2.0,
+        route="recycle",
+        primary_km=40.0,
+    )
     m = match_propose(user=world["bob"], offer=world["offer"], request=req)
     match_decide(user=world["alice"], match=m, accept=True)
     data = client.get("/exchange/insight/").content.decode()
@@ -181,14 +255,36 @@ def test_saved_search_notifies_and_insight_counts_avoided_tkm(world: dict[str, A
 
 
 def test_hazardous_offers_reach_only_requests_that_accept_them(world: dict[str, Any]) -> None:
-    haz = _listing(world["alice"], world["seller"], title="Asbesthoudend", material="asbestos",
-                   ewc="17 06 05*", route="recover", quantity=3.0)
+    haz = _listing(
+        world["alice"],
+        world["seller"],
+        title="Asbesthoudend",
+        material="asbestos",
+        ewc="17 06 05*",
+        route="recover",
+        quantity=3.0,
+    )
     assert haz.hazardous and haz.ewc == "17 06 05"
-    plain = _listing(world["bob"], world["buyer"], kind="request", title="Asbest gezocht",
-                     material="asbestos", quantity=3.0, route="recover")
+    plain = _listing(
+        world["bob"],
+        world["buyer"],
+        kind="request",
+        title="Asbest gezocht",
+        material="asbestos",
+        quantity=3.0,
+        route="recover",
+    )
     assert ranked_candidates(plain) == []
-    ok = _listing(world["bob"], world["buyer"], kind="request", title="Erkende verwerker",
-                  material="asbestos", quantity=3.0, route="recover", accepts_hazardous=True)
+    ok = _listing(
+        world["bob"],
+        world["buyer"],
+        kind="request",
+        title="Erkende verwerker",
+        material="asbestos",
+        quantity=3.0,
+        route="recover",
+        accepts_hazardous=True,
+    )
     assert [c["listing"].pk for c in ranked_candidates(ok)] == [haz.pk]
 
 
@@ -199,12 +295,45 @@ def test_xlsx_import_and_insight_export(world: dict[str, Any], client: Client) -
 
     wb = Workbook()
     ws = wb.active
-    ws.append(["kind", "title", "material", "quantity", "unit", "available_from",
-               "available_to", "refnis", "route"])
-    ws.append(["offer", "Glas", "glass-flat", 3, "t", dt.date(2026, 1, 1), dt.date(2026, 6, 1),
-               "11002", "recycle"])
-    ws.append(["offer", "Fout", "glass-flat", "veel", "t", dt.date(2026, 1, 1),
-               dt.date(2026, 6, 1), "11002", "recycle"])
+    ws.append(
+        [
+            "kind",
+            "title",
+            "material",
+            "quantity",
+            "unit",
+            "available_from",
+            "available_to",
+            "refnis",
+            "route",
+        ]
+    )
+    ws.append(
+        [
+            "offer",
+            "Glas",
+            "glass-flat",
+            3,
+            "t",
+            dt.date(2026, 1, 1),
+            dt.date(2026, 6, 1),
+            "11002",
+            "recycle",
+        ]
+    )
+    ws.append(
+        [
+            "offer",
+            "Fout",
+            "glass-flat",
+            "veel",
+            "t",
+            dt.date(2026, 1, 1),
+            dt.date(2026, 6, 1),
+            "11002",
+            "recycle",
+        ]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(InputError) as ei:
@@ -213,8 +342,7 @@ def test_xlsx_import_and_insight_export(world: dict[str, Any], client: Client) -
     ws.delete_rows(3)
     buf = io.BytesIO()
     wb.save(buf)
-    out = listings_import(organisation=world["seller"], content=buf.getvalue(),
-                          file_name="l.xlsx")
+    out = listings_import(organisation=world["seller"], content=buf.getvalue(), file_name="l.xlsx")
     assert [x.title for x in out] == ["Glas"] and out[0].available_to == dt.date(2026, 6, 1)
     csv_text = client.get("/exchange/insight/", {"format": "csv"}).content.decode()
     assert csv_text.startswith("material,province,unit,offered,requested,matched")

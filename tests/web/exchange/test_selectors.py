@@ -22,15 +22,41 @@ def _member(name: str, username: str) -> tuple[Organisation, User]:
     return org, user
 
 
-def _pair(seller: tuple[Organisation, User], buyer: tuple[Organisation, User], *, unit: str,
-          quantity: float, title: str) -> None:
-    common = {"material": "wood-a", "unit": unit, "available_from": D0, "available_to": D1,
-              "route": "reuse", "quantity": quantity}
-    offer = listing_create(user=seller[1], organisation=seller[0], publish=True,
-                           data={**common, "kind": "offer", "title": title, "refnis": "24062"})
-    request = listing_create(user=buyer[1], organisation=buyer[0], publish=True,
-                             data={**common, "kind": "request", "title": f"Gezocht {title}",
-                                   "material": "wood", "refnis": "11002", "radius_km": 100})
+def _pair(
+    seller: tuple[Organisation, User],
+    buyer: tuple[Organisation, User],
+    *,
+    unit: str,
+    quantity: float,
+    title: str,
+) -> None:
+    common = {
+        "material": "wood-a",
+        "unit": unit,
+        "available_from": D0,
+        "available_to": D1,
+        "route": "reuse",
+        "quantity": quantity,
+    }
+    offer = listing_create(
+        user=seller[1],
+        organisation=seller[0],
+        publish=True,
+        data={**common, "kind": "offer", "title": title, "refnis": "24062"},
+    )
+    request = listing_create(
+        user=buyer[1],
+        organisation=buyer[0],
+        publish=True,
+        data={
+            **common,
+            "kind": "request",
+            "title": f"Gezocht {title}",
+            "material": "wood",
+            "refnis": "11002",
+            "radius_km": 100,
+        },
+    )
     m = match_propose(user=buyer[1], offer=offer, request=request, quantity=quantity)
     match_decide(user=seller[1], match=m, accept=True)
 
@@ -49,10 +75,22 @@ def test_insight_and_allocation_keep_units_apart() -> None:
     assert got["tkm"] == pytest.approx(2.0 * km)
 
     # open listings of both units: the allocation reports each unit on its own
-    _pair_open = listing_create(user=seller[1], organisation=seller[0], publish=True, data={
-        "kind": "offer", "title": "Planken", "material": "wood-a", "unit": "m3",
-        "quantity": 5.0, "available_from": D0, "available_to": D1, "route": "reuse",
-        "refnis": "24062"})
+    _pair_open = listing_create(
+        user=seller[1],
+        organisation=seller[0],
+        publish=True,
+        data={
+            "kind": "offer",
+            "title": "Planken",
+            "material": "wood-a",
+            "unit": "m3",
+            "quantity": 5.0,
+            "available_from": D0,
+            "available_to": D1,
+            "route": "reuse",
+            "refnis": "24062",
+        },
+    )
     assert _pair_open.pk
     res = allocation()
     alloc = {u["unit"]: u for u in res["per_unit"]}

@@ -25,8 +25,9 @@ def _all_rows() -> list[tuple[str, str]]:
 
 def test_valid_partition_is_imported_with_its_units() -> None:
     region = Region.objects.get(slug="flanders")
-    p = partition_import(region=region, name="Test catchments", file_name="c.csv",
-                         content=_csv(_all_rows()))
+    p = partition_import(
+        region=region, name="Test catchments", file_name="c.csv", content=_csv(_all_rows())
+    )
     assert p.units.count() == 22
     assert p.members.count() == 285
     assert Upload.objects.get(pk=p.upload_id).status == "accepted"
@@ -39,8 +40,7 @@ def test_missing_and_duplicated_municipalities_are_named_and_nothing_is_imported
     rows = [r for r in rows if r[0] not in ("24062", "44021")]  # drop Leuven and Gent
     rows.append(("11002", "U99"))  # Antwerpen a second time
     with pytest.raises(InputError) as ei:
-        partition_import(region=region, name="Broken", file_name="broken.csv",
-                         content=_csv(rows))
+        partition_import(region=region, name="Broken", file_name="broken.csv", content=_csv(rows))
     text = str(ei.value)
     assert "24062" in text and "Leuven" in text
     assert "44021" in text and "Gent" in text
@@ -51,8 +51,9 @@ def test_missing_and_duplicated_municipalities_are_named_and_nothing_is_imported
     assert up.status == "rejected" and up.problems and up.file.read() == _csv(rows)
 
 
-def test_import_page_requires_login_and_shows_problems(client: Client, user: object,
-                                                       grant_role: Any) -> None:
+def test_import_page_requires_login_and_shows_problems(
+    client: Client, user: object, grant_role: Any
+) -> None:
     resp = client.post("/geo/partitions/import/", {"name": "x"})
     assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
     client.force_login(user)  # type: ignore[arg-type]

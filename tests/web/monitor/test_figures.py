@@ -13,19 +13,27 @@ from circulair.web.apps.portal.models import Upload
 pytestmark = pytest.mark.django_db
 
 # An exactly geometric RMC series (-3 %/yr): 500 Mt in 2010, x 0.97^4 in 2014 and 2018.
-RMC = ("indicator,region,year,value,unit,source,note\n"
-       f"rmc,VLG,2010,500,Mt,test,\nrmc,VLG,2014,{500 * 0.97**4!r},Mt,test,\n"
-       f"rmc,VLG,2018,{500 * 0.97**8!r},Mt,test,\n")
+RMC = (
+    "indicator,region,year,value,unit,source,note\n"
+    f"rmc,VLG,2010,500,Mt,test,\nrmc,VLG,2014,{500 * 0.97**4!r},Mt,test,\n"
+    f"rmc,VLG,2018,{500 * 0.97**8!r},Mt,test,\n"
+)
 
 
 def test_targets_and_figures_are_seeded_from_the_knowledge_base() -> None:
     assert set(Target.objects.values_list("slug", flat=True)) == {
-        "rmc-2030", "residual-household-waste-2030", "ecological-footprint-2050",
-        "circular-manufacturers-2030"}
+        "rmc-2030",
+        "residual-household-waste-2030",
+        "ecological-footprint-2050",
+        "circular-manufacturers-2030",
+    }
     rmi = Observation.objects.filter(indicator__slug="rmi", region="VLG").order_by("year")
     assert [(o.year, o.value) for o in rmi] == [(2010, 567.0), (2018, 642.0)]
-    cmu = dict(Observation.objects.filter(indicator__slug="circular-material-use-rate",
-                                          year=2022).values_list("region", "value"))
+    cmu = dict(
+        Observation.objects.filter(
+            indicator__slug="circular-material-use-rate", year=2022
+        ).values_list("region", "value")
+    )
     assert cmu == {"EU27": 11.5, "NL": 27.5, "BE": 22.2, "FR": 19.3}
 
 
@@ -50,9 +58,9 @@ def test_import_assesses_rmc_exactly_and_keeps_history(client: Client) -> None:
 
 def test_fifty_rows_with_three_bad_ones_reports_exactly_those_and_changes_nothing() -> None:
     rows = [f"rmc,VLG,{1970 + i},{400 + i},Mt,test," for i in range(50)]
-    rows[9] = "rmc,XXX,1979,409,Mt,test,"          # line 11: unknown region
-    rows[24] = "rmc,VLG,1994,lots,Mt,test,"        # line 26: not a number
-    rows[39] = "rmc,VLG,2009,409,kg/inh,test,"     # line 41: unit not convertible
+    rows[9] = "rmc,XXX,1979,409,Mt,test,"  # line 11: unknown region
+    rows[24] = "rmc,VLG,1994,lots,Mt,test,"  # line 26: not a number
+    rows[39] = "rmc,VLG,2009,409,kg/inh,test,"  # line 41: unit not convertible
     content = ("indicator,region,year,value,unit,source,note\n" + "\n".join(rows)).encode()
     before = Observation.objects.count()
     with pytest.raises(InputError) as ei:
@@ -78,22 +86,23 @@ def test_dashboard_and_detail_pages(client: Client) -> None:
     assert 'id="comparison-chart"' in cmu
     x = client.get("/monitor/indicators/rmc/export.xlsx")
     assert x.status_code == 200 and x.content[:2] == b"PK"
-    assert "rmc,VLG,2010,500.0" in client.get("/monitor/indicators/rmc/export.csv").content \
-        .decode()
+    assert "rmc,VLG,2010,500.0" in client.get("/monitor/indicators/rmc/export.csv").content.decode()
 
 
 def test_import_page_and_api(client: Client, user: object, monitor_editor: object) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     assert client.get("/monitor/import/").status_code == 302
-    resp = client.post("/api/v1/monitor/observations/import/",
-                       {"file": SimpleUploadedFile("a.csv", RMC.encode())})
+    resp = client.post(
+        "/api/v1/monitor/observations/import/", {"file": SimpleUploadedFile("a.csv", RMC.encode())}
+    )
     assert resp.status_code in (401, 403)
     client.force_login(user)  # type: ignore[arg-type]
     # a plain account (no role) may not import official figures (web or API)
     assert client.get("/monitor/import/").status_code == 403
-    resp = client.post("/api/v1/monitor/observations/import/",
-                       {"file": SimpleUploadedFile("a.csv", RMC.encode())})
+    resp = client.post(
+        "/api/v1/monitor/observations/import/", {"file": SimpleUploadedFile("a.csv", RMC.encode())}
+    )
     assert resp.status_code == 403
     assert 'href="/monitor/import/"' not in client.get("/monitor/").content.decode()
     client.force_login(monitor_editor)  # type: ignore[arg-type]
@@ -101,11 +110,14 @@ def test_import_page_and_api(client: Client, user: object, monitor_editor: objec
     bad = SimpleUploadedFile("bad.csv", b"indicator,region,year,value,unit\nnope,VLG,2020,1,Mt\n")
     resp = client.post("/monitor/import/", {"file": bad})
     assert resp.status_code == 400 and "bad.csv, line 2, column" in resp.content.decode()
-    resp = client.post("/api/v1/monitor/observations/import/",
-                       {"file": SimpleUploadedFile("a.csv", RMC.encode())})
+    resp = client.post(
+        "/api/v1/monitor/observations/import/", {"file": SimpleUploadedFile("a.csv", RMC.encode())}
+    )
     assert resp.status_code == 201 and resp.json()["created"] == 3
-    resp = client.post("/api/v1/monitor/observations/import/",
-                       {"file": SimpleUploadedFile("b.csv", b"indicator,region,year\n")})
+    resp = client.post(
+        "/api/v1/monitor/observations/import/",
+        {"file": SimpleUploadedFile("b.csv", b"indicator,region,year\n")},
+    )
     assert resp.status_code == 400 and resp.json()["error"]["problems"]
     obs = client.get("/api/v1/monitor/observations/", {"indicator": "rmc"}).json()
     assert obs["count"] == 3

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_reference_is_an_id_an_enterprise_number_or_an_exact_name() -> None:
-    org = organisation_create(name="Recycling NV", enterprise_number="0123.456.749",
-                              refnis="24062")
+    org = organisation_create(name="Recycling NV", enterprise_number="0123.456.749", refnis="24062")
     assert org.municipality is not None and org.municipality.refnis == "24062"
     assert organisation_find(str(org.pk)) == org
     assert organisation_find("0123.456.749") == org

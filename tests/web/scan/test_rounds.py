@@ -22,18 +22,39 @@ PASSWORD = "a-long-test-password"
 
 SCORED = {
     "bio-economie-voeding": ["bio_korte_keten", "bio_voedselverspilling", "bio_bioafval"],
-    "bebouwde-omgeving": ["bouw_stadsontwikkeling", "bouw_veranderingsgericht",
-                          "bouw_hergebruik", "bouw_gedeeld_gebruik"],
-    "maakindustrie-lokale-economie": ["econ_ondernemerschap", "econ_industrie",
-                                      "econ_sociale_economie"],
+    "bebouwde-omgeving": [
+        "bouw_stadsontwikkeling",
+        "bouw_veranderingsgericht",
+        "bouw_hergebruik",
+        "bouw_gedeeld_gebruik",
+    ],
+    "maakindustrie-lokale-economie": [
+        "econ_ondernemerschap",
+        "econ_industrie",
+        "econ_sociale_economie",
+    ],
     "consumentengoederen": ["goed_herstel", "goed_delen", "goed_terugname"],
     "circulair-waterbeheer": ["water_gebruik", "water_ontharding", "water_klimaatadaptatie"],
-    "richting-geven": ["strat_strategie", "strat_goedgekeurd", "strat_monitoring",
-                       "strat_leiderschap"],
-    "externe-betrokkenheid": ["ext_communicatie", "ext_burgers", "ext_bedrijventerreinen",
-                              "ext_ondernemers", "ext_regelgeving", "ext_subsidies"],
-    "interne-werking": ["int_aankoopbeleid", "int_aandeel_opdrachten", "int_politiek",
-                        "int_diensten"],
+    "richting-geven": [
+        "strat_strategie",
+        "strat_goedgekeurd",
+        "strat_monitoring",
+        "strat_leiderschap",
+    ],
+    "externe-betrokkenheid": [
+        "ext_communicatie",
+        "ext_burgers",
+        "ext_bedrijventerreinen",
+        "ext_ondernemers",
+        "ext_regelgeving",
+        "ext_subsidies",
+    ],
+    "interne-werking": [
+        "int_aankoopbeleid",
+        "int_aandeel_opdrachten",
+        "int_politiek",
+        "int_diensten",
+    ],
 }
 YES_NO = {"strat_goedgekeurd", "ext_subsidies"}
 
@@ -47,8 +68,12 @@ def overall_at(level: int) -> float:
 
 
 def profile(kind: str = "gemeente", inhabitants: int = 20_000) -> dict[str, Any]:
-    return {"profiel_type": kind, "profiel_inwoners": inhabitants,
-            "profiel_motieven": ["klimaatdoelen", "kosten"], "profiel_drempels": ["budget"]}
+    return {
+        "profiel_type": kind,
+        "profiel_inwoners": inhabitants,
+        "profiel_motieven": ["klimaatdoelen", "kosten"],
+        "profiel_drempels": ["budget"],
+    }
 
 
 def answers_at(level: int, **override: Any) -> dict[str, Any]:
@@ -70,15 +95,17 @@ def answers_at(level: int, **override: Any) -> dict[str, Any]:
 def gov(name: str, username: str, refnis: str = "24062") -> tuple[Organisation, User]:
     from circulair.web.apps.geography.models import Municipality
 
-    org = Organisation.objects.create(name=name, side=Organisation.Side.GOVERNMENT,
-                                      municipality=Municipality.objects.get(refnis=refnis))
+    org = Organisation.objects.create(
+        name=name,
+        side=Organisation.Side.GOVERNMENT,
+        municipality=Municipality.objects.get(refnis=refnis),
+    )
     user = User.objects.create_user(username, password=PASSWORD)
     Membership.objects.create(organisation=org, user=user)
     return org, user
 
 
-def submitted(org: Organisation, user: User, answers: dict[str, Any], year: int = 2025
-              ) -> Response:
+def submitted(org: Organisation, user: User, answers: dict[str, Any], year: int = 2025) -> Response:
     r = services.response_start(user=user, organisation=org, year=year)
     services.answers_save(user=user, response=r, answers=answers)
     return services.response_submit(user=user, response=r)
@@ -90,6 +117,7 @@ def leuven() -> tuple[Organisation, User]:
 
 
 # --- questionnaire versions ----------------------------------------------------------------
+
 
 def test_shipped_questionnaire_is_published_once() -> None:
     qv = QuestionnaireVersion.objects.get(code="lokaal-circulair-scan", version=1)
@@ -110,11 +138,18 @@ def _publish_v2() -> QuestionnaireVersion:
     raw = copy.deepcopy(QuestionnaireVersion.objects.get(version=1).content)
     raw["version"] = 2
     raw["questions"] = [x for x in raw["questions"] if x["id"] != "bio_bioafval"]
-    raw["questions"].append({
-        "id": "bio_gft_plan", "section": "bio-economie-voeding", "type": "yes_no",
-        "scored": True, "text": {"nl": "Is er een GFT-plan?", "en": "Is there a bio-waste plan?"},
-        "instrument": "circulaire-stadsstrategie", "community": "monitoring",
-        "next_step": {"nl": "Maak een GFT-plan.", "en": "Make a bio-waste plan."}})
+    raw["questions"].append(
+        {
+            "id": "bio_gft_plan",
+            "section": "bio-economie-voeding",
+            "type": "yes_no",
+            "scored": True,
+            "text": {"nl": "Is er een GFT-plan?", "en": "Is there a bio-waste plan?"},
+            "instrument": "circulaire-stadsstrategie",
+            "community": "monitoring",
+            "next_step": {"nl": "Maak een GFT-plan.", "en": "Make a bio-waste plan."},
+        }
+    )
     qv, created = services.questionnaire_publish(raw=raw, name="questionnaire-v2.yaml")
     assert created
     return qv
@@ -149,18 +184,26 @@ def test_new_version_keeps_old_responses_scored_with_their_own_version(leuven: A
 
 # --- rounds, answers, submission -----------------------------------------------------------
 
+
 def test_hand_computed_scores(leuven: Any) -> None:
     org, user = leuven
-    a = answers_at(0, bio_korte_keten=4, bio_voedselverspilling=0, bio_bioafval=2,
-                   strat_goedgekeurd=True, int_aandeel_opdrachten="10-50")
+    a = answers_at(
+        0,
+        bio_korte_keten=4,
+        bio_voedselverspilling=0,
+        bio_bioafval=2,
+        strat_goedgekeurd=True,
+        int_aandeel_opdrachten="10-50",
+    )
     r = submitted(org, user, a)
     s = r.score
-    assert s["sections"]["bio-economie-voeding"] == pytest.approx(5.0)   # (1 + 0 + .5)/3
-    assert s["sections"]["richting-geven"] == pytest.approx(2.5)         # (0 + 1 + 0 + 0)/4
+    assert s["sections"]["bio-economie-voeding"] == pytest.approx(5.0)  # (1 + 0 + .5)/3
+    assert s["sections"]["richting-geven"] == pytest.approx(2.5)  # (0 + 1 + 0 + 0)/4
     assert s["sections"]["interne-werking"] == pytest.approx(10 * 0.67 / 4)
     assert s["overall"] == pytest.approx((5.0 + 2.5 + 1.675) / 8)
-    assert submitted(*gov("Gemeente Bierbeek", "bierbeek", "24011"),
-                     answers_at(4)).score["overall"] == pytest.approx(10.0)
+    assert submitted(*gov("Gemeente Bierbeek", "bierbeek", "24011"), answers_at(4)).score[
+        "overall"
+    ] == pytest.approx(10.0)
 
 
 def test_incomplete_response_is_not_scored_and_names_missing_questions(leuven: Any) -> None:
@@ -182,8 +225,11 @@ def test_bad_values_are_refused_together_and_nothing_is_saved(leuven: Any) -> No
     org, user = leuven
     r = services.response_start(user=user, organisation=org, year=2025)
     with pytest.raises(InputError) as ei:
-        services.answers_save(user=user, response=r, answers={
-            "bio_korte_keten": 7, "profiel_type": "dorp", "bio_bioafval": 2})
+        services.answers_save(
+            user=user,
+            response=r,
+            answers={"bio_korte_keten": 7, "profiel_type": "dorp", "bio_bioafval": 2},
+        )
     fields = {p.field: p.value for p in ei.value.problems}
     assert fields == {"bio_korte_keten": 7, "profiel_type": "dorp"}
     r.refresh_from_db()
@@ -199,7 +245,9 @@ def test_rounds_freeze_and_history_keeps_every_answer(leuven: Any) -> None:
     services.answers_save(user=colleague, response=r, answers={"bio_korte_keten": 3})
     events = list(AnswerEvent.objects.filter(response=r, question="bio_korte_keten"))
     assert [(e.old, e.new, e.user.username) for e in events] == [
-        (None, 1, "leuven"), (1, 3, "colleague")]
+        (None, 1, "leuven"),
+        (1, 3, "colleague"),
+    ]
     with pytest.raises(InputError, match="still in progress"):
         services.response_start(user=user, organisation=org, year=2026)
     services.answers_save(user=user, response=r, answers=answers_at(2))
@@ -224,27 +272,41 @@ def test_only_members_of_a_government_can_start() -> None:
 
 # --- peers, recommendations, report ----------------------------------------------------------
 
+
 def test_peer_percentiles_on_a_fixture_set(leuven: Any) -> None:
-    org, user = leuven                                      # gemeente, 20,000 -> 10k-25k
-    peers = [("A", "gemeente", 15_000, 1), ("B", "gemeente", 24_000, 3),
-             ("C", "gemeente", 60_000, 1), ("D", "stad", 20_000, 0)]
+    org, user = leuven  # gemeente, 20,000 -> 10k-25k
+    peers = [
+        ("A", "gemeente", 15_000, 1),
+        ("B", "gemeente", 24_000, 3),
+        ("C", "gemeente", 60_000, 1),
+        ("D", "stad", 20_000, 0),
+    ]
     for i, (name, kind, n, level) in enumerate(peers):
         o, u = gov(f"Gemeente {name}", f"user{i}", "24062")
         submitted(o, u, answers_at(level, profiel_type=kind, profiel_inwoners=n))
-    mine = submitted(org, user, answers_at(2))               # overall 4.58
+    mine = submitted(org, user, answers_at(2))  # overall 4.58
     data = selectors.report_data(mine)
     p = data["percentiles"]
     assert (p["n_peers"], p["n_all"]) == (2, 4)
-    assert p["peers"]["overall"] == 50.0   # A (2.29) below, B (6.88) above
-    assert p["all"]["overall"] == 75.0     # A, C, D below; B above: 3/4
+    assert p["peers"]["overall"] == 50.0  # A (2.29) below, B (6.88) above
+    assert p["all"]["overall"] == 75.0  # A, C, D below; B above: 3/4
     assert p["population_class"] == "10k-25k"
 
 
 def test_report_recommends_linked_next_steps(leuven: Any) -> None:
     org, user = leuven
-    r = submitted(org, user, answers_at(3, bio_korte_keten=0, water_gebruik=1,
-                                        strat_goedgekeurd=True, ext_subsidies=True,
-                                        int_aandeel_opdrachten="meer-dan-50"))
+    r = submitted(
+        org,
+        user,
+        answers_at(
+            3,
+            bio_korte_keten=0,
+            water_gebruik=1,
+            strat_goedgekeurd=True,
+            ext_subsidies=True,
+            int_aandeel_opdrachten="meer-dan-50",
+        ),
+    )
     data = selectors.report_data(r)
     recs = data["recommendations"]
     assert recs, "weak sections must produce recommendations"
@@ -263,7 +325,7 @@ def test_report_recommends_linked_next_steps(leuven: Any) -> None:
     shown = Case.objects.get(slug=first["examples"][0]["slug"])
     assert shown.status == Case.Status.PUBLISHED
     assert set(shown.agendas.values_list("slug", flat=True)) & {"voedselketen", "bio-economie"}
-    shown.status = Case.Status.DRAFT        # a draft case is never offered as an example
+    shown.status = Case.Status.DRAFT  # a draft case is never offered as an example
     shown.save()
     again = selectors.report_data(r)["recommendations"][0]["examples"]
     assert shown.slug not in {e["slug"] for e in again}
@@ -293,15 +355,22 @@ def test_report_pages_and_pdf(leuven: Any, client: Client, pdf_page_png: Any) ->
 
 # --- web flow and permissions --------------------------------------------------------------
 
+
 def test_fill_in_steps_with_inline_errors_then_submit(leuven: Any, client: Client) -> None:
     org, user = leuven
     client.force_login(user)
     resp = client.post("/scan/start/", {"organisation": org.pk, "year": 2025})
     r = Response.objects.get(organisation=org)
     assert resp.status_code == 302 and resp["Location"] == f"/scan/responses/{r.pk}/"
-    bad = client.post(f"/scan/responses/{r.pk}/", {
-        "step": "profiel", "q_profiel_type": "gemeente", "q_profiel_inwoners": "veel",
-        "go": "next"})
+    bad = client.post(
+        f"/scan/responses/{r.pk}/",
+        {
+            "step": "profiel",
+            "q_profiel_type": "gemeente",
+            "q_profiel_inwoners": "veel",
+            "go": "next",
+        },
+    )
     assert bad.status_code == 400
     assert "must be a number" in bad.content.decode()
     # nothing typed is lost: the refused step shows the user's values again
@@ -309,22 +378,39 @@ def test_fill_in_steps_with_inline_errors_then_submit(leuven: Any, client: Clien
     assert 'value="gemeente" checked' in bad.content.decode()
     r.refresh_from_db()
     assert r.answers == {}
-    ok = client.post(f"/scan/responses/{r.pk}/", {
-        "step": "profiel", "q_profiel_type": "gemeente", "q_profiel_inwoners": "20000",
-        "q_profiel_motieven": ["kosten", "klimaatdoelen"], "q_profiel_drempels": "budget",
-        "go": "next"})
+    ok = client.post(
+        f"/scan/responses/{r.pk}/",
+        {
+            "step": "profiel",
+            "q_profiel_type": "gemeente",
+            "q_profiel_inwoners": "20000",
+            "q_profiel_motieven": ["kosten", "klimaatdoelen"],
+            "q_profiel_drempels": "budget",
+            "go": "next",
+        },
+    )
     assert ok.status_code == 302 and ok["Location"].endswith("?step=bio-economie-voeding")
     r.refresh_from_db()
     assert r.answers["profiel_motieven"] == ["kosten", "klimaatdoelen"]
     assert r.answers["profiel_inwoners"] == 20000
-    early = client.post(f"/scan/responses/{r.pk}/", {"step": "interne-werking",
-                                                      "q_int_politiek": "2", "go": "submit"})
+    early = client.post(
+        f"/scan/responses/{r.pk}/",
+        {"step": "interne-werking", "q_int_politiek": "2", "go": "submit"},
+    )
     assert early.status_code == 400
     assert 'id="scan-missing"' in early.content.decode()
     services.answers_save(user=user, response=r, answers=answers_at(1))
-    done = client.post(f"/scan/responses/{r.pk}/", {
-        "step": "interne-werking", "q_int_aankoopbeleid": "1", "q_int_aandeel_opdrachten": "geen",
-        "q_int_politiek": "1", "q_int_diensten": "1", "go": "submit"})
+    done = client.post(
+        f"/scan/responses/{r.pk}/",
+        {
+            "step": "interne-werking",
+            "q_int_aankoopbeleid": "1",
+            "q_int_aandeel_opdrachten": "geen",
+            "q_int_politiek": "1",
+            "q_int_diensten": "1",
+            "go": "submit",
+        },
+    )
     assert done.status_code == 302 and done["Location"] == f"/scan/responses/{r.pk}/report/"
     r.refresh_from_db()
     assert r.status == Response.Status.SUBMITTED
@@ -338,20 +424,29 @@ def test_a_government_sees_only_its_own_responses(leuven: Any, client: Client) -
     theirs = services.response_start(user=other, organisation=other_org, year=2025)
     services.answers_save(user=other, response=theirs, answers={"bio_korte_keten": 1})
     client.force_login(user)
-    for url in (f"/scan/responses/{theirs.pk}/", f"/scan/responses/{theirs.pk}/report/",
-                f"/scan/responses/{theirs.pk}/report.pdf",
-                f"/api/v1/scan/responses/{theirs.pk}/",
-                f"/api/v1/scan/responses/{theirs.pk}/report/"):
+    for url in (
+        f"/scan/responses/{theirs.pk}/",
+        f"/scan/responses/{theirs.pk}/report/",
+        f"/scan/responses/{theirs.pk}/report.pdf",
+        f"/api/v1/scan/responses/{theirs.pk}/",
+        f"/api/v1/scan/responses/{theirs.pk}/report/",
+    ):
         assert client.get(url).status_code == 404, url
-    crafted = client.post(f"/scan/responses/{theirs.pk}/", {
-        "step": "bio-economie-voeding", "q_bio_korte_keten": "4", "go": "save"})
+    crafted = client.post(
+        f"/scan/responses/{theirs.pk}/",
+        {"step": "bio-economie-voeding", "q_bio_korte_keten": "4", "go": "save"},
+    )
     assert crafted.status_code == 404
-    api = client.post(f"/api/v1/scan/responses/{theirs.pk}/answers/",
-                      {"answers": {"bio_korte_keten": 4}}, content_type="application/json")
+    api = client.post(
+        f"/api/v1/scan/responses/{theirs.pk}/answers/",
+        {"answers": {"bio_korte_keten": 4}},
+        content_type="application/json",
+    )
     assert api.status_code == 404
     assert client.post(f"/api/v1/scan/responses/{theirs.pk}/submit/").status_code == 404
-    assert client.post("/scan/start/", {"organisation": other_org.pk, "year": 2026}
-                       ).status_code == 404
+    assert (
+        client.post("/scan/start/", {"organisation": other_org.pk, "year": 2026}).status_code == 404
+    )
     theirs.refresh_from_db()
     assert theirs.answers == {"bio_korte_keten": 1}
     listed = client.get("/api/v1/scan/responses/").json()
@@ -367,16 +462,21 @@ def test_a_government_sees_only_its_own_responses(leuven: Any, client: Client) -
 
 def test_network_view_shows_aggregates_only(client: Client) -> None:
     names = []
-    for i, (level, refnis, kind) in enumerate([(2, "24062", "gemeente"), (3, "24038", "gemeente"),
-                                                (0, "24011", "gemeente"),
-                                                (4, "44021", "stad")]):
+    for i, (level, refnis, kind) in enumerate(
+        [
+            (2, "24062", "gemeente"),
+            (3, "24038", "gemeente"),
+            (0, "24011", "gemeente"),
+            (4, "44021", "stad"),
+        ]
+    ):
         o, u = gov(f"Bestuur {i}", f"gov{i}", refnis)
         names.append(o.name)
         submitted(o, u, answers_at(level, profiel_type=kind))
     view = selectors.network_view(year=2025)
     assert view["n"] == 4
     t = view["total"]
-    assert t["share_active"] == 0.75          # levels 2, 3, 4 are active; 0 is not
+    assert t["share_active"] == 0.75  # levels 2, 3, 4 are active; 0 is not
     assert t["mean_score"] == pytest.approx((overall_at(2) + overall_at(3) + 0 + 10) / 4)
     assert [d["n"] for d in view["distribution"]] == [1, 0, 1, 1, 1]
     by_type = {g["key"]: g for g in view["by_type"]}
@@ -400,6 +500,7 @@ def test_network_view_shows_aggregates_only(client: Client) -> None:
 
 # --- survey import ---------------------------------------------------------------------------
 
+
 def _csv(rows: list[dict[str, Any]]) -> bytes:
     import csv
     import io
@@ -409,17 +510,28 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
     w = csv.DictWriter(buf, fieldnames=cols)
     w.writeheader()
     for r in rows:
-        w.writerow({k: (";".join(v) if isinstance(v, list) else
-                        ("ja" if v is True else "nee" if v is False else v))
-                    for k, v in r.items()})
+        w.writerow(
+            {
+                k: (
+                    ";".join(v)
+                    if isinstance(v, list)
+                    else ("ja" if v is True else "nee" if v is False else v)
+                )
+                for k, v in r.items()
+            }
+        )
     return buf.getvalue().encode()
 
 
 def test_import_reports_bad_cells_by_line_and_column_and_saves_nothing() -> None:
     good = {"organisation": "Gemeente Zemst", "refnis": "23096", "year": "2025", **answers_at(2)}
     bad1 = {**good, "organisation": "Gemeente Boortmeerbeek", "bio_korte_keten": "9"}
-    bad2 = {**good, "organisation": "Gemeente Kampenhout", "year": "twintig",
-            "strat_goedgekeurd": "misschien"}
+    bad2 = {
+        **good,
+        "organisation": "Gemeente Kampenhout",
+        "year": "twintig",
+        "strat_goedgekeurd": "misschien",
+    }
     before = Response.objects.count()
     with pytest.raises(InputError) as ei:
         services.survey_import(content=_csv([good, bad1, bad2]), file_name="survey.csv")
@@ -432,14 +544,23 @@ def test_import_reports_bad_cells_by_line_and_column_and_saves_nothing() -> None
 
 
 def test_import_submits_complete_rows_and_keeps_incomplete_ones() -> None:
-    complete = {"organisation": "Gemeente Zemst", "refnis": "23096", "year": "2025",
-                **answers_at(2)}
-    partial = {**complete, "organisation": "Gemeente Kortenberg", "refnis": "24055",
-               "water_gebruik": ""}
+    complete = {
+        "organisation": "Gemeente Zemst",
+        "refnis": "23096",
+        "year": "2025",
+        **answers_at(2),
+    }
+    partial = {
+        **complete,
+        "organisation": "Gemeente Kortenberg",
+        "refnis": "24055",
+        "water_gebruik": "",
+    }
     out = services.survey_import(content=_csv([complete, partial]), file_name="s.csv")
     assert out["submitted"] == 1
-    assert out["in_progress"] == [{"line": 3, "organisation": "Gemeente Kortenberg",
-                                   "missing": ["water_gebruik"]}]
+    assert out["in_progress"] == [
+        {"line": 3, "organisation": "Gemeente Kortenberg", "missing": ["water_gebruik"]}
+    ]
     z = Response.objects.get(organisation__name="Gemeente Zemst")
     assert z.status == "submitted" and z.score["overall"] == pytest.approx(overall_at(2))
     assert z.answers["profiel_motieven"] == ["klimaatdoelen", "kosten"]

@@ -15,8 +15,14 @@ import matplotlib.pyplot as plt
 from circulair.core.monitor.charts import AMBER, GREEN, GREY, _render
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = "",
-              highlight_zero: bool = True, fmt: str = "svg") -> bytes:
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str = "",
+    highlight_zero: bool = True,
+    fmt: str = "svg",
+) -> bytes:
     """Horizontal bars, one per label, in the given order; zero bars are marked in amber."""
     n = max(1, len(labels))
     with plt.rc_context({"svg.fonttype": "none"}):  # real <text>: searchable, drawn by WeasyPrint
@@ -24,8 +30,15 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str = ""
         return _draw(fig, ax, labels, values, title, highlight_zero, fmt)
 
 
-def _draw(fig: object, ax: object, labels: Sequence[str], values: Sequence[float], title: str,
-          highlight_zero: bool, fmt: str) -> bytes:
+def _draw(
+    fig: object,
+    ax: object,
+    labels: Sequence[str],
+    values: Sequence[float],
+    title: str,
+    highlight_zero: bool,
+    fmt: str,
+) -> bytes:
     from typing import Any
 
     ax_: Any = ax

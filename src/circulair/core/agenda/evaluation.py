@@ -169,13 +169,22 @@ class Evaluation:
         return [v for v, n in self.value_chains.items() if n == 0]
 
 
-def evaluate(*, agenda: str, year: int, actions: Iterable[ActionFact],
-             signatories: Sequence[SignatoryFact], work_paths: Sequence[str],
-             value_chains: Sequence[str], levers: Sequence[str],
-             r_loops: Mapping[str, str | None], programmes: Sequence[ProgrammeFact] = (),
-             stages: Sequence[str] = (), bottlenecks: Sequence[BottleneckFact] = (),
-             open_statuses: frozenset[str] = frozenset({"open", "escalated"}),
-             agenda_min_actions: int | None = None) -> Evaluation:
+def evaluate(
+    *,
+    agenda: str,
+    year: int,
+    actions: Iterable[ActionFact],
+    signatories: Sequence[SignatoryFact],
+    work_paths: Sequence[str],
+    value_chains: Sequence[str],
+    levers: Sequence[str],
+    r_loops: Mapping[str, str | None],
+    programmes: Sequence[ProgrammeFact] = (),
+    stages: Sequence[str] = (),
+    bottlenecks: Sequence[BottleneckFact] = (),
+    open_statuses: frozenset[str] = frozenset({"open", "escalated"}),
+    agenda_min_actions: int | None = None,
+) -> Evaluation:
     """Evaluate one agenda for one year.
 
     Parameters
@@ -236,14 +245,23 @@ def evaluate(*, agenda: str, year: int, actions: Iterable[ActionFact],
         by_kind[p.kind] += 1
     funded = {a.id for a in counted if a.programme is not None}
     return Evaluation(
-        agenda=agenda, year=year, rule=RULE, signatories=sig_results,
-        counted_actions=len(counted), work_paths=wp, value_chains=vc, levers=lv,
-        r_strategies=rs, loops=loops, programmes_by_stage=by_stage,
+        agenda=agenda,
+        year=year,
+        rule=RULE,
+        signatories=sig_results,
+        counted_actions=len(counted),
+        work_paths=wp,
+        value_chains=vc,
+        levers=lv,
+        r_strategies=rs,
+        loops=loops,
+        programmes_by_stage=by_stage,
         programmes_by_kind=dict(sorted(by_kind.items())),
         programme_outcomes=[(p.id, p.stage, p.outcome) for p in programmes if p.outcome],
         funded_actions=len(funded),
         open_bottlenecks=[b for b in bottlenecks if b.status in open_statuses],
-        status_counts=dict(sorted(status_counts.items())))
+        status_counts=dict(sorted(status_counts.items())),
+    )
 
 
 def is_manufacturer(org: OrganisationFact) -> bool:
@@ -264,8 +282,9 @@ class Share:
         return None if self.manufacturers == 0 else 100.0 * self.active / self.manufacturers
 
 
-def manufacturer_share(organisations: Iterable[OrganisationFact],
-                       active_organisations: Iterable[int]) -> Share:
+def manufacturer_share(
+    organisations: Iterable[OrganisationFact], active_organisations: Iterable[int]
+) -> Share:
     """Share of manufacturers with >= 10 employees that have at least one counted action.
 
     ``active_organisations`` are the ids of organisations with an action counted for the year

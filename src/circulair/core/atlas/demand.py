@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class DemandPoints:
     """Weighted demand points: one row per municipality, site or establishment cluster.
@@ -82,8 +81,9 @@ class DemandPoints:
         n = len(ids)
         for name, length in (("names", len(names)), *((k, len(v)) for k, v in arrays.items())):
             if length != n:
-                problems.append(Problem(f"length {length} differs from the {n} ids",
-                                        field=name, value=length))
+                problems.append(
+                    Problem(f"length {length} differs from the {n} ids", field=name, value=length)
+                )
         if not self.unit:
             problems.append(Problem("unit must not be empty", field="unit"))
         if problems:
@@ -95,17 +95,33 @@ class DemandPoints:
             seen.add(pid)
             lat, lon, w = arrays["lat"][i], arrays["lon"][i], arrays["weight"][i]
             if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-                problems.append(Problem("latitude must be a finite number in [-90, 90]",
-                                        row=pid, field="lat", value=float(lat)))
+                problems.append(
+                    Problem(
+                        "latitude must be a finite number in [-90, 90]",
+                        row=pid,
+                        field="lat",
+                        value=float(lat),
+                    )
+                )
             if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-                problems.append(Problem("longitude must be a finite number in [-180, 180]",
-                                        row=pid, field="lon", value=float(lon)))
+                problems.append(
+                    Problem(
+                        "longitude must be a finite number in [-180, 180]",
+                        row=pid,
+                        field="lon",
+                        value=float(lon),
+                    )
+                )
             if not math.isfinite(w):
-                problems.append(Problem("weight must be a finite number", row=pid,
-                                        field="weight", value=float(w)))
+                problems.append(
+                    Problem(
+                        "weight must be a finite number", row=pid, field="weight", value=float(w)
+                    )
+                )
             elif w < 0:
-                problems.append(Problem("weight must be >= 0", row=pid, field="weight",
-                                        value=float(w)))
+                problems.append(
+                    Problem("weight must be >= 0", row=pid, field="weight", value=float(w))
+                )
         if problems:
             raise InputError(problems)
         object.__setattr__(self, "ids", ids)
@@ -124,10 +140,19 @@ class DemandPoints:
 
     def as_rows(self) -> list[dict[str, Any]]:
         """One plain dict per point (id, name, lat, lon, weight, unit), e.g. for a CSV export."""
-        return [{"id": i, "name": n, "lat": float(la), "lon": float(lo), "weight": float(w),
-                 "unit": self.unit}
-                for i, n, la, lo, w in zip(self.ids, self.names, self.lat, self.lon,
-                                           self.weight, strict=True)]
+        return [
+            {
+                "id": i,
+                "name": n,
+                "lat": float(la),
+                "lon": float(lo),
+                "weight": float(w),
+                "unit": self.unit,
+            }
+            for i, n, la, lo, w in zip(
+                self.ids, self.names, self.lat, self.lon, self.weight, strict=True
+            )
+        ]
 
 
 def _float_array(value: ArrayLike, name: str, problems: list[Problem]) -> NDArray[np.float64]:
@@ -139,9 +164,15 @@ def _float_array(value: ArrayLike, name: str, problems: list[Problem]) -> NDArra
     return arr
 
 
-def aggregate_by_municipality(refnis: Sequence[str], weights: ArrayLike, geo: RegionGeography,
-                              *, unit: str, source: str,
-                              include_zero: bool = False) -> DemandPoints:
+def aggregate_by_municipality(
+    refnis: Sequence[str],
+    weights: ArrayLike,
+    geo: RegionGeography,
+    *,
+    unit: str,
+    source: str,
+    include_zero: bool = False,
+) -> DemandPoints:
     """Sum weights per municipality and place each sum at the municipality's coordinate.
 
     Why: the KBO register and user tables give many records per municipality; the siting models
@@ -170,18 +201,25 @@ def aggregate_by_municipality(refnis: Sequence[str], weights: ArrayLike, geo: Re
     w = np.asarray(weights, dtype=np.float64).reshape(-1)
     problems: list[Problem] = []
     if len(w) != len(refnis):
-        raise InputError.single(f"{len(w)} weights for {len(refnis)} REFNIS codes",
-                                field="weights", value=len(w))
+        raise InputError.single(
+            f"{len(w)} weights for {len(refnis)} REFNIS codes", field="weights", value=len(w)
+        )
     sums: dict[str, float] = {}
     for i, (code, x) in enumerate(zip(refnis, w, strict=True)):
         code = str(code).strip()
         if not geo.has_municipality(code):
-            problems.append(Problem(f"unknown municipality in region {geo.code}", row=i,
-                                    field="refnis", value=code))
+            problems.append(
+                Problem(
+                    f"unknown municipality in region {geo.code}", row=i, field="refnis", value=code
+                )
+            )
             continue
         if not (math.isfinite(x) and x >= 0):
-            problems.append(Problem("weight must be a finite number >= 0", row=i,
-                                    field="weight", value=float(x)))
+            problems.append(
+                Problem(
+                    "weight must be a finite number >= 0", row=i, field="weight", value=float(x)
+                )
+            )
             continue
         sums[code] = sums.get(code, 0.0) + float(x)
     if problems:
@@ -190,17 +228,23 @@ def aggregate_by_municipality(refnis: Sequence[str], weights: ArrayLike, geo: Re
     return _points(munis, [sums.get(m.refnis, 0.0) for m in munis], unit=unit, source=source)
 
 
-def _points(munis: Sequence[Municipality], weights: Sequence[float], *, unit: str,
-            source: str) -> DemandPoints:
-    return DemandPoints(ids=tuple(m.refnis for m in munis),
-                        names=tuple(m.name_nl for m in munis),
-                        lat=np.array([m.lat for m in munis], dtype=np.float64),
-                        lon=np.array([m.lon for m in munis], dtype=np.float64),
-                        weight=np.array(weights, dtype=np.float64), unit=unit, source=source)
+def _points(
+    munis: Sequence[Municipality], weights: Sequence[float], *, unit: str, source: str
+) -> DemandPoints:
+    return DemandPoints(
+        ids=tuple(m.refnis for m in munis),
+        names=tuple(m.name_nl for m in munis),
+        lat=np.array([m.lat for m in munis], dtype=np.float64),
+        lon=np.array([m.lon for m in munis], dtype=np.float64),
+        weight=np.array(weights, dtype=np.float64),
+        unit=unit,
+        source=source,
+    )
 
 
-def demand_from_population(geo: RegionGeography, *,
-                           rate_kg_per_inhabitant: float | None = None) -> DemandPoints:
+def demand_from_population(
+    geo: RegionGeography, *, rate_kg_per_inhabitant: float | None = None
+) -> DemandPoints:
     """One demand point per municipality, weighted by population or by a per-capita rate.
 
     Why: population is the study's implicit proxy for household-related streams (reuse shops,
@@ -224,21 +268,33 @@ def demand_from_population(geo: RegionGeography, *,
     pop_sources = sorted({m.population_source for m in munis if m.population_source})
     pop_text = f"population of {geo.code} ({'; '.join(pop_sources) or 'unspecified source'})"
     if rate_kg_per_inhabitant is None:
-        return _points(munis, [float(m.population) for m in munis], unit="inhabitants",
-                       source=pop_text)
+        return _points(
+            munis, [float(m.population) for m in munis], unit="inhabitants", source=pop_text
+        )
     rate = rate_kg_per_inhabitant
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) \
-            or rate < 0:
-        raise InputError.single("rate must be a finite number of kg per inhabitant >= 0",
-                                field="rate_kg_per_inhabitant", value=rate)
+    if (
+        isinstance(rate, bool)
+        or not isinstance(rate, (int, float))
+        or not math.isfinite(rate)
+        or rate < 0
+    ):
+        raise InputError.single(
+            "rate must be a finite number of kg per inhabitant >= 0",
+            field="rate_kg_per_inhabitant",
+            value=rate,
+        )
     weights = [m.population * float(rate) / 1000.0 for m in munis]
-    return _points(munis, weights, unit="t/yr",
-                   source=f"{pop_text} x {rate:g} kg per inhabitant")
+    return _points(munis, weights, unit="t/yr", source=f"{pop_text} x {rate:g} kg per inhabitant")
 
 
-def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeography, *,
-                      file: str = "demand.csv", unit: str = "t/yr",
-                      source: str | None = None) -> DemandPoints:
+def demand_from_table(
+    rows: Iterable[Mapping[str, str | None]],
+    geo: RegionGeography,
+    *,
+    file: str = "demand.csv",
+    unit: str = "t/yr",
+    source: str | None = None,
+) -> DemandPoints:
     """Demand from a user table (e.g. ``csv.DictReader`` rows), validated row by row.
 
     Why: users hold better figures than the population proxy (tonnages per municipality from
@@ -290,13 +346,20 @@ def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeogr
             cols = set(row)
             has_loc = "refnis" in cols or "postal_code" in cols or {"lat", "lon"} <= cols
             if "weight" not in cols or not has_loc:
-                raise InputError([Problem(
-                    "bad header: expected a 'weight' column and a location column "
-                    "('refnis', 'postal_code', or 'lat' and 'lon')", file, 1, None,
-                    ",".join(sorted(cols)))])
+                raise InputError(
+                    [
+                        Problem(
+                            "bad header: expected a 'weight' column and a location column "
+                            "('refnis', 'postal_code', or 'lat' and 'lon')",
+                            file,
+                            1,
+                            None,
+                            ",".join(sorted(cols)),
+                        )
+                    ]
+                )
         if None in raw:
-            report(Problem("more fields than columns in the header", file, line, None,
-                           raw[None]))  # type: ignore[index]
+            report(Problem("more fields than columns in the header", file, line, None, raw[None]))  # type: ignore[index]
             continue
         short = [k for k, v in row.items() if v is None]
         if short:
@@ -308,14 +371,29 @@ def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeogr
         n_rows += 1
         weight = _parse_weight(vals.get("weight", ""))
         if weight is None:
-            report(Problem("weight must be a number from 0 to 1e15 (decimal point, no thousands "
-                           "separator)", file, line, "weight", vals.get("weight", "")))
+            report(
+                Problem(
+                    "weight must be a number from 0 to 1e15 (decimal point, no thousands "
+                    "separator)",
+                    file,
+                    line,
+                    "weight",
+                    vals.get("weight", ""),
+                )
+            )
         refnis, postal = vals.get("refnis", ""), vals.get("postal_code", "")
         lat_t, lon_t = vals.get("lat", ""), vals.get("lon", "")
         if (lat_t or lon_t) and (refnis or postal):
-            report(Problem("give either a municipality (refnis/postal_code) or coordinates "
-                           "(lat/lon), not both", file, line, "lat" if lat_t else "lon",
-                           lat_t or lon_t))
+            report(
+                Problem(
+                    "give either a municipality (refnis/postal_code) or coordinates "
+                    "(lat/lon), not both",
+                    file,
+                    line,
+                    "lat" if lat_t else "lon",
+                    lat_t or lon_t,
+                )
+            )
             continue
         if refnis or postal:
             code = _municipality_of(refnis, postal, geo, file, line, report)
@@ -326,11 +404,15 @@ def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeogr
             coords = _coords(lat_t, lon_t, file, line, report)
             if coords is not None and weight is not None:
                 pid = vals.get("id", "") or f"row {line}"
-                points.append((pid, vals.get("name", "") or pid, coords[0], coords[1], weight,
-                               line))
+                points.append(
+                    (pid, vals.get("name", "") or pid, coords[0], coords[1], weight, line)
+                )
             continue
-        report(Problem("no location: give refnis, postal_code, or lat and lon", file, line,
-                       "refnis", ""))
+        report(
+            Problem(
+                "no location: give refnis, postal_code, or lat and lon", file, line, "refnis", ""
+            )
+        )
     if not header_checked or (n_rows == 0 and not problems):
         raise InputError([Problem("the table has no data rows", file)])
     seen: dict[str, int] = {}
@@ -346,9 +428,12 @@ def demand_from_table(rows: Iterable[Mapping[str, str | None]], geo: RegionGeogr
         names=tuple(m.name_nl for m in munis) + tuple(p[1] for p in points),
         lat=np.array([m.lat for m in munis] + [p[2] for p in points], dtype=np.float64),
         lon=np.array([m.lon for m in munis] + [p[3] for p in points], dtype=np.float64),
-        weight=np.array([muni_sums[m.refnis] for m in munis] + [p[4] for p in points],
-                        dtype=np.float64),
-        unit=unit, source=source or f"table {file}")
+        weight=np.array(
+            [muni_sums[m.refnis] for m in munis] + [p[4] for p in points], dtype=np.float64
+        ),
+        unit=unit,
+        source=source or f"table {file}",
+    )
 
 
 # Above this a weight is a typo (or a unit error), and sums of such values overflow to inf.
@@ -363,35 +448,62 @@ def _parse_weight(text: str) -> float | None:
     return x if math.isfinite(x) and 0 <= x <= MAX_WEIGHT else None
 
 
-def _municipality_of(refnis: str, postal: str, geo: RegionGeography, file: str, line: int,
-                     report: Any) -> str | None:
+def _municipality_of(
+    refnis: str, postal: str, geo: RegionGeography, file: str, line: int, report: Any
+) -> str | None:
     if refnis and not geo.has_municipality(refnis):
-        report(Problem(f"unknown municipality REFNIS code in region {geo.code}", file, line,
-                       "refnis", refnis))
+        report(
+            Problem(
+                f"unknown municipality REFNIS code in region {geo.code}",
+                file,
+                line,
+                "refnis",
+                refnis,
+            )
+        )
         return None
     if postal:
         found = geo.municipalities_by_postal_code(postal)
         if refnis:
             if refnis not in {m.refnis for m in found}:
-                report(Problem(f"postal code does not belong to municipality {refnis}", file,
-                               line, "postal_code", postal))
+                report(
+                    Problem(
+                        f"postal code does not belong to municipality {refnis}",
+                        file,
+                        line,
+                        "postal_code",
+                        postal,
+                    )
+                )
                 return None
             return refnis
         if not found:
-            report(Problem(f"unknown postal code in region {geo.code}", file, line,
-                           "postal_code", postal))
+            report(
+                Problem(
+                    f"unknown postal code in region {geo.code}", file, line, "postal_code", postal
+                )
+            )
             return None
         if len(found) > 1:
             names = ", ".join(f"{m.refnis} {m.name_nl}" for m in found)
-            report(Problem(f"postal code is shared by several municipalities ({names}); give "
-                           "the REFNIS code instead", file, line, "postal_code", postal))
+            report(
+                Problem(
+                    f"postal code is shared by several municipalities ({names}); give "
+                    "the REFNIS code instead",
+                    file,
+                    line,
+                    "postal_code",
+                    postal,
+                )
+            )
             return None
         return found[0].refnis
     return refnis
 
 
-def _coords(lat_t: str, lon_t: str, file: str, line: int,
-            report: Any) -> tuple[float, float] | None:
+def _coords(
+    lat_t: str, lon_t: str, file: str, line: int, report: Any
+) -> tuple[float, float] | None:
     out: list[float] = []
     for name, text, limit in (("lat", lat_t, 90.0), ("lon", lon_t, 180.0)):
         try:
@@ -399,9 +511,16 @@ def _coords(lat_t: str, lon_t: str, file: str, line: int,
         except ValueError:
             x = math.nan
         if not (math.isfinite(x) and -limit <= x <= limit):
-            report(Problem(f"{'latitude' if name == 'lat' else 'longitude'} must be a number "
-                           f"in [-{limit:g}, {limit:g}] (decimal point)", file, line, name,
-                           text))
+            report(
+                Problem(
+                    f"{'latitude' if name == 'lat' else 'longitude'} must be a number "
+                    f"in [-{limit:g}, {limit:g}] (decimal point)",
+                    file,
+                    line,
+                    name,
+                    text,
+                )
+            )
         else:
             out.append(x)
     return (out[0], out[1]) if len(out) == 2 else None

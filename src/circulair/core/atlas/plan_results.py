@@ -40,10 +40,20 @@ class ExtrapolatedFacility:
     lon: float | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit, "unit_name": self.unit_name, "central": self.central,
-                "size": self.size, "archetype": self.archetype, "count": self.count,
-                "m2_each": self.m2_each, "m2": self.m2, "municipality": self.municipality,
-                "refnis": self.refnis, "lat": self.lat, "lon": self.lon}
+        return {
+            "unit": self.unit,
+            "unit_name": self.unit_name,
+            "central": self.central,
+            "size": self.size,
+            "archetype": self.archetype,
+            "count": self.count,
+            "m2_each": self.m2_each,
+            "m2": self.m2,
+            "municipality": self.municipality,
+            "refnis": self.refnis,
+            "lat": self.lat,
+            "lon": self.lon,
+        }
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,12 @@ class SizeTotal:
     derived_count: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "m2": self.m2, "ha": self.ha,
-                "derived_count": self.derived_count}
+        return {
+            "count": self.count,
+            "m2": self.m2,
+            "ha": self.ha,
+            "derived_count": self.derived_count,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,9 +85,13 @@ class ExtrapolationTotals:
     streams: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "m2": self.m2, "ha": self.ha,
-                "by_size": {k: v.as_dict() for k, v in self.by_size.items()},
-                "streams": self.streams}
+        return {
+            "count": self.count,
+            "m2": self.m2,
+            "ha": self.ha,
+            "by_size": {k: v.as_dict() for k, v in self.by_size.items()},
+            "streams": self.streams,
+        }
 
 
 @dataclass(frozen=True)
@@ -86,8 +104,12 @@ class ExtrapolationPlan:
     kind: str = "extrapolation"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "facilities": [f.as_dict() for f in self.facilities],
-                "totals": self.totals.as_dict(), "notes": list(self.notes)}
+        return {
+            "kind": self.kind,
+            "facilities": [f.as_dict() for f in self.facilities],
+            "totals": self.totals.as_dict(),
+            "notes": list(self.notes),
+        }
 
 
 @dataclass(frozen=True)
@@ -109,9 +131,17 @@ class SitedFacility:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "id": self.id, "refnis": self.refnis, "municipality": self.municipality,
-            "lat": self.lat, "lon": self.lon, "served": self.served, "count": self.count,
-            "m2": self.m2, "existing": self.existing, "type_environment": self.type_environment}
+            "id": self.id,
+            "refnis": self.refnis,
+            "municipality": self.municipality,
+            "lat": self.lat,
+            "lon": self.lon,
+            "served": self.served,
+            "count": self.count,
+            "m2": self.m2,
+            "existing": self.existing,
+            "type_environment": self.type_environment,
+        }
         if self.utilisation is not None:
             out["utilisation"] = self.utilisation
         if self.size_class is not None:
@@ -132,9 +162,15 @@ class SiteAssignment:
     quantity: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"from": self.from_id, "from_name": self.from_name, "from_lat": self.from_lat,
-                "from_lon": self.from_lon, "to": self.to, "km": self.km,
-                "quantity": self.quantity}
+        return {
+            "from": self.from_id,
+            "from_name": self.from_name,
+            "from_lat": self.from_lat,
+            "from_lon": self.from_lon,
+            "to": self.to,
+            "km": self.km,
+            "quantity": self.quantity,
+        }
 
 
 @dataclass(frozen=True)
@@ -152,9 +188,17 @@ class SitingTotals:
     ha: float | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "units": self.units, "demand": self.demand,
-                "covered": self.covered, "covered_share": self.covered_share,
-                "max_km": self.max_km, "mean_km": self.mean_km, "m2": self.m2, "ha": self.ha}
+        return {
+            "count": self.count,
+            "units": self.units,
+            "demand": self.demand,
+            "covered": self.covered,
+            "covered_share": self.covered_share,
+            "max_km": self.max_km,
+            "mean_km": self.mean_km,
+            "m2": self.m2,
+            "ha": self.ha,
+        }
 
 
 @dataclass(frozen=True)
@@ -185,14 +229,20 @@ class SitingPlan:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "model": self.model, "status": self.status,
-            "objective": self.objective, "lower_bound": self.lower_bound,
-            "upper_bound": self.upper_bound, "gap": self.gap,
-            "solve_seconds": self.solve_seconds, "demand_unit": self.demand_unit,
+            "kind": self.kind,
+            "model": self.model,
+            "status": self.status,
+            "objective": self.objective,
+            "lower_bound": self.lower_bound,
+            "upper_bound": self.upper_bound,
+            "gap": self.gap,
+            "solve_seconds": self.solve_seconds,
+            "demand_unit": self.demand_unit,
             "demand_source": self.demand_source,
             "facilities": [f.as_dict() for f in self.facilities],
             "assignments": [a.as_dict() for a in self.assignments],
-            "totals": self.totals.as_dict(), "params": dict(self.params),
+            "totals": self.totals.as_dict(),
+            "params": dict(self.params),
             "notes": list(self.notes),
             "candidates": {"count": self.candidate_count, "source": self.candidate_source},
         }

@@ -90,16 +90,27 @@ class SizeOption:
     def __post_init__(self) -> None:
         problems: list[Problem] = []
         if not isinstance(self.label, str) or not self.label.strip():
-            problems.append(Problem("label must be a non-empty string", field="label",
-                                    value=self.label))
+            problems.append(
+                Problem("label must be a non-empty string", field="label", value=self.label)
+            )
         if not _positive(self.area_m2):
-            problems.append(Problem("area must be a finite number of m² > 0",
-                                    row=str(self.label), field="area_m2", value=self.area_m2))
-        if self.throughput_t_per_year is not None and not _positive(
-                self.throughput_t_per_year):
-            problems.append(Problem("throughput must be a finite number of t/yr > 0 (or None)",
-                                    row=str(self.label), field="throughput_t_per_year",
-                                    value=self.throughput_t_per_year))
+            problems.append(
+                Problem(
+                    "area must be a finite number of m² > 0",
+                    row=str(self.label),
+                    field="area_m2",
+                    value=self.area_m2,
+                )
+            )
+        if self.throughput_t_per_year is not None and not _positive(self.throughput_t_per_year):
+            problems.append(
+                Problem(
+                    "throughput must be a finite number of t/yr > 0 (or None)",
+                    row=str(self.label),
+                    field="throughput_t_per_year",
+                    value=self.throughput_t_per_year,
+                )
+            )
         if problems:
             raise InputError(problems)
 
@@ -130,8 +141,7 @@ class FacilitySize:
 
 
 def _positive(x: object) -> bool:
-    return (not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x)
-            and x > 0)
+    return not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x) and x > 0
 
 
 def _check_options(options: Sequence[SizeOption], *, need_throughput: bool) -> list[SizeOption]:
@@ -148,9 +158,14 @@ def _check_options(options: Sequence[SizeOption], *, need_throughput: bool) -> l
             problems.append(Problem("duplicate option label", field="options", value=o.label))
         labels.add(o.label)
         if need_throughput and o.throughput_t_per_year is None:
-            problems.append(Problem("sizing from demand needs a throughput for every option "
-                                    "(the source gives none for this one)", row=o.label,
-                                    field="throughput_t_per_year"))
+            problems.append(
+                Problem(
+                    "sizing from demand needs a throughput for every option "
+                    "(the source gives none for this one)",
+                    row=o.label,
+                    field="throughput_t_per_year",
+                )
+            )
     if problems:
         raise InputError(problems)
     return opts
@@ -173,12 +188,19 @@ def size_facility(demand_t: float, options: Sequence[SizeOption]) -> FacilitySiz
         otherwise ``ceil(demand / throughput)`` units of the largest. Capacity always covers
         the demand.
     """
-    if isinstance(demand_t, bool) or not isinstance(demand_t, (int, float)) \
-            or not math.isfinite(demand_t) or demand_t < 0:
-        raise InputError.single("demand must be a finite number of t/yr >= 0",
-                                field="demand_t", value=demand_t)
-    opts = sorted(_check_options(options, need_throughput=True),
-                  key=lambda o: (o.throughput_t_per_year or 0.0, o.area_m2))
+    if (
+        isinstance(demand_t, bool)
+        or not isinstance(demand_t, (int, float))
+        or not math.isfinite(demand_t)
+        or demand_t < 0
+    ):
+        raise InputError.single(
+            "demand must be a finite number of t/yr >= 0", field="demand_t", value=demand_t
+        )
+    opts = sorted(
+        _check_options(options, need_throughput=True),
+        key=lambda o: (o.throughput_t_per_year or 0.0, o.area_m2),
+    )
     for o in opts:
         if (o.throughput_t_per_year or 0.0) >= demand_t:
             return FacilitySize(o, 1, float(demand_t))
@@ -197,18 +219,33 @@ def _check_classes(classes: Sequence[SizeClassSpec]) -> list[tuple[str, float, f
         try:
             label, lo, hi = spec
         except (TypeError, ValueError):
-            problems.append(Problem("a class is (label, min_m2, max_m2 or None)", row=i,
-                                    field="classes", value=spec))
+            problems.append(
+                Problem(
+                    "a class is (label, min_m2, max_m2 or None)", row=i, field="classes", value=spec
+                )
+            )
             continue
         lo_f = 0.0 if lo is None else lo
         hi_f = math.inf if hi is None else hi
         if not isinstance(label, str) or not label.strip():
-            problems.append(Problem("label must be a non-empty string", row=i, field="label",
-                                    value=label))
-        if not (isinstance(lo_f, (int, float)) and isinstance(hi_f, (int, float))
-                and math.isfinite(lo_f) and lo_f >= 0 and lo_f < hi_f):
-            problems.append(Problem("bounds must satisfy 0 <= min < max (max None = open)",
-                                    row=i, field="classes", value=(lo, hi)))
+            problems.append(
+                Problem("label must be a non-empty string", row=i, field="label", value=label)
+            )
+        if not (
+            isinstance(lo_f, (int, float))
+            and isinstance(hi_f, (int, float))
+            and math.isfinite(lo_f)
+            and lo_f >= 0
+            and lo_f < hi_f
+        ):
+            problems.append(
+                Problem(
+                    "bounds must satisfy 0 <= min < max (max None = open)",
+                    row=i,
+                    field="classes",
+                    value=(lo, hi),
+                )
+            )
             continue
         out.append((str(label), float(lo_f), float(hi_f)))
     if not classes:
@@ -216,15 +253,15 @@ def _check_classes(classes: Sequence[SizeClassSpec]) -> list[tuple[str, float, f
     ordered = sorted(out, key=lambda c: c[1])
     for a, b in itertools.pairwise(ordered):
         if b[1] < a[2]:
-            problems.append(Problem(f"classes overlap ({a[0]} and {b[0]})", field="classes",
-                                    value=(a[2], b[1])))
+            problems.append(
+                Problem(f"classes overlap ({a[0]} and {b[0]})", field="classes", value=(a[2], b[1]))
+            )
     if problems:
         raise InputError(problems)
     return ordered
 
 
-def size_class_of(area_m2: float,
-                  classes: Sequence[SizeClassSpec] = STUDY_SIZE_CLASSES) -> str:
+def size_class_of(area_m2: float, classes: Sequence[SizeClassSpec] = STUDY_SIZE_CLASSES) -> str:
     """The label of the size class holding ``area_m2``.
 
     Parameters
@@ -242,10 +279,15 @@ def size_class_of(area_m2: float,
         (e.g. 55,000 m² in the study's legend); :data:`OUTSIDE_CLASSES` below the first or
         above the last bounded class.
     """
-    if isinstance(area_m2, bool) or not isinstance(area_m2, (int, float)) \
-            or not math.isfinite(area_m2) or area_m2 < 0:
-        raise InputError.single("area must be a finite number of m² >= 0", field="area_m2",
-                                value=area_m2)
+    if (
+        isinstance(area_m2, bool)
+        or not isinstance(area_m2, (int, float))
+        or not math.isfinite(area_m2)
+        or area_m2 < 0
+    ):
+        raise InputError.single(
+            "area must be a finite number of m² >= 0", field="area_m2", value=area_m2
+        )
     ordered = _check_classes(classes)
     for label, lo, hi in ordered:
         if lo <= area_m2 < hi:
@@ -353,8 +395,9 @@ class ScenarioSizing:
         return out
 
 
-def _facility_items(facilities: Mapping[str, float] | Iterable[tuple[str, str, float]],
-                    ) -> list[tuple[str, str, float]]:
+def _facility_items(
+    facilities: Mapping[str, float] | Iterable[tuple[str, str, float]],
+) -> list[tuple[str, str, float]]:
     if isinstance(facilities, Mapping):
         return [(str(k), str(k), v) for k, v in facilities.items()]
     out: list[tuple[str, str, float]] = []
@@ -364,10 +407,13 @@ def _facility_items(facilities: Mapping[str, float] | Iterable[tuple[str, str, f
     return out
 
 
-def size_scenario(name: str,
-                  facilities: Mapping[str, float] | Iterable[tuple[str, str, float]],
-                  options: Sequence[SizeOption], *,
-                  classes: Sequence[SizeClassSpec] = STUDY_SIZE_CLASSES) -> ScenarioSizing:
+def size_scenario(
+    name: str,
+    facilities: Mapping[str, float] | Iterable[tuple[str, str, float]],
+    options: Sequence[SizeOption],
+    *,
+    classes: Sequence[SizeClassSpec] = STUDY_SIZE_CLASSES,
+) -> ScenarioSizing:
     """Size every opened facility of a scenario from the demand it serves.
 
     Parameters
@@ -394,25 +440,38 @@ def size_scenario(name: str,
     seen: set[str] = set()
     for fid, fname, demand in items:
         if fid in seen:
-            problems.append(Problem("duplicate facility id", row=fid, field="facility_id",
-                                    value=fid))
+            problems.append(
+                Problem("duplicate facility id", row=fid, field="facility_id", value=fid)
+            )
         seen.add(fid)
         try:
             fs = size_facility(demand, options)
         except InputError as e:
             problems.extend(p.at(row=fid) for p in e.problems)
             continue
-        rows.append(FacilitySizing(
-            facility_id=fid, name=fname, option_label=fs.option.label, units=fs.units,
-            unit_area_m2=fs.option.area_m2, size_class=size_class_of(fs.option.area_m2, classes),
-            demand_t=fs.demand_t, capacity_t=fs.capacity_t))
+        rows.append(
+            FacilitySizing(
+                facility_id=fid,
+                name=fname,
+                option_label=fs.option.label,
+                units=fs.units,
+                unit_area_m2=fs.option.area_m2,
+                size_class=size_class_of(fs.option.area_m2, classes),
+                demand_t=fs.demand_t,
+                capacity_t=fs.capacity_t,
+            )
+        )
     if problems:
         raise InputError(problems)
     return ScenarioSizing(name=name, rows=tuple(rows), class_labels=tuple(c[0] for c in ordered))
 
 
-def fixed_scenario(name: str, facilities: Iterable[tuple[str, str, SizeOption]], *,
-                   classes: Sequence[SizeClassSpec] = STUDY_SIZE_CLASSES) -> ScenarioSizing:
+def fixed_scenario(
+    name: str,
+    facilities: Iterable[tuple[str, str, SizeOption]],
+    *,
+    classes: Sequence[SizeClassSpec] = STUDY_SIZE_CLASSES,
+) -> ScenarioSizing:
     """A scenario whose sizes are stated, not derived (e.g. the study's "10 small banks of
     5,000 m² + 12 large of 10,000 m² = 17 ha"), so that it can be compared with a demand-driven
     one.
@@ -428,28 +487,44 @@ def fixed_scenario(name: str, facilities: Iterable[tuple[str, str, SizeOption]],
     seen: set[str] = set()
     for fid, fname, option in facilities:
         if not isinstance(option, SizeOption):
-            problems.append(Problem("must be a SizeOption", row=str(fid), field="option",
-                                    value=option))
+            problems.append(
+                Problem("must be a SizeOption", row=str(fid), field="option", value=option)
+            )
             continue
         if str(fid) in seen:
-            problems.append(Problem("duplicate facility id", row=str(fid),
-                                    field="facility_id", value=fid))
+            problems.append(
+                Problem("duplicate facility id", row=str(fid), field="facility_id", value=fid)
+            )
         seen.add(str(fid))
-        rows.append(FacilitySizing(
-            facility_id=str(fid), name=str(fname), option_label=option.label, units=1,
-            unit_area_m2=option.area_m2, size_class=size_class_of(option.area_m2, classes),
-            capacity_t=option.throughput_t_per_year))
+        rows.append(
+            FacilitySizing(
+                facility_id=str(fid),
+                name=str(fname),
+                option_label=option.label,
+                units=1,
+                unit_area_m2=option.area_m2,
+                size_class=size_class_of(option.area_m2, classes),
+                capacity_t=option.throughput_t_per_year,
+            )
+        )
     if problems:
         raise InputError(problems)
     return ScenarioSizing(name=name, rows=tuple(rows), class_labels=tuple(c[0] for c in ordered))
 
 
-def _row(metric: str, unit: str, a: float | None, b: float | None,
-         size_class: str | None = None) -> dict[str, Any]:
+def _row(
+    metric: str, unit: str, a: float | None, b: float | None, size_class: str | None = None
+) -> dict[str, Any]:
     diff = None if a is None or b is None else b - a
     rel = None if diff is None or not a else diff / a
-    row: dict[str, Any] = {"metric": metric, "unit": unit, "a": a, "b": b,
-                           "difference": diff, "relative": rel}
+    row: dict[str, Any] = {
+        "metric": metric,
+        "unit": unit,
+        "a": a,
+        "b": b,
+        "difference": diff,
+        "relative": rel,
+    }
     if size_class is not None:
         row["size_class"] = size_class
     return row
@@ -466,8 +541,16 @@ def compare(a: ScenarioSizing, b: ScenarioSizing) -> list[dict[str, Any]]:
         ``relative`` ((b - a) / a, None when a is 0 or a figure is missing); per-class rows
         also carry ``size_class``. Every class of either legend appears, in order.
     """
-    rows: list[dict[str, Any]] = [{"metric": "scenario", "unit": "", "a": a.name,
-                                   "b": b.name, "difference": None, "relative": None}]
+    rows: list[dict[str, Any]] = [
+        {
+            "metric": "scenario",
+            "unit": "",
+            "a": a.name,
+            "b": b.name,
+            "difference": None,
+            "relative": None,
+        }
+    ]
     rows.append(_row("facilities", "count", a.facilities, b.facilities))
     rows.append(_row("units", "count", a.units, b.units))
     ua, ub = a.units_by_class(), b.units_by_class()
@@ -482,4 +565,3 @@ def compare(a: ScenarioSizing, b: ScenarioSizing) -> list[dict[str, Any]]:
     rows.append(_row("demand served", "t/yr", a.demand_t, b.demand_t))
     rows.append(_row("capacity", "t/yr", a.capacity_t, b.capacity_t))
     return rows
-

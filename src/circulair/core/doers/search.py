@@ -39,9 +39,24 @@ WEIGHTS: dict[str, int] = {"title": 3, "summary": 2, "organisation": 2, "body": 
 MAX_TERMS = 8
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
-                          "ı": "i", "þ": "th", "Æ": "ae", "Œ": "oe", "Ø": "o", "Ł": "l",
-                          "Đ": "d", "Þ": "th"})
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ı": "i",
+        "þ": "th",
+        "Æ": "ae",
+        "Œ": "oe",
+        "Ø": "o",
+        "Ł": "l",
+        "Đ": "d",
+        "Þ": "th",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -128,8 +143,12 @@ def _count(toks: Sequence[str], term: str, prefix: bool) -> int:
 
 def score(query: Query, doc: Doc) -> float:
     """The documented score of ``doc`` for ``query``; 0.0 when it does not match."""
-    fields = {"title": tokens(doc.title), "summary": tokens(doc.summary),
-              "organisation": tokens(doc.organisation), "body": tokens(doc.body)}
+    fields = {
+        "title": tokens(doc.title),
+        "summary": tokens(doc.summary),
+        "organisation": tokens(doc.organisation),
+        "body": tokens(doc.body),
+    }
     total = 0.0
     last = len(query.terms) - 1
     for i, term in enumerate(query.terms):

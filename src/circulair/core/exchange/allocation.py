@@ -145,29 +145,43 @@ class Allocation:
 
     def records(self, offers: ListingArrays, requests: ListingArrays) -> list[dict[str, Any]]:
         """Rows as dicts with listing ids and units (for APIs and exports)."""
-        return [{"offer_id": str(offers.id[o]), "request_id": str(requests.id[r]),
-                 "quantity": float(q), "unit": UNITS[int(offers.unit[o])],
-                 "distance_km": float(d)}
-                for o, r, q, d in zip(self.offer, self.request, self.quantity, self.distance_km,
-                                      strict=True)]
+        return [
+            {
+                "offer_id": str(offers.id[o]),
+                "request_id": str(requests.id[r]),
+                "quantity": float(q),
+                "unit": UNITS[int(offers.unit[o])],
+                "distance_km": float(d),
+            }
+            for o, r, q, d in zip(
+                self.offer, self.request, self.quantity, self.distance_km, strict=True
+            )
+        ]
 
 
-def _pairs(pairs: MatchTable | tuple[ArrayLike, ArrayLike], n_o: int, n_r: int
-           ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _pairs(
+    pairs: MatchTable | tuple[ArrayLike, ArrayLike], n_o: int, n_r: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     if isinstance(pairs, MatchTable):
         o, r = pairs.offer, pairs.request
     else:
         try:
             o_raw, r_raw = pairs
         except (TypeError, ValueError):
-            raise InputError.single("pairs must be a MatchTable or (offer positions, request "
-                                    "positions)", field="pairs") from None
+            raise InputError.single(
+                "pairs must be a MatchTable or (offer positions, request positions)", field="pairs"
+            ) from None
         o = np.asarray(o_raw).ravel()
         r = np.asarray(r_raw).ravel()
         problems = []
         if o.shape != r.shape:
-            problems.append(Problem("offer and request positions differ in length",
-                                    field="pairs", value=f"{o.shape} vs {r.shape}"))
+            problems.append(
+                Problem(
+                    "offer and request positions differ in length",
+                    field="pairs",
+                    value=f"{o.shape} vs {r.shape}",
+                )
+            )
         for name, a in (("offer", o), ("request", r)):
             if a.size and not np.issubdtype(a.dtype, np.integer):
                 problems.append(Problem("positions must be whole numbers", field=name))
@@ -177,17 +191,33 @@ def _pairs(pairs: MatchTable | tuple[ArrayLike, ArrayLike], n_o: int, n_r: int
     r = r.astype(np.int64)
     bad = (o < 0) | (o >= n_o) | (r < 0) | (r >= n_r)
     if bad.any():
-        raise InputError([Problem("no such offer/request position", field="pairs", row=int(p),
-                                  value=(int(o[p]), int(r[p]))) for p in np.flatnonzero(bad)])
+        raise InputError(
+            [
+                Problem(
+                    "no such offer/request position",
+                    field="pairs",
+                    row=int(p),
+                    value=(int(o[p]), int(r[p])),
+                )
+                for p in np.flatnonzero(bad)
+            ]
+        )
     key = np.unique(o * max(n_r, 1) + r)  # drop duplicates, e.g. a union of two tables
     return key // max(n_r, 1), key % max(n_r, 1)
 
 
-def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays | Sequence[Listing],
-             pairs: MatchTable | tuple[ArrayLike, ArrayLike], *, road_factor: float = 1.3,
-             time_limit: float | None = None, workers: int = -1,
-             exact_lots_max_pairs: int = 2_000, check: bool = True,
-             solver: Solver | None = None) -> Allocation:
+def allocate(
+    offers: ListingArrays | Sequence[Listing],
+    requests: ListingArrays | Sequence[Listing],
+    pairs: MatchTable | tuple[ArrayLike, ArrayLike],
+    *,
+    road_factor: float = 1.3,
+    time_limit: float | None = None,
+    workers: int = -1,
+    exact_lots_max_pairs: int = 2_000,
+    check: bool = True,
+    solver: Solver | None = None,
+) -> Allocation:
     """Maximise the matched quantity over the candidate ``pairs``, then minimise transport.
 
     Parameters
@@ -224,16 +254,24 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     req = as_arrays(requests, "request", off.taxonomy)
     rf = float(road_factor)
     if not (math.isfinite(rf) and rf >= 1.0):
-        raise InputError.single("road_factor must be a number >= 1", field="road_factor",
-                                value=road_factor)
+        raise InputError.single(
+            "road_factor must be a number >= 1", field="road_factor", value=road_factor
+        )
     o, r = _pairs(pairs, len(off), len(req))
     checks = pair_checks(off, req, o, r, road_factor=rf)
     failing = [(p, name) for name in CRITERIA for p in np.flatnonzero(~checks[name])]
     if failing:
-        raise InputError([Problem(f"pair is not a valid candidate: fails the '{name}' test",
-                                  field="pairs", row=int(p),
-                                  value=(str(off.id[o[p]]), str(req.id[r[p]])))
-                          for p, name in sorted(failing)])
+        raise InputError(
+            [
+                Problem(
+                    f"pair is not a valid candidate: fails the '{name}' test",
+                    field="pairs",
+                    row=int(p),
+                    value=(str(off.id[o[p]]), str(req.id[r[p]])),
+                )
+                for p, name in sorted(failing)
+            ]
+        )
     d = pair_distance_km(off, req, o, r, rf)
     m = len(o)
     ub = np.minimum(off.quantity[o], req.quantity[r])
@@ -252,18 +290,26 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     big_m = (np.minimum(n_off_c, n_req_c) * dmax + 1.0)[comp_of_pair]
     order = np.argsort(comp_of_pair, kind="stable")
     starts = np.r_[0, np.cumsum(comp_size)]
-    has_lot = np.bincount(comp_of_pair, weights=(lot > 0).astype(np.float64),
-                          minlength=n_comp) > 0
+    has_lot = np.bincount(comp_of_pair, weights=(lot > 0).astype(np.float64), minlength=n_comp) > 0
     exact = has_lot & (comp_size <= exact_lots_max_pairs)
     n_threads = (os.cpu_count() or 1) if workers < 1 else workers
     x = np.zeros(m)
     t1 = time.perf_counter()
     t_build = t1 - t0
-    mip_jobs = [order[starts[c]:starts[c + 1]] for c in np.flatnonzero(exact)]
+    mip_jobs = [order[starts[c] : starts[c + 1]] for c in np.flatnonzero(exact)]
 
     def run_mip(rows: NDArray[np.int64]) -> NDArray[np.float64] | None:
-        return _solve_mip(o[rows], r[rows], d[rows], ub[rows], lot[rows], off.quantity,
-                          req.quantity, time_limit, slv)
+        return _solve_mip(
+            o[rows],
+            r[rows],
+            d[rows],
+            ub[rows],
+            lot[rows],
+            off.quantity,
+            req.quantity,
+            time_limit,
+            slv,
+        )
 
     mip_results = _parallel(run_mip, mip_jobs, n_threads)
     fallback = [rows for rows, xb in zip(mip_jobs, mip_results, strict=True) if xb is None]
@@ -277,8 +323,11 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     batches: list[NDArray[np.int64]] = []
     current: list[NDArray[np.int64]] = []
     size = 0
-    lp_rows = [order[starts[c]:starts[c + 1]] for c in np.argsort(-comp_size, kind="stable")
-               if not exact[c]] + fallback
+    lp_rows = [
+        order[starts[c] : starts[c + 1]]
+        for c in np.argsort(-comp_size, kind="stable")
+        if not exact[c]
+    ] + fallback
     for rows in sorted(lp_rows, key=len, reverse=True):
         if size and size + len(rows) > _BATCH_PAIRS:
             batches.append(np.concatenate(current))
@@ -288,8 +337,21 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     if current:
         batches.append(np.concatenate(current))
 
-    blocks = [_Block(rows, o[rows], r[rows], d[rows], ub[rows], big_m[rows], off.quantity,
-                     req.quantity, time_limit, slv) for rows in batches]
+    blocks = [
+        _Block(
+            rows,
+            o[rows],
+            r[rows],
+            d[rows],
+            ub[rows],
+            big_m[rows],
+            off.quantity,
+            req.quantity,
+            time_limit,
+            slv,
+        )
+        for rows in batches
+    ]
     t1 = time.perf_counter()
     todo = blocks
     rounds, removed = 0, 0
@@ -300,8 +362,11 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
         for blk, xb in zip(todo, results, strict=True):
             x[blk.rows] = np.where(xb > _ZERO, xb, 0.0)
         if rounds == 1:
-            upper = {u: float(x[off.unit[o] == i].sum()) for i, u in enumerate(UNITS)
-                     if (off.unit[o] == i).any()}
+            upper = {
+                u: float(x[off.unit[o] == i].sum())
+                for i, u in enumerate(UNITS)
+                if (off.unit[o] == i).any()
+            }
         short = (x > 0) & (x < lot * (1.0 - 1e-9)) & ~solved_exactly
         if not short.any():
             break
@@ -312,31 +377,57 @@ def allocate(offers: ListingArrays | Sequence[Listing], requests: ListingArrays 
     x = _polish(x, o, r, off, req, lot)
     pos = np.flatnonzero(x > 0)
     details: dict[str, Any] = {
-        "pairs": m, "components": n_comp,
-        "largest_component": int(comp_size.max()) if n_comp else 0, "models": len(blocks),
+        "pairs": m,
+        "components": n_comp,
+        "largest_component": int(comp_size.max()) if n_comp else 0,
+        "models": len(blocks),
         "exact_lot_components": len(mip_jobs) - len(fallback),
-        "rounds": rounds, "pairs_removed_for_lots": removed,
-        "seconds_build": round(t_build, 3), "seconds_mip": round(t_mip, 3),
-        "seconds_solve": round(t_solve, 3)}
+        "rounds": rounds,
+        "pairs_removed_for_lots": removed,
+        "seconds_build": round(t_build, 3),
+        "seconds_mip": round(t_mip, 3),
+        "seconds_solve": round(t_solve, 3),
+    }
     if removed:
         details["matched_upper_bound"] = upper
-    alloc = _build(off, req, o[pos], r[pos], x[pos], d[pos], rf,
-                   "lots_heuristic" if removed or fallback else "optimal", details)
+    alloc = _build(
+        off,
+        req,
+        o[pos],
+        r[pos],
+        x[pos],
+        d[pos],
+        rf,
+        "lots_heuristic" if removed or fallback else "optimal",
+        details,
+    )
     if check:
         t2 = time.perf_counter()
         check_allocation(off, req, alloc)
         alloc.details["seconds_check"] = round(time.perf_counter() - t2, 3)
-    logger.info("allocate offers=%d requests=%d pairs=%d components=%d models=%d: %d pairs "
-                "allocated, matched %s, status %s, %.2fs", len(off), len(req), m, n_comp,
-                len(blocks), len(alloc), alloc.matched, alloc.status, time.perf_counter() - t0)
+    logger.info(
+        "allocate offers=%d requests=%d pairs=%d components=%d models=%d: %d pairs "
+        "allocated, matched %s, status %s, %.2fs",
+        len(off),
+        len(req),
+        m,
+        n_comp,
+        len(blocks),
+        len(alloc),
+        alloc.matched,
+        alloc.status,
+        time.perf_counter() - t0,
+    )
     return alloc
 
 
-def _distinct_per_component(comp: NDArray[np.int64], node: NDArray[np.int64],
-                            n_comp: int) -> NDArray[np.float64]:
+def _distinct_per_component(
+    comp: NDArray[np.int64], node: NDArray[np.int64], n_comp: int
+) -> NDArray[np.float64]:
     key = np.unique(comp * (int(node.max()) + 1 if len(node) else 1) + node)
-    return np.bincount(key // (int(node.max()) + 1 if len(node) else 1),
-                       minlength=n_comp).astype(np.float64)
+    return np.bincount(key // (int(node.max()) + 1 if len(node) else 1), minlength=n_comp).astype(
+        np.float64
+    )
 
 
 _T = TypeVar("_T")
@@ -351,24 +442,39 @@ def _parallel(fn: Callable[[_T], _R], jobs: Sequence[_T], n_threads: int) -> lis
     return [fn(j) for j in jobs]
 
 
-def _incidence(o: NDArray[np.int64], r: NDArray[np.int64], q_off: NDArray[np.float64],
-               q_req: NDArray[np.float64]) -> tuple[sp.csc_matrix, NDArray[np.float64]]:
+def _incidence(
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    q_off: NDArray[np.float64],
+    q_req: NDArray[np.float64],
+) -> tuple[sp.csc_matrix, NDArray[np.float64]]:
     """Offer and request rows (Σ x <= q) of a set of pairs, and their right-hand sides."""
     m = len(o)
     uo, io = np.unique(o, return_inverse=True)
     ur, ir = np.unique(r, return_inverse=True)
     cols = np.arange(m)
-    a = sp.csc_matrix((np.ones(2 * m), (np.concatenate([io.ravel(), len(uo) + ir.ravel()]),
-                                        np.concatenate([cols, cols]))),
-                      shape=(len(uo) + len(ur), m))
+    a = sp.csc_matrix(
+        (
+            np.ones(2 * m),
+            (np.concatenate([io.ravel(), len(uo) + ir.ravel()]), np.concatenate([cols, cols])),
+        ),
+        shape=(len(uo) + len(ur), m),
+    )
     a.sort_indices()
     return a, np.concatenate([q_off[uo], q_req[ur]]).astype(np.float64)
 
 
-def _solve_mip(o: NDArray[np.int64], r: NDArray[np.int64], d: NDArray[np.float64],
-               ub: NDArray[np.float64], lot: NDArray[np.float64], q_off: NDArray[np.float64],
-               q_req: NDArray[np.float64], time_limit: float | None, solver: Solver
-               ) -> NDArray[np.float64] | None:
+def _solve_mip(
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    d: NDArray[np.float64],
+    ub: NDArray[np.float64],
+    lot: NDArray[np.float64],
+    q_off: NDArray[np.float64],
+    q_req: NDArray[np.float64],
+    time_limit: float | None,
+    solver: Solver,
+) -> NDArray[np.float64] | None:
     """Exact two-phase solve of one component with minimum lots; None if not proven optimal."""
     a, rhs = _incidence(o, r, q_off, q_req)
     m = len(o)
@@ -382,8 +488,9 @@ def _solve_mip(o: NDArray[np.int64], r: NDArray[np.int64], d: NDArray[np.float64
         return None
     flow = float(np.sum(sol.x))
     a2 = sp.vstack([a, sp.csr_matrix(np.ones((1, m)))]).tocsc()
-    phase2 = LinearModel(d, a2, np.r_[no_lo, flow * (1.0 - 1e-9) - 1e-9], np.r_[rhs, np.inf],
-                         col_lo, ub, integrality)
+    phase2 = LinearModel(
+        d, a2, np.r_[no_lo, flow * (1.0 - 1e-9) - 1e-9], np.r_[rhs, np.inf], col_lo, ub, integrality
+    )
     sol = solver.solve(phase2, time_limit=time_limit, mip_gap=0.0)
     if sol.status != "optimal" or sol.x is None:
         return None
@@ -397,17 +504,34 @@ class _Block:
     re-solves from the previous optimal basis instead of from scratch.
     """
 
-    def __init__(self, rows: NDArray[np.int64], o: NDArray[np.int64], r: NDArray[np.int64],
-                 d: NDArray[np.float64], ub: NDArray[np.float64], big_m: NDArray[np.float64],
-                 q_off: NDArray[np.float64], q_req: NDArray[np.float64],
-                 time_limit: float | None, solver: Solver) -> None:
+    def __init__(
+        self,
+        rows: NDArray[np.int64],
+        o: NDArray[np.int64],
+        r: NDArray[np.int64],
+        d: NDArray[np.float64],
+        ub: NDArray[np.float64],
+        big_m: NDArray[np.float64],
+        q_off: NDArray[np.float64],
+        q_req: NDArray[np.float64],
+        time_limit: float | None,
+        solver: Solver,
+    ) -> None:
         self.rows = rows
         a, rhs = _incidence(o, r, q_off, q_req)
-        model = LinearModel(d - big_m, a, np.full(a.shape[0], -np.inf), rhs, np.zeros(len(o)),
-                            ub, np.zeros(len(o), dtype=np.int32))
+        model = LinearModel(
+            d - big_m,
+            a,
+            np.full(a.shape[0], -np.inf),
+            rhs,
+            np.zeros(len(o)),
+            ub,
+            np.zeros(len(o), dtype=np.int32),
+        )
         # presolve off: faster on these network LPs (measured)
-        self.model: LoadedModel = solver.load(model, time_limit=time_limit,
-                                              options={"presolve": "off"})
+        self.model: LoadedModel = solver.load(
+            model, time_limit=time_limit, options={"presolve": "off"}
+        )
         self.solver_name = getattr(solver, "name", "solver")
 
     def solve(self) -> NDArray[np.float64]:
@@ -429,9 +553,14 @@ class _Block:
         return True
 
 
-def _polish(x: NDArray[np.float64], o: NDArray[np.int64], r: NDArray[np.int64],
-            off: ListingArrays, req: ListingArrays, lot: NDArray[np.float64]
-            ) -> NDArray[np.float64]:
+def _polish(
+    x: NDArray[np.float64],
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    off: ListingArrays,
+    req: ListingArrays,
+    lot: NDArray[np.float64],
+) -> NDArray[np.float64]:
     """Remove solver noise: zero tiny values, whole pieces, scale down tolerance overshoots."""
     x = np.where(x > _ZERO, x, 0.0)
     pieces = off.unit[o] == UNITS.index("pieces")
@@ -449,25 +578,44 @@ def _polish(x: NDArray[np.float64], o: NDArray[np.int64], r: NDArray[np.int64],
     return x
 
 
-def _build(off: ListingArrays, req: ListingArrays, o: NDArray[np.int64], r: NDArray[np.int64],
-           x: NDArray[np.float64], d: NDArray[np.float64], rf: float, status: str,
-           details: dict[str, Any]) -> Allocation:
+def _build(
+    off: ListingArrays,
+    req: ListingArrays,
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    x: NDArray[np.float64],
+    d: NDArray[np.float64],
+    rf: float,
+    status: str,
+    details: dict[str, Any],
+) -> Allocation:
     order = np.lexsort((r, o))
     o, r, x, d = o[order], r[order], x[order], d[order]
     unit = off.unit[o]
-    matched: dict[str, float] = {u: float(x[unit == i].sum()) for i, u in enumerate(UNITS)
-                                 if (unit == i).any()}
-    transport: dict[str, float] = {u: float((x * d)[unit == i].sum())
-                                   for i, u in enumerate(UNITS) if (unit == i).any()}
+    matched: dict[str, float] = {
+        u: float(x[unit == i].sum()) for i, u in enumerate(UNITS) if (unit == i).any()
+    }
+    transport: dict[str, float] = {
+        u: float((x * d)[unit == i].sum()) for i, u in enumerate(UNITS) if (unit == i).any()
+    }
     return Allocation(
-        offer=o, request=r, quantity=x, distance_km=d,
+        offer=o,
+        request=r,
+        quantity=x,
+        distance_km=d,
         offer_allocated=np.bincount(o, weights=x, minlength=len(off)).astype(np.float64),
         request_allocated=np.bincount(r, weights=x, minlength=len(req)).astype(np.float64),
-        matched=matched, transport=transport, status=status, road_factor=rf, details=details)
+        matched=matched,
+        transport=transport,
+        status=status,
+        road_factor=rf,
+        details=details,
+    )
 
 
-def check_allocation(offers: ListingArrays, requests: ListingArrays, allocation: Allocation,
-                     *, rtol: float = 1e-9) -> None:
+def check_allocation(
+    offers: ListingArrays, requests: ListingArrays, allocation: Allocation, *, rtol: float = 1e-9
+) -> None:
     """Verify an allocation without trusting the solver; SolverError listing every violation.
 
     Checks: positions exist; quantities finite and > 0; every pair passes every candidate test
@@ -482,8 +630,10 @@ def check_allocation(offers: ListingArrays, requests: ListingArrays, allocation:
     if ((o < 0) | (o >= len(offers)) | (r < 0) | (r >= len(requests))).any():
         raise SolverError("allocation refers to listings that do not exist")
     if not (np.isfinite(x).all() and (x > 0).all()):
-        v.append(f"{int(np.count_nonzero(~(np.isfinite(x) & (x > 0))))} pair quantities are "
-                 "not finite positive numbers")
+        v.append(
+            f"{int(np.count_nonzero(~(np.isfinite(x) & (x > 0))))} pair quantities are "
+            "not finite positive numbers"
+        )
     checks = pair_checks(offers, requests, o, r, road_factor=a.road_factor)
     for name in CRITERIA:
         for p in np.flatnonzero(~checks[name]):
@@ -491,15 +641,19 @@ def check_allocation(offers: ListingArrays, requests: ListingArrays, allocation:
     for kind, idx, lst in (("offer", o, offers), ("request", r, requests)):
         total = np.bincount(idx, weights=x, minlength=len(lst))
         over = np.flatnonzero(total > lst.quantity * (1.0 + rtol))
-        v.extend(f"{kind} {lst.id[i]} allocated {total[i]!r} > quantity {lst.quantity[i]!r}"
-                 for i in over)
+        v.extend(
+            f"{kind} {lst.id[i]} allocated {total[i]!r} > quantity {lst.quantity[i]!r}"
+            for i in over
+        )
         given = a.offer_allocated if kind == "offer" else a.request_allocated
         if not np.allclose(given, total, rtol=rtol, atol=1e-9):
             v.append(f"reported {kind} totals differ from the recomputed ones")
     lot = np.maximum(offers.min_quantity[o], requests.min_quantity[r])
     for p in np.flatnonzero(x < lot * (1.0 - 1e-6)):
-        v.append(f"pair {offers.id[o[p]]} -> {requests.id[r[p]]}: {x[p]!r} below the minimum "
-                 f"lot {lot[p]!r}")
+        v.append(
+            f"pair {offers.id[o[p]]} -> {requests.id[r[p]]}: {x[p]!r} below the minimum "
+            f"lot {lot[p]!r}"
+        )
     pieces = offers.unit[o] == UNITS.index("pieces")
     if (x[pieces] != np.round(x[pieces])).any():
         v.append("an allocation in pieces is not a whole number")
@@ -509,11 +663,13 @@ def check_allocation(offers: ListingArrays, requests: ListingArrays, allocation:
         sel = unit == i
         if not sel.any():
             continue
-        for label, value, reported in (("matched", x[sel].sum(), a.matched.get(u)),
-                                       ("transport", (x * d)[sel].sum(), a.transport.get(u))):
-            if reported is None or not math.isclose(value, reported, rel_tol=1e-9,
-                                                    abs_tol=1e-9):
+        for label, value, reported in (
+            ("matched", x[sel].sum(), a.matched.get(u)),
+            ("transport", (x * d)[sel].sum(), a.transport.get(u)),
+        ):
+            if reported is None or not math.isclose(value, reported, rel_tol=1e-9, abs_tol=1e-9):
                 v.append(f"{label} {u} reported {reported!r}, recomputed {value!r}")
     if v:
-        raise SolverError(f"allocation failed the independent check ({len(v)} violations):"
-                          f"\n{bullets(v)}")
+        raise SolverError(
+            f"allocation failed the independent check ({len(v)} violations):\n{bullets(v)}"
+        )

@@ -111,9 +111,19 @@ __all__ = [
     "pair_scores",
 ]
 
-CRITERIA: tuple[str, ...] = ("material", "unit", "frequency", "organisation", "time_window",
-                             "quantity", "route", "quality", "certification", "hazardous",
-                             "radius")
+CRITERIA: tuple[str, ...] = (
+    "material",
+    "unit",
+    "frequency",
+    "organisation",
+    "time_window",
+    "quantity",
+    "route",
+    "quality",
+    "certification",
+    "hazardous",
+    "radius",
+)
 """Names of the candidate tests, in the order :func:`pair_checks` reports them."""
 
 logger = logging.getLogger(__name__)
@@ -131,13 +141,21 @@ class ScoreWeights:
     quality: float = 0.15
 
     def __post_init__(self) -> None:
-        vals = {"distance": self.distance, "quantity": self.quantity, "route": self.route,
-                "quality": self.quality}
-        p = [Problem("a weight must be a finite number >= 0", field=k, value=v)
-             for k, v in vals.items() if not (math.isfinite(v) and v >= 0)]
+        vals = {
+            "distance": self.distance,
+            "quantity": self.quantity,
+            "route": self.route,
+            "quality": self.quality,
+        }
+        p = [
+            Problem("a weight must be a finite number >= 0", field=k, value=v)
+            for k, v in vals.items()
+            if not (math.isfinite(v) and v >= 0)
+        ]
         if not p and abs(sum(vals.values()) - 1.0) > 1e-9:
-            p.append(Problem("the weights must sum to 1", field="weights",
-                             value=sum(vals.values())))
+            p.append(
+                Problem("the weights must sum to 1", field="weights", value=sum(vals.values()))
+            )
         if p:
             raise InputError(p)
 
@@ -180,14 +198,25 @@ class MatchTable:
 
     def records(self, offers: ListingArrays, requests: ListingArrays) -> list[dict[str, Any]]:
         """Rows as dicts with listing ids instead of positions (for APIs and exports)."""
-        return [{"request_id": str(requests.id[r]), "offer_id": str(offers.id[o]),
-                 "rank": int(k), "score": float(s), "distance_km": float(d)}
-                for r, o, k, s, d in zip(self.request, self.offer, self.rank, self.score,
-                                         self.distance_km, strict=True)]
+        return [
+            {
+                "request_id": str(requests.id[r]),
+                "offer_id": str(offers.id[o]),
+                "rank": int(k),
+                "score": float(s),
+                "distance_km": float(d),
+            }
+            for r, o, k, s, d in zip(
+                self.request, self.offer, self.rank, self.score, self.distance_km, strict=True
+            )
+        ]
 
 
-def as_arrays(listings: ListingArrays | Sequence[Listing], kind: Literal["offer", "request"],
-              taxonomy: Taxonomy | None = None) -> ListingArrays:
+def as_arrays(
+    listings: ListingArrays | Sequence[Listing],
+    kind: Literal["offer", "request"],
+    taxonomy: Taxonomy | None = None,
+) -> ListingArrays:
     """Accept either form of listings; check the kind."""
     if isinstance(listings, ListingArrays):
         if listings.kind != kind:
@@ -199,12 +228,21 @@ def as_arrays(listings: ListingArrays | Sequence[Listing], kind: Literal["offer"
 def _check_common(offers: ListingArrays, requests: ListingArrays, road_factor: float) -> None:
     p: list[Problem] = []
     if not (math.isfinite(road_factor) and road_factor >= 1.0):
-        p.append(Problem("road_factor must be a number >= 1 (road distance is never shorter "
-                         "than the straight line)", field="road_factor", value=road_factor))
-    if (offers.taxonomy is not requests.taxonomy
-            and offers.taxonomy.slugs != requests.taxonomy.slugs):
-        p.append(Problem("offers and requests were coded with different taxonomies",
-                         field="taxonomy"))
+        p.append(
+            Problem(
+                "road_factor must be a number >= 1 (road distance is never shorter "
+                "than the straight line)",
+                field="road_factor",
+                value=road_factor,
+            )
+        )
+    if (
+        offers.taxonomy is not requests.taxonomy
+        and offers.taxonomy.slugs != requests.taxonomy.slugs
+    ):
+        p.append(
+            Problem("offers and requests were coded with different taxonomies", field="taxonomy")
+        )
     if p:
         raise InputError(p)
 
@@ -213,23 +251,36 @@ def _check_common(offers: ListingArrays, requests: ListingArrays, road_factor: f
 # Per-pair tests, distance and score (shared by the fast path, the scan and the checks)
 
 
-def pair_distance_km(offers: ListingArrays, requests: ListingArrays, o: NDArray[np.int64],
-                     r: NDArray[np.int64], road_factor: float) -> NDArray[np.float64]:
+def pair_distance_km(
+    offers: ListingArrays,
+    requests: ListingArrays,
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    road_factor: float,
+) -> NDArray[np.float64]:
     """Road distance of each pair: haversine great-circle km × ``road_factor``."""
     d = haversine_km(offers.lat[o], offers.lon[o], requests.lat[r], requests.lon[r])
     return np.asarray(d * road_factor, dtype=np.float64)
 
 
-def _org_codes(offers: ListingArrays, requests: ListingArrays
-               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    _, inv = np.unique(np.concatenate([offers.organisation, requests.organisation]),
-                       return_inverse=True)
+def _org_codes(
+    offers: ListingArrays, requests: ListingArrays
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    _, inv = np.unique(
+        np.concatenate([offers.organisation, requests.organisation]), return_inverse=True
+    )
     inv = inv.astype(np.int64).ravel()
-    return inv[: len(offers)], inv[len(offers):]
+    return inv[: len(offers)], inv[len(offers) :]
 
 
-def pair_checks(offers: ListingArrays, requests: ListingArrays, offer_idx: Any,
-                request_idx: Any, *, road_factor: float = 1.3) -> dict[str, NDArray[np.bool_]]:
+def pair_checks(
+    offers: ListingArrays,
+    requests: ListingArrays,
+    offer_idx: Any,
+    request_idx: Any,
+    *,
+    road_factor: float = 1.3,
+) -> dict[str, NDArray[np.bool_]]:
     """Every candidate test (:data:`CRITERIA`) for each given pair: name -> True where it passes.
 
     Computed directly per pair, without the classes and trees of :func:`candidates`, so it serves
@@ -242,17 +293,24 @@ def pair_checks(offers: ListingArrays, requests: ListingArrays, offer_idx: Any,
     so, sr = Side(side_arrays(offers, org_o), o), Side(side_arrays(requests, org_r), r)
     out = class_masks(so, sr, offers.taxonomy.compat)
     out.update(pair_masks(so, sr))
-    out["radius"] = within_radius(pair_distance_km(offers, requests, o, r, road_factor),
-                                  requests.radius_km[r])
+    out["radius"] = within_radius(
+        pair_distance_km(offers, requests, o, r, road_factor), requests.radius_km[r]
+    )
     return {k: out[k] for k in CRITERIA}
 
 
-def pair_scores(offers: ListingArrays, requests: ListingArrays, o: NDArray[np.int64],
-                r: NDArray[np.int64], distance_km: NDArray[np.float64],
-                weights: ScoreWeights) -> dict[str, NDArray[np.float64]]:
+def pair_scores(
+    offers: ListingArrays,
+    requests: ListingArrays,
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    distance_km: NDArray[np.float64],
+    weights: ScoreWeights,
+) -> dict[str, NDArray[np.float64]]:
     """Score components and total for pairs (formulas in the module docstring)."""
-    return score_components(Side(side_arrays(offers), o), Side(side_arrays(requests), r),
-                            distance_km, weights)
+    return score_components(
+        Side(side_arrays(offers), o), Side(side_arrays(requests), r), distance_km, weights
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,8 +318,9 @@ def pair_scores(offers: ListingArrays, requests: ListingArrays, o: NDArray[np.in
 
 
 def _chord(radius_km: NDArray[np.float64] | float, road_factor: float) -> NDArray[np.float64]:
-    theta = np.minimum(np.asarray(radius_km, dtype=np.float64) / (road_factor * EARTH_RADIUS_KM),
-                       np.pi)
+    theta = np.minimum(
+        np.asarray(radius_km, dtype=np.float64) / (road_factor * EARTH_RADIUS_KM), np.pi
+    )
     return np.asarray(2.0 * np.sin(theta / 2.0) * (1.0 + _CHORD_SLACK) + 1e-15)
 
 
@@ -271,14 +330,17 @@ def _groups(keys: NDArray[np.int64]) -> dict[int, NDArray[np.int64]]:
     order = np.argsort(keys, kind="stable")
     k = keys[order]
     cuts = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
-    return {int(k[cuts[i]]): order[cuts[i]:cuts[i + 1]] for i in range(len(cuts) - 1)}
+    return {int(k[cuts[i]]): order[cuts[i] : cuts[i + 1]] for i in range(len(cuts) - 1)}
 
 
-def _spatial_batches(anchor_xyz: NDArray[np.float64], anchor_idx: NDArray[np.int64],
-                     other_xyz: NDArray[np.float64], other_idx: NDArray[np.int64],
-                     chord: NDArray[np.float64], chunk: int
-                     ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64],
-                                         NDArray[np.int64], NDArray[np.float64]]]:
+def _spatial_batches(
+    anchor_xyz: NDArray[np.float64],
+    anchor_idx: NDArray[np.int64],
+    other_xyz: NDArray[np.float64],
+    other_idx: NDArray[np.int64],
+    chord: NDArray[np.float64],
+    chunk: int,
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]]:
     """Per chunk of anchors: (anchor positions, chunk-local anchor of each hit, hit position in
     ``other_idx``, chord length) for every pair within the chunk's largest chord.
 
@@ -287,22 +349,36 @@ def _spatial_batches(anchor_xyz: NDArray[np.float64], anchor_idx: NDArray[np.int
     """
     tree = cKDTree(other_xyz[other_idx], balanced_tree=False, compact_nodes=False)
     for c0 in range(0, len(anchor_idx), chunk):
-        a = anchor_idx[c0:c0 + chunk]
+        a = anchor_idx[c0 : c0 + chunk]
         near = cKDTree(anchor_xyz[a], balanced_tree=False, compact_nodes=False)
-        m = near.sparse_distance_matrix(tree, float(chord[c0:c0 + chunk].max()),
-                                        output_type="ndarray")
+        m = near.sparse_distance_matrix(
+            tree, float(chord[c0 : c0 + chunk].max()), output_type="ndarray"
+        )
         if len(m) == 0:
             continue
         yield a, m["i"].astype(np.int64), m["j"].astype(np.int64), m["v"].astype(np.float64)
 
 
-_SIDE_FIELDS = ("available_from", "available_to", "quantity", "min_quantity", "route_rank",
-                "grade", "certified", "lat", "lon", "org", "haz", "radius_km")
+_SIDE_FIELDS = (
+    "available_from",
+    "available_to",
+    "quantity",
+    "min_quantity",
+    "route_rank",
+    "grade",
+    "certified",
+    "lat",
+    "lon",
+    "org",
+    "haz",
+    "radius_km",
+)
 _AFTER_WINDOW = tuple(name for name in PAIR_RULES if name != "time_window")
 
 
-def _side(x: ListingArrays, idx: NDArray[np.int64], org: NDArray[np.int64]
-          ) -> dict[str, NDArray[Any]]:
+def _side(
+    x: ListingArrays, idx: NDArray[np.int64], org: NDArray[np.int64]
+) -> dict[str, NDArray[Any]]:
     """The fields the pair rules need, for the listings at ``idx`` (small, cache-friendly)."""
     base = side_arrays(x, org)
     out = {f: base[f][idx] for f in _SIDE_FIELDS if f in base}
@@ -311,10 +387,15 @@ def _side(x: ListingArrays, idx: NDArray[np.int64], org: NDArray[np.int64]
     return out
 
 
-def _batch(off: dict[str, NDArray[Any]], req: dict[str, NDArray[Any]], io: NDArray[np.int64],
-           ir: NDArray[np.int64], chord: NDArray[np.float64], road_factor: float,
-           weights: ScoreWeights
-           ) -> tuple[NDArray[np.int64], NDArray[np.float64], dict[str, NDArray[np.float64]]]:
+def _batch(
+    off: dict[str, NDArray[Any]],
+    req: dict[str, NDArray[Any]],
+    io: NDArray[np.int64],
+    ir: NDArray[np.int64],
+    chord: NDArray[np.float64],
+    road_factor: float,
+    weights: ScoreWeights,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], dict[str, NDArray[np.float64]]]:
     """Apply the tests to pairs (``io`` into ``off``, ``ir`` into ``req``), most selective
     first; return the surviving pair numbers, their road distance and their scores.
 
@@ -332,18 +413,31 @@ def _batch(off: dict[str, NDArray[Any]], req: dict[str, NDArray[Any]], io: NDArr
     radius = req["radius_km"][ir]
     edge = np.flatnonzero(np.abs(d - radius) <= 1e-9 * radius)
     if len(edge):
-        d[edge] = haversine_km(off["lat"][io[edge]], off["lon"][io[edge]], req["lat"][ir[edge]],
-                               req["lon"][ir[edge]]) * road_factor
+        d[edge] = (
+            haversine_km(
+                off["lat"][io[edge]],
+                off["lon"][io[edge]],
+                req["lat"][ir[edge]],
+                req["lon"][ir[edge]],
+            )
+            * road_factor
+        )
     sel = np.flatnonzero(within_radius(d, radius))
     keep, io, ir, d = keep[sel], io[sel], ir[sel], d[sel]
     return keep, d, score_components(Side(off, io), Side(req, ir), d, weights)
 
 
-def candidates(offers: ListingArrays | Sequence[Listing],
-               requests: ListingArrays | Sequence[Listing], *, road_factor: float = 1.3,
-               k: int = 10, by: Literal["request", "offer"] = "request",
-               weights: ScoreWeights | None = None, workers: int = -1,
-               chunk: int = 512) -> MatchTable:
+def candidates(
+    offers: ListingArrays | Sequence[Listing],
+    requests: ListingArrays | Sequence[Listing],
+    *,
+    road_factor: float = 1.3,
+    k: int = 10,
+    by: Literal["request", "offer"] = "request",
+    weights: ScoreWeights | None = None,
+    workers: int = -1,
+    chunk: int = 512,
+) -> MatchTable:
     """Top-``k`` candidate offers per request (or requests per offer with ``by="offer"``).
 
     Parameters
@@ -387,8 +481,7 @@ def candidates(offers: ListingArrays | Sequence[Listing],
     org_o, org_r = _org_codes(offers_a, requests_a)
 
     def class_key(x: ListingArrays) -> NDArray[np.int64]:
-        return ((x.unit.astype(np.int64) * len(FREQUENCIES) + x.frequency) * n_nodes
-                + x.material)
+        return (x.unit.astype(np.int64) * len(FREQUENCIES) + x.frequency) * n_nodes + x.material
 
     off_groups = _groups(class_key(offers_a))
     req_groups = _groups(class_key(requests_a))
@@ -400,8 +493,9 @@ def candidates(offers: ListingArrays | Sequence[Listing],
     def run(item: tuple[int, NDArray[np.int64]]) -> list[dict[str, NDArray[Any]]]:
         key, anchor_idx = item
         uf, node = divmod(key, n_nodes)
-        nodes = (np.flatnonzero(compat[:, node]) if by == "request"
-                 else np.flatnonzero(compat[node, :]))
+        nodes = (
+            np.flatnonzero(compat[:, node]) if by == "request" else np.flatnonzero(compat[node, :])
+        )
         pieces = [others[uf * n_nodes + int(x)] for x in nodes if uf * n_nodes + int(x) in others]
         if not pieces:
             return []
@@ -423,16 +517,21 @@ def candidates(offers: ListingArrays | Sequence[Listing],
             else:
                 anchor_side = _side(offers_a, a, org_o)
                 keep, d, sc = _batch(anchor_side, other_side, seg, flat, ch, rf, w)
-            order = np.argsort(seg[keep].astype(np.int16 if len(a) < 2**15 else np.int64),
-                               kind="stable")
+            order = np.argsort(
+                seg[keep].astype(np.int16 if len(a) < 2**15 else np.int64), kind="stable"
+            )
             keep, d = keep[order], d[order]
             sc = {name: v[order] for name, v in sc.items()}
             seg_k, other = seg[keep], other_idx[flat[keep]]
             rows, rank = top_k(seg_k, sc["score"], d, other, k)
             anchor = a[seg_k[rows]]
             o, r = (other[rows], anchor) if by == "request" else (anchor, other[rows])
-            part: dict[str, NDArray[Any]] = {"request": r, "offer": o, "distance_km": d[rows],
-                                             "rank": rank}
+            part: dict[str, NDArray[Any]] = {
+                "request": r,
+                "offer": o,
+                "distance_km": d[rows],
+                "rank": rank,
+            }
             part.update({name: v[rows] for name, v in sc.items()})
             out.append(part)
         return out
@@ -446,9 +545,16 @@ def candidates(offers: ListingArrays | Sequence[Listing],
         results = [run(it) for it in items]
     parts = [p for res in results for p in res]
     table = _table(parts, by, k, rf, w)
-    logger.info("candidates offers=%d requests=%d by=%s k=%d classes=%d: %d pairs, %.2fs",
-                len(offers_a), len(requests_a), by, k, len(items), len(table),
-                time.perf_counter() - t0)
+    logger.info(
+        "candidates offers=%d requests=%d by=%s k=%d classes=%d: %d pairs, %.2fs",
+        len(offers_a),
+        len(requests_a),
+        by,
+        k,
+        len(items),
+        len(table),
+        time.perf_counter() - t0,
+    )
     return table
 
 
@@ -460,13 +566,31 @@ def _all(masks: dict[str, NDArray[np.bool_]]) -> NDArray[np.bool_]:
     return out
 
 
-def _table(parts: list[dict[str, NDArray[Any]]], by: Literal["request", "offer"], k: int,
-           road_factor: float, weights: ScoreWeights) -> MatchTable:
-    names = ("request", "offer", "distance_km", "rank", "score", "s_distance", "s_quantity",
-             "s_route", "s_quality")
+def _table(
+    parts: list[dict[str, NDArray[Any]]],
+    by: Literal["request", "offer"],
+    k: int,
+    road_factor: float,
+    weights: ScoreWeights,
+) -> MatchTable:
+    names = (
+        "request",
+        "offer",
+        "distance_km",
+        "rank",
+        "score",
+        "s_distance",
+        "s_quantity",
+        "s_route",
+        "s_quality",
+    )
     dtypes: dict[str, Any] = {"request": np.int64, "offer": np.int64, "rank": np.int32}
-    cols = {n: (np.concatenate([p[n] for p in parts]) if parts else np.zeros(0))
-            .astype(dtypes.get(n, np.float64)) for n in names}
+    cols = {
+        n: (np.concatenate([p[n] for p in parts]) if parts else np.zeros(0)).astype(
+            dtypes.get(n, np.float64)
+        )
+        for n in names
+    }
     anchor = cols["request"] if by == "request" else cols["offer"]
     order = np.lexsort((cols["rank"], anchor))
     cols = {n: np.ascontiguousarray(v[order]) for n, v in cols.items()}
@@ -477,9 +601,16 @@ def _table(parts: list[dict[str, NDArray[Any]]], by: Literal["request", "offer"]
 # Brute-force reference
 
 
-def candidates_scan(offers: ListingArrays, requests: ListingArrays, *, road_factor: float = 1.3,
-                    k: int = 10, weights: ScoreWeights | None = None, chunk: int = 256,
-                    request_subset: NDArray[np.int64] | None = None) -> MatchTable:
+def candidates_scan(
+    offers: ListingArrays,
+    requests: ListingArrays,
+    *,
+    road_factor: float = 1.3,
+    k: int = 10,
+    weights: ScoreWeights | None = None,
+    chunk: int = 256,
+    request_subset: NDArray[np.int64] | None = None,
+) -> MatchTable:
     """Top-``k`` offers per request by a brute-force NumPy scan, chunk of requests by chunk.
 
     The straightforward method, kept as the reference for tests and the baseline of
@@ -495,14 +626,17 @@ def candidates_scan(offers: ListingArrays, requests: ListingArrays, *, road_fact
     compat = offers.taxonomy.compat
     org_o, org_r = _org_codes(offers, requests)
     xyz_o, xyz_r = offers.xyz, requests.xyz
-    req = (np.arange(len(requests), dtype=np.int64) if request_subset is None
-           else np.asarray(request_subset, dtype=np.int64))
+    req = (
+        np.arange(len(requests), dtype=np.int64)
+        if request_subset is None
+        else np.asarray(request_subset, dtype=np.int64)
+    )
     off_base = side_arrays(offers, org_o)
     req_base = side_arrays(requests, org_r)
     row = Side(off_base, None, (None, slice(None)))  # offers along the columns
     parts: list[dict[str, NDArray[Any]]] = []
     for c0 in range(0, len(req), chunk):
-        r1 = req[c0:c0 + chunk]
+        r1 = req[c0 : c0 + chunk]
         colr = Side(req_base, r1, (slice(None), None))  # this chunk's requests along the rows
         chord = _chord(requests.radius_km[r1], rf)[:, None]
         near = 2.0 - 2.0 * (xyz_r[r1] @ xyz_o.T) <= chord * chord
@@ -517,8 +651,12 @@ def candidates_scan(offers: ListingArrays, requests: ListingArrays, *, road_fact
         o, r, d = o[order], r[order], d[order]
         sc = {n: v[order] for n, v in sc.items()}
         rows, rank = top_k(r, sc["score"], d, o, k)
-        part: dict[str, NDArray[Any]] = {"request": r[rows], "offer": o[rows],
-                                         "distance_km": d[rows], "rank": rank}
+        part: dict[str, NDArray[Any]] = {
+            "request": r[rows],
+            "offer": o[rows],
+            "distance_km": d[rows],
+            "rank": rank,
+        }
         part.update({name: v[rows] for name, v in sc.items()})
         parts.append(part)
     return _table(parts, "request", k, rf, w)
@@ -528,8 +666,12 @@ def candidates_scan(offers: ListingArrays, requests: ListingArrays, *, road_fact
 # Explanation
 
 
-def explain(table: MatchTable, row: int, offers: ListingArrays | None = None,
-            requests: ListingArrays | None = None) -> dict[str, Any]:
+def explain(
+    table: MatchTable,
+    row: int,
+    offers: ListingArrays | None = None,
+    requests: ListingArrays | None = None,
+) -> dict[str, Any]:
     """Why a match scores what it does: each component, its weight and its contribution.
 
     With the listing arrays, the listing ids, materials and units are added for display. The
@@ -538,29 +680,39 @@ def explain(table: MatchTable, row: int, offers: ListingArrays | None = None,
     if not 0 <= row < len(table):
         raise InputError.single("no such row in the match table", field="row", value=row)
     w = table.weights
-    comps = {"distance": (float(table.s_distance[row]), w.distance),
-             "quantity": (float(table.s_quantity[row]), w.quantity),
-             "route": (float(table.s_route[row]), w.route),
-             "quality": (float(table.s_quality[row]), w.quality)}
+    comps = {
+        "distance": (float(table.s_distance[row]), w.distance),
+        "quantity": (float(table.s_quantity[row]), w.quantity),
+        "route": (float(table.s_route[row]), w.route),
+        "quality": (float(table.s_quality[row]), w.quality),
+    }
     out: dict[str, Any] = {
-        "request": int(table.request[row]), "offer": int(table.offer[row]),
-        "rank": int(table.rank[row]), "score": float(table.score[row]),
-        "distance_km": float(table.distance_km[row]), "road_factor": table.road_factor,
-        "components": {name: {"value": v, "weight": wt, "contribution": v * wt}
-                       for name, (v, wt) in comps.items()},
+        "request": int(table.request[row]),
+        "offer": int(table.offer[row]),
+        "rank": int(table.rank[row]),
+        "score": float(table.score[row]),
+        "distance_km": float(table.distance_km[row]),
+        "road_factor": table.road_factor,
+        "components": {
+            name: {"value": v, "weight": wt, "contribution": v * wt}
+            for name, (v, wt) in comps.items()
+        },
     }
     if offers is not None and requests is not None:
         o, r = out["offer"], out["request"]
         tax = offers.taxonomy
-        out.update({
-            "offer_id": str(offers.id[o]), "request_id": str(requests.id[r]),
-            "offer_material": tax.nodes[int(offers.material[o])].slug,
-            "request_material": tax.nodes[int(requests.material[r])].slug,
-            "unit": UNITS[int(offers.unit[o])],
-            "offer_grade": _grade(int(offers.grade[o])),
-            "request_grade": _grade(int(requests.grade[r])),
-            "radius_km": float(requests.radius_km[r]),
-        })
+        out.update(
+            {
+                "offer_id": str(offers.id[o]),
+                "request_id": str(requests.id[r]),
+                "offer_material": tax.nodes[int(offers.material[o])].slug,
+                "request_material": tax.nodes[int(requests.material[r])].slug,
+                "unit": UNITS[int(offers.unit[o])],
+                "offer_grade": _grade(int(offers.grade[o])),
+                "request_grade": _grade(int(requests.grade[r])),
+                "radius_km": float(requests.radius_km[r]),
+            }
+        )
     return out
 
 

@@ -144,8 +144,9 @@ def route_rank(route: str, *, field: str = "route", row: int | str | None = None
         if slug.split("-", 1)[1] == key:
             return rank
     names = ", ".join(s.split("-", 1)[1] for s in table)
-    raise InputError.single(f"route must be one of {names} (or their R-ladder slugs)",
-                            row=row, field=field, value=route)
+    raise InputError.single(
+        f"route must be one of {names} (or their R-ladder slugs)", row=row, field=field, value=route
+    )
 
 
 def _route_slug(rank: int) -> str:
@@ -174,8 +175,14 @@ class Location:
     source: Literal["coordinates", "postal_code", "municipality"] = "coordinates"
 
 
-def locate(region: RegionGeography, *, lat: float | None = None, lon: float | None = None,
-           postal_code: str | None = None, municipality: str | None = None) -> Location:
+def locate(
+    region: RegionGeography,
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    postal_code: str | None = None,
+    municipality: str | None = None,
+) -> Location:
     """Coordinates of a listing from coordinates, a postal code or a municipality REFNIS code.
 
     Precedence: coordinates (most precise), then postal code, then municipality; a postal code or
@@ -199,8 +206,9 @@ def locate(region: RegionGeography, *, lat: float | None = None, lon: float | No
     if municipality:
         m = region.municipality(municipality)
         return Location(m.lat, m.lon, m.refnis, None, "municipality")
-    raise InputError.single("a listing needs a location: coordinates, a postal code or a "
-                            "municipality", field="location")
+    raise InputError.single(
+        "a listing needs a location: coordinates, a postal code or a municipality", field="location"
+    )
 
 
 @dataclass(frozen=True)
@@ -279,10 +287,16 @@ class Listing:
         if not isinstance(self.available_from, dt.date):
             bad("available_from must be a date", "available_from", self.available_from)
         if self.available_to is not None and not isinstance(self.available_to, dt.date):
-            bad("available_to must be a date or empty (open-ended)", "available_to",
-                self.available_to)
-        elif (self.available_to is not None and isinstance(self.available_from, dt.date)
-              and self.available_to < self.available_from):
+            bad(
+                "available_to must be a date or empty (open-ended)",
+                "available_to",
+                self.available_to,
+            )
+        elif (
+            self.available_to is not None
+            and isinstance(self.available_from, dt.date)
+            and self.available_to < self.available_from
+        ):
             bad("available_to is before available_from", "available_to", self.available_to)
         if self.route is not None:
             try:
@@ -315,8 +329,11 @@ class Listing:
         elif self.radius_km is not None:
             bad("only requests have a search radius", "radius_km", self.radius_km)
         if self.price_eur_per_unit is not None and _float(self.price_eur_per_unit) is None:
-            bad("price must be a number (negative: the offerer pays, e.g. a gate fee)",
-                "price_eur_per_unit", self.price_eur_per_unit)
+            bad(
+                "price must be a number (negative: the offerer pays, e.g. a gate fee)",
+                "price_eur_per_unit",
+                self.price_eur_per_unit,
+            )
         if self.status not in STATUSES:
             bad(f"status must be one of {', '.join(STATUSES)}", "status", self.status)
         if p:
@@ -338,8 +355,7 @@ class Listing:
 
     def is_open(self, on: dt.date) -> bool:
         """Published and still available on ``on``."""
-        return self.status == "published" and (self.available_to is None
-                                                or self.available_to >= on)
+        return self.status == "published" and (self.available_to is None or self.available_to >= on)
 
 
 def _float(v: Any) -> float | None:
@@ -353,17 +369,21 @@ def _float(v: Any) -> float | None:
 def transition(listing: Listing, to: Status) -> Listing:
     """A copy of ``listing`` with status ``to``; InputError if the lifecycle forbids the step."""
     if to not in STATUSES:
-        raise InputError.single(f"status must be one of {', '.join(STATUSES)}", row=listing.id,
-                                field="status", value=to)
+        raise InputError.single(
+            f"status must be one of {', '.join(STATUSES)}", row=listing.id, field="status", value=to
+        )
     if to not in TRANSITIONS[listing.status]:
         allowed = ", ".join(sorted(TRANSITIONS[listing.status])) or "none"
-        raise InputError.single(f"cannot go from '{listing.status}' to '{to}' (allowed: "
-                                f"{allowed})", row=listing.id, field="status", value=to)
+        raise InputError.single(
+            f"cannot go from '{listing.status}' to '{to}' (allowed: {allowed})",
+            row=listing.id,
+            field="status",
+            value=to,
+        )
     return replace(listing, status=to)
 
 
-def open_listings(listings: Iterable[Listing], on: dt.date) -> tuple[list[Listing],
-                                                                      list[Listing]]:
+def open_listings(listings: Iterable[Listing], on: dt.date) -> tuple[list[Listing], list[Listing]]:
     """Split listings into (open, newly expired).
 
     Open: published and available on ``on``. Newly expired: published listings whose window ended
@@ -422,28 +442,46 @@ class ListingArrays:
 
     def __post_init__(self) -> None:
         dtypes: dict[str, Any] = {
-            "id": np.str_, "organisation": np.str_, "material": np.int32, "unit": np.int8,
-            "frequency": np.int8, "route_rank": np.int8, "quantity": np.float64,
-            "min_quantity": np.float64, "available_from": np.int64, "available_to": np.int64,
-            "grade": np.int8, "certified": np.bool_, "hazardous": np.bool_,
-            "accepts_hazardous": np.bool_, "lat": np.float64, "lon": np.float64,
+            "id": np.str_,
+            "organisation": np.str_,
+            "material": np.int32,
+            "unit": np.int8,
+            "frequency": np.int8,
+            "route_rank": np.int8,
+            "quantity": np.float64,
+            "min_quantity": np.float64,
+            "available_from": np.int64,
+            "available_to": np.int64,
+            "grade": np.int8,
+            "certified": np.bool_,
+            "hazardous": np.bool_,
+            "accepts_hazardous": np.bool_,
+            "lat": np.float64,
+            "lon": np.float64,
             "radius_km": np.float64,
         }
         problems: list[Problem] = []
         if self.kind not in ("offer", "request"):
-            problems.append(Problem("kind must be 'offer' or 'request'", field="kind",
-                                    value=self.kind))
+            problems.append(
+                Problem("kind must be 'offer' or 'request'", field="kind", value=self.kind)
+            )
         n = len(np.asarray(self.id))
         for name, dtype in dtypes.items():
             try:
                 a = _arr(getattr(self, name), dtype)
             except (TypeError, ValueError) as e:
-                problems.append(Problem(f"cannot be read as {np.dtype(dtype).name}: {e}",
-                                        field=name))
+                problems.append(
+                    Problem(f"cannot be read as {np.dtype(dtype).name}: {e}", field=name)
+                )
                 continue
             if a.shape != (n,):
-                problems.append(Problem(f"expected {n} values (one per listing)", field=name,
-                                        value=f"shape {a.shape}"))
+                problems.append(
+                    Problem(
+                        f"expected {n} values (one per listing)",
+                        field=name,
+                        value=f"shape {a.shape}",
+                    )
+                )
                 continue
             a.setflags(write=False)
             object.__setattr__(self, name, a)
@@ -455,8 +493,7 @@ class ListingArrays:
         p: list[Problem] = []
         ids = self.id
 
-        def flag(mask: NDArray[np.bool_], message: str, name: str,
-                 values: NDArray[Any]) -> None:
+        def flag(mask: NDArray[np.bool_], message: str, name: str, values: NDArray[Any]) -> None:
             for i in np.flatnonzero(mask):
                 p.append(Problem(message, row=str(ids[i]), field=name, value=values[i].item()))
 
@@ -464,36 +501,76 @@ class ListingArrays:
         for dup in uniq[counts > 1]:
             p.append(Problem("duplicate listing id", field="id", value=str(dup)))
         flag(np.char.str_len(ids) == 0, "a listing needs an id", "id", ids)
-        flag((self.material < 0) | (self.material >= len(self.taxonomy)),
-             "unknown material code", "material", self.material)
+        flag(
+            (self.material < 0) | (self.material >= len(self.taxonomy)),
+            "unknown material code",
+            "material",
+            self.material,
+        )
         flag((self.unit < 0) | (self.unit >= len(UNITS)), "unknown unit code", "unit", self.unit)
-        flag((self.frequency < 0) | (self.frequency >= len(FREQUENCIES)),
-             "unknown frequency code", "frequency", self.frequency)
+        flag(
+            (self.frequency < 0) | (self.frequency >= len(FREQUENCIES)),
+            "unknown frequency code",
+            "frequency",
+            self.frequency,
+        )
         q, mq = self.quantity, self.min_quantity
         flag(~(np.isfinite(q) & (q > 0)), "quantity must be > 0", "quantity", q)
         flag(~(np.isfinite(mq) & (mq >= 0)), "min_quantity must be >= 0", "min_quantity", mq)
-        flag(np.isfinite(q) & (q > 0) & np.isfinite(mq) & (mq > q),
-             "min_quantity cannot exceed quantity",
-             "min_quantity", mq)
+        flag(
+            np.isfinite(q) & (q > 0) & np.isfinite(mq) & (mq > q),
+            "min_quantity cannot exceed quantity",
+            "min_quantity",
+            mq,
+        )
         pieces = self.unit == UNITS.index("pieces")
-        flag(pieces & (q != np.round(q)), "a quantity in pieces must be a whole number",
-             "quantity", q)
-        flag(pieces & (mq != np.round(mq)), "a quantity in pieces must be a whole number",
-             "min_quantity", mq)
-        flag(self.available_to < self.available_from, "available_to is before available_from",
-             "available_to", self.available_to)
+        flag(
+            pieces & (q != np.round(q)),
+            "a quantity in pieces must be a whole number",
+            "quantity",
+            q,
+        )
+        flag(
+            pieces & (mq != np.round(mq)),
+            "a quantity in pieces must be a whole number",
+            "min_quantity",
+            mq,
+        )
+        flag(
+            self.available_to < self.available_from,
+            "available_to is before available_from",
+            "available_to",
+            self.available_to,
+        )
         rr = self.route_rank
         ok_rank = (rr >= 3) & (rr <= 9)
         if self.kind == "request":
             ok_rank |= rr == -1
-        flag(~ok_rank, "route rank must be 3 (reuse) ... 9 (recover)"
-             + ("" if self.kind == "offer" else " or -1 (any)"), "route_rank", rr)
-        flag((self.grade < -1) | (self.grade > 2), "grade code must be -1, 0, 1 or 2", "grade",
-             self.grade)
-        flag(~(np.isfinite(self.lat) & (np.abs(self.lat) <= 90)), "latitude must be within ±90",
-             "lat", self.lat)
-        flag(~(np.isfinite(self.lon) & (np.abs(self.lon) <= 180)),
-             "longitude must be within ±180", "lon", self.lon)
+        flag(
+            ~ok_rank,
+            "route rank must be 3 (reuse) ... 9 (recover)"
+            + ("" if self.kind == "offer" else " or -1 (any)"),
+            "route_rank",
+            rr,
+        )
+        flag(
+            (self.grade < -1) | (self.grade > 2),
+            "grade code must be -1, 0, 1 or 2",
+            "grade",
+            self.grade,
+        )
+        flag(
+            ~(np.isfinite(self.lat) & (np.abs(self.lat) <= 90)),
+            "latitude must be within ±90",
+            "lat",
+            self.lat,
+        )
+        flag(
+            ~(np.isfinite(self.lon) & (np.abs(self.lon) <= 180)),
+            "longitude must be within ±180",
+            "lon",
+            self.lon,
+        )
         if self.kind == "request":
             r = self.radius_km
             flag(~(np.isfinite(r) & (r > 0)), "radius_km must be > 0", "radius_km", r)
@@ -512,8 +589,7 @@ class ListingArrays:
         """The listings at ``index`` (positions or boolean mask), as a new ListingArrays."""
         idx = np.asarray(index)
         names = [f for f in self.__dataclass_fields__ if f not in ("kind", "taxonomy")]
-        return ListingArrays(self.kind, self.taxonomy,
-                             **{f: getattr(self, f)[idx] for f in names})
+        return ListingArrays(self.kind, self.taxonomy, **{f: getattr(self, f)[idx] for f in names})
 
 
 def unit_vectors(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
@@ -521,12 +597,12 @@ def unit_vectors(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
     phi = np.radians(np.asarray(lat, dtype=np.float64))
     lam = np.radians(np.asarray(lon, dtype=np.float64))
     c = np.cos(phi)
-    return np.ascontiguousarray(np.column_stack([c * np.cos(lam), c * np.sin(lam),
-                                                 np.sin(phi)]))
+    return np.ascontiguousarray(np.column_stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)]))
 
 
-def listings_to_arrays(listings: Sequence[Listing], kind: Kind,
-                       taxonomy: Taxonomy | None = None) -> ListingArrays:
+def listings_to_arrays(
+    listings: Sequence[Listing], kind: Kind, taxonomy: Taxonomy | None = None
+) -> ListingArrays:
     """Arrays of ``listings`` (all of ``kind``), in the given order.
 
     Raises one InputError for every listing of another kind and every unknown material.
@@ -536,8 +612,7 @@ def listings_to_arrays(listings: Sequence[Listing], kind: Kind,
     materials: list[int] = []
     for x in listings:
         if x.kind != kind:
-            problems.append(Problem(f"expected only {kind}s", row=x.id, field="kind",
-                                    value=x.kind))
+            problems.append(Problem(f"expected only {kind}s", row=x.id, field="kind", value=x.kind))
         try:
             materials.append(tax.index(x.material, row=x.id))
         except InputError as e:
@@ -554,27 +629,31 @@ def listings_to_arrays(listings: Sequence[Listing], kind: Kind,
         material=np.asarray(materials, dtype=np.int32),
         unit=np.asarray([UNITS.index(x.unit) for x in listings], dtype=np.int8),
         frequency=np.asarray([FREQUENCIES.index(x.frequency) for x in listings], dtype=np.int8),
-        route_rank=np.asarray([-1 if x.route_rank is None else x.route_rank for x in listings],
-                              dtype=np.int8),
+        route_rank=np.asarray(
+            [-1 if x.route_rank is None else x.route_rank for x in listings], dtype=np.int8
+        ),
         quantity=np.asarray([x.quantity for x in listings], dtype=np.float64),
         min_quantity=np.asarray([x.min_quantity for x in listings], dtype=np.float64),
-        available_from=np.asarray([day_number(x.available_from) for x in listings],
-                                  dtype=np.int64),
+        available_from=np.asarray([day_number(x.available_from) for x in listings], dtype=np.int64),
         available_to=np.asarray([day_number(x.available_to) for x in listings], dtype=np.int64),
         grade=np.asarray([grade_code(x.quality) for x in listings], dtype=np.int8),
         certified=np.asarray([x.certified for x in listings], dtype=bool),
         hazardous=np.asarray([x.hazardous and not is_req for x in listings], dtype=bool),
-        accepts_hazardous=np.asarray([is_req and x.accepts_hazardous_effective
-                                      for x in listings], dtype=bool),
+        accepts_hazardous=np.asarray(
+            [is_req and x.accepts_hazardous_effective for x in listings], dtype=bool
+        ),
         lat=np.asarray([x.lat for x in listings], dtype=np.float64),
         lon=np.asarray([x.lon for x in listings], dtype=np.float64),
-        radius_km=np.asarray([x.radius_km if is_req and x.radius_km is not None else np.nan
-                              for x in listings], dtype=np.float64),
+        radius_km=np.asarray(
+            [x.radius_km if is_req and x.radius_km is not None else np.nan for x in listings],
+            dtype=np.float64,
+        ),
     )
 
 
-def split_by_kind(listings: Sequence[Listing], taxonomy: Taxonomy | None = None
-                  ) -> tuple[ListingArrays, ListingArrays]:
+def split_by_kind(
+    listings: Sequence[Listing], taxonomy: Taxonomy | None = None
+) -> tuple[ListingArrays, ListingArrays]:
     """(offers, requests) as arrays, each in the order the listings were given."""
     tax = taxonomy or load_taxonomy()
     offers = [x for x in listings if x.kind == "offer"]

@@ -10,8 +10,13 @@ __all__ = ["top_k"]
 _PAD_LIMIT = 4_000_000  # cells of the padded score matrix per block in the top-k selection
 
 
-def top_k(seg: NDArray[np.int64], score: NDArray[np.float64], dist: NDArray[np.float64],
-          other: NDArray[np.int64], k: int) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
+def top_k(
+    seg: NDArray[np.int64],
+    score: NDArray[np.float64],
+    dist: NDArray[np.float64],
+    other: NDArray[np.int64],
+    k: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
     """Rows of the top ``k`` per segment and their ranks (1-based).
 
     ``seg`` must be non-decreasing. Order: score desc, distance asc, ``other`` asc. First a
@@ -32,7 +37,7 @@ def top_k(seg: NDArray[np.int64], score: NDArray[np.float64], dist: NDArray[np.f
         kth = np.full(len(starts), -np.inf)
         big = np.flatnonzero(counts > k)
         for b0 in range(0, len(big), block):
-            rows = big[b0:b0 + block]
+            rows = big[b0 : b0 + block]
             lo, hi = starts[rows[0]], starts[rows[-1]] + counts[rows[-1]]
             sel = np.arange(lo, hi)
             sel = sel[counts[local[sel]] > k]

@@ -26,18 +26,37 @@ from numpy.typing import NDArray
 
 from circulair.core.exchange.model import ListingArrays
 
-__all__ = ["CLASS_RULES", "PAIR_RULES", "Side", "class_masks", "pair_masks", "score_components",
-           "side_arrays", "within_radius"]
+__all__ = [
+    "CLASS_RULES",
+    "PAIR_RULES",
+    "Side",
+    "class_masks",
+    "pair_masks",
+    "score_components",
+    "side_arrays",
+    "within_radius",
+]
 
 Fields = Mapping[str, NDArray[Any]]
 Mask = NDArray[np.bool_]
 
-_LISTING_FIELDS = ("material", "unit", "frequency", "available_from", "available_to", "quantity",
-                   "min_quantity", "route_rank", "grade", "certified", "lat", "lon")
+_LISTING_FIELDS = (
+    "material",
+    "unit",
+    "frequency",
+    "available_from",
+    "available_to",
+    "quantity",
+    "min_quantity",
+    "route_rank",
+    "grade",
+    "certified",
+    "lat",
+    "lon",
+)
 
 
-def side_arrays(x: ListingArrays, org: NDArray[np.int64] | None = None
-                ) -> dict[str, NDArray[Any]]:
+def side_arrays(x: ListingArrays, org: NDArray[np.int64] | None = None) -> dict[str, NDArray[Any]]:
     """The fields the rules read, for all listings of ``x`` (references, no copies).
 
     ``org`` are organisation codes shared by both sides (needed by the ``organisation`` rule).
@@ -64,8 +83,12 @@ class Side(Mapping[str, NDArray[Any]]):
         Index applied afterwards to broadcast, e.g. ``(None, slice(None))`` for a row.
     """
 
-    def __init__(self, base: Fields, idx: NDArray[np.int64] | None = None,
-                 expand: tuple[Any, ...] | None = None) -> None:
+    def __init__(
+        self,
+        base: Fields,
+        idx: NDArray[np.int64] | None = None,
+        expand: tuple[Any, ...] | None = None,
+    ) -> None:
         self._base, self._idx, self._expand = base, idx, expand
         self._cache: dict[str, NDArray[Any]] = {}
 
@@ -89,6 +112,7 @@ class Side(Mapping[str, NDArray[Any]]):
 
 # --- rules decided per class (material, unit, frequency) -------------------------------------
 
+
 def class_masks(o: Fields, r: Fields, compat: NDArray[np.bool_]) -> dict[str, Mask]:
     """``material`` (taxonomy compatibility), ``unit`` and ``frequency``."""
     return {
@@ -100,18 +124,21 @@ def class_masks(o: Fields, r: Fields, compat: NDArray[np.bool_]) -> dict[str, Ma
 
 # --- rules tested per pair --------------------------------------------------------------------
 
+
 def _organisation(o: Fields, r: Fields) -> Mask:
     return np.asarray(o["org"] != r["org"])
 
 
 def _time_window(o: Fields, r: Fields) -> Mask:
-    return np.asarray((o["available_from"] <= r["available_to"])
-                      & (r["available_from"] <= o["available_to"]))
+    return np.asarray(
+        (o["available_from"] <= r["available_to"]) & (r["available_from"] <= o["available_to"])
+    )
 
 
 def _quantity(o: Fields, r: Fields) -> Mask:
-    return np.asarray(np.minimum(o["quantity"], r["quantity"])
-                      >= np.maximum(o["min_quantity"], r["min_quantity"]))
+    return np.asarray(
+        np.minimum(o["quantity"], r["quantity"]) >= np.maximum(o["min_quantity"], r["min_quantity"])
+    )
 
 
 def _route(o: Fields, r: Fields) -> Mask:
@@ -156,8 +183,9 @@ def within_radius(distance_km: NDArray[np.float64], radius_km: NDArray[np.float6
     return np.asarray(distance_km <= radius_km)
 
 
-def score_components(o: Fields, r: Fields, distance_km: NDArray[np.float64],
-                     weights: Any) -> dict[str, NDArray[np.float64]]:
+def score_components(
+    o: Fields, r: Fields, distance_km: NDArray[np.float64], weights: Any
+) -> dict[str, NDArray[np.float64]]:
     """Score components and total of pairs (formulas in :mod:`~circulair.core.exchange.matching`).
 
     ``weights`` is a :class:`~circulair.core.exchange.matching.ScoreWeights`.
@@ -170,7 +198,10 @@ def score_components(o: Fields, r: Fields, distance_km: NDArray[np.float64],
     g_r = r["grade"].astype(np.float64)
     fit = np.where(g_r < 0, 1.0, np.where(g_o < 0, 0.5, 1.0 - 0.25 * (g_r - g_o)))
     s_c = 0.8 * fit + 0.2 * o["certified"]
-    score = (weights.distance * s_d + weights.quantity * s_q + weights.route * s_r
-             + weights.quality * s_c)
-    return {"score": score, "s_distance": s_d, "s_quantity": s_q, "s_route": s_r,
-            "s_quality": s_c}
+    score = (
+        weights.distance * s_d
+        + weights.quantity * s_q
+        + weights.route * s_r
+        + weights.quality * s_c
+    )
+    return {"score": score, "s_distance": s_d, "s_quantity": s_q, "s_route": s_r, "s_quality": s_c}

@@ -71,16 +71,37 @@ FREQUENCIES: tuple[Frequency, ...] = ("once", "per_year")
 """``once``: a one-off batch; ``per_year``: a recurring stream, quantity per year."""
 
 _UNIT_ALIASES: dict[str, Unit] = {
-    "t": "t", "ton": "t", "tons": "t", "tonne": "t", "tonnes": "t", "tonnen": "t",
-    "m3": "m3", "m³": "m3", "m^3": "m3", "cubic metre": "m3", "cubic meter": "m3",
-    "pieces": "pieces", "piece": "pieces", "pcs": "pieces", "pc": "pieces", "stuks": "pieces",
+    "t": "t",
+    "ton": "t",
+    "tons": "t",
+    "tonne": "t",
+    "tonnes": "t",
+    "tonnen": "t",
+    "m3": "m3",
+    "m³": "m3",
+    "m^3": "m3",
+    "cubic metre": "m3",
+    "cubic meter": "m3",
+    "pieces": "pieces",
+    "piece": "pieces",
+    "pcs": "pieces",
+    "pc": "pieces",
+    "stuks": "pieces",
     "stuk": "pieces",
 }
 
 _FREQUENCY_ALIASES: dict[str, Frequency] = {
-    "once": "once", "one-off": "once", "one_off": "once", "eenmalig": "once",
-    "per_year": "per_year", "per year": "per_year", "yearly": "per_year", "annual": "per_year",
-    "/year": "per_year", "per jaar": "per_year", "jaarlijks": "per_year",
+    "once": "once",
+    "one-off": "once",
+    "one_off": "once",
+    "eenmalig": "once",
+    "per_year": "per_year",
+    "per year": "per_year",
+    "yearly": "per_year",
+    "annual": "per_year",
+    "/year": "per_year",
+    "per jaar": "per_year",
+    "jaarlijks": "per_year",
 }
 
 # "17 02 01", "170201", "17 06 05*", "17 06 05 *"; separators between pairs: spaces only.
@@ -92,8 +113,9 @@ def default_taxonomy_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "exchange" / "taxonomy.yaml"
 
 
-def parse_unit(text: str, *, field: str = "unit", row: int | str | None = None,
-               file: str | None = None) -> Unit:
+def parse_unit(
+    text: str, *, field: str = "unit", row: int | str | None = None, file: str | None = None
+) -> Unit:
     """Canonical unit (``t``, ``m3`` or ``pieces``) of a user-typed unit.
 
     Accepts a few common spellings (``ton``, ``m³``, ``stuks``); anything else is an InputError,
@@ -103,23 +125,31 @@ def parse_unit(text: str, *, field: str = "unit", row: int | str | None = None,
     try:
         return _UNIT_ALIASES[key]
     except KeyError:
-        raise InputError.single(f"unit must be one of {', '.join(UNITS)}", file=file, row=row,
-                                field=field, value=text) from None
+        raise InputError.single(
+            f"unit must be one of {', '.join(UNITS)}", file=file, row=row, field=field, value=text
+        ) from None
 
 
-def parse_frequency(text: str, *, field: str = "frequency", row: int | str | None = None,
-                    file: str | None = None) -> Frequency:
+def parse_frequency(
+    text: str, *, field: str = "frequency", row: int | str | None = None, file: str | None = None
+) -> Frequency:
     """Canonical frequency (``once`` or ``per_year``) of a user-typed frequency."""
     key = str(text).strip().lower()
     try:
         return _FREQUENCY_ALIASES[key]
     except KeyError:
-        raise InputError.single(f"frequency must be one of {', '.join(FREQUENCIES)}", file=file,
-                                row=row, field=field, value=text) from None
+        raise InputError.single(
+            f"frequency must be one of {', '.join(FREQUENCIES)}",
+            file=file,
+            row=row,
+            field=field,
+            value=text,
+        ) from None
 
 
-def validate_ewc(code: str, *, field: str = "ewc", row: int | str | None = None,
-                 file: str | None = None) -> tuple[str, bool]:
+def validate_ewc(
+    code: str, *, field: str = "ewc", row: int | str | None = None, file: str | None = None
+) -> tuple[str, bool]:
     """Check the *format* of a European List of Waste code; return ``(canonical, hazardous)``.
 
     Accepted: six digits written compact (``"170201"``) or as three pairs separated by single
@@ -134,9 +164,14 @@ def validate_ewc(code: str, *, field: str = "ewc", row: int | str | None = None,
     """
     m = _EWC_RE.match(str(code)) if code is not None else None
     if m is None:
-        raise InputError.single("a List of Waste code has six digits, e.g. '17 02 01' or "
-                                "'170201', optionally followed by '*' for a hazardous entry",
-                                file=file, row=row, field=field, value=code)
+        raise InputError.single(
+            "a List of Waste code has six digits, e.g. '17 02 01' or "
+            "'170201', optionally followed by '*' for a hazardous entry",
+            file=file,
+            row=row,
+            field=field,
+            value=code,
+        )
     chapter, sub, entry, star = m.groups()
     problems = []
     if not 1 <= int(chapter) <= 20:
@@ -144,8 +179,9 @@ def validate_ewc(code: str, *, field: str = "ewc", row: int | str | None = None,
     if sub == "00" or entry == "00":
         problems.append("the sub-chapter and entry digits cannot be 00")
     if problems:
-        raise InputError([Problem(p, file=file, row=row, field=field, value=code)
-                          for p in problems])
+        raise InputError(
+            [Problem(p, file=file, row=row, field=field, value=code) for p in problems]
+        )
     return f"{chapter} {sub} {entry}", star == "*"
 
 
@@ -191,8 +227,9 @@ class Taxonomy:
 
     nodes: tuple[MaterialNode, ...]
     _index: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _compat: NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool),
-                                       init=False, repr=False, compare=False)
+    _compat: NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=bool), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         index = {n.slug: i for i, n in enumerate(self.nodes)}
@@ -232,14 +269,25 @@ class Taxonomy:
         """Read-only (n, n) matrix: ``compat[offer_node, request_node]``."""
         return self._compat
 
-    def index(self, slug: str, *, field: str = "material", row: int | str | None = None,
-              file: str | None = None) -> int:
+    def index(
+        self,
+        slug: str,
+        *,
+        field: str = "material",
+        row: int | str | None = None,
+        file: str | None = None,
+    ) -> int:
         """Integer code of a node; InputError naming the slug if unknown."""
         try:
             return self._index[str(slug).strip()]
         except KeyError:
-            raise InputError.single("unknown material (not a node of the exchange taxonomy)",
-                                    file=file, row=row, field=field, value=slug) from None
+            raise InputError.single(
+                "unknown material (not a node of the exchange taxonomy)",
+                file=file,
+                row=row,
+                field=field,
+                value=slug,
+            ) from None
 
     def node(self, slug: str) -> MaterialNode:
         """The node with this slug."""
@@ -262,8 +310,9 @@ class Taxonomy:
     def descendants(self, slug: str) -> tuple[str, ...]:
         """All nodes below a node (not the node itself), in file order."""
         i = self.index(slug)
-        return tuple(n.slug for j, n in enumerate(self.nodes)
-                     if j != i and slug in self.ancestors(n.slug))
+        return tuple(
+            n.slug for j, n in enumerate(self.nodes) if j != i and slug in self.ancestors(n.slug)
+        )
 
     def compatible(self, offer_material: str, request_material: str) -> bool:
         """Whether an offer of ``offer_material`` satisfies a request for ``request_material``."""
@@ -294,17 +343,31 @@ def parse_taxonomy(raw: Any, *, file: str = "taxonomy.yaml") -> Taxonomy:
         slug = str(rec.get("slug") or "").strip()
         where = slug or f"#{pos}"
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-            problems.append(Problem("slug must be lower-case words joined by '-'", file=file,
-                                    row=where, field="slug", value=rec.get("slug")))
+            problems.append(
+                Problem(
+                    "slug must be lower-case words joined by '-'",
+                    file=file,
+                    row=where,
+                    field="slug",
+                    value=rec.get("slug"),
+                )
+            )
         if slug in seen:
-            problems.append(Problem("duplicate slug", file=file, row=where, field="slug",
-                                    value=slug))
+            problems.append(
+                Problem("duplicate slug", file=file, row=where, field="slug", value=slug)
+            )
         seen.add(slug)
         name = rec.get("name")
-        if not (isinstance(name, Mapping) and str(name.get("nl") or "").strip()
-                and str(name.get("en") or "").strip()):
-            problems.append(Problem("name needs both 'nl' and 'en'", file=file, row=where,
-                                    field="name", value=name))
+        if not (
+            isinstance(name, Mapping)
+            and str(name.get("nl") or "").strip()
+            and str(name.get("en") or "").strip()
+        ):
+            problems.append(
+                Problem(
+                    "name needs both 'nl' and 'en'", file=file, row=where, field="name", value=name
+                )
+            )
             name = {"nl": "", "en": ""}
         unit: Unit = "t"
         try:
@@ -318,46 +381,73 @@ def parse_taxonomy(raw: Any, *, file: str = "taxonomy.yaml") -> Taxonomy:
                 codes.append(canon + ("*" if haz else ""))
             except InputError as e:
                 problems.extend(e.problems)
-        subs = [str(s).strip() for s in _as_list(rec.get("substitutes"), "substitutes", file,
-                                                 where, problems)]
+        subs = [
+            str(s).strip()
+            for s in _as_list(rec.get("substitutes"), "substitutes", file, where, problems)
+        ]
         parent = rec.get("parent")
-        nodes.append(MaterialNode(slug=slug, name_nl=str(name.get("nl", "")),
-                                  name_en=str(name.get("en", "")),
-                                  parent=None if parent is None else str(parent).strip(),
-                                  unit=unit, ewc=tuple(codes), substitutes=tuple(subs)))
+        nodes.append(
+            MaterialNode(
+                slug=slug,
+                name_nl=str(name.get("nl", "")),
+                name_en=str(name.get("en", "")),
+                parent=None if parent is None else str(parent).strip(),
+                unit=unit,
+                ewc=tuple(codes),
+                substitutes=tuple(subs),
+            )
+        )
     by_slug = {n.slug: n for n in nodes}
     for n in nodes:
         if n.parent is not None and n.parent not in by_slug:
-            problems.append(Problem("unknown parent", file=file, row=n.slug, field="parent",
-                                    value=n.parent))
+            problems.append(
+                Problem("unknown parent", file=file, row=n.slug, field="parent", value=n.parent)
+            )
         for s in n.substitutes:
             if s not in by_slug:
-                problems.append(Problem("unknown substitute", file=file, row=n.slug,
-                                        field="substitutes", value=s))
+                problems.append(
+                    Problem(
+                        "unknown substitute", file=file, row=n.slug, field="substitutes", value=s
+                    )
+                )
             elif s == n.slug:
-                problems.append(Problem("a material cannot substitute itself", file=file,
-                                        row=n.slug, field="substitutes", value=s))
+                problems.append(
+                    Problem(
+                        "a material cannot substitute itself",
+                        file=file,
+                        row=n.slug,
+                        field="substitutes",
+                        value=s,
+                    )
+                )
     if not problems:
         for n in nodes:  # cycle check: walking up must end within len(nodes) steps
             p, steps = n.parent, 0
             while p is not None and steps <= len(nodes):
                 p, steps = by_slug[p].parent, steps + 1
             if p is not None:
-                problems.append(Problem("the parent chain forms a cycle", file=file, row=n.slug,
-                                        field="parent", value=n.parent))
+                problems.append(
+                    Problem(
+                        "the parent chain forms a cycle",
+                        file=file,
+                        row=n.slug,
+                        field="parent",
+                        value=n.parent,
+                    )
+                )
     if problems:
         raise InputError(problems)
     return Taxonomy(tuple(nodes))
 
 
-def _as_list(value: Any, name: str, file: str, row: str,
-             problems: list[Problem]) -> Sequence[Any]:
+def _as_list(value: Any, name: str, file: str, row: str, problems: list[Problem]) -> Sequence[Any]:
     if value is None:
         return ()
     if isinstance(value, list):
         return value
-    problems.append(Problem(f"'{name}' must be a list", file=file, row=row, field=name,
-                            value=value))
+    problems.append(
+        Problem(f"'{name}' must be a list", file=file, row=row, field=name, value=value)
+    )
     return ()
 
 

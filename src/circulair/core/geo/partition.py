@@ -44,19 +44,25 @@ class Partition:
 
 def partition_by_arrondissement(geo: RegionGeography) -> Partition:
     """The administrative arrondissements as a partition (unit id = arrondissement REFNIS)."""
-    return Partition("arrondissement",
-                     {m.refnis: m.arrondissement_refnis for m in geo.municipalities},
-                     {a.refnis: a.name_nl for a in geo.arrondissements})
+    return Partition(
+        "arrondissement",
+        {m.refnis: m.arrondissement_refnis for m in geo.municipalities},
+        {a.refnis: a.name_nl for a in geo.arrondissements},
+    )
 
 
 def partition_by_province(geo: RegionGeography) -> Partition:
     """The provinces as a partition (unit id = province REFNIS)."""
-    return Partition("province", {m.refnis: m.province_refnis for m in geo.municipalities},
-                     {p.refnis: p.name_nl for p in geo.provinces})
+    return Partition(
+        "province",
+        {m.refnis: m.province_refnis for m in geo.municipalities},
+        {p.refnis: p.name_nl for p in geo.provinces},
+    )
 
 
-def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
-                        file: str = "upload.csv") -> Partition:
+def parse_partition_csv(
+    text: str, geo: RegionGeography, *, name: str, file: str = "upload.csv"
+) -> Partition:
     """Read a partition from CSV text and check that it covers the region exactly once.
 
     The header must hold ``unit`` and either ``refnis`` or ``municipality`` (a Dutch or French
@@ -70,9 +76,18 @@ def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
     header, records = csv_dicts(text, file=file)
     key = "refnis" if "refnis" in header else "municipality" if "municipality" in header else None
     if key is None or "unit" not in header:
-        raise InputError([Problem(
-            "bad header: expected columns refnis,unit (or municipality,unit), optionally "
-            "unit_name", file, 1, None, ",".join(header))])
+        raise InputError(
+            [
+                Problem(
+                    "bad header: expected columns refnis,unit (or municipality,unit), optionally "
+                    "unit_name",
+                    file,
+                    1,
+                    None,
+                    ",".join(header),
+                )
+            ]
+        )
     by_name: dict[str, str] = {}
     for m in geo.municipalities:
         by_name.setdefault(m.name_nl.strip().lower(), m.refnis)
@@ -87,8 +102,9 @@ def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
             problems.append(Problem(f"empty {key}", file, row_no, key, value))
             continue
         if not geo.has_municipality(refnis):
-            problems.append(Problem(f"unknown municipality in region {geo.code}", file, row_no,
-                                    key, value))
+            problems.append(
+                Problem(f"unknown municipality in region {geo.code}", file, row_no, key, value)
+            )
             continue
         unit = row.get("unit", "")
         if not unit:
@@ -101,14 +117,27 @@ def parse_partition_csv(text: str, geo: RegionGeography, *, name: str,
     for refnis, rows in sorted(rows_of.items()):
         if len(rows) > 1:
             m = geo.municipality(refnis)
-            problems.append(Problem(
-                f"municipality {m.refnis} {m.name_nl} is assigned more than once (rows "
-                f"{', '.join(map(str, rows))})", file, rows[1], key, refnis if key == "refnis"
-                else m.name_nl))
+            problems.append(
+                Problem(
+                    f"municipality {m.refnis} {m.name_nl} is assigned more than once (rows "
+                    f"{', '.join(map(str, rows))})",
+                    file,
+                    rows[1],
+                    key,
+                    refnis if key == "refnis" else m.name_nl,
+                )
+            )
     for m in geo.municipalities:
         if m.refnis not in rows_of:
-            problems.append(Problem(f"municipality {m.refnis} {m.name_nl} is missing", file,
-                                    None, "refnis", m.refnis))
+            problems.append(
+                Problem(
+                    f"municipality {m.refnis} {m.name_nl} is missing",
+                    file,
+                    None,
+                    "refnis",
+                    m.refnis,
+                )
+            )
     if problems:
         raise InputError(problems)
     return Partition(name, unit_of, unit_names)

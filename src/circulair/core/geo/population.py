@@ -15,8 +15,9 @@ from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts
 
 
-def parse_population_csv(text: str, geo: RegionGeography,
-                         file: str = "population.csv") -> dict[str, int]:
+def parse_population_csv(
+    text: str, geo: RegionGeography, file: str = "population.csv"
+) -> dict[str, int]:
     """Read ``refnis,population`` rows into REFNIS -> population.
 
     Every value must be a non-negative integer (``12000`` or ``12000.0``; thousands separators
@@ -27,24 +28,46 @@ def parse_population_csv(text: str, geo: RegionGeography,
     problems: list[Problem] = []
     header, records = csv_dicts(text, file=file)
     if "refnis" not in header or "population" not in header:
-        raise InputError([Problem("bad header: expected columns refnis,population", file, 1,
-                                  None, ",".join(header))])
+        raise InputError(
+            [
+                Problem(
+                    "bad header: expected columns refnis,population",
+                    file,
+                    1,
+                    None,
+                    ",".join(header),
+                )
+            ]
+        )
     out: dict[str, int] = {}
     first_row: dict[str, int] = {}
     for row_no, row in records:
         refnis, value = row.get("refnis", ""), row.get("population", "")
         if not geo.has_municipality(refnis):
-            problems.append(Problem(f"unknown municipality in region {geo.code}", file, row_no,
-                                    "refnis", refnis))
+            problems.append(
+                Problem(
+                    f"unknown municipality in region {geo.code}", file, row_no, "refnis", refnis
+                )
+            )
         elif refnis in first_row:
-            problems.append(Problem(f"municipality given twice (first in row "
-                                    f"{first_row[refnis]})", file, row_no, "refnis", refnis))
+            problems.append(
+                Problem(
+                    f"municipality given twice (first in row {first_row[refnis]})",
+                    file,
+                    row_no,
+                    "refnis",
+                    refnis,
+                )
+            )
         else:
             first_row[refnis] = row_no
         n = _count(value)
         if n is None:
-            problems.append(Problem("population must be a non-negative integer", file, row_no,
-                                    "population", value))
+            problems.append(
+                Problem(
+                    "population must be a non-negative integer", file, row_no, "population", value
+                )
+            )
         elif geo.has_municipality(refnis) and first_row.get(refnis) == row_no:
             out[refnis] = n
     if problems:
@@ -52,19 +75,27 @@ def parse_population_csv(text: str, geo: RegionGeography,
     return out
 
 
-def with_population(geo: RegionGeography, pop: dict[str, int],
-                    source: str = "imported") -> RegionGeography:
+def with_population(
+    geo: RegionGeography, pop: dict[str, int], source: str = "imported"
+) -> RegionGeography:
     """A copy of ``geo`` where the municipalities in ``pop`` carry the given figures and
     ``population_source`` = ``source``; the others are unchanged."""
-    problems = [Problem("unknown municipality", None, None, "refnis", r)
-                for r in sorted(pop) if not geo.has_municipality(r)]
-    problems += [Problem("population must be a non-negative integer", None, None, r, v)
-                 for r, v in sorted(pop.items())
-                 if isinstance(v, bool) or not isinstance(v, int) or v < 0]
+    problems = [
+        Problem("unknown municipality", None, None, "refnis", r)
+        for r in sorted(pop)
+        if not geo.has_municipality(r)
+    ]
+    problems += [
+        Problem("population must be a non-negative integer", None, None, r, v)
+        for r, v in sorted(pop.items())
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0
+    ]
     if problems:
         raise InputError(problems)
-    munis = tuple(replace(m, population=pop[m.refnis], population_source=source)
-                  if m.refnis in pop else m for m in geo.municipalities)
+    munis = tuple(
+        replace(m, population=pop[m.refnis], population_source=source) if m.refnis in pop else m
+        for m in geo.municipalities
+    )
     return replace(geo, municipalities=munis)
 
 

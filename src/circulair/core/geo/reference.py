@@ -23,9 +23,18 @@ from circulair.core.errors import InputError, Problem
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 """The package's data folder (``circulair/data``)."""
 
-_MUNICIPALITY_COLUMNS = ("refnis", "name_nl", "name_fr", "arrondissement_refnis",
-                         "province_refnis", "lat", "lon", "population", "postal_codes",
-                         "central_city")
+_MUNICIPALITY_COLUMNS = (
+    "refnis",
+    "name_nl",
+    "name_fr",
+    "arrondissement_refnis",
+    "province_refnis",
+    "lat",
+    "lon",
+    "population",
+    "postal_codes",
+    "central_city",
+)
 
 
 @dataclass(frozen=True)
@@ -87,10 +96,12 @@ class RegionGeography:
     provinces: tuple[Province, ...]
     arrondissements: tuple[Arrondissement, ...]
     municipalities: tuple[Municipality, ...]
-    _index: dict[str, Municipality] = field(default_factory=dict, init=False, repr=False,
-                                            compare=False, hash=False)
-    _postal: dict[str, tuple[Municipality, ...]] = field(default_factory=dict, init=False,
-                                                         repr=False, compare=False, hash=False)
+    _index: dict[str, Municipality] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    _postal: dict[str, tuple[Municipality, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {m.refnis: m for m in self.municipalities})
@@ -105,8 +116,11 @@ class RegionGeography:
         try:
             return self._index[str(refnis).strip()]
         except KeyError:
-            raise InputError.single(f"unknown municipality REFNIS code in region {self.code}",
-                                    field="refnis", value=refnis) from None
+            raise InputError.single(
+                f"unknown municipality REFNIS code in region {self.code}",
+                field="refnis",
+                value=refnis,
+            ) from None
 
     def has_municipality(self, refnis: str) -> bool:
         """Whether this REFNIS code is one of the region's municipalities."""
@@ -144,11 +158,16 @@ class RegionGeography:
         if len(found) == 1:
             return found[0]
         if not found:
-            raise InputError.single(f"unknown postal code in region {self.code}",
-                                    field="postal_code", value=code)
+            raise InputError.single(
+                f"unknown postal code in region {self.code}", field="postal_code", value=code
+            )
         names = ", ".join(f"{m.refnis} {m.name_nl}" for m in found)
-        raise InputError.single(f"postal code is shared by several municipalities ({names}); "
-                                "give the REFNIS code instead", field="postal_code", value=code)
+        raise InputError.single(
+            f"postal code is shared by several municipalities ({names}); "
+            "give the REFNIS code instead",
+            field="postal_code",
+            value=code,
+        )
 
     def _group(self, attr: str, keys: list[str]) -> dict[str, tuple[Municipality, ...]]:
         groups: dict[str, list[Municipality]] = {k: [] for k in keys}
@@ -174,46 +193,72 @@ def load_region(slug: str = "flanders", data_dir: Path | None = None) -> RegionG
     folder = (data_dir or DATA_DIR) / "regions" / slug
     meta_path = folder / "region.yaml"
     if not meta_path.is_file():
-        raise InputError.single(f"no region '{slug}' (available: "
-                                f"{', '.join(available_regions(data_dir)) or 'none'})",
-                                file=str(meta_path))
+        raise InputError.single(
+            f"no region '{slug}' (available: {', '.join(available_regions(data_dir)) or 'none'})",
+            file=str(meta_path),
+        )
     meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
     problems: list[Problem] = []
-    provinces = tuple(Province(r["refnis"], r["name_nl"], r["name_fr"], r.get("name_en", ""))
-                      for _, r in _rows(folder / "provinces.csv",
-                                        ("refnis", "name_nl", "name_fr"), problems))
-    arrondissements = tuple(Arrondissement(r["refnis"], r["name_nl"], r["name_fr"],
-                                           r["province_refnis"])
-                            for _, r in _rows(folder / "arrondissements.csv",
-                                              ("refnis", "name_nl", "name_fr", "province_refnis"),
-                                              problems))
+    provinces = tuple(
+        Province(r["refnis"], r["name_nl"], r["name_fr"], r.get("name_en", ""))
+        for _, r in _rows(folder / "provinces.csv", ("refnis", "name_nl", "name_fr"), problems)
+    )
+    arrondissements = tuple(
+        Arrondissement(r["refnis"], r["name_nl"], r["name_fr"], r["province_refnis"])
+        for _, r in _rows(
+            folder / "arrondissements.csv",
+            ("refnis", "name_nl", "name_fr", "province_refnis"),
+            problems,
+        )
+    )
     prov_ids = {p.refnis for p in provinces}
     arr_ids = {a.refnis for a in arrondissements}
     for a in arrondissements:
         if a.province_refnis not in prov_ids:
-            problems.append(Problem("unknown province", "arrondissements.csv", a.refnis,
-                                    "province_refnis", a.province_refnis))
+            problems.append(
+                Problem(
+                    "unknown province",
+                    "arrondissements.csv",
+                    a.refnis,
+                    "province_refnis",
+                    a.province_refnis,
+                )
+            )
     munis: list[Municipality] = []
     mfile = "municipalities.csv"
     for row_no, r in _rows(folder / mfile, _MUNICIPALITY_COLUMNS, problems):
         try:
             m = Municipality(
-                refnis=r["refnis"], name_nl=r["name_nl"], name_fr=r["name_fr"],
+                refnis=r["refnis"],
+                name_nl=r["name_nl"],
+                name_fr=r["name_fr"],
                 arrondissement_refnis=r["arrondissement_refnis"],
-                province_refnis=r["province_refnis"], lat=float(r["lat"]), lon=float(r["lon"]),
-                population=int(r["population"]), postal_codes=tuple(r["postal_codes"].split()),
+                province_refnis=r["province_refnis"],
+                lat=float(r["lat"]),
+                lon=float(r["lon"]),
+                population=int(r["population"]),
+                postal_codes=tuple(r["postal_codes"].split()),
                 central_city=_bool(r["central_city"]),
                 population_source=r.get("population_source", "") or "",
-                coord_method=r.get("coord_method", "") or "")
+                coord_method=r.get("coord_method", "") or "",
+            )
         except (ValueError, KeyError) as e:
             problems.append(Problem(f"bad value: {e}", mfile, row_no))
             continue
         if m.arrondissement_refnis not in arr_ids:
-            problems.append(Problem("unknown arrondissement", mfile, row_no,
-                                    "arrondissement_refnis", m.arrondissement_refnis))
+            problems.append(
+                Problem(
+                    "unknown arrondissement",
+                    mfile,
+                    row_no,
+                    "arrondissement_refnis",
+                    m.arrondissement_refnis,
+                )
+            )
         if m.province_refnis not in prov_ids:
-            problems.append(Problem("unknown province", mfile, row_no, "province_refnis",
-                                    m.province_refnis))
+            problems.append(
+                Problem("unknown province", mfile, row_no, "province_refnis", m.province_refnis)
+            )
         munis.append(m)
     seen: dict[str, int] = {}
     for i, m in enumerate(munis):
@@ -235,8 +280,9 @@ def load_region(slug: str = "flanders", data_dir: Path | None = None) -> RegionG
     )
 
 
-def replace_municipalities(geo: RegionGeography,
-                           municipalities: tuple[Municipality, ...]) -> RegionGeography:
+def replace_municipalities(
+    geo: RegionGeography, municipalities: tuple[Municipality, ...]
+) -> RegionGeography:
     """A copy of ``geo`` with other municipality records (indexes rebuilt)."""
     return replace(geo, municipalities=municipalities)
 
@@ -250,8 +296,9 @@ def _bool(text: str) -> bool:
     raise ValueError(f"not a boolean: {text!r}")
 
 
-def _rows(path: Path, required: tuple[str, ...],
-          problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+def _rows(
+    path: Path, required: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV with their 1-based data row numbers (header = row 1)."""
     if not path.is_file():
         problems.append(Problem("missing file", str(path.name)))
@@ -261,5 +308,7 @@ def _rows(path: Path, required: tuple[str, ...],
     if missing:
         problems.append(Problem(f"missing columns: {', '.join(missing)}", path.name, 1))
         return []
-    return [(i, {k: (v or "").strip() for k, v in r.items() if k}) for i, r in
-            enumerate(reader, start=2)]
+    return [
+        (i, {k: (v or "").strip() for k, v in r.items() if k})
+        for i, r in enumerate(reader, start=2)
+    ]

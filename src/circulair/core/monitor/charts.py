@@ -16,20 +16,33 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 GREEN, LIGHT, AMBER, GREY = "#1f7a4d", "#7fb069", "#e0a030", "#8a9690"
-STATUS_COLOURS = {"met": "#1f7a4d", "on_track": "#1f7a4d", "at_risk": "#e0a030",
-                  "off_track": "#b5452b", "missed": "#b5452b", "no_data": "#8a9690"}
+STATUS_COLOURS = {
+    "met": "#1f7a4d",
+    "on_track": "#1f7a4d",
+    "at_risk": "#e0a030",
+    "off_track": "#b5452b",
+    "missed": "#b5452b",
+    "no_data": "#8a9690",
+}
 
 
 def _render(fig: Any, fmt: str) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, bbox_inches="tight", metadata=None if fmt == "png" else
-                {"Date": None})
+    fig.savefig(
+        buf, format=fmt, bbox_inches="tight", metadata=None if fmt == "png" else {"Date": None}
+    )
     plt.close(fig)
     return buf.getvalue()
 
 
-def target_chart(years: Sequence[int], values: Sequence[float], a: Mapping[str, Any],
-                 labels: Mapping[str, str], *, fmt: str = "svg") -> bytes:
+def target_chart(
+    years: Sequence[int],
+    values: Sequence[float],
+    a: Mapping[str, Any],
+    labels: Mapping[str, str],
+    *,
+    fmt: str = "svg",
+) -> bytes:
     """Series, target path, trend and projection band of one assessed target.
 
     ``a`` is an :class:`~circulair.core.monitor.compute.Assessment` as a dict; ``labels`` holds
@@ -37,26 +50,52 @@ def target_chart(years: Sequence[int], values: Sequence[float], a: Mapping[str, 
     """
     fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
     if years:
-        ax.plot(years, values, "o-", color=GREEN, label=labels.get("observed", "observed"),
-                zorder=3)
+        ax.plot(
+            years, values, "o-", color=GREEN, label=labels.get("observed", "observed"), zorder=3
+        )
     level, ty = a.get("target_level"), a.get("target_year")
     if level is not None and ty is not None:
         start_year = a.get("latest_year") or a.get("baseline_year")
         start_val = a.get("latest_value") if a.get("latest_year") else a.get("baseline_value")
         if start_year is not None and start_val is not None and start_year < ty:
-            ax.plot([start_year, ty], [start_val, level], "--", color=GREY,
-                    label=labels.get("path", "required path"))
-        ax.plot([ty], [level], marker="*", markersize=14, color=AMBER, linestyle="none",
-                label=labels.get("target", "target"), zorder=4)
+            ax.plot(
+                [start_year, ty],
+                [start_val, level],
+                "--",
+                color=GREY,
+                label=labels.get("path", "required path"),
+            )
+        ax.plot(
+            [ty],
+            [level],
+            marker="*",
+            markersize=14,
+            color=AMBER,
+            linestyle="none",
+            label=labels.get("target", "target"),
+            zorder=4,
+        )
     py, proj = a.get("projection_year"), a.get("projection")
     if py is not None and proj is not None and a.get("latest_year") is not None:
         ly, lv = a["latest_year"], a["latest_value"]
-        ax.plot([ly, py], [lv, proj], "-", color=LIGHT, lw=2,
-                label=labels.get("trend", "trend projection"))
+        ax.plot(
+            [ly, py],
+            [lv, proj],
+            "-",
+            color=LIGHT,
+            lw=2,
+            label=labels.get("trend", "trend projection"),
+        )
         lo, hi = a.get("projection_low"), a.get("projection_high")
         if lo is not None and hi is not None:
-            ax.fill_between([ly, py], [lv, lo], [lv, hi], color=LIGHT, alpha=0.25,
-                            label=labels.get("band", "uncertainty band"))
+            ax.fill_between(
+                [ly, py],
+                [lv, lo],
+                [lv, hi],
+                color=LIGHT,
+                alpha=0.25,
+                label=labels.get("band", "uncertainty band"),
+            )
     ax.set_title(labels.get("title", ""), fontsize=11)
     ax.set_ylabel(labels.get("unit", ""))
     ax.grid(alpha=0.3)
@@ -64,8 +103,15 @@ def target_chart(years: Sequence[int], values: Sequence[float], a: Mapping[str, 
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="best")
     if not years:
-        ax.text(0.5, 0.5, labels.get("empty", "no observations"), transform=ax.transAxes,
-                ha="center", va="center", color=GREY)
+        ax.text(
+            0.5,
+            0.5,
+            labels.get("empty", "no observations"),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=GREY,
+        )
     return _render(fig, fmt)
 
 
@@ -79,8 +125,12 @@ def sparkline(years: Sequence[int], values: Sequence[float], status: str) -> byt
     return _render(fig, "svg")
 
 
-def comparison_chart(series: Mapping[str, tuple[Sequence[int], Sequence[float]]],
-                     labels: Mapping[str, str], *, fmt: str = "svg") -> bytes:
+def comparison_chart(
+    series: Mapping[str, tuple[Sequence[int], Sequence[float]]],
+    labels: Mapping[str, str],
+    *,
+    fmt: str = "svg",
+) -> bytes:
     """One line per region (e.g. circular material use rate of BE, EU27, NL)."""
     fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
     for region, (ys, vs) in sorted(series.items()):

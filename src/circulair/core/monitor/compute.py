@@ -90,6 +90,7 @@ DEFAULT_WINDOW = 10
 DEFAULT_BAND_Z = 1.6448536269514722  # 90 % two-sided, standard normal
 _REL_TOL = 1e-9  # projections equal to the target level within this count as reaching it
 
+
 def status_rule(window: int = DEFAULT_WINDOW, band_z: float = DEFAULT_BAND_Z) -> str:
     """The status rule in words for a given window and band (English, for the page)."""
     band = 100 * math.erf(band_z / math.sqrt(2))
@@ -147,8 +148,7 @@ class Trend:
     rate_low: float | None
     rate_high: float | None
 
-    def project(self, start_value: float, years_ahead: float,
-                slope: float | None = None) -> float:
+    def project(self, start_value: float, years_ahead: float, slope: float | None = None) -> float:
         """The value ``years_ahead`` after a point of value ``start_value`` at the slope."""
         b = self.slope if slope is None else slope
         if self.model == "log-linear":
@@ -235,8 +235,9 @@ class Assessment:
         return d
 
 
-def resolve_direction(target: Target, indicator: Indicator | None = None,
-                      baseline_level: float | None = None) -> Better:
+def resolve_direction(
+    target: Target, indicator: Indicator | None = None, baseline_level: float | None = None
+) -> Better:
     """Which way is better for this target.
 
     Why: an indicator such as RMI has no direction of its own, yet a target on it does. In
@@ -264,11 +265,15 @@ def resolve_direction(target: Target, indicator: Indicator | None = None,
             return "lower_is_better" if target.target_value < base else "higher_is_better"
     raise InputError.single(
         "cannot tell which way is better for this target: give the target or its indicator a "
-        "direction", row=target.slug, field="direction")
+        "direction",
+        row=target.slug,
+        field="direction",
+    )
 
 
-def fit_trend(years: Sequence[int], values: Sequence[float], *, log: bool,
-              band_z: float = DEFAULT_BAND_Z) -> Trend | None:
+def fit_trend(
+    years: Sequence[int], values: Sequence[float], *, log: bool, band_z: float = DEFAULT_BAND_Z
+) -> Trend | None:
     """Least-squares line through ``(year, value)`` (on the log scale when ``log``).
 
     Returns None with fewer than 2 points. Years must be distinct; for ``log`` every value must
@@ -292,11 +297,16 @@ def fit_trend(years: Sequence[int], values: Sequence[float], *, log: bool,
         se = math.sqrt(ssr / (n - 2) / sxx)
         lo, hi = b - band_z * se, b + band_z * se
     return Trend(
-        model="log-linear" if log else "linear", years=list(years), slope=b, slope_se=se,
-        slope_low=lo, slope_high=hi,
+        model="log-linear" if log else "linear",
+        years=list(years),
+        slope=b,
+        slope_se=se,
+        slope_low=lo,
+        slope_high=hi,
         rate=math.expm1(b) if log else None,
         rate_low=math.expm1(lo) if log and lo is not None else None,
-        rate_high=math.expm1(hi) if log and hi is not None else None)
+        rate_high=math.expm1(hi) if log and hi is not None else None,
+    )
 
 
 def _beyond(value: float, level: float, better: Better, strict: bool, tol: float = 0.0) -> bool:
@@ -307,10 +317,12 @@ def _beyond(value: float, level: float, better: Better, strict: bool, tol: float
     return value > level if strict else value >= level - slack
 
 
-def _series(target: Target, observations: Iterable[Observation], unit: str | None
-            ) -> tuple[list[tuple[int, float]], str | None]:
-    rows = [o for o in observations
-            if o.indicator == target.indicator and o.region == target.region]
+def _series(
+    target: Target, observations: Iterable[Observation], unit: str | None
+) -> tuple[list[tuple[int, float]], str | None]:
+    rows = [
+        o for o in observations if o.indicator == target.indicator and o.region == target.region
+    ]
     if unit is None and rows:
         unit = rows[0].unit
     problems: list[Problem] = []
@@ -318,8 +330,9 @@ def _series(target: Target, observations: Iterable[Observation], unit: str | Non
     for o in rows:
         where = f"{o.indicator}, {o.region}, {o.year}"
         if o.year in by_year:
-            problems.append(Problem(f"two observations for {where}", row=where, field="year",
-                                    value=o.year))
+            problems.append(
+                Problem(f"two observations for {where}", row=where, field="year", value=o.year)
+            )
             continue
         try:
             by_year[o.year] = convert(o.value, o.unit, unit or o.unit)
@@ -330,9 +343,15 @@ def _series(target: Target, observations: Iterable[Observation], unit: str | Non
     return sorted(by_year.items()), unit
 
 
-def assess(target: Target, observations: Iterable[Observation], *, today_year: int,
-           indicator: Indicator | None = None, window: int = DEFAULT_WINDOW,
-           band_z: float = DEFAULT_BAND_Z) -> Assessment:
+def assess(
+    target: Target,
+    observations: Iterable[Observation],
+    *,
+    today_year: int,
+    indicator: Indicator | None = None,
+    window: int = DEFAULT_WINDOW,
+    band_z: float = DEFAULT_BAND_Z,
+) -> Assessment:
     """Assess one target against the observations of its indicator and region.
 
     Parameters
@@ -364,14 +383,20 @@ def assess(target: Target, observations: Iterable[Observation], *, today_year: i
     """
     bad = []
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        bad.append(Problem("window must be a whole number of years >= 1", field="window",
-                           value=window))
+        bad.append(
+            Problem("window must be a whole number of years >= 1", field="window", value=window)
+        )
     if not (isinstance(band_z, int | float) and math.isfinite(band_z) and band_z > 0):
         bad.append(Problem("band_z must be a positive number", field="band_z", value=band_z))
     if indicator is not None and indicator.slug != target.indicator:
-        bad.append(Problem(f"indicator '{indicator.slug}' is not the target's "
-                           f"('{target.indicator}')", row=target.slug, field="indicator",
-                           value=indicator.slug))
+        bad.append(
+            Problem(
+                f"indicator '{indicator.slug}' is not the target's ('{target.indicator}')",
+                row=target.slug,
+                field="indicator",
+                value=indicator.slug,
+            )
+        )
     if bad:
         raise InputError(bad)
 
@@ -390,42 +415,65 @@ def assess(target: Target, observations: Iterable[Observation], *, today_year: i
     baseline_year = target.baseline_year
     baseline: float | None = None
     if target.baseline_value is not None:
-        baseline = (target.baseline_value if target.target_type == "relative"
-                    else convert(target.baseline_value, target.unit, unit))
+        baseline = (
+            target.baseline_value
+            if target.target_type == "relative"
+            else convert(target.baseline_value, target.unit, unit)
+        )
     elif baseline_year is not None and baseline_year in values:
         baseline = values[baseline_year]
         notes.append(f"baseline value taken from the observation of {baseline_year}")
     level: float | None
     if target.target_type == "relative":
-        level = (None if baseline is None
-                 else baseline * (1 + target.relative_change_percent / 100))
+        level = None if baseline is None else baseline * (1 + target.relative_change_percent / 100)
     else:
         level = convert(target.target_value, target.unit, unit)
     better = resolve_direction(
-        target, indicator,
-        None if baseline is None or target.target_type == "relative"
-        else convert(baseline, unit, target.unit))
+        target,
+        indicator,
+        None
+        if baseline is None or target.target_type == "relative"
+        else convert(baseline, unit, target.unit),
+    )
 
     common: dict[str, Any] = dict(
-        target=target.slug, indicator=target.indicator, region=target.region, unit=unit,
-        direction=better, target_type=target.target_type, target_year=target.target_year,
-        today_year=today_year, window=window, band_z=float(band_z),
-        n_observations=len(series), baseline_year=baseline_year, baseline_value=baseline,
-        target_level=level)
+        target=target.slug,
+        indicator=target.indicator,
+        region=target.region,
+        unit=unit,
+        direction=better,
+        target_type=target.target_type,
+        target_year=target.target_year,
+        today_year=today_year,
+        window=window,
+        band_z=float(band_z),
+        n_observations=len(series),
+        baseline_year=baseline_year,
+        baseline_value=baseline,
+        target_level=level,
+    )
     if not series:
-        return Assessment(**common, status="no_data",
-                          reason=f"no observation of '{target.indicator}' for region "
-                                 f"'{target.region}'", notes=notes)
+        return Assessment(
+            **common,
+            status="no_data",
+            reason=f"no observation of '{target.indicator}' for region '{target.region}'",
+            notes=notes,
+        )
     latest_year, latest = series[-1]
     common.update(latest_year=latest_year, latest_value=latest)
     if level is None:
-        return Assessment(**common, status="no_data", notes=notes,
-                          reason=f"relative target: no baseline value given and no "
-                                 f"observation in the baseline year {baseline_year}")
+        return Assessment(
+            **common,
+            status="no_data",
+            notes=notes,
+            reason=f"relative target: no baseline value given and no "
+            f"observation in the baseline year {baseline_year}",
+        )
 
     distance = level - latest
-    common.update(distance_abs=distance,
-                  distance_pct=None if latest == 0 else 100 * distance / abs(latest))
+    common.update(
+        distance_abs=distance, distance_pct=None if latest == 0 else 100 * distance / abs(latest)
+    )
 
     # Required pace.
     years_left = target.target_year - latest_year
@@ -435,35 +483,53 @@ def assess(target: Target, observations: Iterable[Observation], *, today_year: i
         if latest > 0 and level > 0:
             common["required_rate"] = (level / latest) ** (1 / years_left) - 1
         else:
-            notes.append("the required pace is given as a yearly change in the unit, not as a "
-                         "rate: the latest value or the target level is zero or negative")
+            notes.append(
+                "the required pace is given as a yearly change in the unit, not as a "
+                "rate: the latest value or the target level is zero or negative"
+            )
 
     # Observed trend.
     in_window = [(y, v) for y, v in series if y >= latest_year - window]
     trend: Trend | None = None
     if len(in_window) < 2:
-        notes.append(f"only {len(in_window)} observation in the {window}-year window "
-                     f"({latest_year - window}-{latest_year}): no trend")
+        notes.append(
+            f"only {len(in_window)} observation in the {window}-year window "
+            f"({latest_year - window}-{latest_year}): no trend"
+        )
     else:
         ys, vs = [y for y, _ in in_window], [v for _, v in in_window]
         log = all(v > 0 for v in vs) and level > 0
         if not log:
-            notes.append("linear trend instead of log-linear: a value in the window or the "
-                         "target level is zero or negative, which has no logarithm")
+            notes.append(
+                "linear trend instead of log-linear: a value in the window or the "
+                "target level is zero or negative, which has no logarithm"
+            )
         trend = fit_trend(ys, vs, log=log, band_z=band_z)
         assert trend is not None
-        common.update(trend_model=trend.model, trend_years=trend.years,
-                      trend_slope=trend.slope, trend_slope_se=trend.slope_se)
+        common.update(
+            trend_model=trend.model,
+            trend_years=trend.years,
+            trend_slope=trend.slope,
+            trend_slope_se=trend.slope_se,
+        )
         if log:
-            common.update(observed_rate=trend.rate, observed_rate_low=trend.rate_low,
-                          observed_rate_high=trend.rate_high)
+            common.update(
+                observed_rate=trend.rate,
+                observed_rate_low=trend.rate_low,
+                observed_rate_high=trend.rate_high,
+            )
         else:
-            common.update(observed_change=trend.slope, observed_change_low=trend.slope_low,
-                          observed_change_high=trend.slope_high)
+            common.update(
+                observed_change=trend.slope,
+                observed_change_low=trend.slope_low,
+                observed_change_high=trend.slope_high,
+            )
         if trend.slope_se is None:
-            notes.append("two observations in the window: the pace passes exactly through "
-                         "them and has no standard error, so there is no band and no "
-                         "'at risk'")
+            notes.append(
+                "two observations in the window: the pace passes exactly through "
+                "them and has no standard error, so there is no band and no "
+                "'at risk'"
+            )
 
     # Projection to the target year.
     central: float | None = None
@@ -485,8 +551,9 @@ def assess(target: Target, observations: Iterable[Observation], *, today_year: i
         assert level is not None
         t = trend.years_to_reach(latest, level) if trend is not None else None
         if t is not None:
-            common.update(reach_year=latest_year + t,
-                          years_early_late=latest_year + t - target.target_year)
+            common.update(
+                reach_year=latest_year + t, years_early_late=latest_year + t - target.target_year
+            )
         elif trend is not None:
             notes.append("at the observed pace the target level is never reached")
 
@@ -499,41 +566,57 @@ def assess(target: Target, observations: Iterable[Observation], *, today_year: i
         else:
             before = [y for y, _ in series if y < target.target_year]
             eval_year = before[-1] if before else series[0][0]
-            notes.append(f"no observation in the target year {target.target_year}: evaluated "
-                         f"with the observation of {eval_year}")
+            notes.append(
+                f"no observation in the target year {target.target_year}: evaluated "
+                f"with the observation of {eval_year}"
+            )
         eval_value = values[eval_year]
         common.update(evaluation_year=eval_year, evaluation_value=eval_value)
         if beyond(eval_value):
             status = "met"
-            reason = (f"target year {target.target_year} evaluated: {eval_value:g} {unit} in "
-                      f"{eval_year} is beyond the target level {level:g}")
-            common.update(reach_year=float(eval_year),
-                          years_early_late=float(eval_year - target.target_year))
+            reason = (
+                f"target year {target.target_year} evaluated: {eval_value:g} {unit} in "
+                f"{eval_year} is beyond the target level {level:g}"
+            )
+            common.update(
+                reach_year=float(eval_year), years_early_late=float(eval_year - target.target_year)
+            )
         else:
             status = "missed"
-            reason = (f"target year {target.target_year} evaluated: {eval_value:g} {unit} in "
-                      f"{eval_year} is not beyond the target level {level:g}")
+            reason = (
+                f"target year {target.target_year} evaluated: {eval_value:g} {unit} in "
+                f"{eval_year} is not beyond the target level {level:g}"
+            )
             later = [y for y, v in series if y > eval_year and beyond(v)]
             if later:
-                common.update(reach_year=float(later[0]),
-                              years_early_late=float(later[0] - target.target_year))
+                common.update(
+                    reach_year=float(later[0]),
+                    years_early_late=float(later[0] - target.target_year),
+                )
                 notes.append(f"the target level was reached later, in {later[0]}")
             else:
                 reach_by_trend()
     elif beyond(latest):
         status = "met"
-        reason = (f"the latest value {latest:g} {unit} ({latest_year}) is already beyond the "
-                  f"target level {level:g}")
-        common.update(reach_year=float(latest_year),
-                      years_early_late=float(latest_year - target.target_year))
+        reason = (
+            f"the latest value {latest:g} {unit} ({latest_year}) is already beyond the "
+            f"target level {level:g}"
+        )
+        common.update(
+            reach_year=float(latest_year), years_early_late=float(latest_year - target.target_year)
+        )
         notes.append(f"met at the latest in {latest_year}")
         if central is not None and not beyond(central, _REL_TOL):
-            notes.append("but the observed trend moves away from the target: at this pace it "
-                         "is no longer met in the target year")
+            notes.append(
+                "but the observed trend moves away from the target: at this pace it "
+                "is no longer met in the target year"
+            )
     elif trend is None:
         status = "no_data"
-        reason = ("no data on trend: fewer than two observations in the trend window; the "
-                  "required pace is shown but cannot be compared with an observed pace")
+        reason = (
+            "no data on trend: fewer than two observations in the trend window; the "
+            "required pace is shown but cannot be compared with an observed pace"
+        )
     else:
         assert central is not None
         if beyond(central, _REL_TOL):
@@ -541,23 +624,34 @@ def assess(target: Target, observations: Iterable[Observation], *, today_year: i
             reason = "the observed pace is at least the required pace"
         elif optimistic is not None and beyond(optimistic, _REL_TOL):
             status = "at_risk"
-            reason = ("the observed pace is below the required pace, but the optimistic end "
-                      "of the projection band reaches the target")
+            reason = (
+                "the observed pace is below the required pace, but the optimistic end "
+                "of the projection band reaches the target"
+            )
         else:
             status = "off_track"
-            reason = ("the observed pace is below the required pace"
-                      + ("" if optimistic is not None
-                         else " (no band: fewer than three observations)")
-                      + (", and even the optimistic end of the band misses the target"
-                         if optimistic is not None else ""))
+            reason = (
+                "the observed pace is below the required pace"
+                + ("" if optimistic is not None else " (no band: fewer than three observations)")
+                + (
+                    ", and even the optimistic end of the band misses the target"
+                    if optimistic is not None
+                    else ""
+                )
+            )
         reach_by_trend()
     return Assessment(**common, status=status, reason=reason, notes=notes)
 
 
-def assess_all(targets: Iterable[Target], observations: Iterable[Observation], *,
-               today_year: int, indicators: Mapping[str, Indicator] | None = None,
-               window: int = DEFAULT_WINDOW, band_z: float = DEFAULT_BAND_Z
-               ) -> list[Assessment]:
+def assess_all(
+    targets: Iterable[Target],
+    observations: Iterable[Observation],
+    *,
+    today_year: int,
+    indicators: Mapping[str, Indicator] | None = None,
+    window: int = DEFAULT_WINDOW,
+    band_z: float = DEFAULT_BAND_Z,
+) -> list[Assessment]:
     """:func:`assess` for every target, collecting the problems of all before raising."""
     obs = list(observations)
     out: list[Assessment] = []
@@ -565,8 +659,9 @@ def assess_all(targets: Iterable[Target], observations: Iterable[Observation], *
     for t in targets:
         ind = None if indicators is None else indicators.get(t.indicator)
         try:
-            out.append(assess(t, obs, today_year=today_year, indicator=ind, window=window,
-                              band_z=band_z))
+            out.append(
+                assess(t, obs, today_year=today_year, indicator=ind, window=window, band_z=band_z)
+            )
         except InputError as e:
             problems.extend(e.problems)
     if problems:

@@ -84,13 +84,23 @@ WIDE_COLUMNS = ("indicator", "region", "unit", "source", "note")
 _REQUIRED_LONG = ("indicator", "region", "year", "value", "unit")
 _REQUIRED_WIDE = ("indicator", "region", "unit")
 _ALIASES: Mapping[str, str] = {
-    "indicator": "indicator", "indicatoren": "indicator",
-    "region": "region", "regio": "region", "gebied": "region",
-    "year": "year", "jaar": "year",
-    "value": "value", "waarde": "value",
-    "unit": "unit", "eenheid": "unit",
-    "source": "source", "bron": "source",
-    "note": "note", "opmerking": "note", "notes": "note", "toelichting": "note",
+    "indicator": "indicator",
+    "indicatoren": "indicator",
+    "region": "region",
+    "regio": "region",
+    "gebied": "region",
+    "year": "year",
+    "jaar": "year",
+    "value": "value",
+    "waarde": "value",
+    "unit": "unit",
+    "eenheid": "unit",
+    "source": "source",
+    "bron": "source",
+    "note": "note",
+    "opmerking": "note",
+    "notes": "note",
+    "toelichting": "note",
 }
 YEAR_MIN, YEAR_MAX = 1900, 2100
 SOURCE_MAX_LENGTH = 300  # the web model's Observation.source length
@@ -141,14 +151,33 @@ def template_csv(*, wide: bool = False) -> str:
     # 2018, 003:836-839; 476 kg household waste per inhabitant, 004), never invented values.
     if wide:
         w.writerow([*WIDE_COLUMNS[:3], "2010", "2018", "source", "note"])
-        w.writerow(["rmi", "VLG", "Mt", "567", "642", "CE Monitor (003:836-839)",
-                    "raw material input"])
+        w.writerow(
+            ["rmi", "VLG", "Mt", "567", "642", "CE Monitor (003:836-839)", "raw material input"]
+        )
     else:
         w.writerow(LONG_COLUMNS)
-        w.writerow(["rmi", "VLG", "2018", "642", "Mt", "CE Monitor (003:836-839)",
-                    "raw material input in raw-material equivalents"])
-        w.writerow(["household-waste-per-inhabitant", "VLG", "2020", "476", "kg/inh",
-                    "Lokaal Circulair (004:88-92)", ""])
+        w.writerow(
+            [
+                "rmi",
+                "VLG",
+                "2018",
+                "642",
+                "Mt",
+                "CE Monitor (003:836-839)",
+                "raw material input in raw-material equivalents",
+            ]
+        )
+        w.writerow(
+            [
+                "household-waste-per-inhabitant",
+                "VLG",
+                "2020",
+                "476",
+                "kg/inh",
+                "Lokaal Circulair (004:88-92)",
+                "",
+            ]
+        )
     return out.getvalue()
 
 
@@ -175,13 +204,13 @@ def _read_xlsx(content: bytes, file_name: str) -> _Table:
     try:
         from openpyxl import load_workbook
     except ImportError as e:  # pragma: no cover - openpyxl is a dependency of the platform
-        raise InputError.single("XLSX import needs the openpyxl package",
-                                file=file_name) from e
+        raise InputError.single("XLSX import needs the openpyxl package", file=file_name) from e
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise InputError.single(f"not a readable XLSX file ({type(e).__name__})",
-                                file=file_name) from e
+        raise InputError.single(
+            f"not a readable XLSX file ({type(e).__name__})", file=file_name
+        ) from e
     try:
         if not wb.worksheets:
             raise InputError.single("the workbook has no sheet", file=file_name)
@@ -226,8 +255,15 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, message: str, row: int, fld: str | None, value: Any = None) -> None:
-        self.items.append(Problem(message, file=self.file, row=row, field=fld,
-                                  value=None if value is None or value == "" else value))
+        self.items.append(
+            Problem(
+                message,
+                file=self.file,
+                row=row,
+                field=fld,
+                value=None if value is None or value == "" else value,
+            )
+        )
 
 
 @dataclass
@@ -252,8 +288,12 @@ def _check_indicator(ctx: _Context, raw: Any, line: int, col: str) -> Indicator 
         return None
     key = ctx.indicator_keys.get(text.lower())
     if key is None:
-        ctx.out.add("unknown indicator" + _suggest(text.lower(), sorted(ctx.indicator_keys)),
-                    line, col, text)
+        ctx.out.add(
+            "unknown indicator" + _suggest(text.lower(), sorted(ctx.indicator_keys)),
+            line,
+            col,
+            text,
+        )
         return None
     return ctx.indicators[key]
 
@@ -265,13 +305,13 @@ def _check_region(ctx: _Context, raw: Any, line: int, col: str) -> str | None:
         return None
     region = ctx.regions.get(text.lower())
     if region is None:
-        ctx.out.add("unknown region" + _suggest(text, sorted(ctx.regions.values())), line, col,
-                    text)
+        ctx.out.add(
+            "unknown region" + _suggest(text, sorted(ctx.regions.values())), line, col, text
+        )
     return region
 
 
-def _check_unit(ctx: _Context, raw: Any, ind: Indicator | None, line: int, col: str
-                ) -> str | None:
+def _check_unit(ctx: _Context, raw: Any, ind: Indicator | None, line: int, col: str) -> str | None:
     text = _text(raw)
     if not text:
         hint = f" (the indicator's unit is '{ind.unit}')" if ind else ""
@@ -281,8 +321,13 @@ def _check_unit(ctx: _Context, raw: Any, ind: Indicator | None, line: int, col: 
         return text
     a, b = parse_unit(text), parse_unit(ind.unit)
     if a.dimension != b.dimension:
-        ctx.out.add(f"unit '{text}' cannot be converted to the unit of indicator '{ind.slug}', "
-                    f"'{ind.unit}'", line, col, text)
+        ctx.out.add(
+            f"unit '{text}' cannot be converted to the unit of indicator '{ind.slug}', "
+            f"'{ind.unit}'",
+            line,
+            col,
+            text,
+        )
         return None
     return text
 
@@ -327,14 +372,24 @@ def _check_value(ctx: _Context, raw: Any, line: int, col: str) -> float | None:
 def _check_text(ctx: _Context, raw: Any, line: int, col: str, limit: int) -> str:
     text = _text(raw)
     if len(text) > limit:
-        ctx.out.add(f"the {col} is longer than {limit} characters", line, col,
-                    text[:40] + "...")
+        ctx.out.add(f"the {col} is longer than {limit} characters", line, col, text[:40] + "...")
     return text
 
 
-def _observation(ctx: _Context, *, ind: Indicator | None, region: str | None,
-                 year: int | None, value: float | None, unit: str | None, source: str,
-                 note: str, line: int, year_col: str, value_col: str) -> Observation | None:
+def _observation(
+    ctx: _Context,
+    *,
+    ind: Indicator | None,
+    region: str | None,
+    year: int | None,
+    value: float | None,
+    unit: str | None,
+    source: str,
+    note: str,
+    line: int,
+    year_col: str,
+    value_col: str,
+) -> Observation | None:
     """Final checks that need several cells; the observation when the row is valid."""
     converted: float | None = None
     if ind is not None and value is not None and unit is not None:
@@ -342,28 +397,48 @@ def _observation(ctx: _Context, *, ind: Indicator | None, region: str | None,
         if parse_unit(ind.unit).dimension == "share":
             pct = convert(converted, ind.unit, "%")
             if not -1e-9 <= pct <= 100 + 1e-9:
-                ctx.out.add(f"a share must lie between 0 and 100 % (this is {pct:g} %)", line,
-                            value_col, value)
+                ctx.out.add(
+                    f"a share must lie between 0 and 100 % (this is {pct:g} %)",
+                    line,
+                    value_col,
+                    value,
+                )
                 converted = None
     if ind is not None and region is not None and year is not None:
         key = (ind.slug, region, year)
         if key in ctx.seen:
-            ctx.out.add(f"duplicate: line {ctx.seen[key]} already gives {ind.slug}, {region}, "
-                        f"{year}", line, year_col, year)
+            ctx.out.add(
+                f"duplicate: line {ctx.seen[key]} already gives {ind.slug}, {region}, {year}",
+                line,
+                year_col,
+                year,
+            )
             return None
         ctx.seen[key] = line
         if key in ctx.existing:
-            ctx.out.add(f"an observation of {ind.slug}, {region}, {year} is already stored",
-                        line, year_col, year)
+            ctx.out.add(
+                f"an observation of {ind.slug}, {region}, {year} is already stored",
+                line,
+                year_col,
+                year,
+            )
             return None
     if ind is None or region is None or year is None or converted is None:
         return None
-    return Observation(indicator=ind.slug, region=region, year=year, value=converted,
-                       unit=ind.unit, source=source, note=note)
+    return Observation(
+        indicator=ind.slug,
+        region=region,
+        year=year,
+        value=converted,
+        unit=ind.unit,
+        source=source,
+        note=note,
+    )
 
 
-def _header(table: _Table, out: _Problems
-            ) -> tuple[dict[str, int], dict[int, tuple[int, str]], bool] | None:
+def _header(
+    table: _Table, out: _Problems
+) -> tuple[dict[str, int], dict[int, tuple[int, str]], bool] | None:
     """Column positions by name, year columns (index -> (year, heading)), and wide or not."""
     columns: dict[str, int] = {}
     years: dict[int, tuple[int, str]] = {}
@@ -381,8 +456,7 @@ def _header(table: _Table, out: _Problems
             continue
         low = name.lower()
         if low in seen:
-            out.add(f"column '{name}' appears twice (columns {seen[low] + 1} and {i + 1})", 1,
-                    name)
+            out.add(f"column '{name}' appears twice (columns {seen[low] + 1} and {i + 1})", 1, name)
             ok = False
             continue
         seen[low] = i
@@ -399,32 +473,48 @@ def _header(table: _Table, out: _Problems
                 ok = False
             years[i] = (y, name)
         else:
-            out.add(f"unknown column (expected {', '.join(LONG_COLUMNS)}, or one column per "
-                    f"year)", 1, name)
+            out.add(
+                f"unknown column (expected {', '.join(LONG_COLUMNS)}, or one column per year)",
+                1,
+                name,
+            )
             ok = False
     wide = "year" not in columns and bool(years)
     if "year" in columns and years:
-        out.add("both a 'year' column and year columns: use the long form or the wide form, "
-                "not both", 1, "year")
+        out.add(
+            "both a 'year' column and year columns: use the long form or the wide form, not both",
+            1,
+            "year",
+        )
         return None
     if wide and "value" in columns:
-        out.add("a 'value' column does not belong in the wide form (values go in the year "
-                "columns)", 1, "value")
+        out.add(
+            "a 'value' column does not belong in the wide form (values go in the year columns)",
+            1,
+            "value",
+        )
         ok = False
     required = _REQUIRED_WIDE if wide else _REQUIRED_LONG
     missing = [c for c in required if c not in columns]
     if missing:
-        out.add(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-                f"(the header names {', '.join(_text(c) for c in table.header if _text(c))})",
-                1, None)
+        out.add(
+            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+            f"(the header names {', '.join(_text(c) for c in table.header if _text(c))})",
+            1,
+            None,
+        )
         return None
     return (columns, years, wide) if ok else None
 
 
-def parse_observations(content: bytes, file_name: str, *, indicators: Mapping[str, Indicator],
-                       regions: set[str] | frozenset[str],
-                       existing: set[tuple[str, str, int]] | None = None
-                       ) -> list[Observation]:
+def parse_observations(
+    content: bytes,
+    file_name: str,
+    *,
+    indicators: Mapping[str, Indicator],
+    regions: set[str] | frozenset[str],
+    existing: set[tuple[str, str, int]] | None = None,
+) -> list[Observation]:
     """Read, validate and convert the observations of a CSV or XLSX file; all or nothing.
 
     Parameters
@@ -458,12 +548,16 @@ def parse_observations(content: bytes, file_name: str, *, indicators: Mapping[st
         table = _read_xlsx(content, file_name)
     elif lower.endswith((".csv", ".txt", ".tsv")):
         if content[:4] == b"PK\x03\x04":
-            raise InputError.single("this looks like an XLSX workbook, not a CSV file: save "
-                                    "it with the .xlsx extension", file=file_name)
+            raise InputError.single(
+                "this looks like an XLSX workbook, not a CSV file: save "
+                "it with the .xlsx extension",
+                file=file_name,
+            )
         table = _read_csv(content, file_name)
     else:
-        raise InputError.single("unsupported file type: upload a .csv or .xlsx file",
-                                file=file_name)
+        raise InputError.single(
+            "unsupported file type: upload a .csv or .xlsx file", file=file_name
+        )
     head = _header(table, out)
     if head is None:
         raise InputError(out.items)
@@ -489,8 +583,12 @@ def parse_observations(content: bytes, file_name: str, *, indicators: Mapping[st
             continue
         data_rows += 1
         if len(cells) > width and any(_text(c) for c in cells[width:]):
-            out.add(f"the line has {len(cells)} cells but the header has {width} columns "
-                    f"(a delimiter inside a value? quote the value)", line, None)
+            out.add(
+                f"the line has {len(cells)} cells but the header has {width} columns "
+                f"(a delimiter inside a value? quote the value)",
+                line,
+                None,
+            )
             continue
         ind = _check_indicator(ctx, cell(cells, "indicator"), line, "indicator")
         region = _check_region(ctx, cell(cells, "region"), line, "region")
@@ -500,9 +598,19 @@ def parse_observations(content: bytes, file_name: str, *, indicators: Mapping[st
         if not wide:
             year = _check_year(ctx, cell(cells, "year"), line, "year")
             value = _check_value(ctx, cell(cells, "value"), line, "value")
-            obs = _observation(ctx, ind=ind, region=region, year=year, value=value, unit=unit,
-                               source=source, note=note, line=line, year_col="year",
-                               value_col="value")
+            obs = _observation(
+                ctx,
+                ind=ind,
+                region=region,
+                year=year,
+                value=value,
+                unit=unit,
+                source=source,
+                note=note,
+                line=line,
+                year_col="year",
+                value_col="value",
+            )
             if obs is not None:
                 result.append(obs)
             continue
@@ -511,9 +619,19 @@ def parse_observations(content: bytes, file_name: str, *, indicators: Mapping[st
             if _text(raw).lower() in MISSING_MARKERS:
                 continue
             value = _check_value(ctx, raw, line, heading)
-            obs = _observation(ctx, ind=ind, region=region, year=year, value=value, unit=unit,
-                               source=source, note=note, line=line, year_col=heading,
-                               value_col=heading)
+            obs = _observation(
+                ctx,
+                ind=ind,
+                region=region,
+                year=year,
+                value=value,
+                unit=unit,
+                source=source,
+                note=note,
+                line=line,
+                year_col=heading,
+                value_col=heading,
+            )
             if obs is not None:
                 result.append(obs)
     if data_rows == 0 and not out.items:

@@ -75,11 +75,18 @@ class Indicator:
         if not self.slug.strip():
             problems.append(Problem("an indicator needs a slug", field="slug", value=self.slug))
         if self.direction not in _DIRECTIONS:
-            problems.append(Problem(f"direction must be one of {', '.join(_DIRECTIONS)}",
-                                    row=self.slug, field="direction", value=self.direction))
+            problems.append(
+                Problem(
+                    f"direction must be one of {', '.join(_DIRECTIONS)}",
+                    row=self.slug,
+                    field="direction",
+                    value=self.direction,
+                )
+            )
         if not str(self.unit).strip():
-            problems.append(Problem("an indicator needs a unit", row=self.slug, field="unit",
-                                    value=self.unit))
+            problems.append(
+                Problem("an indicator needs a unit", row=self.slug, field="unit", value=self.unit)
+            )
         if problems:
             raise InputError(problems)
 
@@ -135,23 +142,30 @@ class Target:
         if not _finite(self.target_value):
             bad("target_value must be a finite number", "target_value", self.target_value)
         if self.baseline_value is not None and not _finite(self.baseline_value):
-            bad("baseline_value must be a finite number", "baseline_value",
-                self.baseline_value)
+            bad("baseline_value must be a finite number", "baseline_value", self.baseline_value)
         if self.direction is not None and self.direction not in _DIRECTIONS:
-            bad(f"direction must be one of {', '.join(_DIRECTIONS)}", "direction",
-                self.direction)
+            bad(f"direction must be one of {', '.join(_DIRECTIONS)}", "direction", self.direction)
         if self.target_type == "relative":
             if self.baseline_year is None:
                 bad("a relative target needs a baseline year", "baseline_year", None)
             if not compatible(self.unit or "%", "%"):
-                bad("a relative target is a change in percent: its unit must be '%'", "unit",
-                    self.unit)
+                bad(
+                    "a relative target is a change in percent: its unit must be '%'",
+                    "unit",
+                    self.unit,
+                )
         elif not str(self.unit).strip():
             bad("an absolute target needs the unit of its target value", "unit", self.unit)
-        if (self.baseline_year is not None and isinstance(self.target_year, int)
-                and self.baseline_year >= self.target_year):
-            bad("the baseline year must lie before the target year", "baseline_year",
-                self.baseline_year)
+        if (
+            self.baseline_year is not None
+            and isinstance(self.target_year, int)
+            and self.baseline_year >= self.target_year
+        ):
+            bad(
+                "the baseline year must lie before the target year",
+                "baseline_year",
+                self.baseline_year,
+            )
         if p:
             raise InputError(p)
 
@@ -193,9 +207,15 @@ class Observation:
         return (self.indicator, self.region, self.year)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, "region": self.region, "year": self.year,
-                "value": self.value, "unit": self.unit, "source": self.source,
-                "note": self.note}
+        return {
+            "indicator": self.indicator,
+            "region": self.region,
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "source": self.source,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -236,22 +256,33 @@ def monitor_from_knowledge(kb: KnowledgeBase) -> MonitorData:
     indicators: dict[str, Indicator] = {}
     for r in kb.by_kind("indicator"):
         indicators[r.slug] = Indicator(
-            slug=r.slug, name_nl=r.name.get("nl", r.slug), name_en=r.name.get("en", r.slug),
+            slug=r.slug,
+            name_nl=r.name.get("nl", r.slug),
+            name_en=r.name.get("en", r.slug),
             unit=parse_unit(str(r.attributes["unit"])).symbol,
-            direction=cast(Direction, r.attributes["direction"]))
+            direction=cast(Direction, r.attributes["direction"]),
+        )
     targets: list[Target] = []
     regions: set[str] = set()
     for r in kb.by_kind("target"):
         a = r.attributes
         strict = bool(a.get("strict", False))
-        targets.append(Target(
-            slug=r.slug, indicator=r.refs["indicator"][0], region=str(a["region"]),
-            target_year=int(a["target_year"]), target_value=float(a["target_value"]),
-            target_type=cast(TargetType, a["target_type"]), unit=str(a["unit"]),
-            baseline_year=None if a.get("baseline_year") is None else int(a["baseline_year"]),
-            baseline_value=(None if a.get("baseline_value") is None
-                            else float(a["baseline_value"])),
-            strict=strict))
+        targets.append(
+            Target(
+                slug=r.slug,
+                indicator=r.refs["indicator"][0],
+                region=str(a["region"]),
+                target_year=int(a["target_year"]),
+                target_value=float(a["target_value"]),
+                target_type=cast(TargetType, a["target_type"]),
+                unit=str(a["unit"]),
+                baseline_year=None if a.get("baseline_year") is None else int(a["baseline_year"]),
+                baseline_value=(
+                    None if a.get("baseline_value") is None else float(a["baseline_value"])
+                ),
+                strict=strict,
+            )
+        )
         regions.add(str(a["region"]))
     observations: list[Observation] = []
     skipped: list[tuple[str, str]] = []
@@ -264,22 +295,35 @@ def monitor_from_knowledge(kb: KnowledgeBase) -> MonitorData:
             skipped.append((r.slug, "the text gives no year"))
             continue
         if not compatible(str(a["unit"]), ind.unit):
-            skipped.append((r.slug, f"unit '{a['unit']}' is not the indicator's unit "
-                                    f"'{ind.unit}' (not a level of the indicator)"))
+            skipped.append(
+                (
+                    r.slug,
+                    f"unit '{a['unit']}' is not the indicator's unit "
+                    f"'{ind.unit}' (not a level of the indicator)",
+                )
+            )
             continue
         obs = Observation(
-            indicator=ind.slug, region=str(a["region"]), year=int(a["year"]),
-            value=convert(float(a["value"]), str(a["unit"]), ind.unit), unit=ind.unit,
+            indicator=ind.slug,
+            region=str(a["region"]),
+            year=int(a["year"]),
+            value=convert(float(a["value"]), str(a["unit"]), ind.unit),
+            unit=ind.unit,
             source="; ".join(c.label() for c in r.citations) or r.slug,
-            note=str(a.get("note", "")))
+            note=str(a.get("note", "")),
+        )
         if obs.key in seen:
-            skipped.append((r.slug, "another figure already gives this indicator, region and "
-                                    "year"))
+            skipped.append((r.slug, "another figure already gives this indicator, region and year"))
             continue
         seen.add(obs.key)
         observations.append(obs)
-    return MonitorData(indicators=indicators, targets=targets, observations=observations,
-                       skipped=skipped, regions=regions)
+    return MonitorData(
+        indicators=indicators,
+        targets=targets,
+        observations=observations,
+        skipped=skipped,
+        regions=regions,
+    )
 
 
 def _finite(x: Any) -> bool:

@@ -121,34 +121,87 @@ UNITS: Mapping[str, Unit] = {
 
 # Spellings matched exactly (case matters for the SI-style prefixes).
 _EXACT: Mapping[str, str] = {
-    "kg": "kg", "t": "t", "kt": "kt", "Mt": "Mt", "kton": "kt", "Mton": "Mt",
-    "kg/inh": "kg/inh", "t/inh": "t/inh", "kt CO2e": "kt CO2e", "Mt CO2e": "Mt CO2e",
-    "t CO2e": "t CO2e", "kt CO2-eq": "kt CO2e", "Mt CO2-eq": "Mt CO2e", "t CO2-eq": "t CO2e",
-    "kt CO2eq": "kt CO2e", "Mt CO2eq": "Mt CO2e", "t CO2eq": "t CO2e",
-    "%": "%", "1": "1", "m3": "m3", "m³": "m3", "Mm3": "million m3", "Mm³": "million m3",
+    "kg": "kg",
+    "t": "t",
+    "kt": "kt",
+    "Mt": "Mt",
+    "kton": "kt",
+    "Mton": "Mt",
+    "kg/inh": "kg/inh",
+    "t/inh": "t/inh",
+    "kt CO2e": "kt CO2e",
+    "Mt CO2e": "Mt CO2e",
+    "t CO2e": "t CO2e",
+    "kt CO2-eq": "kt CO2e",
+    "Mt CO2-eq": "Mt CO2e",
+    "t CO2-eq": "t CO2e",
+    "kt CO2eq": "kt CO2e",
+    "Mt CO2eq": "Mt CO2e",
+    "t CO2eq": "t CO2e",
+    "%": "%",
+    "1": "1",
+    "m3": "m3",
+    "m³": "m3",
+    "Mm3": "million m3",
+    "Mm³": "million m3",
 }
 
 # Spellings matched after lower-casing (words, where case carries no meaning).
 _WORDS: Mapping[str, str] = {
-    "kg": "kg", "kg/inh": "kg/inh", "m3": "m3", "m³": "m3",
-    "kilogram": "kg", "kilograms": "kg", "kilo": "kg",
-    "ton": "t", "tons": "t", "tonne": "t", "tonnes": "t", "tonnen": "t",
-    "kiloton": "kt", "kilotons": "kt", "kilotonne": "kt", "kilotonnes": "kt",
-    "duizend ton": "kt", "thousand t": "kt", "thousand tonnes": "kt",
-    "megaton": "Mt", "megatons": "Mt", "megatonne": "Mt", "megatonnes": "Mt",
-    "million t": "Mt", "million tonnes": "Mt", "million tons": "Mt", "miljoen ton": "Mt",
-    "mln ton": "Mt", "mio ton": "Mt",
-    "percent": "%", "per cent": "%", "procent": "%", "pct": "%",
-    "fraction": "1", "ratio": "1", "fractie": "1",
-    "cubic metre": "m3", "cubic meter": "m3", "kubieke meter": "m3",
-    "million m3": "million m3", "million m³": "million m3", "miljoen m3": "million m3",
-    "miljoen m³": "million m3", "mln m3": "million m3", "mln m³": "million m3",
-    "hm3": "million m3", "hm³": "million m3",
-    "million cubic metres": "million m3", "million cubic meters": "million m3",
+    "kg": "kg",
+    "kg/inh": "kg/inh",
+    "m3": "m3",
+    "m³": "m3",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kilo": "kg",
+    "ton": "t",
+    "tons": "t",
+    "tonne": "t",
+    "tonnes": "t",
+    "tonnen": "t",
+    "kiloton": "kt",
+    "kilotons": "kt",
+    "kilotonne": "kt",
+    "kilotonnes": "kt",
+    "duizend ton": "kt",
+    "thousand t": "kt",
+    "thousand tonnes": "kt",
+    "megaton": "Mt",
+    "megatons": "Mt",
+    "megatonne": "Mt",
+    "megatonnes": "Mt",
+    "million t": "Mt",
+    "million tonnes": "Mt",
+    "million tons": "Mt",
+    "miljoen ton": "Mt",
+    "mln ton": "Mt",
+    "mio ton": "Mt",
+    "percent": "%",
+    "per cent": "%",
+    "procent": "%",
+    "pct": "%",
+    "fraction": "1",
+    "ratio": "1",
+    "fractie": "1",
+    "cubic metre": "m3",
+    "cubic meter": "m3",
+    "kubieke meter": "m3",
+    "million m3": "million m3",
+    "million m³": "million m3",
+    "miljoen m3": "million m3",
+    "miljoen m³": "million m3",
+    "mln m3": "million m3",
+    "mln m³": "million m3",
+    "hm3": "million m3",
+    "hm³": "million m3",
+    "million cubic metres": "million m3",
+    "million cubic meters": "million m3",
 }
 
-_PER_YEAR = re.compile(r"\s*(?:/\s*(?:yr|y|year|jaar|j|a)|\bper\s+(?:year|jaar))\s*$",
-                       re.IGNORECASE)
+_PER_YEAR = re.compile(
+    r"\s*(?:/\s*(?:yr|y|year|jaar|j|a)|\bper\s+(?:year|jaar))\s*$", re.IGNORECASE
+)
 _PER_INHABITANT = re.compile(
     r"\s*(?:/\s*|\bper\s+)(?:inh|inhabitant|inhabitants|inw|inwoner|inwoners|capita|cap|"
     r"person|persoon|head)\.?\s*$",
@@ -230,7 +283,9 @@ def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
         raise InputError.single(
             f"unit '{from_unit}' cannot be converted to '{to_unit}' "
             f"({_describe(a)} versus {_describe(b)})",
-            field="unit", value=from_unit)
+            field="unit",
+            value=from_unit,
+        )
     return a.factor / b.factor
 
 

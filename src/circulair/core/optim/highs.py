@@ -36,8 +36,9 @@ def _f64(v: NDArray[Any], inf_to: float | None = None) -> NDArray[np.float64]:
 class _HighsModel:
     """A model loaded into one HiGHS instance (kept for re-solves after bound changes)."""
 
-    def __init__(self, model: LinearModel, options: dict[str, Any],
-                 start: NDArray[np.float64] | None) -> None:
+    def __init__(
+        self, model: LinearModel, options: dict[str, Any], start: NDArray[np.float64] | None
+    ) -> None:
         a = sp.csc_matrix(model.a)
         a.sort_indices()
         h = _HighsCls()
@@ -46,16 +47,30 @@ class _HighsModel:
             h.setOptionValue(key, value)
         n_row, n_col = int(a.shape[0]), int(a.shape[1])
         status = h.passModel(
-            n_col, n_row, int(a.nnz), 1, -1 if model.maximize else 1, 0.0,
-            _f64(model.c), _f64(model.col_lo, 1.0), _f64(model.col_hi, 1.0),
-            _f64(model.row_lo, 1.0), _f64(model.row_hi, 1.0),
-            a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(np.float64),
-            np.asarray(model.integrality, dtype=np.int32))
+            n_col,
+            n_row,
+            int(a.nnz),
+            1,
+            -1 if model.maximize else 1,
+            0.0,
+            _f64(model.c),
+            _f64(model.col_lo, 1.0),
+            _f64(model.col_hi, 1.0),
+            _f64(model.row_lo, 1.0),
+            _f64(model.row_hi, 1.0),
+            a.indptr.astype(np.int32),
+            a.indices.astype(np.int32),
+            a.data.astype(np.float64),
+            np.asarray(model.integrality, dtype=np.int32),
+        )
         if status == highspy.HighsStatus.kError:
             raise SolverError("HiGHS rejected the model (passModel returned an error)")
         if start is not None:
-            h.setSolution(n_col, np.arange(n_col, dtype=np.int32),
-                          np.ascontiguousarray(start, dtype=np.float64))
+            h.setSolution(
+                n_col,
+                np.arange(n_col, dtype=np.int32),
+                np.ascontiguousarray(start, dtype=np.float64),
+            )
         self._h = h
         self._is_mip = model.is_mip
 
@@ -81,8 +96,9 @@ class _HighsModel:
             st, bound = f"error:{text}", math.nan
         return Solution(st, x, obj, bound, time.perf_counter() - t0, text)
 
-    def set_col_bounds(self, cols: NDArray[np.int64], lo: NDArray[np.float64],
-                       hi: NDArray[np.float64]) -> None:
+    def set_col_bounds(
+        self, cols: NDArray[np.int64], lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> None:
         c = np.asarray(cols, dtype=np.int32)
         self._h.changeColsBounds(len(c), c, _f64(lo), _f64(hi))
 
@@ -101,9 +117,15 @@ class HighsSolver:
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         self.options = dict(options or {})
 
-    def load(self, model: LinearModel, *, time_limit: float | None = None,
-             mip_gap: float | None = None, start: NDArray[np.float64] | None = None,
-             options: dict[str, Any] | None = None) -> _HighsModel:
+    def load(
+        self,
+        model: LinearModel,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        start: NDArray[np.float64] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> _HighsModel:
         """Pass ``model`` to a fresh HiGHS instance; ``None`` leaves an option at its default."""
         opts = dict(self.options)
         if mip_gap is not None:
@@ -113,9 +135,16 @@ class HighsSolver:
         opts.update(options or {})
         return _HighsModel(model, opts, start)
 
-    def solve(self, model: LinearModel, *, time_limit: float | None = None,
-              mip_gap: float | None = None, start: NDArray[np.float64] | None = None,
-              options: dict[str, Any] | None = None) -> Solution:
+    def solve(
+        self,
+        model: LinearModel,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        start: NDArray[np.float64] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> Solution:
         """Load and solve ``model`` once."""
-        return self.load(model, time_limit=time_limit, mip_gap=mip_gap, start=start,
-                         options=options).solve()
+        return self.load(
+            model, time_limit=time_limit, mip_gap=mip_gap, start=start, options=options
+        ).solve()

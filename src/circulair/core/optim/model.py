@@ -103,8 +103,9 @@ class LoadedModel(Protocol):
         """Solve (again, from the previous basis where the solver keeps one)."""
         ...
 
-    def set_col_bounds(self, cols: NDArray[np.int64], lo: NDArray[np.float64],
-                       hi: NDArray[np.float64]) -> None:
+    def set_col_bounds(
+        self, cols: NDArray[np.int64], lo: NDArray[np.float64], hi: NDArray[np.float64]
+    ) -> None:
         """Change the bounds of some columns."""
         ...
 
@@ -114,14 +115,26 @@ class Solver(Protocol):
 
     name: str
 
-    def load(self, model: LinearModel, *, time_limit: float | None = None,
-             mip_gap: float | None = None, start: NDArray[np.float64] | None = None,
-             options: dict[str, Any] | None = None) -> LoadedModel:
+    def load(
+        self,
+        model: LinearModel,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        start: NDArray[np.float64] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> LoadedModel:
         """Pass ``model`` to the solver without solving it."""
         ...
 
-    def solve(self, model: LinearModel, *, time_limit: float | None = None,
-              mip_gap: float | None = None, start: NDArray[np.float64] | None = None,
-              options: dict[str, Any] | None = None) -> Solution:
+    def solve(
+        self,
+        model: LinearModel,
+        *,
+        time_limit: float | None = None,
+        mip_gap: float | None = None,
+        start: NDArray[np.float64] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> Solution:
         """Load and solve ``model`` once."""
         ...

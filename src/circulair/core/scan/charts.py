@@ -16,9 +16,14 @@ from matplotlib.ticker import MaxNLocator
 from circulair.core.monitor.charts import AMBER, GREEN, _render
 
 
-def score_chart(titles: Sequence[str], scores: Sequence[float],
-                peers: Sequence[float | None], labels: Mapping[str, str], *,
-                fmt: str = "svg") -> bytes:
+def score_chart(
+    titles: Sequence[str],
+    scores: Sequence[float],
+    peers: Sequence[float | None],
+    labels: Mapping[str, str],
+    *,
+    fmt: str = "svg",
+) -> bytes:
     """Radar chart: one axis per scored section, the respondent's scores and the peer median.
 
     ``peers`` may hold None for sections without peers; the peer line is drawn only when every
@@ -30,9 +35,13 @@ def score_chart(titles: Sequence[str], scores: Sequence[float],
         return _score_chart(titles, scores, peers, labels, fmt)
 
 
-def _score_chart(titles: Sequence[str], scores: Sequence[float],
-                 peers: Sequence[float | None], labels: Mapping[str, str],
-                 fmt: str) -> bytes:
+def _score_chart(
+    titles: Sequence[str],
+    scores: Sequence[float],
+    peers: Sequence[float | None],
+    labels: Mapping[str, str],
+    fmt: str,
+) -> bytes:
     n = len(titles)
     if n != len(scores) or n != len(peers):
         raise ValueError("titles, scores and peers must have the same length")
@@ -47,16 +56,25 @@ def _score_chart(titles: Sequence[str], scores: Sequence[float],
     pax.set_theta_offset(math.pi / 2)
     pax.set_theta_direction(-1)
     closed = [*angles, angles[0]]
-    pax.plot(closed, [*scores, scores[0]], "-o", color=GREEN, lw=2,
-            label=labels.get("you", "score"), zorder=3)
+    pax.plot(
+        closed,
+        [*scores, scores[0]],
+        "-o",
+        color=GREEN,
+        lw=2,
+        label=labels.get("you", "score"),
+        zorder=3,
+    )
     pax.fill(closed, [*scores, scores[0]], color=GREEN, alpha=0.18)
     if all(p is not None for p in peers):
         vals = [float(p) for p in peers if p is not None]
-        pax.plot(closed, [*vals, vals[0]], "--", color=AMBER, lw=1.5,
-                label=labels.get("peers", "peers"))
+        pax.plot(
+            closed, [*vals, vals[0]], "--", color=AMBER, lw=1.5, label=labels.get("peers", "peers")
+        )
     pax.set_xticks(angles)
-    pax.set_xticklabels(["\n".join(textwrap.wrap(t, 18, break_long_words=False))
-                         for t in titles], fontsize=7.5)
+    pax.set_xticklabels(
+        ["\n".join(textwrap.wrap(t, 18, break_long_words=False)) for t in titles], fontsize=7.5
+    )
     pax.tick_params(axis="x", pad=10)
     pax.set_ylim(0, 10)
     pax.set_yticks([2.5, 5, 7.5, 10])
@@ -65,8 +83,9 @@ def _score_chart(titles: Sequence[str], scores: Sequence[float],
     return _render(fig, fmt)
 
 
-def distribution_chart(ranges: Sequence[str], counts: Sequence[int], labels: Mapping[str, str],
-                       *, fmt: str = "svg") -> bytes:
+def distribution_chart(
+    ranges: Sequence[str], counts: Sequence[int], labels: Mapping[str, str], *, fmt: str = "svg"
+) -> bytes:
     """Bar chart of how many governments fall in each band of the overall score."""
     if len(ranges) != len(counts):
         raise ValueError("ranges and counts must have the same length")

@@ -141,15 +141,23 @@ class _Collector:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, message: str, *, row: int | str | None = None, fld: str | None = None,
-            value: Any = None) -> None:
+    def add(
+        self,
+        message: str,
+        *,
+        row: int | str | None = None,
+        fld: str | None = None,
+        value: Any = None,
+    ) -> None:
         self.problems.append(Problem(message, file=self.file, row=row, field=fld, value=value))
 
 
 def _localized(v: Any) -> TypeGuard[dict[str, str]]:
-    return (isinstance(v, dict) and all(isinstance(v.get(k), str) and v[k].strip()
-                                        for k in ("nl", "en"))
-            and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()))
+    return (
+        isinstance(v, dict)
+        and all(isinstance(v.get(k), str) and v[k].strip() for k in ("nl", "en"))
+        and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items())
+    )
 
 
 def _number(v: Any) -> TypeGuard[int | float]:
@@ -175,8 +183,9 @@ def _parse_sections(raw: Any, out: _Collector) -> list[Section]:
             out.add("duplicate section id", row=sid, fld="id", value=sid)
         seen.add(sid)
         if kind not in SECTION_KINDS:
-            out.add(f"kind must be one of {', '.join(SECTION_KINDS)}", row=sid, fld="kind",
-                    value=kind)
+            out.add(
+                f"kind must be one of {', '.join(SECTION_KINDS)}", row=sid, fld="kind", value=kind
+            )
             continue
         if not _localized(s.get("title")):
             out.add("title needs non-empty 'nl' and 'en' texts", row=sid, fld="title")
@@ -186,25 +195,44 @@ def _parse_sections(raw: Any, out: _Collector) -> list[Section]:
             weight = 1.0
         ref = s.get("ref")
         if kind != "profile" and not isinstance(ref, str):
-            out.add("a domain or instrument-group section needs 'ref' (a knowledge-base slug)",
-                    row=sid, fld="ref", value=ref)
-        sections.append(Section(sid, kind, dict(s.get("title") or {}),
-                                ref if isinstance(ref, str) else None, float(weight)))
+            out.add(
+                "a domain or instrument-group section needs 'ref' (a knowledge-base slug)",
+                row=sid,
+                fld="ref",
+                value=ref,
+            )
+        sections.append(
+            Section(
+                sid,
+                kind,
+                dict(s.get("title") or {}),
+                ref if isinstance(ref, str) else None,
+                float(weight),
+            )
+        )
     return sections
 
 
-def _resolve_levels(raw: dict[str, Any], scales: Mapping[str, Any], qid: str,
-                    out: _Collector) -> tuple[Localized, ...]:
+def _resolve_levels(
+    raw: dict[str, Any], scales: Mapping[str, Any], qid: str, out: _Collector
+) -> tuple[Localized, ...]:
     levels = raw.get("levels")
     if levels is None and "scale" in raw:
         levels = scales.get(raw["scale"])
         if levels is None:
             out.add("unknown scale", row=qid, fld="scale", value=raw["scale"])
             return ()
-    if (not isinstance(levels, list) or len(levels) != MATURITY_STEPS
-            or not all(_localized(x) for x in levels)):
-        out.add(f"a maturity question needs {MATURITY_STEPS} described levels (0-4) with 'nl' "
-                "and 'en' texts, given in 'levels' or through 'scale'", row=qid, fld="levels")
+    if (
+        not isinstance(levels, list)
+        or len(levels) != MATURITY_STEPS
+        or not all(_localized(x) for x in levels)
+    ):
+        out.add(
+            f"a maturity question needs {MATURITY_STEPS} described levels (0-4) with 'nl' "
+            "and 'en' texts, given in 'levels' or through 'scale'",
+            row=qid,
+            fld="levels",
+        )
         return ()
     return tuple(dict(x) for x in levels)
 
@@ -215,26 +243,39 @@ def _parse_options(raw: Any, scored: bool, qid: str, out: _Collector) -> tuple[O
         return ()
     options: list[Option] = []
     for o in raw:
-        if not isinstance(o, dict) or not isinstance(o.get("value"), str) or not _localized(
-                o.get("text")):
-            out.add("an option needs 'value' and a 'text' with 'nl' and 'en'", row=qid,
-                    fld="options", value=o)
+        if (
+            not isinstance(o, dict)
+            or not isinstance(o.get("value"), str)
+            or not _localized(o.get("text"))
+        ):
+            out.add(
+                "an option needs 'value' and a 'text' with 'nl' and 'en'",
+                row=qid,
+                fld="options",
+                value=o,
+            )
             continue
         score = o.get("score")
         if scored and (not _number(score) or not 0 <= score <= 1):
-            out.add("every option of a scored choice question needs a score from 0 to 1",
-                    row=qid, fld="options", value=o["value"])
+            out.add(
+                "every option of a scored choice question needs a score from 0 to 1",
+                row=qid,
+                fld="options",
+                value=o["value"],
+            )
             score = None
-        options.append(Option(o["value"], dict(o["text"]),
-                              float(score) if _number(score) else None))
+        options.append(
+            Option(o["value"], dict(o["text"]), float(score) if _number(score) else None)
+        )
     values = [o.value for o in options]
     if len(set(values)) != len(values):
         out.add("option values must be unique", row=qid, fld="options", value=values)
     return tuple(options)
 
 
-def _parse_question(raw: Any, i: int, kinds: Mapping[str, str], scales: Mapping[str, Any],
-                    out: _Collector) -> Question | None:
+def _parse_question(
+    raw: Any, i: int, kinds: Mapping[str, str], scales: Mapping[str, Any], out: _Collector
+) -> Question | None:
     if not isinstance(raw, dict):
         out.add("a question must be a mapping", row=f"questions[{i}]", value=raw)
         return None
@@ -244,16 +285,20 @@ def _parse_question(raw: Any, i: int, kinds: Mapping[str, str], scales: Mapping[
         return None
     qtype, section = raw.get("type"), raw.get("section")
     if qtype not in QUESTION_TYPES:
-        out.add(f"type must be one of {', '.join(QUESTION_TYPES)}", row=qid, fld="type",
-                value=qtype)
+        out.add(
+            f"type must be one of {', '.join(QUESTION_TYPES)}", row=qid, fld="type", value=qtype
+        )
         return None
     if not isinstance(section, str) or section not in kinds:
         out.add("section is not defined", row=qid, fld="section", value=section)
         return None
     if not _localized(raw.get("text")):
         out.add("text needs non-empty 'nl' and 'en'", row=qid, fld="text")
-    scored, required, multiple = (raw.get("scored", False), raw.get("required", True),
-                                  raw.get("multiple", False))
+    scored, required, multiple = (
+        raw.get("scored", False),
+        raw.get("required", True),
+        raw.get("multiple", False),
+    )
     for name, flag in (("scored", scored), ("required", required), ("multiple", multiple)):
         if not isinstance(flag, bool):
             out.add(f"{name} must be true or false", row=qid, fld=name, value=flag)
@@ -264,22 +309,35 @@ def _parse_question(raw: Any, i: int, kinds: Mapping[str, str], scales: Mapping[
         weight = 1.0
     if scored:
         if qtype not in SCORABLE_TYPES or (qtype == "choice" and multiple):
-            out.add("only maturity, yes/no and single-choice questions can be scored", row=qid,
-                    fld="scored", value=qtype)
+            out.add(
+                "only maturity, yes/no and single-choice questions can be scored",
+                row=qid,
+                fld="scored",
+                value=qtype,
+            )
         if kinds[section] == "profile":
             out.add("profile questions are not scored", row=qid, fld="scored")
         if not required:
-            out.add("a scored question must be required (a score needs every answer)",
-                    row=qid, fld="required")
+            out.add(
+                "a scored question must be required (a score needs every answer)",
+                row=qid,
+                fld="required",
+            )
         for key in ("instrument", "community"):
             if not isinstance(raw.get(key), str):
-                out.add(f"a scored question needs '{key}' (a knowledge-base slug) for its "
-                        "recommendation", row=qid, fld=key, value=raw.get(key))
+                out.add(
+                    f"a scored question needs '{key}' (a knowledge-base slug) for its "
+                    "recommendation",
+                    row=qid,
+                    fld=key,
+                    value=raw.get(key),
+                )
         if not _localized(raw.get("next_step")):
-            out.add("a scored question needs a 'next_step' with 'nl' and 'en'", row=qid,
-                    fld="next_step")
+            out.add(
+                "a scored question needs a 'next_step' with 'nl' and 'en'", row=qid, fld="next_step"
+            )
     levels = _resolve_levels(raw, scales, qid, out) if qtype == "maturity" else ()
-    options = (_parse_options(raw.get("options"), scored, qid, out) if qtype == "choice" else ())
+    options = _parse_options(raw.get("options"), scored, qid, out) if qtype == "choice" else ()
     lo, hi = raw.get("min"), raw.get("max")
     for name, v in (("min", lo), ("max", hi)):
         if v is not None and not _number(v):
@@ -291,14 +349,24 @@ def _parse_question(raw: Any, i: int, kinds: Mapping[str, str], scales: Mapping[
         out.add("subtopic needs 'nl' and 'en'", row=qid, fld="subtopic")
     nxt = raw.get("next_step")
     return Question(
-        id=qid, section=section, type=qtype, text=dict(raw.get("text") or {}),
-        weight=float(weight), scored=scored, required=required, levels=levels, options=options,
-        multiple=multiple, minimum=float(lo) if _number(lo) else None,
-        maximum=float(hi) if _number(hi) else None, integer=raw.get("integer", False) is True,
+        id=qid,
+        section=section,
+        type=qtype,
+        text=dict(raw.get("text") or {}),
+        weight=float(weight),
+        scored=scored,
+        required=required,
+        levels=levels,
+        options=options,
+        multiple=multiple,
+        minimum=float(lo) if _number(lo) else None,
+        maximum=float(hi) if _number(hi) else None,
+        integer=raw.get("integer", False) is True,
         subtopic=dict(sub) if _localized(sub) else None,
         instrument=raw["instrument"] if isinstance(raw.get("instrument"), str) else None,
         community=raw["community"] if isinstance(raw.get("community"), str) else None,
-        next_step=dict(nxt) if _localized(nxt) else None)
+        next_step=dict(nxt) if _localized(nxt) else None,
+    )
 
 
 def _check_profile(raw: Any, questions: Mapping[str, Question], out: _Collector) -> dict[str, str]:
@@ -310,14 +378,20 @@ def _check_profile(raw: Any, questions: Mapping[str, Question], out: _Collector)
     profile: dict[str, str] = {}
     for role, qid in raw.items():
         if role not in PROFILE_ROLES:
-            out.add(f"unknown profile role; expected {', '.join(PROFILE_ROLES)}", fld="profile",
-                    value=role)
+            out.add(
+                f"unknown profile role; expected {', '.join(PROFILE_ROLES)}",
+                fld="profile",
+                value=role,
+            )
             continue
         q = questions.get(qid) if isinstance(qid, str) else None
         wanted = ("choice", False) if role == "government_type" else ("number", False)
         if q is None or (q.type, q.multiple) != wanted:
-            out.add(f"profile role {role} must name a {wanted[0]} question (single answer)",
-                    fld="profile", value=qid)
+            out.add(
+                f"profile role {role} must name a {wanted[0]} question (single answer)",
+                fld="profile",
+                value=qid,
+            )
             continue
         profile[str(role)] = qid
     return profile
@@ -362,16 +436,21 @@ def parse_questionnaire(raw: Any, file: str = "<questionnaire>") -> Questionnair
             out.add("duplicate question id", row=q.id, fld="id", value=q.id)
         questions[q.id] = q
     for s in sections:
-        if s.kind != "profile" and not any(q.scored and q.section == s.id
-                                           for q in questions.values()):
-            out.add("a domain or instrument-group section needs at least one scored question",
-                    row=s.id, fld="questions")
+        if s.kind != "profile" and not any(
+            q.scored and q.section == s.id for q in questions.values()
+        ):
+            out.add(
+                "a domain or instrument-group section needs at least one scored question",
+                row=s.id,
+                fld="questions",
+            )
     profile = _check_profile(raw.get("profile"), questions, out)
     if out.problems:
         raise InputError(out.problems)
     assert isinstance(version, int)  # checked above; no problems were found
-    return Questionnaire(str(qn_id), version, dict(raw["title"]), tuple(sections),
-                         tuple(questions.values()), profile)
+    return Questionnaire(
+        str(qn_id), version, dict(raw["title"]), tuple(sections), tuple(questions.values()), profile
+    )
 
 
 def available_versions(directory: Path | None = None) -> list[int]:
@@ -400,16 +479,24 @@ def load_questionnaire(version: int | None = None, directory: Path | None = None
         version = versions[-1]
     path = d / f"questionnaire-v{version}.yaml"
     if not path.is_file():
-        raise InputError.single("this questionnaire version is not published", file=str(path),
-                                field="version", value=version)
+        raise InputError.single(
+            "this questionnaire version is not published",
+            file=str(path),
+            field="version",
+            value=version,
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InputError.single(f"not valid YAML: {exc}", file=path.name) from exc
     q = parse_questionnaire(raw, path.name)
     if q.version != version:
-        raise InputError.single("the version inside the file differs from its name",
-                                file=path.name, field="version", value=q.version)
+        raise InputError.single(
+            "the version inside the file differs from its name",
+            file=path.name,
+            field="version",
+            value=q.version,
+        )
     return q
 
 
@@ -472,8 +559,13 @@ def validate_answers(q: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
     for qid, v in answers.items():
         question = known.get(qid)
         if question is None:
-            problems.append(Problem(f"no such question in questionnaire {q.id} v{q.version}",
-                                    field=str(qid), value=v))
+            problems.append(
+                Problem(
+                    f"no such question in questionnaire {q.id} v{q.version}",
+                    field=str(qid),
+                    value=v,
+                )
+            )
             continue
         if _is_blank(v):
             continue
@@ -502,6 +594,7 @@ def next_points(question: Question, points: float) -> float | None:
         return None if points >= 1 - 1e-9 else min(1.0, points + step)
     if question.type == "yes_no":
         return None if points >= 1 else 1.0
-    better = sorted(o.score for o in question.options
-                    if o.score is not None and o.score > points + 1e-9)
+    better = sorted(
+        o.score for o in question.options if o.score is not None and o.score > points + 1e-9
+    )
     return better[0] if better else None

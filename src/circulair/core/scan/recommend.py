@@ -49,8 +49,11 @@ def recommend(q: Questionnaire, score: ScanScore, top: int = 5) -> list[Recommen
     ``q`` must be the questionnaire version ``score`` was computed with.
     """
     if (score.questionnaire, score.version) != (q.id, q.version):
-        raise InputError.single("the score was computed with another questionnaire version",
-                                field="version", value=f"{score.questionnaire} v{score.version}")
+        raise InputError.single(
+            "the score was computed with another questionnaire version",
+            field="version",
+            value=f"{score.questionnaire} v{score.version}",
+        )
     if top < 0:
         raise InputError.single("top must be 0 or more", field="top", value=top)
     weak = {k for k, v in score.sections.items() if v < WEAK_BELOW}
@@ -69,7 +72,18 @@ def recommend(q: Questionnaire, score: ScanScore, top: int = 5) -> list[Recommen
             if nxt is None or x.next_step is None or x.instrument is None or x.community is None:
                 continue
             value = 10 * (s.weight / section_total) * (x.weight / q_total) * (nxt - pts)
-            out.append(Recommendation(x.id, s.id, x.next_step, x.instrument, x.community, value,
-                                      score.sections[s.id], pts, nxt))
+            out.append(
+                Recommendation(
+                    x.id,
+                    s.id,
+                    x.next_step,
+                    x.instrument,
+                    x.community,
+                    value,
+                    score.sections[s.id],
+                    pts,
+                    nxt,
+                )
+            )
     out.sort(key=lambda r: (-round(r.value, 9), r.section_score, order[r.question]))
     return out[:top]

@@ -86,13 +86,15 @@ class ScanScore:
     def as_dict(self) -> dict[str, Any]:
         """Plain data for an API or a stored report (scores rounded to one decimal)."""
         return {
-            "questionnaire": self.questionnaire, "version": self.version,
+            "questionnaire": self.questionnaire,
+            "version": self.version,
             "overall": round(self.overall, 1),
             "overall_level": maturity_level(self.overall),
             "domains": {k: round(v, 1) for k, v in self.domains.items()},
             "groups": {k: round(v, 1) for k, v in self.groups.items()},
             "levels": {k: maturity_level(v) for k, v in self.sections.items()},
-            "government_type": self.government_type, "population": self.population,
+            "government_type": self.government_type,
+            "population": self.population,
             "population_class": self.population_class,
         }
 
@@ -113,8 +115,9 @@ def population_class(n: float) -> str:
     For an intercommunale, POM, province or partnership, pass the population it serves.
     """
     if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n) or n < 0:
-        raise InputError.single("population must be a number of inhabitants, 0 or more",
-                                field="population", value=n)
+        raise InputError.single(
+            "population must be a number of inhabitants, 0 or more", field="population", value=n
+        )
     return next(slug for slug, lo, hi in POPULATION_CLASSES if lo <= n < hi)
 
 
@@ -129,8 +132,9 @@ def score(q: Questionnaire, answers: Mapping[str, Any]) -> ScanScore:
     """
     missing = validate_answers(q, answers)
     if missing:
-        raise InputError([Problem("not answered; only complete responses are scored", field=m)
-                          for m in missing])
+        raise InputError(
+            [Problem("not answered; only complete responses are scored", field=m) for m in missing]
+        )
     points = {x.id: answer_points(x, answers[x.id]) for x in q.questions if x.scored}
     sections: dict[str, float] = {}
     for s in q.scored_sections():
@@ -144,12 +148,16 @@ def score(q: Questionnaire, answers: Mapping[str, Any]) -> ScanScore:
     gov = answers.get(gov_q) if gov_q else None
     pop = answers.get(pop_q) if pop_q else None
     return ScanScore(
-        questionnaire=q.id, version=q.version, sections=sections,
+        questionnaire=q.id,
+        version=q.version,
+        sections=sections,
         domains={k: v for k, v in sections.items() if kinds[k] == "domain"},
         groups={k: v for k, v in sections.items() if kinds[k] == "instrument_group"},
-        overall=overall, points=points,
+        overall=overall,
+        points=points,
         government_type=gov if isinstance(gov, str) else None,
-        population=float(pop) if isinstance(pop, (int, float)) else None)
+        population=float(pop) if isinstance(pop, (int, float)) else None,
+    )
 
 
 def percentile_rank(value: float, others: Sequence[float]) -> float | None:
@@ -186,8 +194,14 @@ def percentiles(score: ScanScore, others: Iterable[ScanScore]) -> Percentiles:
     """
     pool = [o for o in others if o.questionnaire == score.questionnaire]
     cls = score.population_class
-    same = [o for o in pool if score.government_type is not None and cls is not None
-            and o.government_type == score.government_type and o.population_class == cls]
+    same = [
+        o
+        for o in pool
+        if score.government_type is not None
+        and cls is not None
+        and o.government_type == score.government_type
+        and o.population_class == cls
+    ]
     keys = [OVERALL, *score.sections]
 
     def ranks(group: list[ScanScore]) -> dict[str, float | None]:
@@ -219,9 +233,11 @@ class ScoreChange:
 def change(prev: ScanScore, cur: ScanScore) -> ScoreChange:
     """Change between two rounds of the same government (the versions may differ)."""
     if prev.questionnaire != cur.questionnaire:
-        raise InputError.single("the two rounds answer different questionnaires",
-                                field="questionnaire", value=(prev.questionnaire,
-                                                              cur.questionnaire))
+        raise InputError.single(
+            "the two rounds answer different questionnaires",
+            field="questionnaire",
+            value=(prev.questionnaire, cur.questionnaire),
+        )
     keys = [OVERALL, *(k for k in cur.sections if k in prev.sections)]
     delta: dict[str, float] = {}
     levels: dict[str, tuple[int, int]] = {}
@@ -230,6 +246,9 @@ def change(prev: ScanScore, cur: ScanScore) -> ScoreChange:
         if a is not None and b is not None:
             delta[k] = b - a
             levels[k] = (maturity_level(a), maturity_level(b))
-    return ScoreChange(delta, levels,
-                       tuple(k for k in cur.sections if k not in prev.sections),
-                       tuple(k for k in prev.sections if k not in cur.sections))
+    return ScoreChange(
+        delta,
+        levels,
+        tuple(k for k in cur.sections if k not in prev.sections),
+        tuple(k for k in prev.sections if k not in cur.sections),
+    )

@@ -38,8 +38,9 @@ router.register("agenda/bottlenecks", agenda_api.BottleneckViewSet, basename="ag
 router.register("doers/cases", doers_api.CaseViewSet, basename="doers-case")
 router.register("monitor/indicators", monitor_api.IndicatorViewSet, basename="monitor-indicator")
 router.register("monitor/targets", monitor_api.TargetViewSet, basename="monitor-target")
-router.register("monitor/observations", monitor_api.ObservationViewSet,
-                basename="monitor-observation")
+router.register(
+    "monitor/observations", monitor_api.ObservationViewSet, basename="monitor-observation"
+)
 router.register("scan/questionnaires", scan_api.QuestionnaireViewSet, basename="scan-questionnaire")
 router.register("scan/responses", scan_api.ResponseViewSet, basename="scan-response")
 
@@ -51,8 +52,11 @@ urlpatterns = [
     path("monitor/", include("circulair.web.apps.monitor.urls")),
     path("exchange/", include("circulair.web.apps.exchange.urls")),
     path("agenda/", include("circulair.web.apps.agenda.urls")),
-    path("api/v1/agenda/evaluation/", agenda_api.EvaluationView.as_view(),
-         name="api-agenda-evaluation"),
+    path(
+        "api/v1/agenda/evaluation/",
+        agenda_api.EvaluationView.as_view(),
+        name="api-agenda-evaluation",
+    ),
     path("doers/", include("circulair.web.apps.doers.urls")),
     path("scan/", include("circulair.web.apps.scan.urls")),
     path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),
@@ -69,5 +73,6 @@ urlpatterns = [
 # MEDIA_ROOT: uploads/ holds every imported file (planners' private demand tables too); an
 # owner downloads one through portal:upload_file, which checks who asks. The document root is
 # the doers folder itself, so "doers/../uploads/..." cannot reach the uploads.
-urlpatterns += static(settings.MEDIA_URL + "doers/",
-                      document_root=Path(settings.MEDIA_ROOT) / "doers")
+urlpatterns += static(
+    settings.MEDIA_URL + "doers/", document_root=Path(settings.MEDIA_ROOT) / "doers"
+)

@@ -101,24 +101,56 @@ def _add_column(folder: Path, name: str, column: str, values: dict[str, str]) ->
 def test_locate_counts_exactly(geo, extract):
     loc = locate_establishments(extract, geo, sector_groups=GROUPS)
     assert loc.counts == {
-        "establishments": 14, "no_activity": 1, "no_nace_match": 1, "matched": 12,
-        "located": 7, "outside_region": 3, "unknown_postal_code": 1, "no_address": 1,
-        "located_via_seat": 1, "shared_postal_code": 1,
+        "establishments": 14,
+        "no_activity": 1,
+        "no_nace_match": 1,
+        "matched": 12,
+        "located": 7,
+        "outside_region": 3,
+        "unknown_postal_code": 1,
+        "no_address": 1,
+        "located_via_seat": 1,
+        "shared_postal_code": 1,
         "enterprises_without_establishment": 1,
     }
     c = loc.counts
-    assert c["establishments"] == c["no_activity"] + c["no_nace_match"] + c["located"] + \
-        c["outside_region"] + c["unknown_postal_code"] + c["no_address"]
+    assert (
+        c["establishments"]
+        == c["no_activity"]
+        + c["no_nace_match"]
+        + c["located"]
+        + c["outside_region"]
+        + c["unknown_postal_code"]
+        + c["no_address"]
+    )
     assert loc.group_counts == {
-        "metaal": {"matched": 5, "located": 3, "outside_region": 1, "unknown_postal_code": 1,
-                   "no_address": 0},
-        "bouw": {"matched": 4, "located": 3, "outside_region": 1, "unknown_postal_code": 0,
-                 "no_address": 0},
-        "afval": {"matched": 5, "located": 3, "outside_region": 1, "unknown_postal_code": 0,
-                  "no_address": 1},
+        "metaal": {
+            "matched": 5,
+            "located": 3,
+            "outside_region": 1,
+            "unknown_postal_code": 1,
+            "no_address": 0,
+        },
+        "bouw": {
+            "matched": 4,
+            "located": 3,
+            "outside_region": 1,
+            "unknown_postal_code": 0,
+            "no_address": 0,
+        },
+        "afval": {
+            "matched": 5,
+            "located": 3,
+            "outside_region": 1,
+            "unknown_postal_code": 0,
+            "no_address": 1,
+        },
     }
-    assert loc.outside_region == {"abroad (Frankrijk)": 1, "postal code 1000": 1,
-                                  "postal code 4000": 1}
+    assert loc.outside_region == {
+        "abroad (Frankrijk)": 1,
+        "postal code 1000": 1,
+        "postal code 4000": 1,
+    }
     assert loc.unknown_postal_codes == {"9999": 1}
     assert loc.establishments("metaal") == ["2.000.123.469", "2.101.234.586", "2.102.345.633"]
     assert loc.establishments("afval") == ["2.003.456.707", "2.100.123.442", "2.103.456.777"]
@@ -137,47 +169,64 @@ def test_locate_rejects_bad_groups(geo, extract):
 
 # --- demand -------------------------------------------------------------------------------------
 
+
 def test_demand_by_count(geo, extract):
     loc = locate_establishments(extract, geo, sector_groups=GROUPS)
     metaal = demand_from_kbo(loc, geo, group="metaal")
-    assert dict(zip(metaal.names, metaal.weight, strict=True)) == {"Antwerpen": 1.0,
-                                                                    "Gent": 2.0}
+    assert dict(zip(metaal.names, metaal.weight, strict=True)) == {"Antwerpen": 1.0, "Gent": 2.0}
     assert metaal.unit == "establishments"
     assert "sector group metaal: 3 establishments located in VLG" in metaal.source
     bouw = demand_from_kbo(loc, geo, group="bouw")
     assert dict(zip(bouw.names, bouw.weight, strict=True)) == {
-        "Antwerpen": 1.0, "Vilvoorde": 0.5, "Zemst": 0.5, "Gent": 1.0}
+        "Antwerpen": 1.0,
+        "Vilvoorde": 0.5,
+        "Zemst": 0.5,
+        "Gent": 1.0,
+    }
     afval = demand_from_kbo(loc, geo, group="afval")
     assert dict(zip(afval.ids, afval.weight, strict=True)) == {
-        "12025": 1.0, "23088": 0.5, "23096": 0.5, "24062": 1.0}
+        "12025": 1.0,
+        "23088": 0.5,
+        "23096": 0.5,
+        "24062": 1.0,
+    }
     for g in GROUPS:
         assert demand_from_kbo(loc, geo, group=g).total == loc.group_counts[g]["located"]
 
 
 def test_demand_by_establishment_employee_class(tmp_path, geo):
     folder = _copy(tmp_path)
-    _add_column(folder, "establishment.csv", "EmployeeClass", {
-        "2.000.123.469": "3",        # 10-19 -> 14.5 (Gent, metaal)
-        "2.101.234.586": "",         # no class (Gent, metaal)
-        "2.102.345.633": "20-49",    # 34.5 (Antwerpen, metaal)
-        "2.003.456.707": "1",        # 2.5 (Leuven, afval)
-        "2.100.123.442": "5",        # 74.5, half in Vilvoorde, half in Zemst (afval)
-        "2.103.456.777": "1000+",    # 1000 (Mechelen, afval)
-    })
+    _add_column(
+        folder,
+        "establishment.csv",
+        "EmployeeClass",
+        {
+            "2.000.123.469": "3",  # 10-19 -> 14.5 (Gent, metaal)
+            "2.101.234.586": "",  # no class (Gent, metaal)
+            "2.102.345.633": "20-49",  # 34.5 (Antwerpen, metaal)
+            "2.003.456.707": "1",  # 2.5 (Leuven, afval)
+            "2.100.123.442": "5",  # 74.5, half in Vilvoorde, half in Zemst (afval)
+            "2.103.456.777": "1000+",  # 1000 (Mechelen, afval)
+        },
+    )
     ex = read_kbo(folder)
     assert ex.employee_class_source == "establishment"
     loc = locate_establishments(ex, geo, sector_groups=GROUPS)
     assert loc.counts["employee_class_missing"] == 2  # Gent metaal/bouw and Antwerpen bouw
     metaal = demand_from_kbo(loc, geo, group="metaal", weight="employees")
-    assert dict(zip(metaal.names, metaal.weight, strict=True)) == {"Antwerpen": 34.5,
-                                                                    "Gent": 14.5}
+    assert dict(zip(metaal.names, metaal.weight, strict=True)) == {"Antwerpen": 34.5, "Gent": 14.5}
     assert metaal.unit == "employees"
-    metaal_1 = demand_from_kbo(loc, geo, group="metaal", weight="employees",
-                               missing_class_weight=1.0)
+    metaal_1 = demand_from_kbo(
+        loc, geo, group="metaal", weight="employees", missing_class_weight=1.0
+    )
     assert metaal_1.total == pytest.approx(50.0)
     afval = demand_from_kbo(loc, geo, group="afval", weight="employees")
     assert dict(zip(afval.names, afval.weight, strict=True)) == {
-        "Mechelen": 1000.0, "Vilvoorde": 37.25, "Zemst": 37.25, "Leuven": 2.5}
+        "Mechelen": 1000.0,
+        "Vilvoorde": 37.25,
+        "Zemst": 37.25,
+        "Leuven": 2.5,
+    }
 
 
 def test_enterprise_employee_class_is_split_over_establishments(tmp_path, geo):
@@ -203,6 +252,7 @@ def test_demand_errors(geo, extract):
 
 # --- scale and properties -----------------------------------------------------------------------
 
+
 def _check(base8: int) -> int:
     return base8 * 100 + 97 - base8 % 97
 
@@ -214,8 +264,10 @@ _NACE = ["25110", "41201", "38110", "47110", "43999"]
 def _write_extract(folder: Path, ests: list[tuple[int, str, str, bool]]) -> None:
     """One enterprise per establishment: (nace index, postal code, country, has BAET)."""
     folder.mkdir(parents=True, exist_ok=True)
-    ent = ['"EnterpriseNumber","Status","JuridicalSituation","TypeOfEnterprise",'
-           '"JuridicalForm","JuridicalFormCAC","StartDate"']
+    ent = [
+        '"EnterpriseNumber","Status","JuridicalSituation","TypeOfEnterprise",'
+        '"JuridicalForm","JuridicalFormCAC","StartDate"'
+    ]
     est = ['"EstablishmentNumber","StartDate","EnterpriseNumber"']
     act = ['"EntityNumber","ActivityGroup","NaceVersion","NaceCode","Classification"']
     addr = [",".join(f'"{c}"' for c in ADDRESS_COLUMNS)]
@@ -227,15 +279,28 @@ def _write_extract(folder: Path, ests: list[tuple[int, str, str, bool]]) -> None
         act.append(f'"{s}","001","2008","{_NACE[nace]}","MAIN"')
         if baet:
             addr.append(f'"{s}","BAET","{country}",,"{postal}","X","X","S","S","1","","",')
-    for name, lines in (("enterprise.csv", ent), ("establishment.csv", est),
-                        ("activity.csv", act), ("address.csv", addr)):
+    for name, lines in (
+        ("enterprise.csv", ent),
+        ("establishment.csv", est),
+        ("activity.csv", act),
+        ("address.csv", addr),
+    ):
         (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, len(_NACE) - 1), st.sampled_from(_POSTAL),
-                          st.sampled_from(["", "", "Nederland"]), st.booleans()),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_NACE) - 1),
+            st.sampled_from(_POSTAL),
+            st.sampled_from(["", "", "Nederland"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_partition_and_totals_hold(ests):
     geo = load_region("flanders")
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,8 +308,15 @@ def test_partition_and_totals_hold(ests):
         loc = locate_establishments(read_kbo(Path(tmp)), geo, sector_groups=GROUPS)
     c = loc.counts
     assert c["establishments"] == len(ests)
-    assert c["establishments"] == c["no_activity"] + c["no_nace_match"] + c["located"] + \
-        c["outside_region"] + c["unknown_postal_code"] + c["no_address"]
+    assert (
+        c["establishments"]
+        == c["no_activity"]
+        + c["no_nace_match"]
+        + c["located"]
+        + c["outside_region"]
+        + c["unknown_postal_code"]
+        + c["no_address"]
+    )
     assert c["no_nace_match"] == sum(1 for n, *_ in ests if _NACE[n] == "47110")
     assert sum(loc.outside_region.values()) == c["outside_region"]
     assert sum(loc.unknown_postal_codes.values()) == c["unknown_postal_code"]
@@ -258,8 +330,15 @@ def test_moderate_extract_is_read_quickly(tmp_path, geo):
     """20,000 establishments: a smoke test that reading stays linear and array-based."""
     rng = np.random.default_rng(7)
     n = 20_000
-    ests = [(int(rng.integers(len(_NACE))), _POSTAL[int(rng.integers(len(_POSTAL)))], "",
-             bool(rng.random() < 0.9)) for _ in range(n)]
+    ests = [
+        (
+            int(rng.integers(len(_NACE))),
+            _POSTAL[int(rng.integers(len(_POSTAL)))],
+            "",
+            bool(rng.random() < 0.9),
+        )
+        for _ in range(n)
+    ]
     _write_extract(tmp_path / "big", ests)
     t0 = time.perf_counter()
     ex = read_kbo(tmp_path / "big")

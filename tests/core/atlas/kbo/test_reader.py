@@ -94,8 +94,12 @@ def _add_column(folder: Path, name: str, column: str, values: dict[str, str]) ->
 
 
 def test_read_fixture(extract):
-    assert extract.rows == {"enterprise.csv": 13, "establishment.csv": 14, "address.csv": 27,
-                            "activity.csv": 23}
+    assert extract.rows == {
+        "enterprise.csv": 13,
+        "establishment.csv": 14,
+        "address.csv": 27,
+        "activity.csv": 23,
+    }
     assert extract.skipped == {
         "activity.csv: NACE version 2003": 3,
         "activity.csv: NACE version 2025": 1,
@@ -116,8 +120,10 @@ def test_read_fixture(extract):
 def test_format_number_round_trip(extract):
     assert format_number(201310929) == "0201.310.929"
     assert format_number(2000000339) == "2.000.000.339"
-    assert [format_number(int(n)) for n in extract.establishment_numbers[:2]] == \
-        ["2.000.123.469", "2.001.234.516"]
+    assert [format_number(int(n)) for n in extract.establishment_numbers[:2]] == [
+        "2.000.123.469",
+        "2.001.234.516",
+    ]
 
 
 def test_read_zip_gives_the_same(tmp_path, extract):
@@ -145,16 +151,22 @@ def test_prefix_filter_keeps_only_what_is_needed(geo, extract):
 
 # --- bad input ----------------------------------------------------------------------------------
 
+
 def test_bad_enterprise_number_names_file_line_column(tmp_path):
     folder = _copy(tmp_path)
     _edit(folder, "establishment.csv", 7, '"0417.222.338"', '"0417.222.33"')
     with pytest.raises(InputError) as e:
         read_kbo(folder)
     (p,) = e.value.problems
-    assert (p.file, p.row, p.field, p.value) == ("establishment.csv", 7, "EnterpriseNumber",
-                                                "0417.222.33")
-    assert "establishment.csv, line 7, column 'EnterpriseNumber': not an enterprise number" \
-        in str(e.value)
+    assert (p.file, p.row, p.field, p.value) == (
+        "establishment.csv",
+        7,
+        "EnterpriseNumber",
+        "0417.222.33",
+    )
+    assert "establishment.csv, line 7, column 'EnterpriseNumber': not an enterprise number" in str(
+        e.value
+    )
 
 
 def test_check_digits_are_verified(tmp_path):
@@ -188,8 +200,10 @@ def test_every_bad_row_in_every_file_is_reported(tmp_path):
     ]
     text = str(e.value)
     assert "address.csv, line 5: expected 13 fields as in the header, found 12" in text
-    assert "activity.csv, line 4, column 'Classification': classification must be MAIN, " \
-           "SECO or ANCI (got 'HOOFD')" in text
+    assert (
+        "activity.csv, line 4, column 'Classification': classification must be MAIN, "
+        "SECO or ANCI (got 'HOOFD')" in text
+    )
 
 
 def test_header_problem_names_file_and_expected_columns(tmp_path):
@@ -203,9 +217,11 @@ def test_header_problem_names_file_and_expected_columns(tmp_path):
     assert by_file["activity.csv"].row == 1
     assert by_file["activity.csv"].message.startswith(
         "bad header: missing column NaceVersion (expected columns: EntityNumber, "
-        "ActivityGroup, NaceVersion, NaceCode, Classification)")
-    assert by_file["address.csv"].message.startswith("missing file (expected columns: "
-                                                     "EntityNumber, TypeOfAddress,")
+        "ActivityGroup, NaceVersion, NaceCode, Classification)"
+    )
+    assert by_file["address.csv"].message.startswith(
+        "missing file (expected columns: EntityNumber, TypeOfAddress,"
+    )
 
 
 def test_duplicate_numbers(tmp_path):
@@ -214,8 +230,12 @@ def test_duplicate_numbers(tmp_path):
     with pytest.raises(InputError) as e:
         read_kbo(folder)
     (p,) = e.value.problems
-    assert (p.file, p.row, p.field, p.value) == ("establishment.csv", 4, "EstablishmentNumber",
-                                                "2.001.234.516")
+    assert (p.file, p.row, p.field, p.value) == (
+        "establishment.csv",
+        4,
+        "EstablishmentNumber",
+        "2.001.234.516",
+    )
     assert "first on line 3" in p.message
 
 
@@ -239,8 +259,7 @@ def test_bad_employee_class(tmp_path):
     with pytest.raises(InputError) as e:
         read_kbo(folder)
     (p,) = e.value.problems
-    assert (p.file, p.row, p.field, p.value) == ("establishment.csv", 2, "EmployeeClass",
-                                                "veel")
+    assert (p.file, p.row, p.field, p.value) == ("establishment.csv", 2, "EmployeeClass", "veel")
 
 
 def test_not_an_extract(tmp_path):

@@ -1,6 +1,5 @@
 """Capacitated facility location: hand instances, messages, brute force, properties."""
 
-
 from __future__ import annotations
 
 import itertools
@@ -101,8 +100,9 @@ def test_cfl_total_capacity_message() -> None:
         "(2 allowed sites, 2 demand points)"
     )
     # the same allowed sites are enough for 400 t/yr, and only they are opened
-    r = capacitated_facility_location(d, [200, 200], [300, 300, 300], [1, 1, 1], 1.0,
-                                      allowed=[0, 1])
+    r = capacitated_facility_location(
+        d, [200, 200], [300, 300, 300], [1, 1, 1], 1.0, allowed=[0, 1]
+    )
     assert set(r.open_sites.tolist()) <= {0, 1} and r.assignment[:, 2].sum() == 0
 
 

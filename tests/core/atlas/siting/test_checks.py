@@ -1,6 +1,5 @@
 """The independent check of siting answers rejects tampered results."""
 
-
 from __future__ import annotations
 
 import numpy as np

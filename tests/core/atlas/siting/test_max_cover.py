@@ -1,6 +1,5 @@
 """Maximal covering: hand instances, input errors, property check (with set cover)."""
 
-
 from __future__ import annotations
 
 import numpy as np

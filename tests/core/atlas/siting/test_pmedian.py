@@ -1,6 +1,5 @@
 """p-median: exact values on hand-checkable instances, brute force, properties."""
 
-
 from __future__ import annotations
 
 import itertools
@@ -124,9 +123,7 @@ def test_p_median_pruned_mip_path_with_growth(seed: int, monkeypatch: pytest.Mon
     worst = np.argsort(w @ d)[-p:]
     monkeypatch.setattr(pmedian, "lagrangian", weak_lagrangian)
     monkeypatch.setattr(pmedian, "greedy", lambda d, w, p, fixed: np.array(worst))
-    monkeypatch.setattr(
-        pmedian, "interchange", lambda d, w, s, f, dl: (s, total_cost(d, w, s), 0)
-    )
+    monkeypatch.setattr(pmedian, "interchange", lambda d, w, s, f, dl: (s, total_cost(d, w, s), 0))
     r = p_median(d, w, p)
     assert r.objective == pytest.approx(_brute_p_median(d, w, p), abs=1e-9)
     assert r.status == "optimal"
@@ -147,9 +144,7 @@ def test_p_median_growth_happens(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(pmedian, "lagrangian", weak_lagrangian)
     monkeypatch.setattr(pmedian, "greedy", lambda d, w, p, fixed: np.array([0, 1]))
-    monkeypatch.setattr(
-        pmedian, "interchange", lambda d, w, s, f, dl: (s, total_cost(d, w, s), 0)
-    )
+    monkeypatch.setattr(pmedian, "interchange", lambda d, w, s, f, dl: (s, total_cost(d, w, s), 0))
     r = p_median(d, w, 2)
     assert r.objective == 50.0 and r.open_sites.tolist() == [2, 3]
     assert r.status == "optimal"

@@ -1,6 +1,5 @@
 """Set covering: hand instances, infeasibility messages, brute force (with max cover)."""
 
-
 from __future__ import annotations
 
 import itertools

@@ -24,8 +24,7 @@ from circulair.core.errors import InputError, Problem
 from circulair.core.geo.reference import RegionGeography
 
 
-def _lookup(keys: _Int64, values: NDArray[_G], query: _Int64,
-            default: float | int) -> NDArray[_G]:
+def _lookup(keys: _Int64, values: NDArray[_G], query: _Int64, default: float | int) -> NDArray[_G]:
     """values[keys == q] for each q of ``query`` (keys sorted and unique), else ``default``."""
     if len(keys) == 0:
         return np.full(len(query), default, dtype=values.dtype)
@@ -42,8 +41,10 @@ def _member(keys: _Int64, query: _Int64) -> NDArray[np.bool_]:
     return np.asarray(keys[idx] == query)
 
 
-def _group_masks(codes: Sequence[str], groups: Mapping[str, Sequence[str]],
-                 ) -> NDArray[np.uint64]:
+def _group_masks(
+    codes: Sequence[str],
+    groups: Mapping[str, Sequence[str]],
+) -> NDArray[np.uint64]:
     slugs = list(groups)
     out = np.zeros(len(codes), dtype=np.uint64)
     for j, slug in enumerate(slugs):
@@ -54,8 +55,10 @@ def _group_masks(codes: Sequence[str], groups: Mapping[str, Sequence[str]],
     return out
 
 
-def _entity_masks(entity: _Int64, row_mask: NDArray[np.uint64],
-                  ) -> tuple[_Int64, NDArray[np.uint64]]:
+def _entity_masks(
+    entity: _Int64,
+    row_mask: NDArray[np.uint64],
+) -> tuple[_Int64, NDArray[np.uint64]]:
     """OR of the row masks per entity (``entity`` sorted)."""
     if len(entity) == 0:
         return entity, row_mask
@@ -63,45 +66,67 @@ def _entity_masks(entity: _Int64, row_mask: NDArray[np.uint64],
     return entity[starts], np.bitwise_or.reduceat(row_mask, starts)
 
 
-def _check_groups(sector_groups: Mapping[str, Sequence[str]],
-                  prefixes: tuple[str, ...] | None) -> dict[str, tuple[str, ...]]:
+def _check_groups(
+    sector_groups: Mapping[str, Sequence[str]], prefixes: tuple[str, ...] | None
+) -> dict[str, tuple[str, ...]]:
     problems: list[Problem] = []
     out: dict[str, tuple[str, ...]] = {}
     if not sector_groups:
         problems.append(Problem("give at least one sector group", field="sector_groups"))
     if len(sector_groups) > _MAX_GROUPS:
-        problems.append(Problem(f"at most {_MAX_GROUPS} sector groups at once",
-                                field="sector_groups", value=len(sector_groups)))
+        problems.append(
+            Problem(
+                f"at most {_MAX_GROUPS} sector groups at once",
+                field="sector_groups",
+                value=len(sector_groups),
+            )
+        )
     for slug, codes in sector_groups.items():
         if not isinstance(slug, str) or not slug.strip():
-            problems.append(Problem("group slug must be a non-empty string",
-                                    field="sector_groups", value=slug))
+            problems.append(
+                Problem("group slug must be a non-empty string", field="sector_groups", value=slug)
+            )
             continue
         if isinstance(codes, str):
-            problems.append(Problem("codes must be a list of strings, not one string",
-                                    field=slug, value=codes))
+            problems.append(
+                Problem("codes must be a list of strings, not one string", field=slug, value=codes)
+            )
             continue
         clean = tuple(str(c).strip() for c in codes)
         if not clean:
             problems.append(Problem("group has no NACE codes", field=slug))
         for c in clean:
             if not re.fullmatch(r"\d{2,7}", c):
-                problems.append(Problem("NACE code must be 2 to 7 digits without dots "
-                                        "(e.g. '2511' or '41101')", field=slug, value=c))
+                problems.append(
+                    Problem(
+                        "NACE code must be 2 to 7 digits without dots (e.g. '2511' or '41101')",
+                        field=slug,
+                        value=c,
+                    )
+                )
             elif prefixes is not None and not c.startswith(prefixes):
-                problems.append(Problem("the extract was read keeping only NACE codes "
-                                        f"starting with {', '.join(prefixes)}, which does not "
-                                        "cover this code; read it again including it",
-                                        field=slug, value=c))
+                problems.append(
+                    Problem(
+                        "the extract was read keeping only NACE codes "
+                        f"starting with {', '.join(prefixes)}, which does not "
+                        "cover this code; read it again including it",
+                        field=slug,
+                        value=c,
+                    )
+                )
         out[slug] = clean
     if problems:
         raise InputError(problems)
     return out
 
 
-def locate_establishments(extract: KboExtract, geo: RegionGeography, *,
-                          sector_groups: Mapping[str, Sequence[str]],
-                          nace_version: str = "2008") -> KboLocated:
+def locate_establishments(
+    extract: KboExtract,
+    geo: RegionGeography,
+    *,
+    sector_groups: Mapping[str, Sequence[str]],
+    nace_version: str = "2008",
+) -> KboLocated:
     """Place every establishment of the given sector groups in the region's municipalities.
 
     Parameters
@@ -122,17 +147,22 @@ def locate_establishments(extract: KboExtract, geo: RegionGeography, *,
         Being outside the region is not an error: it is counted by reason.
     """
     if str(nace_version) != extract.nace_version:
-        raise InputError.single(f"the extract was read with NACE version "
-                                f"{extract.nace_version}; read it again for this version",
-                                field="nace_version", value=nace_version)
+        raise InputError.single(
+            f"the extract was read with NACE version "
+            f"{extract.nace_version}; read it again for this version",
+            field="nace_version",
+            value=nace_version,
+        )
     groups = _check_groups(sector_groups, extract.nace_prefixes)
     slugs = tuple(groups)
     code_mask = _group_masks(extract.nace_codes, groups)
-    row_mask = code_mask[extract.activity_code] if len(code_mask) else \
-        np.zeros(len(extract.activity_code), dtype=np.uint64)
+    row_mask = (
+        code_mask[extract.activity_code]
+        if len(code_mask)
+        else np.zeros(len(extract.activity_code), dtype=np.uint64)
+    )
     is_est_row = extract.activity_entity >= _FIRST_ESTABLISHMENT
-    est_keys, est_masks = _entity_masks(extract.activity_entity[is_est_row],
-                                        row_mask[is_est_row])
+    est_keys, est_masks = _entity_masks(extract.activity_entity[is_est_row], row_mask[is_est_row])
     ent_rows = ~is_est_row & extract.activity_main
     ent_keys, ent_masks = _entity_masks(extract.activity_entity[ent_rows], row_mask[ent_rows])
 
@@ -189,22 +219,29 @@ def locate_establishments(extract: KboExtract, geo: RegionGeography, *,
     for j, slug in enumerate(slugs):
         in_g = sel & ((mask & (np.uint64(1) << np.uint64(j))) != 0)
         group_counts[slug] = {
-            "matched": int(in_g.sum()), "located": int((in_g & (cat == 0)).sum()),
+            "matched": int(in_g.sum()),
+            "located": int((in_g & (cat == 0)).sum()),
             "outside_region": int((in_g & (cat == 1)).sum()),
             "unknown_postal_code": int((in_g & (cat == 2)).sum()),
-            "no_address": int((in_g & (cat == 3)).sum())}
+            "no_address": int((in_g & (cat == 3)).sum()),
+        }
     outside: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
-    for p, c in zip(*np.unique(place[sel & ((cat == 1) | (cat == 2))], return_counts=True),
-                    strict=True):
+    for p, c in zip(
+        *np.unique(place[sel & ((cat == 1) | (cat == 2))], return_counts=True), strict=True
+    ):
         target = outside if place_cat[p] == 1 else unknown
         target[place_reason[p]] += int(c)
 
     if extract.establishment_employees is not None:
         emp_all: _Float | None = extract.establishment_employees
     elif extract.enterprise_employees is not None:
-        emp_all = _lookup(extract.enterprise_numbers, extract.enterprise_employees, parent,
-                          np.nan).astype(np.float64) / n_est
+        emp_all = (
+            _lookup(
+                extract.enterprise_numbers, extract.enterprise_employees, parent, np.nan
+            ).astype(np.float64)
+            / n_est
+        )
     else:
         emp_all = None
 
@@ -231,23 +268,35 @@ def locate_establishments(extract: KboExtract, geo: RegionGeography, *,
         employees = np.asarray(emp_all[pos], dtype=np.float64)
         counts["employee_class_missing"] = int(np.isnan(emp_all[loc_idx]).sum())
     counts["enterprises_without_establishment"] = int(
-        (~_member(parents_u.astype(np.int64), extract.enterprise_numbers)).sum())
+        (~_member(parents_u.astype(np.int64), extract.enterprise_numbers)).sum()
+    )
     return KboLocated(
-        region=geo.code, group_slugs=slugs,
-        establishment_numbers=np.array(rows_est, dtype=np.int64), refnis=tuple(rows_refnis),
+        region=geo.code,
+        group_slugs=slugs,
+        establishment_numbers=np.array(rows_est, dtype=np.int64),
+        refnis=tuple(rows_refnis),
         share=np.array(rows_share, dtype=np.float64),
-        groups=np.asarray(mask[pos], dtype=np.uint64), employees=employees,
-        via_seat=np.asarray(use_seat[pos], dtype=bool), counts=counts,
-        group_counts=group_counts, outside_region=dict(sorted(outside.items())),
+        groups=np.asarray(mask[pos], dtype=np.uint64),
+        employees=employees,
+        via_seat=np.asarray(use_seat[pos], dtype=bool),
+        counts=counts,
+        group_counts=group_counts,
+        outside_region=dict(sorted(outside.items())),
         unknown_postal_codes=dict(sorted(unknown.items())),
         nace_version=extract.nace_version,
         employee_class_source=extract.employee_class_source,
-        source=f"{extract.describe()}, NACE {extract.nace_version}")
+        source=f"{extract.describe()}, NACE {extract.nace_version}",
+    )
 
 
-def demand_from_kbo(located: KboLocated, geo: RegionGeography, *, group: str,
-                    weight: Literal["count", "employees"] = "count",
-                    missing_class_weight: float = 0.0) -> DemandPoints:
+def demand_from_kbo(
+    located: KboLocated,
+    geo: RegionGeography,
+    *,
+    group: str,
+    weight: Literal["count", "employees"] = "count",
+    missing_class_weight: float = 0.0,
+) -> DemandPoints:
     """Demand points per municipality from the located establishments of one sector group.
 
     Parameters
@@ -272,19 +321,38 @@ def demand_from_kbo(located: KboLocated, geo: RegionGeography, *, group: str,
     """
     problems: list[Problem] = []
     if located.region != geo.code:
-        problems.append(Problem(f"establishments were located in region {located.region}",
-                                field="geo", value=geo.code))
+        problems.append(
+            Problem(
+                f"establishments were located in region {located.region}",
+                field="geo",
+                value=geo.code,
+            )
+        )
     if weight not in ("count", "employees"):
-        problems.append(Problem("weight must be 'count' or 'employees'", field="weight",
-                                value=weight))
+        problems.append(
+            Problem("weight must be 'count' or 'employees'", field="weight", value=weight)
+        )
     elif weight == "employees" and located.employees is None:
-        problems.append(Problem("weighting by employees needs an EmployeeClass column in "
-                                "establishment.csv or enterprise.csv", field="weight",
-                                value=weight))
-    if not (isinstance(missing_class_weight, (int, float))
-            and np.isfinite(missing_class_weight) and missing_class_weight >= 0):
-        problems.append(Problem("must be a finite number >= 0", field="missing_class_weight",
-                                value=missing_class_weight))
+        problems.append(
+            Problem(
+                "weighting by employees needs an EmployeeClass column in "
+                "establishment.csv or enterprise.csv",
+                field="weight",
+                value=weight,
+            )
+        )
+    if not (
+        isinstance(missing_class_weight, (int, float))
+        and np.isfinite(missing_class_weight)
+        and missing_class_weight >= 0
+    ):
+        problems.append(
+            Problem(
+                "must be a finite number >= 0",
+                field="missing_class_weight",
+                value=missing_class_weight,
+            )
+        )
     if problems:
         raise InputError(problems)
     rows = located.in_group(group)
@@ -294,12 +362,12 @@ def demand_from_kbo(located: KboLocated, geo: RegionGeography, *, group: str,
         unit = "establishments"
     else:
         assert located.employees is not None
-        emp = np.where(np.isnan(located.employees), float(missing_class_weight),
-                       located.employees)
+        emp = np.where(np.isnan(located.employees), float(missing_class_weight), located.employees)
         w = located.share[rows] * emp[rows]
         unit = "employees"
     n = located.group_counts[group]["located"]
-    source = (f"{located.source}, sector group {group}: {n} establishments located "
-              f"in {located.region}" + (" (employee-class midpoints)" if weight == "employees"
-                                        else ""))
+    source = (
+        f"{located.source}, sector group {group}: {n} establishments located "
+        f"in {located.region}" + (" (employee-class midpoints)" if weight == "employees" else "")
+    )
     return aggregate_by_municipality(refnis, w, geo, unit=unit, source=source)

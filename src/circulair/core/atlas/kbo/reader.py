@@ -65,8 +65,10 @@ class _Source:
     @contextmanager
     def open(self, name: str) -> Iterator[io.TextIOBase]:
         if self.zip is not None:
-            with self.zip.open(self.members[name]) as raw, \
-                    io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+            with (
+                self.zip.open(self.members[name]) as raw,
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+            ):
                 yield text
         else:
             with (self.path / name).open(encoding="utf-8-sig", newline="") as f:
@@ -118,12 +120,18 @@ def _employee_value(text: str) -> float | None:
     return None
 
 
-_EMPLOYEE_HELP = ("employee class must be an RSZ class code 0-9, a range such as '10-19', "
-                  "an open class such as '1000+', or empty")
+_EMPLOYEE_HELP = (
+    "employee class must be an RSZ class code 0-9, a range such as '10-19', "
+    "an open class such as '1000+', or empty"
+)
 
 
-def _csv_rows(src: _Source, name: str, required: Sequence[str], problems: ProblemCollector,
-              ) -> Iterator[tuple[int, list[str], dict[str, int]]]:
+def _csv_rows(
+    src: _Source,
+    name: str,
+    required: Sequence[str],
+    problems: ProblemCollector,
+) -> Iterator[tuple[int, list[str], dict[str, int]]]:
     """Yield (line, fields, column index) for each data row of ``name``; header and field-count
     problems are reported here, so callers only validate values."""
     if not src.exists(name):
@@ -133,15 +141,21 @@ def _csv_rows(src: _Source, name: str, required: Sequence[str], problems: Proble
         reader = csv.reader(f)
         header = next(reader, None)
         if header is None:
-            problems.add(f"empty file: no header (expected columns: {', '.join(required)})",
-                         name, 1)
+            problems.add(
+                f"empty file: no header (expected columns: {', '.join(required)})", name, 1
+            )
             return
         header = [h.strip() for h in header]
         missing = [c for c in required if c not in header]
         if missing:
-            problems.add(f"bad header: missing column{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(missing)} (expected columns: {', '.join(required)})",
-                         name, 1, None, ",".join(header))
+            problems.add(
+                f"bad header: missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (expected columns: {', '.join(required)})",
+                name,
+                1,
+                None,
+                ",".join(header),
+            )
             return
         dupes = sorted({h for h in header if header.count(h) > 1})
         if dupes:
@@ -154,8 +168,11 @@ def _csv_rows(src: _Source, name: str, required: Sequence[str], problems: Proble
                 if not fields:
                     continue
                 if len(fields) != width:
-                    problems.add(f"expected {width} fields as in the header, found {len(fields)}",
-                                 name, reader.line_num)
+                    problems.add(
+                        f"expected {width} fields as in the header, found {len(fields)}",
+                        name,
+                        reader.line_num,
+                    )
                     continue
                 yield reader.line_num, fields, cols
         except csv.Error as e:
@@ -168,14 +185,20 @@ def _to_array(a: array[Any], dtype: type[np.generic]) -> NDArray[Any]:
     return np.frombuffer(a, dtype=dtype).copy() if len(a) else np.zeros(0, dtype=dtype)
 
 
-def _duplicates(numbers: _Int64, lines: _Int64, file: str, column: str,
-                problems: ProblemCollector) -> None:
+def _duplicates(
+    numbers: _Int64, lines: _Int64, file: str, column: str, problems: ProblemCollector
+) -> None:
     order = np.argsort(numbers, kind="stable")
     s = numbers[order]
     dup = np.nonzero(s[1:] == s[:-1])[0]
     for i in dup:
-        problems.add(f"duplicate number (first on line {int(lines[order[i]])})", file,
-                     int(lines[order[i + 1]]), column, format_number(int(s[i + 1])))
+        problems.add(
+            f"duplicate number (first on line {int(lines[order[i]])})",
+            file,
+            int(lines[order[i + 1]]),
+            column,
+            format_number(int(s[i + 1])),
+        )
 
 
 def _read_meta(src: _Source, problems: ProblemCollector) -> dict[str, str]:
@@ -187,8 +210,14 @@ def _read_meta(src: _Source, problems: ProblemCollector) -> dict[str, str]:
     return meta
 
 
-def _start_and_employees(f: Sequence[str], cols: Mapping[str, int], has_class: bool,
-                         problems: ProblemCollector, name: str, line: int) -> float:
+def _start_and_employees(
+    f: Sequence[str],
+    cols: Mapping[str, int],
+    has_class: bool,
+    problems: ProblemCollector,
+    name: str,
+    line: int,
+) -> float:
     """Check the row's StartDate; return its employee-class weight (NaN when absent/bad)."""
     if not _valid_date(f[cols["StartDate"]]):
         problems.add("date must be dd-mm-yyyy", name, line, "StartDate", f[cols["StartDate"]])
@@ -196,22 +225,24 @@ def _start_and_employees(f: Sequence[str], cols: Mapping[str, int], has_class: b
         return float("nan")
     value = _employee_value(f[cols[EMPLOYEE_CLASS_COLUMN]])
     if value is None:
-        problems.add(_EMPLOYEE_HELP, name, line, EMPLOYEE_CLASS_COLUMN,
-                     f[cols[EMPLOYEE_CLASS_COLUMN]])
+        problems.add(
+            _EMPLOYEE_HELP, name, line, EMPLOYEE_CLASS_COLUMN, f[cols[EMPLOYEE_CLASS_COLUMN]]
+        )
         return float("nan")
     return value
 
 
-def _read_enterprises(src: _Source, problems: ProblemCollector,
-                      ) -> tuple[_Int64, _Float | None, int]:
+def _read_enterprises(
+    src: _Source,
+    problems: ProblemCollector,
+) -> tuple[_Int64, _Float | None, int]:
     name = "enterprise.csv"
     numbers: array[int] = array("q")
     lines: array[int] = array("q")
     employees: array[float] = array("d")
     has_class: bool | None = None
     n_rows = 0
-    code_fields = ("JuridicalSituation", "TypeOfEnterprise", "JuridicalForm",
-                   "JuridicalFormCAC")
+    code_fields = ("JuridicalSituation", "TypeOfEnterprise", "JuridicalForm", "JuridicalFormCAC")
     for line, f, cols in _csv_rows(src, name, ENTERPRISE_COLUMNS, problems):
         if has_class is None:
             has_class = EMPLOYEE_CLASS_COLUMN in cols
@@ -219,30 +250,42 @@ def _read_enterprises(src: _Source, problems: ProblemCollector,
         text = f[cols["EnterpriseNumber"]]
         n = _parse_number(text, _ENT_RE)
         if n is None:
-            problems.add(_number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
-                         name, line, "EnterpriseNumber", text)
+            problems.add(
+                _number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
+                name,
+                line,
+                "EnterpriseNumber",
+                text,
+            )
         if not f[cols["Status"]].strip():
             problems.add("status must not be empty", name, line, "Status", "")
         for c in code_fields:
             if _CODE_RE.fullmatch(f[cols[c]]) is None:
-                problems.add("code must be up to three digits or empty", name, line, c,
-                             f[cols[c]])
+                problems.add("code must be up to three digits or empty", name, line, c, f[cols[c]])
         emp = _start_and_employees(f, cols, bool(has_class), problems, name, line)
         if n is not None:
             numbers.append(n)
             lines.append(line)
             employees.append(emp)
     nums = np.asarray(_to_array(numbers, np.int64), dtype=np.int64)
-    _duplicates(nums, np.asarray(_to_array(lines, np.int64), dtype=np.int64), name,
-                "EnterpriseNumber", problems)
+    _duplicates(
+        nums,
+        np.asarray(_to_array(lines, np.int64), dtype=np.int64),
+        name,
+        "EnterpriseNumber",
+        problems,
+    )
     order = np.argsort(nums, kind="stable")
-    emps = np.asarray(_to_array(employees, np.float64), dtype=np.float64)[order] \
-        if has_class else None
+    emps = (
+        np.asarray(_to_array(employees, np.float64), dtype=np.float64)[order] if has_class else None
+    )
     return nums[order], emps, n_rows
 
 
-def _read_establishments(src: _Source, problems: ProblemCollector,
-                         ) -> tuple[_Int64, _Int64, _Float | None, int]:
+def _read_establishments(
+    src: _Source,
+    problems: ProblemCollector,
+) -> tuple[_Int64, _Int64, _Float | None, int]:
     name = "establishment.csv"
     numbers: array[int] = array("q")
     parents: array[int] = array("q")
@@ -257,14 +300,23 @@ def _read_establishments(src: _Source, problems: ProblemCollector,
         text = f[cols["EstablishmentNumber"]]
         n = _parse_number(text, _EST_RE)
         if n is None:
-            problems.add(_number_problem(text, _EST_RE,
-                                         "an establishment number (2.123.456.789)"),
-                         name, line, "EstablishmentNumber", text)
+            problems.add(
+                _number_problem(text, _EST_RE, "an establishment number (2.123.456.789)"),
+                name,
+                line,
+                "EstablishmentNumber",
+                text,
+            )
         text = f[cols["EnterpriseNumber"]]
         parent = _parse_number(text, _ENT_RE)
         if parent is None:
-            problems.add(_number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
-                         name, line, "EnterpriseNumber", text)
+            problems.add(
+                _number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
+                name,
+                line,
+                "EnterpriseNumber",
+                text,
+            )
         emp = _start_and_employees(f, cols, bool(has_class), problems, name, line)
         if n is not None and parent is not None:
             numbers.append(n)
@@ -272,17 +324,26 @@ def _read_establishments(src: _Source, problems: ProblemCollector,
             lines.append(line)
             employees.append(emp)
     nums = np.asarray(_to_array(numbers, np.int64), dtype=np.int64)
-    _duplicates(nums, np.asarray(_to_array(lines, np.int64), dtype=np.int64), name,
-                "EstablishmentNumber", problems)
+    _duplicates(
+        nums,
+        np.asarray(_to_array(lines, np.int64), dtype=np.int64),
+        name,
+        "EstablishmentNumber",
+        problems,
+    )
     order = np.argsort(nums, kind="stable")
     par = np.asarray(_to_array(parents, np.int64), dtype=np.int64)[order]
-    emps = np.asarray(_to_array(employees, np.float64), dtype=np.float64)[order] \
-        if has_class else None
+    emps = (
+        np.asarray(_to_array(employees, np.float64), dtype=np.float64)[order] if has_class else None
+    )
     return nums[order], par, emps, n_rows
 
 
-def _read_addresses(src: _Source, problems: ProblemCollector, skipped: Counter[str],
-                    ) -> tuple[_Int64, NDArray[np.int32], tuple[tuple[str, str], ...], int]:
+def _read_addresses(
+    src: _Source,
+    problems: ProblemCollector,
+    skipped: Counter[str],
+) -> tuple[_Int64, NDArray[np.int32], tuple[tuple[str, str], ...], int]:
     name = "address.csv"
     entities: array[int] = array("q")
     place_of: array[int] = array("i")
@@ -295,9 +356,15 @@ def _read_addresses(src: _Source, problems: ProblemCollector, skipped: Counter[s
         if text != last_ok:
             n = _parse_number(text, _ENTITY_RE)
             if n is None:
-                problems.add(_number_problem(text, _ENTITY_RE, "an enterprise, establishment "
-                                             "or branch number"), name, line, "EntityNumber",
-                             text)
+                problems.add(
+                    _number_problem(
+                        text, _ENTITY_RE, "an enterprise, establishment or branch number"
+                    ),
+                    name,
+                    line,
+                    "EntityNumber",
+                    text,
+                )
                 continue
             last_ok, entity = text, n
         kind = f[cols["TypeOfAddress"]].strip()
@@ -306,8 +373,7 @@ def _read_addresses(src: _Source, problems: ProblemCollector, skipped: Counter[s
             continue
         struck = f[cols["DateStrikingOff"]].strip()
         if struck and not _valid_date(struck):
-            problems.add("date must be dd-mm-yyyy or empty", name, line, "DateStrikingOff",
-                         struck)
+            problems.add("date must be dd-mm-yyyy or empty", name, line, "DateStrikingOff", struck)
             continue
         if struck:
             skipped["address.csv: struck off (DateStrikingOff set)"] += 1
@@ -319,8 +385,11 @@ def _read_addresses(src: _Source, problems: ProblemCollector, skipped: Counter[s
             skipped[f"address.csv: type {kind} of {what}"] += 1
             continue
         country = f[cols["CountryNL"]].strip()
-        key = ("", f[cols["Zipcode"]].strip()) if country.lower() in _BELGIUM \
+        key = (
+            ("", f[cols["Zipcode"]].strip())
+            if country.lower() in _BELGIUM
             else (country or f[cols["CountryFR"]].strip(), "")
+        )
         idx = places.setdefault(key, len(places))
         entities.append(entity)
         place_of.append(idx)
@@ -331,15 +400,19 @@ def _read_addresses(src: _Source, problems: ProblemCollector, skipped: Counter[s
     first = np.ones(len(ent), dtype=bool)
     first[1:] = ent[1:] != ent[:-1]
     if (~first).any():
-        skipped["address.csv: further current address of the same entity and type (first "
-                "kept)"] += int((~first).sum())
+        skipped[
+            "address.csv: further current address of the same entity and type (first kept)"
+        ] += int((~first).sum())
     return ent[first], plc[first], tuple(places), n_rows
 
 
-def _read_activities(src: _Source, problems: ProblemCollector, skipped: Counter[str], version: str,
-                     prefixes: tuple[str, ...] | None,
-                     ) -> tuple[_Int64, NDArray[np.int32], NDArray[np.bool_],
-                                tuple[str, ...], _Int64, _Int64, int]:
+def _read_activities(
+    src: _Source,
+    problems: ProblemCollector,
+    skipped: Counter[str],
+    version: str,
+    prefixes: tuple[str, ...] | None,
+) -> tuple[_Int64, NDArray[np.int32], NDArray[np.bool_], tuple[str, ...], _Int64, _Int64, int]:
     name = "activity.csv"
     entities: array[int] = array("q")
     code_of: array[int] = array("i")
@@ -366,9 +439,15 @@ def _read_activities(src: _Source, problems: ProblemCollector, skipped: Counter[
         if text != last_text:
             n = _parse_number(text, _ENTITY_RE)
             if n is None:
-                problems.add(_number_problem(text, _ENTITY_RE, "an enterprise, establishment "
-                                             "or branch number"), name, line, "EntityNumber",
-                             text)
+                problems.add(
+                    _number_problem(
+                        text, _ENTITY_RE, "an enterprise, establishment or branch number"
+                    ),
+                    name,
+                    line,
+                    "EntityNumber",
+                    text,
+                )
                 bad = True
             else:
                 last_text, last_entity = text, n
@@ -377,31 +456,33 @@ def _read_activities(src: _Source, problems: ProblemCollector, skipped: Counter[
             if re.fullmatch(r"\d{3}", group):
                 ok_group.add(group)
             else:
-                problems.add("activity group must be three digits", name, line,
-                             "ActivityGroup", group)
+                problems.add(
+                    "activity group must be three digits", name, line, "ActivityGroup", group
+                )
                 bad = True
         ver = f[i_ver]
         if ver not in ok_version:
             if re.fullmatch(r"\d{4}", ver):
                 ok_version.add(ver)
             else:
-                problems.add("NACE version must be a year such as 2008", name, line,
-                             "NaceVersion", ver)
+                problems.add(
+                    "NACE version must be a year such as 2008", name, line, "NaceVersion", ver
+                )
                 bad = True
         code = f[i_code]
         keep = keep_code.get(code)
         if keep is None:
             if _NACE_RE.fullmatch(code) is None:
-                problems.add("NACE code must be digits without dots", name, line, "NaceCode",
-                             code)
+                problems.add("NACE code must be digits without dots", name, line, "NaceCode", code)
                 bad = True
             else:
                 keep = prefixes is None or code.startswith(prefixes)
                 keep_code[code] = keep
         cls = f[i_cls]
         if cls not in _CLASSIFICATIONS:
-            problems.add("classification must be MAIN, SECO or ANCI", name, line,
-                         "Classification", cls)
+            problems.add(
+                "classification must be MAIN, SECO or ANCI", name, line, "Classification", cls
+            )
             bad = True
         if bad:
             continue
@@ -442,9 +523,13 @@ def _read_activities(src: _Source, problems: ProblemCollector, skipped: Counter[
     return ent[order], cod, main, tuple(codes), with_act, with_main, n_rows
 
 
-def read_kbo(directory: Path | str, *, nace_version: str = "2008",
-             nace_prefixes: Iterable[str] | None = None,
-             max_problems: int | None = MAX_LISTED) -> KboExtract:
+def read_kbo(
+    directory: Path | str,
+    *,
+    nace_version: str = "2008",
+    nace_prefixes: Iterable[str] | None = None,
+    max_problems: int | None = MAX_LISTED,
+) -> KboExtract:
     """Read a KBO open-data extract (folder or zip), validating every row.
 
     Parameters
@@ -476,18 +561,21 @@ def read_kbo(directory: Path | str, *, nace_version: str = "2008",
     path = Path(directory)
     problems = ProblemCollector(max_problems)
     if not (path.is_dir() or zipfile.is_zipfile(path)):
-        raise InputError.single("not a folder or zip file holding a KBO extract",
-                                file=str(path))
+        raise InputError.single("not a folder or zip file holding a KBO extract", file=str(path))
     if not re.fullmatch(r"\d{4}", str(nace_version)):
-        raise InputError.single("NACE version must be a year such as 2008",
-                                field="nace_version", value=nace_version)
+        raise InputError.single(
+            "NACE version must be a year such as 2008", field="nace_version", value=nace_version
+        )
     prefixes: tuple[str, ...] | None = None
     if nace_prefixes is not None:
         prefixes = tuple(sorted({str(p).strip() for p in nace_prefixes}))
         bad = [p for p in prefixes if not re.fullmatch(r"\d{1,7}", p)]
         if bad or not prefixes:
-            raise InputError.single("NACE prefixes must be non-empty digit strings",
-                                    field="nace_prefixes", value=", ".join(bad))
+            raise InputError.single(
+                "NACE prefixes must be non-empty digit strings",
+                field="nace_prefixes",
+                value=", ".join(bad),
+            )
     src = _Source(path)
     skipped: Counter[str] = Counter()
     try:
@@ -501,14 +589,28 @@ def read_kbo(directory: Path | str, *, nace_version: str = "2008",
     problems.raise_if_any()
     act_ent, act_code, act_main, codes, with_act, with_main, n_act = act
     return KboExtract(
-        nace_version=str(nace_version), nace_prefixes=prefixes,
-        enterprise_numbers=ent, enterprise_employees=ent_emp,
-        establishment_numbers=est, establishment_enterprise=est_parent,
+        nace_version=str(nace_version),
+        nace_prefixes=prefixes,
+        enterprise_numbers=ent,
+        enterprise_employees=ent_emp,
+        establishment_numbers=est,
+        establishment_enterprise=est_parent,
         establishment_employees=est_emp,
-        address_entity=a_ent, address_place=a_place, places=places,
-        activity_entity=act_ent, activity_code=act_code, activity_main=act_main,
-        nace_codes=codes, establishments_with_activity=with_act,
+        address_entity=a_ent,
+        address_place=a_place,
+        places=places,
+        activity_entity=act_ent,
+        activity_code=act_code,
+        activity_main=act_main,
+        nace_codes=codes,
+        establishments_with_activity=with_act,
         enterprises_with_main=with_main,
-        rows={"enterprise.csv": n_ent, "establishment.csv": n_est, "address.csv": n_addr,
-              "activity.csv": n_act},
-        skipped=dict(sorted(skipped.items())), meta=meta)
+        rows={
+            "enterprise.csv": n_ent,
+            "establishment.csv": n_est,
+            "address.csv": n_addr,
+            "activity.csv": n_act,
+        },
+        skipped=dict(sorted(skipped.items())),
+        meta=meta,
+    )

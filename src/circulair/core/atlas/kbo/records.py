@@ -12,19 +12,45 @@ from numpy.typing import NDArray
 
 from circulair.core.errors import InputError
 
-ENTERPRISE_COLUMNS = ("EnterpriseNumber", "Status", "JuridicalSituation", "TypeOfEnterprise",
-                      "JuridicalForm", "JuridicalFormCAC", "StartDate")
+ENTERPRISE_COLUMNS = (
+    "EnterpriseNumber",
+    "Status",
+    "JuridicalSituation",
+    "TypeOfEnterprise",
+    "JuridicalForm",
+    "JuridicalFormCAC",
+    "StartDate",
+)
 ESTABLISHMENT_COLUMNS = ("EstablishmentNumber", "StartDate", "EnterpriseNumber")
-ACTIVITY_COLUMNS = ("EntityNumber", "ActivityGroup", "NaceVersion", "NaceCode",
-                    "Classification")
-ADDRESS_COLUMNS = ("EntityNumber", "TypeOfAddress", "CountryNL", "CountryFR", "Zipcode",
-                   "MunicipalityNL", "MunicipalityFR", "StreetNL", "StreetFR", "HouseNumber",
-                   "Box", "ExtraAddressInfo", "DateStrikingOff")
+ACTIVITY_COLUMNS = ("EntityNumber", "ActivityGroup", "NaceVersion", "NaceCode", "Classification")
+ADDRESS_COLUMNS = (
+    "EntityNumber",
+    "TypeOfAddress",
+    "CountryNL",
+    "CountryFR",
+    "Zipcode",
+    "MunicipalityNL",
+    "MunicipalityFR",
+    "StreetNL",
+    "StreetFR",
+    "HouseNumber",
+    "Box",
+    "ExtraAddressInfo",
+    "DateStrikingOff",
+)
 EMPLOYEE_CLASS_COLUMN = "EmployeeClass"
 
 EMPLOYEE_CLASS_MIDPOINTS: Mapping[str, float] = {
-    "0": 0.0, "1": 2.5, "2": 7.0, "3": 14.5, "4": 34.5, "5": 74.5, "6": 149.5, "7": 349.5,
-    "8": 749.5, "9": 1000.0,
+    "0": 0.0,
+    "1": 2.5,
+    "2": 7.0,
+    "3": 14.5,
+    "4": 34.5,
+    "5": 74.5,
+    "6": 149.5,
+    "7": 349.5,
+    "8": 749.5,
+    "9": 1000.0,
 }
 """RSZ/ONSS employer size class code -> employees used as weight (see the module notes)."""
 
@@ -198,9 +224,11 @@ class KboLocated:
     def in_group(self, group: str) -> NDArray[np.bool_]:
         """Boolean mask of the rows in sector group ``group``."""
         if group not in self.group_slugs:
-            raise InputError.single(f"unknown sector group (known: "
-                                    f"{', '.join(self.group_slugs)})", field="group",
-                                    value=group)
+            raise InputError.single(
+                f"unknown sector group (known: {', '.join(self.group_slugs)})",
+                field="group",
+                value=group,
+            )
         bit = np.uint64(1) << np.uint64(self.group_slugs.index(group))
         return np.asarray((self.groups & bit) != 0)
 

@@ -99,8 +99,9 @@ def capacitated_facility_location(
         Invalid shapes or values.
     """
     t0 = time.perf_counter()
-    inp = _validate(dist, demand, capacity, fixed_cost, cost_per_t_km, fixed_open, allowed,
-                    max_open)
+    inp = _validate(
+        dist, demand, capacity, fixed_cost, cost_per_t_km, fixed_open, allowed, max_open
+    )
     arcs = _arcs_or_infeasible(inp, single_sourcing=single_sourcing, max_open=max_open)
     model = _build_model(inp, arcs, single_sourcing=single_sourcing, max_open=max_open)
     res = default_solver(solver).solve(model, time_limit=time_limit, mip_gap=mip_gap)

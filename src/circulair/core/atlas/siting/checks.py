@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 
-
 class _Result(Protocol):
     @property
     def model(self) -> str: ...

@@ -26,8 +26,16 @@ from numpy.typing import ArrayLike
 from circulair.core.errors import MAX_LISTED, Problem, ProblemCollector
 from circulair.core.errors import listing as _listing_of
 
-__all__ = ["as_allowed", "as_dist", "as_fixed", "as_vector", "check_p", "coverage_inputs",
-           "fmt", "listing"]
+__all__ = [
+    "as_allowed",
+    "as_dist",
+    "as_fixed",
+    "as_vector",
+    "check_p",
+    "coverage_inputs",
+    "fmt",
+    "listing",
+]
 
 
 def fmt(x: float) -> str:
@@ -112,9 +120,7 @@ def as_vector(
         return None
     bad = np.flatnonzero(~np.isfinite(v))
     for i in bad[:MAX_LISTED]:
-        problems.add(
-            Problem(f"{name} must be finite", field=name, row=int(i), value=float(v[i]))
-        )
+        problems.add(Problem(f"{name} must be finite", field=name, row=int(i), value=float(v[i])))
     neg = np.flatnonzero(v <= 0) if positive else np.flatnonzero(v < 0)
     for i in neg[:MAX_LISTED]:
         problems.add(

@@ -141,9 +141,7 @@ def p_median(
     if not (isinstance(mip_gap, (int, float)) and 0 <= mip_gap < 1):
         problems.add(Problem("mip_gap must be in [0, 1)", field="mip_gap", value=mip_gap))
     if time_limit is not None and not time_limit > 0:
-        problems.add(
-            Problem("time_limit must be positive", field="time_limit", value=time_limit)
-        )
+        problems.add(Problem("time_limit must be positive", field="time_limit", value=time_limit))
     problems.raise_if_any()
     assert w is not None
     deadline = math.inf if time_limit is None else t0 + float(time_limit)
@@ -165,7 +163,12 @@ def p_median(
         else:
             wk = w[rows]
         open_pos, lb_core, details = _p_median_core(
-            dk, wk, p, fixed_pos, deadline=deadline, mip_gap=float(mip_gap),
+            dk,
+            wk,
+            p,
+            fixed_pos,
+            deadline=deadline,
+            mip_gap=float(mip_gap),
             solver=default_solver(solver),
         )
         details["aggregated_demand_points"] = int(rep.size)
@@ -236,20 +239,26 @@ def _p_median_core(
         return np.arange(m), total_cost(d, w, np.arange(m)), details
     best, ub = _heuristic(d, w, p, fixed, deadline, details)
     order = sorted_order(d)
-    best, ub, lb_lag, rho = _lagrangian_rounds(d, w, p, fixed, order, best, ub, deadline,
-                                               mip_gap, details)
+    best, ub, lb_lag, rho = _lagrangian_rounds(
+        d, w, p, fixed, order, best, ub, deadline, mip_gap, details
+    )
     lb = min(lb_lag, ub)
     if rel_gap(ub, lb) <= max(mip_gap, OPT_TOL) or time.perf_counter() >= deadline:
         return best, lb, details
     keep, must_open = _fix_by_bound(rho, lb_lag, ub, best, fixed, p, details)
-    best, ub, lb_mip = _pruned_mip(d, w, p, fixed, order, keep, must_open, best, ub,
-                                   deadline, mip_gap, solver, details)
+    best, ub, lb_mip = _pruned_mip(
+        d, w, p, fixed, order, keep, must_open, best, ub, deadline, mip_gap, solver, details
+    )
     lb = max(lb, lb_mip)
     return best, min(lb, ub), details
 
 
 def _heuristic(
-    d: np.ndarray, w: np.ndarray, p: int, fixed: np.ndarray, deadline: float,
+    d: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    fixed: np.ndarray,
+    deadline: float,
     details: dict[str, Any],
 ) -> tuple[np.ndarray, float]:
     """Step 1, upper bound: greedy then interchange; (sorted open positions, cost)."""
@@ -265,8 +274,16 @@ def _heuristic(
 
 
 def _lagrangian_rounds(
-    d: np.ndarray, w: np.ndarray, p: int, fixed: np.ndarray, order: np.ndarray,
-    best: np.ndarray, ub: float, deadline: float, mip_gap: float, details: dict[str, Any],
+    d: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    fixed: np.ndarray,
+    order: np.ndarray,
+    best: np.ndarray,
+    ub: float,
+    deadline: float,
+    mip_gap: float,
+    details: dict[str, Any],
 ) -> tuple[np.ndarray, float, float, np.ndarray]:
     """Step 2, lower bound: Lagrangian rounds on neighbour lists reaching past the
     second-nearest heuristic site; returns (incumbent, its cost, bound, reduced costs ρ).
@@ -314,8 +331,13 @@ def _lagrangian_rounds(
 
 
 def _fix_by_bound(
-    rho: np.ndarray, lb_lag: float, ub_fix: float, best: np.ndarray, fixed: np.ndarray,
-    p: int, details: dict[str, Any],
+    rho: np.ndarray,
+    lb_lag: float,
+    ub_fix: float,
+    best: np.ndarray,
+    fixed: np.ndarray,
+    p: int,
+    details: dict[str, Any],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 3, variable fixing relative to the incumbent cost ``ub_fix``: (kept, must open)."""
     m = rho.size
@@ -339,9 +361,19 @@ def _fix_by_bound(
 
 
 def _pruned_mip(
-    d: np.ndarray, w: np.ndarray, p: int, fixed: np.ndarray, order: np.ndarray,
-    keep: np.ndarray, must_open: np.ndarray, best: np.ndarray, ub: float, deadline: float,
-    mip_gap: float, solver: Solver, details: dict[str, Any],
+    d: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    fixed: np.ndarray,
+    order: np.ndarray,
+    keep: np.ndarray,
+    must_open: np.ndarray,
+    best: np.ndarray,
+    ub: float,
+    deadline: float,
+    mip_gap: float,
+    solver: Solver,
+    details: dict[str, Any],
 ) -> tuple[np.ndarray, float, float]:
     """Step 4, the pruned MIP over the kept sites, growing neighbour lists while overflow is
     used; returns (incumbent, its cost, MIP lower bound valid under the fixing)."""
@@ -373,9 +405,7 @@ def _pruned_mip(
         remaining = None if math.isinf(deadline) else deadline - time.perf_counter()
         if remaining is not None and remaining <= 0:
             break
-        res = solver.solve(
-            LinearModel(*model), time_limit=remaining, mip_gap=mip_gap, start=start
-        )
+        res = solver.solve(LinearModel(*model), time_limit=remaining, mip_gap=mip_gap, start=start)
         mip_seconds += res.seconds
         if res.x is None:
             if res.status == "time_limit":

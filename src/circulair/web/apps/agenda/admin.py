@@ -25,13 +25,15 @@ class LoggedAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
         request._agenda_before = (  # type: ignore[attr-defined]
-            services.record_snapshot(stored) if stored is not None else None)
+            services.record_snapshot(stored) if stored is not None else None
+        )
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        services.admin_change_log(obj=form.instance, user=request.user,
-                                  before=getattr(request, "_agenda_before", None))
+        services.admin_change_log(
+            obj=form.instance, user=request.user, before=getattr(request, "_agenda_before", None)
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.admin_delete_log(obj=obj, user=request.user)

@@ -48,15 +48,32 @@ class ActionSerializer(serializers.ModelSerializer):
     lever = _Slug()
     value_chain = _Slug()
     r_strategies = _Slug(many=True)
-    municipality = serializers.CharField(source="municipality.refnis", read_only=True,
-                                         default=None)
+    municipality = serializers.CharField(source="municipality.refnis", read_only=True, default=None)
 
     class Meta:
         model = Action
-        fields = ["id", "title", "description", "organisation", "organisation_id", "agenda",
-                  "work_path", "lever", "value_chain", "r_strategies", "municipality",
-                  "programme", "start", "end", "status", "results", "public", "impact_project",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "organisation",
+            "organisation_id",
+            "agenda",
+            "work_path",
+            "lever",
+            "value_chain",
+            "r_strategies",
+            "municipality",
+            "programme",
+            "start",
+            "end",
+            "status",
+            "results",
+            "public",
+            "impact_project",
+            "created_at",
+            "updated_at",
+        ]
 
     def to_representation(self, instance: Action) -> dict[str, Any]:
         """The same fields and values as the declared serializer (tested against it), read
@@ -68,16 +85,23 @@ class ActionSerializer(serializers.ModelSerializer):
             return rec.slug if rec is not None else None
 
         return {
-            "id": a.pk, "title": a.title, "description": a.description,
-            "organisation": a.organisation.name, "organisation_id": a.organisation_id,
-            "agenda": slug(a.agenda), "work_path": slug(a.work_path), "lever": slug(a.lever),
+            "id": a.pk,
+            "title": a.title,
+            "description": a.description,
+            "organisation": a.organisation.name,
+            "organisation_id": a.organisation_id,
+            "agenda": slug(a.agenda),
+            "work_path": slug(a.work_path),
+            "lever": slug(a.lever),
             "value_chain": slug(a.value_chain),
             "r_strategies": [r.slug for r in a.r_strategies.all()],
             "municipality": a.municipality.refnis if a.municipality is not None else None,
             "programme": a.programme_id,
             "start": f["start"].to_representation(a.start) if a.start else None,
             "end": f["end"].to_representation(a.end) if a.end else None,
-            "status": a.status, "results": a.results, "public": a.public,
+            "status": a.status,
+            "results": a.results,
+            "public": a.public,
             "impact_project": a.impact_project,
             "created_at": f["created_at"].to_representation(a.created_at),
             "updated_at": f["updated_at"].to_representation(a.updated_at),
@@ -100,8 +124,9 @@ class ActionWriteSerializer(serializers.Serializer):
     end = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     results = serializers.CharField(required=False, allow_blank=True)
-    figures = serializers.ListField(child=serializers.DictField(), required=False,
-                                    help_text="[{label, value, unit}]")
+    figures = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="[{label, value, unit}]"
+    )
     public = serializers.BooleanField(required=False)
     impact_project = serializers.BooleanField(required=False)
 
@@ -110,12 +135,21 @@ class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Action.Status.choices)
 
 
-@extend_schema_view(list=extend_schema(parameters=[
-    OpenApiParameter("organisation", int, description="Organisation id"),
-    OpenApiParameter("year", {"type": "integer", "minimum": 1, "maximum": 9999},
-                     description="Active in year")]))
-class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                    viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("organisation", int, description="Organisation id"),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1, "maximum": 9999},
+                description="Active in year",
+            ),
+        ]
+    )
+)
+class ActionViewSet(
+    PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Actions you may see (public ones, your organisations' and your agendas'). ``POST`` creates
     one for an organisation you belong to; ``PATCH`` edits your organisation's action;
     ``/actions/{id}/transition/`` moves its status."""
@@ -146,8 +180,10 @@ class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModel
             raise serializers.ValidationError({"organisation": ["required"]})
         org = self.organisation_ref(data.pop("organisation"))
         a = services.action_create(user=request.user, organisation=org, data=data)
-        return Response(ActionSerializer(selectors.action_detail(request.user, a.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ActionSerializer(selectors.action_detail(request.user, a.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=ActionWriteSerializer, responses=ActionSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -168,16 +204,23 @@ class ActionViewSet(PublicListMixin, mixins.CreateModelMixin, mixins.UpdateModel
         a = self.get_object()
         ser = TransitionSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.action_transition(user=request.user, action=a,
-                                   status=ser.validated_data["status"])
+        services.action_transition(user=request.user, action=a, status=ser.validated_data["status"])
         return Response(ActionSerializer(selectors.action_detail(request.user, a.pk)).data)
 
     @drf_action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: str | None = None) -> Response:
         a = self.get_object()
-        return Response([{"at": h.at, "user": h.user.username if h.user else None,
-                          "action": h.action, "changes": h.changes}
-                         for h in selectors.history("action", a.pk)])
+        return Response(
+            [
+                {
+                    "at": h.at,
+                    "user": h.user.username if h.user else None,
+                    "action": h.action,
+                    "changes": h.changes,
+                }
+                for h in selectors.history("action", a.pk)
+            ]
+        )
 
 
 class SignatorySerializer(serializers.ModelSerializer):
@@ -187,8 +230,7 @@ class SignatorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Signatory
-        fields = ["id", "organisation", "organisation_id", "agenda", "year_signed",
-                  "min_actions"]
+        fields = ["id", "organisation", "organisation_id", "agenda", "year_signed", "min_actions"]
 
 
 class SignatoryWriteSerializer(serializers.Serializer):
@@ -198,8 +240,7 @@ class SignatoryWriteSerializer(serializers.Serializer):
     min_actions = serializers.IntegerField(required=False, allow_null=True)
 
 
-class SignatoryViewSet(PublicListMixin, mixins.CreateModelMixin,
-                       viewsets.ReadOnlyModelViewSet):
+class SignatoryViewSet(PublicListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Signatories of the work agendas (public). ``POST``: agenda leads and administrators."""
 
     pagination_class = Pagination
@@ -222,9 +263,13 @@ class SignatoryViewSet(PublicListMixin, mixins.CreateModelMixin,
         org = services.organisation_ref(d["organisation"], "organisation", problems)
         if org is None:
             raise Http404("no such organisation")
-        s = services.signatory_create(user=request.user, organisation=org, agenda=agenda,
-                                      year_signed=d["year_signed"],
-                                      min_actions=d.get("min_actions"))
+        s = services.signatory_create(
+            user=request.user,
+            organisation=org,
+            agenda=agenda,
+            year_signed=d["year_signed"],
+            min_actions=d.get("min_actions"),
+        )
         return Response(SignatorySerializer(s).data, status=status.HTTP_201_CREATED)
 
 
@@ -236,8 +281,18 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["id", "name", "kind", "agenda", "lever", "year", "stage", "budget_eur",
-                  "outcome", "projects"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "agenda",
+            "lever",
+            "year",
+            "stage",
+            "budget_eur",
+            "outcome",
+            "projects",
+        ]
 
 
 class ProgrammeWriteSerializer(serializers.Serializer):
@@ -246,8 +301,9 @@ class ProgrammeWriteSerializer(serializers.Serializer):
     agenda = serializers.CharField(required=False, allow_blank=True)
     lever = serializers.CharField(required=False, allow_blank=True)
     year = serializers.IntegerField()
-    budget_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
-                                          allow_null=True)
+    budget_eur = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
     outcome = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -271,8 +327,10 @@ class ProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ser = ProgrammeWriteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         p = services.programme_create(user=request.user, data=dict(ser.validated_data))
-        return Response(ProgrammeSerializer(selectors.programme_list().get(pk=p.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ProgrammeSerializer(selectors.programme_list().get(pk=p.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=AdvanceSerializer, responses=ProgrammeSerializer)
     @drf_action(detail=True, methods=["post"])
@@ -280,8 +338,9 @@ class ProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         p = self.get_object()
         ser = AdvanceSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        services.programme_advance(user=request.user, programme=p,
-                                   outcome=ser.validated_data.get("outcome", ""))
+        services.programme_advance(
+            user=request.user, programme=p, outcome=ser.validated_data.get("outcome", "")
+        )
         return Response(ProgrammeSerializer(selectors.programme_list().get(pk=p.pk)).data)
 
 
@@ -290,8 +349,7 @@ class BottleneckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Bottleneck
-        fields = ["id", "title", "description", "agenda", "policy_level", "status",
-                  "created_at"]
+        fields = ["id", "title", "description", "agenda", "policy_level", "status", "created_at"]
 
 
 class BottleneckWriteSerializer(serializers.Serializer):
@@ -299,8 +357,9 @@ class BottleneckWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     agenda = serializers.CharField()
     policy_level = serializers.ChoiceField(choices=Bottleneck.Level.choices)
-    reported_by = serializers.IntegerField(required=False, allow_null=True,
-                                           help_text="id of your organisation")
+    reported_by = serializers.IntegerField(
+        required=False, allow_null=True, help_text="id of your organisation"
+    )
 
 
 class BottleneckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -332,48 +391,85 @@ class EvaluationView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[
-        OpenApiParameter("agenda", str, description="agenda slug, e.g. maakindustrie"),
-        OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100},
-                         description="the year evaluated (default: this year)")],
-        responses={200: dict})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("agenda", str, description="agenda slug, e.g. maakindustrie"),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 2000, "maximum": 2100},
+                description="the year evaluated (default: this year)",
+            ),
+        ],
+        responses={200: dict},
+    )
     def get(self, request: Request) -> Response:
         from django.utils import timezone
 
-        year = query_int(request.query_params, "year", default=timezone.localdate().year,
-                         minimum=2000, maximum=2100)
+        year = query_int(
+            request.query_params,
+            "year",
+            default=timezone.localdate().year,
+            minimum=2000,
+            maximum=2100,
+        )
         assert year is not None
         slug = request.query_params.get("agenda") or selectors.MANUFACTURING
-        return Response(public_data(
-            request, "agenda-evaluation", selectors.register_version(),
-            lambda: evaluation_json(selectors.agenda_record(slug), year)))
+        return Response(
+            public_data(
+                request,
+                "agenda-evaluation",
+                selectors.register_version(),
+                lambda: evaluation_json(selectors.agenda_record(slug), year),
+            )
+        )
 
 
 def evaluation_json(agenda: Any, year: int) -> dict[str, Any]:
     """The evaluation as JSON (shared by the API and the CLI)."""
     e = selectors.evaluation(agenda, year)
     out: dict[str, Any] = {
-        "agenda": e.agenda, "year": e.year, "rule": e.rule,
-        "commitment": selectors.commitment_of(agenda), "counted_actions": e.counted_actions,
-        "signatories": [{"organisation_id": s.organisation, "name": s.name,
-                         "commitment": s.commitment, "actions": s.actions,
-                         "short_by": s.short_by, "falls_short": s.falls_short}
-                        for s in e.signatories],
+        "agenda": e.agenda,
+        "year": e.year,
+        "rule": e.rule,
+        "commitment": selectors.commitment_of(agenda),
+        "counted_actions": e.counted_actions,
+        "signatories": [
+            {
+                "organisation_id": s.organisation,
+                "name": s.name,
+                "commitment": s.commitment,
+                "actions": s.actions,
+                "short_by": s.short_by,
+                "falls_short": s.falls_short,
+            }
+            for s in e.signatories
+        ],
         "shortfalls": [s.name for s in e.shortfalls],
-        "work_paths": e.work_paths, "uncovered_work_paths": e.uncovered_work_paths,
-        "value_chains": e.value_chains, "uncovered_value_chains": e.uncovered_value_chains,
-        "levers": e.levers, "r_strategies": e.r_strategies, "loops": e.loops,
+        "work_paths": e.work_paths,
+        "uncovered_work_paths": e.uncovered_work_paths,
+        "value_chains": e.value_chains,
+        "uncovered_value_chains": e.uncovered_value_chains,
+        "levers": e.levers,
+        "r_strategies": e.r_strategies,
+        "loops": e.loops,
         "status_counts": e.status_counts,
-        "programmes": {"by_stage": e.programmes_by_stage, "by_kind": e.programmes_by_kind,
-                       "outcomes": [{"id": i, "stage": s, "outcome": o}
-                                    for i, s, o in e.programme_outcomes],
-                       "funded_actions": e.funded_actions},
-        "open_bottlenecks": [{"id": b.id, "title": b.title, "status": b.status,
-                              "policy_level": b.policy_level} for b in e.open_bottlenecks],
+        "programmes": {
+            "by_stage": e.programmes_by_stage,
+            "by_kind": e.programmes_by_kind,
+            "outcomes": [{"id": i, "stage": s, "outcome": o} for i, s, o in e.programme_outcomes],
+            "funded_actions": e.funded_actions,
+        },
+        "open_bottlenecks": [
+            {"id": b.id, "title": b.title, "status": b.status, "policy_level": b.policy_level}
+            for b in e.open_bottlenecks
+        ],
     }
     if agenda.slug == selectors.MANUFACTURING:
         share = selectors.manufacturer_share(year)
-        out["manufacturer_share"] = {"manufacturers": share.manufacturers,
-                                     "active": share.active, "percent": share.percent,
-                                     "indicator": selectors.SHARE_INDICATOR}
+        out["manufacturer_share"] = {
+            "manufacturers": share.manufacturers,
+            "active": share.active,
+            "percent": share.percent,
+            "indicator": selectors.SHARE_INDICATOR,
+        }
     return out

@@ -29,25 +29,37 @@ class ActionFilter(django_filters.FilterSet):
     lever = django_filters.CharFilter(method=_by_record_id, label=_("Lever"))
     work_path = django_filters.CharFilter(method=_by_record_id, label=_("Work path"))
     value_chain = django_filters.CharFilter(method=_by_record_id, label=_("Value chain"))
-    organisation = django_filters.NumberFilter(field_name="organisation_id",
-                                               label=_("Organisation"))
+    organisation = django_filters.NumberFilter(
+        field_name="organisation_id", label=_("Organisation")
+    )
     # a date's year is 1 to 9999 (year=0 was a 500)
-    year = django_filters.NumberFilter(method="active_in", label=_("Active in year"),
-                                       min_value=1, max_value=9999)
+    year = django_filters.NumberFilter(
+        method="active_in", label=_("Active in year"), min_value=1, max_value=9999
+    )
     impact_project = django_filters.BooleanFilter(label=_("Impact project"))
 
     class Meta:
         model = Action
-        fields = ["q", "agenda", "status", "lever", "work_path", "value_chain", "organisation",
-                  "year", "impact_project"]
+        fields = [
+            "q",
+            "agenda",
+            "status",
+            "lever",
+            "work_path",
+            "value_chain",
+            "organisation",
+            "year",
+            "impact_project",
+        ]
 
     def search(self, qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         return qs.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def active_in(self, qs: QuerySet[Action], name: str, value: Any) -> QuerySet[Action]:
         y = int(value)
-        return qs.filter(Q(start__lte=dt.date(y, 12, 31)),
-                         Q(end__isnull=True) | Q(end__gte=dt.date(y, 1, 1)))
+        return qs.filter(
+            Q(start__lte=dt.date(y, 12, 31)), Q(end__isnull=True) | Q(end__gte=dt.date(y, 1, 1))
+        )
 
 
 class SignatoryFilter(django_filters.FilterSet):
@@ -73,8 +85,9 @@ class ProgrammeFilter(django_filters.FilterSet):
 class BottleneckFilter(django_filters.FilterSet):
     agenda = django_filters.CharFilter(field_name="agenda__slug", label=_("Agenda"))
     status = django_filters.ChoiceFilter(choices=Bottleneck.Status.choices, label=_("Status"))
-    policy_level = django_filters.ChoiceFilter(choices=Bottleneck.Level.choices,
-                                               label=_("Policy level"))
+    policy_level = django_filters.ChoiceFilter(
+        choices=Bottleneck.Level.choices, label=_("Policy level")
+    )
 
     class Meta:
         model = Bottleneck

@@ -23,26 +23,31 @@ class ActionForm(forms.Form):
     # refuses it with 403 (a choice field would hide that behind a form error).
     organisation = forms.IntegerField(label=_("Organisation"), widget=forms.Select)
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     agenda = forms.ChoiceField(label=_("Agenda"))
     work_path = forms.ChoiceField(label=_("Work path"), required=False)
     lever = forms.ChoiceField(label=_("Lever"), required=False)
     value_chain = forms.ChoiceField(label=_("Value chain"), required=False)
-    r_strategies = forms.MultipleChoiceField(label=_("R-strategies"), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 5}))
+    r_strategies = forms.MultipleChoiceField(
+        label=_("R-strategies"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
     municipality = forms.CharField(label=_("Municipality (REFNIS or name)"), required=False)
-    partners = forms.CharField(label=_("Partners (organisation names, separated by ';')"),
-                               required=False)
-    start = forms.DateField(label=_("Start"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("End"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    partners = forms.CharField(
+        label=_("Partners (organisation names, separated by ';')"), required=False
+    )
+    start = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
-    results = forms.CharField(label=_("Results (text)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-    figures = forms.CharField(label=_("Results in numbers ('label=value unit; …')"),
-                              required=False)
+    results = forms.CharField(
+        label=_("Results (text)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    figures = forms.CharField(label=_("Results in numbers ('label=value unit; …')"), required=False)
     public = forms.BooleanField(label=_("Public"), required=False)
     impact_project = forms.BooleanField(label=_("Impact project"), required=False)
 
@@ -50,8 +55,11 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from circulair.web.apps.organisations.models import Organisation
 
-        orgs = (Organisation.objects.all() if selectors.is_admin(user) else
-                Organisation.objects.filter(pk__in=selectors.my_org_ids(user))).order_by("name")
+        orgs = (
+            Organisation.objects.all()
+            if selectors.is_admin(user)
+            else Organisation.objects.filter(pk__in=selectors.my_org_ids(user))
+        ).order_by("name")
         self.fields["organisation"].widget.choices = [(o.pk, o.name) for o in orgs]
         set_choices(self, "agenda", _choices("work_agenda", blank=False))
         set_choices(self, "work_path", _choices("work_path"))
@@ -61,25 +69,34 @@ class ActionForm(forms.Form):
 
     @staticmethod
     def initial_from(a: Action) -> dict[str, Any]:
-        return {"organisation": a.organisation_id, "title": a.title,
-                "description": a.description, "agenda": a.agenda.slug,
-                "work_path": a.work_path.slug if a.work_path else "",
-                "lever": a.lever.slug if a.lever else "",
-                "value_chain": a.value_chain.slug if a.value_chain else "",
-                "r_strategies": [r.slug for r in a.r_strategies.all()],
-                "municipality": a.municipality.refnis if a.municipality else "",
-                "partners": "; ".join(p.name for p in a.partners.all()),
-                "start": a.start, "end": a.end, "status": a.status, "results": a.results,
-                "figures": "; ".join(f"{f.label}={f.value:g} {f.unit}" for f in a.figures.all()),
-                "public": a.public, "impact_project": a.impact_project}
+        return {
+            "organisation": a.organisation_id,
+            "title": a.title,
+            "description": a.description,
+            "agenda": a.agenda.slug,
+            "work_path": a.work_path.slug if a.work_path else "",
+            "lever": a.lever.slug if a.lever else "",
+            "value_chain": a.value_chain.slug if a.value_chain else "",
+            "r_strategies": [r.slug for r in a.r_strategies.all()],
+            "municipality": a.municipality.refnis if a.municipality else "",
+            "partners": "; ".join(p.name for p in a.partners.all()),
+            "start": a.start,
+            "end": a.end,
+            "status": a.status,
+            "results": a.results,
+            "figures": "; ".join(f"{f.label}={f.value:g} {f.unit}" for f in a.figures.all()),
+            "public": a.public,
+            "impact_project": a.impact_project,
+        }
 
 
 class SignatoryForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation (id, enterprise number or name)"))
     agenda = forms.ChoiceField(label=_("Agenda"))
     year_signed = forms.IntegerField(label=_("Year signed"), min_value=2000, max_value=2100)
-    min_actions = forms.IntegerField(label=_("Own commitment (actions per year)"),
-                                     required=False, min_value=0)
+    min_actions = forms.IntegerField(
+        label=_("Own commitment (actions per year)"), required=False, min_value=0
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,10 +109,12 @@ class ProgrammeForm(forms.Form):
     agenda = forms.ChoiceField(label=_("Agenda"), required=False)
     lever = forms.ChoiceField(label=_("Lever"), required=False)
     year = forms.IntegerField(label=_("Year launched"), min_value=2000, max_value=2100)
-    budget_eur = forms.DecimalField(label=_("Budget (€)"), required=False, max_digits=14,
-                                    decimal_places=2)
-    outcome = forms.CharField(label=_("Outcome"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    budget_eur = forms.DecimalField(
+        label=_("Budget (€)"), required=False, max_digits=14, decimal_places=2
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,12 +125,14 @@ class ProgrammeForm(forms.Form):
 
 class BottleneckForm(forms.Form):
     title = forms.CharField(label=_("Obstacle"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     agenda = forms.ChoiceField(label=_("Agenda"))
     policy_level = forms.ChoiceField(label=_("Policy level"), choices=Bottleneck.Level.choices)
-    reported_by = forms.TypedChoiceField(label=_("On behalf of"), required=False, coerce=int,
-                                         empty_value=None)
+    reported_by = forms.TypedChoiceField(
+        label=_("On behalf of"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,11 +145,10 @@ class BottleneckForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
-    kind = forms.ChoiceField(label=_("Contents"), choices=[("actions", _("actions")),
-                                                           ("signatories", _("signatories"))])
+    kind = forms.ChoiceField(
+        label=_("Contents"), choices=[("actions", _("actions")), ("signatories", _("signatories"))]
+    )
 
 
 class ProgrammeStageForm(forms.Form):
     outcome = forms.CharField(required=False)
-
-

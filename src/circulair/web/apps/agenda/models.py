@@ -19,15 +19,17 @@ RECORD = "knowledge.Record"
 
 
 def _kb(kind: str, **kw: Any) -> Any:
-    return models.ForeignKey(RECORD, on_delete=models.PROTECT, related_name="+",
-                             limit_choices_to={"kind": kind}, **kw)
+    return models.ForeignKey(
+        RECORD, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": kind}, **kw
+    )
 
 
 class AgendaSetting(models.Model):
     """Per agenda: the yearly commitment of its signatories (default 5, source 000)."""
 
-    agenda = models.OneToOneField(RECORD, on_delete=models.CASCADE, related_name="+",
-                                  limit_choices_to={"kind": "work_agenda"})
+    agenda = models.OneToOneField(
+        RECORD, on_delete=models.CASCADE, related_name="+", limit_choices_to={"kind": "work_agenda"}
+    )
     min_actions_per_year = models.PositiveIntegerField(default=ev.DEFAULT_MIN_ACTIONS)
 
     def __str__(self) -> str:
@@ -38,8 +40,9 @@ class AgendaLead(models.Model):
     """A user who leads an agenda: manages its signatories, programmes, bottlenecks, evaluation."""
 
     agenda = _kb("work_agenda")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="agenda_leads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_leads"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agenda", "user"], name="agenda_lead_once")]
@@ -49,19 +52,24 @@ class AgendaLead(models.Model):
 
 
 class Signatory(models.Model):
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
-                                     related_name="signatures")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="signatures"
+    )
     agenda = _kb("work_agenda")
     year_signed = models.PositiveIntegerField(_("year signed"))
     min_actions = models.PositiveIntegerField(
-        _("own commitment (actions per year)"), null=True, blank=True,
-        help_text=_("Leave empty to use the agenda's commitment."))
+        _("own commitment (actions per year)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the agenda's commitment."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "agenda"],
-                                               name="agenda_signatory_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "agenda"], name="agenda_signatory_once")
+        ]
         verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
@@ -84,10 +92,10 @@ class Programme(models.Model):
     agenda = _kb("work_agenda", null=True, blank=True, verbose_name=_("agenda"))
     lever = _kb("lever", null=True, blank=True, verbose_name=_("lever"))
     year = models.PositiveIntegerField(_("year launched"))
-    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices,
-                             default=Stage.LAUNCH)
-    budget_eur = models.DecimalField(_("budget (€)"), max_digits=14, decimal_places=2,
-                                     null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.LAUNCH)
+    budget_eur = models.DecimalField(
+        _("budget (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     outcome = models.TextField(_("outcome"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,48 +116,85 @@ class Action(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
-                                     related_name="agenda_actions",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="agenda_actions",
+        verbose_name=_("organisation"),
+    )
     agenda = _kb("work_agenda", verbose_name=_("agenda"))
     work_path = _kb("work_path", null=True, blank=True, verbose_name=_("work path"))
     lever = _kb("lever", null=True, blank=True, verbose_name=_("lever"))
     value_chain = _kb("value_chain", null=True, blank=True, verbose_name=_("value chain"))
     r_strategies: models.ManyToManyField[Any, Any] = models.ManyToManyField(
-        RECORD, blank=True, related_name="+",
-                                          limit_choices_to={"kind": "r_strategy"},
-                                          verbose_name=_("R-strategies"))
-    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
-                                     on_delete=models.SET_NULL, verbose_name=_("municipality"))
-    partners = models.ManyToManyField("organisations.Organisation", blank=True,
-                                      related_name="partner_actions",
-                                      verbose_name=_("partners"))
-    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="projects", verbose_name=_("funded by"))
+        RECORD,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "r_strategy"},
+        verbose_name=_("R-strategies"),
+    )
+    municipality = models.ForeignKey(
+        "geography.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("municipality"),
+    )
+    partners = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="partner_actions",
+        verbose_name=_("partners"),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("funded by"),
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
     results = models.TextField(_("results"), blank=True)
     public = models.BooleanField(_("public"), default=False)
     impact_project = models.BooleanField(_("impact project"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start", "-pk"]
-        indexes = [models.Index(fields=["agenda", "status", "start", "id"],
-                                name="agenda_action_agenda_status"),
-                   models.Index(fields=["start", "id"], name="agenda_action_start_id"),
-                   models.Index(fields=["organisation", "start"]),
-                   # covers the yearly evaluation's read of an agenda's actions, so that SQLite
-                   # does not read the long texts stored in each row (facts 160 → 50 ms of SQL
-                   # at 100,000 actions)
-                   models.Index(fields=["agenda", "status", "start", "end", "id", "organisation",
-                                        "work_path", "value_chain", "lever", "programme"],
-                                name="agenda_action_facts")]
+        indexes = [
+            models.Index(
+                fields=["agenda", "status", "start", "id"], name="agenda_action_agenda_status"
+            ),
+            models.Index(fields=["start", "id"], name="agenda_action_start_id"),
+            models.Index(fields=["organisation", "start"]),
+            # covers the yearly evaluation's read of an agenda's actions, so that SQLite
+            # does not read the long texts stored in each row (facts 160 → 50 ms of SQL
+            # at 100,000 actions)
+            models.Index(
+                fields=[
+                    "agenda",
+                    "status",
+                    "start",
+                    "end",
+                    "id",
+                    "organisation",
+                    "work_path",
+                    "value_chain",
+                    "lever",
+                    "programme",
+                ],
+                name="agenda_action_facts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -188,10 +233,16 @@ class Bottleneck(models.Model):
     description = models.TextField(_("description"), blank=True)
     agenda = _kb("work_agenda", verbose_name=_("agenda"))
     policy_level = models.CharField(_("policy level"), max_length=12, choices=Level.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
-    reported_by = models.ForeignKey("organisations.Organisation", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    reported_by = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,8 +264,9 @@ class ChangeLog(models.Model):
     object_id = models.PositiveIntegerField()
     action = models.CharField(max_length=10)  # create / update / status / delete / import
     changes = models.JSONField(default=dict)  # {field: [old, new]}
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

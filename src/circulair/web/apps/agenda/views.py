@@ -55,8 +55,11 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 
 def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
-    ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
-             else "text/csv; charset=utf-8")
+    ctype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
     resp = HttpResponse(content, content_type=ctype)
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return resp
@@ -64,9 +67,15 @@ def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
 
 @public_page(selectors.register_version)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "agenda/index.html", {
-        "agendas": selectors.agenda_overview(), "year": _year(request),
-        "is_admin": selectors.is_admin(request.user)})
+    return render(
+        request,
+        "agenda/index.html",
+        {
+            "agendas": selectors.agenda_overview(),
+            "year": _year(request),
+            "is_admin": selectors.is_admin(request.user),
+        },
+    )
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -80,20 +89,36 @@ def action_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     page = _page(request, f.qs.values_list("pk", flat=True))
-    return render(request, "agenda/action_list.html", {
-        "filter": f, "page": page, "rows": selectors.action_rows(list(page.object_list)),
-        "query": query.urlencode(),
-        "agendas": selectors.records("work_agenda"), "levers": selectors.records("lever"),
-        "statuses": Action.Status.choices})
+    return render(
+        request,
+        "agenda/action_list.html",
+        {
+            "filter": f,
+            "page": page,
+            "rows": selectors.action_rows(list(page.object_list)),
+            "query": query.urlencode(),
+            "agendas": selectors.records("work_agenda"),
+            "levers": selectors.records("lever"),
+            "statuses": Action.Status.choices,
+        },
+    )
 
 
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.action_detail(request.user, pk)
     editable = selectors.can_edit_action(request.user, a)
-    return render(request, "agenda/action_detail.html", {
-        "a": a, "editable": editable, "history": selectors.history("action", a.pk),
-        "next_statuses": [(s, Action.Status(s).label) for s in sorted(ev.TRANSITIONS[a.status])]
-        if editable else []})
+    return render(
+        request,
+        "agenda/action_detail.html",
+        {
+            "a": a,
+            "editable": editable,
+            "history": selectors.history("action", a.pk),
+            "next_statuses": [(s, Action.Status(s).label) for s in sorted(ev.TRANSITIONS[a.status])]
+            if editable
+            else [],
+        },
+    )
 
 
 def _form_data(form: ActionForm) -> dict[str, Any]:
@@ -125,24 +150,30 @@ def _my_org(request: HttpRequest, org_id: int) -> Organisation:
 
 @login_required
 def action_new(request: HttpRequest) -> HttpResponse:
-    form = ActionForm(request.POST or None, user=request.user,
-                      initial={"agenda": request.GET.get("agenda", ""), "status": "planned"})
+    form = ActionForm(
+        request.POST or None,
+        user=request.user,
+        initial={"agenda": request.GET.get("agenda", ""), "status": "planned"},
+    )
     if not selectors.my_org_ids(request.user) and not selectors.is_admin(request.user):
         return render(request, "agenda/no_org.html", status=403)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         org = _my_org(request, form.cleaned_data["organisation"])
         try:
-            a = services.action_create(user=request.user, organisation=org,
-                                       data=_form_data(form))
+            a = services.action_create(user=request.user, organisation=org, data=_form_data(form))
         except InputError as e:
             problems = _problems_to_form(form, e)
         else:
             messages.success(request, _("Action saved."))
             return redirect("agenda:action", pk=a.pk)
     bad = request.method == "POST"
-    return render(request, "agenda/action_form.html", {"form": form, "problems": problems},
-                  status=400 if bad else 200)
+    return render(
+        request,
+        "agenda/action_form.html",
+        {"form": form, "problems": problems},
+        status=400 if bad else 200,
+    )
 
 
 @login_required
@@ -150,8 +181,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.action_detail(request.user, pk)  # 404 when not visible
     if not selectors.can_edit_action(request.user, a):
         raise PermissionDenied("only members of the action's organisation may edit it")
-    form = ActionForm(request.POST or None, user=request.user,
-                      initial=ActionForm.initial_from(a))
+    form = ActionForm(request.POST or None, user=request.user, initial=ActionForm.initial_from(a))
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = _form_data(form)
@@ -165,9 +195,12 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Action saved."))
             return redirect("agenda:action", pk=a.pk)
-    return render(request, "agenda/action_form.html",
-                  {"form": form, "problems": problems, "action": a},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "agenda/action_form.html",
+        {"form": form, "problems": problems, "action": a},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -177,13 +210,19 @@ def action_validate(request: HttpRequest) -> HttpResponse:
     form = ActionForm(request.POST, user=request.user)
     problems: list[str] = []
     if not form.is_valid():
-        problems = [f"{form.fields[f].label}: {' '.join(map(str, errs))}" if f in form.fields
-                    else " ".join(map(str, errs)) for f, errs in form.errors.items()]
+        problems = [
+            f"{form.fields[f].label}: {' '.join(map(str, errs))}"
+            if f in form.fields
+            else " ".join(map(str, errs))
+            for f, errs in form.errors.items()
+        ]
     else:
         found: list[Any] = []
         services.action_check(_form_data(form), found)
-        problems = [f"{form.fields[p.field].label if p.field in form.fields else p.field}: "
-                    f"{p.message}" for p in found]
+        problems = [
+            f"{form.fields[p.field].label if p.field in form.fields else p.field}: {p.message}"
+            for p in found
+        ]
     return render(request, "agenda/_problems.html", {"problems": problems})
 
 
@@ -192,8 +231,9 @@ def action_validate(request: HttpRequest) -> HttpResponse:
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     a = selectors.action_detail(request.user, pk)
     try:
-        services.action_transition(user=request.user, action=a,
-                                   status=request.POST.get("status", ""))
+        services.action_transition(
+            user=request.user, action=a, status=request.POST.get("status", "")
+        )
     except InputError as e:
         messages.error(request, str(e))
     return redirect("agenda:action", pk=pk)
@@ -218,9 +258,13 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             try:
                 if org is None:
                     raise InputError(problems or [])
-                services.signatory_create(user=request.user, organisation=org, agenda=agenda,
-                                          year_signed=d["year_signed"],
-                                          min_actions=d["min_actions"])
+                services.signatory_create(
+                    user=request.user,
+                    organisation=org,
+                    agenda=agenda,
+                    year_signed=d["year_signed"],
+                    min_actions=d["min_actions"],
+                )
             except InputError as e:
                 for p in e.problems:
                     form.add_error(p.field if p.field in form.fields else None, p.message)
@@ -228,12 +272,20 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Signatory added."))
                 return redirect("agenda:signatories")
     page = _page(request, f.qs.values_list(*selectors.SIGNATORY_ROW))
-    return render(request, "agenda/signatory_list.html", {
-        "filter": f, "page": page, "rows": selectors.signatory_rows(page.object_list),
-        "form": form,
-        "agendas": selectors.records("work_agenda"),
-        "can_add": bool(selectors.led_agenda_ids(request.user))
-        or selectors.is_admin(request.user)}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "agenda/signatory_list.html",
+        {
+            "filter": f,
+            "page": page,
+            "rows": selectors.signatory_rows(page.object_list),
+            "form": form,
+            "agendas": selectors.records("work_agenda"),
+            "can_add": bool(selectors.led_agenda_ids(request.user))
+            or selectors.is_admin(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def signatory_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -243,20 +295,29 @@ def signatory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"/accounts/login/?next={request.path}")
         try:
             mins = request.POST.get("min_actions", "").strip()
-            services.signatory_update(user=request.user, signatory=s,
-                                      year_signed=int(request.POST.get("year_signed") or
-                                                      s.year_signed),
-                                      min_actions=int(mins) if mins else None)
+            services.signatory_update(
+                user=request.user,
+                signatory=s,
+                year_signed=int(request.POST.get("year_signed") or s.year_signed),
+                min_actions=int(mins) if mins else None,
+            )
         except (ValueError, ValidationError) as e:
             messages.error(request, str(e))
         else:
             messages.success(request, _("Signatory saved."))
         return redirect("agenda:signatory", pk=pk)
-    return render(request, "agenda/signatory_detail.html", {
-        "s": s, "history": selectors.history("signatory", s.pk),
-        "can_manage": selectors.can_lead(request.user, s.agenda_id),
-        "commitment": s.min_actions if s.min_actions is not None
-        else selectors.commitment_of(s.agenda)})
+    return render(
+        request,
+        "agenda/signatory_detail.html",
+        {
+            "s": s,
+            "history": selectors.history("signatory", s.pk),
+            "can_manage": selectors.can_lead(request.user, s.agenda_id),
+            "commitment": s.min_actions
+            if s.min_actions is not None
+            else selectors.commitment_of(s.agenda),
+        },
+    )
 
 
 # --- programmes ----------------------------------------------------------------------------
@@ -274,24 +335,40 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                     form.add_error(pr.field if pr.field in form.fields else None, pr.message)
             else:
                 return redirect("agenda:programme", pk=p.pk)
-    return render(request, "agenda/programme_list.html", {
-        "filter": f, "page": _page(request, f.qs), "form": form,
-        "stages": Programme.Stage.choices, "agendas": selectors.records("work_agenda"),
-        "kinds": selectors.records("programme_type"),
-        "can_add": bool(selectors.led_agenda_ids(request.user))
-        or selectors.is_admin(request.user)}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "agenda/programme_list.html",
+        {
+            "filter": f,
+            "page": _page(request, f.qs),
+            "form": form,
+            "stages": Programme.Stage.choices,
+            "agendas": selectors.records("work_agenda"),
+            "kinds": selectors.records("programme_type"),
+            "can_add": bool(selectors.led_agenda_ids(request.user))
+            or selectors.is_admin(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Programme.objects.select_related("kind", "agenda", "lever"), pk=pk)
     stages = list(Programme.Stage.choices)
     idx = [s for s, _l in stages].index(p.stage)
-    return render(request, "agenda/programme_detail.html", {
-        "p": p, "stages": stages, "stage_index": idx,
-        "projects": selectors.action_visible_to(request.user).filter(programme=p),
-        "history": selectors.history("programme", p.pk),
-        "can_manage": selectors.can_lead(request.user, p.agenda_id),
-        "next_stage": stages[idx + 1][1] if idx + 1 < len(stages) else None})
+    return render(
+        request,
+        "agenda/programme_detail.html",
+        {
+            "p": p,
+            "stages": stages,
+            "stage_index": idx,
+            "projects": selectors.action_visible_to(request.user).filter(programme=p),
+            "history": selectors.history("programme", p.pk),
+            "can_manage": selectors.can_lead(request.user, p.agenda_id),
+            "next_stage": stages[idx + 1][1] if idx + 1 < len(stages) else None,
+        },
+    )
 
 
 @login_required
@@ -299,8 +376,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_advance(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_object_or_404(Programme, pk=pk)
     try:
-        services.programme_advance(user=request.user, programme=p,
-                                   outcome=request.POST.get("outcome", ""))
+        services.programme_advance(
+            user=request.user, programme=p, outcome=request.POST.get("outcome", "")
+        )
     except InputError as e:
         messages.error(request, str(e))
     return redirect("agenda:programme", pk=pk)
@@ -325,12 +403,21 @@ def bottleneck_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Obstacle registered."))
                 return redirect("agenda:bottlenecks")
-    return render(request, "agenda/bottleneck_list.html", {
-        "filter": f, "page": _page(request, f.qs), "form": form,
-        "statuses": Bottleneck.Status.choices, "levels": Bottleneck.Level.choices,
-        "agendas": selectors.records("work_agenda"),
-        "led": selectors.led_agenda_ids(request.user),
-        "is_admin": selectors.is_admin(request.user)}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "agenda/bottleneck_list.html",
+        {
+            "filter": f,
+            "page": _page(request, f.qs),
+            "form": form,
+            "statuses": Bottleneck.Status.choices,
+            "levels": Bottleneck.Level.choices,
+            "agendas": selectors.records("work_agenda"),
+            "led": selectors.led_agenda_ids(request.user),
+            "is_admin": selectors.is_admin(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -338,8 +425,9 @@ def bottleneck_list(request: HttpRequest) -> HttpResponse:
 def bottleneck_status(request: HttpRequest, pk: int) -> HttpResponse:
     b = get_object_or_404(Bottleneck.objects.select_related("agenda"), pk=pk)
     try:
-        services.bottleneck_set_status(user=request.user, bottleneck=b,
-                                       status=request.POST.get("status", ""))
+        services.bottleneck_set_status(
+            user=request.user, bottleneck=b, status=request.POST.get("status", "")
+        )
     except InputError as e:
         messages.error(request, str(e))
     return redirect("agenda:bottlenecks")
@@ -351,8 +439,10 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     agenda = selectors.agenda_record(request.GET.get("agenda") or selectors.MANUFACTURING)
     year = _year(request)
     ctx = selectors.evaluation_context(agenda, year)
-    ctx.update(agendas=selectors.records("work_agenda"),
-               can_manage=selectors.can_lead(request.user, agenda.pk))
+    ctx.update(
+        agendas=selectors.records("work_agenda"),
+        can_manage=selectors.can_lead(request.user, agenda.pk),
+    )
     return render(request, "agenda/evaluation.html", ctx)
 
 
@@ -364,24 +454,33 @@ def evaluation_manage(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     try:
         if request.POST.get("what") == "commitment":
-            services.agenda_commitment_set(user=request.user, agenda=agenda,
-                                           min_actions=int(request.POST.get("min_actions", "")))
+            services.agenda_commitment_set(
+                user=request.user,
+                agenda=agenda,
+                min_actions=int(request.POST.get("min_actions", "")),
+            )
             messages.success(request, _("Commitment saved."))
         elif request.POST.get("what") == "work_path":
-            services.work_path_create(user=request.user, agenda=agenda,
-                                      name_nl=request.POST.get("name_nl", ""),
-                                      name_en=request.POST.get("name_en", ""))
+            services.work_path_create(
+                user=request.user,
+                agenda=agenda,
+                name_nl=request.POST.get("name_nl", ""),
+                name_en=request.POST.get("name_en", ""),
+            )
             messages.success(request, _("Work path added."))
         elif request.POST.get("what") == "share":
             if not selectors.can_lead(request.user, agenda.pk):
                 raise PermissionDenied("only the agenda's lead or an administrator")
             share = services.manufacturer_share_record(year=year, user=request.user)
             if share.percent is None:
-                messages.error(request, _("No manufacturers (NACE C, 10+ employees) are "
-                                          "registered: nothing recorded."))
+                messages.error(
+                    request,
+                    _("No manufacturers (NACE C, 10+ employees) are registered: nothing recorded."),
+                )
             else:
-                messages.success(request, _("Share recorded in the monitor: %(p).1f %%")
-                                 % {"p": share.percent})
+                messages.success(
+                    request, _("Share recorded in the monitor: %(p).1f %%") % {"p": share.percent}
+                )
     except (InputError, ValueError) as e:
         messages.error(request, str(e))
     return redirect(f"/agenda/evaluation/?agenda={agenda.slug}&year={year}")
@@ -412,16 +511,25 @@ def import_page(request: HttpRequest) -> HttpResponse:
         content = f.read()
         try:
             if form.cleaned_data["kind"] == "signatories":
-                n = len(services.signatories_import(user=request.user, content=content,
-                                                    file_name=f.name))
+                n = len(
+                    services.signatories_import(
+                        user=request.user, content=content, file_name=f.name
+                    )
+                )
             else:
-                n = len(services.actions_import(user=request.user, content=content,
-                                                file_name=f.name))
+                n = len(
+                    services.actions_import(user=request.user, content=content, file_name=f.name)
+                )
         except InputError as e:
             problems = [str(p) for p in e.problems]
         else:
             messages.success(request, _("Imported %(n)d rows.") % {"n": n})
-            return redirect("agenda:actions" if form.cleaned_data["kind"] == "actions"
-                            else "agenda:signatories")
-    return render(request, "agenda/import.html", {"form": form, "problems": problems},
-                  status=400 if problems else 200)
+            return redirect(
+                "agenda:actions" if form.cleaned_data["kind"] == "actions" else "agenda:signatories"
+            )
+    return render(
+        request,
+        "agenda/import.html",
+        {"form": form, "problems": problems},
+        status=400 if problems else 200,
+    )

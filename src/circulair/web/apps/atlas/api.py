@@ -38,8 +38,18 @@ class PresetSerializer(serializers.Serializer):
 class RunSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
-        fields = ["id", "kind", "params", "status", "progress", "message", "result", "error",
-                  "created_at", "finished_at"]
+        fields = [
+            "id",
+            "kind",
+            "params",
+            "status",
+            "progress",
+            "message",
+            "result",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
 
 
 class RunRequestSerializer(serializers.Serializer):
@@ -62,13 +72,18 @@ class RunRequestSerializer(serializers.Serializer):
     cost_per_t_km = FiniteFloatField(required=False, min_value=0)
     single_sourcing = serializers.BooleanField(required=False)
     time_limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=1800,
+        required=False,
+        min_value=1,
+        max_value=1800,
         help_text="Solver seconds, capped per role: CIRCULAIR_ATLAS_TIME_LIMIT_USER (default "
-                  "300) for an account, CIRCULAIR_ATLAS_TIME_LIMIT_STAFF (1,800) for staff.")
+        "300) for an account, CIRCULAIR_ATLAS_TIME_LIMIT_STAFF (1,800) for staff.",
+    )
     demand = serializers.ListField(
-        child=serializers.DictField(), required=False,
+        child=serializers.DictField(),
+        required=False,
         help_text="Demand points instead of population: rows with refnis | postal_code | "
-                  "lat,lon and weight (t/yr), as in the demand CSV.")
+        "lat,lon and weight (t/yr), as in the demand CSV.",
+    )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["mode"] == "extrapolate" and not data.get("preset"):
@@ -96,9 +111,11 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
             return Job.objects.none()
         return selectors.run_list(self.request.user)
 
-    @extend_schema(request=RunRequestSerializer, responses={201: RunSerializer,
-                                                            202: RunSerializer},
-                   parameters=[OpenApiParameter("wait", bool, description="run in the request")])
+    @extend_schema(
+        request=RunRequestSerializer,
+        responses={201: RunSerializer, 202: RunSerializer},
+        parameters=[OpenApiParameter("wait", bool, description="run in the request")],
+    )
     def create(self, request: Request) -> Response:
         ser = RunRequestSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -107,8 +124,9 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
         wait = request.query_params.get("wait") in ("1", "true", "yes")
         if mode == "extrapolate":
             params = {k: data[k] for k in ("preset", "partition", "streams") if k in data}
-            job = services.run_start(kind="atlas.extrapolate", params=params, user=request.user,
-                                     background=False)
+            job = services.run_start(
+                kind="atlas.extrapolate", params=params, user=request.user, background=False
+            )
         else:
             if not request.user.is_authenticated:
                 raise exceptions.NotAuthenticated("Log in to run a siting model.")
@@ -125,18 +143,31 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
                 w.writeheader()
                 w.writerows(rows)
                 data["demand_upload"] = services.table_upload(
-                    purpose="demand", content=buf.getvalue().encode(), file_name="demand.json",
-                    user=request.user)
+                    purpose="demand",
+                    content=buf.getvalue().encode(),
+                    file_name="demand.json",
+                    user=request.user,
+                )
             try:
-                job = services.run_start(kind="atlas.site", params=data, user=request.user,
-                                         background=not wait)
+                job = services.run_start(
+                    kind="atlas.site", params=data, user=request.user, background=not wait
+                )
             except jobs.JobLimitError as e:
                 raise RunLimitReached(str(e)) from e
         if job.status == Job.Status.FAILED:
             err = job.error or {}
-            return Response({"error": {"status": 400, "message": err.get("message", ""),
-                                       "problems": err.get("problems", []), "fields": {},
-                                       "run": job.pk}}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "error": {
+                        "status": 400,
+                        "message": err.get("message", ""),
+                        "problems": err.get("problems", []),
+                        "fields": {},
+                        "run": job.pk,
+                    }
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         code = status.HTTP_201_CREATED if job.finished else status.HTTP_202_ACCEPTED
         return Response(RunSerializer(job).data, status=code)
 

@@ -52,22 +52,43 @@ def run_geojson(result: dict[str, Any]) -> dict[str, Any]:
             continue
         props = {k: v for k, v in f.items() if k not in ("lat", "lon")}
         props["type"] = "facility"
-        feats.append({"type": "Feature", "properties": props,
-                      "geometry": {"type": "Point", "coordinates": [f["lon"], f["lat"]]}})
-    fac = {f.get("id") or f["refnis"]: f for f in result.get("facilities", [])
-           if f.get("id") or f.get("refnis")}
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [f["lon"], f["lat"]]},
+            }
+        )
+    fac = {
+        f.get("id") or f["refnis"]: f
+        for f in result.get("facilities", [])
+        if f.get("id") or f.get("refnis")
+    }
     for a in result.get("assignments", []):
         to = fac.get(a["to"])
         if to is None:
             continue
-        feats.append({"type": "Feature",
-                      "properties": {"type": "assignment", "from": a["from"], "to": a["to"],
-                                     "km": a["km"], "quantity": a["quantity"]},
-                      "geometry": {"type": "LineString",
-                                   "coordinates": [[a["from_lon"], a["from_lat"]],
-                                                   [to["lon"], to["lat"]]]}})
-    return {"type": "FeatureCollection", "features": feats,
-            "properties": {"totals": result.get("totals", {}), "kind": result.get("kind")}}
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "type": "assignment",
+                    "from": a["from"],
+                    "to": a["to"],
+                    "km": a["km"],
+                    "quantity": a["quantity"],
+                },
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[a["from_lon"], a["from_lat"]], [to["lon"], to["lat"]]],
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": feats,
+        "properties": {"totals": result.get("totals", {}), "kind": result.get("kind")},
+    }
 
 
 def run_csv(result: dict[str, Any]) -> str:
@@ -88,22 +109,40 @@ def run_png(result: dict[str, Any], region: Region, title: str = "") -> bytes:
     if pts:
         xs, ys = zip(*pts, strict=True)
         ax.scatter(xs, ys, s=4, c="#b9c6bf", zorder=1)
-    fac = {f.get("id") or f["refnis"]: f for f in result.get("facilities", [])
-           if f.get("id") or f.get("refnis")}
+    fac = {
+        f.get("id") or f["refnis"]: f
+        for f in result.get("facilities", [])
+        if f.get("id") or f.get("refnis")
+    }
     for a in result.get("assignments", []):
         to = fac.get(a["to"])
         if to:
-            ax.plot([a["from_lon"], to["lon"]], [a["from_lat"], to["lat"]], lw=0.4,
-                    c="#7fb069", zorder=2)
+            ax.plot(
+                [a["from_lon"], to["lon"]],
+                [a["from_lat"], to["lat"]],
+                lw=0.4,
+                c="#7fb069",
+                zorder=2,
+            )
     located = [f for f in result.get("facilities", []) if f.get("lat") is not None]
     if located:
         sizes = [max(20.0, (f.get("m2") or 10000) / 400) for f in located]
-        ax.scatter([f["lon"] for f in located], [f["lat"] for f in located], s=sizes,
-                   c="#1f7a4d", alpha=0.8, edgecolors="#145536", zorder=3)
+        ax.scatter(
+            [f["lon"] for f in located],
+            [f["lat"] for f in located],
+            s=sizes,
+            c="#1f7a4d",
+            alpha=0.8,
+            edgecolors="#145536",
+            zorder=3,
+        )
     totals = result.get("totals", {})
     ha = totals.get("ha")
-    ax.set_title((title or result.get("title") or "") + (f" — {ha:g} ha" if ha else "")
-                 + f" — {totals.get('count', 0)} facilities")
+    ax.set_title(
+        (title or result.get("title") or "")
+        + (f" — {ha:g} ha" if ha else "")
+        + f" — {totals.get('count', 0)} facilities"
+    )
     ax.set_aspect(1 / 0.63)  # ~cos(51°): keeps Flanders' proportions
     ax.set_axis_off()
     buf = io.BytesIO()

@@ -30,22 +30,32 @@ from circulair.web.apps.portal.models import Job, Upload
 
 def archetype_get(slug: str, variant: str = "", *, field: str = "archetype") -> Archetype:
     """An archetype from the knowledge base, with a named variant's attributes applied."""
-    rec = Record.objects.filter(kind="facility_archetype", slug=slug).prefetch_related(
-        "variants").first()
+    rec = (
+        Record.objects.filter(kind="facility_archetype", slug=slug)
+        .prefetch_related("variants")
+        .first()
+    )
     if rec is None:
-        known = ", ".join(Record.objects.filter(kind="facility_archetype")
-                          .values_list("slug", flat=True))
-        raise InputError.single(f"unknown archetype; expected one of: {known}", field=field,
-                                value=slug)
+        known = ", ".join(
+            Record.objects.filter(kind="facility_archetype").values_list("slug", flat=True)
+        )
+        raise InputError.single(
+            f"unknown archetype; expected one of: {known}", field=field, value=slug
+        )
     attrs = dict(rec.attributes)
     if variant:
         v = next((v for v in rec.variants.all() if v.name == variant), None)
         if v is None:
-            raise InputError.single(f"archetype '{slug}' has no variant of this name", field=field,
-                                    value=variant)
+            raise InputError.single(
+                f"archetype '{slug}' has no variant of this name", field=field, value=variant
+            )
         attrs.update(v.attributes)
-    return Archetype(slug=slug, name=rec.name, area_m2=float(attrs["area_m2"]),
-                     throughput_t_per_year=attrs.get("throughput_t_per_year"))
+    return Archetype(
+        slug=slug,
+        name=rec.name,
+        area_m2=float(attrs["area_m2"]),
+        throughput_t_per_year=attrs.get("throughput_t_per_year"),
+    )
 
 
 def partition_get(region: Region, slug: str) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -53,33 +63,48 @@ def partition_get(region: Region, slug: str) -> tuple[dict[str, list[str]], dict
     part = Partition.objects.filter(region=region, slug=slug).first()
     if part is None:
         known = ", ".join(Partition.objects.filter(region=region).values_list("slug", flat=True))
-        raise InputError.single(f"unknown partition; expected one of: {known} (import one with "
-                                "'circulair geo import-partition')", field="partition", value=slug)
+        raise InputError.single(
+            f"unknown partition; expected one of: {known} (import one with "
+            "'circulair geo import-partition')",
+            field="partition",
+            value=slug,
+        )
     members: dict[str, list[str]] = {}
     names: dict[str, str] = {}
-    for code, name, refnis in PartitionMember.objects.filter(partition=part).values_list(
-            "unit__code", "unit__name", "municipality__refnis").order_by("unit__code", "id"):
+    for code, name, refnis in (
+        PartitionMember.objects.filter(partition=part)
+        .values_list("unit__code", "unit__name", "municipality__refnis")
+        .order_by("unit__code", "id")
+    ):
         members.setdefault(code, []).append(refnis)
         names[code] = name or code
     return members, names
 
 
 def preset_list() -> list[Record]:
-    return list(Record.objects.filter(kind="scaling_preset").prefetch_related(
-        "relations__to_record", "citations__source").order_by("order"))
+    return list(
+        Record.objects.filter(kind="scaling_preset")
+        .prefetch_related("relations__to_record", "citations__source")
+        .order_by("order")
+    )
 
 
-def extrapolation_params(*, preset: str = "", partition: str = "", streams: int | None = None,
-                         **custom: Any) -> dict[str, Any]:
+def extrapolation_params(
+    *, preset: str = "", partition: str = "", streams: int | None = None, **custom: Any
+) -> dict[str, Any]:
     """Resolve a preset (plus overrides) into explicit parameters; raises InputError."""
     if not preset:
         return {"partition": partition, "streams": streams or 1, **custom}
-    rec = Record.objects.filter(kind="scaling_preset", slug=preset).prefetch_related(
-        "relations__to_record", "citations__source").first()
+    rec = (
+        Record.objects.filter(kind="scaling_preset", slug=preset)
+        .prefetch_related("relations__to_record", "citations__source")
+        .first()
+    )
     if rec is None:
         known = ", ".join(r.slug for r in preset_list())
-        raise InputError.single(f"unknown preset; expected one of: {known}", field="preset",
-                                value=preset)
+        raise InputError.single(
+            f"unknown preset; expected one of: {known}", field="preset", value=preset
+        )
     a = rec.attributes
     refs = {rel.role: rel.to_record.slug for rel in rec.relations.all()}
     part = a.get("partition", "")
@@ -87,19 +112,29 @@ def extrapolation_params(*, preset: str = "", partition: str = "", streams: int 
         if not partition:
             raise InputError.single(
                 "this preset needs a partition into catchment areas: import one (refnis,unit) "
-                "and choose it", field="partition")
+                "and choose it",
+                field="partition",
+            )
         part = partition
     elif partition:
         part = partition
     cite = [f"{c.source.code}:{c.line_start}-{c.line_end}" for c in rec.citations.all()]
     return {
-        "preset": rec.slug, "title": rec.name_nl, "title_en": rec.name_en,
-        "method": a["method"], "partition": part, "size_rule": a.get("size_rule", "uniform"),
-        "streams": streams or a.get("streams", 1), "variant": a.get("archetype_variant", ""),
-        "large": refs.get("large", ""), "small": refs.get("small", ""),
-        "archetype": refs.get("archetype", ""), "fixed_count": a.get("fixed_count"),
+        "preset": rec.slug,
+        "title": rec.name_nl,
+        "title_en": rec.name_en,
+        "method": a["method"],
+        "partition": part,
+        "size_rule": a.get("size_rule", "uniform"),
+        "streams": streams or a.get("streams", 1),
+        "variant": a.get("archetype_variant", ""),
+        "large": refs.get("large", ""),
+        "small": refs.get("small", ""),
+        "archetype": refs.get("archetype", ""),
+        "fixed_count": a.get("fixed_count"),
         "count_overrides": {o["size"]: o["count"] for o in a.get("count_overrides", [])},
-        "expected_ha": a.get("expected_ha"), "citations": cite,
+        "expected_ha": a.get("expected_ha"),
+        "citations": cite,
     }
 
 
@@ -134,22 +169,37 @@ def extrapolate_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str
     elif params.get("method", "per_unit") == "per_unit" and params.get("partition"):
         members, names = partition_get(region, params["partition"])
     result = run_extrapolation(
-        geo, method=params.get("method", "per_unit"), partition=members, unit_names=names,
-        large=large, small=small, archetype=arch, size_rule=params.get("size_rule",
-                                                                       "central_city_large"),
-        streams=int(params.get("streams") or 1), fixed_count=params.get("fixed_count"),
-        count_overrides=params.get("count_overrides") or None).as_dict()
-    result.update({k: params.get(k) for k in ("preset", "title", "title_en", "expected_ha",
-                                              "citations", "partition")})
+        geo,
+        method=params.get("method", "per_unit"),
+        partition=members,
+        unit_names=names,
+        large=large,
+        small=small,
+        archetype=arch,
+        size_rule=params.get("size_rule", "central_city_large"),
+        streams=int(params.get("streams") or 1),
+        fixed_count=params.get("fixed_count"),
+        count_overrides=params.get("count_overrides") or None,
+    ).as_dict()
+    result.update(
+        {
+            k: params.get(k)
+            for k in ("preset", "title", "title_en", "expected_ha", "citations", "partition")
+        }
+    )
     return result
 
 
 def preferred_types(archetype_slug: str) -> list[str]:
     """Type environments the knowledge base names as the archetype's preferred sites."""
-    return list(Record.objects.filter(
-        kind="type_environment", incoming__role="type_environments",
-        incoming__from_record__kind="facility_archetype",
-        incoming__from_record__slug=archetype_slug).values_list("slug", flat=True))
+    return list(
+        Record.objects.filter(
+            kind="type_environment",
+            incoming__role="type_environments",
+            incoming__from_record__kind="facility_archetype",
+            incoming__from_record__slug=archetype_slug,
+        ).values_list("slug", flat=True)
+    )
 
 
 def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate]:
@@ -157,14 +207,18 @@ def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate
     text = decode_text(content, file=file_name)
     types = Record.objects.filter(kind="type_environment").values_list("slug", flat=True)
     _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
-    return candidates_from_table([r for _line, r in rows], geo, file=file_name,
-                                 type_environments=list(types))
+    return candidates_from_table(
+        [r for _line, r in rows], geo, file=file_name, type_environments=list(types)
+    )
 
 
-def site_run(params: dict[str, Any], progress: jobs.Progress,
-             demand: DemandPoints | None = None,
-             candidates: list[Candidate] | None = None,
-             distances: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
+def site_run(
+    params: dict[str, Any],
+    progress: jobs.Progress,
+    demand: DemandPoints | None = None,
+    candidates: list[Candidate] | None = None,
+    distances: dict[tuple[str, str], float] | None = None,
+) -> dict[str, Any]:
     """Run a siting model on the stored geography; ``demand`` defaults to population (or an
     uploaded demand table named by ``params['demand_upload']``)."""
     region = geo_sel.region_get(params.get("region") or None)
@@ -182,9 +236,16 @@ def site_run(params: dict[str, Any], progress: jobs.Progress,
         up = Upload.objects.get(pk=params["candidates_upload"])
         candidates = candidates_parse(geo, up.file.read(), up.original_name)
     prefer = preferred_types(params["archetype"]) if params.get("archetype") else []
-    result = run_siting(geo, prm, archetype=arch, demand=demand, candidates=candidates,
-                        preferred_types=prefer, distances=distances,
-                        progress=progress).as_dict()
+    result = run_siting(
+        geo,
+        prm,
+        archetype=arch,
+        demand=demand,
+        candidates=candidates,
+        preferred_types=prefer,
+        distances=distances,
+        progress=progress,
+    ).as_dict()
     result["title"] = params.get("title") or f"{prm.model}"
     return result
 
@@ -242,31 +303,49 @@ def time_limit_check(params: dict[str, Any], user: Any) -> None:
     if asked is None:
         params["time_limit"] = min(cap, int(SitingParams.time_limit or cap))
     elif asked > cap:
-        raise InputError.single(_("must be at most %(cap)d seconds for your account")
-                                % {"cap": cap}, field="time_limit", value=asked)
+        raise InputError.single(
+            _("must be at most %(cap)d seconds for your account") % {"cap": cap},
+            field="time_limit",
+            value=asked,
+        )
 
 
 def _admit_siting(user: Any) -> Any:
     """Refuse a siting run over the per-account or the server-wide limit of active runs."""
+
     def admit(job: Job) -> None:
         cap = settings.CIRCULAIR_ATLAS_JOBS_MAX
         if jobs.active(kinds=["atlas.site"], before=job).count() > cap:
             raise jobs.JobLimitError(
-                _("The server is already running its maximum of %(n)d siting runs "
-                  "(CIRCULAIR_ATLAS_JOBS_MAX); try again when one has finished.") % {"n": cap},
-                setting="CIRCULAIR_ATLAS_JOBS_MAX", limit=cap)
+                _(
+                    "The server is already running its maximum of %(n)d siting runs "
+                    "(CIRCULAIR_ATLAS_JOBS_MAX); try again when one has finished."
+                )
+                % {"n": cap},
+                setting="CIRCULAIR_ATLAS_JOBS_MAX",
+                limit=cap,
+            )
         per_user = settings.CIRCULAIR_JOBS_PER_USER
-        if getattr(user, "is_authenticated", False) and jobs.active(
-                kinds=["atlas.site"], before=job, user=user).count() > per_user:
+        if (
+            getattr(user, "is_authenticated", False)
+            and jobs.active(kinds=["atlas.site"], before=job, user=user).count() > per_user
+        ):
             raise jobs.JobLimitError(
-                _("You already have %(n)d siting runs queued or running, the limit per account "
-                  "(CIRCULAIR_JOBS_PER_USER); wait until one has finished.") % {"n": per_user},
-                setting="CIRCULAIR_JOBS_PER_USER", limit=per_user)
+                _(
+                    "You already have %(n)d siting runs queued or running, the limit per account "
+                    "(CIRCULAIR_JOBS_PER_USER); wait until one has finished."
+                )
+                % {"n": per_user},
+                setting="CIRCULAIR_JOBS_PER_USER",
+                limit=per_user,
+            )
+
     return admit
 
 
-def run_start(*, kind: str, params: dict[str, Any], user: Any = None,
-              background: bool = True) -> Job:
+def run_start(
+    *, kind: str, params: dict[str, Any], user: Any = None, background: bool = True
+) -> Job:
     """Start an atlas run as a job (validated up front where that is cheap).
 
     Extrapolations are cheap and run in the request, for anyone. Siting runs need an account
@@ -274,17 +353,22 @@ def run_start(*, kind: str, params: dict[str, Any], user: Any = None,
     test), a time limit within the role's cap, and room under the limits of active runs
     (``jobs.JobLimitError``, raised before the job starts; the refused row is deleted)."""
     if kind == "atlas.extrapolate":
-        return jobs.submit(kind=kind, params=extrapolation_params(**params), user=user,
-                           background=False)
+        return jobs.submit(
+            kind=kind, params=extrapolation_params(**params), user=user, background=False
+        )
     if user is not None and not getattr(user, "is_authenticated", False):
         raise AccountRequiredError(_("Log in to run a siting model."))
     params = dict(params)
     time_limit_check(params, user)
-    bits = [str(params.get("model", "")), f"p={params['p']}" if params.get("p") else "",
-            f"R={params['radius_km']:g} km" if params.get("radius_km") else ""]
+    bits = [
+        str(params.get("model", "")),
+        f"p={params['p']}" if params.get("p") else "",
+        f"R={params['radius_km']:g} km" if params.get("radius_km") else "",
+    ]
     params.setdefault("title", " ".join(b for b in bits if b))
-    return jobs.submit(kind=kind, params=params, user=user, background=background,
-                       admit=_admit_siting(user))
+    return jobs.submit(
+        kind=kind, params=params, user=user, background=background, admit=_admit_siting(user)
+    )
 
 
 def distances_parse(content: bytes, file_name: str) -> dict[tuple[str, str], float]:
@@ -292,8 +376,9 @@ def distances_parse(content: bytes, file_name: str) -> dict[tuple[str, str], flo
     the one CSV reader; every bad line is reported, all-or-nothing."""
     header, rows = csv_dicts(decode_text(content, file=file_name), file=file_name)
     if not {"from", "to", "km"} <= set(header):
-        raise InputError.single("expected the columns from,to,km", file=file_name, row=1,
-                                value=",".join(header))
+        raise InputError.single(
+            "expected the columns from,to,km", file=file_name, row=1, value=",".join(header)
+        )
     out: dict[tuple[str, str], float] = {}
     problems: list[Problem] = []
     for line, r in rows:
@@ -310,11 +395,16 @@ def distances_parse(content: bytes, file_name: str) -> dict[tuple[str, str], flo
 def kbo_demand(path: Any, *, group: str, weight: str = "count") -> tuple[DemandPoints, Any]:
     """Demand from the establishments of a NACE sector group in a KBO open-data extract (a folder
     or .zip), per municipality; returns the demand and the locating counts."""
-    groups = {r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
-              for r in Record.objects.filter(kind="nace_sector_group")}
+    groups = {
+        r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
+        for r in Record.objects.filter(kind="nace_sector_group")
+    }
     if group not in groups:
-        raise InputError.single(f"unknown sector group; expected one of {sorted(groups)}",
-                                field="sector_group", value=group)
+        raise InputError.single(
+            f"unknown sector group; expected one of {sorted(groups)}",
+            field="sector_group",
+            value=group,
+        )
     if weight not in ("count", "employees"):
         raise InputError.single("expected count or employees", field="kbo_weight", value=weight)
     geo = geo_sel.region_geography(geo_sel.region_default())

@@ -25,10 +25,16 @@ from circulair.web.apps.portal.models import Job
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "atlas/index.html", {
-        "extrapolate_form": ExtrapolateForm(), "site_form": SiteForm(),
-        "presets": services.preset_list(), "runs": selectors.run_list(request.user)[:15],
-    })
+    return render(
+        request,
+        "atlas/index.html",
+        {
+            "extrapolate_form": ExtrapolateForm(),
+            "site_form": SiteForm(),
+            "presets": services.preset_list(),
+            "runs": selectors.run_list(request.user)[:15],
+        },
+    )
 
 
 def run_create(request: HttpRequest) -> HttpResponse:
@@ -38,15 +44,15 @@ def run_create(request: HttpRequest) -> HttpResponse:
     if mode == "site" and not request.user.is_authenticated:
         return redirect_to_login(reverse("atlas:index"))
     eform = ExtrapolateForm(request.POST if mode == "extrapolate" else None)
-    sform = SiteForm(request.POST if mode == "site" else None,
-                     request.FILES if mode == "site" else None)
+    sform = SiteForm(
+        request.POST if mode == "site" else None, request.FILES if mode == "site" else None
+    )
     form = eform if mode == "extrapolate" else sform
     problems: list[str] = []
     code = 400
     if mode in ("extrapolate", "site") and form.is_valid():
         kind = "atlas.extrapolate" if mode == "extrapolate" else "atlas.site"
-        params = (dict(form.cleaned_data) if mode == "extrapolate"
-                  else sform.params())
+        params = dict(form.cleaned_data) if mode == "extrapolate" else sform.params()
         try:
             if mode == "site":
                 services.time_limit_check(params, request.user)
@@ -54,8 +60,11 @@ def run_create(request: HttpRequest) -> HttpResponse:
                 upload = sform.cleaned_data.get(field) if mode == "site" else None
                 if upload is not None:
                     params[f"{purpose}_upload"] = services.table_upload(
-                        purpose=purpose, content=upload.read(), file_name=upload.name,
-                        user=request.user)
+                        purpose=purpose,
+                        content=upload.read(),
+                        file_name=upload.name,
+                        user=request.user,
+                    )
             job = services.run_start(kind=kind, params=params, user=request.user)
         except InputError as e:
             problems = [str(p) for p in e.problems]
@@ -65,10 +74,19 @@ def run_create(request: HttpRequest) -> HttpResponse:
             return redirect("atlas:run", pk=job.pk)
     elif mode not in ("extrapolate", "site"):
         problems = [_("Choose a study scenario or a siting model.")]
-    return render(request, "atlas/index.html", {
-        "extrapolate_form": eform, "site_form": sform, "presets": services.preset_list(),
-        "runs": selectors.run_list(request.user)[:15], "problems": problems, "mode": mode,
-    }, status=code)
+    return render(
+        request,
+        "atlas/index.html",
+        {
+            "extrapolate_form": eform,
+            "site_form": sform,
+            "presets": services.preset_list(),
+            "runs": selectors.run_list(request.user)[:15],
+            "problems": problems,
+            "mode": mode,
+        },
+        status=code,
+    )
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
@@ -82,11 +100,16 @@ def _job(request: HttpRequest, pk: int) -> Job:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     result = job.result or {}
-    return render(request, "atlas/run.html", {
-        "job": job, "result": result,
-        "geojson": json.dumps(selectors.run_geojson(result)) if job.result else "null",
-        "region": geo_sel.region_default(),
-    })
+    return render(
+        request,
+        "atlas/run.html",
+        {
+            "job": job,
+            "result": result,
+            "geojson": json.dumps(selectors.run_geojson(result)) if job.result else "null",
+            "region": geo_sel.region_default(),
+        },
+    )
 
 
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -107,8 +130,9 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     elif fmt == "csv":
         resp = HttpResponse(selectors.run_csv(job.result), content_type="text/csv; charset=utf-8")
     elif fmt == "png":
-        resp = HttpResponse(selectors.run_png(job.result, geo_sel.region_default()),
-                            content_type="image/png")
+        resp = HttpResponse(
+            selectors.run_png(job.result, geo_sel.region_default()), content_type="image/png"
+        )
     else:
         raise Http404(fmt)
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -125,16 +149,19 @@ def compare(request: HttpRequest) -> HttpResponse:
     rows = []
     if len(runs) == 2 and all(r.result for r in runs):
         a, b = (r.result["totals"] for r in runs)  # type: ignore[index]
-        for key, label in (("count", _("Facilities")), ("ha", _("Hectares")),
-                           ("m2", "m²")):
+        for key, label in (("count", _("Facilities")), ("ha", _("Hectares")), ("m2", "m²")):
             va, vb = a.get(key), b.get(key)
-            diff = (vb - va) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) \
-                else None
+            diff = (
+                (vb - va) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
+            )
             rows.append({"label": label, "a": va, "b": vb, "diff": diff})
         sizes = sorted(set(a.get("by_size", {})) | set(b.get("by_size", {})))
         for s in sizes:
             ca = a.get("by_size", {}).get(s, {}).get("count", 0)
             cb = b.get("by_size", {}).get(s, {}).get("count", 0)
             rows.append({"label": f"{_('Facilities')} ({s})", "a": ca, "b": cb, "diff": cb - ca})
-    return render(request, "atlas/compare.html", {
-        "runs": runs, "rows": rows, "all_runs": selectors.run_list(request.user)[:50]})
+    return render(
+        request,
+        "atlas/compare.html",
+        {"runs": runs, "rows": rows, "all_runs": selectors.run_list(request.user)[:50]},
+    )

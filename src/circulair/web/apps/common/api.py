@@ -43,7 +43,8 @@ class Pagination(PageNumberPagination):
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [f"a whole number from 1 to {self.max_page_size}"]})
+                {self.page_size_query_param: [f"a whole number from 1 to {self.max_page_size}"]}
+            )
         return int(raw)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -101,10 +102,16 @@ ERROR_BODY_SCHEMA: dict[str, Any] = {
     "properties": {
         "status": {"type": "integer", "description": "the HTTP status"},
         "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {},
-                   "description": "per input field, what is wrong with it"},
-        "problems": {"type": "array", "items": {"type": "object", "additionalProperties": {}},
-                     "description": "an import's or a run's problems, one per bad row"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "per input field, what is wrong with it",
+        },
+        "problems": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": {}},
+            "description": "an import's or a run's problems, one per bad row",
+        },
         "run": {"type": "integer", "description": "the failed atlas run"},
     },
 }
@@ -151,12 +158,14 @@ def _auto_schema_class() -> type:
                     p["allowEmptyValue"] = True
             return params
 
-        def _map_serializer_field(self, field: Any, direction: Any,
-                                  bypass_extensions: bool = False) -> dict[str, Any]:
+        def _map_serializer_field(
+            self, field: Any, direction: Any, bypass_extensions: bool = False
+        ) -> dict[str, Any]:
             """Finite float fields document their bounds (``MAX_ABS``; above 0 when the field
             says ``positive``): a value the field refuses is outside the schema."""
-            schema: dict[str, Any] = super()._map_serializer_field(field, direction,
-                                                                   bypass_extensions)
+            schema: dict[str, Any] = super()._map_serializer_field(
+                field, direction, bypass_extensions
+            )
             if isinstance(field, FiniteFloatField) and schema.get("type") == "number":
                 schema["maximum"] = min(schema.get("maximum", MAX_ABS), MAX_ABS)
                 schema["minimum"] = max(schema.get("minimum", -MAX_ABS), -MAX_ABS)
@@ -173,8 +182,10 @@ def _auto_schema_class() -> type:
             for code, description in codes.items():
                 if code not in responses:
                     responses[code] = self._get_response_for_code(
-                        OpenApiResponse(ErrorSerializer, description=description), code,
-                        direction=direction)
+                        OpenApiResponse(ErrorSerializer, description=description),
+                        code,
+                        direction=direction,
+                    )
             return responses
 
     return AutoSchema
@@ -196,8 +207,12 @@ def _fields(detail: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InputError):
-        body = {"status": 400, "message": str(exc), "fields": {},
-                "problems": [p.as_dict() for p in exc.problems]}
+        body = {
+            "status": 400,
+            "message": str(exc),
+            "fields": {},
+            "problems": [p.as_dict() for p in exc.problems],
+        }
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or exc.messages)
@@ -210,19 +225,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(detail["detail"])
         fields = {}
     elif isinstance(exc, exceptions.ValidationError):
-        message = "Invalid input: " + "; ".join(
-            f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
-            for k, v in fields.items()) if fields else "Invalid input: " + str(detail)
+        message = (
+            "Invalid input: "
+            + "; ".join(
+                f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                for k, v in fields.items()
+            )
+            if fields
+            else "Invalid input: " + str(detail)
+        )
     elif isinstance(exc, Http404):
         message = str(exc) or "Not found."
     else:
         message = str(detail)
-    response.data = {"error": {"status": response.status_code, "message": message,
-                               "fields": fields}}
+    response.data = {
+        "error": {"status": response.status_code, "message": message, "fields": fields}
+    }
     return response
 
 
 @csrf_exempt  # any method gets the JSON 404, never the CSRF failure page
 def json_404(request: HttpRequest, path: str = "") -> JsonResponse:
-    return JsonResponse({"error": {"status": 404, "message": f"No API endpoint at {request.path}",
-                                   "fields": {}}}, status=404)
+    return JsonResponse(
+        {"error": {"status": 404, "message": f"No API endpoint at {request.path}", "fields": {}}},
+        status=404,
+    )

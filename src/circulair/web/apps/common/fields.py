@@ -25,7 +25,10 @@ class FiniteFloatField(serializers.FloatField):
 
     def to_internal_value(self, data: Any) -> float:
         if isinstance(data, str) and data.strip().lower().lstrip("+-") in {
-                "nan", "inf", "infinity"}:
+            "nan",
+            "inf",
+            "infinity",
+        }:
             self.fail("not_finite")
         value = super().to_internal_value(data)
         problem = number_problem(value, field=self.field_name or "")
@@ -43,8 +46,14 @@ class FiniteFloatFormField(forms.FloatField):
             raise ValidationError(f"Must be at most {MAX_ABS:g} in size.", code="too_large")
 
 
-def query_int(params: Any, name: str, *, default: int | None = None, minimum: int | None = None,
-              maximum: int | None = None) -> int | None:
+def query_int(
+    params: Any,
+    name: str,
+    *,
+    default: int | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
     """An integer query parameter within range, or ``serializers.ValidationError`` naming it."""
     raw = params.get(name)
     if raw in (None, ""):

@@ -52,6 +52,7 @@ def register(kind: str) -> Callable[[Handler], Handler]:
     def deco(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
         return fn
+
     return deco
 
 
@@ -63,9 +64,12 @@ def _progress_writer(job_id: int) -> Progress:
         if now - last[0] < 0.25 and fraction < 1.0:
             return
         last[0] = now
-        Job.objects.filter(pk=job_id).update(progress=max(0.0, min(1.0, fraction)),
-                                             message=message[:300],
-                                             heartbeat_at=timezone.now())
+        Job.objects.filter(pk=job_id).update(
+            progress=max(0.0, min(1.0, fraction)),
+            message=message[:300],
+            heartbeat_at=timezone.now(),
+        )
+
     return progress
 
 
@@ -97,13 +101,18 @@ class _Heartbeat:
     def __enter__(self) -> _Heartbeat:
         interval = settings.CIRCULAIR_JOB_HEARTBEAT_SECONDS
         if interval > 0 and not settings.CIRCULAIR_JOBS_INLINE:
-            self.thread = threading.Thread(target=self._loop, args=(interval,), daemon=True,
-                                           name=f"job-{self.job_id}-heartbeat")
+            self.thread = threading.Thread(
+                target=self._loop,
+                args=(interval,),
+                daemon=True,
+                name=f"job-{self.job_id}-heartbeat",
+            )
             self.thread.start()
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop.set()
         if self.thread is not None:
             self.thread.join(timeout=5)
@@ -115,8 +124,10 @@ def _error_text(e: CirculairError) -> str:
     if isinstance(e, InputError) and len(e.problems) > PROBLEMS_KEPT:
         n = len(e.problems)
         lines = "\n".join(f"  - {p}" for p in e.problems[:PROBLEMS_KEPT])
-        return (f"{n} problems in the input:\n{lines}\n"
-                f"  - … and {n - PROBLEMS_KEPT} more problems not listed")
+        return (
+            f"{n} problems in the input:\n{lines}\n"
+            f"  - … and {n - PROBLEMS_KEPT} more problems not listed"
+        )
     return str(e)[:20000]
 
 
@@ -124,8 +135,9 @@ def run(job_id: int) -> None:
     """Execute a queued job (in the current thread) and record its outcome."""
     job = Job.objects.get(pk=job_id)
     handler = HANDLERS[job.kind]
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(),
-                                         heartbeat_at=timezone.now())
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
     t0 = time.perf_counter()
     try:
         with _Heartbeat(job_id):
@@ -134,18 +146,29 @@ def run(job_id: int) -> None:
         problems, count = problems_kept(e.problems) if isinstance(e, InputError) else ([], 0)
         text = _error_text(e)
         Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(), message=text[:300],
-            error={"message": text, "problems": problems, "problem_count": count})
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=text[:300],
+            error={"message": text, "problems": problems, "problem_count": count},
+        )
         log.info("job %s #%d failed in %.2fs: %s", job.kind, job_id, time.perf_counter() - t0, e)
         return
     except Exception as e:  # an unexpected failure must still end the job, visibly
         log.exception("job %s #%d crashed", job.kind, job_id)
         Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(),
-            message=f"internal error: {e}"[:300], error={"message": f"internal error: {e}"})
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=f"internal error: {e}"[:300],
+            error={"message": f"internal error: {e}"},
+        )
         return
-    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, progress=1.0, result=result,
-                                         finished_at=timezone.now(), message="done")
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.DONE,
+        progress=1.0,
+        result=result,
+        finished_at=timezone.now(),
+        message="done",
+    )
     log.info("job %s #%d done in %.2fs", job.kind, job_id, time.perf_counter() - t0)
 
 
@@ -156,19 +179,30 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
-def submit(*, kind: str, params: dict[str, Any], user: Any = None, background: bool = True,
-           admit: Callable[[Job], None] | None = None) -> Job:
+def submit(
+    *,
+    kind: str,
+    params: dict[str, Any],
+    user: Any = None,
+    background: bool = True,
+    admit: Callable[[Job], None] | None = None,
+) -> Job:
     """Create a job and run it, in a background thread unless ``background`` is False.
 
     ``admit(job)`` runs once the row exists and before the job starts; when it raises (e.g.
     :class:`JobLimitError`) the row is deleted. Checking after the insert, against the jobs
     created before this one, lets two simultaneous requests not both slip under a limit."""
     if kind not in HANDLERS:
-        raise InputError.single(f"unknown job kind; expected one of {sorted(HANDLERS)}",
-                                field="kind", value=kind)
+        raise InputError.single(
+            f"unknown job kind; expected one of {sorted(HANDLERS)}", field="kind", value=kind
+        )
     reap_stale()
-    job = Job.objects.create(kind=kind, params=params, heartbeat_at=timezone.now(),
-                             created_by=user if getattr(user, "is_authenticated", False) else None)
+    job = Job.objects.create(
+        kind=kind,
+        params=params,
+        heartbeat_at=timezone.now(),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     if admit is not None:
         try:
             admit(job)
@@ -176,16 +210,16 @@ def submit(*, kind: str, params: dict[str, Any], user: Any = None, background: b
             job.delete()
             raise
     if background and not settings.CIRCULAIR_JOBS_INLINE:
-        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True,
-                         name=f"job-{job.pk}").start()
+        threading.Thread(
+            target=_run_in_thread, args=(job.pk,), daemon=True, name=f"job-{job.pk}"
+        ).start()
     else:
         run(job.pk)
         job.refresh_from_db()
     return job
 
 
-def active(*, kinds: Iterable[str], before: Job | None = None,
-           user: Any = None) -> QuerySet[Job]:
+def active(*, kinds: Iterable[str], before: Job | None = None, user: Any = None) -> QuerySet[Job]:
     """Queued or running jobs of these kinds (of ``user``; created up to ``before``)."""
     qs = Job.objects.filter(kind__in=list(kinds), status__in=ACTIVE)
     if before is not None:
@@ -201,11 +235,16 @@ def reap_stale(*, now: Any = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
     stale = Job.objects.filter(status__in=ACTIVE).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
     if not stale.exists():  # a read: no write lock taken on SQLite when nothing is stale
         return 0
-    n = stale.update(status=Job.Status.FAILED, finished_at=now, message=STALE_MESSAGE,
-                     error={"message": STALE_MESSAGE})
+    n = stale.update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message=STALE_MESSAGE,
+        error={"message": STALE_MESSAGE},
+    )
     if n:
         log.warning("%d job(s) without a heartbeat since %s marked as failed", n, cutoff)
     return n
@@ -214,7 +253,11 @@ def reap_stale(*, now: Any = None) -> int:
 def fail_interrupted() -> int:
     """Mark jobs left queued or running by a stopped server as failed (run at start-up)."""
     return Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-        status=Job.Status.FAILED, finished_at=timezone.now(),
+        status=Job.Status.FAILED,
+        finished_at=timezone.now(),
         message="interrupted: the server stopped before the job finished",
-        error={"message": "interrupted: the server stopped before the job finished; "
-                          "start the run again"})
+        error={
+            "message": "interrupted: the server stopped before the job finished; "
+            "start the run again"
+        },
+    )

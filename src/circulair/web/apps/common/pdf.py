@@ -43,7 +43,7 @@ def _fetch_local(url: str) -> Any:
     static = settings.STATIC_URL or "/static/"
     path: str | None = None
     if url.startswith(static):
-        found = finders.find(url[len(static):])
+        found = finders.find(url[len(static) :])
         path = str(found) if found else None
     elif url.startswith("file://"):
         path = url.removeprefix("file://")
@@ -51,8 +51,9 @@ def _fetch_local(url: str) -> Any:
         import urllib.request
 
         with urllib.request.urlopen(url) as resp:  # data: URLs only
-            return URLFetcherResponse(url, body=resp.read(),
-                                      headers={"Content-Type": resp.headers.get_content_type()})
+            return URLFetcherResponse(
+                url, body=resp.read(), headers={"Content-Type": resp.headers.get_content_type()}
+            )
     if path and Path(path).is_file():
         return URLFetcherResponse(url, body=Path(path).read_bytes())
     raise ValueError(f"report PDFs do not fetch remote resources: {url}")

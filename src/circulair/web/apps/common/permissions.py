@@ -34,8 +34,11 @@ ACTIONS: dict[str, tuple[Role, ...]] = {
 
 def is_administrator(user: Any) -> bool:
     """An active superuser or staff account (the one definition of 'administrator')."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (user.is_superuser or user.is_staff))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.is_staff)
+    )
 
 
 def has_role(user: Any, role: Role) -> bool:

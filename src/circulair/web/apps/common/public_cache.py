@@ -76,8 +76,9 @@ def _key(kind: str, version: object, request: HttpRequest) -> str:
     return "public:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def public_page(version: Callable[[], object]) -> Callable[[Callable[..., HttpResponse]],
-                                                           Callable[..., HttpResponse]]:
+def public_page(
+    version: Callable[[], object],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorator of a function view: anonymous answers kept per ``version()`` (see above)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -102,20 +103,24 @@ def public_page(version: Callable[[], object]) -> Callable[[Callable[..., HttpRe
     return decorate
 
 
-def _build_page(key: str, view: Callable[..., HttpResponse], request: HttpRequest,
-                *args: Any, **kwargs: Any) -> HttpResponse:
+def _build_page(
+    key: str, view: Callable[..., HttpResponse], request: HttpRequest, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """Run the view; keep its answer when every visitor may be shown it (see the module)."""
     response = view(request, *args, **kwargs)
     render = getattr(response, "render", None)
     if render is not None and not getattr(response, "is_rendered", True):
         render()
     content_type = response.get("Content-Type", "")
-    if (response.status_code == 200 and not response.streaming
-            and not response.cookies and not response.has_header("Content-Disposition")
-            and content_type.startswith(("text/html", "application/json"))):
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Content-Disposition")
+        and content_type.startswith(("text/html", "application/json"))
+    ):
         text = response.content.decode(response.charset)
-        cache.set(key, (_CSRF.sub(rf"\g<1>{_PLACEHOLDER}\g<2>", text), content_type),
-                  seconds())
+        cache.set(key, (_CSRF.sub(rf"\g<1>{_PLACEHOLDER}\g<2>", text), content_type), seconds())
     return response
 
 
@@ -130,7 +135,7 @@ def cached(key: str, timeout: int, build: Callable[[], T]) -> T:
             if found is None:
                 found = build()
                 cache.set(key, found, timeout)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def public_data(request: HttpRequest, kind: str, version: object, build: Callable[[], T]) -> T:
@@ -151,6 +156,10 @@ class PublicListMixin:
         from rest_framework.response import Response
 
         parent = super()
-        data = public_data(request, type(self).__name__, self.public_version(),
-                           lambda: parent.list(request, *args, **kwargs).data)  # type: ignore[misc,attr-defined]
+        data = public_data(
+            request,
+            type(self).__name__,
+            self.public_version(),
+            lambda: parent.list(request, *args, **kwargs).data,  # type: ignore[attr-defined]
+        )
         return Response(data)

@@ -27,9 +27,19 @@ def read_table(content: bytes, file_name: str) -> tuple[list[str], Rows]:
             raise InputError.single("not a readable XLSX workbook", file=file_name) from exc
         it = ws.iter_rows(values_only=True)
         header = [str(h or "").strip().lower() for h in next(it, [])]
-        rows = [(i, {h: "" if v is None else (v.isoformat()[:10] if hasattr(v, "isoformat")
-                                               else str(v).strip())
-                     for h, v in zip(header, r, strict=False) if h})
-                for i, r in enumerate(it, start=2) if any(v not in (None, "") for v in r)]
+        rows = [
+            (
+                i,
+                {
+                    h: ""
+                    if v is None
+                    else (v.isoformat()[:10] if hasattr(v, "isoformat") else str(v).strip())
+                    for h, v in zip(header, r, strict=False)
+                    if h
+                },
+            )
+            for i, r in enumerate(it, start=2)
+            if any(v not in (None, "") for v in r)
+        ]
         return header, rows
     return csv_dicts(decode_text(content, file=file_name), file=file_name)

@@ -13,8 +13,9 @@ from circulair.web.apps.portal.models import Upload, problems_kept
 log = logging.getLogger(__name__)
 
 
-def upload_keep(*, purpose: str, name: str, content: bytes, user: Any = None,
-                error: InputError | None = None) -> Upload:
+def upload_keep(
+    *, purpose: str, name: str, content: bytes, user: Any = None, error: InputError | None = None
+) -> Upload:
     """Store an uploaded file with its outcome, whether the import was accepted or not.
 
     The file is written first (the row names it), and removed again when the row cannot be
@@ -23,10 +24,14 @@ def upload_keep(*, purpose: str, name: str, content: bytes, user: Any = None,
     removed by :func:`~circulair.web.apps.portal.models.uploads_orphans_remove`. Only the first
     ``PROBLEMS_KEPT`` problems are stored, with the count of all of them."""
     problems, count = problems_kept(error.problems) if error else ([], 0)
-    up = Upload(purpose=purpose, original_name=name[:255],
-                status=Upload.Status.REJECTED if error else Upload.Status.ACCEPTED,
-                problems=problems, problem_count=count,
-                created_by=user if getattr(user, "is_authenticated", False) else None)
+    up = Upload(
+        purpose=purpose,
+        original_name=name[:255],
+        status=Upload.Status.REJECTED if error else Upload.Status.ACCEPTED,
+        problems=problems,
+        problem_count=count,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     up.file.save(name, ContentFile(content), save=False)
     stored = up.file.name
     try:
@@ -35,8 +40,12 @@ def upload_keep(*, purpose: str, name: str, content: bytes, user: Any = None,
     except BaseException:
         up.file.storage.delete(stored)
         raise
-    log.info("upload %s %r (%d bytes) kept: %s%s", purpose, name, len(content), up.status,
-             f", {count} problems" if error else "")
+    log.info(
+        "upload %s %r (%d bytes) kept: %s%s",
+        purpose,
+        name,
+        len(content),
+        up.status,
+        f", {count} problems" if error else "",
+    )
     return up
-
-

@@ -16,10 +16,14 @@ M = TypeVar("M", bound=models.Model)
 def problems_of(error: ValidationError, obj: Any = None) -> list[Problem]:
     """A Django ``ValidationError`` as problems naming each field and its value."""
     if hasattr(error, "error_dict"):
-        return [Problem(" ".join(str(m) for m in messages), field=None if f == "__all__" else f,
-                        value=getattr(obj, f, None) if obj is not None and f != "__all__"
-                        else None)
-                for f, messages in error.message_dict.items()]
+        return [
+            Problem(
+                " ".join(str(m) for m in messages),
+                field=None if f == "__all__" else f,
+                value=getattr(obj, f, None) if obj is not None and f != "__all__" else None,
+            )
+            for f, messages in error.message_dict.items()
+        ]
     return [Problem(str(m)) for m in error.messages]
 
 

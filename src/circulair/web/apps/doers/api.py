@@ -22,25 +22,50 @@ from circulair.web.apps.doers.models import Case
 class CaseSerializer(serializers.ModelSerializer):
     agendas = serializers.SerializerMethodField()
     r_strategies = serializers.SerializerMethodField()
-    value_chain: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True,
-                                               allow_null=True)
-    sector_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="slug", read_only=True,
-                                                allow_null=True)
-    province: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="refnis", read_only=True,
-                                            allow_null=True)
-    refnis = serializers.CharField(source="municipality.refnis", default=None, read_only=True,
-                                   allow_null=True)
-    municipality = serializers.CharField(source="municipality.name_nl", default=None,
-                                         read_only=True, allow_null=True)
+    value_chain: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    sector_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    province: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="refnis", read_only=True, allow_null=True
+    )
+    refnis = serializers.CharField(
+        source="municipality.refnis", default=None, read_only=True, allow_null=True
+    )
+    municipality = serializers.CharField(
+        source="municipality.name_nl", default=None, read_only=True, allow_null=True
+    )
     score = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
-        fields = ["slug", "title", "summary", "body", "organisation", "organisation_name",
-                  "agendas", "r_strategies", "value_chain", "sector_group", "province",
-                  "refnis", "municipality", "category", "links", "status", "origin", "score",
-                  "url", "created_at", "updated_at", "published_at"]
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "body",
+            "organisation",
+            "organisation_name",
+            "agendas",
+            "r_strategies",
+            "value_chain",
+            "sector_group",
+            "province",
+            "refnis",
+            "municipality",
+            "category",
+            "links",
+            "status",
+            "origin",
+            "score",
+            "url",
+            "created_at",
+            "updated_at",
+            "published_at",
+        ]
 
     def get_agendas(self, obj: Case) -> list[str]:
         return [a.slug for a in obj.agendas.all()]
@@ -65,19 +90,30 @@ class CaseSerializer(serializers.ModelSerializer):
             return getattr(obj, name) if obj is not None else None
 
         return {
-            "slug": c.slug, "title": c.title, "summary": c.summary, "body": c.body,
-            "organisation": c.organisation_id, "organisation_name": c.organisation_name,
-            "agendas": self.get_agendas(c), "r_strategies": self.get_r_strategies(c),
+            "slug": c.slug,
+            "title": c.title,
+            "summary": c.summary,
+            "body": c.body,
+            "organisation": c.organisation_id,
+            "organisation_name": c.organisation_name,
+            "agendas": self.get_agendas(c),
+            "r_strategies": self.get_r_strategies(c),
             "value_chain": attr(c.value_chain, "slug"),
             "sector_group": attr(c.sector_group, "slug"),
-            "province": attr(c.province, "refnis"), "refnis": attr(c.municipality, "refnis"),
-            "municipality": attr(c.municipality, "name_nl"), "category": c.category,
-            "links": c.links, "status": c.status, "origin": c.origin,
-            "score": self.get_score(c), "url": self.get_url(c),
+            "province": attr(c.province, "refnis"),
+            "refnis": attr(c.municipality, "refnis"),
+            "municipality": attr(c.municipality, "name_nl"),
+            "category": c.category,
+            "links": c.links,
+            "status": c.status,
+            "origin": c.origin,
+            "score": self.get_score(c),
+            "url": self.get_url(c),
             "created_at": f["created_at"].to_representation(c.created_at),
             "updated_at": f["updated_at"].to_representation(c.updated_at),
             "published_at": f["published_at"].to_representation(c.published_at)
-            if c.published_at else None,
+            if c.published_at
+            else None,
         }
 
 
@@ -129,14 +165,26 @@ class CaseListResponse(serializers.Serializer):
     results = CaseSerializer(many=True)
 
 
-FILTERS = [OpenApiParameter(n, str, description=d) for n, d in (
-    ("q", "full-text search (all words; the last one as a prefix), ranked by relevance"),
-    ("agenda", "work agenda slug"), ("province", "province REFNIS code"),
-    ("r", "R-strategy slug"), ("category", "category"), ("municipality", "REFNIS code"),
-    ("organisation", "organisation id"), ("status", "draft, published or archived"))] + [
+FILTERS = [
+    OpenApiParameter(n, str, description=d)
+    for n, d in (
+        ("q", "full-text search (all words; the last one as a prefix), ranked by relevance"),
+        ("agenda", "work agenda slug"),
+        ("province", "province REFNIS code"),
+        ("r", "R-strategy slug"),
+        ("category", "category"),
+        ("municipality", "REFNIS code"),
+        ("organisation", "organisation id"),
+        ("status", "draft, published or archived"),
+    )
+] + [
     OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="page number"),
-    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 1000},
-                     description="results per page (max 1000)")]
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": 1000},
+        description="results per page (max 1000)",
+    ),
+]
 
 
 class CaseViewSet(viewsets.GenericViewSet):
@@ -160,12 +208,25 @@ class CaseViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=FILTERS, responses=CaseListResponse)
     def list(self, request: Request) -> Response:
-        params = {k: str(v) for k, v in request.query_params.items()
-                  if k in ("q", "agenda", "province", "r", "category", "municipality",
-                           "organisation", "status")}
+        params = {
+            k: str(v)
+            for k, v in request.query_params.items()
+            if k
+            in (
+                "q",
+                "agenda",
+                "province",
+                "r",
+                "category",
+                "municipality",
+                "organisation",
+                "status",
+            )
+        }
         size = query_int(request.query_params, "page_size", default=50, minimum=1, maximum=1000)
         page = query_int(request.query_params, "page", default=1, minimum=1)
         assert size is not None and page is not None
+
         def build() -> dict[str, Any]:
             res = selectors.case_results(request.user, params, page=page, page_size=size)
             url = request.build_absolute_uri()
@@ -173,16 +234,18 @@ class CaseViewSet(viewsets.GenericViewSet):
             return {
                 "count": res.total,
                 "next": replace_query_param(url, "page", pg.next_page_number())
-                if pg.has_next() else None,
+                if pg.has_next()
+                else None,
                 "previous": replace_query_param(url, "page", pg.previous_page_number())
-                if pg.has_previous() else None,
+                if pg.has_previous()
+                else None,
                 "facets": res.facets,
-                "results": CaseSerializer(res.cases, many=True, context={
-                    "scores": res.scores, "request": request}).data,
+                "results": CaseSerializer(
+                    res.cases, many=True, context={"scores": res.scores, "request": request}
+                ).data,
             }
 
-        return Response(public_data(request, "doers-cases", selectors.catalogue_version(),
-                                    build))
+        return Response(public_data(request, "doers-cases", selectors.catalogue_version(), build))
 
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request: Request, slug: str | None = None) -> Response:
@@ -193,8 +256,10 @@ class CaseViewSet(viewsets.GenericViewSet):
         ser = CaseWriteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         case = services.case_create(user=request.user, data=dict(ser.validated_data))
-        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.slug)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            CaseDetailSerializer(selectors.case_detail(request.user, case.slug)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=CaseWriteSerializer, responses=CaseDetailSerializer)
     def partial_update(self, request: Request, slug: str | None = None) -> Response:

@@ -22,19 +22,26 @@ class CaseForm(forms.Form):
     organisation = forms.ChoiceField(label=_("Organisation"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
-    body = forms.CharField(label=_("Text"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 8}))
-    agendas = forms.MultipleChoiceField(label=_("Work agendas"), required=False,
-                                        widget=forms.CheckboxSelectMultiple)
-    r_strategies = forms.MultipleChoiceField(label=_("R-strategies"), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    agendas = forms.MultipleChoiceField(
+        label=_("Work agendas"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    r_strategies = forms.MultipleChoiceField(
+        label=_("R-strategies"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     value_chain = forms.ChoiceField(label=_("Value chain"), required=False)
     sector_group = forms.ChoiceField(label=_("Sector group"), required=False)
     refnis = forms.ChoiceField(label=_("Municipality"), required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=Case.Category.choices,
-                                 initial=Case.Category.OTHER)
-    links = forms.CharField(label=_("Links (one web address per line)"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Case.Category.choices, initial=Case.Category.OTHER
+    )
+    links = forms.CharField(
+        label=_("Links (one web address per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     image = forms.ImageField(label=_("Add an image"), required=False)
     image_caption = forms.CharField(label=_("Image caption"), required=False, max_length=200)
 
@@ -44,28 +51,34 @@ class CaseForm(forms.Form):
         from circulair.web.apps.organisations.models import Organisation
         from circulair.web.apps.organisations.selectors import organisations_of
 
-        orgs = Organisation.objects.all() if is_administrator(user) else \
-            organisations_of(user)
+        orgs = Organisation.objects.all() if is_administrator(user) else organisations_of(user)
         blank = [("", _("— none —"))] if is_administrator(user) else []
         set_choices(self, "organisation", blank + [(str(o.pk), o.name) for o in orgs])
         set_choices(self, "agendas", _record_choices("work_agenda"))
         set_choices(self, "r_strategies", _record_choices("r_strategy"))
         set_choices(self, "value_chain", [("", "—"), *_record_choices("value_chain")])
-        set_choices(self, "sector_group", [("", "—"),
-                                               *_record_choices("nace_sector_group")])
-        set_choices(self, "refnis", [("", "—")] + [
-            (m.refnis, m.name_nl) for m in Municipality.objects.order_by("name_nl")])
+        set_choices(self, "sector_group", [("", "—"), *_record_choices("nace_sector_group")])
+        set_choices(
+            self,
+            "refnis",
+            [("", "—")] + [(m.refnis, m.name_nl) for m in Municipality.objects.order_by("name_nl")],
+        )
 
     @staticmethod
     def initial_for(case: Case) -> dict[str, Any]:
-        return {"organisation": str(case.organisation_id or ""), "title": case.title,
-                "summary": case.summary, "body": case.body,
-                "agendas": [a.slug for a in case.agendas.all()],
-                "r_strategies": [r.slug for r in case.r_strategies.all()],
-                "value_chain": case.value_chain.slug if case.value_chain else "",
-                "sector_group": case.sector_group.slug if case.sector_group else "",
-                "refnis": case.municipality.refnis if case.municipality else "",
-                "category": case.category, "links": "\n".join(case.links)}
+        return {
+            "organisation": str(case.organisation_id or ""),
+            "title": case.title,
+            "summary": case.summary,
+            "body": case.body,
+            "agendas": [a.slug for a in case.agendas.all()],
+            "r_strategies": [r.slug for r in case.r_strategies.all()],
+            "value_chain": case.value_chain.slug if case.value_chain else "",
+            "sector_group": case.sector_group.slug if case.sector_group else "",
+            "refnis": case.municipality.refnis if case.municipality else "",
+            "category": case.category,
+            "links": "\n".join(case.links),
+        }
 
     def clean_links(self) -> list[str]:
         from django.core.exceptions import ValidationError
@@ -80,8 +93,10 @@ class CaseForm(forms.Form):
             except ValidationError:
                 bad.append(u)
         if bad:
-            raise ValidationError(_("expected web addresses (http:// or https://): %(bad)s"),
-                                  params={"bad": ", ".join(bad)})
+            raise ValidationError(
+                _("expected web addresses (http:// or https://): %(bad)s"),
+                params={"bad": ", ".join(bad)},
+            )
         return links
 
     def service_data(self) -> dict[str, Any]:

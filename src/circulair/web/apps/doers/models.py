@@ -36,37 +36,65 @@ class Case(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("text"), blank=True)
-    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="doer_cases")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="doer_cases",
+    )
     organisation_name = models.CharField(_("organisation name"), max_length=200, blank=True)
-    agendas = models.ManyToManyField("knowledge.Record", blank=True, related_name="doer_cases",
-                                     limit_choices_to={"kind": "work_agenda"})
-    r_strategies = models.ManyToManyField("knowledge.Record", blank=True, related_name="+",
-                                          limit_choices_to={"kind": "r_strategy"})
-    value_chain = models.ForeignKey("knowledge.Record", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    limit_choices_to={"kind": "value_chain"})
-    sector_group = models.ForeignKey("knowledge.Record", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+",
-                                     limit_choices_to={"kind": "nace_sector_group"})
-    province = models.ForeignKey("geography.Province", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
-    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices,
-                                default=Category.OTHER)
+    agendas = models.ManyToManyField(
+        "knowledge.Record",
+        blank=True,
+        related_name="doer_cases",
+        limit_choices_to={"kind": "work_agenda"},
+    )
+    r_strategies = models.ManyToManyField(
+        "knowledge.Record", blank=True, related_name="+", limit_choices_to={"kind": "r_strategy"}
+    )
+    value_chain = models.ForeignKey(
+        "knowledge.Record",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "value_chain"},
+    )
+    sector_group = models.ForeignKey(
+        "knowledge.Record",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": "nace_sector_group"},
+    )
+    province = models.ForeignKey(
+        "geography.Province", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "geography.Municipality", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
     links = models.JSONField(_("links"), default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.USER)
-    kb_slug = models.SlugField(max_length=120, blank=True,
-                               help_text=_("Slug of the knowledge-base case this was seeded from"))
+    kb_slug = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text=_("Slug of the knowledge-base case this was seeded from"),
+    )
     search_text = models.TextField(blank=True, editable=False)
     # PostgreSQL only: to_tsvector('simple', search_text), filled by a trigger (migration 0002);
     # stored so that any plan (index or scan) compares ready vectors. NULL on SQLite (FTS5).
     search_vector = SearchVectorField(null=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -75,14 +103,17 @@ class Case(models.Model):
         ordering = ["title", "slug"]
         verbose_name = _("case")
         # (status, x) indexes cover the facet counts, so they do not read the wide rows
-        indexes = [models.Index(fields=["status", "title"], name="doers_case_status_title"),
-                   models.Index(fields=["status", "category"], name="doers_case_status_cat"),
-                   models.Index(fields=["status", "province"], name="doers_case_status_prov"),
-                   # the ranking's join reads these by id without the row: SQLite stores the
-                   # long texts inside the row, and reading a column after them walks overflow
-                   # pages (ranking a common word over 20,000 cases: 58 ms → 29 ms)
-                   models.Index(fields=["id", "status", "slug", "category", "province"],
-                                name="doers_case_narrow")]
+        indexes = [
+            models.Index(fields=["status", "title"], name="doers_case_status_title"),
+            models.Index(fields=["status", "category"], name="doers_case_status_cat"),
+            models.Index(fields=["status", "province"], name="doers_case_status_prov"),
+            # the ranking's join reads these by id without the row: SQLite stores the
+            # long texts inside the row, and reading a column after them walks overflow
+            # pages (ranking a common word over 20,000 cases: 58 ms → 29 ms)
+            models.Index(
+                fields=["id", "status", "slug", "category", "province"], name="doers_case_narrow"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -40,6 +40,7 @@ MAX_LINKS = 20
 
 # --- permissions -----------------------------------------------------------------------------
 
+
 def is_staff(user: Any) -> bool:
     """The operator (``user`` None: CLI, seeding) or an administrator."""
     return user is None or is_administrator(user)
@@ -65,18 +66,19 @@ def _require_edit(user: Any, case: Case) -> None:
 
 # --- validation ------------------------------------------------------------------------------
 
+
 def case_search_text(case: Case) -> str:
     """The folded token string both full-text indexes read (title, organisation, summary, body)."""
     return index_text(case.title, case.organisation_label, case.summary, case.body)
 
 
-def _records(kind: str, slugs: list[str], fname: str,
-             problems: list[Problem]) -> list[Record]:
+def _records(kind: str, slugs: list[str], fname: str, problems: list[Problem]) -> list[Record]:
     found = {r.slug: r for r in Record.objects.filter(kind=kind, slug__in=slugs)}
     for s in slugs:
         if s not in found:
-            problems.append(Problem(f"unknown {kind} (see: circulair kb list {kind})",
-                                    field=fname, value=s))
+            problems.append(
+                Problem(f"unknown {kind} (see: circulair kb list {kind})", field=fname, value=s)
+            )
     return [found[s] for s in slugs if s in found]
 
 
@@ -88,8 +90,9 @@ def _as_list(value: Any) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
-              case: Case | None = None) -> dict[str, Any]:
+def _validate(
+    data: dict[str, Any], user: Any, problems: list[Problem], case: Case | None = None
+) -> dict[str, Any]:
     """Check every field; returns the cleaned values (relations resolved)."""
     clean: dict[str, Any] = {}
     for f in TEXT_FIELDS:
@@ -103,8 +106,9 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
     if data.get("slug"):
         slug = str(data["slug"])
         if slugify(slug) != slug:
-            problems.append(Problem("lower-case letters, digits and hyphens only",
-                                    field="slug", value=slug))
+            problems.append(
+                Problem("lower-case letters, digits and hyphens only", field="slug", value=slug)
+            )
         elif Case.objects.filter(slug=slug).exclude(pk=case.pk if case else -1).exists():
             problems.append(Problem("this slug is taken", field="slug", value=slug))
         else:
@@ -112,40 +116,52 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
     if "category" in data:
         cat = str(data["category"] or Case.Category.OTHER)
         if cat not in Case.Category.values:
-            problems.append(Problem(f"expected one of {Case.Category.values}",
-                                    field="category", value=cat))
+            problems.append(
+                Problem(f"expected one of {Case.Category.values}", field="category", value=cat)
+            )
         clean["category"] = cat
     if "links" in data:
-        links = _as_list(data["links"]) if not isinstance(data["links"], str) else [
-            v.strip() for v in str(data["links"]).replace(",", "\n").split() if v.strip()]
+        links = (
+            _as_list(data["links"])
+            if not isinstance(data["links"], str)
+            else [v.strip() for v in str(data["links"]).replace(",", "\n").split() if v.strip()]
+        )
         check = URLValidator(schemes=["http", "https"])
         for u in links:
             try:
                 check(u)
             except ValidationError:
-                problems.append(Problem("expected a web address (http:// or https://)",
-                                        field="links", value=u))
+                problems.append(
+                    Problem("expected a web address (http:// or https://)", field="links", value=u)
+                )
         if len(links) > MAX_LINKS:
-            problems.append(Problem(f"at most {MAX_LINKS} links", field="links",
-                                    value=len(links)))
+            problems.append(Problem(f"at most {MAX_LINKS} links", field="links", value=len(links)))
         clean["links"] = links
     if "agendas" in data:
-        clean["agendas"] = _records("work_agenda", _as_list(data["agendas"]), "agendas",
-                                    problems)
+        clean["agendas"] = _records("work_agenda", _as_list(data["agendas"]), "agendas", problems)
     if "r_strategies" in data:
-        clean["r_strategies"] = _records("r_strategy", _as_list(data["r_strategies"]),
-                                         "r_strategies", problems)
+        clean["r_strategies"] = _records(
+            "r_strategy", _as_list(data["r_strategies"]), "r_strategies", problems
+        )
     for f, kind in (("value_chain", "value_chain"), ("sector_group", "nace_sector_group")):
         if f in data:
             slugs = _as_list(data[f])
             found = _records(kind, slugs[:1], f, problems)
             clean[f] = found[0] if found else None
     if data.get("refnis"):
-        muni = Municipality.objects.select_related("province").filter(
-            refnis=str(data["refnis"])).first()
+        muni = (
+            Municipality.objects.select_related("province")
+            .filter(refnis=str(data["refnis"]))
+            .first()
+        )
         if muni is None:
-            problems.append(Problem("unknown municipality (REFNIS code, e.g. 24062 Leuven)",
-                                    field="refnis", value=data["refnis"]))
+            problems.append(
+                Problem(
+                    "unknown municipality (REFNIS code, e.g. 24062 Leuven)",
+                    field="refnis",
+                    value=data["refnis"],
+                )
+            )
         else:
             clean["municipality"], clean["province"] = muni, muni.province
     elif "refnis" in data:
@@ -153,8 +169,13 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
         if data.get("province"):
             prov = Province.objects.filter(refnis=str(data["province"])).first()
             if prov is None:
-                problems.append(Problem("unknown province (REFNIS code, e.g. 20001)",
-                                        field="province", value=data["province"]))
+                problems.append(
+                    Problem(
+                        "unknown province (REFNIS code, e.g. 20001)",
+                        field="province",
+                        value=data["province"],
+                    )
+                )
             clean["province"] = prov
         else:
             clean["province"] = None
@@ -165,11 +186,15 @@ def _validate(data: dict[str, Any], user: Any, problems: list[Problem],
         else:
             obj = organisation_find(org)
             if obj is None:
-                problems.append(Problem("unknown organisation", field="organisation",
-                                        value=org))
+                problems.append(Problem("unknown organisation", field="organisation", value=org))
             elif not is_staff(user) and obj.pk not in member_org_ids(user):
-                problems.append(Problem("you are not a member of this organisation",
-                                        field="organisation", value=obj.name))
+                problems.append(
+                    Problem(
+                        "you are not a member of this organisation",
+                        field="organisation",
+                        value=obj.name,
+                    )
+                )
             else:
                 clean["organisation"] = obj
     return clean
@@ -202,6 +227,7 @@ def _apply(case: Case, clean: dict[str, Any]) -> None:
 
 # --- writes ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def case_create(*, user: Any, data: dict[str, Any]) -> Case:
     """Create a draft case for an organisation the user belongs to (staff: any or none)."""
@@ -213,8 +239,11 @@ def case_create(*, user: Any, data: dict[str, Any]) -> Case:
     clean = _validate(data, user, problems)
     if problems:
         raise InputError(problems)
-    case = Case(created_by=user if getattr(user, "is_authenticated", False) else None,
-                origin=Case.Origin.USER, status=Case.Status.DRAFT)
+    case = Case(
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        origin=Case.Origin.USER,
+        status=Case.Status.DRAFT,
+    )
     _apply(case, clean)
     log.info("case created: %s", case.slug)
     return case
@@ -225,7 +254,7 @@ def case_update(*, user: Any, case: Case, data: dict[str, Any]) -> Case:
     """Change a case; a seeded case edited by a user is no longer refreshed by the seeding."""
     _require_edit(user, case)
     problems: list[Problem] = []
-    if (not is_staff(user) and "organisation" in data and not data["organisation"]):
+    if not is_staff(user) and "organisation" in data and not data["organisation"]:
         problems.append(Problem("choose one of your organisations", field="organisation"))
     clean = _validate(data, user, problems, case)
     if problems:
@@ -271,8 +300,7 @@ def case_archive(*, user: Any, case: Case) -> Case:
 def case_image_add(*, user: Any, case: Case, image: Any, caption: str = "") -> CaseImage:
     """Keep an uploaded image with the case (stored under MEDIA_ROOT/doers/)."""
     _require_edit(user, case)
-    img = CaseImage(case=case, image=image, caption=caption[:200],
-                    position=case.images.count())
+    img = CaseImage(case=case, image=image, caption=caption[:200], position=case.images.count())
     img.full_clean()
     img.save()
     return img
@@ -281,9 +309,21 @@ def case_image_add(*, user: Any, case: Case, image: Any, caption: str = "") -> C
 # --- import ----------------------------------------------------------------------------------
 
 IMPORT_COLUMNS = ("title", "summary")
-IMPORT_OPTIONAL = ("slug", "body", "organisation", "organisation_name", "agendas",
-                   "r_strategies", "value_chain", "sector_group", "refnis", "province",
-                   "category", "links", "status")
+IMPORT_OPTIONAL = (
+    "slug",
+    "body",
+    "organisation",
+    "organisation_name",
+    "agendas",
+    "r_strategies",
+    "value_chain",
+    "sector_group",
+    "refnis",
+    "province",
+    "category",
+    "links",
+    "status",
+)
 
 
 def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Case]:
@@ -305,24 +345,29 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
                 data["organisation"] = str(o.pk) if o else f"name:{org}"
             status = data.pop("status", "") or Case.Status.DRAFT
             if status not in (Case.Status.DRAFT, Case.Status.PUBLISHED):
-                row_problems.append(Problem("expected draft or published", field="status",
-                                            value=status))
+                row_problems.append(
+                    Problem("expected draft or published", field="status", value=status)
+                )
             elif status == Case.Status.PUBLISHED and not can_publish(user):
-                row_problems.append(Problem("only staff publish cases", field="status",
-                                            value=status))
+                row_problems.append(
+                    Problem("only staff publish cases", field="status", value=status)
+                )
             if not data.get("summary"):
                 row_problems.append(Problem("a summary is required", field="summary"))
             slug = data.get("slug") or slugify(data.get("title", ""))[:100]
             if slug in seen:
-                row_problems.append(Problem(f"the same slug as line {seen[slug]}",
-                                            field="slug", value=slug))
+                row_problems.append(
+                    Problem(f"the same slug as line {seen[slug]}", field="slug", value=slug)
+                )
             seen[slug] = line
             if not is_staff(user) and not data.get("organisation"):
-                row_problems.append(Problem("choose one of your organisations",
-                                            field="organisation"))
+                row_problems.append(
+                    Problem("choose one of your organisations", field="organisation")
+                )
             if str(data.get("organisation", "")).startswith("name:"):
-                row_problems.append(Problem("unknown organisation", field="organisation",
-                                            value=org))
+                row_problems.append(
+                    Problem("unknown organisation", field="organisation", value=org)
+                )
                 data.pop("organisation")
             _validate(data, user, row_problems)
             problems.extend(p.at(file=file_name, row=line) for p in row_problems)
@@ -332,8 +377,7 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
         if problems:
             raise InputError(problems)
     except InputError as e:
-        upload_keep(purpose="doers", name=file_name, content=content,
-                    user=user, error=e)
+        upload_keep(purpose="doers", name=file_name, content=content, user=user, error=e)
         raise
     with transaction.atomic():
         upload_keep(purpose="doers", name=file_name, content=content, user=user)
@@ -353,12 +397,17 @@ def _table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str
     header, rows = read_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
-        raise InputError.single(f"missing columns {missing}; expected {list(IMPORT_COLUMNS)} "
-                                f"and optionally {list(IMPORT_OPTIONAL)}", file=file_name, row=1)
+        raise InputError.single(
+            f"missing columns {missing}; expected {list(IMPORT_COLUMNS)} "
+            f"and optionally {list(IMPORT_OPTIONAL)}",
+            file=file_name,
+            row=1,
+        )
     return rows
 
 
 # --- seeding ---------------------------------------------------------------------------------
+
 
 @dataclass
 class SeedReport:
@@ -405,12 +454,18 @@ def cases_seed() -> SeedReport:
     indexed: list[int] = []
     records = list(Record.objects.filter(kind="case").order_by("order", "slug"))
     rels: dict[int, dict[str, list[Record]]] = {}
-    for rel in Relation.objects.filter(from_record__kind="case").select_related(
-            "to_record").order_by("from_record_id", "role", "position"):
+    for rel in (
+        Relation.objects.filter(from_record__kind="case")
+        .select_related("to_record")
+        .order_by("from_record_id", "role", "position")
+    ):
         rels.setdefault(rel.from_record_id, {}).setdefault(rel.role, []).append(rel.to_record)
     cites: dict[int, list[Citation]] = {}
-    for c in Citation.objects.filter(record__kind="case", variant="").select_related(
-            "source").order_by("record_id", "position"):
+    for c in (
+        Citation.objects.filter(record__kind="case", variant="")
+        .select_related("source")
+        .order_by("record_id", "position")
+    ):
         cites.setdefault(c.record_id, []).append(c)
     refnis = {str(r.attributes.get("municipality_refnis", "")) for r in records}
     munis = {m.refnis: m for m in Municipality.objects.filter(refnis__in=refnis)}
@@ -423,24 +478,33 @@ def cases_seed() -> SeedReport:
         muni = munis.get(str(r.attributes.get("municipality_refnis", "")))
         rcites = cites.get(r.pk, [])
         values: dict[str, Any] = {
-            "title": r.name_nl, "summary": r.description_nl,
+            "title": r.name_nl,
+            "summary": r.description_nl,
             "body": _facts_text(r.attributes.get("facts") or []),
             "organisation_name": str(r.attributes.get("organisation", "")),
-            "municipality": muni, "province": muni.province if muni else None,
+            "municipality": muni,
+            "province": muni.province if muni else None,
             "category": _category(rcites[0].locator if rcites else ""),
         }
         agendas = sorted(a.pk for a in rels.get(r.pk, {}).get("agendas", []))
         rstrats = sorted(a.pk for a in rels.get(r.pk, {}).get("r_strategies", []))
         changed = created = False
         if case is None:
-            case = Case(slug=r.slug, kb_slug=r.slug, origin=Case.Origin.DATA,
-                        status=Case.Status.PUBLISHED, published_at=timezone.now(), **values)
+            case = Case(
+                slug=r.slug,
+                kb_slug=r.slug,
+                origin=Case.Origin.DATA,
+                status=Case.Status.PUBLISHED,
+                published_at=timezone.now(),
+                **values,
+            )
             case.search_text = case_search_text(case)
             case.save()
             indexed.append(case.pk)
             created = True
         elif case.origin == Case.Origin.DATA and any(
-                getattr(case, k) != v for k, v in values.items()):
+            getattr(case, k) != v for k, v in values.items()
+        ):
             for k, v in values.items():
                 setattr(case, k, v)
             case.search_text = case_search_text(case)
@@ -454,15 +518,20 @@ def cases_seed() -> SeedReport:
             if sorted(case.r_strategies.values_list("pk", flat=True)) != rstrats:
                 case.r_strategies.set(rstrats)
                 changed = True
-        rows = [(c.source_id, c.locator, c.line_start, c.line_end, i)
-                for i, c in enumerate(rcites)]
-        current = list(case.citations.order_by("position").values_list(
-            "source_id", "locator", "line_start", "line_end", "position"))
+        rows = [(c.source_id, c.locator, c.line_start, c.line_end, i) for i, c in enumerate(rcites)]
+        current = list(
+            case.citations.order_by("position").values_list(
+                "source_id", "locator", "line_start", "line_end", "position"
+            )
+        )
         if current != rows:
             case.citations.all().delete()
             CaseCitation.objects.bulk_create(
-                CaseCitation(case=case, source_id=s, locator=loc, line_start=a, line_end=b,
-                             position=i) for s, loc, a, b, i in rows)
+                CaseCitation(
+                    case=case, source_id=s, locator=loc, line_start=a, line_end=b, position=i
+                )
+                for s, loc, a, b, i in rows
+            )
             changed = True
         if created:
             report.created += 1
@@ -471,8 +540,13 @@ def cases_seed() -> SeedReport:
         else:
             report.unchanged += 1
     case_terms_sync(indexed)
-    log.info("doers seed: %d cases (%d created, %d updated) in %.2fs", len(records),
-             report.created, report.updated, time.perf_counter() - t0)
+    log.info(
+        "doers seed: %d cases (%d created, %d updated) in %.2fs",
+        len(records),
+        report.created,
+        report.updated,
+        time.perf_counter() - t0,
+    )
     return report
 
 
@@ -487,18 +561,24 @@ def case_terms_sync(case_ids: list[int] | None = None) -> int:
     ``search_index_ensure`` repairs cases that were bulk-inserted without it.
     """
     table, written = CaseTerm._meta.db_table, 0
-    ids = case_ids if case_ids is not None else list(
-        Case.objects.order_by("pk").values_list("pk", flat=True))
+    ids = (
+        case_ids
+        if case_ids is not None
+        else list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    )
     with connection.cursor() as cur:
         for i in range(0, len(ids), TERM_BATCH):
-            chunk = ids[i:i + TERM_BATCH]
+            chunk = ids[i : i + TERM_BATCH]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(f"DELETE FROM {table} WHERE case_id IN ({marks})", chunk)
-            rows = [(pk, term, w) for pk, text in
-                    Case.objects.filter(pk__in=chunk).values_list("pk", "search_text")
-                    for term, w in term_weights(text).items()]
-            cur.executemany(f"INSERT INTO {table} (case_id, term, weight) VALUES (%s, %s, %s)",
-                            rows)
+            rows = [
+                (pk, term, w)
+                for pk, text in Case.objects.filter(pk__in=chunk).values_list("pk", "search_text")
+                for term, w in term_weights(text).items()
+            ]
+            cur.executemany(
+                f"INSERT INTO {table} (case_id, term, weight) VALUES (%s, %s, %s)", rows
+            )
             written += len(rows)
     return written
 
@@ -510,8 +590,11 @@ def search_index_ensure() -> bool:
     Returns True when an index had to be rebuilt or completed. PostgreSQL's tsvector column is
     kept by its trigger.
     """
-    missing = list(Case.objects.exclude(search_text="").exclude(
-        pk__in=CaseTerm.objects.values("case_id")).values_list("pk", flat=True))
+    missing = list(
+        Case.objects.exclude(search_text="")
+        .exclude(pk__in=CaseTerm.objects.values("case_id"))
+        .values_list("pk", flat=True)
+    )
     if missing:
         case_terms_sync(missing)
     if connection.vendor != "sqlite":

@@ -35,24 +35,39 @@ def _page_size(request: HttpRequest, default: int = 20) -> int:
         return default
 
 
-def _facet_blocks(params: dict[str, str], facets: dict[str, list[dict[str, Any]]]
-                  ) -> list[dict[str, Any]]:
+def _facet_blocks(
+    params: dict[str, str], facets: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     en = get_language() == "en"
     cats = dict(Case.Category.choices)
-    titles = {"agenda": _("Work agenda"), "province": _("Province"), "r": _("R-strategy"),
-              "category": _("Category")}
+    titles = {
+        "agenda": _("Work agenda"),
+        "province": _("Province"),
+        "r": _("R-strategy"),
+        "category": _("Category"),
+    }
     blocks = []
     for key in selectors.FACETS:
         items = []
         for f in facets[key]:
-            label = str(cats.get(f["value"], f["value"])) if key == "category" else (
-                f["label_en"] if en and f["label_en"] else f["label_nl"])
+            label = (
+                str(cats.get(f["value"], f["value"]))
+                if key == "category"
+                else (f["label_en"] if en and f["label_en"] else f["label_nl"])
+            )
             chosen = params.get(key) == f["value"]
             other = {k: v for k, v in params.items() if k != key}
             if not chosen:
                 other[key] = f["value"]
-            items.append({"label": label, "count": f["count"], "chosen": chosen,
-                          "value": f["value"], "url": "?" + urlencode(other)})
+            items.append(
+                {
+                    "label": label,
+                    "count": f["count"],
+                    "chosen": chosen,
+                    "value": f["value"],
+                    "url": "?" + urlencode(other),
+                }
+            )
         blocks.append({"key": key, "title": titles[key], "items": items})
     return blocks
 
@@ -60,13 +75,26 @@ def _facet_blocks(params: dict[str, str], facets: dict[str, list[dict[str, Any]]
 @public_page(selectors.catalogue_version)
 def case_list(request: HttpRequest) -> HttpResponse:
     params = _params(request)
-    res = selectors.case_results(request.user, params, page=request.GET.get("page") or 1,
-                                 page_size=_page_size(request), rows=True)
+    res = selectors.case_results(
+        request.user,
+        params,
+        page=request.GET.get("page") or 1,
+        page_size=_page_size(request),
+        rows=True,
+    )
     query = urlencode(params)
-    return render(request, "doers/list.html", {
-        "res": res, "params": params, "query": query, "region": region_default(),
-        "facets": _facet_blocks(params, res.facets),
-        "can_add": request.user.is_authenticated})
+    return render(
+        request,
+        "doers/list.html",
+        {
+            "res": res,
+            "params": params,
+            "query": query,
+            "region": region_default(),
+            "facets": _facet_blocks(params, res.facets),
+            "can_add": request.user.is_authenticated,
+        },
+    )
 
 
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -74,24 +102,39 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         case = selectors.case_detail(request.user, slug)
     except Case.DoesNotExist:
         raise Http404("no such case") from None
-    return render(request, "doers/detail.html", {
-        "case": case, "can_edit": services.can_edit(request.user, case)
-        if request.user.is_authenticated else False,
-        "can_publish": request.user.is_authenticated and services.can_publish(request.user)})
+    return render(
+        request,
+        "doers/detail.html",
+        {
+            "case": case,
+            "can_edit": services.can_edit(request.user, case)
+            if request.user.is_authenticated
+            else False,
+            "can_publish": request.user.is_authenticated and services.can_publish(request.user),
+        },
+    )
 
 
 def case_map(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     focus = request.GET.get("case", "")
-    return render(request, "doers/map.html", {
-        "params": params, "query": urlencode({**params, **({"case": focus} if focus else {})}),
-        "focus": focus, "region": region_default()})
+    return render(
+        request,
+        "doers/map.html",
+        {
+            "params": params,
+            "query": urlencode({**params, **({"case": focus} if focus else {})}),
+            "focus": focus,
+            "region": region_default(),
+        },
+    )
 
 
 @public_page(selectors.catalogue_version)
 def map_geojson(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(selectors.map_features(request.user, _params(request),
-                                               focus=request.GET.get("case", "")))
+    return JsonResponse(
+        selectors.map_features(request.user, _params(request), focus=request.GET.get("case", ""))
+    )
 
 
 def _save(request: HttpRequest, form: CaseForm, case: Case | None) -> Case | None:
@@ -103,13 +146,18 @@ def _save(request: HttpRequest, form: CaseForm, case: Case | None) -> Case | Non
         else:
             case = services.case_update(user=request.user, case=case, data=data)
         if form.cleaned_data.get("image"):
-            services.case_image_add(user=request.user, case=case,
-                                    image=form.cleaned_data["image"],
-                                    caption=form.cleaned_data.get("image_caption", ""))
+            services.case_image_add(
+                user=request.user,
+                case=case,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data.get("image_caption", ""),
+            )
     except InputError as e:
         for p in e.problems:
-            form.add_error(p.field if p.field in form.fields else None,
-                           f"{p.message}" + (f" ({p.value})" if p.value is not None else ""))
+            form.add_error(
+                p.field if p.field in form.fields else None,
+                f"{p.message}" + (f" ({p.value})" if p.value is not None else ""),
+            )
         return None
     return case
 
@@ -124,8 +172,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
         if case is not None:
             messages.success(request, _("Saved as a draft."))
             return redirect("doers:detail", slug=case.slug)
-    return render(request, "doers/form.html", {"form": form, "case": None},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "doers/form.html",
+        {"form": form, "case": None},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _editable(request: HttpRequest, slug: str) -> Case:
@@ -141,15 +193,23 @@ def _editable(request: HttpRequest, slug: str) -> Case:
 @login_required
 def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
     case = _editable(request, slug)
-    form = CaseForm(request.POST or None, request.FILES or None, user=request.user,
-                    initial=CaseForm.initial_for(case))
+    form = CaseForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=CaseForm.initial_for(case),
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, case)
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("doers:detail", slug=saved.slug)
-    return render(request, "doers/form.html", {"form": form, "case": case},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "doers/form.html",
+        {"form": form, "case": case},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -161,8 +221,11 @@ def case_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
             case = selectors.case_detail(request.user, slug)
         except Case.DoesNotExist:
             raise Http404("no such case") from None
-    ops = {"publish": services.case_publish, "unpublish": services.case_unpublish,
-           "archive": services.case_archive}
+    ops = {
+        "publish": services.case_publish,
+        "unpublish": services.case_unpublish,
+        "archive": services.case_archive,
+    }
     if action not in ops:
         raise Http404(action)
     try:

@@ -40,16 +40,41 @@ class ListingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Listing
-        fields = ["id", "kind", "organisation", "title", "description", "material", "ewc",
-                  "hazardous", "route", "quantity", "remaining", "unit", "frequency",
-                  "available_from", "available_to", "quality", "certified", "municipality",
-                  "refnis", "radius_km", "price_eur", "status", "location", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "organisation",
+            "title",
+            "description",
+            "material",
+            "ewc",
+            "hazardous",
+            "route",
+            "quantity",
+            "remaining",
+            "unit",
+            "frequency",
+            "available_from",
+            "available_to",
+            "quality",
+            "certified",
+            "municipality",
+            "refnis",
+            "radius_km",
+            "price_eur",
+            "status",
+            "location",
+            "created_at",
+        ]
 
     def get_location(self, obj: Listing) -> dict[str, Any] | None:
         """Exact location only with the right of :mod:`.privacy` (null for everyone else)."""
         visible = self.context.get("visible")
-        ok = (obj.pk in visible) if visible is not None else selectors.location_visible(
-            obj, self.context["request"].user)
+        ok = (
+            (obj.pk in visible)
+            if visible is not None
+            else selectors.location_visible(obj, self.context["request"].user)
+        )
         return {"lat": obj.lat, "lon": obj.lon, "address": obj.address} if ok else None
 
 
@@ -69,17 +94,25 @@ class ListingCreateSerializer(serializers.Serializer):
     quality = serializers.CharField(required=False, allow_blank=True, max_length=100)
     certified = serializers.BooleanField(default=False)
     accepts_hazardous = serializers.BooleanField(default=False)
-    refnis = serializers.RegexField(r"^[0-9]{5}$", required=False, allow_blank=True,
-                                    error_messages={"invalid": "A REFNIS code has 5 digits."})
+    refnis = serializers.RegexField(
+        r"^[0-9]{5}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "A REFNIS code has 5 digits."},
+    )
     postal_code = serializers.RegexField(
-        r"^[0-9]{4}$", required=False, allow_blank=True,
-        error_messages={"invalid": "A Belgian postal code has 4 digits."})
+        r"^[0-9]{4}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "A Belgian postal code has 4 digits."},
+    )
     lat = FiniteFloatField(required=False, min_value=-90, max_value=90)
     lon = FiniteFloatField(required=False, min_value=-180, max_value=180)
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     radius_km = PositiveFloatField(default=50, max_value=MAX_RADIUS_KM)
-    price_eur = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
-                                         min_value=0)
+    price_eur = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, min_value=0
+    )
     primary_km = FiniteFloatField(required=False, min_value=0, max_value=40000)
     publish = serializers.BooleanField(default=True)
 
@@ -98,8 +131,17 @@ class MatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Match
-        fields = ["id", "offer", "request", "quantity", "distance_km", "score", "status",
-                  "created_at", "decided_at"]
+        fields = [
+            "id",
+            "offer",
+            "request",
+            "quantity",
+            "distance_km",
+            "score",
+            "status",
+            "created_at",
+            "decided_at",
+        ]
 
 
 class ProposeSerializer(serializers.Serializer):
@@ -131,10 +173,13 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         data = dict(ser.validated_data)
         org = selectors.my_organisation(request.user, data.pop("organisation"))
         publish = data.pop("publish")
-        listing = services.listing_create(user=request.user, organisation=org, data=data,
-                                          publish=publish)
-        return Response(ListingSerializer(listing, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        listing = services.listing_create(
+            user=request.user, organisation=org, data=data, publish=publish
+        )
+        return Response(
+            ListingSerializer(listing, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @action(detail=True, methods=["get"], pagination_class=None)
     def matches(self, request: Request, pk: str | None = None) -> Response:
@@ -143,10 +188,18 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         listing = self.get_object()
         if listing.organisation_id not in selectors.my_org_ids(request.user):
             raise PermissionDenied("only the listing's organisation sees its ranked matches")
-        return Response([{"listing": c["listing"].pk, "title": c["listing"].title,
-                          "distance_km": c["distance_km"], "score": c["score"],
-                          "municipality": c["listing"].municipality.name_nl}
-                         for c in selectors.ranked_candidates(listing, k=10)])
+        return Response(
+            [
+                {
+                    "listing": c["listing"].pk,
+                    "title": c["listing"].title,
+                    "distance_km": c["distance_km"],
+                    "score": c["score"],
+                    "municipality": c["listing"].municipality.name_nl,
+                }
+                for c in selectors.ranked_candidates(listing, k=10)
+            ]
+        )
 
 
 def _listing_or_404(pk: int, kind: str) -> Listing:
@@ -167,17 +220,20 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         orgs = selectors.my_org_ids(self.request.user)
         from django.db.models import Q
 
-        return Match.objects.filter(Q(offer__organisation_id__in=orgs)
-                                    | Q(request__organisation_id__in=orgs)).order_by("-pk")
+        return Match.objects.filter(
+            Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs)
+        ).order_by("-pk")
 
     @extend_schema(request=ProposeSerializer, responses={201: MatchSerializer})
     def create(self, request: Request) -> Response:
         ser = ProposeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        offer, req = (_listing_or_404(ser.validated_data[kind], kind)
-                      for kind in ("offer", "request"))
-        m = services.match_propose(user=request.user, offer=offer, request=req,
-                                   quantity=ser.validated_data.get("quantity"))
+        offer, req = (
+            _listing_or_404(ser.validated_data[kind], kind) for kind in ("offer", "request")
+        )
+        m = services.match_propose(
+            user=request.user, offer=offer, request=req, quantity=ser.validated_data.get("quantity")
+        )
         return Response(MatchSerializer(m).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request: Request, pk: str | None, accept: bool) -> Response:

@@ -36,8 +36,9 @@ class Listing(models.Model):
         PER_YEAR = "per_year", _("per year")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
-                                     related_name="listings")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="listings"
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     material = models.CharField(max_length=80)
@@ -47,14 +48,14 @@ class Listing(models.Model):
     quantity = models.FloatField()
     remaining = models.FloatField()
     unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.T)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices,
-                                 default=Frequency.ONCE)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ONCE)
     available_from = models.DateField()
     available_to = models.DateField()
     quality = models.CharField(max_length=100, blank=True)
     certified = models.BooleanField(default=False)
     accepts_hazardous = models.BooleanField(
-        _("accepts hazardous material (requests)"), default=False)
+        _("accepts hazardous material (requests)"), default=False
+    )
     municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT)
     address = models.CharField(max_length=200, blank=True)
     lat = models.FloatField()
@@ -62,11 +63,15 @@ class Listing(models.Model):
     radius_km = models.FloatField(default=50)
     price_eur = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     primary_km = models.FloatField(
-        _("distance to the nearest primary-material supplier (km, requests)"), null=True,
-        blank=True, help_text=_("Used to report the t·km a match avoids."))
+        _("distance to the nearest primary-material supplier (km, requests)"),
+        null=True,
+        blank=True,
+        help_text=_("Used to report the t·km a match avoids."),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,18 +93,19 @@ class Match(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     offer = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="offer_matches")
-    request = models.ForeignKey(Listing, on_delete=models.CASCADE,
-                                related_name="request_matches")
-    proposed_by = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
-                                    related_name="+")
+    request = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="request_matches")
+    proposed_by = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     quantity = models.FloatField()
     distance_km = models.FloatField()
     score = models.FloatField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -109,13 +115,17 @@ class Match(models.Model):
 
     @property
     def counterparty_id(self) -> int:
-        return (self.request.organisation_id if self.proposed_by_id == self.offer.organisation_id
-                else self.offer.organisation_id)
+        return (
+            self.request.organisation_id
+            if self.proposed_by_id == self.offer.organisation_id
+            else self.offer.organisation_id
+        )
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=200, blank=True)
     read = models.BooleanField(default=False)
@@ -128,11 +138,13 @@ class Notification(models.Model):
 class SavedSearch(models.Model):
     """A user's standing question: tell me when a listing like this is published."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="saved_searches")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
     kind = models.CharField(max_length=8, choices=Listing.Kind.choices)
     material = models.CharField(max_length=80)
-    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
-                                     on_delete=models.SET_NULL)
+    municipality = models.ForeignKey(
+        "geography.Municipality", null=True, blank=True, on_delete=models.SET_NULL
+    )
     radius_km = models.FloatField(default=50)
     created_at = models.DateTimeField(auto_now_add=True)

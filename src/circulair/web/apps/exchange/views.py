@@ -34,25 +34,42 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     if kind in Listing.Kind.values:
         qs = qs.filter(kind=kind)
     if material and not selectors.material_known(material):
-        qs = qs.none()   # an unknown slug (or hostile text) never reaches the query
+        qs = qs.none()  # an unknown slug (or hostile text) never reaches the query
     elif material:
         qs = qs.filter(material__in=selectors.material_and_descendants(material))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
-    return render(request, "exchange/list.html", {
-        "page": page, "kind": kind, "material": material,
-        "materials": selectors.material_choices(), "labels": selectors.material_labels()})
+    return render(
+        request,
+        "exchange/list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "material": material,
+            "materials": selectors.material_choices(),
+            "labels": selectors.material_labels(),
+        },
+    )
 
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(selectors.listing_visible_to(request.user), pk=pk)
     mine = listing.organisation_id in selectors.my_org_ids(request.user)
     candidates = selectors.ranked_candidates(listing, k=10) if mine else []
-    matches = [m for m in selectors.matches_of(listing)
-               if selectors.match_is_party(m, request.user)]
-    return render(request, "exchange/detail.html", {
-        "listing": listing, "mine": mine, "candidates": candidates, "matches": matches,
-        "exact": selectors.location_visible(listing, request.user),
-        "material_label": selectors.material_labels().get(listing.material, listing.material)})
+    matches = [
+        m for m in selectors.matches_of(listing) if selectors.match_is_party(m, request.user)
+    ]
+    return render(
+        request,
+        "exchange/detail.html",
+        {
+            "listing": listing,
+            "mine": mine,
+            "candidates": candidates,
+            "matches": matches,
+            "exact": selectors.location_visible(listing, request.user),
+            "material_label": selectors.material_labels().get(listing.material, listing.material),
+        },
+    )
 
 
 @login_required
@@ -66,14 +83,19 @@ def listing_new(request: HttpRequest) -> HttpResponse:
         org = selectors.my_organisation(request.user, int(data.pop("organisation")))
         publish = data.pop("publish")
         try:
-            listing = services.listing_create(user=request.user, organisation=org, data=data,
-                                              publish=publish)
+            listing = services.listing_create(
+                user=request.user, organisation=org, data=data, publish=publish
+            )
         except InputError as e:
             problems = [str(p) for p in e.problems]
         else:
             return redirect("exchange:listing", pk=listing.pk)
-    return render(request, "exchange/new.html", {"form": form, "problems": problems},
-                  status=400 if problems or (request.method == "POST" and form.errors) else 200)
+    return render(
+        request,
+        "exchange/new.html",
+        {"form": form, "problems": problems},
+        status=400 if problems or (request.method == "POST" and form.errors) else 200,
+    )
 
 
 @login_required
@@ -112,8 +134,9 @@ def propose(request: HttpRequest) -> HttpResponse:
     except Listing.DoesNotExist as e:
         raise Http404("no such offer or request") from e
     try:
-        m = services.match_propose(user=request.user, offer=offer, request=req,
-                                   quantity=data.get("quantity"))
+        m = services.match_propose(
+            user=request.user, offer=offer, request=req, quantity=data.get("quantity")
+        )
     except InputError as e:
         messages.error(request, str(e))
         return redirect_next(request, "exchange:list")
@@ -122,8 +145,9 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 
 def _party_match(request: HttpRequest, pk: int) -> Match:
-    m = get_object_or_404(Match.objects.select_related("offer__organisation",
-                                                       "request__organisation"), pk=pk)
+    m = get_object_or_404(
+        Match.objects.select_related("offer__organisation", "request__organisation"), pk=pk
+    )
     if not selectors.match_is_party(m, request.user):
         raise PermissionDenied("only the parties of a match can see it")
     return m
@@ -132,12 +156,20 @@ def _party_match(request: HttpRequest, pk: int) -> Match:
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = _party_match(request, pk)
-    can_decide = (m.status == Match.Status.PROPOSED
-                  and m.counterparty_id in selectors.my_org_ids(request.user))
+    can_decide = m.status == Match.Status.PROPOSED and m.counterparty_id in selectors.my_org_ids(
+        request.user
+    )
     exact = privacy.exact_ids_for(request.user, [m.offer_id, m.request_id])
-    return render(request, "exchange/match.html", {
-        "m": m, "can_decide": can_decide, "offer_exact": m.offer_id in exact,
-        "request_exact": m.request_id in exact})
+    return render(
+        request,
+        "exchange/match.html",
+        {
+            "m": m,
+            "can_decide": can_decide,
+            "offer_exact": m.offer_id in exact,
+            "request_exact": m.request_id in exact,
+        },
+    )
 
 
 @login_required
@@ -145,8 +177,9 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
     m = _party_match(request, pk)
     try:
-        services.match_decide(user=request.user, match=m,
-                              accept=request.POST.get("decision") == "accept")
+        services.match_decide(
+            user=request.user, match=m, accept=request.POST.get("decision") == "accept"
+        )
     except InputError as e:
         messages.error(request, str(e))
     return redirect("exchange:match", pk=pk)
@@ -169,9 +202,13 @@ def saved_search(request: HttpRequest) -> HttpResponse:
         return _problems(request, form_problems(form))
     data = form.cleaned_data
     try:
-        services.saved_search_create(user=request.user, kind=data["kind"],
-                                     material=data["material"], refnis=data["refnis"] or "",
-                                     radius_km=data["radius_km"] or 50)
+        services.saved_search_create(
+            user=request.user,
+            kind=data["kind"],
+            material=data["material"],
+            refnis=data["refnis"] or "",
+            radius_km=data["radius_km"] or 50,
+        )
     except InputError as e:
         return _problems(request, [str(p) for p in e.problems])
     messages.success(request, _("Saved: you will be notified of new matching listings."))

@@ -32,8 +32,7 @@ class ArrondissementAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["refnis", "name_nl", "arrondissement", "province", "population",
-                    "central_city"]
+    list_display = ["refnis", "name_nl", "arrondissement", "province", "population", "central_city"]
     list_filter = ["region", "province", "central_city"]
     list_select_related = ["arrondissement", "province"]
     search_fields = ["refnis", "name_nl", "name_fr", "postal_codes"]

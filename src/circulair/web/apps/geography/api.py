@@ -31,8 +31,17 @@ from circulair.web.apps.geography.models import (
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
-        fields = ["slug", "code", "name_nl", "name_en", "name_fr", "center_lat", "center_lon",
-                  "zoom", "sources"]
+        fields = [
+            "slug",
+            "code",
+            "name_nl",
+            "name_en",
+            "name_fr",
+            "center_lat",
+            "center_lon",
+            "zoom",
+            "sources",
+        ]
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -60,8 +69,20 @@ class MunicipalitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Municipality
-        fields = ["refnis", "name_nl", "name_fr", "arrondissement", "province", "region", "lat",
-                  "lon", "population", "population_source", "postal_codes", "central_city"]
+        fields = [
+            "refnis",
+            "name_nl",
+            "name_fr",
+            "arrondissement",
+            "province",
+            "region",
+            "lat",
+            "lon",
+            "population",
+            "population_source",
+            "postal_codes",
+            "central_city",
+        ]
 
     def get_postal_codes(self, obj: Municipality) -> list[str]:
         return obj.postal_codes.split()
@@ -104,19 +125,23 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ArrondissementViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Arrondissement.objects.select_related("region", "province").order_by(
-        "region__slug", "refnis")
+        "region__slug", "refnis"
+    )
     serializer_class = ArrondissementSerializer
     filterset_class = ArrondissementFilter
     lookup_field = "refnis"
 
 
 # The filter's choices are the strings "true" and "false" (django-filter documents a boolean).
-_CENTRAL_CITY = OpenApiParameter("central_city", str, enum=["true", "false"],
-                                 description="Central city")
+_CENTRAL_CITY = OpenApiParameter(
+    "central_city", str, enum=["true", "false"], description="Central city"
+)
 
 
-@extend_schema_view(list=extend_schema(parameters=[_CENTRAL_CITY]),
-                    geojson=extend_schema(parameters=[_CENTRAL_CITY]))
+@extend_schema_view(
+    list=extend_schema(parameters=[_CENTRAL_CITY]),
+    geojson=extend_schema(parameters=[_CENTRAL_CITY]),
+)
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     """Municipalities with REFNIS code, names, arrondissement, province, coordinate, population.
 
@@ -129,8 +154,9 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "refnis"
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        return Municipality.objects.select_related("region", "arrondissement",
-                                                   "province").order_by("region__slug", "refnis")
+        return Municipality.objects.select_related("region", "arrondissement", "province").order_by(
+            "region__slug", "refnis"
+        )
 
     @extend_schema(responses={200: dict})
     @action(detail=False, methods=["get"], pagination_class=None)
@@ -143,12 +169,19 @@ def municipalities_geojson(qs: Any) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature",
-             "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
-             "properties": {"refnis": m.refnis, "name": m.name_nl, "name_fr": m.name_fr,
-                            "arrondissement": m.arrondissement.name_nl,
-                            "province": m.province.name_nl, "population": m.population,
-                            "central_city": m.central_city}}
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
+                "properties": {
+                    "refnis": m.refnis,
+                    "name": m.name_nl,
+                    "name_fr": m.name_fr,
+                    "arrondissement": m.arrondissement.name_nl,
+                    "province": m.province.name_nl,
+                    "population": m.population,
+                    "central_city": m.central_city,
+                },
+            }
             for m in qs
         ],
     }
@@ -169,14 +202,23 @@ class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[Partition]:
-        return Partition.objects.select_related("region").annotate(
-            n_units=Count("units")).order_by("region__slug", "slug")
+        return (
+            Partition.objects.select_related("region")
+            .annotate(n_units=Count("units"))
+            .order_by("region__slug", "slug")
+        )
 
-    @extend_schema(request={"multipart/form-data": PartitionImportSerializer},
-                   responses={201: PartitionSerializer})
-    @action(detail=False, methods=["post"], url_path="import",
-            parser_classes=[parsers.MultiPartParser],
-            permission_classes=[api_permission("geography.partition.import")])
+    @extend_schema(
+        request={"multipart/form-data": PartitionImportSerializer},
+        responses={201: PartitionSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[parsers.MultiPartParser],
+        permission_classes=[api_permission("geography.partition.import")],
+    )
     def import_file(self, request: Request) -> Response:
         from circulair.web.apps.geography import selectors
         from circulair.web.apps.geography.services import partition_import
@@ -184,9 +226,13 @@ class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
         ser = PartitionImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]
-        part = partition_import(region=selectors.region_default(),
-                                name=ser.validated_data["name"], file_name=f.name,
-                                content=f.read(), user=request.user)
+        part = partition_import(
+            region=selectors.region_default(),
+            name=ser.validated_data["name"],
+            file_name=f.name,
+            content=f.read(),
+            user=request.user,
+        )
         part = self.get_queryset().get(pk=part.pk)
         return Response(PartitionSerializer(part).data, status=201)
 
@@ -195,5 +241,6 @@ class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
     def units(self, request: Request, slug: str | None = None) -> Response:
         part = self.get_object()
         units = part.units.prefetch_related(
-            Prefetch("members", queryset=PartitionMember.objects.select_related("municipality")))
+            Prefetch("members", queryset=PartitionMember.objects.select_related("municipality"))
+        )
         return Response(PartitionUnitSerializer(units, many=True).data)

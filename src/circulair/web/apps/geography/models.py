@@ -55,18 +55,17 @@ class Province(_Named):
 
 
 class Arrondissement(_Named):
-    province = models.ForeignKey(Province, on_delete=models.CASCADE,
-                                 related_name="arrondissements")
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="arrondissements")
 
     class Meta(_Named.Meta):
         constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_arr_u")]
 
 
 class Municipality(_Named):
-    arrondissement = models.ForeignKey(Arrondissement, on_delete=models.CASCADE,
-                                       related_name="municipalities")
-    province = models.ForeignKey(Province, on_delete=models.CASCADE,
-                                 related_name="municipalities")
+    arrondissement = models.ForeignKey(
+        Arrondissement, on_delete=models.CASCADE, related_name="municipalities"
+    )
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="municipalities")
     lat = models.FloatField()
     lon = models.FloatField()
     population = models.PositiveIntegerField(default=0)
@@ -78,10 +77,10 @@ class Municipality(_Named):
         EDITED = "edited", _("edited in the back office")
 
     # Who set the population: the start-up loader replaces only shipped values ("data").
-    population_origin = models.CharField(max_length=8, choices=Origin.choices,
-                                         default=Origin.DATA)
-    postal_codes = models.CharField(max_length=300, blank=True,
-                                    help_text=_("Space-separated postal codes"))
+    population_origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.DATA)
+    postal_codes = models.CharField(
+        max_length=300, blank=True, help_text=_("Space-separated postal codes")
+    )
     central_city = models.BooleanField(default=False)
 
     class Meta(_Named.Meta):
@@ -116,8 +115,8 @@ class PartitionUnit(models.Model):
     code = models.CharField(max_length=80)
     name = models.CharField(max_length=200, blank=True)
     municipalities: models.ManyToManyField[Municipality, PartitionMember] = models.ManyToManyField(
-        Municipality, through="PartitionMember",
-                                            related_name="partition_units")
+        Municipality, through="PartitionMember", related_name="partition_units"
+    )
 
     class Meta:
         ordering = ["partition", "code"]

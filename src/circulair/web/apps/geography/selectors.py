@@ -47,21 +47,39 @@ def partition_list(*, region: Region | None = None) -> QuerySet[Partition]:
 
 def region_geography(region: Region) -> RegionGeography:
     """The stored region as core dataclasses (with any imported population)."""
-    provinces = tuple(core.Province(refnis=p.refnis, name_nl=p.name_nl, name_fr=p.name_fr,
-                                    name_en=p.name_en)
-                      for p in Province.objects.filter(region=region).order_by("refnis"))
-    arrs = tuple(core.Arrondissement(refnis=a.refnis, name_nl=a.name_nl, name_fr=a.name_fr,
-                                     province_refnis=a.province.refnis)
-                 for a in arrondissement_list(region=region).order_by("refnis"))
-    muns = tuple(core.Municipality(
-        refnis=m.refnis, name_nl=m.name_nl, name_fr=m.name_fr,
-        arrondissement_refnis=m.arrondissement.refnis, province_refnis=m.province.refnis,
-        lat=m.lat, lon=m.lon, population=m.population, population_source=m.population_source,
-        postal_codes=tuple(m.postal_codes.split()), central_city=m.central_city)
-        for m in municipality_list(region=region).order_by("refnis"))
+    provinces = tuple(
+        core.Province(refnis=p.refnis, name_nl=p.name_nl, name_fr=p.name_fr, name_en=p.name_en)
+        for p in Province.objects.filter(region=region).order_by("refnis")
+    )
+    arrs = tuple(
+        core.Arrondissement(
+            refnis=a.refnis, name_nl=a.name_nl, name_fr=a.name_fr, province_refnis=a.province.refnis
+        )
+        for a in arrondissement_list(region=region).order_by("refnis")
+    )
+    muns = tuple(
+        core.Municipality(
+            refnis=m.refnis,
+            name_nl=m.name_nl,
+            name_fr=m.name_fr,
+            arrondissement_refnis=m.arrondissement.refnis,
+            province_refnis=m.province.refnis,
+            lat=m.lat,
+            lon=m.lon,
+            population=m.population,
+            population_source=m.population_source,
+            postal_codes=tuple(m.postal_codes.split()),
+            central_city=m.central_city,
+        )
+        for m in municipality_list(region=region).order_by("refnis")
+    )
     return RegionGeography(
-        code=region.code, names={"nl": region.name_nl, "en": region.name_en,
-                                 "fr": region.name_fr},
-        center=(region.center_lat, region.center_lon), zoom=region.zoom,
-        sources=tuple(region.sources), provinces=provinces, arrondissements=arrs,
-        municipalities=muns)
+        code=region.code,
+        names={"nl": region.name_nl, "en": region.name_en, "fr": region.name_fr},
+        center=(region.center_lat, region.center_lon),
+        zoom=region.zoom,
+        sources=tuple(region.sources),
+        provinces=provinces,
+        arrondissements=arrs,
+        municipalities=muns,
+    )

@@ -23,14 +23,24 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     f = MunicipalityFilter(request.GET or None, queryset=selectors.municipality_list(region=region))
     qs = f.qs if f.is_valid() else selectors.municipality_list(region=region).none()
     page = Paginator(qs.order_by("refnis"), 100).get_page(request.GET.get("page"))
-    template = ("geography/_municipality_rows.html" if request.headers.get("HX-Request")
-                else "geography/municipality_list.html")
-    return render(request, template, {
-        "filter": f, "page": page, "region": region, "total": qs.count(),
-        "arrondissements": selectors.arrondissement_list(region=region).order_by("refnis"),
-        "provinces": selectors.province_list(region=region).order_by("refnis"),
-        "partitions": selectors.partition_list(region=region),
-    })
+    template = (
+        "geography/_municipality_rows.html"
+        if request.headers.get("HX-Request")
+        else "geography/municipality_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "filter": f,
+            "page": page,
+            "region": region,
+            "total": qs.count(),
+            "arrondissements": selectors.arrondissement_list(region=region).order_by("refnis"),
+            "provinces": selectors.province_list(region=region).order_by("refnis"),
+            "partitions": selectors.partition_list(region=region),
+        },
+    )
 
 
 class PartitionImportForm(forms.Form):
@@ -40,10 +50,15 @@ class PartitionImportForm(forms.Form):
 
 def partition_list(request: HttpRequest) -> HttpResponse:
     region = selectors.region_default()
-    return render(request, "geography/partition_list.html", {
-        "region": region, "partitions": selectors.partition_list(region=region),
-        "form": PartitionImportForm(),
-    })
+    return render(
+        request,
+        "geography/partition_list.html",
+        {
+            "region": region,
+            "partitions": selectors.partition_list(region=region),
+            "form": PartitionImportForm(),
+        },
+    )
 
 
 @login_required
@@ -55,24 +70,35 @@ def partition_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            part = services.partition_import(region=region, name=form.cleaned_data["name"],
-                                             file_name=upload.name, content=upload.read(),
-                                             user=request.user)
+            part = services.partition_import(
+                region=region,
+                name=form.cleaned_data["name"],
+                file_name=upload.name,
+                content=upload.read(),
+                user=request.user,
+            )
         except InputError as e:
             problems = [str(p) for p in e.problems]
         else:
-            messages.success(request, _("Partition imported: %(n)d units.")
-                             % {"n": part.units.count()})
+            messages.success(
+                request, _("Partition imported: %(n)d units.") % {"n": part.units.count()}
+            )
             return redirect("geography:partition", slug=part.slug)
-    return render(request, "geography/partition_list.html", {
-        "region": region, "partitions": selectors.partition_list(region=region), "form": form,
-        "problems": problems,
-    }, status=400 if problems else 200)
+    return render(
+        request,
+        "geography/partition_list.html",
+        {
+            "region": region,
+            "partitions": selectors.partition_list(region=region),
+            "form": form,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
 
 
 def partition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = selectors.region_default()
     part = get_object_or_404(Partition, region=region, slug=slug)
     units = part.units.prefetch_related("municipalities").order_by("code")
-    return render(request, "geography/partition_detail.html", {"partition": part,
-                                                               "units": units})
+    return render(request, "geography/partition_detail.html", {"partition": part, "units": units})

@@ -43,6 +43,9 @@ class RecordAdmin(admin.ModelAdmin):
     def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         record = form.instance
-        if change and record.origin == Record.Origin.DATA and any(
-                f.has_changed() for f in formsets):
+        if (
+            change
+            and record.origin == Record.Origin.DATA
+            and any(f.has_changed() for f in formsets)
+        ):
             Record.objects.filter(pk=record.pk).update(origin=Record.Origin.EDITED)

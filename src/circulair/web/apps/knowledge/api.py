@@ -53,8 +53,19 @@ class RecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Record
-        fields = ["kind", "slug", "name_nl", "name_en", "description_nl", "description_en",
-                  "order", "attributes", "refs", "variants", "citations"]
+        fields = [
+            "kind",
+            "slug",
+            "name_nl",
+            "name_en",
+            "description_nl",
+            "description_en",
+            "order",
+            "attributes",
+            "refs",
+            "variants",
+            "citations",
+        ]
 
 
 class KindSerializer(serializers.Serializer):
@@ -73,9 +84,17 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields: list[str] = []
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter(
-    "related_to", {"type": "string", "pattern": "^([^:]*:.+)?$"},
-    description="Related to (kind:slug), e.g. work_agenda:maakindustrie")]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "related_to",
+                {"type": "string", "pattern": "^([^:]*:.+)?$"},
+                description="Related to (kind:slug), e.g. work_agenda:maakindustrie",
+            )
+        ]
+    )
+)
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Knowledge-base records of every kind, each with its citations, variants and references.
 

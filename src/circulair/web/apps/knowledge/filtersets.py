@@ -16,19 +16,25 @@ class RecordFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="search", label=_("Search"))
     related_to = django_filters.CharFilter(
-        method="filter_related", label=_("Related to (kind:slug)"),
+        method="filter_related",
+        label=_("Related to (kind:slug)"),
     )
-    source = django_filters.CharFilter(field_name="citations__source__code", distinct=True,
-                                       label=_("Cited source"))
+    source = django_filters.CharFilter(
+        field_name="citations__source__code", distinct=True, label=_("Cited source")
+    )
 
     class Meta:
         model = Record
         fields = ["kind", "q", "related_to", "source"]
 
     def search(self, qs: QuerySet[Record], name: str, value: str) -> QuerySet[Record]:
-        return qs.filter(Q(name_nl__icontains=value) | Q(name_en__icontains=value)
-                         | Q(description_nl__icontains=value)
-                         | Q(description_en__icontains=value) | Q(slug__icontains=value))
+        return qs.filter(
+            Q(name_nl__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(description_nl__icontains=value)
+            | Q(description_en__icontains=value)
+            | Q(slug__icontains=value)
+        )
 
     def filter_related(self, qs: QuerySet[Record], name: str, value: str) -> QuerySet[Record]:
         kind, _sep, slug = value.partition(":")
@@ -36,6 +42,8 @@ class RecordFilter(django_filters.FilterSet):
             from django.core.exceptions import ValidationError
 
             raise ValidationError(
-                {"related_to": "expected kind:slug, e.g. work_agenda:maakindustrie"})
-        return qs.filter(relations__to_record__kind=kind,
-                         relations__to_record__slug=slug).distinct()
+                {"related_to": "expected kind:slug, e.g. work_agenda:maakindustrie"}
+            )
+        return qs.filter(
+            relations__to_record__kind=kind, relations__to_record__slug=slug
+        ).distinct()

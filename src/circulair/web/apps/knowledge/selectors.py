@@ -16,23 +16,25 @@ def record_list(*, kind: str | None = None, q: str = "") -> QuerySet[Record]:
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(Q(name_nl__icontains=q) | Q(name_en__icontains=q)
-                       | Q(description_nl__icontains=q) | Q(description_en__icontains=q)
-                       | Q(slug__icontains=q))
+        qs = qs.filter(
+            Q(name_nl__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(description_nl__icontains=q)
+            | Q(description_en__icontains=q)
+            | Q(slug__icontains=q)
+        )
     return qs.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("source"))
     )
 
 
 def record_detail(*, kind: str, slug: str) -> Record:
-    return (
-        Record.objects.prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            "variants",
-            Prefetch("relations", queryset=Relation.objects.select_related("to_record")),
-            Prefetch("incoming", queryset=Relation.objects.select_related("from_record")),
-        ).get(kind=kind, slug=slug)
-    )
+    return Record.objects.prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        "variants",
+        Prefetch("relations", queryset=Relation.objects.select_related("to_record")),
+        Prefetch("incoming", queryset=Relation.objects.select_related("from_record")),
+    ).get(kind=kind, slug=slug)
 
 
 def kind_counts() -> list[dict[str, Any]]:

@@ -55,13 +55,12 @@ def _citation_rows(r: KBRecord) -> list[tuple[str, str, int, int, str, int]]:
 
 
 def _variant_rows(r: KBRecord) -> list[tuple[str, str, str, Any]]:
-    return sorted(
-        (v.name, v.label["nl"], v.label.get("en", ""), v.attributes) for v in r.variants
-    )
+    return sorted((v.name, v.label["nl"], v.label.get("en", ""), v.attributes) for v in r.variants)
 
 
-def _relation_rows(r: KBRecord, ids: dict[tuple[str, str], int],
-                   target_kind: dict[str, str]) -> list[tuple[str, int, int]]:
+def _relation_rows(
+    r: KBRecord, ids: dict[tuple[str, str], int], target_kind: dict[str, str]
+) -> list[tuple[str, int, int]]:
     return sorted(
         (role, ids[(target_kind[role], s)], i)
         for role, slugs in r.refs.items()
@@ -79,8 +78,15 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
     t0 = time.perf_counter()
     report = LoadReport()
     for s in kb.sources.values():
-        values = {"title": s.title, "title_en": s.title_en, "publisher": s.publisher,
-                  "year": s.year, "language": s.language, "file": s.file, "url": s.url}
+        values = {
+            "title": s.title,
+            "title_en": s.title_en,
+            "publisher": s.publisher,
+            "year": s.year,
+            "language": s.language,
+            "file": s.file,
+            "url": s.url,
+        }
         obj, created = Source.objects.get_or_create(code=s.id, defaults=values)
         if not created and any(getattr(obj, k) != v for k, v in values.items()):
             Source.objects.filter(pk=obj.pk).update(**values)
@@ -106,8 +112,11 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
             rec.save()
             report.updated += 1
             touched.add(key)
-    stale = [rec for key, rec in existing.items()
-             if key not in wanted and rec.origin == Record.Origin.DATA]
+    stale = [
+        rec
+        for key, rec in existing.items()
+        if key not in wanted and rec.origin == Record.Origin.DATA
+    ]
     for rec in stale:
         rec.delete()
         report.deleted += 1
@@ -117,14 +126,16 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
     cur_cites: dict[int, list[tuple[str, str, int, int, str, int]]] = {}
     for c in Citation.objects.select_related("source").order_by("record_id", "position"):
         cur_cites.setdefault(c.record_id, []).append(
-            (c.source.code, c.locator, c.line_start, c.line_end, c.variant, c.position))
+            (c.source.code, c.locator, c.line_start, c.line_end, c.variant, c.position)
+        )
     cur_vars: dict[int, list[tuple[str, str, str, Any]]] = {}
     for v in Variant.objects.all():
         cur_vars.setdefault(v.record_id, []).append((v.name, v.label_nl, v.label_en, v.attributes))
     cur_rels: dict[int, list[tuple[str, int, int]]] = {}
     for rel in Relation.objects.all():
         cur_rels.setdefault(rel.from_record_id, []).append(
-            (rel.role, rel.to_record_id, rel.position))
+            (rel.role, rel.to_record_id, rel.position)
+        )
 
     kept = set(report.kept)
     for key, r in wanted.items():
@@ -137,29 +148,45 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
         if cur_cites.get(pk, []) != rows:
             Citation.objects.filter(record_id=pk).delete()
             Citation.objects.bulk_create(
-                Citation(record_id=pk, source=sources[s], locator=loc, line_start=a, line_end=b,
-                         variant=var, position=i) for s, loc, a, b, var, i in rows)
+                Citation(
+                    record_id=pk,
+                    source=sources[s],
+                    locator=loc,
+                    line_start=a,
+                    line_end=b,
+                    variant=var,
+                    position=i,
+                )
+                for s, loc, a, b, var, i in rows
+            )
             changed = True
         vrows = _variant_rows(r)
         if sorted(cur_vars.get(pk, []), key=lambda x: x[0]) != vrows:
             Variant.objects.filter(record_id=pk).delete()
             Variant.objects.bulk_create(
                 Variant(record_id=pk, name=n, label_nl=lnl, label_en=len_, attributes=a)
-                for n, lnl, len_, a in vrows)
+                for n, lnl, len_, a in vrows
+            )
             changed = True
         rrows = _relation_rows(r, ids, target_kind)
         if sorted(cur_rels.get(pk, [])) != rrows:
             Relation.objects.filter(from_record_id=pk).delete()
             Relation.objects.bulk_create(
                 Relation(from_record_id=pk, role=role, to_record_id=t, position=i)
-                for role, t, i in rrows)
+                for role, t, i in rrows
+            )
             changed = True
         if changed and key not in touched:
             report.updated += 1
             touched.add(key)
     report.unchanged = len(wanted) - len(touched) - len(kept)
     report.changed.extend(f"{k}:{s}" for k, s in sorted(touched))
-    log.info("knowledge load: %d records (%d created, %d updated, %d deleted) in %.2fs",
-             len(wanted), report.created, report.updated, report.deleted,
-             time.perf_counter() - t0)
+    log.info(
+        "knowledge load: %d records (%d created, %d updated, %d deleted) in %.2fs",
+        len(wanted),
+        report.created,
+        report.updated,
+        report.deleted,
+        time.perf_counter() - t0,
+    )
     return report

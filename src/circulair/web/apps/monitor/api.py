@@ -20,8 +20,15 @@ from circulair.web.apps.monitor.models import Indicator, Observation, Target
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["slug", "name_nl", "name_en", "unit", "direction", "description_nl",
-                  "description_en"]
+        fields = [
+            "slug",
+            "name_nl",
+            "name_en",
+            "unit",
+            "direction",
+            "description_nl",
+            "description_en",
+        ]
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -29,8 +36,17 @@ class ObservationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Observation
-        fields = ["indicator", "region", "year", "value", "unit", "source", "note", "origin",
-                  "updated_at"]
+        fields = [
+            "indicator",
+            "region",
+            "year",
+            "value",
+            "unit",
+            "source",
+            "note",
+            "origin",
+            "updated_at",
+        ]
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -39,9 +55,20 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["slug", "name_nl", "name_en", "indicator", "region", "baseline_year",
-                  "baseline_value", "target_year", "target_value", "target_type", "unit",
-                  "assessment"]
+        fields = [
+            "slug",
+            "name_nl",
+            "name_en",
+            "indicator",
+            "region",
+            "baseline_year",
+            "baseline_value",
+            "target_year",
+            "target_value",
+            "target_type",
+            "unit",
+            "assessment",
+        ]
 
     def get_assessment(self, obj: Target) -> dict[str, Any]:
         cached = self.context.get("assessments", {}).get(obj.slug)
@@ -72,8 +99,9 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         ctx = super().get_serializer_context()
         if self.action == "list":
-            ctx["assessments"] = {t.slug: a.as_dict()
-                                  for t, a, _s in selectors.target_assessments()}
+            ctx["assessments"] = {
+                t.slug: a.as_dict() for t, a, _s in selectors.target_assessments()
+            }
         return ctx
 
     @extend_schema(responses={200: dict})
@@ -86,20 +114,26 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     """Observations; ``POST /monitor/observations/import/`` (a CSV or XLSX, logged in)
     imports a file all-or-nothing and answers 400 with every bad row."""
 
-    queryset = Observation.objects.select_related("indicator").order_by("indicator__slug",
-                                                                        "region", "year")
+    queryset = Observation.objects.select_related("indicator").order_by(
+        "indicator__slug", "region", "year"
+    )
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
 
     @extend_schema(request={"multipart/form-data": ImportSerializer}, responses={201: dict})
-    @action(detail=False, methods=["post"], url_path="import",
-            parser_classes=[parsers.MultiPartParser],
-            permission_classes=[api_permission("monitor.observations.import")])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[parsers.MultiPartParser],
+        permission_classes=[api_permission("monitor.observations.import")],
+    )
     def import_file(self, request: Request) -> Response:
         ser = ImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]
-        rep = services.observations_import(content=f.read(), file_name=f.name,
-                                           user=request.user)
-        return Response({"created": rep.created, "updated": rep.updated,
-                         "unchanged": rep.unchanged}, status=status.HTTP_201_CREATED)
+        rep = services.observations_import(content=f.read(), file_name=f.name, user=request.user)
+        return Response(
+            {"created": rep.created, "updated": rep.updated, "unchanged": rep.unchanged},
+            status=status.HTTP_201_CREATED,
+        )

@@ -43,8 +43,9 @@ class Target(models.Model):
     baseline_value = models.FloatField(null=True, blank=True)
     target_year = models.IntegerField()
     target_value = models.FloatField()
-    target_type = models.CharField(max_length=10, choices=[("absolute", _("absolute")),
-                                                           ("relative", _("relative"))])
+    target_type = models.CharField(
+        max_length=10, choices=[("absolute", _("absolute")), ("relative", _("relative"))]
+    )
     unit = models.CharField(max_length=40)
     strict = models.BooleanField(default=False)
     order = models.IntegerField(default=0)
@@ -66,8 +67,7 @@ class Observation(models.Model):
         IMPORT = "import", _("imported")
         AGENDA = "agenda", _("agenda evaluation")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE,
-                                  related_name="observations")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     region = models.CharField(max_length=16)
     year = models.IntegerField()
     value = models.FloatField()
@@ -76,13 +76,17 @@ class Observation(models.Model):
     note = models.TextField(blank=True)
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.IMPORT)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["indicator", "region", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "region", "year"],
-                                               name="monitor_obs_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year"], name="monitor_obs_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.slug} {self.region} {self.year}: {self.value} {self.unit}"
@@ -91,16 +95,16 @@ class Observation(models.Model):
 class ObservationHistory(models.Model):
     """A value an observation had before it was replaced: nothing entered is lost."""
 
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE,
-                                    related_name="history")
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="history")
     value = models.FloatField()
     unit = models.CharField(max_length=40)
     source = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     origin = models.CharField(max_length=8)
     replaced_at = models.DateTimeField(auto_now_add=True)
-    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     upload = models.ForeignKey("portal.Upload", null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:

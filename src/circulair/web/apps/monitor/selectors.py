@@ -13,30 +13,53 @@ from circulair.web.apps.geography.models import Region
 from circulair.web.apps.monitor.models import Indicator, Observation, Target
 
 # Comparator regions the monitor accepts besides the platform's own regions.
-COMPARATORS = {"BE": "België / Belgium", "EU27": "EU-27", "NL": "Nederland / Netherlands",
-               "FR": "Frankrijk / France", "DE": "Duitsland / Germany",
-               "LU": "Luxemburg / Luxembourg", "BRU": "Brussels Gewest / Brussels Region",
-               "WAL": "Waals Gewest / Walloon Region"}
+COMPARATORS = {
+    "BE": "België / Belgium",
+    "EU27": "EU-27",
+    "NL": "Nederland / Netherlands",
+    "FR": "Frankrijk / France",
+    "DE": "Duitsland / Germany",
+    "LU": "Luxemburg / Luxembourg",
+    "BRU": "Brussels Gewest / Brussels Region",
+    "WAL": "Waals Gewest / Walloon Region",
+}
 
 
 def known_regions() -> set[str]:
-    return (set(COMPARATORS) | set(Region.objects.values_list("code", flat=True))
-            | set(Observation.objects.values_list("region", flat=True).distinct())
-            | set(Target.objects.values_list("region", flat=True).distinct()))
+    return (
+        set(COMPARATORS)
+        | set(Region.objects.values_list("code", flat=True))
+        | set(Observation.objects.values_list("region", flat=True).distinct())
+        | set(Target.objects.values_list("region", flat=True).distinct())
+    )
 
 
 def core_indicators() -> dict[str, core.Indicator]:
-    return {i.slug: core.Indicator(slug=i.slug, name_nl=i.name_nl, name_en=i.name_en,
-                                   unit=i.unit, direction=i.direction)  # type: ignore[arg-type]
-            for i in Indicator.objects.all()}
+    return {
+        i.slug: core.Indicator(
+            slug=i.slug,
+            name_nl=i.name_nl,
+            name_en=i.name_en,
+            unit=i.unit,
+            direction=i.direction,  # type: ignore[arg-type]
+        )
+        for i in Indicator.objects.all()
+    }
 
 
 def core_target(t: Target) -> core.Target:
-    return core.Target(slug=t.slug, indicator=t.indicator.slug, region=t.region,
-                       baseline_year=t.baseline_year, baseline_value=t.baseline_value,
-                       target_year=t.target_year, target_value=t.target_value,
-                       target_type=t.target_type, unit=t.unit,  # type: ignore[arg-type]
-                       strict=t.strict)
+    return core.Target(
+        slug=t.slug,
+        indicator=t.indicator.slug,
+        region=t.region,
+        baseline_year=t.baseline_year,
+        baseline_value=t.baseline_value,
+        target_year=t.target_year,
+        target_value=t.target_value,
+        target_type=t.target_type,  # type: ignore[arg-type]
+        unit=t.unit,
+        strict=t.strict,
+    )
 
 
 def observations(indicator: Indicator | str, region: str | None = None) -> list[Observation]:
@@ -48,9 +71,18 @@ def observations(indicator: Indicator | str, region: str | None = None) -> list[
 
 
 def core_observations(obs: list[Observation]) -> list[core.Observation]:
-    return [core.Observation(indicator=o.indicator.slug, region=o.region, year=o.year,
-                             value=o.value, unit=o.unit, source=o.source, note=o.note)
-            for o in obs]
+    return [
+        core.Observation(
+            indicator=o.indicator.slug,
+            region=o.region,
+            year=o.year,
+            value=o.value,
+            unit=o.unit,
+            source=o.source,
+            note=o.note,
+        )
+        for o in obs
+    ]
 
 
 def today_year() -> int:
@@ -65,16 +97,26 @@ def target_assessments(*, window: int = 10) -> list[tuple[Target, Assessment, li
     out = []
     for t in targets:
         series = [o for o in obs if o.indicator_id == t.indicator_id and o.region == t.region]
-        a = assess(core_target(t), core_observations(series), today_year=today_year(),
-                   indicator=inds.get(t.indicator.slug), window=window)
+        a = assess(
+            core_target(t),
+            core_observations(series),
+            today_year=today_year(),
+            indicator=inds.get(t.indicator.slug),
+            window=window,
+        )
         out.append((t, a, series))
     return out
 
 
 def assessment_of(target: Target, *, window: int = 10) -> tuple[Assessment, list[Observation]]:
     series = observations(target.indicator, target.region)
-    a = assess(core_target(target), core_observations(series), today_year=today_year(),
-               indicator=core_indicators().get(target.indicator.slug), window=window)
+    a = assess(
+        core_target(target),
+        core_observations(series),
+        today_year=today_year(),
+        indicator=core_indicators().get(target.indicator.slug),
+        window=window,
+    )
     return a, series
 
 
@@ -86,6 +128,16 @@ def indicator_regions(indicator: Indicator) -> dict[str, list[Observation]]:
 
 
 def as_rows(obs: list[Observation]) -> list[dict[str, Any]]:
-    return [{"indicator": o.indicator.slug, "region": o.region, "year": o.year, "value": o.value,
-             "unit": o.unit, "source": o.source, "note": o.note, "origin": o.origin}
-            for o in obs]
+    return [
+        {
+            "indicator": o.indicator.slug,
+            "region": o.region,
+            "year": o.year,
+            "value": o.value,
+            "unit": o.unit,
+            "source": o.source,
+            "note": o.note,
+            "origin": o.origin,
+        }
+        for o in obs
+    ]

@@ -59,42 +59,82 @@ def monitor_load(*, kb: KnowledgeBase) -> int:
     inds: dict[str, Indicator] = {}
     for slug, ind in data.indicators.items():
         rec = records[slug]
-        inds[slug], changed = _upsert(Indicator, {"slug": slug}, {
-            "name_nl": ind.name_nl, "name_en": ind.name_en, "unit": ind.unit,
-            "direction": ind.direction, "description_nl": rec.description.get("nl", ""),
-            "description_en": rec.description.get("en", "")})
+        inds[slug], changed = _upsert(
+            Indicator,
+            {"slug": slug},
+            {
+                "name_nl": ind.name_nl,
+                "name_en": ind.name_en,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "description_nl": rec.description.get("nl", ""),
+                "description_en": rec.description.get("en", ""),
+            },
+        )
         changes += changed
     for t in data.targets:
         rec = records[t.slug]
-        _obj, changed = _upsert(Target, {"slug": t.slug}, {
-            "indicator": inds[t.indicator], "name_nl": rec.name["nl"],
-            "name_en": rec.name.get("en", ""), "region": t.region,
-            "baseline_year": t.baseline_year, "baseline_value": t.baseline_value,
-            "target_year": t.target_year, "target_value": t.target_value,
-            "target_type": t.target_type, "unit": t.unit, "strict": t.strict,
-            "order": rec.order})
+        _obj, changed = _upsert(
+            Target,
+            {"slug": t.slug},
+            {
+                "indicator": inds[t.indicator],
+                "name_nl": rec.name["nl"],
+                "name_en": rec.name.get("en", ""),
+                "region": t.region,
+                "baseline_year": t.baseline_year,
+                "baseline_value": t.baseline_value,
+                "target_year": t.target_year,
+                "target_value": t.target_value,
+                "target_type": t.target_type,
+                "unit": t.unit,
+                "strict": t.strict,
+                "order": rec.order,
+            },
+        )
         changes += changed
     for o in data.observations:
         changes += _store(o, origin=Observation.Origin.DATA, inds=inds, keep_imported=True)
     return changes
 
 
-def _store(o: CoreObservation, *, origin: str, inds: dict[str, Indicator],
-           keep_imported: bool = False, user: Any = None, upload: Any = None) -> int:
-    obj = Observation.objects.filter(indicator=inds[o.indicator], region=o.region,
-                                     year=o.year).first()
+def _store(
+    o: CoreObservation,
+    *,
+    origin: str,
+    inds: dict[str, Indicator],
+    keep_imported: bool = False,
+    user: Any = None,
+    upload: Any = None,
+) -> int:
+    obj = Observation.objects.filter(
+        indicator=inds[o.indicator], region=o.region, year=o.year
+    ).first()
     values = {"value": o.value, "unit": o.unit, "source": o.source[:300], "note": o.note}
     if obj is None:
-        Observation.objects.create(indicator=inds[o.indicator], region=o.region, year=o.year,
-                                   origin=origin, updated_by=_user(user), **values)
+        Observation.objects.create(
+            indicator=inds[o.indicator],
+            region=o.region,
+            year=o.year,
+            origin=origin,
+            updated_by=_user(user),
+            **values,
+        )
         return 1
     if keep_imported and obj.origin != Observation.Origin.DATA:
         return 0
     if all(getattr(obj, k) == v for k, v in values.items()) and obj.origin == origin:
         return 0
-    ObservationHistory.objects.create(observation=obj, value=obj.value, unit=obj.unit,
-                                      source=obj.source, note=obj.note, origin=obj.origin,
-                                      replaced_by=_user(user), upload=upload)
+    ObservationHistory.objects.create(
+        observation=obj,
+        value=obj.value,
+        unit=obj.unit,
+        source=obj.source,
+        note=obj.note,
+        origin=obj.origin,
+        replaced_by=_user(user),
+        upload=upload,
+    )
     for k, v in values.items():
         setattr(obj, k, v)
     obj.origin = origin
@@ -115,38 +155,65 @@ def observations_import(*, content: bytes, file_name: str, user: Any = None) -> 
         permissions.require(user, "monitor.observations.import")
     inds = {i.slug: i for i in Indicator.objects.all()}
     try:
-        parsed = parse_observations(content, file_name, indicators=selectors.core_indicators(),
-                                    regions=selectors.known_regions())
+        parsed = parse_observations(
+            content,
+            file_name,
+            indicators=selectors.core_indicators(),
+            regions=selectors.known_regions(),
+        )
     except InputError as e:
-        upload_keep(purpose="observations", name=file_name, content=content, user=user,
-                    error=e)
+        upload_keep(purpose="observations", name=file_name, content=content, user=user, error=e)
         raise
     report = ImportReport()
     with transaction.atomic():
         up = upload_keep(purpose="observations", name=file_name, content=content, user=user)
         existing = set(Observation.objects.values_list("indicator__slug", "region", "year"))
         for o in parsed:
-            changed = _store(o, origin=Observation.Origin.IMPORT, inds=inds, user=user,
-                             upload=up)
+            changed = _store(o, origin=Observation.Origin.IMPORT, inds=inds, user=user, upload=up)
             if not changed:
                 report.unchanged += 1
             elif (o.indicator, o.region, o.year) in existing:
                 report.updated += 1
             else:
                 report.created += 1
-    log.info("observations import %s: %d rows (%d new, %d updated)", file_name, len(parsed),
-             report.created, report.updated)
+    log.info(
+        "observations import %s: %d rows (%d new, %d updated)",
+        file_name,
+        len(parsed),
+        report.created,
+        report.updated,
+    )
     return report
 
 
-def observation_record(*, indicator: str, region: str, year: int, value: float, unit: str,
-                       source: str, note: str = "", origin: str = Observation.Origin.AGENDA,
-                       user: Any = None) -> int:
+def observation_record(
+    *,
+    indicator: str,
+    region: str,
+    year: int,
+    value: float,
+    unit: str,
+    source: str,
+    note: str = "",
+    origin: str = Observation.Origin.AGENDA,
+    user: Any = None,
+) -> int:
     """Record one observation computed elsewhere (e.g. the agenda's yearly evaluation)."""
     inds = {i.slug: i for i in Indicator.objects.filter(slug=indicator)}
     if indicator not in inds:
         raise InputError.single("unknown indicator", field="indicator", value=indicator)
     with transaction.atomic():
-        return _store(CoreObservation(indicator=indicator, region=region, year=year, value=value,
-                                      unit=unit, source=source, note=note), origin=origin,
-                      inds=inds, user=user)
+        return _store(
+            CoreObservation(
+                indicator=indicator,
+                region=region,
+                year=year,
+                value=value,
+                unit=unit,
+                source=source,
+                note=note,
+            ),
+            origin=origin,
+            inds=inds,
+            user=user,
+        )

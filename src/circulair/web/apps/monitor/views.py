@@ -30,26 +30,42 @@ def _status_label(status: str) -> str:
 
 def _svg(data: bytes) -> str:
     text = data.decode("utf-8")
-    return mark_safe(text[text.index("<svg"):])
+    return mark_safe(text[text.index("<svg") :])
 
 
 def _labels(t: Target) -> dict[str, str]:
-    return {"title": f"{t.name} ({t.region})", "unit": t.indicator.unit,
-            "observed": _("observed"), "target": _("target"), "path": _("required path"),
-            "trend": _("trend projection"), "band": _("90 % band"),
-            "empty": _("no observations yet")}
+    return {
+        "title": f"{t.name} ({t.region})",
+        "unit": t.indicator.unit,
+        "observed": _("observed"),
+        "target": _("target"),
+        "path": _("required path"),
+        "trend": _("trend projection"),
+        "band": _("90 % band"),
+        "empty": _("no observations yet"),
+    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     cards = []
     for t, a, series in selectors.target_assessments():
-        cards.append({"target": t, "a": a.as_dict(), "status": a.status,
-                      "status_label": _status_label(a.status),
-                      "spark": _svg(charts.sparkline([o.year for o in series],
-                                                     [o.value for o in series], a.status))})
+        cards.append(
+            {
+                "target": t,
+                "a": a.as_dict(),
+                "status": a.status,
+                "status_label": _status_label(a.status),
+                "spark": _svg(
+                    charts.sparkline([o.year for o in series], [o.value for o in series], a.status)
+                ),
+            }
+        )
     indicators = Indicator.objects.order_by("slug")
-    return render(request, "monitor/dashboard.html", {
-        "cards": cards, "indicators": indicators, "rule": STATUS_RULE})
+    return render(
+        request,
+        "monitor/dashboard.html",
+        {"cards": cards, "indicators": indicators, "rule": STATUS_RULE},
+    )
 
 
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -57,30 +73,53 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     targets = []
     for t in ind.targets.select_related("indicator"):
         a, series = selectors.assessment_of(t)
-        chart = charts.target_chart([o.year for o in series], [o.value for o in series],
-                                    a.as_dict(), _labels(t))
+        chart = charts.target_chart(
+            [o.year for o in series], [o.value for o in series], a.as_dict(), _labels(t)
+        )
         ad = a.as_dict()
-        pct = {k: ad[k] * 100 for k in ("required_rate", "observed_rate", "observed_rate_low",
-                                        "observed_rate_high") if ad.get(k) is not None}
-        targets.append({"target": t, "a": ad, "pct": pct, "status_label": _status_label(a.status),
-                        "chart": _svg(chart)})
+        pct = {
+            k: ad[k] * 100
+            for k in ("required_rate", "observed_rate", "observed_rate_low", "observed_rate_high")
+            if ad.get(k) is not None
+        }
+        targets.append(
+            {
+                "target": t,
+                "a": ad,
+                "pct": pct,
+                "status_label": _status_label(a.status),
+                "chart": _svg(chart),
+            }
+        )
     regions = selectors.indicator_regions(ind)
     comparison = None
     if len(regions) > 1:
-        comparison = _svg(charts.comparison_chart(
-            {r: ([o.year for o in obs], [o.value for o in obs]) for r, obs in regions.items()},
-            {"title": ind.name, "unit": ind.unit, "highlight": "BE"}))
+        comparison = _svg(
+            charts.comparison_chart(
+                {r: ([o.year for o in obs], [o.value for o in obs]) for r, obs in regions.items()},
+                {"title": ind.name, "unit": ind.unit, "highlight": "BE"},
+            )
+        )
     obs = [o for r in sorted(regions) for o in regions[r]]
-    return render(request, "monitor/indicator.html", {
-        "indicator": ind, "targets": targets, "comparison": comparison, "observations": obs,
-        "rule": STATUS_RULE})
+    return render(
+        request,
+        "monitor/indicator.html",
+        {
+            "indicator": ind,
+            "targets": targets,
+            "comparison": comparison,
+            "observations": obs,
+            "rule": STATUS_RULE,
+        },
+    )
 
 
 def target_png(request: HttpRequest, slug: str) -> HttpResponse:
     t = get_object_or_404(Target.objects.select_related("indicator"), slug=slug)
     a, series = selectors.assessment_of(t)
-    png = charts.target_chart([o.year for o in series], [o.value for o in series], a.as_dict(),
-                              _labels(t), fmt="png")
+    png = charts.target_chart(
+        [o.year for o in series], [o.value for o in series], a.as_dict(), _labels(t), fmt="png"
+    )
     resp = HttpResponse(png, content_type="image/png")
     resp["Content-Disposition"] = f'attachment; filename="{slug}.png"'
     return resp
@@ -96,8 +135,9 @@ def indicator_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt == "csv":
         resp = HttpResponse(data, content_type="text/csv; charset=utf-8")
     else:
-        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-"
-                            "officedocument.spreadsheetml.sheet")
+        resp = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     resp["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     return resp
 
@@ -105,8 +145,9 @@ def indicator_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 def template(request: HttpRequest) -> HttpResponse:
     wide = request.GET.get("wide") == "1"
     resp = HttpResponse(template_csv(wide=wide), content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = ('attachment; filename="observations-'
-                                   f'{"wide" if wide else "long"}-template.csv"')
+    resp["Content-Disposition"] = (
+        f'attachment; filename="observations-{"wide" if wide else "long"}-template.csv"'
+    )
     return resp
 
 
@@ -118,18 +159,25 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            rep = services.observations_import(content=f.read(), file_name=f.name,
-                                               user=request.user)
+            rep = services.observations_import(
+                content=f.read(), file_name=f.name, user=request.user
+            )
         except InputError as e:
             problems = [str(p) for p in e.problems]
         else:
-            messages.success(request, _("Imported: %(c)d new, %(u)d updated, %(n)d unchanged.")
-                             % {"c": rep.created, "u": rep.updated, "n": rep.unchanged})
+            messages.success(
+                request,
+                _("Imported: %(c)d new, %(u)d updated, %(n)d unchanged.")
+                % {"c": rep.created, "u": rep.updated, "n": rep.unchanged},
+            )
             return redirect("monitor:dashboard")
-    ctx: dict[str, Any] = {"form": form, "problems": problems,
-                           "indicators": Indicator.objects.order_by("slug"),
-                           "regions": sorted(selectors.known_regions()),
-                           "recent": Observation.objects.filter(
-                               origin=Observation.Origin.IMPORT).select_related(
-                               "indicator").order_by("-updated_at")[:20]}
+    ctx: dict[str, Any] = {
+        "form": form,
+        "problems": problems,
+        "indicators": Indicator.objects.order_by("slug"),
+        "regions": sorted(selectors.known_regions()),
+        "recent": Observation.objects.filter(origin=Observation.Origin.IMPORT)
+        .select_related("indicator")
+        .order_by("-updated_at")[:20],
+    }
     return render(request, "monitor/import.html", ctx, status=400 if problems else 200)

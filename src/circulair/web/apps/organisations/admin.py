@@ -10,8 +10,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "enterprise_number", "side", "nace_code", "employee_class",
-                    "municipality"]
+    list_display = [
+        "name",
+        "enterprise_number",
+        "side",
+        "nace_code",
+        "employee_class",
+        "municipality",
+    ]
     list_filter = ["side", "employee_class"]
     search_fields = ["name", "enterprise_number"]
     inlines = [MembershipInline]

@@ -35,8 +35,16 @@ def validate_enterprise_number(value: str) -> None:
 
 #: RSZ/ONSS employer size classes (the codes the KBO reader uses, ``core.atlas.kbo``).
 EMPLOYEE_CLASSES = [
-    ("0", _("no employees")), ("1", "1-4"), ("2", "5-9"), ("3", "10-19"), ("4", "20-49"),
-    ("5", "50-99"), ("6", "100-199"), ("7", "200-499"), ("8", "500-999"), ("9", "1000+"),
+    ("0", _("no employees")),
+    ("1", "1-4"),
+    ("2", "5-9"),
+    ("3", "10-19"),
+    ("4", "20-49"),
+    ("5", "50-99"),
+    ("6", "100-199"),
+    ("7", "200-499"),
+    ("8", "500-999"),
+    ("9", "1000+"),
 ]
 #: Lowest class of 10 or more employees (class 3 = 10-19).
 TEN_OR_MORE_FROM = 3
@@ -51,18 +59,22 @@ class Organisation(models.Model):
         CIVIL = "middenveld", _("civil society")
 
     name = models.CharField(max_length=200)
-    enterprise_number = models.CharField(max_length=12, blank=True,
-                                         validators=[validate_enterprise_number])
+    enterprise_number = models.CharField(
+        max_length=12, blank=True, validators=[validate_enterprise_number]
+    )
     side = models.CharField(max_length=20, choices=Side.choices, default=Side.BUSINESS)
-    municipality = models.ForeignKey("geography.Municipality", null=True, blank=True,
-                                     on_delete=models.SET_NULL)
-    nace_code = models.CharField(_("NACE-BEL code (main activity)"), max_length=8, blank=True,
-                                 validators=[validate_nace])
-    employee_class = models.CharField(_("employee class (RSZ/ONSS)"), max_length=1, blank=True,
-                                      choices=EMPLOYEE_CLASSES)
+    municipality = models.ForeignKey(
+        "geography.Municipality", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    nace_code = models.CharField(
+        _("NACE-BEL code (main activity)"), max_length=8, blank=True, validators=[validate_nace]
+    )
+    employee_class = models.CharField(
+        _("employee class (RSZ/ONSS)"), max_length=1, blank=True, choices=EMPLOYEE_CLASSES
+    )
     members: models.ManyToManyField[Any, Membership] = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership",
-                                     related_name="organisations")
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,5 +95,6 @@ class Membership(models.Model):
     role = models.CharField(max_length=20, default="member")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"],
-                                               name="org_member_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="org_member_once")
+        ]

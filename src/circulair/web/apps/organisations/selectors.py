@@ -22,5 +22,6 @@ def organisation_ids_of(user: Any) -> set[int]:
 
 
 def is_member(user: Any, organisation_id: int | None) -> bool:
-    return organisation_id is not None and organisations_of(user).filter(
-        pk=organisation_id).exists()
+    return (
+        organisation_id is not None and organisations_of(user).filter(pk=organisation_id).exists()
+    )

@@ -39,15 +39,28 @@ def organisation_get(ref: Any, *, field: str = "organisation") -> Organisation:
     """:func:`organisation_find`, or :class:`InputError` naming the field and the value."""
     org = organisation_find(ref)
     if org is None:
-        raise InputError([Problem("unknown organisation (expected its id, enterprise number or "
-                                  "exact name)", field=field, value=str(ref))])
+        raise InputError(
+            [
+                Problem(
+                    "unknown organisation (expected its id, enterprise number or exact name)",
+                    field=field,
+                    value=str(ref),
+                )
+            ]
+        )
     return org
 
 
 @transaction.atomic
-def organisation_create(*, name: str, enterprise_number: str = "", side: str = "bedrijfsleven",
-                        refnis: str = "", nace_code: str = "",
-                        employee_class: str = "") -> Organisation:
+def organisation_create(
+    *,
+    name: str,
+    enterprise_number: str = "",
+    side: str = "bedrijfsleven",
+    refnis: str = "",
+    nace_code: str = "",
+    employee_class: str = "",
+) -> Organisation:
     """Create an organisation; every field is checked (an unknown REFNIS is refused, not
     dropped) and all problems are reported together."""
     problems: list[Problem] = []
@@ -55,17 +68,28 @@ def organisation_create(*, name: str, enterprise_number: str = "", side: str = "
     if refnis:
         municipality = Municipality.objects.filter(refnis=refnis.strip()).first()
         if municipality is None:
-            problems.append(Problem("unknown municipality (expected a REFNIS code such as "
-                                    "24062)", field="refnis", value=refnis))
-    org = Organisation(name=name.strip(), enterprise_number=enterprise_number.strip(),
-                       side=side, nace_code=nace_code.strip(),
-                       employee_class=employee_class.strip(), municipality=municipality)
+            problems.append(
+                Problem(
+                    "unknown municipality (expected a REFNIS code such as 24062)",
+                    field="refnis",
+                    value=refnis,
+                )
+            )
+    org = Organisation(
+        name=name.strip(),
+        enterprise_number=enterprise_number.strip(),
+        side=side,
+        nace_code=nace_code.strip(),
+        employee_class=employee_class.strip(),
+        municipality=municipality,
+    )
     try:
         org.full_clean()
     except ValidationError as e:
-        problems += [Problem(" ".join(str(m) for m in msgs), field=f,
-                             value=getattr(org, f, None))
-                     for f, msgs in e.message_dict.items()]
+        problems += [
+            Problem(" ".join(str(m) for m in msgs), field=f, value=getattr(org, f, None))
+            for f, msgs in e.message_dict.items()
+        ]
     if problems:
         raise InputError(problems)
     org.save()

@@ -15,13 +15,17 @@ from circulair.web.apps.portal.presenters import CAPABILITIES
 
 def home(request: HttpRequest) -> HttpResponse:
     targets = list(kb.record_list(kind="target").prefetch_related("relations__to_record"))
-    return render(request, "portal/home.html", {
-        "agendas": kb.record_list(kind="work_agenda"),
-        "levers": kb.record_list(kind="lever"),
-        "sides": kb.record_list(kind="governance_side"),
-        "targets": sorted(targets, key=lambda t: t.attributes.get("target_year", 0)),
-        "region": geo.region_default(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "agendas": kb.record_list(kind="work_agenda"),
+            "levers": kb.record_list(kind="lever"),
+            "sides": kb.record_list(kind="governance_side"),
+            "targets": sorted(targets, key=lambda t: t.attributes.get("target_year", 0)),
+            "region": geo.region_default(),
+        },
+    )
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
@@ -41,21 +45,33 @@ def cases_geojson(request: HttpRequest) -> HttpResponse:
         m = where.get(c.attributes.get("municipality_refnis"))
         if m is None:
             continue
-        feats.append({"type": "Feature",
-                      "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
-                      "properties": {"slug": c.slug, "name": c.name,
-                                     "organisation": c.attributes.get("organisation", ""),
-                                     "municipality": m.name_nl,
-                                     "url": f"/kb/case/{c.slug}/"}})
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
+                "properties": {
+                    "slug": c.slug,
+                    "name": c.name,
+                    "organisation": c.attributes.get("organisation", ""),
+                    "municipality": m.name_nl,
+                    "url": f"/kb/case/{c.slug}/",
+                },
+            }
+        )
     return JsonResponse({"type": "FeatureCollection", "features": feats})
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
     manifest = yaml.safe_load(manifest_path().read_text(encoding="utf-8"))
-    return render(request, "portal/about_data.html", {
-        "files": manifest.get("files", []), "sources": kb.source_list(),
-        "region": geo.region_default(),
-    })
+    return render(
+        request,
+        "portal/about_data.html",
+        {
+            "files": manifest.get("files", []),
+            "sources": kb.source_list(),
+            "region": geo.region_default(),
+        },
+    )
 
 
 def coming(request: HttpRequest, key: str) -> HttpResponse:
@@ -72,15 +88,22 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
 
     user = request.user
     up = Upload.objects.filter(pk=pk).first()
-    if up is None or not user.is_authenticated or not (
-            is_administrator(user) or up.created_by_id == user.pk):
+    if (
+        up is None
+        or not user.is_authenticated
+        or not (is_administrator(user) or up.created_by_id == user.pk)
+    ):
         raise Http404("no such upload")
     try:
         handle = up.file.open("rb")
     except FileNotFoundError as e:
         raise Http404("the file of this upload is missing") from e
-    resp = FileResponse(handle, as_attachment=True, filename=up.original_name,
-                        content_type="application/octet-stream")
+    resp = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=up.original_name,
+        content_type="application/octet-stream",
+    )
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Cache-Control"] = "private, no-store"
     return resp

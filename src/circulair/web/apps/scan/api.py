@@ -29,8 +29,18 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Response
-        fields = ["id", "organisation", "year", "questionnaire", "status", "answers",
-                  "overall", "created_at", "updated_at", "submitted_at"]
+        fields = [
+            "id",
+            "organisation",
+            "year",
+            "questionnaire",
+            "status",
+            "answers",
+            "overall",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
 
     def get_questionnaire(self, obj: Response) -> str:
         return f"{obj.questionnaire.code} v{obj.questionnaire.version}"
@@ -76,12 +86,16 @@ class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request) -> ApiResponse:
         ser = StartSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        org = selectors.government_organisations(request.user).filter(
-            pk=ser.validated_data["organisation"]).first()
+        org = (
+            selectors.government_organisations(request.user)
+            .filter(pk=ser.validated_data["organisation"])
+            .first()
+        )
         if org is None:
             raise Http404("not one of your government organisations")
-        r = services.response_start(user=request.user, organisation=org,
-                                    year=ser.validated_data["year"])
+        r = services.response_start(
+            user=request.user, organisation=org, year=ser.validated_data["year"]
+        )
         return ApiResponse(ResponseSerializer(r).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AnswersSerializer, responses={200: ResponseSerializer})
@@ -90,8 +104,9 @@ class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
         r = self._mine(pk)
         ser = AnswersSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        missing = services.answers_save(user=request.user, response=r,
-                                        answers=ser.validated_data["answers"])
+        missing = services.answers_save(
+            user=request.user, response=r, answers=ser.validated_data["answers"]
+        )
         return ApiResponse({**ResponseSerializer(r).data, "missing": missing})
 
     @extend_schema(request=None, responses={200: ResponseSerializer})

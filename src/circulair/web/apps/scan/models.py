@@ -30,8 +30,11 @@ class QuestionnaireVersion(models.Model):
 
     class Meta:
         ordering = ["code", "version"]
-        constraints = [models.UniqueConstraint(fields=["code", "version"],
-                                               name="scan_questionnaire_version_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"], name="scan_questionnaire_version_once"
+            )
+        ]
         verbose_name = _("questionnaire version")
 
     def __str__(self) -> str:
@@ -45,28 +48,35 @@ class Response(models.Model):
         DRAFT = "draft", _("in progress")
         SUBMITTED = "submitted", _("submitted")
 
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
-                                     related_name="scan_responses")
-    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT,
-                                      related_name="responses")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="scan_responses"
+    )
+    questionnaire = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, related_name="responses"
+    )
     year = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     answers = models.JSONField(default=dict, blank=True)
     #: Stored at submission: ScanScore in full precision (see services.score_to_json).
     score = models.JSONField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=20, default="web")
 
     class Meta:
         ordering = ["-year", "organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"],
-                                               name="scan_one_response_per_round")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="scan_one_response_per_round"
+            )
+        ]
         verbose_name = _("scan response")
 
     def __str__(self) -> str:
@@ -87,8 +97,9 @@ class AnswerEvent(models.Model):
     question = models.CharField(max_length=80)
     old = models.JSONField(null=True, blank=True)
     new = models.JSONField(null=True, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -61,12 +61,14 @@ RULE_TEXTS = {
         "of all section scores with the section weights (version 1: every section weight 1, so "
         "the five domains and three instrument groups count equally). Only complete responses "
         "are scored. The maturity level of a score S is round(S / 2.5) (halves up), i.e. the "
-        "step of the 0-4 scale nearest to the mean answer."),
+        "step of the 0-4 scale nearest to the mean answer."
+    ),
     "percentile": _(
         "The percentile of a score among a set of peers is 100 x (number of peers with a lower "
         "score + half the number with an equal score) / number of peers; scores are compared "
         "after rounding to 9 decimals. Peers are the respondents of the same government type "
-        "and population class; 'all' are all respondents. No peers gives no percentile."),
+        "and population class; 'all' are all respondents. No peers gives no percentile."
+    ),
     "recommendation": _(
         "Candidates are the scored questions not yet at their best answer, in the weak sections "
         "(score below 6.25, i.e. below the level 'Advanced'); when no section is weak, in every "
@@ -75,7 +77,8 @@ RULE_TEXTS = {
         "weight / sum of question weights in its section) x (points of the next answer - "
         "current points), i.e. weight x gap to the next level. Candidates are ranked by "
         "expected value (highest first), then by section score (weakest first), then in "
-        "questionnaire order."),
+        "questionnaire order."
+    ),
 }
 
 
@@ -97,8 +100,9 @@ def government_organisations(user: Any) -> QuerySet[Organisation]:
 
 def responses_of(user: Any) -> QuerySet[Response]:
     """Responses of the user's own organisations only; nobody else's, staff included."""
-    return (Response.objects.filter(organisation__in=organisations_of(user))
-            .select_related("organisation", "questionnaire"))
+    return Response.objects.filter(organisation__in=organisations_of(user)).select_related(
+        "organisation", "questionnaire"
+    )
 
 
 def response_of(user: Any, pk: int) -> Response:
@@ -120,18 +124,29 @@ def _latest_per_org(responses: Iterable[Response]) -> list[Response]:
 
 def peer_scores(response: Response) -> list[ScanScore]:
     """Scores of the other governments: each one's latest submitted round up to this year."""
-    others = (Response.objects.filter(status=Response.Status.SUBMITTED,
-                                      questionnaire__code=response.questionnaire.code,
-                                      year__lte=response.year)
-              .exclude(organisation_id=response.organisation_id).only(
-                  "organisation_id", "year", "score"))
+    others = (
+        Response.objects.filter(
+            status=Response.Status.SUBMITTED,
+            questionnaire__code=response.questionnaire.code,
+            year__lte=response.year,
+        )
+        .exclude(organisation_id=response.organisation_id)
+        .only("organisation_id", "year", "score")
+    )
     return [score_from_json(r.score) for r in _latest_per_org(others) if r.score]
 
 
 def previous_round(response: Response) -> Response | None:
-    return (Response.objects.filter(organisation_id=response.organisation_id,
-                                    status=Response.Status.SUBMITTED, year__lt=response.year)
-            .select_related("questionnaire").order_by("-year").first())
+    return (
+        Response.objects.filter(
+            organisation_id=response.organisation_id,
+            status=Response.Status.SUBMITTED,
+            year__lt=response.year,
+        )
+        .select_related("questionnaire")
+        .order_by("-year")
+        .first()
+    )
 
 
 def _kb(kind: str) -> dict[str, Record]:
@@ -155,11 +170,18 @@ def case_examples(section_ref: str | None, limit: int = 2) -> list[dict[str, str
     agendas = _case_links().get(section_ref or "", [])
     if not agendas:
         return []
-    cases = (Case.objects.filter(status=Case.Status.PUBLISHED, agendas__kind="work_agenda",
-                                 agendas__slug__in=agendas)
-             .distinct().order_by("pk").only("slug", "title")[:limit])
-    return [{"name": c.title, "slug": c.slug, "url": reverse("doers:detail", args=[c.slug])}
-            for c in cases]
+    cases = (
+        Case.objects.filter(
+            status=Case.Status.PUBLISHED, agendas__kind="work_agenda", agendas__slug__in=agendas
+        )
+        .distinct()
+        .order_by("pk")
+        .only("slug", "title")[:limit]
+    )
+    return [
+        {"name": c.title, "slug": c.slug, "url": reverse("doers:detail", args=[c.slug])}
+        for c in cases
+    ]
 
 
 def _answer_text(question: Any, points: float) -> str:
@@ -167,8 +189,9 @@ def _answer_text(question: Any, points: float) -> str:
         return str(round(points * 4))
     if question.type == "yes_no":
         return str(_("yes") if points >= 1 else _("no"))
-    opt = next((o for o in question.options if o.score is not None
-                and abs(o.score - points) < 1e-9), None)
+    opt = next(
+        (o for o in question.options if o.score is not None and abs(o.score - points) < 1e-9), None
+    )
     return tr(opt.text) if opt else f"{points:.2f}"
 
 
@@ -184,13 +207,20 @@ def section_rows(q: Questionnaire, s: ScanScore, pct: Any, ch: Any) -> list[dict
     rows = []
     for sec in q.scored_sections():
         value = s.sections[sec.id]
-        rows.append({
-            "id": sec.id, "title": tr(sec.title), "kind": sec.kind, "weight": sec.weight,
-            "score": value, "level": maturity_level(value),
-            "level_name": tr(MATURITY_LEVELS[maturity_level(value)]),
-            "peers": pct.peers.get(sec.id) if pct else None,
-            "all": pct.all.get(sec.id) if pct else None,
-            "delta": ch.delta.get(sec.id) if ch else None})
+        rows.append(
+            {
+                "id": sec.id,
+                "title": tr(sec.title),
+                "kind": sec.kind,
+                "weight": sec.weight,
+                "score": value,
+                "level": maturity_level(value),
+                "level_name": tr(MATURITY_LEVELS[maturity_level(value)]),
+                "peers": pct.peers.get(sec.id) if pct else None,
+                "all": pct.all.get(sec.id) if pct else None,
+                "delta": ch.delta.get(sec.id) if ch else None,
+            }
+        )
     return rows
 
 
@@ -211,34 +241,62 @@ def report(response: Response, *, top: int = 5) -> dict[str, Any]:
     for rec in recommend(q, s, top=top):
         sec = q.section(rec.section)
         inst, com = instruments.get(rec.instrument), communities.get(rec.community)
-        recs.append({
-            "text": tr(rec.text), "section": tr(sec.title), "value": rec.value,
-            "question": tr(q.question(rec.question).text),
-            "step": _step_text(q.question(rec.question), rec.points, rec.next_points),
-            "instrument": {"slug": rec.instrument, "name": inst.name if inst else rec.instrument,
-                           "url": reverse("knowledge:detail", args=["lg_policy_instrument",
-                                                                    rec.instrument])
-                           if inst else ""},
-            "community": {"slug": rec.community, "name": com.name if com else rec.community,
-                          "url": reverse("knowledge:detail", args=["lg_community_of_practice",
-                                                                   rec.community])
-                          if com else ""},
-            "examples": case_examples(sec.ref if sec.kind == "domain" else None)})
+        recs.append(
+            {
+                "text": tr(rec.text),
+                "section": tr(sec.title),
+                "value": rec.value,
+                "question": tr(q.question(rec.question).text),
+                "step": _step_text(q.question(rec.question), rec.points, rec.next_points),
+                "instrument": {
+                    "slug": rec.instrument,
+                    "name": inst.name if inst else rec.instrument,
+                    "url": reverse(
+                        "knowledge:detail", args=["lg_policy_instrument", rec.instrument]
+                    )
+                    if inst
+                    else "",
+                },
+                "community": {
+                    "slug": rec.community,
+                    "name": com.name if com else rec.community,
+                    "url": reverse(
+                        "knowledge:detail", args=["lg_community_of_practice", rec.community]
+                    )
+                    if com
+                    else "",
+                },
+                "examples": case_examples(sec.ref if sec.kind == "domain" else None),
+            }
+        )
     peer_median = {}
     for sec in q.scored_sections():
         vals = [o.sections[sec.id] for o in peers if sec.id in o.sections]
         peer_median[sec.id] = statistics.median(vals) if vals else None
-    chart = score_chart([r["title"] for r in rows], [r["score"] for r in rows],
-                        [peer_median[r["id"]] for r in rows],
-                        labels={"you": response.organisation.name,
-                                "peers": "mediaan van de andere deelnemers" if lang() == "nl"
-                                else "median of the other respondents"})
+    chart = score_chart(
+        [r["title"] for r in rows],
+        [r["score"] for r in rows],
+        [peer_median[r["id"]] for r in rows],
+        labels={
+            "you": response.organisation.name,
+            "peers": "mediaan van de andere deelnemers"
+            if lang() == "nl"
+            else "median of the other respondents",
+        },
+    )
     return {
-        "response": response, "questionnaire": q, "score": s, "overall": s.overall,
+        "response": response,
+        "questionnaire": q,
+        "score": s,
+        "overall": s.overall,
         "overall_level": tr(MATURITY_LEVELS[maturity_level(s.overall)]),
-        "rows": rows, "percentiles": pct, "previous": prev, "change": ch,
+        "rows": rows,
+        "percentiles": pct,
+        "previous": prev,
+        "change": ch,
         "overall_delta": ch.delta.get("overall") if ch else None,
-        "recommendations": recs, "chart_svg": chart.decode("utf-8"),
+        "recommendations": recs,
+        "chart_svg": chart.decode("utf-8"),
         "rules": {k: str(v) for k, v in RULE_TEXTS.items()},
         "levels": [tr(x) for x in MATURITY_LEVELS],
     }
@@ -250,16 +308,28 @@ def report_data(response: Response) -> dict[str, Any]:
     s: ScanScore = r["score"]
     pct = r["percentiles"]
     return {
-        "response": response.pk, "organisation": response.organisation.name,
-        "year": response.year, "questionnaire": f"{s.questionnaire} v{s.version}",
+        "response": response.pk,
+        "organisation": response.organisation.name,
+        "year": response.year,
+        "questionnaire": f"{s.questionnaire} v{s.version}",
         "score": s.as_dict(),
         "sections": [{k: v for k, v in row.items()} for row in r["rows"]],
-        "percentiles": {"government_type": pct.government_type,
-                        "population_class": pct.population_class, "n_peers": pct.n_peers,
-                        "n_all": pct.n_all, "peers": pct.peers, "all": pct.all},
-        "change": None if r["change"] is None else {
-            "previous_year": r["previous"].year, "delta": r["change"].delta,
-            "added": list(r["change"].added), "removed": list(r["change"].removed)},
+        "percentiles": {
+            "government_type": pct.government_type,
+            "population_class": pct.population_class,
+            "n_peers": pct.n_peers,
+            "n_all": pct.n_all,
+            "peers": pct.peers,
+            "all": pct.all,
+        },
+        "change": None
+        if r["change"] is None
+        else {
+            "previous_year": r["previous"].year,
+            "delta": r["change"].delta,
+            "added": list(r["change"].added),
+            "removed": list(r["change"].removed),
+        },
         "recommendations": [{k: v for k, v in x.items()} for x in r["recommendations"]],
         "rules": r["rules"],
     }
@@ -267,32 +337,44 @@ def report_data(response: Response) -> dict[str, Any]:
 
 # --- network view ---------------------------------------------------------------------------
 
+
 def _is_active(q: Questionnaire, s: ScanScore) -> bool:
     domain_ids = {sec.id for sec in q.sections if sec.kind == "domain"}
-    return any(points >= 0.5 - 1e-9 for qid, points in s.points.items()
-               if q.question(qid).section in domain_ids)
+    return any(
+        points >= 0.5 - 1e-9
+        for qid, points in s.points.items()
+        if q.question(qid).section in domain_ids
+    )
 
 
 def _group_stats(items: list[dict[str, Any]]) -> dict[str, Any]:
     n = len(items)
     if n < MIN_GROUP:
         return {"n": n, "suppressed": True}
-    return {"n": n, "suppressed": False,
-            "share_active": sum(1 for x in items if x["active"]) / n,
-            "mean_score": statistics.fmean(x["overall"] for x in items),
-            "motives": Counter(m for x in items for m in x["motives"]).most_common(3),
-            "barriers": Counter(b for x in items for b in x["barriers"]).most_common(3)}
+    return {
+        "n": n,
+        "suppressed": False,
+        "share_active": sum(1 for x in items if x["active"]) / n,
+        "mean_score": statistics.fmean(x["overall"] for x in items),
+        "motives": Counter(m for x in items for m in x["motives"]).most_common(3),
+        "barriers": Counter(b for x in items for b in x["barriers"]).most_common(3),
+    }
 
 
 def network_years() -> list[int]:
-    return sorted(set(Response.objects.filter(status=Response.Status.SUBMITTED)
-                      .values_list("year", flat=True)), reverse=True)
+    return sorted(
+        set(
+            Response.objects.filter(status=Response.Status.SUBMITTED).values_list("year", flat=True)
+        ),
+        reverse=True,
+    )
 
 
 def network_view(year: int | None = None, code: str | None = None) -> dict[str, Any]:
     """Aggregates over submitted responses: never one government's answers (AGGREGATE_RULE)."""
-    qs = (Response.objects.filter(status=Response.Status.SUBMITTED)
-          .select_related("questionnaire", "organisation__municipality__province"))
+    qs = Response.objects.filter(status=Response.Status.SUBMITTED).select_related(
+        "questionnaire", "organisation__municipality__province"
+    )
     if year is not None:
         qs = qs.filter(year=year)
     if code:
@@ -314,13 +396,18 @@ def network_view(year: int | None = None, code: str | None = None) -> dict[str, 
         if tq is not None:
             type_text.update(option_text.get(tq.id, {}))
         muni = r.organisation.municipality
-        items.append({
-            "overall": s.overall, "sections": s.sections, "active": _is_active(q, s),
-            "type": s.government_type or "?",
-            "province": muni.province.name if muni is not None and muni.province_id else "?",
-            "motives": list(r.answers.get("profiel_motieven") or []),
-            "barriers": list(r.answers.get("profiel_drempels") or []),
-            "titles": {sec.id: tr(sec.title) for sec in q.scored_sections()}})
+        items.append(
+            {
+                "overall": s.overall,
+                "sections": s.sections,
+                "active": _is_active(q, s),
+                "type": s.government_type or "?",
+                "province": muni.province.name if muni is not None and muni.province_id else "?",
+                "motives": list(r.answers.get("profiel_motieven") or []),
+                "barriers": list(r.answers.get("profiel_drempels") or []),
+                "titles": {sec.id: tr(sec.title) for sec in q.scored_sections()},
+            }
+        )
     total = _group_stats(items)
     bins = [0] * 5
     for x in items:
@@ -345,15 +432,23 @@ def network_view(year: int | None = None, code: str | None = None) -> dict[str, 
         return stats
 
     return {
-        "year": year, "n": len(items), "total": named(total),
+        "year": year,
+        "n": len(items),
+        "total": named(total),
         "distribution": [{"range": f"{2 * i}–{2 * i + 2}", "n": c} for i, c in enumerate(bins)]
-        if len(items) >= MIN_GROUP else [],
-        "sections": [{"id": k, "title": titles.get(k, k), "mean": statistics.fmean(v)}
-                     for k, v in sections.items()] if len(items) >= MIN_GROUP else [],
-        "by_type": [{"group": type_text.get(k, k), "key": k, **named(_group_stats(v))}
-                    for k, v in sorted(by_type.items())],
-        "by_province": [{"group": k, **named(_group_stats(v))}
-                        for k, v in sorted(by_prov.items())],
+        if len(items) >= MIN_GROUP
+        else [],
+        "sections": [
+            {"id": k, "title": titles.get(k, k), "mean": statistics.fmean(v)}
+            for k, v in sections.items()
+        ]
+        if len(items) >= MIN_GROUP
+        else [],
+        "by_type": [
+            {"group": type_text.get(k, k), "key": k, **named(_group_stats(v))}
+            for k, v in sorted(by_type.items())
+        ],
+        "by_province": [{"group": k, **named(_group_stats(v))} for k, v in sorted(by_prov.items())],
         "rules": {"active": str(ACTIVE_RULE), "aggregate": str(AGGREGATE_RULE)},
         "min_group": MIN_GROUP,
     }

@@ -40,12 +40,14 @@ from circulair.web.apps.scan.models import AnswerEvent, QuestionnaireVersion, Re
 
 
 def _digest(content: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False)
-                          .encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
-def questionnaire_publish(*, raw: Mapping[str, Any],
-                          name: str) -> tuple[QuestionnaireVersion, bool]:
+def questionnaire_publish(
+    *, raw: Mapping[str, Any], name: str
+) -> tuple[QuestionnaireVersion, bool]:
     """Store a questionnaire version after validating it; returns (version, created).
 
     A published version is immutable: publishing different content under an existing
@@ -59,11 +61,19 @@ def questionnaire_publish(*, raw: Mapping[str, Any],
             raise InputError.single(
                 "this version is already published with other content; publish it as a new "
                 "version (answers already given must keep their text)",
-                file=name, field="version", value=q.version)
+                file=name,
+                field="version",
+                value=q.version,
+            )
         return existing, False
     qv = QuestionnaireVersion.objects.create(
-        code=q.id, version=q.version, title_nl=q.title.get("nl", ""),
-        title_en=q.title.get("en", ""), content=dict(raw), sha256=digest)
+        code=q.id,
+        version=q.version,
+        title_nl=q.title.get("nl", ""),
+        title_en=q.title.get("en", ""),
+        content=dict(raw),
+        sha256=digest,
+    )
     return qv, True
 
 
@@ -98,50 +108,74 @@ def latest_questionnaire(code: str | None = None) -> QuestionnaireVersion:
         qs = qs.filter(code=code)
     qv = qs.order_by("-version").first()
     if qv is None:
-        raise InputError.single("no questionnaire is published; run 'circulair setup'",
-                                field="questionnaire")
+        raise InputError.single(
+            "no questionnaire is published; run 'circulair setup'", field="questionnaire"
+        )
     return qv
 
 
 def _require_contributor(user: Any, organisation: Organisation) -> None:
     if not is_member(user, organisation.pk):
-        raise InputError.single("only members of this organisation can fill in its scan",
-                                field="organisation", value=organisation.name)
+        raise InputError.single(
+            "only members of this organisation can fill in its scan",
+            field="organisation",
+            value=organisation.name,
+        )
 
 
-def response_start(*, user: Any, organisation: Organisation, year: int,
-                   questionnaire: QuestionnaireVersion | None = None,
-                   check_member: bool = True) -> Response:
+def response_start(
+    *,
+    user: Any,
+    organisation: Organisation,
+    year: int,
+    questionnaire: QuestionnaireVersion | None = None,
+    check_member: bool = True,
+) -> Response:
     """Start a round for a government; refuses a second response for the same year and a new
     round while an earlier round is still in progress."""
     if check_member:
         _require_contributor(user, organisation)
     if organisation.side != Organisation.Side.GOVERNMENT:
-        raise InputError.single("the scan is for local governments (organisations of the "
-                                "government side)", field="organisation", value=organisation.name)
+        raise InputError.single(
+            "the scan is for local governments (organisations of the government side)",
+            field="organisation",
+            value=organisation.name,
+        )
     if not 2000 <= year <= 2100:
         raise InputError.single("expected a year between 2000 and 2100", field="year", value=year)
     rounds = Response.objects.filter(organisation=organisation)
     if rounds.filter(year=year).exists():
-        raise InputError.single("this organisation already has a scan for this year; a new "
-                                "round starts the next year", field="year", value=year)
+        raise InputError.single(
+            "this organisation already has a scan for this year; a new round starts the next year",
+            field="year",
+            value=year,
+        )
     open_round = rounds.filter(status=Response.Status.DRAFT).first()
     if open_round is not None:
-        raise InputError.single(f"the {open_round.year} round is still in progress: submit it "
-                                "first", field="year", value=year)
+        raise InputError.single(
+            f"the {open_round.year} round is still in progress: submit it first",
+            field="year",
+            value=year,
+        )
     if rounds.filter(year__gt=year).exists():
         raise InputError.single("a later round already exists", field="year", value=year)
     qv = questionnaire or latest_questionnaire()
-    return validated_create(Response, organisation=organisation, questionnaire=qv, year=year,
-                            created_by=_user_or_none(user))
+    return validated_create(
+        Response,
+        organisation=organisation,
+        questionnaire=qv,
+        year=year,
+        created_by=_user_or_none(user),
+    )
 
 
 def _user_or_none(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def answers_save(*, user: Any, response: Response, answers: Mapping[str, Any],
-                 check_member: bool = True) -> list[str]:
+def answers_save(
+    *, user: Any, response: Response, answers: Mapping[str, Any], check_member: bool = True
+) -> list[str]:
     """Save some answers (a step of the form, or an API patch); returns the missing ids.
 
     Values are checked against the response's own questionnaire version; one bad value refuses
@@ -151,8 +185,11 @@ def answers_save(*, user: Any, response: Response, answers: Mapping[str, Any],
     if check_member:
         _require_contributor(user, response.organisation)
     if response.is_submitted:
-        raise InputError.single("this scan is submitted and frozen; start the next round for "
-                                "new answers", field="status", value=response.status)
+        raise InputError.single(
+            "this scan is submitted and frozen; start the next round for new answers",
+            field="status",
+            value=response.status,
+        )
     q = questionnaire_of(response.questionnaire)
     merged = dict(response.answers or {})
     changes: list[tuple[str, Any, Any]] = []
@@ -173,25 +210,44 @@ def answers_save(*, user: Any, response: Response, answers: Mapping[str, Any],
     with transaction.atomic():
         response.answers = merged
         response.save(update_fields=["answers", "updated_at"])
-        AnswerEvent.objects.bulk_create([
-            AnswerEvent(response=response, question=qid, old=old, new=new,
-                        user=_user_or_none(user)) for qid, old, new in changes])
+        AnswerEvent.objects.bulk_create(
+            [
+                AnswerEvent(
+                    response=response, question=qid, old=old, new=new, user=_user_or_none(user)
+                )
+                for qid, old, new in changes
+            ]
+        )
     return missing
 
 
 def score_to_json(s: ScanScore) -> dict[str, Any]:
     """Full-precision score for storage (ScanScore.as_dict rounds for display)."""
-    return {"questionnaire": s.questionnaire, "version": s.version, "sections": s.sections,
-            "domains": s.domains, "groups": s.groups, "overall": s.overall, "points": s.points,
-            "government_type": s.government_type, "population": s.population}
+    return {
+        "questionnaire": s.questionnaire,
+        "version": s.version,
+        "sections": s.sections,
+        "domains": s.domains,
+        "groups": s.groups,
+        "overall": s.overall,
+        "points": s.points,
+        "government_type": s.government_type,
+        "population": s.population,
+    }
 
 
 def score_from_json(d: Mapping[str, Any]) -> ScanScore:
-    return ScanScore(questionnaire=d["questionnaire"], version=int(d["version"]),
-                     sections=dict(d["sections"]), domains=dict(d["domains"]),
-                     groups=dict(d["groups"]), overall=float(d["overall"]),
-                     points=dict(d.get("points") or {}),
-                     government_type=d.get("government_type"), population=d.get("population"))
+    return ScanScore(
+        questionnaire=d["questionnaire"],
+        version=int(d["version"]),
+        sections=dict(d["sections"]),
+        domains=dict(d["domains"]),
+        groups=dict(d["groups"]),
+        overall=float(d["overall"]),
+        points=dict(d.get("points") or {}),
+        government_type=d.get("government_type"),
+        population=d.get("population"),
+    )
 
 
 def response_submit(*, user: Any, response: Response, check_member: bool = True) -> Response:
@@ -202,8 +258,9 @@ def response_submit(*, user: Any, response: Response, check_member: bool = True)
     if check_member:
         _require_contributor(user, response.organisation)
     if response.is_submitted:
-        raise InputError.single("this scan is already submitted", field="status",
-                                value=response.status)
+        raise InputError.single(
+            "this scan is already submitted", field="status", value=response.status
+        )
     s = score(questionnaire_of(response.questionnaire), response.answers or {})
     response.score = score_to_json(s)
     response.status = Response.Status.SUBMITTED
@@ -244,8 +301,13 @@ def _cell_value(q: Any, raw: str) -> Any:
     return text
 
 
-def survey_import(*, content: bytes, file_name: str, user: Any = None,
-                  questionnaire: QuestionnaireVersion | None = None) -> dict[str, Any]:
+def survey_import(
+    *,
+    content: bytes,
+    file_name: str,
+    user: Any = None,
+    questionnaire: QuestionnaireVersion | None = None,
+) -> dict[str, Any]:
     """Import a survey export: one row per government and round, one column per question id.
 
     Columns: ``organisation`` (name, required), ``enterprise_number`` (optional; matched first),
@@ -257,8 +319,9 @@ def survey_import(*, content: bytes, file_name: str, user: Any = None,
     """
 
     try:
-        out = _survey_import(content=content, file=file_name, user=user,
-                             questionnaire=questionnaire)
+        out = _survey_import(
+            content=content, file=file_name, user=user, questionnaire=questionnaire
+        )
     except InputError as e:
         upload_keep(purpose="scan-import", name=file_name, content=content, user=user, error=e)
         raise
@@ -266,8 +329,9 @@ def survey_import(*, content: bytes, file_name: str, user: Any = None,
     return out
 
 
-def _survey_import(*, content: bytes, file: str, user: Any,
-                   questionnaire: QuestionnaireVersion | None) -> dict[str, Any]:
+def _survey_import(
+    *, content: bytes, file: str, user: Any, questionnaire: QuestionnaireVersion | None
+) -> dict[str, Any]:
     from circulair.web.apps.geography.models import Municipality
 
     header, numbered = read_table(content, file)
@@ -282,8 +346,14 @@ def _survey_import(*, content: bytes, file: str, user: Any,
             problems.append(Problem("required column is missing", file=file, row=1, field=col))
     for col in header:
         if col not in known and col not in IMPORT_COLUMNS:
-            problems.append(Problem(f"not a question of {q.id} v{q.version} nor one of "
-                                    f"{', '.join(IMPORT_COLUMNS)}", file=file, row=1, field=col))
+            problems.append(
+                Problem(
+                    f"not a question of {q.id} v{q.version} nor one of {', '.join(IMPORT_COLUMNS)}",
+                    file=file,
+                    row=1,
+                    field=col,
+                )
+            )
     if problems:
         raise InputError(problems)
     municipalities = {m.refnis: m for m in Municipality.objects.all()}
@@ -293,28 +363,52 @@ def _survey_import(*, content: bytes, file: str, user: Any,
         meta: dict[str, Any] = {}
         name = (row.get("organisation") or "").strip()
         if not name:
-            problems.append(Problem("an organisation name is required", file=file, row=line,
-                                    field="organisation"))
+            problems.append(
+                Problem(
+                    "an organisation name is required", file=file, row=line, field="organisation"
+                )
+            )
         meta["organisation"] = name
         meta["enterprise_number"] = (row.get("enterprise_number") or "").strip()
         refnis = (row.get("refnis") or "").strip()
         if refnis and refnis not in municipalities:
-            problems.append(Problem("not a municipality REFNIS code of this region", file=file,
-                                    row=line, field="refnis", value=refnis))
+            problems.append(
+                Problem(
+                    "not a municipality REFNIS code of this region",
+                    file=file,
+                    row=line,
+                    field="refnis",
+                    value=refnis,
+                )
+            )
         meta["municipality"] = municipalities.get(refnis)
         try:
             year = int((row.get("year") or "").strip())
             if not 2000 <= year <= 2100:
                 raise ValueError
         except ValueError:
-            problems.append(Problem("expected a year between 2000 and 2100", file=file, row=line,
-                                    field="year", value=row.get("year")))
+            problems.append(
+                Problem(
+                    "expected a year between 2000 and 2100",
+                    file=file,
+                    row=line,
+                    field="year",
+                    value=row.get("year"),
+                )
+            )
             year = 0
         meta["year"] = year
         key = (meta["enterprise_number"] or name.lower(), year)
         if name and year and key in seen:
-            problems.append(Problem(f"the same organisation and year as line {seen[key]}",
-                                    file=file, row=line, field="organisation", value=name))
+            problems.append(
+                Problem(
+                    f"the same organisation and year as line {seen[key]}",
+                    file=file,
+                    row=line,
+                    field="organisation",
+                    value=name,
+                )
+            )
         seen[key] = line
         answers: dict[str, Any] = {}
         for col, cell in row.items():
@@ -335,28 +429,40 @@ def _survey_import(*, content: bytes, file: str, user: Any,
             org = None
             if meta["enterprise_number"]:
                 org = Organisation.objects.filter(
-                    enterprise_number=meta["enterprise_number"]).first()
+                    enterprise_number=meta["enterprise_number"]
+                ).first()
             if org is None:
                 org = Organisation.objects.filter(name__iexact=meta["organisation"]).first()
             if org is None:
-                org = Organisation(name=meta["organisation"],
-                                   enterprise_number=meta["enterprise_number"],
-                                   side=Organisation.Side.GOVERNMENT,
-                                   municipality=meta["municipality"])
+                org = Organisation(
+                    name=meta["organisation"],
+                    enterprise_number=meta["enterprise_number"],
+                    side=Organisation.Side.GOVERNMENT,
+                    municipality=meta["municipality"],
+                )
                 try:
                     org.full_clean()
                 except Exception as exc:  # ValidationError: name the row
-                    raise InputError.single(f"organisation not valid: {exc}", file=file, row=line,
-                                            field="enterprise_number",
-                                            value=meta["enterprise_number"]) from exc
+                    raise InputError.single(
+                        f"organisation not valid: {exc}",
+                        file=file,
+                        row=line,
+                        field="enterprise_number",
+                        value=meta["enterprise_number"],
+                    ) from exc
                 org.save()
                 created_orgs.append(org.name)
             elif meta["municipality"] is not None and org.municipality_id is None:
                 org.municipality = meta["municipality"]
                 org.save(update_fields=["municipality"])
             try:
-                r = response_start(user=user, organisation=org, year=meta["year"],
-                                   questionnaire=qv, check_member=False)
+                r = response_start(
+                    user=user,
+                    organisation=org,
+                    year=meta["year"],
+                    questionnaire=qv,
+                    check_member=False,
+                )
             except InputError as e:
                 raise InputError([p.at(file=file, row=line) for p in e.problems]) from e
             r.source = "import"
@@ -367,6 +473,10 @@ def _survey_import(*, content: bytes, file: str, user: Any,
             else:
                 response_submit(user=user, response=r, check_member=False)
                 submitted += 1
-    return {"rows": len(parsed), "submitted": submitted, "in_progress": drafts,
-            "organisations_created": created_orgs,
-            "questionnaire": f"{qv.code} v{qv.version}"}
+    return {
+        "rows": len(parsed),
+        "submitted": submitted,
+        "in_progress": drafts,
+        "organisations_created": created_orgs,
+        "questionnaire": f"{qv.code} v{qv.version}",
+    }

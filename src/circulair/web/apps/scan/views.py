@@ -28,12 +28,28 @@ def index(request: HttpRequest) -> HttpResponse:
     responses = list(selectors.responses_of(request.user))
     qv = selectors.questionnaire_versions().order_by("-version").first()
     q = services.questionnaire_of(qv) if qv else None
-    return render(request, "scan/index.html", {
-        "governments": govs, "responses": responses, "year": dt.date.today().year,
-        "questionnaire": q, "sections": [
-            {"title": selectors.tr(s.title), "kind": s.kind, "weight": s.weight,
-             "n": len(q.questions_in(s.id))} for s in q.sections] if q else [],
-        "scoring_rule": selectors.RULE_TEXTS["scoring"]})
+    return render(
+        request,
+        "scan/index.html",
+        {
+            "governments": govs,
+            "responses": responses,
+            "year": dt.date.today().year,
+            "questionnaire": q,
+            "sections": [
+                {
+                    "title": selectors.tr(s.title),
+                    "kind": s.kind,
+                    "weight": s.weight,
+                    "n": len(q.questions_in(s.id)),
+                }
+                for s in q.sections
+            ]
+            if q
+            else [],
+            "scoring_rule": selectors.RULE_TEXTS["scoring"],
+        },
+    )
 
 
 @login_required
@@ -41,12 +57,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     try:
         org = selectors.government_organisations(request.user).get(
-            pk=int(request.POST.get("organisation", "0")))
+            pk=int(request.POST.get("organisation", "0"))
+        )
     except (ValueError, Exception) as e:
         raise Http404("not one of your government organisations") from e
     try:
-        r = services.response_start(user=request.user, organisation=org,
-                                    year=int(request.POST.get("year") or dt.date.today().year))
+        r = services.response_start(
+            user=request.user,
+            organisation=org,
+            year=int(request.POST.get("year") or dt.date.today().year),
+        )
     except (InputError, ValueError) as e:
         messages.error(request, str(e))
         return redirect("scan:index")
@@ -59,8 +79,15 @@ def _steps(q: Any, answers: dict[str, Any]) -> list[dict[str, Any]]:
         qs = q.questions_in(s.id)
         req = [x for x in qs if x.required]
         done = sum(1 for x in req if answers.get(x.id) not in (None, "", []))
-        steps.append({"id": s.id, "title": selectors.tr(s.title), "kind": s.kind,
-                      "done": done, "total": len(req)})
+        steps.append(
+            {
+                "id": s.id,
+                "title": selectors.tr(s.title),
+                "kind": s.kind,
+                "done": done,
+                "total": len(req),
+            }
+        )
     return steps
 
 
@@ -110,22 +137,43 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     questions = []
     for x in q.questions_in(step):
         value = posted[x.id] if problems else answers.get(x.id)
-        questions.append({
-            "q": x, "name": PREFIX + x.id, "text": selectors.tr(x.text),
-            "subtopic": selectors.tr(x.subtopic) if x.subtopic else "",
-            "levels": [(i, selectors.tr(t)) for i, t in enumerate(x.levels)],
-            "options": [(o.value, selectors.tr(o.text)) for o in x.options],
-            "value": field_value(x, value), "error": problems.get(x.id, "")})
+        questions.append(
+            {
+                "q": x,
+                "name": PREFIX + x.id,
+                "text": selectors.tr(x.text),
+                "subtopic": selectors.tr(x.subtopic) if x.subtopic else "",
+                "levels": [(i, selectors.tr(t)) for i, t in enumerate(x.levels)],
+                "options": [(o.value, selectors.tr(o.text)) for o in x.options],
+                "value": field_value(x, value),
+                "error": problems.get(x.id, ""),
+            }
+        )
     if not missing:
         missing = validate_answers(q, answers) if request.GET.get("check") else []
-    missing_rows = [{"id": m, "text": selectors.tr(q.question(m).text),
-                     "step": q.question(m).section} for m in missing]
+    missing_rows = [
+        {"id": m, "text": selectors.tr(q.question(m).text), "step": q.question(m).section}
+        for m in missing
+    ]
     i = ids.index(step)
-    return render(request, "scan/fill.html", {
-        "r": r, "q": q, "section": section, "section_title": selectors.tr(section.title),
-        "questions": questions, "steps": _steps(q, answers), "step": step,
-        "is_first": i == 0, "is_last": i == len(ids) - 1, "missing": missing_rows,
-        "problems": problems}, status=status)
+    return render(
+        request,
+        "scan/fill.html",
+        {
+            "r": r,
+            "q": q,
+            "section": section,
+            "section_title": selectors.tr(section.title),
+            "questions": questions,
+            "steps": _steps(q, answers),
+            "step": step,
+            "is_first": i == 0,
+            "is_last": i == len(ids) - 1,
+            "missing": missing_rows,
+            "problems": problems,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -156,13 +204,24 @@ def network(request: HttpRequest) -> HttpResponse:
     if fmt == "csv":
         resp = HttpResponse(content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="scan-network-{year or "all"}.csv"'
-        resp.write(write_table(["dimension", "group", "metric", "value"],
-                               selectors.network_rows(view), "csv"))
+        resp.write(
+            write_table(
+                ["dimension", "group", "metric", "value"], selectors.network_rows(view), "csv"
+            )
+        )
         return resp
 
-    chart = distribution_chart([d["range"] for d in view["distribution"]],
-                               [d["n"] for d in view["distribution"]],
-                               {"x": _("overall score (0–10)"), "y": _("governments")}
-                               ).decode() if view["distribution"] else ""
-    return render(request, "scan/network.html", {"view": view, "years": years, "year": year,
-                                                 "chart_svg": chart})
+    chart = (
+        distribution_chart(
+            [d["range"] for d in view["distribution"]],
+            [d["n"] for d in view["distribution"]],
+            {"x": _("overall score (0–10)"), "y": _("governments")},
+        ).decode()
+        if view["distribution"]
+        else ""
+    )
+    return render(
+        request,
+        "scan/network.html",
+        {"view": view, "years": years, "year": year, "chart_svg": chart},
+    )

@@ -36,19 +36,54 @@ from circulair.web.apps.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
 
-ACTION_FIELDS = ("title", "description", "organisation", "agenda", "work_path", "lever",
-                 "value_chain", "r_strategies", "municipality", "partners", "programme", "start",
-                 "end", "status", "results", "figures", "public", "impact_project")
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "organisation",
+    "agenda",
+    "work_path",
+    "lever",
+    "value_chain",
+    "r_strategies",
+    "municipality",
+    "partners",
+    "programme",
+    "start",
+    "end",
+    "status",
+    "results",
+    "figures",
+    "public",
+    "impact_project",
+)
 #: Columns of the action import/export (one row per action; lists separated by ';';
 #: figures as "label=value unit; …").
-ACTION_COLUMNS = ("title", "organisation", "agenda", "status", "start", "end", "work_path",
-                  "lever", "value_chain", "r_strategies", "municipality", "partners",
-                  "programme", "description", "results", "figures", "public", "impact_project")
+ACTION_COLUMNS = (
+    "title",
+    "organisation",
+    "agenda",
+    "status",
+    "start",
+    "end",
+    "work_path",
+    "lever",
+    "value_chain",
+    "r_strategies",
+    "municipality",
+    "partners",
+    "programme",
+    "description",
+    "results",
+    "figures",
+    "public",
+    "impact_project",
+)
 ACTION_REQUIRED = ("title", "agenda")
 
 
-def action_check(data: dict[str, Any], problems: list[Problem],
-                     current: Action | None = None) -> dict[str, Any]:
+def action_check(
+    data: dict[str, Any], problems: list[Problem], current: Action | None = None
+) -> dict[str, Any]:
     """Resolve and check every field given; return model-ready values (unknown keys ignored)."""
     c: dict[str, Any] = {}
     get = data.get
@@ -71,8 +106,7 @@ def action_check(data: dict[str, Any], problems: list[Problem],
     if "agenda" in data or current is None:
         c["agenda"] = _record("work_agenda", get("agenda"), "agenda", problems, required=True)
     agenda = c.get("agenda", current.agenda if current else None)
-    for f, kind in (("work_path", "work_path"), ("lever", "lever"),
-                    ("value_chain", "value_chain")):
+    for f, kind in (("work_path", "work_path"), ("lever", "lever"), ("value_chain", "value_chain")):
         if f in data:
             c[f] = _record(kind, get(f), f, problems)
     for f in ("work_path", "value_chain"):
@@ -80,11 +114,17 @@ def action_check(data: dict[str, Any], problems: list[Problem],
         if rec is not None and agenda is not None:
             refs = rec.relations.filter(role="agenda").values_list("to_record_id", flat=True)
             if refs and agenda.pk not in refs:
-                problems.append(Problem(f"this {f.replace('_', ' ')} belongs to another agenda",
-                                        field=f, value=rec.slug))
+                problems.append(
+                    Problem(
+                        f"this {f.replace('_', ' ')} belongs to another agenda",
+                        field=f,
+                        value=rec.slug,
+                    )
+                )
     if "r_strategies" in data:
-        rs = [_record("r_strategy", v, "r_strategies", problems)
-              for v in _list(get("r_strategies"))]
+        rs = [
+            _record("r_strategy", v, "r_strategies", problems) for v in _list(get("r_strategies"))
+        ]
         c["r_strategies"] = [r for r in rs if r is not None]
     if "partners" in data:
         ps = [organisation_ref(v, "partners", problems) for v in _list(get("partners"))]
@@ -94,11 +134,18 @@ def action_check(data: dict[str, Any], problems: list[Problem],
         if isinstance(get("municipality"), Municipality):
             c["municipality"] = get("municipality")
         elif m:
-            muni = Municipality.objects.filter(refnis=m).first() or \
-                Municipality.objects.filter(name_nl__iexact=m).first()
+            muni = (
+                Municipality.objects.filter(refnis=m).first()
+                or Municipality.objects.filter(name_nl__iexact=m).first()
+            )
             if muni is None:
-                problems.append(Problem("unknown municipality (REFNIS code or Dutch name)",
-                                        field="municipality", value=m))
+                problems.append(
+                    Problem(
+                        "unknown municipality (REFNIS code or Dutch name)",
+                        field="municipality",
+                        value=m,
+                    )
+                )
             c["municipality"] = muni
         else:
             c["municipality"] = None
@@ -108,11 +155,15 @@ def action_check(data: dict[str, Any], problems: list[Problem],
             c["programme"] = p or None
         else:
             text = str(p).strip()
-            prog = (Programme.objects.filter(pk=int(text)).first() if text.isdigit()
-                    else Programme.objects.filter(name=text).first())
+            prog = (
+                Programme.objects.filter(pk=int(text)).first()
+                if text.isdigit()
+                else Programme.objects.filter(name=text).first()
+            )
             if prog is None:
-                problems.append(Problem("unknown programme (id or exact name)",
-                                        field="programme", value=text))
+                problems.append(
+                    Problem("unknown programme (id or exact name)", field="programme", value=text)
+                )
             c["programme"] = prog
     for f in ("start", "end"):
         if f in data:
@@ -120,8 +171,9 @@ def action_check(data: dict[str, Any], problems: list[Problem],
     if "status" in data:
         st = str(get("status") or ev.PLANNED)
         if st not in Action.Status.values:
-            problems.append(Problem(f"expected one of {Action.Status.values}", field="status",
-                                    value=st))
+            problems.append(
+                Problem(f"expected one of {Action.Status.values}", field="status", value=st)
+            )
         c["status"] = st
     if "figures" in data:
         c["figures"] = parse_figures(get("figures"), problems)
@@ -131,8 +183,9 @@ def action_check(data: dict[str, Any], problems: list[Problem],
     if start and end and end < start:
         problems.append(Problem("the action ends before it starts", field="end", value=end))
     if status != ev.PLANNED and start is None:
-        problems.append(Problem("a running, completed or stopped action needs a start date",
-                                field="start"))
+        problems.append(
+            Problem("a running, completed or stopped action needs a start date", field="start")
+        )
     if status in (ev.COMPLETED, ev.STOPPED) and end is None:
         problems.append(Problem("a completed or stopped action needs an end date", field="end"))
     return c
@@ -145,8 +198,9 @@ def _apply(action: Action, clean: dict[str, Any]) -> None:
     try:
         action.full_clean(exclude=["organisation"] if action.organisation_id is None else None)
     except ValidationError as e:
-        raise InputError([Problem(" ".join(msgs), field=f)
-                          for f, msgs in e.message_dict.items()]) from None
+        raise InputError(
+            [Problem(" ".join(msgs), field=f) for f, msgs in e.message_dict.items()]
+        ) from None
     action.save()
     if "r_strategies" in m2m:
         action.r_strategies.set(m2m["r_strategies"])
@@ -154,8 +208,9 @@ def _apply(action: Action, clean: dict[str, Any]) -> None:
         action.partners.set([p for p in m2m["partners"] if p.pk != action.organisation_id])
     if "figures" in m2m:
         action.figures.all().delete()
-        ActionResult.objects.bulk_create(ActionResult(action=action, label=lab, value=v, unit=u)
-                                         for lab, v, u in m2m["figures"])
+        ActionResult.objects.bulk_create(
+            ActionResult(action=action, label=lab, value=v, unit=u) for lab, v, u in m2m["figures"]
+        )
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -169,12 +224,18 @@ def action_create(*, user: Any, organisation: Organisation, data: dict[str, Any]
     clean = action_check(data, problems)
     if problems:
         raise InputError(problems)
-    action = Action(organisation=organisation,
-                    created_by=user if getattr(user, "is_authenticated", False) else None)
+    action = Action(
+        organisation=organisation,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     _apply(action, clean)
     after = _snapshot(action, ACTION_FIELDS)
-    _log(action, "create", {k: [None, v] for k, v in after.items() if v not in (None, "", [],
-                                                                               False)}, user)
+    _log(
+        action,
+        "create",
+        {k: [None, v] for k, v in after.items() if v not in (None, "", [], False)},
+        user,
+    )
     return action
 
 
@@ -189,11 +250,19 @@ def action_update(*, user: Any, action: Action, data: dict[str, Any]) -> Action:
     new_org = clean.get("organisation")
     if new_org is not None and new_org.pk != action.organisation_id:
         _member_of(user, new_org)  # moving an action to someone else's organisation: refused
-    if "status" in clean and clean["status"] != action.status \
-            and clean["status"] not in ev.TRANSITIONS[action.status]:
-        problems.append(Problem(f"status cannot go from {action.status} to {clean['status']}; "
-                                f"allowed: {sorted(ev.TRANSITIONS[action.status]) or 'none'}",
-                                field="status", value=clean["status"]))
+    if (
+        "status" in clean
+        and clean["status"] != action.status
+        and clean["status"] not in ev.TRANSITIONS[action.status]
+    ):
+        problems.append(
+            Problem(
+                f"status cannot go from {action.status} to {clean['status']}; "
+                f"allowed: {sorted(ev.TRANSITIONS[action.status]) or 'none'}",
+                field="status",
+                value=clean["status"],
+            )
+        )
     if problems:
         raise InputError(problems)
     before = _snapshot(action, ACTION_FIELDS)
@@ -203,15 +272,19 @@ def action_update(*, user: Any, action: Action, data: dict[str, Any]) -> Action:
 
 
 @transaction.atomic
-def action_transition(*, user: Any, action: Action, status: str,
-                      on: dt.date | None = None) -> Action:
+def action_transition(
+    *, user: Any, action: Action, status: str, on: dt.date | None = None
+) -> Action:
     """Move an action along planned → running → completed / stopped; dates follow."""
     action = Action.objects.select_for_update().get(pk=action.pk)
     _member_of(user, action.organisation)
     if status not in ev.TRANSITIONS.get(action.status, frozenset()):
         raise InputError.single(
             f"status cannot go from {action.status} to {status}; allowed: "
-            f"{sorted(ev.TRANSITIONS[action.status]) or 'none'}", field="status", value=status)
+            f"{sorted(ev.TRANSITIONS[action.status]) or 'none'}",
+            field="status",
+            value=status,
+        )
     day = on or timezone.localdate()
     before = _snapshot(action, ("status", "start", "end"))
     if status == ev.RUNNING and action.start is None:
@@ -230,16 +303,16 @@ def action_transition(*, user: Any, action: Action, status: str,
 # --- tables (CSV / XLSX) ---------------------------------------------------------------------
 
 
-
-
-def _keep(purpose: str, file_name: str, content: bytes, user: Any,
-          error: InputError | None = None) -> Any:
+def _keep(
+    purpose: str, file_name: str, content: bytes, user: Any, error: InputError | None = None
+) -> Any:
 
     return upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=error)
 
 
-def actions_import(*, user: Any, content: bytes, file_name: str,
-                   organisation: Organisation | None = None) -> list[Action]:
+def actions_import(
+    *, user: Any, content: bytes, file_name: str, organisation: Organisation | None = None
+) -> list[Action]:
     """Import actions from CSV/XLSX (columns :data:`ACTION_COLUMNS`). Every bad cell is named by
     file, line and column; nothing is saved unless every row is valid; the file is kept."""
     try:
@@ -248,8 +321,9 @@ def actions_import(*, user: Any, content: bytes, file_name: str,
         if organisation is None and "organisation" not in header:
             missing.append("organisation")
         if missing:
-            raise InputError.single(f"missing columns {missing}; expected {list(ACTION_COLUMNS)}",
-                                    file=file_name, row=1)
+            raise InputError.single(
+                f"missing columns {missing}; expected {list(ACTION_COLUMNS)}", file=file_name, row=1
+            )
         problems: list[Problem] = []
         prepared: list[tuple[Organisation, dict[str, Any]]] = []
         mine = selectors.my_org_ids(user) if user is not None else set()
@@ -262,10 +336,19 @@ def actions_import(*, user: Any, content: bytes, file_name: str,
                 org = organisation_ref(raw["organisation"], "organisation", rp)
             if org is None and not rp:
                 rp.append(Problem("an organisation is required", field="organisation"))
-            if org is not None and user is not None and not selectors.is_admin(user) \
-                    and org.pk not in mine:
-                rp.append(Problem("you are not a member of this organisation",
-                                  field="organisation", value=org.name))
+            if (
+                org is not None
+                and user is not None
+                and not selectors.is_admin(user)
+                and org.pk not in mine
+            ):
+                rp.append(
+                    Problem(
+                        "you are not a member of this organisation",
+                        field="organisation",
+                        value=org.name,
+                    )
+                )
             clean = action_check(data, rp)
             problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not rp and org is not None:
@@ -281,8 +364,10 @@ def actions_import(*, user: Any, content: bytes, file_name: str,
         up = _keep("agenda-actions", file_name, content, user)
         out = []
         for org, clean in prepared:
-            a = Action(organisation=org,
-                       created_by=user if getattr(user, "is_authenticated", False) else None)
+            a = Action(
+                organisation=org,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
             _apply(a, clean)
             _log(a, "import", {"upload": [None, up.pk], "file": [None, file_name]}, user)
             out.append(a)
@@ -294,16 +379,28 @@ def actions_export(qs: Any, fmt: str = "csv") -> bytes:
     """Export actions with the import's columns (an export re-imports unchanged)."""
     rows = []
     for a in qs.select_related(*selectors.LIST_RELATED, "programme").prefetch_related(
-            "r_strategies", "partners", "figures"):
-        rows.append([
-            a.title, a.organisation.name, a.agenda.slug, a.status,
-            a.start.isoformat() if a.start else "", a.end.isoformat() if a.end else "",
-            a.work_path.slug if a.work_path else "", a.lever.slug if a.lever else "",
-            a.value_chain.slug if a.value_chain else "",
-            "; ".join(r.slug for r in a.r_strategies.all()),
-            a.municipality.refnis if a.municipality else "",
-            "; ".join(p.name for p in a.partners.all()),
-            a.programme.name if a.programme else "", a.description, a.results,
-            "; ".join(f"{f.label}={f.value:g} {f.unit}" for f in a.figures.all()),
-            "yes" if a.public else "no", "yes" if a.impact_project else "no"])
+        "r_strategies", "partners", "figures"
+    ):
+        rows.append(
+            [
+                a.title,
+                a.organisation.name,
+                a.agenda.slug,
+                a.status,
+                a.start.isoformat() if a.start else "",
+                a.end.isoformat() if a.end else "",
+                a.work_path.slug if a.work_path else "",
+                a.lever.slug if a.lever else "",
+                a.value_chain.slug if a.value_chain else "",
+                "; ".join(r.slug for r in a.r_strategies.all()),
+                a.municipality.refnis if a.municipality else "",
+                "; ".join(p.name for p in a.partners.all()),
+                a.programme.name if a.programme else "",
+                a.description,
+                a.results,
+                "; ".join(f"{f.label}={f.value:g} {f.unit}" for f in a.figures.all()),
+                "yes" if a.public else "no",
+                "yes" if a.impact_project else "no",
+            ]
+        )
     return write_table(list(ACTION_COLUMNS), rows, fmt)

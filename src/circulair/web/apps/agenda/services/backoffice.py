@@ -14,9 +14,13 @@ log = logging.getLogger(__name__)
 def record_snapshot(obj: Any) -> dict[str, Any]:
     """Every stored field of a register record (M2M partners/R-strategies included), as the
     history shows them; used to log edits made in the Django admin."""
-    fields = [f.name for f in obj._meta.concrete_fields
-              if f.name != "id" and not getattr(f, "auto_now", False)
-              and not getattr(f, "auto_now_add", False)]
+    fields = [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.name != "id"
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    ]
     fields += [m.name for m in obj._meta.many_to_many if m.name in ("r_strategies", "partners")]
     return _snapshot(obj, fields)
 

@@ -18,9 +18,6 @@ from circulair.web.apps.organisations.services import organisation_find
 log = logging.getLogger(__name__)
 
 
-
-
-
 # --- permission helpers --------------------------------------------------------------------
 def _member_of(user: Any, organisation: Organisation) -> None:
     if user is None or selectors.is_admin(user):
@@ -36,8 +33,9 @@ def _lead_of(user: Any, agenda: Record) -> None:
 
 
 # --- validation ----------------------------------------------------------------------------
-def _record(kind: str, value: Any, field: str, problems: list[Problem],
-            required: bool = False) -> Record | None:
+def _record(
+    kind: str, value: Any, field: str, problems: list[Problem], required: bool = False
+) -> Record | None:
     if isinstance(value, Record):
         return value if value.kind == kind else None
     slug = str(value or "").strip()
@@ -49,8 +47,13 @@ def _record(kind: str, value: Any, field: str, problems: list[Problem],
         slug = selectors.AGENDA_ALIASES.get(slug, slug)
     rec = Record.objects.filter(kind=kind, slug=slug).first()
     if rec is None:
-        problems.append(Problem(f"unknown {kind}; expected a slug of the knowledge base "
-                                f"(see /kb/)", field=field, value=slug))
+        problems.append(
+            Problem(
+                f"unknown {kind}; expected a slug of the knowledge base (see /kb/)",
+                field=field,
+                value=slug,
+            )
+        )
     return rec
 
 
@@ -62,8 +65,13 @@ def organisation_ref(value: Any, field: str, problems: list[Problem]) -> Organis
         return None
     org = organisation_find(text)
     if org is None:
-        problems.append(Problem("unknown organisation (id, enterprise number or exact name)",
-                                field=field, value=text))
+        problems.append(
+            Problem(
+                "unknown organisation (id, enterprise number or exact name)",
+                field=field,
+                value=text,
+            )
+        )
     return org
 
 
@@ -116,13 +124,23 @@ def parse_figures(value: Any, problems: list[Problem]) -> list[tuple[str, float,
         text_num = str(num).replace(",", ".")
         bad = number_problem(text_num, field="figures")
         if bad is not None:
-            problems.append(Problem("expected 'label=number unit' with a finite number (e.g. "
-                                    "'collected=12.5 t')", field="figures", value=item))
+            problems.append(
+                Problem(
+                    "expected 'label=number unit' with a finite number (e.g. 'collected=12.5 t')",
+                    field="figures",
+                    value=item,
+                )
+            )
             continue
         number = float(text_num)
         if not str(label or "").strip() or not str(unit or "").strip():
-            problems.append(Problem("each figure needs a label and a unit "
-                                    "(e.g. 'collected=12.5 t')", field="figures", value=item))
+            problems.append(
+                Problem(
+                    "each figure needs a label and a unit (e.g. 'collected=12.5 t')",
+                    field="figures",
+                    value=item,
+                )
+            )
             continue
         out.append((str(label).strip()[:120], number, str(unit).strip()[:20]))
     return out

@@ -11,9 +11,6 @@ from circulair.web.apps.agenda import selectors
 log = logging.getLogger(__name__)
 
 
-
-
-
 # --- evaluation → monitor ------------------------------------------------------------------
 def manufacturer_share_record(*, year: int, user: Any = None) -> ev.Share:
     """Write the share of manufacturers with an action as an observation for the monitor's
@@ -24,10 +21,15 @@ def manufacturer_share_record(*, year: int, user: Any = None) -> ev.Share:
     share = selectors.manufacturer_share_uncached(year)  # uncached: organisations may have changed
     if share.percent is not None:
         observation_record(
-            indicator=selectors.SHARE_INDICATOR, region=selectors.SHARE_REGION, year=year,
-            value=round(share.percent, 2), unit="%", origin="agenda", user=user,
+            indicator=selectors.SHARE_INDICATOR,
+            region=selectors.SHARE_REGION,
+            year=year,
+            value=round(share.percent, 2),
+            unit="%",
+            origin="agenda",
+            user=user,
             source="Circulair agenda register (yearly evaluation)",
             note=f"{share.active} of {share.manufacturers} manufacturers (NACE C, >= 10 "
-                 f"employees) registered on the platform have an action in {year}. "
-                 + ev.SHARE_RULE)
+            f"employees) registered on the platform have an action in {year}. " + ev.SHARE_RULE,
+        )
     return share

@@ -15,9 +15,6 @@ from circulair.web.apps.knowledge.models import Record
 log = logging.getLogger(__name__)
 
 
-
-
-
 # --- history -------------------------------------------------------------------------------
 def _label(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -50,6 +47,10 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
 def _log(obj: Any, action: str, changes: dict[str, list[Any]], user: Any) -> None:
     if not changes and action == "update":
         return
-    ChangeLog.objects.create(model=type(obj).__name__.lower(), object_id=obj.pk, action=action,
-                             changes=changes,
-                             user=user if getattr(user, "is_authenticated", False) else None)
+    ChangeLog.objects.create(
+        model=type(obj).__name__.lower(),
+        object_id=obj.pk,
+        action=action,
+        changes=changes,
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )

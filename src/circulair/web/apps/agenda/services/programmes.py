@@ -43,8 +43,7 @@ def _programme_clean(data: dict[str, Any], problems: list[Problem]) -> dict[str,
     if "year" in data:
         y = data["year"]
         if not str(y).isdigit() or not 2000 <= int(y) <= 2100:
-            problems.append(Problem("expected a year between 2000 and 2100", field="year",
-                                    value=y))
+            problems.append(Problem("expected a year between 2000 and 2100", field="year", value=y))
         else:
             c["year"] = int(y)
     for f in ("outcome",):
@@ -102,8 +101,9 @@ def programme_advance(*, user: Any, programme: Programme, outcome: str = "") -> 
     stages = list(Programme.Stage.values)
     i = stages.index(programme.stage)
     if i + 1 >= len(stages):
-        raise InputError.single("the programme is already published (last stage)",
-                                field="stage", value=programme.stage)
+        raise InputError.single(
+            "the programme is already published (last stage)", field="stage", value=programme.stage
+        )
     before = _snapshot(programme, ("stage", "outcome"))
     programme.stage = stages[i + 1]
     if outcome:
@@ -115,8 +115,9 @@ def programme_advance(*, user: Any, programme: Programme, outcome: str = "") -> 
 
 # --- bottlenecks ---------------------------------------------------------------------------
 @transaction.atomic
-def bottleneck_create(*, user: Any, data: dict[str, Any],
-                      reported_by: Organisation | None = None) -> Bottleneck:
+def bottleneck_create(
+    *, user: Any, data: dict[str, Any], reported_by: Organisation | None = None
+) -> Bottleneck:
     """Anyone who belongs to an organisation may report an obstacle (for that organisation);
     leads and administrators may report without one."""
     problems: list[Problem] = []
@@ -126,8 +127,9 @@ def bottleneck_create(*, user: Any, data: dict[str, Any],
     agenda = _record("work_agenda", data.get("agenda"), "agenda", problems, required=True)
     level = str(data.get("policy_level") or "")
     if level not in Bottleneck.Level.values:
-        problems.append(Problem(f"expected one of {Bottleneck.Level.values}",
-                                field="policy_level", value=level))
+        problems.append(
+            Problem(f"expected one of {Bottleneck.Level.values}", field="policy_level", value=level)
+        )
     if problems:
         raise InputError(problems)
     assert agenda is not None
@@ -135,11 +137,20 @@ def bottleneck_create(*, user: Any, data: dict[str, Any],
         _member_of(user, reported_by)
     elif user is not None and not selectors.can_lead(user, agenda.pk):
         raise PermissionDenied("report an obstacle on behalf of your organisation")
-    b = validated_create(Bottleneck, title=title[:200],
-                         description=str(data.get("description") or ""), agenda=agenda,
-                         policy_level=level, reported_by=reported_by)
-    _log(b, "create", {"title": [None, b.title], "agenda": [None, agenda.slug],
-                       "policy_level": [None, level]}, user)
+    b = validated_create(
+        Bottleneck,
+        title=title[:200],
+        description=str(data.get("description") or ""),
+        agenda=agenda,
+        policy_level=level,
+        reported_by=reported_by,
+    )
+    _log(
+        b,
+        "create",
+        {"title": [None, b.title], "agenda": [None, agenda.slug], "policy_level": [None, level]},
+        user,
+    )
     return b
 
 
@@ -147,8 +158,9 @@ def bottleneck_create(*, user: Any, data: dict[str, Any],
 def bottleneck_set_status(*, user: Any, bottleneck: Bottleneck, status: str) -> Bottleneck:
     _lead_of(user, bottleneck.agenda)
     if status not in Bottleneck.Status.values:
-        raise InputError.single(f"expected one of {Bottleneck.Status.values}", field="status",
-                                value=status)
+        raise InputError.single(
+            f"expected one of {Bottleneck.Status.values}", field="status", value=status
+        )
     old = bottleneck.status
     bottleneck.status = status
     bottleneck.save()

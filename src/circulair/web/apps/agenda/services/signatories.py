@@ -40,39 +40,79 @@ MAX_ACTIONS_PER_YEAR = 1000  # a commitment above this is a typo (the shipped ru
 
 def _signatory_numbers(year_signed: Any, min_actions: Any) -> list[Problem]:
     """The year signed (2000-2100) and the own commitment (0-1000 actions a year, or none)."""
-    out = [p for p in [number_problem(year_signed, field="year_signed", minimum=2000,
-                                      maximum=2100, integer=True)] if p]
+    out = [
+        p
+        for p in [
+            number_problem(
+                year_signed, field="year_signed", minimum=2000, maximum=2100, integer=True
+            )
+        ]
+        if p
+    ]
     if min_actions is not None:
-        p = number_problem(min_actions, field="min_actions", minimum=0,
-                           maximum=MAX_ACTIONS_PER_YEAR, integer=True)
+        p = number_problem(
+            min_actions, field="min_actions", minimum=0, maximum=MAX_ACTIONS_PER_YEAR, integer=True
+        )
         if p:
             out.append(p)
     return out
 
+
 @transaction.atomic
-def signatory_create(*, user: Any, organisation: Organisation, agenda: Record, year_signed: int,
-                     min_actions: int | None = None) -> Signatory:
+def signatory_create(
+    *,
+    user: Any,
+    organisation: Organisation,
+    agenda: Record,
+    year_signed: int,
+    min_actions: int | None = None,
+) -> Signatory:
     _lead_of(user, agenda)
     problems = _signatory_numbers(year_signed, min_actions)
     if Signatory.objects.filter(organisation=organisation, agenda=agenda).exists():
-        problems.append(Problem("this organisation has already signed this agenda",
-                                field="organisation", value=organisation.name))
+        problems.append(
+            Problem(
+                "this organisation has already signed this agenda",
+                field="organisation",
+                value=organisation.name,
+            )
+        )
     if problems:
         raise InputError(problems)
-    s = validated_create(Signatory, organisation=organisation, agenda=agenda,
-                         year_signed=int(year_signed), min_actions=min_actions)
-    _log(s, "create", {"organisation": [None, organisation.name], "agenda": [None, agenda.slug],
-                       "year_signed": [None, s.year_signed],
-                       "min_actions": [None, min_actions]}, user)
+    s = validated_create(
+        Signatory,
+        organisation=organisation,
+        agenda=agenda,
+        year_signed=int(year_signed),
+        min_actions=min_actions,
+    )
+    _log(
+        s,
+        "create",
+        {
+            "organisation": [None, organisation.name],
+            "agenda": [None, agenda.slug],
+            "year_signed": [None, s.year_signed],
+            "min_actions": [None, min_actions],
+        },
+        user,
+    )
     return s
 
 
 @transaction.atomic
-def signatory_update(*, user: Any, signatory: Signatory, year_signed: int | None = None,
-                     min_actions: int | str | None = "keep") -> Signatory:
+def signatory_update(
+    *,
+    user: Any,
+    signatory: Signatory,
+    year_signed: int | None = None,
+    min_actions: int | str | None = "keep",
+) -> Signatory:
     _lead_of(user, signatory.agenda)
-    problems = _signatory_numbers(signatory.year_signed if year_signed is None else year_signed,
-                                  None if min_actions in (None, "keep") else min_actions)
+    problems = _signatory_numbers(
+        signatory.year_signed if year_signed is None else year_signed,
+        None if min_actions in (None, "keep") else min_actions,
+    )
     if problems:
         raise InputError(problems)
     before = _snapshot(signatory, ("year_signed", "min_actions"))
@@ -82,8 +122,12 @@ def signatory_update(*, user: Any, signatory: Signatory, year_signed: int | None
         signatory.min_actions = None if min_actions is None else int(min_actions)
     signatory.full_clean()
     signatory.save()
-    _log(signatory, "update", _diff(before, _snapshot(signatory, ("year_signed",
-                                                                   "min_actions"))), user)
+    _log(
+        signatory,
+        "update",
+        _diff(before, _snapshot(signatory, ("year_signed", "min_actions"))),
+        user,
+    )
     return signatory
 
 
@@ -93,8 +137,11 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
         header, rows = read_table(content, file_name)
         missing = [c for c in SIGNATORY_COLUMNS[:3] if c not in header]
         if missing:
-            raise InputError.single(f"missing columns {missing}; expected "
-                                    f"{list(SIGNATORY_COLUMNS)}", file=file_name, row=1)
+            raise InputError.single(
+                f"missing columns {missing}; expected {list(SIGNATORY_COLUMNS)}",
+                file=file_name,
+                row=1,
+            )
         problems: list[Problem] = []
         prepared: list[tuple[Organisation, Record, int, int | None]] = []
         seen: set[tuple[int, int]] = set()
@@ -107,16 +154,27 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
             year = raw.get("year_signed", "")
             mins = raw.get("min_actions", "")
             rp.extend(_signatory_numbers(year, mins or None))
-            if agenda is not None and user is not None and not selectors.can_lead(user,
-                                                                                  agenda.pk):
-                rp.append(Problem("only the agenda's lead or an administrator may add its "
-                                  "signatories", field="agenda", value=agenda.slug))
+            if agenda is not None and user is not None and not selectors.can_lead(user, agenda.pk):
+                rp.append(
+                    Problem(
+                        "only the agenda's lead or an administrator may add its signatories",
+                        field="agenda",
+                        value=agenda.slug,
+                    )
+                )
             if org is not None and agenda is not None:
                 key = (org.pk, agenda.pk)
-                if key in seen or Signatory.objects.filter(organisation=org,
-                                                           agenda=agenda).exists():
-                    rp.append(Problem("this organisation has already signed this agenda",
-                                      field="organisation", value=org.name))
+                if (
+                    key in seen
+                    or Signatory.objects.filter(organisation=org, agenda=agenda).exists()
+                ):
+                    rp.append(
+                        Problem(
+                            "this organisation has already signed this agenda",
+                            field="organisation",
+                            value=org.name,
+                        )
+                    )
                 seen.add(key)
             problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not rp:
@@ -131,13 +189,22 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
         raise
     with transaction.atomic():
         _keep("agenda-signatories", file_name, content, user)
-        return [signatory_create(user=None, organisation=o, agenda=a, year_signed=y,
-                                 min_actions=m) for o, a, y, m in prepared]
+        return [
+            signatory_create(user=None, organisation=o, agenda=a, year_signed=y, min_actions=m)
+            for o, a, y, m in prepared
+        ]
 
 
 def signatories_export(qs: Any, fmt: str = "csv") -> bytes:
-    rows = [[s.organisation.name, s.agenda.slug, s.year_signed,
-             "" if s.min_actions is None else s.min_actions] for s in qs]
+    rows = [
+        [
+            s.organisation.name,
+            s.agenda.slug,
+            s.year_signed,
+            "" if s.min_actions is None else s.min_actions,
+        ]
+        for s in qs
+    ]
     return write_table(list(SIGNATORY_COLUMNS), rows, fmt)
 
 
@@ -145,23 +212,30 @@ def signatories_export(qs: Any, fmt: str = "csv") -> bytes:
 def agenda_commitment_set(*, user: Any, agenda: Record, min_actions: int) -> AgendaSetting:
     """Set the yearly number of actions the agenda's signatories commit to."""
     _lead_of(user, agenda)
-    p = number_problem(min_actions, field="min_actions", minimum=0,
-                       maximum=MAX_ACTIONS_PER_YEAR, integer=True)
+    p = number_problem(
+        min_actions, field="min_actions", minimum=0, maximum=MAX_ACTIONS_PER_YEAR, integer=True
+    )
     if p:
         raise InputError([p])
     s, _created = AgendaSetting.objects.get_or_create(
-        agenda=agenda, defaults={"min_actions_per_year": selectors.commitment_of(agenda)})
+        agenda=agenda, defaults={"min_actions_per_year": selectors.commitment_of(agenda)}
+    )
     old = s.min_actions_per_year
     s.min_actions_per_year = int(min_actions)
     s.save()
-    _log(s, "update", _diff({"min_actions_per_year": old},
-                            {"min_actions_per_year": s.min_actions_per_year}), user)
+    _log(
+        s,
+        "update",
+        _diff({"min_actions_per_year": old}, {"min_actions_per_year": s.min_actions_per_year}),
+        user,
+    )
     return s
 
 
 @transaction.atomic
-def work_path_create(*, user: Any, agenda: Record, name_nl: str, name_en: str = "",
-                     description_nl: str = "") -> Record:
+def work_path_create(
+    *, user: Any, agenda: Record, name_nl: str, name_en: str = "", description_nl: str = ""
+) -> Record:
     """Add a work path to an agenda (lead or administrator). It is a knowledge-base record with
     origin ``admin`` (the shipped data load never touches those), referring to the agenda."""
     from django.utils.text import slugify
@@ -176,15 +250,35 @@ def work_path_create(*, user: Any, agenda: Record, name_nl: str, name_en: str = 
     slug, i = base, 2
     while Record.objects.filter(kind="work_path", slug=slug).exists():
         slug, i = f"{base}-{i}", i + 1
-    order = (selectors.records_of_agenda("work_path", agenda).order_by("-order")
-             .values_list("order", flat=True).first() or 0) + 1
-    rec = Record.objects.create(kind="work_path", slug=slug, name_nl=name[:300],
-                                name_en=name_en.strip()[:300], description_nl=description_nl,
-                                order=order, origin=Record.Origin.ADMIN,
-                                attributes={"added_by_lead": True})
+    order = (
+        selectors.records_of_agenda("work_path", agenda)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+        or 0
+    ) + 1
+    rec = Record.objects.create(
+        kind="work_path",
+        slug=slug,
+        name_nl=name[:300],
+        name_en=name_en.strip()[:300],
+        description_nl=description_nl,
+        order=order,
+        origin=Record.Origin.ADMIN,
+        attributes={"added_by_lead": True},
+    )
     Relation.objects.create(from_record=rec, role="agenda", to_record=agenda)
-    _log(rec, "create", {"kind": [None, "work_path"], "slug": [None, slug],
-                         "agenda": [None, agenda.slug], "name_nl": [None, rec.name_nl]}, user)
+    _log(
+        rec,
+        "create",
+        {
+            "kind": [None, "work_path"],
+            "slug": [None, slug],
+            "agenda": [None, agenda.slug],
+            "name_nl": [None, rec.name_nl],
+        },
+        user,
+    )
     return rec
 
 

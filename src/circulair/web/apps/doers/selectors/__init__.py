@@ -41,24 +41,31 @@ def case_visible_to(user: Any) -> QuerySet[Case]:
         return qs
     if getattr(user, "is_authenticated", False):
         mine = Membership.objects.filter(user=user).values("organisation_id")
-        return qs.filter(Q(status=Case.Status.PUBLISHED) | Q(organisation_id__in=mine)
-                         | Q(created_by=user))
+        return qs.filter(
+            Q(status=Case.Status.PUBLISHED) | Q(organisation_id__in=mine) | Q(created_by=user)
+        )
     return qs.filter(status=Case.Status.PUBLISHED)
 
 
 def case_detail(user: Any, slug: str) -> Case:
     """One visible case with everything the detail page shows; Case.DoesNotExist otherwise."""
-    return _with_relations(case_visible_to(user)).prefetch_related(
-        Prefetch("citations", queryset=CaseCitation.objects.select_related("source")),
-        Prefetch("images", queryset=CaseImage.objects.all()),
-    ).get(slug=slug)
+    return (
+        _with_relations(case_visible_to(user))
+        .prefetch_related(
+            Prefetch("citations", queryset=CaseCitation.objects.select_related("source")),
+            Prefetch("images", queryset=CaseImage.objects.all()),
+        )
+        .get(slug=slug)
+    )
 
 
 def _with_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related("organisation", "municipality", "province", "value_chain",
-                             "sector_group").prefetch_related(
+    return qs.select_related(
+        "organisation", "municipality", "province", "value_chain", "sector_group"
+    ).prefetch_related(
         Prefetch("agendas", queryset=Record.objects.order_by("order", "slug")),
-        Prefetch("r_strategies", queryset=Record.objects.order_by("order", "slug")))
+        Prefetch("r_strategies", queryset=Record.objects.order_by("order", "slug")),
+    )
 
 
 def fts_match(qs: QuerySet[Case], query: search.Query) -> QuerySet[Case]:
@@ -68,21 +75,31 @@ def fts_match(qs: QuerySet[Case], query: search.Query) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery
 
-        return qs.filter(search_vector=SearchQuery(query.tsquery(), config="simple",
-                                                   search_type="raw"))
-    return qs.filter(pk__in=RawSQL(
-        "SELECT rowid FROM doers_case_fts WHERE doers_case_fts MATCH %s", (query.fts5(),)))
+        return qs.filter(
+            search_vector=SearchQuery(query.tsquery(), config="simple", search_type="raw")
+        )
+    return qs.filter(
+        pk__in=RawSQL(
+            "SELECT rowid FROM doers_case_fts WHERE doers_case_fts MATCH %s", (query.fts5(),)
+        )
+    )
 
 
 def apply_filters(qs: QuerySet[Case], params: dict[str, str]) -> QuerySet[Case]:
     """The facet filters (one value each): agenda, province, r, category, municipality,
     organisation, status."""
     if params.get("agenda"):
-        qs = qs.filter(pk__in=Case.agendas.through.objects.filter(
-            record__slug=params["agenda"]).values("case_id"))
+        qs = qs.filter(
+            pk__in=Case.agendas.through.objects.filter(record__slug=params["agenda"]).values(
+                "case_id"
+            )
+        )
     if params.get("r"):
-        qs = qs.filter(pk__in=Case.r_strategies.through.objects.filter(
-            record__slug=params["r"]).values("case_id"))
+        qs = qs.filter(
+            pk__in=Case.r_strategies.through.objects.filter(record__slug=params["r"]).values(
+                "case_id"
+            )
+        )
     if params.get("province"):
         qs = qs.filter(province__refnis=params["province"])
     if params.get("municipality"):
@@ -115,20 +132,28 @@ def ranked(qs: QuerySet[Case], query: search.Query) -> list[tuple[int, float]]:
             upper = search.prefix_upper(term)
             cond = "term >= %s" + (" AND term < %s" if upper else "")
             join_params += [term] + ([upper] if upper else [])
-            table = (f"(SELECT case_id, SUM(weight) AS f FROM {terms} WHERE {cond} "
-                     f"GROUP BY case_id)")
+            table = f"(SELECT case_id, SUM(weight) AS f FROM {terms} WHERE {cond} GROUP BY case_id)"
         else:  # a whole word has one row per case: no grouping
             join_params.append(term)
             table = f"(SELECT case_id, weight AS f FROM {terms} WHERE term = %s)"
         joins.append(f"JOIN {table} t{i} ON t{i}.case_id = m.rid")
-        parts.append(f"CAST(t{i}.f AS DOUBLE PRECISION) * CAST(%s AS DOUBLE PRECISION) "
-                     f"/ (t{i}.f + CAST(%s AS DOUBLE PRECISION))")
+        parts.append(
+            f"CAST(t{i}.f AS DOUBLE PRECISION) * CAST(%s AS DOUBLE PRECISION) "
+            f"/ (t{i}.f + CAST(%s AS DOUBLE PRECISION))"
+        )
         part_params += [search.K1 + 1, search.K1]
-    matched_sql, matched_params = fts_match(qs, query).order_by().annotate(
-        rid=F("id"), rslug=F("slug")).values("rid", "rslug").query.sql_with_params()
+    matched_sql, matched_params = (
+        fts_match(qs, query)
+        .order_by()
+        .annotate(rid=F("id"), rslug=F("slug"))
+        .values("rid", "rslug")
+        .query.sql_with_params()
+    )
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-    sql = (f"SELECT m.rid, {' + '.join(parts)} AS score FROM ({matched_sql}) m "
-           f"{' '.join(joins)} ORDER BY score DESC, m.rslug{collate} ASC")
+    sql = (
+        f"SELECT m.rid, {' + '.join(parts)} AS score FROM ({matched_sql}) m "
+        f"{' '.join(joins)} ORDER BY score DESC, m.rslug{collate} ASC"
+    )
     params = [*part_params, *matched_params, *join_params]
     if connection.vendor != "postgresql":
         with connection.cursor() as cur:
@@ -172,8 +197,9 @@ class _Counted:
         return list(self.qs[window])
 
 
-def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
-                 page_size: int = 20, rows: bool = False) -> Results:
+def case_results(
+    user: Any, params: dict[str, str], *, page: Any = 1, page_size: int = 20, rows: bool = False
+) -> Results:
     """Search (``q``), filter and paginate the visible cases; facets count the current result.
 
     Without ``q`` the order is title, slug. Queries: 1 (catalogue version) + 1 (ranked ids,
@@ -204,40 +230,50 @@ def case_results(user: Any, params: dict[str, str], *, page: Any = 1,
     computed = public_cache.cached(key, public_cache.seconds(), compute) if key else compute()
     scores: dict[int, float] = {}
     if computed["hits"] is None:
-        pg: Any = Paginator(_Counted(base.order_by("title", "slug")  # type: ignore[arg-type]
-                                     .values_list("pk", flat=True), computed["n"]),
-                            page_size).get_page(page)
+        pg: Any = Paginator(
+            _Counted(
+                base.order_by("title", "slug").values_list("pk", flat=True),  # type: ignore[arg-type]
+                computed["n"],
+            ),
+            page_size,
+        ).get_page(page)
     else:
         pg = Paginator(computed["hits"], page_size).get_page(page)
         scores = dict(pg.object_list)
     ids = [pk for pk, _s in scores.items()] if scores else list(pg.object_list)
     cases = case_rows(ids) if rows else _page_cases(ids)
-    return Results(q=q, query=query, total=pg.paginator.count, page=pg, cases=cases,
-                   scores=scores, facets=computed["facets"])
+    return Results(
+        q=q,
+        query=query,
+        total=pg.paginator.count,
+        page=pg,
+        cases=cases,
+        scores=scores,
+        facets=computed["facets"],
+    )
 
 
-CACHE_PARAMS = ("agenda", "province", "r", "category", "municipality", "organisation",
-                "status")
+CACHE_PARAMS = ("agenda", "province", "r", "category", "municipality", "organisation", "status")
 
 
 def catalogue_version() -> str:
     """Changes whenever a case is added, removed or saved (count, max id, last update)."""
     table = Case._meta.db_table
     with connection.cursor() as cur:  # three index look-ups (one aggregate would scan rows)
-        cur.execute(f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
-                    f"(SELECT MAX(updated_at) FROM {table})")
+        cur.execute(
+            f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
+            f"(SELECT MAX(updated_at) FROM {table})"
+        )
         n, i, m = cur.fetchone()
     return f"{n}:{i}:{m}"
 
 
-def _public_key(user: Any, params: dict[str, str], query: search.Query,
-                version: str) -> str | None:
+def _public_key(user: Any, params: dict[str, str], query: search.Query, version: str) -> str | None:
     """Cache key of an anonymous visitor's ranking and facets (they see the same catalogue);
     logged-in users, whose visible set depends on their memberships, are always computed."""
     if getattr(user, "is_authenticated", False) or user is None or public_cache.seconds() <= 0:
         return None
-    parts = (version, query.terms,
-             tuple((k, str(params.get(k) or "")) for k in CACHE_PARAMS))
+    parts = (version, query.terms, tuple((k, str(params.get(k) or "")) for k in CACHE_PARAMS))
     return "doers:results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -250,25 +286,47 @@ def case_rows(ids: list[int]) -> list[dict[str, Any]]:
     from django.utils.text import Truncator
 
     status, category = dict(Case.Status.choices), dict(Case.Category.choices)
-    found = {r[0]: r for r in Case.objects.filter(pk__in=ids).values_list(
-        "pk", "slug", "title", "status", "organisation_name", "organisation__name",
-        "municipality__name_nl", "category", "summary")}
+    found = {
+        r[0]: r
+        for r in Case.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "slug",
+            "title",
+            "status",
+            "organisation_name",
+            "organisation__name",
+            "municipality__name_nl",
+            "category",
+            "summary",
+        )
+    }
     agendas: dict[int, list[str]] = {}
-    for cid, nl, en_name in Case.agendas.through.objects.filter(case_id__in=ids).order_by(
-            "case_id", "record__order", "record__slug").values_list(
-            "case_id", "record__name_nl", "record__name_en"):
+    for cid, nl, en_name in (
+        Case.agendas.through.objects.filter(case_id__in=ids)
+        .order_by("case_id", "record__order", "record__slug")
+        .values_list("case_id", "record__name_nl", "record__name_en")
+    ):
         agendas.setdefault(cid, []).append(name_in_language(nl, en_name))
     out = []
     for pk in ids:
         r = found.get(pk)
         if r is None:
             continue
-        out.append({"pk": pk, "slug": r[1], "url": f"/doers/{r[1]}/", "title": r[2],
-                    "status": r[3], "status_label": str(status.get(r[3], r[3])),
-                    "organisation": r[4] or r[5] or "", "municipality": r[6] or "",
-                    "category_label": str(category.get(r[7], r[7])),
-                    "agendas": agendas.get(pk, []),
-                    "summary": Truncator(r[8]).words(40, truncate=" …")})
+        out.append(
+            {
+                "pk": pk,
+                "slug": r[1],
+                "url": f"/doers/{r[1]}/",
+                "title": r[2],
+                "status": r[3],
+                "status_label": str(status.get(r[3], r[3])),
+                "organisation": r[4] or r[5] or "",
+                "municipality": r[6] or "",
+                "category_label": str(category.get(r[7], r[7])),
+                "agendas": agendas.get(pk, []),
+                "summary": Truncator(r[8]).words(40, truncate=" …"),
+            }
+        )
     return out
 
 
@@ -324,8 +382,9 @@ def _facet_index_build(version: str) -> _FacetIndex:
         codes[key] = (values, np.array([code.get(r[col], -1) for r in rows], dtype=np.int64))
     links: dict[str, tuple[list[int], NDArray[np.bool_]]] = {}
     for key, through in (("agenda", Case.agendas.through), ("r", Case.r_strategies.through)):
-        pairs = np.array(list(through.objects.values_list("case_id", "record_id")),
-                         dtype=np.int64).reshape(-1, 2)
+        pairs = np.array(
+            list(through.objects.values_list("case_id", "record_id")), dtype=np.int64
+        ).reshape(-1, 2)
         recs = np.unique(pairs[:, 1])
         matrix = np.zeros((len(ids), len(recs)), dtype=bool)
         pos = np.searchsorted(ids, pairs[:, 0])
@@ -363,42 +422,58 @@ def facets(ids: list[int], version: str | None = None) -> dict[str, list[dict[st
     counts = _facet_counts(ids, version or catalogue_version())
     rec_ids = [v for key in ("agenda", "r") for v, _n in counts[key]]
     recs = {r.pk: r for r in Record.objects.filter(pk__in=rec_ids)} if rec_ids else {}
-    provs = {p.pk: p for p in Province.objects.filter(pk__in=[v for v, _n in
-                                                              counts["province"]])}
+    provs = {p.pk: p for p in Province.objects.filter(pk__in=[v for v, _n in counts["province"]])}
     labels = dict(Case.Category.choices)
     out: dict[str, list[dict[str, Any]]] = {}
     for key in ("agenda", "r"):
-        rows = sorted(((recs[v], n) for v, n in counts[key] if v in recs),
-                      key=lambda x: (x[0].order, x[0].slug))
-        out[key] = [{"value": r.slug, "label_nl": r.name_nl, "label_en": r.name_en, "count": n}
-                    for r, n in rows]
-    out["province"] = [{"value": p.refnis, "label_nl": p.name_nl, "label_en": p.name_en,
-                        "count": n} for p, n in sorted(((provs[v], n) for v, n in
-                                                        counts["province"] if v in provs),
-                                                       key=lambda x: x[0].refnis)]
+        rows = sorted(
+            ((recs[v], n) for v, n in counts[key] if v in recs),
+            key=lambda x: (x[0].order, x[0].slug),
+        )
+        out[key] = [
+            {"value": r.slug, "label_nl": r.name_nl, "label_en": r.name_en, "count": n}
+            for r, n in rows
+        ]
+    out["province"] = [
+        {"value": p.refnis, "label_nl": p.name_nl, "label_en": p.name_en, "count": n}
+        for p, n in sorted(
+            ((provs[v], n) for v, n in counts["province"] if v in provs), key=lambda x: x[0].refnis
+        )
+    ]
     with translation.override("nl"):
         nl = {v: str(labels.get(v, v)) for v, _n in counts["category"]}
     with translation.override("en"):
         en = {v: str(labels.get(v, v)) for v, _n in counts["category"]}
-    out["category"] = [{"value": v, "label_nl": nl[v], "label_en": en[v], "count": n}
-                       for v, n in sorted(counts["category"])]
+    out["category"] = [
+        {"value": v, "label_nl": nl[v], "label_en": en[v], "count": n}
+        for v, n in sorted(counts["category"])
+    ]
     return {k: out[k] for k in FACETS}
 
 
-def map_features(user: Any, params: dict[str, str], *, focus: str = "",
-                 per_marker: int = 10) -> dict[str, Any]:
+def map_features(
+    user: Any, params: dict[str, str], *, focus: str = "", per_marker: int = 10
+) -> dict[str, Any]:
     """GeoJSON of the current result set: one marker per municipality (its centroid) listing
     up to ``per_marker`` cases (the focused case always among them)."""
     query = search.parse(str(params.get("q") or ""))
     qs = fts_match(apply_filters(case_visible_to(user), params), query).filter(
-        municipality__isnull=False)
+        municipality__isnull=False
+    )
     rows = qs.order_by("title", "slug").values_list(
-        "slug", "title", "organisation_name", "municipality__refnis", "municipality__name_nl",
-        "municipality__lat", "municipality__lon")
+        "slug",
+        "title",
+        "organisation_name",
+        "municipality__refnis",
+        "municipality__name_nl",
+        "municipality__lat",
+        "municipality__lon",
+    )
     groups: dict[str, dict[str, Any]] = {}
     for slug, title, org, refnis, name, lat, lon in rows:
-        g = groups.setdefault(refnis, {"name": name, "lat": lat, "lon": lon, "cases": [],
-                                       "count": 0, "focus": False})
+        g = groups.setdefault(
+            refnis, {"name": name, "lat": lat, "lon": lon, "cases": [], "count": 0, "focus": False}
+        )
         g["count"] += 1
         item = {"slug": slug, "title": title, "organisation": org, "url": f"/doers/{slug}/"}
         if slug == focus:
@@ -406,10 +481,20 @@ def map_features(user: Any, params: dict[str, str], *, focus: str = "",
             g["cases"].insert(0, item)
         elif len(g["cases"]) < per_marker:
             g["cases"].append(item)
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [g["lon"], g["lat"]]},
-              "properties": {"refnis": refnis, "municipality": g["name"], "count": g["count"],
-                             "focus": g["focus"], "cases": g["cases"][:per_marker + 1]}}
-             for refnis, g in sorted(groups.items())]
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [g["lon"], g["lat"]]},
+            "properties": {
+                "refnis": refnis,
+                "municipality": g["name"],
+                "count": g["count"],
+                "focus": g["focus"],
+                "cases": g["cases"][: per_marker + 1],
+            },
+        }
+        for refnis, g in sorted(groups.items())
+    ]
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -418,15 +503,23 @@ def case_export_rows(user: Any = None) -> list[dict[str, Any]]:
     qs = Case.objects.all() if user is None else case_visible_to(user)
     out = []
     for c in _with_relations(qs.order_by("slug")):
-        out.append({
-            "slug": c.slug, "title": c.title, "summary": c.summary, "body": c.body,
-            "organisation": c.organisation_id or "", "organisation_name": c.organisation_name,
-            "agendas": ",".join(a.slug for a in c.agendas.all()),
-            "r_strategies": ",".join(r.slug for r in c.r_strategies.all()),
-            "value_chain": c.value_chain.slug if c.value_chain else "",
-            "sector_group": c.sector_group.slug if c.sector_group else "",
-            "refnis": c.municipality.refnis if c.municipality else "",
-            "province": c.province.refnis if c.province else "",
-            "category": c.category, "links": " ".join(c.links), "status": c.status,
-        })
+        out.append(
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "summary": c.summary,
+                "body": c.body,
+                "organisation": c.organisation_id or "",
+                "organisation_name": c.organisation_name,
+                "agendas": ",".join(a.slug for a in c.agendas.all()),
+                "r_strategies": ",".join(r.slug for r in c.r_strategies.all()),
+                "value_chain": c.value_chain.slug if c.value_chain else "",
+                "sector_group": c.sector_group.slug if c.sector_group else "",
+                "refnis": c.municipality.refnis if c.municipality else "",
+                "province": c.province.refnis if c.province else "",
+                "category": c.category,
+                "links": " ".join(c.links),
+                "status": c.status,
+            }
+        )
     return out

@@ -11,8 +11,7 @@ recomputing ``to_tsvector`` per row there took seconds on 20,000 cases).
 
 from __future__ import annotations
 
-SQLITE_OBJECTS = ("doers_case_fts", "doers_case_fts_ai", "doers_case_fts_ad",
-                  "doers_case_fts_au")
+SQLITE_OBJECTS = ("doers_case_fts", "doers_case_fts_ai", "doers_case_fts_ad", "doers_case_fts_au")
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE doers_case_fts USING fts5(search_text, "
     "tokenize = 'unicode61 remove_diacritics 2')",

@@ -41,8 +41,9 @@ def my_org_ids(user: Any) -> set[int]:
 
 
 def listing_public_list() -> QuerySet[Listing]:
-    return Listing.objects.filter(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED]
-                                  ).select_related("organisation", "municipality")
+    return Listing.objects.filter(
+        status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED]
+    ).select_related("organisation", "municipality")
 
 
 def listing_visible_to(user: Any) -> QuerySet[Listing]:
@@ -50,11 +51,17 @@ def listing_visible_to(user: Any) -> QuerySet[Listing]:
     listings of matches the user's organisations are party to."""
     orgs = my_org_ids(user)
     party = Q(offer_matches__request__organisation_id__in=orgs) | Q(
-        request_matches__offer__organisation_id__in=orgs)
-    return Listing.objects.filter(Q(status__in=[Listing.Status.PUBLISHED,
-                                                Listing.Status.MATCHED])
-                                  | Q(organisation_id__in=orgs) | party).distinct(
-    ).select_related("organisation", "municipality")
+        request_matches__offer__organisation_id__in=orgs
+    )
+    return (
+        Listing.objects.filter(
+            Q(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED])
+            | Q(organisation_id__in=orgs)
+            | party
+        )
+        .distinct()
+        .select_related("organisation", "municipality")
+    )
 
 
 def location_visible(listing: Listing, user: Any) -> bool:
@@ -64,7 +71,8 @@ def location_visible(listing: Listing, user: Any) -> bool:
 
 def matches_of(listing: Listing) -> QuerySet[Match]:
     return Match.objects.filter(Q(offer=listing) | Q(request=listing)).select_related(
-        "offer__organisation", "request__organisation", "proposed_by")
+        "offer__organisation", "request__organisation", "proposed_by"
+    )
 
 
 def match_is_party(match: Match, user: Any) -> bool:
@@ -93,6 +101,7 @@ def my_organisation(user: Any, organisation_id: int) -> Any:
 
 
 # --- the matching engine on stored listings -------------------------------------------------
+
 
 def taxonomy() -> Taxonomy:
     return _taxonomy()
@@ -130,16 +139,20 @@ def material_and_descendants(slug: str) -> list[str]:
 
 def compatible(offer_material: str, request_material: str) -> bool:
     tax = _taxonomy()
-    return (offer_material in tax and request_material in tax
-            and tax.compatible(offer_material, request_material))
+    return (
+        offer_material in tax
+        and request_material in tax
+        and tax.compatible(offer_material, request_material)
+    )
 
 
 def ewc_validate(code: str) -> tuple[str, bool]:
     return validate_ewc(code)
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float,
-                road_factor: float = ROAD_FACTOR) -> float:
+def distance_km(
+    lat1: float, lon1: float, lat2: float, lon2: float, road_factor: float = ROAD_FACTOR
+) -> float:
     return float(haversine_km(lat1, lon1, lat2, lon2)) * road_factor
 
 
@@ -159,20 +172,31 @@ def core_listing(x: Listing, *, exact: bool = True) -> CoreListing:
     """
     lat, lon = (x.lat, x.lon) if exact else privacy.public_point(x)
     return CoreListing(
-        id=str(x.pk), kind=x.kind, organisation=str(x.organisation_id),  # type: ignore[arg-type]
-        material=x.material, quantity=max(x.remaining, 1e-12), unit=x.unit,  # type: ignore[arg-type]
-        available_from=x.available_from, available_to=x.available_to, lat=lat, lon=lon,
-        frequency=x.frequency, route=x.route,  # type: ignore[arg-type]
+        id=str(x.pk),
+        kind=x.kind,  # type: ignore[arg-type]
+        organisation=str(x.organisation_id),
+        material=x.material,
+        quantity=max(x.remaining, 1e-12),
+        unit=x.unit,  # type: ignore[arg-type]
+        available_from=x.available_from,
+        available_to=x.available_to,
+        lat=lat,
+        lon=lon,
+        frequency=x.frequency,  # type: ignore[arg-type]
+        route=x.route,
         ewc=(x.ewc + ("*" if x.hazardous else "")) if x.ewc else None,
-        quality=x.quality or None, certified=x.certified,
+        quality=x.quality or None,
+        certified=x.certified,
         accepts_hazardous=x.accepts_hazardous,
         radius_km=x.radius_km if x.kind == Listing.Kind.REQUEST else None,
-        status="published")
+        status="published",
+    )
 
 
 def open_for_matching() -> QuerySet[Listing]:
-    return Listing.objects.filter(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED],
-                                  remaining__gt=0).select_related("organisation", "municipality")
+    return Listing.objects.filter(
+        status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED], remaining__gt=0
+    ).select_related("organisation", "municipality")
 
 
 def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
@@ -185,10 +209,10 @@ def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
     """
     if listing.remaining <= 0:
         return []
-    other_kind = Listing.Kind.REQUEST if listing.kind == Listing.Kind.OFFER else \
-        Listing.Kind.OFFER
-    others = list(open_for_matching().filter(kind=other_kind).exclude(
-        organisation_id=listing.organisation_id))
+    other_kind = Listing.Kind.REQUEST if listing.kind == Listing.Kind.OFFER else Listing.Kind.OFFER
+    others = list(
+        open_for_matching().filter(kind=other_kind).exclude(organisation_id=listing.organisation_id)
+    )
     if not others:
         return []
     rights = privacy.exact_listing_ids({listing.organisation_id}, [x.pk for x in others])
@@ -196,18 +220,23 @@ def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
     them = [core_listing(x, exact=x.pk in rights) for x in others]
     tax = _taxonomy()
     if listing.kind == Listing.Kind.OFFER:
-        offers, requests = listings_to_arrays(me, "offer", tax), \
-            listings_to_arrays(them, "request", tax)
+        offers, requests = (
+            listings_to_arrays(me, "offer", tax),
+            listings_to_arrays(them, "request", tax),
+        )
         table = candidates(offers, requests, k=k, by="offer", road_factor=ROAD_FACTOR)
         idx = table.request
     else:
-        offers, requests = listings_to_arrays(them, "offer", tax), \
-            listings_to_arrays(me, "request", tax)
+        offers, requests = (
+            listings_to_arrays(them, "offer", tax),
+            listings_to_arrays(me, "request", tax),
+        )
         table = candidates(offers, requests, k=k, by="request", road_factor=ROAD_FACTOR)
         idx = table.offer
-    return [{"listing": others[int(i)], "distance_km": float(d), "score": float(s),
-             "rank": int(r)}
-            for i, d, s, r in zip(idx, table.distance_km, table.score, table.rank, strict=True)]
+    return [
+        {"listing": others[int(i)], "distance_km": float(d), "score": float(s), "rank": int(r)}
+        for i, d, s, r in zip(idx, table.distance_km, table.score, table.rank, strict=True)
+    ]
 
 
 def pair_problems(offer: Listing, request: Listing, exact_ids: set[int]) -> list[Problem]:
@@ -216,13 +245,19 @@ def pair_problems(offer: Listing, request: Listing, exact_ids: set[int]) -> list
     proposal cannot be used to probe a stranger's exact location."""
     tax = _taxonomy()
     offers = listings_to_arrays([core_listing(offer, exact=offer.pk in exact_ids)], "offer", tax)
-    requests = listings_to_arrays([core_listing(request, exact=request.pk in exact_ids)],
-                                  "request", tax)
+    requests = listings_to_arrays(
+        [core_listing(request, exact=request.pk in exact_ids)], "request", tax
+    )
     checks = pair_checks(offers, requests, [0], [0], road_factor=ROAD_FACTOR)
-    problems = [Problem(f"the offer does not meet the request's {name.replace('_', ' ')}",
-                        field=name) for name, ok in checks.items() if not bool(ok[0])]
-    if offer.status not in (Listing.Status.PUBLISHED, Listing.Status.MATCHED) or \
-            request.status not in (Listing.Status.PUBLISHED, Listing.Status.MATCHED):
+    problems = [
+        Problem(f"the offer does not meet the request's {name.replace('_', ' ')}", field=name)
+        for name, ok in checks.items()
+        if not bool(ok[0])
+    ]
+    if offer.status not in (
+        Listing.Status.PUBLISHED,
+        Listing.Status.MATCHED,
+    ) or request.status not in (Listing.Status.PUBLISHED, Listing.Status.MATCHED):
         problems.append(Problem("both listings must be published", field="status"))
     return problems
 
@@ -256,17 +291,21 @@ def insight() -> dict[str, Any]:
     from collections import defaultdict
 
     rows: dict[tuple[str, str, str], dict[str, Any]] = defaultdict(
-        lambda: {"offered": 0.0, "requested": 0.0, "matched": 0.0})
+        lambda: {"offered": 0.0, "requested": 0.0, "matched": 0.0}
+    )
     for x in Listing.objects.exclude(status=Listing.Status.DRAFT).select_related(
-            "municipality__province"):
+        "municipality__province"
+    ):
         key = (x.material, x.municipality.province.name_nl, x.unit)
         rows[key]["offered" if x.kind == Listing.Kind.OFFER else "requested"] += x.quantity
     flows = []
     # Quantities are added per unit only: tonnes, m³ and pieces never make one figure.
     per_unit: dict[str, dict[str, float]] = defaultdict(
-        lambda: {"matched": 0.0, "transport": 0.0, "avoided": 0.0, "deals": 0})
+        lambda: {"matched": 0.0, "transport": 0.0, "avoided": 0.0, "deals": 0}
+    )
     deals = Match.objects.filter(status=Match.Status.ACCEPTED).select_related(
-        "offer__municipality__province", "request__municipality")
+        "offer__municipality__province", "request__municipality"
+    )
     for m in deals:
         o, r = m.offer, m.request
         km = public_distance_km(o, r)
@@ -277,17 +316,36 @@ def insight() -> dict[str, Any]:
         u["deals"] += 1
         if r.primary_km is not None:
             u["avoided"] += m.quantity * (r.primary_km - km)
-        flows.append({"from": o.municipality.name_nl, "to": r.municipality.name_nl,
-                      "from_lat": o.municipality.lat, "from_lon": o.municipality.lon,
-                      "to_lat": r.municipality.lat, "to_lon": r.municipality.lon,
-                      "quantity": m.quantity, "unit": o.unit, "material": o.material})
-    table = [{"material": k[0], "province": k[1], "unit": k[2], **v}
-             for k, v in sorted(rows.items())]
+        flows.append(
+            {
+                "from": o.municipality.name_nl,
+                "to": r.municipality.name_nl,
+                "from_lat": o.municipality.lat,
+                "from_lon": o.municipality.lon,
+                "to_lat": r.municipality.lat,
+                "to_lon": r.municipality.lon,
+                "quantity": m.quantity,
+                "unit": o.unit,
+                "material": o.material,
+            }
+        )
+    table = [
+        {"material": k[0], "province": k[1], "unit": k[2], **v} for k, v in sorted(rows.items())
+    ]
     tonnes = per_unit.get("t", {"matched": 0.0, "transport": 0.0, "avoided": 0.0})
-    units = [{"unit": unit, "unit_label": Listing.Unit(unit).label, **v}
-             for unit, v in sorted(per_unit.items())]
-    return {"rows": table, "flows": flows, "per_unit": units, "matched_t": tonnes["matched"],
-            "tkm": tonnes["transport"], "tkm_avoided": tonnes["avoided"], "deals": len(flows)}
+    units = [
+        {"unit": unit, "unit_label": Listing.Unit(unit).label, **v}
+        for unit, v in sorted(per_unit.items())
+    ]
+    return {
+        "rows": table,
+        "flows": flows,
+        "per_unit": units,
+        "matched_t": tonnes["matched"],
+        "tkm": tonnes["transport"],
+        "tkm_avoided": tonnes["avoided"],
+        "deals": len(flows),
+    }
 
 
 def allocation() -> dict[str, Any]:
@@ -297,14 +355,17 @@ def allocation() -> dict[str, Any]:
     match``) and is not served to organisations; its result must not be published as is."""
     import time
 
-
     t0 = time.perf_counter()
     xs = list(open_for_matching())
     offers_db = [x for x in xs if x.kind == Listing.Kind.OFFER]
     requests_db = [x for x in xs if x.kind == Listing.Kind.REQUEST]
     tax = _taxonomy()
-    empty: dict[str, Any] = {"rows": [], "pairs": 0, "seconds": 0.0,
-                             "per_unit": _per_unit(offers_db, requests_db, [])}
+    empty: dict[str, Any] = {
+        "rows": [],
+        "pairs": 0,
+        "seconds": 0.0,
+        "per_unit": _per_unit(offers_db, requests_db, []),
+    }
     if not offers_db or not requests_db:
         return empty
     offers = listings_to_arrays([core_listing(x) for x in offers_db], "offer", tax)
@@ -316,24 +377,40 @@ def allocation() -> dict[str, Any]:
         if q <= 1e-9:
             continue
         off, req = offers_db[int(o)], requests_db[int(r)]
-        rows.append({"offer": off.pk, "offer_title": off.title, "offer_org": off.organisation.name,
-                     "request": req.pk, "request_title": req.title,
-                     "request_org": req.organisation.name, "material": off.material,
-                     "quantity": round(float(q), 6), "unit": off.unit,
-                     "km": round(float(d), 3)})
-    return {"rows": rows, "per_unit": _per_unit(offers_db, requests_db, rows),
-            "pairs": len(table), "seconds": time.perf_counter() - t0}
+        rows.append(
+            {
+                "offer": off.pk,
+                "offer_title": off.title,
+                "offer_org": off.organisation.name,
+                "request": req.pk,
+                "request_title": req.title,
+                "request_org": req.organisation.name,
+                "material": off.material,
+                "quantity": round(float(q), 6),
+                "unit": off.unit,
+                "km": round(float(d), 3),
+            }
+        )
+    return {
+        "rows": rows,
+        "per_unit": _per_unit(offers_db, requests_db, rows),
+        "pairs": len(table),
+        "seconds": time.perf_counter() - t0,
+    }
 
 
-def _per_unit(offers: list[Listing], requests: list[Listing],
-              rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _per_unit(
+    offers: list[Listing], requests: list[Listing], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Offered, requested, matched and transport work (quantity × km) per unit: tonnes, m³ and
     pieces are never added into one figure."""
     out: dict[str, dict[str, float]] = {}
 
     def unit(u: str) -> dict[str, float]:
-        return out.setdefault(u, {"offered": 0.0, "requested": 0.0, "matched": 0.0,
-                                  "transport": 0.0})
+        return out.setdefault(
+            u, {"offered": 0.0, "requested": 0.0, "matched": 0.0, "transport": 0.0}
+        )
+
     for x in offers:
         unit(x.unit)["offered"] += x.remaining
     for x in requests:

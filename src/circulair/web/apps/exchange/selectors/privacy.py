@@ -36,7 +36,8 @@ def exact_listing_ids(org_ids: Iterable[int], among: Iterable[int] | None = None
         return set()
     own = Listing.objects.filter(organisation_id__in=orgs)
     deals = Match.objects.filter(status=Match.Status.ACCEPTED).filter(
-        Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs))
+        Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs)
+    )
     wanted = None if among is None else {int(i) for i in among}
     if wanted is not None:
         own = own.filter(pk__in=wanted)

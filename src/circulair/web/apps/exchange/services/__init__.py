@@ -28,29 +28,40 @@ from circulair.web.apps.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
 
-def saved_search_create(*, user: Any, kind: str, material: str, refnis: str = "",
-                        radius_km: float = 50) -> SavedSearch:
+
+def saved_search_create(
+    *, user: Any, kind: str, material: str, refnis: str = "", radius_km: float = 50
+) -> SavedSearch:
     """Ask to be notified when a matching listing is published."""
     problems: list[Problem] = []
     if kind not in Listing.Kind.values:
         problems.append(Problem("expected offer or request", field="kind", value=kind[:40]))
     if not selectors.material_known(material):
         problems.append(Problem("unknown material", field="material", value=material[:80]))
-    radius = validation.number({"radius_km": radius_km}, "radius_km", problems, positive=True,
-                               maximum=validation.MAX_RADIUS_KM)
+    radius = validation.number(
+        {"radius_km": radius_km},
+        "radius_km",
+        problems,
+        positive=True,
+        maximum=validation.MAX_RADIUS_KM,
+    )
     muni = None
     if refnis and not validation.REFNIS.fullmatch(refnis):
-        problems.append(Problem("a REFNIS code has 5 digits", field="refnis",
-                                value=refnis[:40]))
+        problems.append(Problem("a REFNIS code has 5 digits", field="refnis", value=refnis[:40]))
     elif refnis:
         muni = Municipality.objects.filter(refnis=refnis).first()
         if muni is None:
-            problems.append(Problem("unknown municipality (REFNIS)", field="refnis",
-                                    value=refnis))
+            problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
     if problems:
         raise InputError(problems)
-    return validated_create(SavedSearch, user=user, kind=kind, material=material,
-                            municipality=muni, radius_km=radius if radius is not None else 50.0)
+    return validated_create(
+        SavedSearch,
+        user=user,
+        kind=kind,
+        material=material,
+        municipality=muni,
+        radius_km=radius if radius is not None else 50.0,
+    )
 
 
 def _member_of(user: Any, organisation: Organisation) -> None:
@@ -62,8 +73,9 @@ def _member_of(user: Any, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def listing_create(*, user: Any, organisation: Organisation, data: dict[str, Any],
-                   publish: bool = False) -> Listing:
+def listing_create(
+    *, user: Any, organisation: Organisation, data: dict[str, Any], publish: bool = False
+) -> Listing:
     """Create an offer or request (draft, or published at once)."""
     _member_of(user, organisation)
     problems: list[Problem] = []
@@ -73,9 +85,15 @@ def listing_create(*, user: Any, organisation: Organisation, data: dict[str, Any
         raise InputError(problems)
     assert where is not None
     muni, lat, lon = where
-    listing = Listing(organisation=organisation, created_by=user if user is not None else None,
-                      municipality=muni, lat=lat,
-                      lon=lon, remaining=float(clean["quantity"]), **clean)
+    listing = Listing(
+        organisation=organisation,
+        created_by=user if user is not None else None,
+        municipality=muni,
+        lat=lat,
+        lon=lon,
+        remaining=float(clean["quantity"]),
+        **clean,
+    )
     validation.full_clean(listing)
     listing.save()
     if publish:
@@ -87,8 +105,9 @@ def listing_create(*, user: Any, organisation: Organisation, data: dict[str, Any
 def listing_publish(*, user: Any, listing: Listing) -> Listing:
     _member_of(user, listing.organisation)
     if listing.status != Listing.Status.DRAFT:
-        raise InputError.single("only a draft can be published", field="status",
-                                value=listing.status)
+        raise InputError.single(
+            "only a draft can be published", field="status", value=listing.status
+        )
     listing.status = Listing.Status.PUBLISHED
     listing.save(update_fields=["status", "updated_at"])
     _notify_saved_searches(listing)
@@ -106,20 +125,24 @@ def listing_close(*, user: Any, listing: Listing) -> Listing:
 def listings_expire(*, today: dt.date | None = None) -> int:
     """Expire published listings whose availability window has ended."""
     today = today or timezone.localdate()
-    return Listing.objects.filter(status__in=[Listing.Status.PUBLISHED, Listing.Status.DRAFT],
-                                  available_to__lt=today).update(status=Listing.Status.EXPIRED)
+    return Listing.objects.filter(
+        status__in=[Listing.Status.PUBLISHED, Listing.Status.DRAFT], available_to__lt=today
+    ).update(status=Listing.Status.EXPIRED)
 
 
 def notify(*, users: Any, text: str, url: str = "") -> None:
     """In-app notification plus an e-mail (console backend in development)."""
     users = list(users)
-    Notification.objects.bulk_create(Notification(user=u, text=text[:300], url=url)
-                                     for u in users)
+    Notification.objects.bulk_create(Notification(user=u, text=text[:300], url=url) for u in users)
     emails = [u.email for u in users if u.email]
     if emails:
-        send_mail(subject=f"Circulair: {text[:70]}", message=f"{text}\n\n{url}",
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails,
-                  fail_silently=True)
+        send_mail(
+            subject=f"Circulair: {text[:70]}",
+            message=f"{text}\n\n{url}",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=emails,
+            fail_silently=True,
+        )
 
 
 def _org_users(org_id: int) -> Any:
@@ -133,17 +156,24 @@ def _notify_saved_searches(listing: Listing) -> None:
     for s in SavedSearch.objects.filter(kind=listing.kind).select_related("municipality"):
         if not selectors.compatible(listing.material, s.material):
             continue
-        if s.municipality is not None and selectors.distance_km(
-                s.municipality.lat, s.municipality.lon, lat, lon) > s.radius_km:
+        if (
+            s.municipality is not None
+            and selectors.distance_km(s.municipality.lat, s.municipality.lon, lat, lon)
+            > s.radius_km
+        ):
             continue
-        notify(users=[s.user], text=f"New {listing.kind} for {s.material}: {listing.title} "
-                                    f"({listing.municipality.name_nl})",
-               url=f"/exchange/listings/{listing.pk}/")
+        notify(
+            users=[s.user],
+            text=f"New {listing.kind} for {s.material}: {listing.title} "
+            f"({listing.municipality.name_nl})",
+            url=f"/exchange/listings/{listing.pk}/",
+        )
 
 
 @transaction.atomic
-def match_propose(*, user: Any, offer: Listing, request: Listing,
-                  quantity: float | None = None) -> Match:
+def match_propose(
+    *, user: Any, offer: Listing, request: Listing, quantity: float | None = None
+) -> Match:
     """One party proposes an offer–request pairing; the other party is notified.
 
     The pair is checked as the proposer sees it (:func:`selectors.pair_problems`), and the stored
@@ -157,8 +187,7 @@ def match_propose(*, user: Any, offer: Listing, request: Listing,
         proposer = request.organisation
     else:
         raise PermissionDenied("only a party of the offer or the request can propose a match")
-    problems = selectors.pair_problems(offer, request,
-                                       privacy.exact_listing_ids({proposer.pk}))
+    problems = selectors.pair_problems(offer, request, privacy.exact_listing_ids({proposer.pk}))
     if quantity is not None:
         checked = validation.number({"quantity": quantity}, "quantity", problems, positive=True)
         if checked is None:
@@ -166,35 +195,53 @@ def match_propose(*, user: Any, offer: Listing, request: Listing,
         quantity = checked
     q = quantity if quantity is not None else min(offer.remaining, request.remaining)
     if q <= 0 or q > min(offer.remaining, request.remaining) + 1e-9:
-        problems.append(Problem(f"quantity must be > 0 and at most "
-                                f"{min(offer.remaining, request.remaining):g} {offer.unit}",
-                                field="quantity", value=q))
-    if Match.objects.filter(offer=offer, request=request,
-                            status=Match.Status.PROPOSED).exists():
+        problems.append(
+            Problem(
+                f"quantity must be > 0 and at most "
+                f"{min(offer.remaining, request.remaining):g} {offer.unit}",
+                field="quantity",
+                value=q,
+            )
+        )
+    if Match.objects.filter(offer=offer, request=request, status=Match.Status.PROPOSED).exists():
         problems.append(Problem("this pair has already been proposed", field="match"))
     if problems:
         raise InputError(problems)
-    m = validated_create(Match, offer=offer, request=request, proposed_by=proposer, quantity=q,
-                         distance_km=selectors.public_distance_km(offer, request),
-                         score=selectors.pair_score(offer, request))
-    other = request.organisation_id if proposer.pk == offer.organisation_id else \
-        offer.organisation_id
-    notify(users=_org_users(other), text=f"{proposer.name} proposes a match: {offer.title} → "
-                                         f"{request.title} ({q:g} {offer.unit})",
-           url=f"/exchange/matches/{m.pk}/")
+    m = validated_create(
+        Match,
+        offer=offer,
+        request=request,
+        proposed_by=proposer,
+        quantity=q,
+        distance_km=selectors.public_distance_km(offer, request),
+        score=selectors.pair_score(offer, request),
+    )
+    other = (
+        request.organisation_id if proposer.pk == offer.organisation_id else offer.organisation_id
+    )
+    notify(
+        users=_org_users(other),
+        text=f"{proposer.name} proposes a match: {offer.title} → "
+        f"{request.title} ({q:g} {offer.unit})",
+        url=f"/exchange/matches/{m.pk}/",
+    )
     return m
 
 
 @transaction.atomic
 def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     """The other party accepts (a deal: remaining quantities drop) or declines."""
-    match = Match.objects.select_for_update().select_related(
-        "offer", "request", "proposed_by").get(pk=match.pk)
+    match = (
+        Match.objects.select_for_update()
+        .select_related("offer", "request", "proposed_by")
+        .get(pk=match.pk)
+    )
     if match.counterparty_id not in my_org_ids(user):
         raise PermissionDenied("only the other party of the match can accept or decline it")
     if match.status != Match.Status.PROPOSED:
-        raise InputError.single("this match has already been decided", field="status",
-                                value=match.status)
+        raise InputError.single(
+            "this match has already been decided", field="status", value=match.status
+        )
     match.decided_at, match.decided_by = timezone.now(), user
     if accept:
         offer = Listing.objects.select_for_update().get(pk=match.offer_id)
@@ -205,23 +252,32 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
         match.quantity = q
         for listing in (offer, request):
             listing.remaining = round(listing.remaining - q, 9)
-            listing.status = (Listing.Status.CLOSED if listing.remaining <= 1e-9
-                              else Listing.Status.MATCHED)
+            listing.status = (
+                Listing.Status.CLOSED if listing.remaining <= 1e-9 else Listing.Status.MATCHED
+            )
             listing.save(update_fields=["remaining", "status", "updated_at"])
         match.status = Match.Status.ACCEPTED
         match.distance_km = selectors.exact_distance_km(offer, request)
     else:
         match.status = Match.Status.DECLINED
     match.save()
-    notify(users=_org_users(match.proposed_by_id),
-           text=f"Match {match.status}: {match.offer.title} → {match.request.title}",
-           url=f"/exchange/matches/{match.pk}/")
+    notify(
+        users=_org_users(match.proposed_by_id),
+        text=f"Match {match.status}: {match.offer.title} → {match.request.title}",
+        url=f"/exchange/matches/{match.pk}/",
+    )
     log.info("match %d %s (%.3f %s)", match.pk, match.status, match.quantity, match.offer.unit)
     return match
 
 
-def listings_import(*, organisation: Organisation, content: bytes, file_name: str,
-                    user: Any = None, publish: bool = True) -> list[Listing]:
+def listings_import(
+    *,
+    organisation: Organisation,
+    content: bytes,
+    file_name: str,
+    user: Any = None,
+    publish: bool = True,
+) -> list[Listing]:
     """Bulk import of listings from CSV or XLSX; every bad row is named, nothing is saved
     unless every row is valid, and the file is kept."""
 
@@ -237,8 +293,15 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
             where = validation.locate(data, row_problems)
             if not row_problems and where is not None:
                 muni, lat, lon = where
-                x = Listing(organisation=organisation, created_by=user, municipality=muni,
-                            lat=lat, lon=lon, remaining=float(clean["quantity"]), **clean)
+                x = Listing(
+                    organisation=organisation,
+                    created_by=user,
+                    municipality=muni,
+                    lat=lat,
+                    lon=lon,
+                    remaining=float(clean["quantity"]),
+                    **clean,
+                )
                 try:
                     validation.full_clean(x)
                 except InputError as e:
@@ -251,8 +314,7 @@ def listings_import(*, organisation: Organisation, content: bytes, file_name: st
         if problems:
             raise InputError(problems)
     except InputError as e:
-        upload_keep(purpose="listings", name=file_name, content=content, user=user,
-                    error=e)
+        upload_keep(purpose="listings", name=file_name, content=content, user=user, error=e)
         raise
     with transaction.atomic():
         upload_keep(purpose="listings", name=file_name, content=content, user=user)

@@ -22,19 +22,40 @@ from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
 from circulair.web.apps.geography.models import Municipality
 
-FIELDS = ("kind", "title", "description", "material", "ewc", "route", "quantity", "unit",
-          "frequency", "available_from", "available_to", "quality", "certified",
-          "accepts_hazardous", "address",
-          "radius_km", "price_eur", "primary_km")
+FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "material",
+    "ewc",
+    "route",
+    "quantity",
+    "unit",
+    "frequency",
+    "available_from",
+    "available_to",
+    "quality",
+    "certified",
+    "accepts_hazardous",
+    "address",
+    "radius_km",
+    "price_eur",
+    "primary_km",
+)
 
-IMPORT_COLUMNS = ("kind", "title", "material", "quantity", "unit", "available_from",
-                  "available_to")
+IMPORT_COLUMNS = ("kind", "title", "material", "quantity", "unit", "available_from", "available_to")
 
 # Longest text per field (the model's max_length; free text gets a generous bound).
-TEXT_LIMITS = {"title": 200, "description": 10000, "material": 80, "ewc": 20, "quality": 100,
-               "address": 200}
+TEXT_LIMITS = {
+    "title": 200,
+    "description": 10000,
+    "material": 80,
+    "ewc": 20,
+    "quality": 100,
+    "address": 200,
+}
 MAX_RADIUS_KM = 1000.0
-MAX_PRICE_EUR = Decimal("9999999999.99")   # max_digits=12, decimal_places=2
+MAX_PRICE_EUR = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
 REFNIS = re.compile(r"[0-9]{5}")
 POSTAL_CODE = re.compile(r"[0-9]{4}")
 
@@ -49,9 +70,15 @@ def text_problem(value: Any, *, field: str, limit: int) -> Problem | None:
     return None
 
 
-def number(data: dict[str, Any], name: str, problems: list[Problem], *,
-           minimum: float | None = None, maximum: float | None = None,
-           positive: bool = False) -> float | None:
+def number(
+    data: dict[str, Any],
+    name: str,
+    problems: list[Problem],
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    positive: bool = False,
+) -> float | None:
     """``data[name]`` checked as a number (``None`` when absent or refused, with a Problem)."""
     if name not in data or data[name] is None:
         return None
@@ -75,8 +102,10 @@ def municipality_by_postal_code(postal: str) -> list[Municipality]:
 def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, float] | None:
     """The municipality and the exact point of a listing (the municipality's centre when no
     coordinates are given)."""
-    refnis, postal = str(data.get("refnis") or "").strip(), \
-        str(data.get("postal_code") or "").strip()
+    refnis, postal = (
+        str(data.get("refnis") or "").strip(),
+        str(data.get("postal_code") or "").strip(),
+    )
     n = len(problems)
     lat = number(data, "lat", problems, minimum=-90, maximum=90)
     lon = number(data, "lon", problems, minimum=-180, maximum=180)
@@ -85,29 +114,38 @@ def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, f
     muni = None
     if refnis:
         if not REFNIS.fullmatch(refnis):
-            problems.append(Problem("a REFNIS code has 5 digits", field="refnis",
-                                    value=refnis[:40]))
+            problems.append(
+                Problem("a REFNIS code has 5 digits", field="refnis", value=refnis[:40])
+            )
             return None
         muni = Municipality.objects.filter(refnis=refnis).first()
         if muni is None:
-            problems.append(Problem("unknown municipality (REFNIS)", field="refnis",
-                                    value=refnis))
+            problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
     elif postal:
         if not POSTAL_CODE.fullmatch(postal):
-            problems.append(Problem("a Belgian postal code has 4 digits", field="postal_code",
-                                    value=postal[:40]))
+            problems.append(
+                Problem(
+                    "a Belgian postal code has 4 digits", field="postal_code", value=postal[:40]
+                )
+            )
             return None
         found = municipality_by_postal_code(postal)
         if len(found) != 1:
-            problems.append(Problem("postal code unknown or shared by several municipalities",
-                                    field="postal_code", value=postal))
+            problems.append(
+                Problem(
+                    "postal code unknown or shared by several municipalities",
+                    field="postal_code",
+                    value=postal,
+                )
+            )
         else:
             muni = found[0]
     elif lat is not None and lon is not None:
         muni = selectors.nearest_municipality(lat, lon)
     else:
-        problems.append(Problem("give a municipality (REFNIS), a postal code or coordinates",
-                                field="location"))
+        problems.append(
+            Problem("give a municipality (REFNIS), a postal code or coordinates", field="location")
+        )
     if muni is None:
         return None
     if lat is None or lon is None:
@@ -125,15 +163,21 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
                 problems.append(problem)
                 clean.pop(name)
     if clean.get("kind") not in Listing.Kind.values:
-        problems.append(Problem("expected offer or request", field="kind",
-                                value=str(clean.get("kind"))[:40]))
+        problems.append(
+            Problem("expected offer or request", field="kind", value=str(clean.get("kind"))[:40])
+        )
         clean.pop("kind", None)
     if not str(clean.get("title", "")).strip():
         problems.append(Problem("a title is required", field="title"))
     mat = str(clean.get("material", ""))
     if not selectors.material_known(mat):
-        problems.append(Problem("unknown material; choose a node of the material taxonomy",
-                                field="material", value=mat[:80]))
+        problems.append(
+            Problem(
+                "unknown material; choose a node of the material taxonomy",
+                field="material",
+                value=mat[:80],
+            )
+        )
     if clean.get("ewc"):
         try:
             code, hazardous = selectors.ewc_validate(str(clean["ewc"]))
@@ -143,32 +187,51 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
             clean["ewc"], clean["hazardous"] = code, hazardous
     if "quantity" not in clean:
         problems.append(Problem("a quantity is required", field="quantity"))
-    for name, rule in (("quantity", {"positive": True}),
-                       ("radius_km", {"positive": True, "maximum": MAX_RADIUS_KM}),
-                       ("primary_km", {"minimum": 0, "maximum": 40000})):
+    for name, rule in (
+        ("quantity", {"positive": True}),
+        ("radius_km", {"positive": True, "maximum": MAX_RADIUS_KM}),
+        ("primary_km", {"minimum": 0, "maximum": 40000}),
+    ):
         if name in clean:
             value = number(clean, name, problems, **rule)  # type: ignore[arg-type]
             if value is None:
                 clean.pop(name)
             else:
                 clean[name] = value
-    for f, choices in (("route", Listing.Route.values), ("unit", Listing.Unit.values),
-                       ("frequency", Listing.Frequency.values)):
+    for f, choices in (
+        ("route", Listing.Route.values),
+        ("unit", Listing.Unit.values),
+        ("frequency", Listing.Frequency.values),
+    ):
         if f in clean and clean[f] not in choices:
-            problems.append(Problem(f"expected one of {choices}", field=f,
-                                    value=str(clean[f])[:40]))
+            problems.append(
+                Problem(f"expected one of {choices}", field=f, value=str(clean[f])[:40])
+            )
     a, b = clean.get("available_from"), clean.get("available_to")
     if not isinstance(a, dt.date) or not isinstance(b, dt.date):
-        problems.append(Problem("the availability window needs two dates (YYYY-MM-DD)",
-                                field="available_from", value=a))
+        problems.append(
+            Problem(
+                "the availability window needs two dates (YYYY-MM-DD)",
+                field="available_from",
+                value=a,
+            )
+        )
     elif b < a:
-        problems.append(Problem("the window ends before it starts", field="available_to",
-                                value=b))
+        problems.append(Problem("the window ends before it starts", field="available_to", value=b))
     price = clean.get("price_eur")
-    if price is not None and (not isinstance(price, Decimal) or not price.is_finite()
-                              or price < 0 or price > MAX_PRICE_EUR):
-        problems.append(Problem(f"must be a price between 0 and {MAX_PRICE_EUR} €",
-                                field="price_eur", value=str(price)[:40]))
+    if price is not None and (
+        not isinstance(price, Decimal)
+        or not price.is_finite()
+        or price < 0
+        or price > MAX_PRICE_EUR
+    ):
+        problems.append(
+            Problem(
+                f"must be a price between 0 and {MAX_PRICE_EUR} €",
+                field="price_eur",
+                value=str(price)[:40],
+            )
+        )
         clean.pop("price_eur")
     return clean
 
@@ -178,8 +241,9 @@ def full_clean(listing: Listing) -> None:
     try:
         listing.full_clean()
     except ValidationError as e:
-        raise InputError([Problem(" ".join(msgs), field=name)
-                          for name, msgs in e.message_dict.items()]) from e
+        raise InputError(
+            [Problem(" ".join(msgs), field=name) for name, msgs in e.message_dict.items()]
+        ) from e
 
 
 def table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
@@ -188,9 +252,13 @@ def table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]
     header, rows = read_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
-        raise InputError.single(f"missing columns {missing}; expected at least "
-                                f"{list(IMPORT_COLUMNS)} and a location (refnis, postal_code "
-                                "or lat,lon)", file=file_name, row=1)
+        raise InputError.single(
+            f"missing columns {missing}; expected at least "
+            f"{list(IMPORT_COLUMNS)} and a location (refnis, postal_code "
+            "or lat,lon)",
+            file=file_name,
+            row=1,
+        )
     return rows
 
 
@@ -204,19 +272,25 @@ def row_data(raw: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
             try:
                 data[f] = dt.date.fromisoformat(str(data[f])[:40])
             except ValueError:
-                problems.append(Problem("expected a date YYYY-MM-DD", field=f,
-                                        value=str(data[f])[:40]))
+                problems.append(
+                    Problem("expected a date YYYY-MM-DD", field=f, value=str(data[f])[:40])
+                )
                 data.pop(f)
     if "certified" in data:
         data["certified"] = str(data["certified"]).lower() in ("yes", "true", "1", "ja")
     if "accepts_hazardous" in data:
         data["accepts_hazardous"] = str(data["accepts_hazardous"]).lower() in (
-            "yes", "true", "1", "ja")
+            "yes",
+            "true",
+            "1",
+            "ja",
+        )
     if "price_eur" in data:
         try:
             data["price_eur"] = Decimal(str(data["price_eur"]).strip().replace(",", "."))
         except InvalidOperation:
-            problems.append(Problem("expected a number", field="price_eur",
-                                    value=str(data["price_eur"])[:40]))
+            problems.append(
+                Problem("expected a number", field="price_eur", value=str(data["price_eur"])[:40])
+            )
             data.pop("price_eur")
     return data
