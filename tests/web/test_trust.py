@@ -138,9 +138,13 @@ def test_agenda_actions_bad_page_is_not_a_500(client: Client, page: str) -> None
     assert r.status_code == 404
 
 
-def test_agenda_actions_huge_page_size_is_capped(client: Client) -> None:
-    r = client.get("/api/v1/agenda/actions/", {"page_size": "99999999999999999999"})
-    assert r.status_code == 200
+@pytest.mark.parametrize("size", ["99999999999999999999", "1001", "0", "-5", "abc"])
+def test_agenda_actions_bad_page_size_is_a_400_naming_it(client: Client, size: str) -> None:
+    """Probe: a huge page size was a 500. Sizes are 1 to 1000 (as the schema says)."""
+    r = client.get("/api/v1/agenda/actions/", {"page_size": size})
+    assert r.status_code == 400
+    assert "page_size" in r.json()["error"]["fields"]
+    assert client.get("/api/v1/agenda/actions/", {"page_size": "1000"}).status_code == 200
 
 
 def test_huge_cell_is_refused_by_the_web_imports() -> None:
