@@ -78,7 +78,7 @@ def _counts() -> dict[str, int]:
         "scan.Response",
         "monitor.Observation",
         "geography.Partition",
-        "portal.Upload",
+        "common.Upload",
     ]
     return {n: apps.get_model(n).objects.count() for n in names}
 

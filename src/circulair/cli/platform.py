@@ -33,7 +33,7 @@ def _setup(quiet: bool = False) -> None:
     stale = fail_interrupted()
     if stale and not quiet:
         console.print(f"{stale} interrupted background job(s) marked as failed.")
-    from circulair.web.apps.portal.models import uploads_orphans_remove
+    from circulair.web.apps.common.uploads import uploads_orphans_remove
 
     orphans = uploads_orphans_remove()
     if orphans and not quiet:

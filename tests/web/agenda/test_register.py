@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 
 from circulair.core.errors import InputError
 from circulair.web.apps.agenda import selectors, services
-from circulair.web.apps.agenda.models import Action, ChangeLog, Signatory
+from circulair.web.apps.agenda.models import Action, Signatory
+from circulair.web.apps.common.history import history_of
+from circulair.web.apps.common.models import Change, Upload
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Membership, Organisation
-from circulair.web.apps.portal.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +188,7 @@ def test_transitions_are_enforced_and_logged(world: dict[str, Any]) -> None:
         services.action_transition(user=world["alice"], action=a, status="running")
     with pytest.raises(InputError):
         services.action_update(user=world["alice"], action=a, data={"status": "planned"})
-    log = list(ChangeLog.objects.filter(model="action", object_id=a.pk).order_by("pk"))
+    log = list(history_of(a).order_by("pk"))
     assert [h.action for h in log] == ["create", "status", "status"]
     assert log[2].changes["status"] == ["running", "completed"]
     assert log[2].user == world["alice"]
@@ -200,7 +201,7 @@ def test_history_shows_who_and_old_to_new(world: dict[str, Any]) -> None:
         action=a,
         data={"title": "A1 renamed", "r_strategies": ["r3-reuse", "r8-recycle"]},
     )
-    h = ChangeLog.objects.filter(model="action", object_id=a.pk, action="update").get()
+    h = history_of(a).get(action="update")
     assert h.changes["title"] == ["A1", "A1 renamed"]
     assert h.changes["r_strategies"] == [["r3-reuse"], ["r3-reuse", "r8-recycle"]]
     body = _client(world["alice"]).get(f"/agenda/actions/{a.pk}/").content.decode()
@@ -218,7 +219,7 @@ def test_member_cannot_change_another_organisations_action(world: dict[str, Any]
     public = Action.objects.get(title="C1 with Bravo")  # Charlie's, public
     bob = _client(world["bob"])
     before = {a.pk: _snapshot(a) for a in (private, public)}
-    logs = ChangeLog.objects.count()
+    logs = Change.objects.count()
     form = {
         "organisation": world["bravo"].pk,
         "title": "hijacked",
@@ -275,7 +276,7 @@ def test_member_cannot_change_another_organisations_action(world: dict[str, Any]
     assert Action.objects.count() == n
     assert {a.pk: _snapshot(a) for a in (private, public)} == before
     assert _snapshot(own) == own_before
-    assert ChangeLog.objects.count() == logs
+    assert Change.objects.count() == logs
     # anonymous API writes are refused too
     assert Client().patch(
         f"/api/v1/agenda/actions/{public.pk}/", data="{}", content_type="application/json"
@@ -715,11 +716,11 @@ def test_back_office_saves_and_deletions_are_in_the_history(world: dict[str, Any
     data["title"] = "Vergunning duurt veel te lang"
     r = c.post(f"/admin/agenda/bottleneck/{b.pk}/change/", data)
     assert r.status_code == 302, r.content.decode()[:2000]
-    h = ChangeLog.objects.filter(model="bottleneck", object_id=b.pk, action="update").get()
+    h = history_of(b).get(action="update")
     assert h.changes == {"title": ["Vergunning duurt te lang", "Vergunning duurt veel te lang"]}
     assert h.user == staff
     r = c.post(f"/admin/agenda/bottleneck/{b.pk}/delete/", {"post": "yes"})
     assert r.status_code == 302
-    d = ChangeLog.objects.filter(model="bottleneck", object_id=b.pk, action="delete").get()
+    d = history_of(Bottleneck, b.pk).get(action="delete")
     assert d.changes["title"] == ["Vergunning duurt veel te lang", None]
     assert not Bottleneck.objects.filter(pk=b.pk).exists()

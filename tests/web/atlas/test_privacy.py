@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from circulair.web.apps.portal.models import Job, Upload
+from circulair.web.apps.common.models import Job, Upload
 
 pytestmark = pytest.mark.django_db
 

@@ -309,7 +309,7 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(
 
 def test_jobs_interrupted_by_a_stop_are_marked_failed() -> None:
     from circulair.web.apps.common.jobs import fail_interrupted
-    from circulair.web.apps.portal.models import Job
+    from circulair.web.apps.common.models import Job
 
     j = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)
     assert fail_interrupted() == 1

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.common import jobs
-from circulair.web.apps.portal.models import PROBLEMS_KEPT, Job
+from circulair.web.apps.common.models import PROBLEMS_KEPT, Job
 
 pytestmark = pytest.mark.django_db
 

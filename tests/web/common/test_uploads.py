@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from circulair.core.errors import InputError, Problem
-from circulair.web.apps.common.uploads import upload_keep
-from circulair.web.apps.portal.models import PROBLEMS_KEPT, Upload, uploads_orphans_remove
+from circulair.web.apps.common.models import PROBLEMS_KEPT, Upload
+from circulair.web.apps.common.uploads import upload_keep, uploads_orphans_remove
 
 pytestmark = pytest.mark.django_db
 

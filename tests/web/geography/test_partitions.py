@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from circulair.core.errors import InputError
+from circulair.web.apps.common.models import Upload
 from circulair.web.apps.geography.models import Municipality, Partition, Region
 from circulair.web.apps.geography.services import partition_import
-from circulair.web.apps.portal.models import Upload
 
 pytestmark = pytest.mark.django_db
 

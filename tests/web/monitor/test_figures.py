@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 
 from circulair.core.errors import InputError
-from circulair.web.apps.monitor.models import Observation, ObservationHistory, Target
+from circulair.web.apps.common.history import history_of
+from circulair.web.apps.common.models import Upload
+from circulair.web.apps.monitor.models import Observation, Target
 from circulair.web.apps.monitor.services import observations_import
-from circulair.web.apps.portal.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,11 @@ def test_import_assesses_rmc_exactly_and_keeps_history(client: Client) -> None:
     assert rep.updated == 1
     obs = Observation.objects.get(indicator__slug="rmc", region="VLG", year=2018)
     assert obs.value == 460 and obs.source == "revised"
-    old = ObservationHistory.objects.get(observation=obs)
-    assert old.value == pytest.approx(latest) and old.source == "test"
+    old = history_of(obs).get(action="replace")
+    assert old.changes["value"][0] == pytest.approx(latest)
+    assert old.changes["value"][1] == pytest.approx(460)
+    assert old.changes["source"] == ["test", "revised"]
+    assert old.upload is not None and old.upload.original_name == "fix.csv"
 
 
 def test_fifty_rows_with_three_bad_ones_reports_exactly_those_and_changes_nothing() -> None:

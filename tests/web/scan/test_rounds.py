@@ -12,10 +12,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from circulair.core.errors import InputError
+from circulair.web.apps.common.history import history_of
+from circulair.web.apps.common.models import Upload
 from circulair.web.apps.organisations.models import Membership, Organisation
-from circulair.web.apps.portal.models import Upload
 from circulair.web.apps.scan import selectors, services
-from circulair.web.apps.scan.models import AnswerEvent, QuestionnaireVersion, Response
+from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -243,8 +244,8 @@ def test_rounds_freeze_and_history_keeps_every_answer(leuven: Any) -> None:
     r = services.response_start(user=user, organisation=org, year=2025)
     services.answers_save(user=user, response=r, answers={"bio_korte_keten": 1})
     services.answers_save(user=colleague, response=r, answers={"bio_korte_keten": 3})
-    events = list(AnswerEvent.objects.filter(response=r, question="bio_korte_keten"))
-    assert [(e.old, e.new, e.user.username) for e in events] == [
+    events = list(history_of(r).filter(action="answer").order_by("pk"))
+    assert [(*e.changes["bio_korte_keten"], e.user.username) for e in events] == [
         (None, 1, "leuven"),
         (1, 3, "colleague"),
     ]

@@ -271,7 +271,7 @@ SPECTACULAR_SETTINGS = {
         "ListingKindEnum": "circulair.web.apps.exchange.models.Listing.Kind",
         "ListingStatusEnum": "circulair.web.apps.exchange.models.Listing.Status",
         "MatchStatusEnum": "circulair.web.apps.exchange.models.Match.Status",
-        "JobStatusEnum": "circulair.web.apps.portal.models.Job.Status",
+        "JobStatusEnum": "circulair.web.apps.common.models.Job.Status",
         "ScanResponseStatusEnum": "circulair.web.apps.scan.models.Response.Status",
         "ObservationOriginEnum": "circulair.web.apps.monitor.models.Observation.Origin",
     },

@@ -13,14 +13,13 @@ from circulair.web.apps.agenda.models import (
     AgendaLead,
     AgendaSetting,
     Bottleneck,
-    ChangeLog,
     Programme,
     Signatory,
 )
 
 
 class LoggedAdmin(admin.ModelAdmin):
-    """Writes a ChangeLog entry for every back-office save and deletion."""
+    """Records every back-office save and deletion in the platform's change log."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
@@ -79,10 +78,3 @@ class BottleneckAdmin(LoggedAdmin):
 
 admin.site.register(AgendaLead)
 admin.site.register(AgendaSetting)
-
-
-@admin.register(ChangeLog)
-class ChangeLogAdmin(admin.ModelAdmin):
-    list_display = ["model", "object_id", "action", "user", "at"]
-    list_filter = ["model", "action"]
-    readonly_fields = ["model", "object_id", "action", "changes", "user", "at"]

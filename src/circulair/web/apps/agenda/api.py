@@ -27,6 +27,7 @@ from circulair.web.apps.agenda.filtersets import (
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 from circulair.web.apps.common.api import Pagination as PortalPagination
 from circulair.web.apps.common.fields import query_int
+from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.public_cache import PublicListMixin, public_data
 from circulair.web.apps.organisations.models import Organisation
 
@@ -218,7 +219,7 @@ class ActionViewSet(
                     "action": h.action,
                     "changes": h.changes,
                 }
-                for h in selectors.history("action", a.pk)
+                for h in history_of(a)
             ]
         )
 

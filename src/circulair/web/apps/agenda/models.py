@@ -2,7 +2,8 @@
 
 Agendas, work paths, levers, value chains, R-strategies and programme types are knowledge-base
 records (``knowledge.Record``, referenced by kind), never copied here. Every change made through
-the services is written to :class:`ChangeLog` (who, when, field old → new).
+the services is written to the platform's change log, ``common.Change`` (who, when, field old →
+new).
 """
 
 from __future__ import annotations
@@ -251,27 +252,3 @@ class Bottleneck(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class ChangeLog(models.Model):
-    """One change to one register record, written by the services (who, when, field old → new).
-
-    Why not a history library: the services are the only writers, so a small table written there
-    keeps the diff readable (labels instead of ids, M2M included) without a shadow table per model.
-    """
-
-    model = models.CharField(max_length=40)
-    object_id = models.PositiveIntegerField()
-    action = models.CharField(max_length=10)  # create / update / status / delete / import
-    changes = models.JSONField(default=dict)  # {field: [old, new]}
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["model", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.model}#{self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

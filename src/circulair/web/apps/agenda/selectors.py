@@ -19,10 +19,10 @@ from circulair.web.apps.agenda.models import (
     AgendaLead,
     AgendaSetting,
     Bottleneck,
-    ChangeLog,
     Programme,
     Signatory,
 )
+from circulair.web.apps.common.history import history_latest_id
 from circulair.web.apps.common.pdf import template_to_pdf
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.public_cache import cached
@@ -235,10 +235,6 @@ def action_detail(user: Any, pk: int) -> Action:
     return a
 
 
-def history(model: str, object_id: int) -> QuerySet[ChangeLog]:
-    return ChangeLog.objects.filter(model=model, object_id=object_id).select_related("user")
-
-
 def signatory_list() -> QuerySet[Signatory]:
     return Signatory.objects.select_related("organisation", "agenda").order_by(
         "agenda__order", "organisation__name"
@@ -363,7 +359,7 @@ EVALUATION_CACHE_SECONDS = 60
 
 def register_version() -> int:
     """Id of the latest change to the register (every service write logs one)."""
-    return ChangeLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return history_latest_id("agenda")
 
 
 def evaluation(agenda: Record, year: int) -> ev.Evaluation:

@@ -31,6 +31,7 @@ from circulair.web.apps.agenda.forms import (
     UploadForm,
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
+from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.pdf import PdfBusyError
 from circulair.web.apps.common.public_cache import public_page
 from circulair.web.apps.organisations.models import Organisation
@@ -113,7 +114,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": a,
             "editable": editable,
-            "history": selectors.history("action", a.pk),
+            "history": history_of(a),
             "next_statuses": [(s, Action.Status(s).label) for s in sorted(ev.TRANSITIONS[a.status])]
             if editable
             else [],
@@ -311,7 +312,7 @@ def signatory_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda/signatory_detail.html",
         {
             "s": s,
-            "history": selectors.history("signatory", s.pk),
+            "history": history_of(s),
             "can_manage": selectors.can_lead(request.user, s.agenda_id),
             "commitment": s.min_actions
             if s.min_actions is not None
@@ -364,7 +365,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": stages,
             "stage_index": idx,
             "projects": selectors.action_visible_to(request.user).filter(programme=p),
-            "history": selectors.history("programme", p.pk),
+            "history": history_of(p),
             "can_manage": selectors.can_lead(request.user, p.agenda_id),
             "next_stage": stages[idx + 1][1] if idx + 1 < len(stages) else None,
         },

@@ -14,7 +14,7 @@ from circulair.core.atlas.plan import MODELS
 from circulair.web.apps.atlas import selectors, services
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.fields import FiniteFloatField
-from circulair.web.apps.portal.models import Job
+from circulair.web.apps.common.models import Job
 
 
 class RunLimitReached(exceptions.APIException):

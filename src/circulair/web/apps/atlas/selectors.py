@@ -22,9 +22,9 @@ from django.db.models import Q, QuerySet
 
 from circulair.core.tables import write_table
 from circulair.web.apps.common import jobs
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography.models import Municipality, Region
-from circulair.web.apps.portal.models import Job
 
 KINDS = ("atlas.extrapolate", "atlas.site")
 PUBLIC_KINDS = ("atlas.extrapolate",)

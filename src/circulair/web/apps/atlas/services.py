@@ -20,12 +20,12 @@ from circulair.core.errors import CirculairError, InputError, Problem
 from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts, decode_text
 from circulair.web.apps.common import jobs
+from circulair.web.apps.common.models import Job, Upload
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
 from circulair.web.apps.knowledge.models import Record
-from circulair.web.apps.portal.models import Job, Upload
 
 
 def archetype_get(slug: str, variant: str = "", *, field: str = "archetype") -> Archetype:

@@ -20,8 +20,8 @@ from circulair.core.errors import InputError
 from circulair.web.apps.atlas import selectors, services
 from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
 from circulair.web.apps.common import jobs
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.geography import selectors as geo_sel
-from circulair.web.apps.portal.models import Job
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from circulair.core.errors import CirculairError, InputError
-from circulair.web.apps.portal.models import PROBLEMS_KEPT, Job, problems_kept
+from circulair.web.apps.common.models import PROBLEMS_KEPT, Job, problems_kept
 
 log = logging.getLogger(__name__)
 

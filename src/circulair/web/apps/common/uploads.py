@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from circulair.core.errors import InputError
-from circulair.web.apps.portal.models import Upload, problems_kept
+from circulair.web.apps.common.models import Upload, problems_kept
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +24,7 @@ def upload_keep(
     The file is written first (the row names it), and removed again when the row cannot be
     saved, so a failed save leaves no file without a record. A file whose row is rolled back
     later with the caller's transaction, or whose process is killed between the two writes, is
-    removed by :func:`~circulair.web.apps.portal.models.uploads_orphans_remove`. Only the first
+    removed by :func:`uploads_orphans_remove`. Only the first
     ``PROBLEMS_KEPT`` problems are stored, with the count of all of them."""
     problems, count = problems_kept(error.problems) if error else ([], 0)
     up = Upload(
@@ -49,3 +52,28 @@ def upload_keep(
         f", {count} problems" if error else "",
     )
     return up
+
+
+def uploads_orphans_remove(*, older_than_seconds: float = 3600) -> list[str]:
+    """Delete files under ``MEDIA_ROOT/uploads`` that no :class:`Upload` row names; returns
+    their paths (relative to MEDIA_ROOT).
+
+    Such files are left by an import killed between writing its file and its row, or whose
+    transaction was rolled back. Files younger than ``older_than_seconds`` are spared: their row
+    may not be committed yet."""
+    root = Path(settings.MEDIA_ROOT)
+    base = root / "uploads"
+    if not base.is_dir():
+        return []
+    known = set(Upload.objects.values_list("file", flat=True))
+    cutoff = time.time() - older_than_seconds
+    removed: list[str] = []
+    for path in sorted(base.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        name = path.relative_to(root).as_posix()
+        if name in known or path.stat().st_mtime > cutoff:
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(name)
+    return removed

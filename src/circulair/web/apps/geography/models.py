@@ -99,7 +99,7 @@ class Partition(models.Model):
     slug = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMPORTED)
-    upload = models.ForeignKey("portal.Upload", null=True, blank=True, on_delete=models.SET_NULL)
+    upload = models.ForeignKey("common.Upload", null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -90,22 +90,3 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.slug} {self.region} {self.year}: {self.value} {self.unit}"
-
-
-class ObservationHistory(models.Model):
-    """A value an observation had before it was replaced: nothing entered is lost."""
-
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="history")
-    value = models.FloatField()
-    unit = models.CharField(max_length=40)
-    source = models.CharField(max_length=300, blank=True)
-    note = models.TextField(blank=True)
-    origin = models.CharField(max_length=8)
-    replaced_at = models.DateTimeField(auto_now_add=True)
-    replaced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    upload = models.ForeignKey("portal.Upload", null=True, blank=True, on_delete=models.SET_NULL)
-
-    class Meta:
-        ordering = ["-replaced_at"]

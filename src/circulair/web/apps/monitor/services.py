@@ -18,9 +18,10 @@ from circulair.core.monitor.importer import parse_observations
 from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.core.monitor.model import monitor_from_knowledge
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.monitor import selectors
-from circulair.web.apps.monitor.models import Indicator, Observation, ObservationHistory, Target
+from circulair.web.apps.monitor.models import Indicator, Observation, Target
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _store(
     ).first()
     values = {"value": o.value, "unit": o.unit, "source": o.source[:300], "note": o.note}
     if obj is None:
-        Observation.objects.create(
+        obj = Observation.objects.create(
             indicator=inds[o.indicator],
             region=o.region,
             year=o.year,
@@ -120,20 +121,15 @@ def _store(
             updated_by=_user(user),
             **values,
         )
+        change_record(obj, "create", changes_diff({}, values), user, upload=upload)
         return 1
     if keep_imported and obj.origin != Observation.Origin.DATA:
         return 0
     if all(getattr(obj, k) == v for k, v in values.items()) and obj.origin == origin:
         return 0
-    ObservationHistory.objects.create(
-        observation=obj,
-        value=obj.value,
-        unit=obj.unit,
-        source=obj.source,
-        note=obj.note,
-        origin=obj.origin,
-        replaced_by=_user(user),
-        upload=upload,
+    before = {k: getattr(obj, k) for k in (*values, "origin")}
+    change_record(
+        obj, "replace", changes_diff(before, {**values, "origin": origin}), user, upload=upload
     )
     for k, v in values.items():
         setattr(obj, k, v)

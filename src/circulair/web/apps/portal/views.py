@@ -84,7 +84,7 @@ def coming(request: HttpRequest, key: str) -> HttpResponse:
 def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     """Download a kept upload: its owner (or a superuser) only; others get 404, as if it did not
     exist, so ids cannot be probed. Uploads are never served from /media/."""
-    from circulair.web.apps.portal.models import Upload
+    from circulair.web.apps.common.models import Upload
 
     user = request.user
     up = Upload.objects.filter(pk=pk).first()

@@ -88,19 +88,3 @@ class Response(models.Model):
 
     def answer(self, qid: str) -> Any:
         return (self.answers or {}).get(qid)
-
-
-class AnswerEvent(models.Model):
-    """One saved answer (who, when, old → new); kept for the whole life of the response."""
-
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="events")
-    question = models.CharField(max_length=80)
-    old = models.JSONField(null=True, blank=True)
-    new = models.JSONField(null=True, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]

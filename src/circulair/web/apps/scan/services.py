@@ -31,12 +31,13 @@ from circulair.core.scan import (
     validate_answers,
 )
 from circulair.core.scan.questionnaire import available_versions, default_scan_dir
+from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import is_member
-from circulair.web.apps.scan.models import AnswerEvent, QuestionnaireVersion, Response
+from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 
 
 def _digest(content: Mapping[str, Any]) -> str:
@@ -180,7 +181,7 @@ def answers_save(
 
     Values are checked against the response's own questionnaire version; one bad value refuses
     the whole save, with one problem per bad answer. A blank value (None or empty text) clears
-    the answer. Every change is logged in AnswerEvent.
+    the answer. The changed answers are recorded, old → new, in the platform's change log.
     """
     if check_member:
         _require_contributor(user, response.organisation)
@@ -210,14 +211,8 @@ def answers_save(
     with transaction.atomic():
         response.answers = merged
         response.save(update_fields=["answers", "updated_at"])
-        AnswerEvent.objects.bulk_create(
-            [
-                AnswerEvent(
-                    response=response, question=qid, old=old, new=new, user=_user_or_none(user)
-                )
-                for qid, old, new in changes
-            ]
-        )
+        if changes:
+            change_record(response, "answer", {qid: [old, new] for qid, old, new in changes}, user)
     return missing
 
 

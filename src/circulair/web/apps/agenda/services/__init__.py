@@ -1,5 +1,5 @@
 """Writes of the agenda register. Every write checks the role, validates the whole input, saves in
-a transaction and writes the change to :class:`ChangeLog` (who, when, field old → new).
+a transaction and writes the change to the platform's change log (who, when, field old → new).
 
 Roles (see ``selectors``): administrators (staff) may do everything; the lead of an agenda manages
 its signatories, commitment, programmes and bottleneck statuses; a member of an organisation

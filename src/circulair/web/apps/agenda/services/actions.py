@@ -28,7 +28,8 @@ from circulair.web.apps.agenda.services.checks import (
     organisation_ref,
     parse_figures,
 )
-from circulair.web.apps.agenda.services.history import _diff, _log, _snapshot
+from circulair.web.apps.agenda.services.history import _snapshot
+from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography.models import Municipality
@@ -230,7 +231,7 @@ def action_create(*, user: Any, organisation: Organisation, data: dict[str, Any]
     )
     _apply(action, clean)
     after = _snapshot(action, ACTION_FIELDS)
-    _log(
+    change_record(
         action,
         "create",
         {k: [None, v] for k, v in after.items() if v not in (None, "", [], False)},
@@ -267,7 +268,7 @@ def action_update(*, user: Any, action: Action, data: dict[str, Any]) -> Action:
         raise InputError(problems)
     before = _snapshot(action, ACTION_FIELDS)
     _apply(action, clean)
-    _log(action, "update", _diff(before, _snapshot(action, ACTION_FIELDS)), user)
+    change_record(action, "update", changes_diff(before, _snapshot(action, ACTION_FIELDS)), user)
     return action
 
 
@@ -296,7 +297,9 @@ def action_transition(
             action.end = max(day, action.start)
     action.status = status
     action.save()
-    _log(action, "status", _diff(before, _snapshot(action, ("status", "start", "end"))), user)
+    change_record(
+        action, "status", changes_diff(before, _snapshot(action, ("status", "start", "end"))), user
+    )
     return action
 
 
@@ -369,7 +372,7 @@ def actions_import(
                 created_by=user if getattr(user, "is_authenticated", False) else None,
             )
             _apply(a, clean)
-            _log(a, "import", {"upload": [None, up.pk], "file": [None, file_name]}, user)
+            change_record(a, "import", {"upload": [None, up.pk], "file": [None, file_name]}, user)
             out.append(a)
     log.info("agenda actions import %s: %d rows", file_name, len(out))
     return out

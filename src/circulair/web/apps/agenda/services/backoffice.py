@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from circulair.web.apps.agenda.services.history import _diff, _log, _snapshot
+from circulair.web.apps.agenda.services.history import _snapshot
+from circulair.web.apps.common.history import change_record, changes_diff
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +29,10 @@ def record_snapshot(obj: Any) -> dict[str, Any]:
 def admin_change_log(*, obj: Any, before: dict[str, Any] | None, user: Any) -> None:
     """History entry for a back-office save (create when ``before`` is None) or deletion."""
     if before is None:
-        _log(obj, "create", _diff({}, record_snapshot(obj)), user)
+        change_record(obj, "create", changes_diff({}, record_snapshot(obj)), user)
     else:
-        _log(obj, "update", _diff(before, record_snapshot(obj)), user)
+        change_record(obj, "update", changes_diff(before, record_snapshot(obj)), user)
 
 
 def admin_delete_log(*, obj: Any, user: Any) -> None:
-    _log(obj, "delete", {k: [v, None] for k, v in record_snapshot(obj).items()}, user)
+    change_record(obj, "delete", {k: [v, None] for k, v in record_snapshot(obj).items()}, user)

@@ -1,4 +1,5 @@
-"""The register's change history: snapshots, diffs and the ChangeLog written by every write."""
+"""The register's snapshots: labelled field values that every write diffs and records in the
+platform's change log (:mod:`circulair.web.apps.common.history`)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from circulair.web.apps.agenda.models import (
-    ChangeLog,
-)
 from circulair.web.apps.knowledge.models import Record
 
 log = logging.getLogger(__name__)
 
 
-# --- history -------------------------------------------------------------------------------
+# --- snapshots -------------------------------------------------------------------------------
 def _label(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -38,19 +36,3 @@ def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
         else:
             out[f] = _label(getattr(obj, f))
     return out
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-
-
-def _log(obj: Any, action: str, changes: dict[str, list[Any]], user: Any) -> None:
-    if not changes and action == "update":
-        return
-    ChangeLog.objects.create(
-        model=type(obj).__name__.lower(),
-        object_id=obj.pk,
-        action=action,
-        changes=changes,
-        user=user if getattr(user, "is_authenticated", False) else None,
-    )

@@ -19,7 +19,8 @@ from circulair.web.apps.agenda.services.checks import (
     _member_of,
     _record,
 )
-from circulair.web.apps.agenda.services.history import _diff, _label, _log, _snapshot
+from circulair.web.apps.agenda.services.history import _label, _snapshot
+from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
@@ -71,7 +72,9 @@ def programme_create(*, user: Any, data: dict[str, Any]) -> Programme:
     p = Programme(**c)
     p.full_clean()
     p.save()
-    _log(p, "create", {k: [None, _label(v)] for k, v in c.items() if v not in (None, "")}, user)
+    change_record(
+        p, "create", {k: [None, _label(v)] for k, v in c.items() if v not in (None, "")}, user
+    )
     return p
 
 
@@ -90,7 +93,7 @@ def programme_update(*, user: Any, programme: Programme, data: dict[str, Any]) -
         setattr(programme, k, v)
     programme.full_clean()
     programme.save()
-    _log(programme, "update", _diff(before, _snapshot(programme, fields)), user)
+    change_record(programme, "update", changes_diff(before, _snapshot(programme, fields)), user)
     return programme
 
 
@@ -109,7 +112,9 @@ def programme_advance(*, user: Any, programme: Programme, outcome: str = "") -> 
     if outcome:
         programme.outcome = outcome
     programme.save()
-    _log(programme, "status", _diff(before, _snapshot(programme, ("stage", "outcome"))), user)
+    change_record(
+        programme, "status", changes_diff(before, _snapshot(programme, ("stage", "outcome"))), user
+    )
     return programme
 
 
@@ -145,7 +150,7 @@ def bottleneck_create(
         policy_level=level,
         reported_by=reported_by,
     )
-    _log(
+    change_record(
         b,
         "create",
         {"title": [None, b.title], "agenda": [None, agenda.slug], "policy_level": [None, level]},
@@ -164,5 +169,5 @@ def bottleneck_set_status(*, user: Any, bottleneck: Bottleneck, status: str) -> 
     old = bottleneck.status
     bottleneck.status = status
     bottleneck.save()
-    _log(bottleneck, "status", _diff({"status": old}, {"status": status}), user)
+    change_record(bottleneck, "status", changes_diff({"status": old}, {"status": status}), user)
     return bottleneck

@@ -23,7 +23,8 @@ from circulair.web.apps.agenda.services.checks import (
     _record,
     organisation_ref,
 )
-from circulair.web.apps.agenda.services.history import _diff, _log, _snapshot
+from circulair.web.apps.agenda.services.history import _snapshot
+from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.knowledge.models import Record
@@ -86,7 +87,7 @@ def signatory_create(
         year_signed=int(year_signed),
         min_actions=min_actions,
     )
-    _log(
+    change_record(
         s,
         "create",
         {
@@ -122,10 +123,10 @@ def signatory_update(
         signatory.min_actions = None if min_actions is None else int(min_actions)
     signatory.full_clean()
     signatory.save()
-    _log(
+    change_record(
         signatory,
         "update",
-        _diff(before, _snapshot(signatory, ("year_signed", "min_actions"))),
+        changes_diff(before, _snapshot(signatory, ("year_signed", "min_actions"))),
         user,
     )
     return signatory
@@ -223,10 +224,12 @@ def agenda_commitment_set(*, user: Any, agenda: Record, min_actions: int) -> Age
     old = s.min_actions_per_year
     s.min_actions_per_year = int(min_actions)
     s.save()
-    _log(
+    change_record(
         s,
         "update",
-        _diff({"min_actions_per_year": old}, {"min_actions_per_year": s.min_actions_per_year}),
+        changes_diff(
+            {"min_actions_per_year": old}, {"min_actions_per_year": s.min_actions_per_year}
+        ),
         user,
     )
     return s
@@ -268,7 +271,7 @@ def work_path_create(
         attributes={"added_by_lead": True},
     )
     Relation.objects.create(from_record=rec, role="agenda", to_record=agenda)
-    _log(
+    change_record(
         rec,
         "create",
         {

@@ -1,12 +1,16 @@
-"""Uploads kept for every import, accepted or rejected: nothing a user sends is lost."""
+"""The shared records every app writes: uploads kept for every import, background jobs, and the
+platform's one change log.
+
+Upload and Job were first defined in ``portal``; their tables keep the names ``portal_upload`` and
+``portal_job`` (renaming them would rebuild every table that points at them on SQLite)."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,34 +42,10 @@ class Upload(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        db_table = "portal_upload"
 
     def __str__(self) -> str:
         return f"{self.purpose}: {self.original_name} ({self.status})"
-
-
-def uploads_orphans_remove(*, older_than_seconds: float = 3600) -> list[str]:
-    """Delete files under ``MEDIA_ROOT/uploads`` that no :class:`Upload` row names; returns
-    their paths (relative to MEDIA_ROOT).
-
-    Such files are left by an import killed between writing its file and its row, or whose
-    transaction was rolled back. Files younger than ``older_than_seconds`` are spared: their row
-    may not be committed yet."""
-    root = Path(settings.MEDIA_ROOT)
-    base = root / "uploads"
-    if not base.is_dir():
-        return []
-    known = set(Upload.objects.values_list("file", flat=True))
-    cutoff = time.time() - older_than_seconds
-    removed: list[str] = []
-    for path in sorted(base.rglob("*")):
-        if not path.is_file() or path.is_symlink():
-            continue
-        name = path.relative_to(root).as_posix()
-        if name in known or path.stat().st_mtime > cutoff:
-            continue
-        path.unlink(missing_ok=True)
-        removed.append(name)
-    return removed
 
 
 class Job(models.Model):
@@ -99,6 +79,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        db_table = "portal_job"
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
@@ -106,3 +87,41 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Change(models.Model):
+    """One change to one record of any app: who, when, what (create, update, status, delete,
+    import, replace, answer) and each field's old → new value.
+
+    The services are the only writers (through :mod:`circulair.web.apps.common.history`), so
+    one small table keeps every diff readable (labels instead of ids, many-to-many included)
+    without a shadow table per model."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10)
+    changes = models.JSONField(_("changes"), default=dict)  # {field: [old, new]}
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    upload = models.ForeignKey(
+        Upload, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("upload")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="common_chan_content_idx")
+        ]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}#{self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
