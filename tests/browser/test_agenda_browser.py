@@ -14,7 +14,7 @@ def test_member_adds_action_and_evaluation_counts_it(
 ) -> None:
     user, password = agenda_member
     page.goto(live_url + "/accounts/login/?next=" + "/agenda/")
-    page.fill("input[name=username]", user)
+    page.fill("input[name=login]", user)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     expect(page).to_have_url(live_url + "/agenda/")

@@ -23,7 +23,7 @@ def test_siting_run_shows_progress_then_result(
     page.goto(live_url + "/atlas/")
     expect(page.locator("#site-form")).to_have_count(0)  # siting runs need an account
     page.goto(live_url + "/accounts/login/?next=/atlas/")
-    page.fill("input[name=username]", "admin")
+    page.fill("input[name=login]", "admin")
     page.fill("input[name=password]", admin_password)
     page.click("main button[type=submit]")
     expect(page).to_have_url(live_url + "/atlas/")

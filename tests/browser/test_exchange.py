@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 def _login(page: Any, url: str, user: str, password: str) -> None:
     page.context.clear_cookies()
     page.goto(url + "/accounts/login/?next=/exchange/")
-    page.fill("input[name=username]", user)
+    page.fill("input[name=login]", user)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     expect(page).to_have_url(url + "/exchange/")

@@ -15,7 +15,7 @@ def test_dashboard_card_and_detail_chart(
     card = page.locator('a.card[data-target="rmc-2030"]')
     expect(card.locator(".status")).to_have_attribute("data-status", "no_data")
     page.goto(live_url + "/accounts/login/?next=/monitor/import/")
-    page.fill("input[name=username]", "admin")
+    page.fill("input[name=login]", "admin")
     page.fill("input[name=password]", admin_password)
     page.click("main button[type=submit]")
     expect(page).to_have_url(live_url + "/monitor/import/")

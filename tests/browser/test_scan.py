@@ -13,7 +13,7 @@ def test_government_fills_submits_and_reads_report(
     run_cli("org", "create", "Gemeente Herent", "--side", "overheid", "--refnis", "24038")
     run_cli("org", "add-member", "Gemeente Herent", "milieudienst", "--create-user")
     page.goto(live_url + "/accounts/login/?next=/scan/")
-    page.fill("input[name=username]", "milieudienst")
+    page.fill("input[name=login]", "milieudienst")
     page.fill("input[name=password]", user_password)
     page.click("main button[type=submit]")
     page.locator("#start-form button[type=submit]").click()

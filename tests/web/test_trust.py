@@ -317,14 +317,12 @@ def test_pdf_slots_refuse_with_503_when_busy(client: Client, settings: Any) -> N
 def test_fifty_wrong_passwords_lock_the_web_login(client: Client) -> None:
     User.objects.create_user("victim", password=PW)
     codes = [
-        client.post(
-            "/accounts/login/", {"username": "victim", "password": f"guess-{i}"}
-        ).status_code
+        client.post("/accounts/login/", {"login": "victim", "password": f"guess-{i}"}).status_code
         for i in range(50)
     ]
     assert codes[:4] == [200] * 4  # the form again, with an error
     assert set(codes[5:]) == {429}
-    r = client.post("/accounts/login/", {"username": "victim", "password": PW})
+    r = client.post("/accounts/login/", {"login": "victim", "password": PW})
     assert r.status_code == 429
     assert "_auth_user_id" not in client.session
 

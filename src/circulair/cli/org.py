@@ -6,6 +6,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
+from circulair.core.errors import InputError
 
 app = typer.Typer(
     help='Organisations.\n\nExample:  circulair org create "Recycling NV"', no_args_is_help=True
@@ -108,7 +109,11 @@ def list_(fmt: Format = typer.Option(Format.table, "--format")) -> None:
 @app.command("grant-role")
 def grant_role(
     username: str = typer.Argument(...),
-    role: str = typer.Argument(..., help="monitor_editor or geography_editor."),
+    role: str = typer.Argument(
+        ...,
+        help="A platform role: monitor_editor, geography_editor, catalogue_moderator, "
+        "scan_coordinator or analyst.",
+    ),
     revoke: bool = typer.Option(False, help="Take the role away instead."),
 ) -> None:
     """Give a user a platform role (who may import official figures or partitions).
@@ -116,19 +121,18 @@ def grant_role(
     Example:  circulair org grant-role alice monitor_editor
     """
     _django.setup()
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
-    from circulair.web.apps.common.permissions import Role
+    from circulair.web.apps.organisations.services import role_set
 
-    if role not in {r.value for r in Role}:
-        fail(f"unknown role '{role}'; expected one of: {', '.join(r.value for r in Role)}")
     user = User.objects.filter(username=username).first()
     if user is None:
         fail(f"no user '{username}'")
-    group, _ = Group.objects.get_or_create(name=role)
+    try:
+        role_set(user=None, target=user, role=role, granted=not revoke)
+    except InputError as e:
+        fail(str(e))
     if revoke:
-        user.groups.remove(group)
         console.print(f"{username} no longer has the role {role}")
     else:
-        user.groups.add(group)
         console.print(f"{username} has the role {role}")

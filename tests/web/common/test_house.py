@@ -25,6 +25,7 @@ APP_MODULES = {
     "admin",
     "urls",
     "presenters",
+    "middleware",
     "migrations",
     "templatetags",
 }
@@ -37,6 +38,7 @@ COMMON_MODULES = {
     "fields",
     "history",
     "jobs",
+    "mail",
     "migrations",
     "models",
     "pdf",
@@ -80,9 +82,13 @@ def _defining(pattern: str) -> list[str]:
 def test_one_definition_of_each_cross_cutting_rule() -> None:
     assert _defining(r"^def is_administrator\(") == ["web/apps/common/permissions.py"]
     assert _defining(r"^def organisation_ids_of\(") == ["web/apps/organisations/selectors.py"]
-    assert _defining(r"^def organisation_find\(") == ["web/apps/organisations/services.py"]
+    assert _defining(r"^def organisation_find\(") == [
+        "web/apps/organisations/services/organisations.py"
+    ]
     assert _defining(r"^def csv_dicts\(") == ["core/tables.py"]
     assert _defining(r"^def change_record\(") == ["web/apps/common/history.py"]
+    assert _defining(r"^def mail_send\(") == ["web/apps/common/mail.py"]
+    assert _defining(r"^def may_manage_members\(") == ["web/apps/organisations/selectors.py"]
     # one change log: no app keeps a history table of its own
     assert _defining(r"^class \w*(History|ChangeLog|Event)\(models\.Model\)") == []
     assert _defining(r"^def read_table\(") == ["web/apps/common/tables.py"]

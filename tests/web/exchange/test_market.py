@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from circulair.core.errors import InputError
+from circulair.web.apps.accounts.models import Profile
 from circulair.web.apps.exchange.models import Listing, Match, Notification
 from circulair.web.apps.exchange.selectors import ranked_candidates
 from circulair.web.apps.exchange.services import (
@@ -129,13 +130,18 @@ def test_ranked_candidates_put_reuse_first_and_respect_the_radius(world: dict[st
 def test_propose_accept_updates_remaining_and_notifies(world: dict[str, Any]) -> None:
     m = match_propose(user=world["bob"], offer=world["offer"], request=world["request"])
     assert m.quantity == 6 and Notification.objects.filter(user=world["alice"]).exists()
-    assert any("proposes a match" in e.subject for e in mail.outbox)
+    assert any("stelt een match voor" in e.subject for e in mail.outbox)  # her language: Dutch
+    Profile.objects.create(user=world["bob"], language="en")  # he reads English
     m = match_decide(user=world["alice"], match=m, accept=True)
     offer = Listing.objects.get(pk=world["offer"].pk)
     request = Listing.objects.get(pk=world["request"].pk)
     assert (offer.remaining, offer.status) == (4, "matched")
     assert (request.remaining, request.status) == (0, "closed")
-    assert Notification.objects.filter(user=world["bob"], text__contains="accepted").exists()
+    assert Notification.objects.filter(
+        user=world["bob"], text__startswith="Match accepted"
+    ).exists()
+    [to_bob] = [e for e in mail.outbox if world["bob"].email in e.to] or [None]
+    assert to_bob is None or to_bob.subject.startswith("[Circulair] Match accepted")
 
 
 def test_permissions_on_matches_and_locations(world: dict[str, Any], client: Client) -> None:

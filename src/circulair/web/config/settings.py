@@ -76,7 +76,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "allauth",
+    "allauth.account",
     "circulair.web.apps.common",
+    "circulair.web.apps.accounts",
     "circulair.web.apps.portal",
     "circulair.web.apps.knowledge",
     "circulair.web.apps.geography",
@@ -97,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication: a signed-in user's profile language when no language was chosen.
+    "circulair.web.apps.accounts.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,7 +117,10 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# allauth's form posts "login" (a user name or an e-mail address): count failures per that.
+AXES_USERNAME_CALLABLE = "circulair.web.apps.accounts.services.login_attempt_name"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -200,9 +209,29 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # (common/public_cache.py); 0 turns that cache off.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="circulair@localhost")
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+# The address people reach the platform at: every link in an e-mail is built from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- accounts (django-allauth) ----------------------------------------------------------------
+# Sign-in by user name or e-mail; password reset and e-mail confirmation by mail. Nobody signs up
+# on their own: people join by an organisation's invitation (organisations app), so the sign-up
+# form is closed (accounts.services.AccountAdapter).
+ACCOUNT_ADAPTER = "circulair.web.apps.accounts.services.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+# A reset asked for an unknown address sends nothing (allauth would invite to a closed sign-up).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Circulair] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Login throttling is django-axes' job (above); allauth's own limits stay for resets and mails.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

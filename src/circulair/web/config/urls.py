@@ -5,7 +5,6 @@ from pathlib import Path
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -61,8 +60,9 @@ urlpatterns = [
     path("scan/", include("circulair.web.apps.scan.urls")),
     path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("circulair.web.apps.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("org/", include("circulair.web.apps.organisations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

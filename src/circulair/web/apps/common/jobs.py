@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 Handler = Callable[[dict[str, Any], Progress], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
+#: Kinds whose parameters are erased once the job ends (an e-mail's text may hold a one-time link).
+PRIVATE_KINDS: set[str] = set()
 ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
 STALE_MESSAGE = "the worker running this job stopped; start it again"
 
@@ -48,9 +50,13 @@ class JobLimitError(CirculairError):
         self.limit = limit
 
 
-def register(kind: str) -> Callable[[Handler], Handler]:
+def register(kind: str, *, private: bool = False) -> Callable[[Handler], Handler]:
+    """Register the handler of a job kind; ``private`` erases its parameters when it ends."""
+
     def deco(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
+        if private:
+            PRIVATE_KINDS.add(kind)
         return fn
 
     return deco
@@ -139,6 +145,7 @@ def run(job_id: int) -> None:
         status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     t0 = time.perf_counter()
+    erase: dict[str, Any] = {"params": {}} if job.kind in PRIVATE_KINDS else {}
     try:
         with _Heartbeat(job_id):
             result = handler(job.params, _progress_writer(job_id))
@@ -150,6 +157,7 @@ def run(job_id: int) -> None:
             finished_at=timezone.now(),
             message=text[:300],
             error={"message": text, "problems": problems, "problem_count": count},
+            **erase,
         )
         log.info("job %s #%d failed in %.2fs: %s", job.kind, job_id, time.perf_counter() - t0, e)
         return
@@ -160,6 +168,7 @@ def run(job_id: int) -> None:
             finished_at=timezone.now(),
             message=f"internal error: {e}"[:300],
             error={"message": f"internal error: {e}"},
+            **erase,
         )
         return
     Job.objects.filter(pk=job_id).update(
@@ -168,6 +177,7 @@ def run(job_id: int) -> None:
         result=result,
         finished_at=timezone.now(),
         message="done",
+        **erase,
     )
     log.info("job %s #%d done in %.2fs", job.kind, job_id, time.perf_counter() - t0)
 

@@ -22,6 +22,9 @@ class Role(StrEnum):
 
     MONITOR_EDITOR = "monitor_editor"  # imports official indicator figures and population
     GEOGRAPHY_EDITOR = "geography_editor"  # imports partitions (catchment areas) of a region
+    CATALOGUE_MODERATOR = "catalogue_moderator"  # reviews doers' draft cases, hides listings
+    SCAN_COORDINATOR = "scan_coordinator"  # follows the local-government network's scans
+    ANALYST = "analyst"  # reads non-public aggregates
 
 
 # action -> roles that may perform it (administrators always may).

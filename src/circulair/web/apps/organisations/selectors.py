@@ -1,12 +1,20 @@
-"""Who belongs to which organisation."""
+"""Who belongs to which organisation, with which role; who may manage its members."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.common.permissions import is_administrator
+from circulair.web.apps.organisations.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrgRole,
+)
 
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
@@ -25,3 +33,57 @@ def is_member(user: Any, organisation_id: int | None) -> bool:
     return (
         organisation_id is not None and organisations_of(user).filter(pk=organisation_id).exists()
     )
+
+
+def role_in(user: Any, organisation: Organisation) -> str | None:
+    """The user's role in ``organisation`` ("owner" or "member"), None when not a member."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(organisation=organisation, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def may_manage_members(user: Any, organisation: Organisation) -> bool:
+    """Owners of the organisation and administrators manage its members and invitations."""
+    return is_administrator(user) or role_in(user, organisation) == OrgRole.OWNER
+
+
+def owners_of(organisation: Organisation) -> list[Any]:
+    return [
+        m.user
+        for m in Membership.objects.filter(organisation=organisation, role=OrgRole.OWNER)
+        .select_related("user", "user__profile")
+        .order_by("user__username")
+    ]
+
+
+def memberships_of(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-role", "user__username")
+    )
+
+
+def invitations_pending(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("created_by")
+
+
+def join_requests_pending(organisation: Organisation) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(
+        organisation=organisation, status=JoinRequest.Status.PENDING
+    ).select_related("user")
+
+
+def organisation_directory(query: str = "") -> QuerySet[Organisation]:
+    """Organisations a person may ask to join, by name (case-insensitive part)."""
+    qs = Organisation.objects.select_related("municipality").order_by("name")
+    return qs.filter(name__icontains=query.strip()) if query.strip() else qs

@@ -10,13 +10,14 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError, Problem
+from circulair.web.apps.accounts.models import Topic
+from circulair.web.apps.common.mail import language_of, mail_send, site_url
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.exchange import selectors
@@ -130,18 +131,28 @@ def listings_expire(*, today: dt.date | None = None) -> int:
     ).update(status=Listing.Status.EXPIRED)
 
 
-def notify(*, users: Any, text: str, url: str = "") -> None:
-    """In-app notification plus an e-mail (console backend in development)."""
-    users = list(users)
-    Notification.objects.bulk_create(Notification(user=u, text=text[:300], url=url) for u in users)
-    emails = [u.email for u in users if u.email]
-    if emails:
-        send_mail(
-            subject=f"Circulair: {text[:70]}",
-            message=f"{text}\n\n{url}",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=emails,
-            fail_silently=True,
+#: In-app and e-mail notices of the exchange: each is written in its recipient's language.
+NOTICES: dict[str, Any] = {
+    "new_listing": gettext_lazy("New %(kind)s for %(material)s: %(title)s (%(place)s)"),
+    "proposed": gettext_lazy(
+        "%(org)s proposes a match: %(offer)s → %(request)s (%(quantity)s %(unit)s)"
+    ),
+    "decided": gettext_lazy("Match %(status)s: %(offer)s → %(request)s"),
+}
+
+
+def notify(*, users: Any, notice: str, params: dict[str, Any], url: str = "") -> None:
+    """An in-app notification and an e-mail (when the person wants exchange mail) per user,
+    each in that user's language, the mail's link absolute (``SITE_URL``)."""
+    for u in users:
+        with translation.override(language_of(u)):
+            text = str(NOTICES[notice] % {k: str(v) for k, v in params.items()})
+        Notification.objects.create(user=u, text=text[:300], url=url)
+        mail_send(
+            "exchange_notice",
+            {"text": text, "link": site_url(url) if url else ""},
+            user=u,
+            topic=Topic.EXCHANGE,
         )
 
 
@@ -164,8 +175,13 @@ def _notify_saved_searches(listing: Listing) -> None:
             continue
         notify(
             users=[s.user],
-            text=f"New {listing.kind} for {s.material}: {listing.title} "
-            f"({listing.municipality.name_nl})",
+            notice="new_listing",
+            params={
+                "kind": Listing.Kind(listing.kind).label,
+                "material": s.material,
+                "title": listing.title,
+                "place": listing.municipality.name_nl,
+            },
             url=f"/exchange/listings/{listing.pk}/",
         )
 
@@ -221,8 +237,14 @@ def match_propose(
     )
     notify(
         users=_org_users(other),
-        text=f"{proposer.name} proposes a match: {offer.title} → "
-        f"{request.title} ({q:g} {offer.unit})",
+        notice="proposed",
+        params={
+            "org": proposer.name,
+            "offer": offer.title,
+            "request": request.title,
+            "quantity": f"{q:g}",
+            "unit": offer.unit,
+        },
         url=f"/exchange/matches/{m.pk}/",
     )
     return m
@@ -263,7 +285,12 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     match.save()
     notify(
         users=_org_users(match.proposed_by_id),
-        text=f"Match {match.status}: {match.offer.title} → {match.request.title}",
+        notice="decided",
+        params={
+            "status": Match.Status(match.status).label,
+            "offer": match.offer.title,
+            "request": match.request.title,
+        },
         url=f"/exchange/matches/{match.pk}/",
     )
     log.info("match %d %s (%.3f %s)", match.pk, match.status, match.quantity, match.offer.unit)

@@ -1,4 +1,4 @@
-"""Writes and look-ups of organisations and their members: one place for every app and the CLI."""
+"""Organisations: look-up by a person's reference, creation with every field checked, membership."""
 
 from __future__ import annotations
 
