@@ -1,6 +1,7 @@
 """Secondary-materials exchange engine: taxonomy, listings, candidate matching, allocation.
 
 Modules: :mod:`.taxonomy` (material tree, compatibility, List-of-Waste codes, units),
-:mod:`.model` (listings and their arrays), :mod:`.matching` (filtered, scored top-k candidates),
+:mod:`.model` (listings and their arrays; defined in :mod:`.codes`, :mod:`.listing` and
+:mod:`.listing_arrays`), :mod:`.matching` (filtered, scored top-k candidates),
 :mod:`.allocation` (lexicographic max-quantity / min-transport LP with an independent check).
 """

@@ -84,6 +84,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
 from circulair.core.errors import InputError, Problem, SolverError, bullets
+from circulair.core.exchange.listing import Listing
+from circulair.core.exchange.listing_arrays import ListingArrays
 from circulair.core.exchange.matching import (
     CRITERIA,
     MatchTable,
@@ -91,7 +93,6 @@ from circulair.core.exchange.matching import (
     pair_checks,
     pair_distance_km,
 )
-from circulair.core.exchange.model import Listing, ListingArrays
 from circulair.core.exchange.taxonomy import UNITS
 from circulair.core.optim import LinearModel, LoadedModel, Solver, default_solver
 

@@ -84,7 +84,9 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from circulair.core.errors import InputError, Problem
-from circulair.core.exchange.model import GRADES, Listing, ListingArrays, listings_to_arrays
+from circulair.core.exchange.codes import GRADES
+from circulair.core.exchange.listing import Listing
+from circulair.core.exchange.listing_arrays import ListingArrays, listings_to_arrays
 from circulair.core.exchange.ranking import top_k
 from circulair.core.exchange.rules import (
     PAIR_RULES,
@@ -443,7 +445,7 @@ def candidates(
     Parameters
     ----------
     offers, requests : ListingArrays or sequence of Listing
-        The open listings to match (see :func:`~circulair.core.exchange.model.open_listings`).
+        The open listings to match (see :func:`~circulair.core.exchange.listing.open_listings`).
     road_factor : float
         Road km per great-circle km (>= 1); 1.3 is typical for Flanders.
     k : int

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from circulair.core.exchange.model import ListingArrays
+from circulair.core.exchange.listing_arrays import ListingArrays
 
 __all__ = [
     "CLASS_RULES",
