@@ -32,6 +32,18 @@ FACES: dict[str, tuple[str, ...]] = {
         "transition",
         "unit_vectors",
     ),
+    "circulair.core.exchange.matching": (
+        "CRITERIA",
+        "MatchTable",
+        "ScoreWeights",
+        "as_arrays",
+        "candidates",
+        "candidates_scan",
+        "explain",
+        "pair_checks",
+        "pair_distance_km",
+        "pair_scores",
+    ),
 }
 
 

@@ -84,15 +84,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
 from circulair.core.errors import InputError, Problem, SolverError, bullets
+from circulair.core.exchange.inputs import as_arrays
 from circulair.core.exchange.listing import Listing
 from circulair.core.exchange.listing_arrays import ListingArrays
-from circulair.core.exchange.matching import (
-    CRITERIA,
-    MatchTable,
-    as_arrays,
-    pair_checks,
-    pair_distance_km,
-)
+from circulair.core.exchange.match_table import MatchTable
+from circulair.core.exchange.pairs import CRITERIA, pair_checks, pair_distance_km
 from circulair.core.exchange.taxonomy import UNITS
 from circulair.core.optim import LinearModel, LoadedModel, Solver, default_solver
 
