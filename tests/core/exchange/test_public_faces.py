@@ -44,6 +44,7 @@ FACES: dict[str, tuple[str, ...]] = {
         "pair_distance_km",
         "pair_scores",
     ),
+    "circulair.core.exchange.allocation": ("Allocation", "allocate", "check_allocation"),
 }
 
 

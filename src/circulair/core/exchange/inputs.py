@@ -1,4 +1,4 @@
-"""Input validation of the engines: listings in either form, and the parameters of a search.
+"""Input validation of the engines: listings in either form, search parameters, candidate pairs.
 
 Why one place: the candidate search (:func:`~circulair.core.exchange.matching.candidates`), the
 scan and the allocation accept the same inputs and must reject them with the same messages.
@@ -10,12 +10,24 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 from circulair.core.errors import InputError, Problem
 from circulair.core.exchange.listing import Listing
 from circulair.core.exchange.listing_arrays import ListingArrays, listings_to_arrays
+from circulair.core.exchange.match_table import MatchTable
+from circulair.core.exchange.pairs import CRITERIA, pair_checks
 from circulair.core.exchange.taxonomy import Taxonomy
 
-__all__ = ["as_arrays", "check_pair_inputs", "check_search_options"]
+__all__ = [
+    "as_arrays",
+    "check_candidate_pairs",
+    "check_pair_inputs",
+    "check_road_factor",
+    "check_search_options",
+    "pair_positions",
+]
 
 
 def as_arrays(
@@ -63,3 +75,85 @@ def check_pair_inputs(offers: ListingArrays, requests: ListingArrays, road_facto
         )
     if p:
         raise InputError(p)
+
+
+def check_road_factor(road_factor: float) -> float:
+    """``road_factor`` as a float; InputError unless it is a number >= 1 (for the allocation)."""
+    rf = float(road_factor)
+    if not (math.isfinite(rf) and rf >= 1.0):
+        raise InputError.single(
+            "road_factor must be a number >= 1", field="road_factor", value=road_factor
+        )
+    return rf
+
+
+def pair_positions(
+    pairs: MatchTable | tuple[ArrayLike, ArrayLike], n_o: int, n_r: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(offer, request) positions of ``pairs``, checked, without duplicates, sorted by offer."""
+    if isinstance(pairs, MatchTable):
+        o, r = pairs.offer, pairs.request
+    else:
+        try:
+            o_raw, r_raw = pairs
+        except (TypeError, ValueError):
+            raise InputError.single(
+                "pairs must be a MatchTable or (offer positions, request positions)", field="pairs"
+            ) from None
+        o = np.asarray(o_raw).ravel()
+        r = np.asarray(r_raw).ravel()
+        problems = []
+        if o.shape != r.shape:
+            problems.append(
+                Problem(
+                    "offer and request positions differ in length",
+                    field="pairs",
+                    value=f"{o.shape} vs {r.shape}",
+                )
+            )
+        for name, a in (("offer", o), ("request", r)):
+            if a.size and not np.issubdtype(a.dtype, np.integer):
+                problems.append(Problem("positions must be whole numbers", field=name))
+        if problems:
+            raise InputError(problems)
+    o = o.astype(np.int64)
+    r = r.astype(np.int64)
+    bad = (o < 0) | (o >= n_o) | (r < 0) | (r >= n_r)
+    if bad.any():
+        raise InputError(
+            [
+                Problem(
+                    "no such offer/request position",
+                    field="pairs",
+                    row=int(p),
+                    value=(int(o[p]), int(r[p])),
+                )
+                for p in np.flatnonzero(bad)
+            ]
+        )
+    key = np.unique(o * max(n_r, 1) + r)  # drop duplicates, e.g. a union of two tables
+    return key // max(n_r, 1), key % max(n_r, 1)
+
+
+def check_candidate_pairs(
+    offers: ListingArrays,
+    requests: ListingArrays,
+    o: NDArray[np.int64],
+    r: NDArray[np.int64],
+    road_factor: float,
+) -> None:
+    """InputError listing each pair (by listing ids) and each candidate test it fails."""
+    checks = pair_checks(offers, requests, o, r, road_factor=road_factor)
+    failing = [(p, name) for name in CRITERIA for p in np.flatnonzero(~checks[name])]
+    if failing:
+        raise InputError(
+            [
+                Problem(
+                    f"pair is not a valid candidate: fails the '{name}' test",
+                    field="pairs",
+                    row=int(p),
+                    value=(str(offers.id[o[p]]), str(requests.id[r[p]])),
+                )
+                for p, name in sorted(failing)
+            ]
+        )
