@@ -1,9 +1,7 @@
-"""Allocation: hand-checked optima (where greedy loses), minimum lots, the independent check,
-and properties against an independent LP solve (scipy linprog, two phases)."""
+"""Allocation: hand-checked optima (where greedy loses), minimum lots, invalid pairs, and
+properties against an independent LP solve (scipy linprog, two phases)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
@@ -12,8 +10,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from circulair.core.errors import InputError, SolverError
-from circulair.core.exchange.allocation import allocate, check_allocation
+from circulair.core.errors import InputError
+from circulair.core.exchange.allocation import allocate
 from circulair.core.exchange.matching import candidates, pair_checks
 from circulair.core.exchange.model import split_by_kind
 
@@ -132,19 +130,6 @@ def test_duplicates_are_ignored(b) -> None:  # type: ignore[no-untyped-def]
     offers, requests = split_by_kind([b.offer("o", north=1), b.request("r")])
     a = allocate(offers, requests, ([0, 0, 0], [0, 0, 0]))
     assert a.quantity.tolist() == [10.0]
-
-
-def test_independent_check_catches_violations(b) -> None:  # type: ignore[no-untyped-def]
-    offers, requests = split_by_kind(
-        [b.offer("o", north=1), b.request("r"), b.request("r2", north=2)]
-    )
-    a = allocate(offers, requests, candidates(offers, requests))
-    over = dataclasses.replace(a, quantity=a.quantity * 1.5)
-    with pytest.raises(SolverError, match="quantity"):
-        check_allocation(offers, requests, over)
-    wrong = dataclasses.replace(a, transport={"t": 1.0})
-    with pytest.raises(SolverError, match="transport"):
-        check_allocation(offers, requests, wrong)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from circulair.core.exchange.matching import (
     ScoreWeights,
     candidates,
     candidates_scan,
-    explain,
     pair_checks,
 )
 from circulair.core.exchange.model import split_by_kind
@@ -182,18 +181,6 @@ def test_top_k_and_by_offer(b) -> None:  # type: ignore[no-untyped-def]
     assert t.rank.tolist() == [1, 2, 3]
     t2 = candidates(offers, requests, k=3)  # per request: each has the one offer
     assert len(t2) == 6 and set(t2.rank.tolist()) == {1}
-
-
-def test_explain_sums_to_score(b) -> None:  # type: ignore[no-untyped-def]
-    t, offers, requests = _match(
-        [b.request("r", quality="A"), b.offer("o", north=7, quality="A", certified=True)]
-    )
-    e = explain(t, 0, offers, requests)
-    total = sum(c["contribution"] for c in e["components"].values())
-    assert total == pytest.approx(e["score"])
-    assert e["offer_id"] == "o" and e["request_id"] == "r" and e["offer_grade"] == "A"
-    with pytest.raises(InputError):
-        explain(t, 5)
 
 
 def test_bad_parameters(b) -> None:  # type: ignore[no-untyped-def]

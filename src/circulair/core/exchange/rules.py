@@ -1,10 +1,11 @@
 """The candidate rules and the score of an offer-request pair, defined once.
 
 Every path that decides whether a pair is a candidate or how well it scores calls these
-functions: the fast KD-tree search (:func:`~circulair.core.exchange.matching.candidates`), the
-brute-force scan (:func:`~circulair.core.exchange.matching.candidates_scan`), the per-pair checks
-and explanations (:func:`~circulair.core.exchange.matching.pair_checks`,
-:func:`~circulair.core.exchange.matching.pair_scores`) and so the allocation's independent check.
+functions: the fast KD-tree search (:func:`~circulair.core.exchange.matching.candidates`, per
+class in :mod:`~circulair.core.exchange.search`), the brute-force scan
+(:func:`~circulair.core.exchange.scan.candidates_scan`), the per-pair checks and explanations
+(:func:`~circulair.core.exchange.pairs.pair_checks`,
+:func:`~circulair.core.exchange.pairs.pair_scores`) and so the allocation's independent check.
 The rules and the score formula are stated in :mod:`circulair.core.exchange.matching`.
 
 The functions take two *sides*, mappings from field name to array, one for offers and one for
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from circulair.core.exchange.model import ListingArrays
+from circulair.core.exchange.listing_arrays import ListingArrays
 
 __all__ = [
     "CLASS_RULES",
@@ -188,7 +189,7 @@ def score_components(
 ) -> dict[str, NDArray[np.float64]]:
     """Score components and total of pairs (formulas in :mod:`~circulair.core.exchange.matching`).
 
-    ``weights`` is a :class:`~circulair.core.exchange.matching.ScoreWeights`.
+    ``weights`` is a :class:`~circulair.core.exchange.pairs.ScoreWeights`.
     """
     q_o, q_r = o["quantity"], r["quantity"]
     s_d = np.clip(1.0 - distance_km / r["radius_km"], 0.0, 1.0)

@@ -219,10 +219,10 @@ class Taxonomy:
     """A validated material tree with its precomputed compatibility matrix.
 
     Nodes keep the order of the file; ``index(slug)`` gives a node's integer code, which is what
-    :class:`~circulair.core.exchange.model.ListingArrays` stores. ``compat[x, y]`` is True when an
-    offer of node ``x`` satisfies a request for node ``y`` (rule in the module docstring); it is a
-    small dense boolean matrix (n_nodes²), so that vectorised matching can look compatibility up
-    for millions of pairs with one fancy-indexing operation.
+    :class:`~circulair.core.exchange.listing_arrays.ListingArrays` stores. ``compat[x, y]`` is
+    True when an offer of node ``x`` satisfies a request for node ``y`` (rule in the module
+    docstring); it is a small dense boolean matrix (n_nodes²), so that vectorised matching can
+    look compatibility up for millions of pairs with one fancy-indexing operation.
     """
 
     nodes: tuple[MaterialNode, ...]
