@@ -10,9 +10,8 @@ import pytest
 from circulair.core.atlas.candidates import candidates_from_table, restrict_to_types
 from circulair.core.atlas.plan import Archetype, SitingParams, run_siting
 from circulair.core.errors import InputError
-from circulair.core.geo import load_region
+from circulair.core.geo.reference import RegionGeography
 
-GEO = load_region()
 TYPES = ["zeehavens", "economische-zones-stedelijk", "grote-industriezones"]
 TABLE = """id,name,refnis,lat,lon,type_environment,capacity_t,fixed_cost,existing
 haven-a,Haven Antwerpen,11002,,,zeehavens,500000,100,no
@@ -27,18 +26,18 @@ def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_parse_and_restrict() -> None:
-    cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
+def test_parse_and_restrict(geo: RegionGeography) -> None:
+    cands = candidates_from_table(_rows(TABLE), geo, type_environments=TYPES)
     assert [c.id for c in cands] == ["haven-a", "haven-g", "bp-leuven", "bp-hasselt", "oud-brugge"]
     assert cands[2].lat == 50.88 and cands[0].refnis == "11002" and cands[4].existing
     kept = restrict_to_types(cands, ["economische-zones-stedelijk"])
     assert [c.id for c in kept] == ["bp-leuven", "bp-hasselt", "oud-brugge"]  # existing stays
 
 
-def test_every_bad_row_is_named() -> None:
+def test_every_bad_row_is_named(geo: RegionGeography) -> None:
     bad = TABLE + "x,,99999,,,zeehavens,,,no\ny,,,,,,,,\nhaven-a,,,91,4,nowhere,-3,,maybe\n"
     with pytest.raises(InputError) as ei:
-        candidates_from_table(_rows(bad), GEO, file="sites.csv", type_environments=TYPES)
+        candidates_from_table(_rows(bad), geo, file="sites.csv", type_environments=TYPES)
     text = str(ei.value)
     assert "sites.csv, line 7, column 'refnis': unknown municipality" in text
     assert "sites.csv, line 8: a location is required" in text
@@ -50,10 +49,10 @@ def test_every_bad_row_is_named() -> None:
     assert "line 9, column 'capacity_t'" in text and "line 9, column 'existing'" in text
 
 
-def test_siting_on_imported_candidates_respects_types_and_existing() -> None:
-    cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
+def test_siting_on_imported_candidates_respects_types_and_existing(geo: RegionGeography) -> None:
+    cands = candidates_from_table(_rows(TABLE), geo, type_environments=TYPES)
     res = run_siting(
-        GEO,
+        geo,
         SitingParams(model="p_median", p=2),
         candidates=cands,
         preferred_types=["economische-zones-stedelijk"],
@@ -66,10 +65,10 @@ def test_siting_on_imported_candidates_respects_types_and_existing() -> None:
     assert "3 of 5 kept" in res.notes[0]
 
 
-def test_capacitated_uses_candidate_capacities() -> None:
-    cands = candidates_from_table(_rows(TABLE), GEO, type_environments=TYPES)
+def test_capacitated_uses_candidate_capacities(geo: RegionGeography) -> None:
+    cands = candidates_from_table(_rows(TABLE), geo, type_environments=TYPES)
     res = run_siting(
-        GEO,
+        geo,
         SitingParams(model="capacitated", rate_kg_per_inhabitant=100, time_limit=120),
         candidates=cands,
     )

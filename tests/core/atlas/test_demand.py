@@ -19,12 +19,6 @@ from circulair.core.atlas.demand import (
 )
 from circulair.core.errors import InputError
 from circulair.core.geo.population import with_population
-from circulair.core.geo.reference import RegionGeography, load_region
-
-
-@pytest.fixture(scope="module")
-def geo() -> RegionGeography:
-    return load_region("flanders")
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -236,14 +230,13 @@ _REFNIS = ["11002", "24062", "44021", "71016", "23088", "23096", "12025"]
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
+    records=st.lists(
         st.tuples(st.sampled_from(_REFNIS), st.floats(min_value=0, max_value=1e9, allow_nan=False)),
         min_size=1,
         max_size=40,
     )
 )
-def test_aggregated_total_equals_sum_of_inputs(records):
-    geo = load_region("flanders")
+def test_aggregated_total_equals_sum_of_inputs(geo, records):
     codes = [r for r, _ in records]
     weights = [w for _, w in records]
     d = aggregate_by_municipality(codes, weights, geo, unit="t/yr", source="h")
@@ -254,7 +247,7 @@ def test_aggregated_total_equals_sum_of_inputs(records):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
+    records=st.lists(
         st.tuples(
             st.sampled_from([*_REFNIS, "99999"]),
             st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5)),
@@ -263,10 +256,9 @@ def test_aggregated_total_equals_sum_of_inputs(records):
         max_size=20,
     )
 )
-def test_table_weights_never_negative(records):
+def test_table_weights_never_negative(geo, records):
     """Whatever the table holds, the result either has only non-negative finite weights whose
     total is the sum of the rows, or the import fails naming every bad row."""
-    geo = load_region("flanders")
     rows = [{"refnis": r, "weight": str(w)} for r, w in records]
     try:
         d = demand_from_table(rows, geo)

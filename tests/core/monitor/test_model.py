@@ -1,10 +1,16 @@
-"""Monitor records from the knowledge base (indicators.yaml, targets.yaml, figures)."""
+"""Monitor records: their validation, and reading them from the knowledge base (indicators.yaml,
+targets.yaml, figures)."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
+from circulair.core.errors import InputError
 from circulair.core.knowledge import load_knowledge
 from circulair.core.monitor.compute import assess
-from circulair.core.monitor.model import Observation, monitor_from_knowledge
+from circulair.core.monitor.model import Indicator, Observation, Target, monitor_from_knowledge
 
 
 def test_monitor_from_knowledge() -> None:
@@ -46,3 +52,20 @@ def test_knowledge_targets_assess_without_data() -> None:
     ]
     a = assess(rmc, as_rmc, today_year=2025, indicator=m.indicators["rmc"])
     assert round(a.target_level or 0, 6) == 396.9 and a.status == "off_track"
+
+
+def test_target_validation() -> None:
+    with pytest.raises(InputError) as e:
+        Target(
+            "bad",
+            "rmc",
+            "VLG",
+            target_year=2030,
+            target_value=math.nan,
+            target_type="relative",
+            unit="Mt",
+        )
+    fields = {p.field for p in e.value.problems}
+    assert fields == {"target_value", "baseline_year", "unit"}
+    with pytest.raises(InputError):
+        Indicator("x", "x", "x", "Mt", "sideways")  # type: ignore[arg-type]

@@ -2,47 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
 
 from circulair.core.atlas.siting import capacitated_facility_location, checks
 from circulair.core.errors import InfeasibleError, InputError
-
-# points on a line: demand and candidates at x = 0, 1, 2, 10, 11, 12
-X = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 12.0])
-LINE = np.abs(X[:, None] - X[None, :])
-ONES = np.ones(6)
-
-
-def _instance(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    a = rng.random((n, 2)) * 10
-    b = rng.random((m, 2)) * 10
-    d = np.round(np.linalg.norm(a[:, None] - b[None], axis=2), 3)
-    w = rng.integers(0, 6, n).astype(float)
-    return d, w
-
-
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@st.composite
-def instances(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int, list[int]]:
-    seed = draw(st.integers(0, 2**31 - 1))
-    rng = np.random.default_rng(seed)
-    n = draw(st.integers(1, 25))
-    m = draw(st.integers(1, 10))
-    d, w = _instance(rng, n, m)
-    if draw(st.booleans()):  # duplicate some rows
-        d = np.vstack([d, d[: n // 2]])
-        w = np.concatenate([w, w[: n // 2]])
-    p = draw(st.integers(1, m))
-    fixed = draw(st.lists(st.integers(0, m - 1), max_size=p, unique=True))
-    return d, w, p, fixed
 
 
 def test_cfl_hand_instances() -> None:
@@ -117,39 +85,16 @@ def test_cfl_unreachable_and_input_errors() -> None:
     assert "capacity has 1 entries but dist has 2 columns" in text
 
 
-def _brute_cfl(d, q, cap, f, unit, single):
-    n, m = d.shape
-    best = np.inf
-    for k in range(1, m + 1):
-        for s in itertools.combinations(range(m), k):
-            s = list(s)
-            if single:
-                for assign in itertools.product(s, repeat=n):
-                    load = np.bincount(assign, weights=q, minlength=m)
-                    if (load <= cap + 1e-9).all():
-                        cost = f[s].sum() + sum(unit * d[i, assign[i]] * q[i] for i in range(n))
-                        best = min(best, cost)
-            else:
-                # transportation LP over the open sites
-                c = (unit * d[:, s]).ravel()
-                a_eq = np.kron(np.eye(n), np.ones(len(s)))
-                a_ub = np.kron(np.ones(n), np.eye(len(s)))
-                res = linprog(c, A_ub=a_ub, b_ub=cap[s], A_eq=a_eq, b_eq=q, method="highs")
-                if res.status == 0:
-                    best = min(best, f[s].sum() + res.fun)
-    return best
-
-
 @pytest.mark.parametrize("seed", range(12))
-def test_cfl_brute_force(seed: int) -> None:
+def test_cfl_brute_force(siting: SimpleNamespace, seed: int) -> None:
     rng = np.random.default_rng(2000 + seed)
     n, m = int(rng.integers(2, 5)), int(rng.integers(2, 4))
-    d, _ = _instance(rng, n, m)
+    d, _ = siting.instance(rng, n, m)
     q = rng.integers(1, 40, n).astype(float)
     cap = rng.integers(20, 80, m).astype(float)
     f = rng.integers(0, 100, m).astype(float)
     single = bool(seed % 2)
-    expect = _brute_cfl(d, q, cap, f, 2.0, single)
+    expect = siting.brute_cfl(d, q, cap, f, 2.0, single)
     if not np.isfinite(expect):
         with pytest.raises(InfeasibleError):
             capacitated_facility_location(d, q, cap, f, 2.0, single_sourcing=single)
@@ -158,10 +103,12 @@ def test_cfl_brute_force(seed: int) -> None:
     assert r.objective == pytest.approx(expect, rel=1e-7)
 
 
-@SETTINGS
-@given(instances(), st.booleans())
-def test_property_cfl_passes_check(inst, single: bool) -> None:
-    d, w, _, fixed = inst
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), single=st.booleans())
+def test_property_cfl_passes_check(
+    siting: SimpleNamespace, data: st.DataObject, single: bool
+) -> None:
+    d, w, _, fixed = data.draw(siting.instances())
     m = d.shape[1]
     cap = np.full(m, max(1.0, w.sum()))  # always feasible
     f = np.arange(m, dtype=float)
