@@ -14,6 +14,10 @@ from circulair.cli.output import Format, console, emit, err_console, fail
 from circulair.core.errors import CirculairError, InputError
 from circulair.core.geo import parse_partition_csv
 
+# Pure functions of a result (no models): importable before Django is set up. The services
+# are imported in each command, after _django.setup(): importing models needs the app registry.
+from circulair.web.apps.atlas import presenters
+
 app = typer.Typer(
     help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
     "--preset materialenbanken-arrondissement",
@@ -47,11 +51,9 @@ def _run(handler: Any, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
-    from circulair.web.apps.atlas.selectors import run_geojson
-
     t = result["totals"]
     if fmt == "geojson":
-        text = json.dumps(run_geojson(result), ensure_ascii=False, indent=1)
+        text = json.dumps(presenters.run_geojson(result), ensure_ascii=False, indent=1)
         if output:
             output.write_text(text, encoding="utf-8")
             console.print(f"Wrote {output}")

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.atlas.plan import MODELS
-from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.portal.models import Job
@@ -175,7 +175,7 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def geojson(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
-        return Response(selectors.run_geojson(job.result or {}))
+        return Response(presenters.run_geojson(job.result or {}))
 
     @extend_schema(responses=PresetSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])

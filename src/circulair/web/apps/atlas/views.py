@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from circulair.core.errors import InputError
-from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
 from circulair.web.apps.common import jobs
 from circulair.web.apps.geography import selectors as geo_sel
@@ -106,7 +106,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "result": result,
-            "geojson": json.dumps(selectors.run_geojson(result)) if job.result else "null",
+            "geojson": json.dumps(presenters.run_geojson(result)) if job.result else "null",
             "region": geo_sel.region_default(),
         },
     )
@@ -126,13 +126,12 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("the run has no result (yet)")
     name = f"circulair-atlas-{pk}"
     if fmt == "geojson":
-        resp: HttpResponse = JsonResponse(selectors.run_geojson(job.result))
+        resp: HttpResponse = JsonResponse(presenters.run_geojson(job.result))
     elif fmt == "csv":
-        resp = HttpResponse(selectors.run_csv(job.result), content_type="text/csv; charset=utf-8")
+        resp = HttpResponse(presenters.run_csv(job.result), content_type="text/csv; charset=utf-8")
     elif fmt == "png":
-        resp = HttpResponse(
-            selectors.run_png(job.result, geo_sel.region_default()), content_type="image/png"
-        )
+        points = selectors.municipality_points(geo_sel.region_default())
+        resp = HttpResponse(presenters.run_png(job.result, points), content_type="image/png")
     else:
         raise Http404(fmt)
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -149,17 +148,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     rows = []
     if len(runs) == 2 and all(r.result for r in runs):
         a, b = (r.result["totals"] for r in runs)  # type: ignore[index]
-        for key, label in (("count", _("Facilities")), ("ha", _("Hectares")), ("m2", "m²")):
-            va, vb = a.get(key), b.get(key)
-            diff = (
-                (vb - va) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
-            )
-            rows.append({"label": label, "a": va, "b": vb, "diff": diff})
-        sizes = sorted(set(a.get("by_size", {})) | set(b.get("by_size", {})))
-        for s in sizes:
-            ca = a.get("by_size", {}).get(s, {}).get("count", 0)
-            cb = b.get("by_size", {}).get(s, {}).get("count", 0)
-            rows.append({"label": f"{_('Facilities')} ({s})", "a": ca, "b": cb, "diff": cb - ca})
+        rows = presenters.compare_rows(a, b)
     return render(
         request,
         "atlas/compare.html",
