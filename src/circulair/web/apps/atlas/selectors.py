@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography.models import Municipality, Region
+from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.portal.models import Job
 
 KINDS = ("atlas.extrapolate", "atlas.site")
@@ -46,3 +47,22 @@ def run_get(pk: int, user: Any = None) -> Job:
 def municipality_points(region: Region) -> list[tuple[float, float]]:
     """(lon, lat) of the region's municipalities: the grey background of a run's map."""
     return list(Municipality.objects.filter(region=region).values_list("lon", "lat"))
+
+
+def sector_groups() -> dict[str, list[str]]:
+    """NACE sector groups of the knowledge base: slug -> annex codes (KBO demand)."""
+    return {
+        r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
+        for r in Record.objects.filter(kind="nace_sector_group").order_by("order", "slug")
+    }
+
+
+def sector_group_choices() -> list[tuple[str, str]]:
+    """(slug, Dutch name) of the NACE sector groups, for the siting form."""
+    qs = Record.objects.filter(kind="nace_sector_group").order_by("order", "slug")
+    return list(qs.values_list("slug", "name_nl"))
+
+
+def type_environment_slugs() -> list[str]:
+    """Slugs of the type environments a candidate site may name."""
+    return list(Record.objects.filter(kind="type_environment").values_list("slug", flat=True))
