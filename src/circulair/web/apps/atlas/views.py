@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -24,17 +25,28 @@ from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.portal.models import Job
 
 
+def _index(
+    request: HttpRequest,
+    eform: ExtrapolateForm,
+    sform: SiteForm,
+    *,
+    problems: list[str] | None = None,
+    mode: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "extrapolate_form": eform,
+        "site_form": sform,
+        "presets": services.preset_list(),
+        "runs": selectors.run_list(request.user)[:15],
+    }
+    if problems is not None:
+        context.update(problems=problems, mode=mode)
+    return render(request, "atlas/index.html", context, status=status)
+
+
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "atlas/index.html",
-        {
-            "extrapolate_form": ExtrapolateForm(),
-            "site_form": SiteForm(),
-            "presets": services.preset_list(),
-            "runs": selectors.run_list(request.user)[:15],
-        },
-    )
+    return _index(request, ExtrapolateForm(), SiteForm())
 
 
 def run_create(request: HttpRequest) -> HttpResponse:
@@ -43,29 +55,22 @@ def run_create(request: HttpRequest) -> HttpResponse:
     mode = request.POST.get("mode")
     if mode == "site" and not request.user.is_authenticated:
         return redirect_to_login(reverse("atlas:index"))
+    site = mode == "site"
     eform = ExtrapolateForm(request.POST if mode == "extrapolate" else None)
-    sform = SiteForm(
-        request.POST if mode == "site" else None, request.FILES if mode == "site" else None
-    )
-    form = eform if mode == "extrapolate" else sform
+    sform = SiteForm(request.POST if site else None, request.FILES if site else None)
+    form = sform if site else eform
     problems: list[str] = []
     code = 400
     if mode in ("extrapolate", "site") and form.is_valid():
-        kind = "atlas.extrapolate" if mode == "extrapolate" else "atlas.site"
-        params = dict(form.cleaned_data) if mode == "extrapolate" else sform.params()
         try:
-            if mode == "site":
-                services.time_limit_check(params, request.user)
-            for field, purpose in (("demand_file", "demand"), ("candidates_file", "candidates")):
-                upload = sform.cleaned_data.get(field) if mode == "site" else None
-                if upload is not None:
-                    params[f"{purpose}_upload"] = services.table_upload(
-                        purpose=purpose,
-                        content=upload.read(),
-                        file_name=upload.name,
-                        user=request.user,
-                    )
-            job = services.run_start(kind=kind, params=params, user=request.user)
+            if site:
+                job = services.site_start(
+                    params=sform.params(), uploads=sform.uploads(), user=request.user
+                )
+            else:
+                job = services.run_start(
+                    kind="atlas.extrapolate", params=dict(eform.cleaned_data), user=request.user
+                )
         except InputError as e:
             problems = [str(p) for p in e.problems]
         except jobs.JobLimitError as e:
@@ -74,19 +79,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
             return redirect("atlas:run", pk=job.pk)
     elif mode not in ("extrapolate", "site"):
         problems = [_("Choose a study scenario or a siting model.")]
-    return render(
-        request,
-        "atlas/index.html",
-        {
-            "extrapolate_form": eform,
-            "site_form": sform,
-            "presets": services.preset_list(),
-            "runs": selectors.run_list(request.user)[:15],
-            "problems": problems,
-            "mode": mode,
-        },
-        status=code,
-    )
+    return _index(request, eform, sform, problems=problems, mode=mode, status=code)
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
