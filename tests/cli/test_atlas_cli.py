@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from circulair.cli.main import app
+from circulair.core.geo import load_region
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
@@ -25,8 +26,6 @@ def test_extrapolate_preset_prints_the_study_figure() -> None:
 
 
 def test_extrapolate_with_a_partition_file(tmp_path: Path) -> None:
-    from circulair.core.geo import load_region
-
     geo = load_region()
     central = [m for m in geo.municipalities if m.central_city]
     rest = [m for m in geo.municipalities if not m.central_city]
@@ -119,6 +118,8 @@ def test_site_with_company_register_demand() -> None:
     res = json.loads(r.stdout)[0]
     assert res["demand_unit"] != "inhabitants" and res["totals"]["count"] == 2
     assert res["totals"]["demand"] > 0
+    assert res["kbo"]["located"] == res["totals"]["demand"] == 3  # the locating counts
+    assert "KBO: {" in r.stderr
     bad = runner.invoke(
         app,
         [

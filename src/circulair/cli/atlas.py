@@ -12,7 +12,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
 from circulair.core.errors import CirculairError, InputError
-from circulair.core.geo import parse_partition_csv
+
+# Pure functions of a result (no models): importable before Django is set up. The services
+# are imported in each command, after _django.setup(): importing models needs the app registry.
+from circulair.web.apps.atlas import presenters
 
 app = typer.Typer(
     help="Plan facilities.\n\nExample:  circulair atlas extrapolate "
@@ -46,12 +49,14 @@ def _run(handler: Any, params: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
-    from circulair.web.apps.atlas.selectors import run_geojson
+def _file(path: Path | None) -> tuple[bytes, str] | None:
+    return (path.read_bytes(), path.name) if path is not None else None
 
+
+def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
     t = result["totals"]
     if fmt == "geojson":
-        text = json.dumps(run_geojson(result), ensure_ascii=False, indent=1)
+        text = json.dumps(presenters.run_geojson(result), ensure_ascii=False, indent=1)
         if output:
             output.write_text(text, encoding="utf-8")
             console.print(f"Wrote {output}")
@@ -87,7 +92,7 @@ def presets() -> None:
     Example:  circulair atlas presets
     """
     _django.setup()
-    from circulair.web.apps.atlas.services import preset_list
+    from circulair.web.apps.atlas import services
 
     emit(
         [
@@ -97,7 +102,7 @@ def presets() -> None:
                 "partition": p.attributes.get("partition", ""),
                 "study_ha": p.attributes["expected_ha"],
             }
-            for p in preset_list()
+            for p in services.preset_list()
         ],
         Format.table,
         title="Extrapolation presets",
@@ -122,29 +127,16 @@ def extrapolate(
     """
     _django.setup()
     from circulair.web.apps.atlas import services
-    from circulair.web.apps.geography import selectors as geo_sel
 
     try:
-        extra: dict[str, Any] = {}
-        if partition_file is not None:
-            geo = geo_sel.region_geography(geo_sel.region_default())
-            part = parse_partition_csv(
-                partition_file.read_text(encoding="utf-8-sig"),
-                geo,
-                name=partition_file.stem,
-                file=partition_file.name,
-            )
-            extra = {
-                "partition_members": {u: list(part.members(u)) for u in part.units()},
-                "unit_names": dict(getattr(part, "unit_names", {}) or {}),
-            }
-            partition = partition or partition_file.stem
         params = services.extrapolation_params(
-            preset=preset, partition=partition, streams=streams or None
+            preset=preset,
+            partition=partition,
+            streams=streams or None,
+            partition_file=_file(partition_file),
         )
     except InputError as e:
         fail(str(e))
-    params.update(extra)
     _emit(_run(services.extrapolate_job, params), fmt, output)
 
 
@@ -221,31 +213,15 @@ def site(
         "fixed_open": [x.strip() for x in existing.split(",") if x.strip()],
     }
 
-    demand = cands = dists = None
-    try:
-        if distance_file is not None:
-            dists = services.distances_parse(distance_file.read_bytes(), distance_file.name)
-        if candidates_file is not None:
-            from circulair.web.apps.geography import selectors as gsel
-
-            cands = services.candidates_parse(
-                gsel.region_geography(gsel.region_default()),
-                candidates_file.read_bytes(),
-                candidates_file.name,
-            )
-        if demand_file is not None:
-            from circulair.web.apps.geography import selectors as geo_sel
-
-            geo = geo_sel.region_geography(geo_sel.region_default())
-            demand = services.demand_table_parse(geo, demand_file.read_bytes(), demand_file.name)
-        elif kbo is not None:
-            with err_console.status("Reading the KBO extract…"):
-                demand, counts = services.kbo_demand(kbo, group=sector_group, weight=kbo_weight)
-            err_console.print(f"KBO: {counts}", highlight=False)
-    except CirculairError as e:
-        fail(str(e))
-    _emit(
-        _run(lambda prm, progress: services.site_run(prm, progress, demand, cands, dists), params),
-        fmt,
-        output,
+    if kbo is not None:
+        params.update(sector_group=sector_group, kbo_weight=kbo_weight)
+    files = services.SiteFiles(
+        demand=_file(demand_file),
+        candidates=_file(candidates_file),
+        distances=_file(distance_file),
+        kbo=kbo,
     )
+    result = _run(lambda prm, progress: services.site_run(prm, progress, files), params)
+    if "kbo" in result:
+        err_console.print(f"KBO: {result['kbo']}", highlight=False)
+    _emit(result, fmt, output)

@@ -6,15 +6,19 @@ anonymous siting run, too many or too long runs, non-finite numbers.
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import clear_url_caches
 from django.utils import timezone
 
 from circulair.web.apps.common.models import Job, Upload
+from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.config import urls
 
 pytestmark = pytest.mark.django_db
 
@@ -157,13 +161,6 @@ def test_uploads_are_not_served_from_media_even_in_debug(
     client: Client, settings: Any, tmp_path: Any, user: User
 ) -> None:
     """Under scripts/start (DEBUG on) /media/ served every kept upload; now only case images."""
-    import importlib
-
-    from django.urls import clear_url_caches
-
-    from circulair.web.apps.common.uploads import upload_keep
-    from circulair.web.config import urls
-
     settings.MEDIA_ROOT = str(tmp_path)
     settings.DEBUG = True
     try:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from circulair.core.errors import InputError
 from circulair.web.apps.atlas.services import run_start
+from circulair.web.apps.common.jobs import fail_interrupted
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.geography.models import Municipality, Region
 from circulair.web.apps.geography.services import partition_import
 
@@ -249,8 +252,6 @@ def test_api_runs_a_preset_and_reports_errors(client: Client, user: Any) -> None
 def test_bad_demand_and_partitions_are_named_in_web_and_api(
     client: Client, user: Any, grant_role: Any
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(user)  # siting runs need an account (test_atlas_trust.py)
     bad = client.post(
         "/api/v1/atlas/runs/?wait=true",
@@ -308,9 +309,6 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(
 
 
 def test_jobs_interrupted_by_a_stop_are_marked_failed() -> None:
-    from circulair.web.apps.common.jobs import fail_interrupted
-    from circulair.web.apps.common.models import Job
-
     j = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)
     assert fail_interrupted() == 1
     j.refresh_from_db()

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.atlas.plan import MODELS
-from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.common.models import Job
@@ -52,8 +52,8 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
-class RunRequestSerializer(serializers.Serializer):
-    """Start a run: ``mode`` ``extrapolate`` (a study preset) or ``site`` (a siting model)."""
+class _RunFields(serializers.Serializer):
+    """What every request to start a run may hold (JSON or multipart)."""
 
     mode = serializers.ChoiceField(choices=["extrapolate", "site"])
     preset = serializers.CharField(required=False, allow_blank=True)
@@ -78,11 +78,17 @@ class RunRequestSerializer(serializers.Serializer):
         help_text="Solver seconds, capped per role: CIRCULAIR_ATLAS_TIME_LIMIT_USER (default "
         "300) for an account, CIRCULAIR_ATLAS_TIME_LIMIT_STAFF (1,800) for staff.",
     )
-    demand = serializers.ListField(
-        child=serializers.DictField(),
+    sector_group = serializers.CharField(
         required=False,
-        help_text="Demand points instead of population: rows with refnis | postal_code | "
-        "lat,lon and weight (t/yr), as in the demand CSV.",
+        allow_blank=True,
+        help_text="With kbo_file: the NACE sector group whose establishments are the demand "
+        "(a slug of the knowledge base's nace_sector_group records).",
+    )
+    kbo_weight = serializers.ChoiceField(
+        choices=list(services.KBO_WEIGHTS),
+        required=False,
+        help_text="With kbo_file: count establishments, or their employees (needs an "
+        "EmployeeClass column).",
     )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -93,9 +99,51 @@ class RunRequestSerializer(serializers.Serializer):
         return data
 
 
+class RunRequestSerializer(_RunFields):
+    """Start a run: ``mode`` ``extrapolate`` (a study preset) or ``site`` (a siting model).
+    Files (a distance table, a KBO extract, candidate sites) are sent as multipart/form-data."""
+
+    demand = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Demand points instead of population: rows with refnis | postal_code | "
+        "lat,lon and weight (t/yr), as in the demand CSV.",
+    )
+
+
+class RunUploadSerializer(_RunFields):
+    """Start a run with files, as the siting form and ``circulair atlas site`` take them; each
+    is checked first (400 naming file, line, column and value) and kept with the run."""
+
+    demand_file = serializers.FileField(
+        required=False,
+        help_text="Demand CSV instead of population: refnis | postal_code | lat,lon; weight.",
+    )
+    kbo_file = serializers.FileField(
+        required=False,
+        help_text="Companies as demand: a KBO open-data extract (.zip); needs sector_group. "
+        "A demand_file takes precedence.",
+    )
+    candidates_file = serializers.FileField(
+        required=False,
+        help_text="Candidate sites CSV: refnis | postal_code | lat,lon; optional "
+        "type_environment, capacity_t, fixed_cost, existing.",
+    )
+    distance_file = serializers.FileField(
+        required=False,
+        help_text="Distances CSV from,to,km (demand point id, candidate site id; e.g. road "
+        "distances) instead of great-circle × road_factor; every pair must be listed.",
+    )
+
+
 class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     """Atlas runs. ``POST`` starts one; extrapolations finish at once (201), siting runs in the
     background (202) unless ``?wait=true``; poll ``GET /atlas/runs/{id}/`` for progress.
+
+    A siting run takes everything ``circulair atlas site`` takes: as JSON, demand rows; as
+    multipart/form-data, files: a demand table, a KBO extract (with ``sector_group`` and
+    ``kbo_weight``), candidate sites and a distance table. A bad file is refused with 400
+    naming file, line, column and value.
 
     Anyone may run and read the study presets; a siting run needs an account (401/403 without
     one) and only its creator (and superusers) can read it: others get 404. At most
@@ -112,12 +160,16 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.run_list(self.request.user)
 
     @extend_schema(
-        request=RunRequestSerializer,
+        request={
+            "application/json": RunRequestSerializer,
+            "multipart/form-data": RunUploadSerializer,
+        },
         responses={201: RunSerializer, 202: RunSerializer},
         parameters=[OpenApiParameter("wait", bool, description="run in the request")],
     )
     def create(self, request: Request) -> Response:
-        ser = RunRequestSerializer(data=request.data)
+        multipart = (request.content_type or "").startswith("multipart/")
+        ser = (RunUploadSerializer if multipart else RunRequestSerializer)(data=request.data)
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         mode = data.pop("mode")
@@ -128,30 +180,19 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
                 kind="atlas.extrapolate", params=params, user=request.user, background=False
             )
         else:
-            if not request.user.is_authenticated:
-                raise exceptions.NotAuthenticated("Log in to run a siting model.")
-            services.time_limit_check(data, request.user)
-            if "demand" in data:
-                # validated now (every bad row named), stored as a kept upload for the job
-                import csv
-                import io
-
-                rows = [{k: str(v) for k, v in r.items()} for r in data.pop("demand")]
-                cols = sorted({k for r in rows for k in r})
-                buf = io.StringIO()
-                w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-                w.writeheader()
-                w.writerows(rows)
-                data["demand_upload"] = services.table_upload(
-                    purpose="demand",
-                    content=buf.getvalue().encode(),
-                    file_name="demand.json",
-                    user=request.user,
-                )
+            uploads = {
+                purpose: (f.read(), f.name)
+                for purpose, field in services.UPLOAD_FIELDS.items()
+                if (f := data.pop(field, None)) is not None
+            }
+            if "demand" in data:  # JSON rows: checked and kept as a demand table
+                uploads["demand"] = (services.table_from_rows(data.pop("demand")), "demand.json")
             try:
-                job = services.run_start(
-                    kind="atlas.site", params=data, user=request.user, background=not wait
+                job = services.site_start(
+                    params=data, uploads=uploads, user=request.user, background=not wait
                 )
+            except services.AccountRequiredError as e:
+                raise exceptions.NotAuthenticated("Log in to run a siting model.") from e
             except jobs.JobLimitError as e:
                 raise RunLimitReached(str(e)) from e
         if job.status == Job.Status.FAILED:
@@ -175,7 +216,7 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def geojson(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
-        return Response(selectors.run_geojson(job.result or {}))
+        return Response(presenters.run_geojson(job.result or {}))
 
     @extend_schema(responses=PresetSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])

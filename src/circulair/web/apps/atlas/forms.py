@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from circulair.core.atlas.plan import MODELS
-from circulair.web.apps.atlas import services
+from circulair.web.apps.atlas import selectors, services
 from circulair.web.apps.common.fields import FiniteFloatFormField, set_choices
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.knowledge.models import Record
@@ -55,10 +55,34 @@ class SiteForm(forms.Form):
         label=_("Or a demand table (CSV: refnis or postal_code or lat,lon; weight in t/yr)"),
         required=False,
     )
+    kbo_file = forms.FileField(
+        label=_(
+            "Or companies as demand: a KBO open-data extract (.zip) — the establishments "
+            "of a sector group per municipality"
+        ),
+        required=False,
+    )
+    sector_group = forms.ChoiceField(label=_("Sector group (for the KBO extract)"), required=False)
+    kbo_weight = forms.ChoiceField(
+        label=_("Weigh companies by (KBO extract)"),
+        choices=[
+            ("count", _("number of establishments")),
+            ("employees", _("employees (needs an EmployeeClass column)")),
+        ],
+        initial="count",
+        required=False,
+    )
     candidates_file = forms.FileField(
         label=_(
             "Or candidate sites (CSV: refnis or postal_code or lat,lon; optional "
             "type_environment, capacity_t, fixed_cost, existing)"
+        ),
+        required=False,
+    )
+    distance_file = forms.FileField(
+        label=_(
+            "Or a distance table instead of great-circle × road factor (CSV from,to,km: "
+            "demand point id, candidate site id; e.g. road distances)"
         ),
         required=False,
     )
@@ -94,14 +118,23 @@ class SiteForm(forms.Form):
         }
         archetypes = Record.objects.filter(kind="facility_archetype").order_by("order", "slug")
         set_choices(self, "archetype", [("", "—"), *archetypes.values_list("slug", "name_nl")])
+        set_choices(self, "sector_group", [("", "—"), *selectors.sector_group_choices()])
 
     def clean_fixed_open(self) -> list[str]:
         raw = self.cleaned_data.get("fixed_open") or ""
         return [x.strip() for x in raw.replace(";", ",").split(",") if x.strip()]
 
     def params(self) -> dict[str, Any]:
+        files = set(services.UPLOAD_FIELDS.values())
         return {
-            k: v
-            for k, v in self.cleaned_data.items()
-            if v not in (None, "", []) and k not in ("demand_file", "candidates_file")
+            k: v for k, v in self.cleaned_data.items() if v not in (None, "", []) and k not in files
         }
+
+    def uploads(self) -> dict[str, services.File]:
+        """The files sent, by upload purpose: (content, name)."""
+        out = {}
+        for purpose, field in services.UPLOAD_FIELDS.items():
+            f = self.cleaned_data.get(field)
+            if f is not None:
+                out[purpose] = (f.read(), f.name)
+        return out

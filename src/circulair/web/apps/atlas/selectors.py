@@ -1,4 +1,4 @@
-"""Reads and exports of atlas runs (GeoJSON, CSV, PNG map), and who may see which run.
+"""Reads of atlas runs, and who may see which run (exports are in :mod:`.presenters`).
 
 Who sees a run:
 
@@ -15,16 +15,15 @@ reading it first fails the jobs whose worker stopped (``jobs.reap_stale``).
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from circulair.core.tables import write_table
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography.models import Municipality, Region
+from circulair.web.apps.knowledge.models import Record
 
 KINDS = ("atlas.extrapolate", "atlas.site")
 PUBLIC_KINDS = ("atlas.extrapolate",)
@@ -45,107 +44,25 @@ def run_get(pk: int, user: Any = None) -> Job:
     return run_list(user).get(pk=pk)
 
 
-def run_geojson(result: dict[str, Any]) -> dict[str, Any]:
-    feats: list[dict[str, Any]] = []
-    for f in result.get("facilities", []):
-        if f.get("lat") is None:
-            continue
-        props = {k: v for k, v in f.items() if k not in ("lat", "lon")}
-        props["type"] = "facility"
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [f["lon"], f["lat"]]},
-            }
-        )
-    fac = {
-        f.get("id") or f["refnis"]: f
-        for f in result.get("facilities", [])
-        if f.get("id") or f.get("refnis")
-    }
-    for a in result.get("assignments", []):
-        to = fac.get(a["to"])
-        if to is None:
-            continue
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "type": "assignment",
-                    "from": a["from"],
-                    "to": a["to"],
-                    "km": a["km"],
-                    "quantity": a["quantity"],
-                },
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [[a["from_lon"], a["from_lat"]], [to["lon"], to["lat"]]],
-                },
-            }
-        )
+def municipality_points(region: Region) -> list[tuple[float, float]]:
+    """(lon, lat) of the region's municipalities: the grey background of a run's map."""
+    return list(Municipality.objects.filter(region=region).values_list("lon", "lat"))
+
+
+def sector_groups() -> dict[str, list[str]]:
+    """NACE sector groups of the knowledge base: slug -> annex codes (KBO demand)."""
     return {
-        "type": "FeatureCollection",
-        "features": feats,
-        "properties": {"totals": result.get("totals", {}), "kind": result.get("kind")},
+        r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
+        for r in Record.objects.filter(kind="nace_sector_group").order_by("order", "slug")
     }
 
 
-def run_csv(result: dict[str, Any]) -> str:
-    rows = result.get("facilities", [])
-    cols = list(rows[0]) if rows else ["count"]
-    return write_table(cols, ([r.get(c, "") for c in cols] for r in rows), "csv").decode()
+def sector_group_choices() -> list[tuple[str, str]]:
+    """(slug, Dutch name) of the NACE sector groups, for the siting form."""
+    qs = Record.objects.filter(kind="nace_sector_group").order_by("order", "slug")
+    return list(qs.values_list("slug", "name_nl"))
 
 
-def run_png(result: dict[str, Any], region: Region, title: str = "") -> bytes:
-    """A static map: municipalities in grey, assignment lines, facilities sized by area."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    pts = list(Municipality.objects.filter(region=region).values_list("lon", "lat"))
-    fig, ax = plt.subplots(figsize=(10, 6), dpi=100)
-    if pts:
-        xs, ys = zip(*pts, strict=True)
-        ax.scatter(xs, ys, s=4, c="#b9c6bf", zorder=1)
-    fac = {
-        f.get("id") or f["refnis"]: f
-        for f in result.get("facilities", [])
-        if f.get("id") or f.get("refnis")
-    }
-    for a in result.get("assignments", []):
-        to = fac.get(a["to"])
-        if to:
-            ax.plot(
-                [a["from_lon"], to["lon"]],
-                [a["from_lat"], to["lat"]],
-                lw=0.4,
-                c="#7fb069",
-                zorder=2,
-            )
-    located = [f for f in result.get("facilities", []) if f.get("lat") is not None]
-    if located:
-        sizes = [max(20.0, (f.get("m2") or 10000) / 400) for f in located]
-        ax.scatter(
-            [f["lon"] for f in located],
-            [f["lat"] for f in located],
-            s=sizes,
-            c="#1f7a4d",
-            alpha=0.8,
-            edgecolors="#145536",
-            zorder=3,
-        )
-    totals = result.get("totals", {})
-    ha = totals.get("ha")
-    ax.set_title(
-        (title or result.get("title") or "")
-        + (f" — {ha:g} ha" if ha else "")
-        + f" — {totals.get('count', 0)} facilities"
-    )
-    ax.set_aspect(1 / 0.63)  # ~cos(51°): keeps Flanders' proportions
-    ax.set_axis_off()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buf.getvalue()
+def type_environment_slugs() -> list[str]:
+    """Slugs of the type environments a candidate site may name."""
+    return list(Record.objects.filter(kind="type_environment").values_list("slug", flat=True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,24 +18,35 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from circulair.core.errors import InputError
-from circulair.web.apps.atlas import selectors, services
+from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.geography import selectors as geo_sel
 
 
+def _index(
+    request: HttpRequest,
+    eform: ExtrapolateForm,
+    sform: SiteForm,
+    *,
+    problems: list[str] | None = None,
+    mode: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "extrapolate_form": eform,
+        "site_form": sform,
+        "presets": services.preset_list(),
+        "runs": selectors.run_list(request.user)[:15],
+    }
+    if problems is not None:
+        context.update(problems=problems, mode=mode)
+    return render(request, "atlas/index.html", context, status=status)
+
+
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "atlas/index.html",
-        {
-            "extrapolate_form": ExtrapolateForm(),
-            "site_form": SiteForm(),
-            "presets": services.preset_list(),
-            "runs": selectors.run_list(request.user)[:15],
-        },
-    )
+    return _index(request, ExtrapolateForm(), SiteForm())
 
 
 def run_create(request: HttpRequest) -> HttpResponse:
@@ -43,29 +55,22 @@ def run_create(request: HttpRequest) -> HttpResponse:
     mode = request.POST.get("mode")
     if mode == "site" and not request.user.is_authenticated:
         return redirect_to_login(reverse("atlas:index"))
+    site = mode == "site"
     eform = ExtrapolateForm(request.POST if mode == "extrapolate" else None)
-    sform = SiteForm(
-        request.POST if mode == "site" else None, request.FILES if mode == "site" else None
-    )
-    form = eform if mode == "extrapolate" else sform
+    sform = SiteForm(request.POST if site else None, request.FILES if site else None)
+    form = sform if site else eform
     problems: list[str] = []
     code = 400
     if mode in ("extrapolate", "site") and form.is_valid():
-        kind = "atlas.extrapolate" if mode == "extrapolate" else "atlas.site"
-        params = dict(form.cleaned_data) if mode == "extrapolate" else sform.params()
         try:
-            if mode == "site":
-                services.time_limit_check(params, request.user)
-            for field, purpose in (("demand_file", "demand"), ("candidates_file", "candidates")):
-                upload = sform.cleaned_data.get(field) if mode == "site" else None
-                if upload is not None:
-                    params[f"{purpose}_upload"] = services.table_upload(
-                        purpose=purpose,
-                        content=upload.read(),
-                        file_name=upload.name,
-                        user=request.user,
-                    )
-            job = services.run_start(kind=kind, params=params, user=request.user)
+            if site:
+                job = services.site_start(
+                    params=sform.params(), uploads=sform.uploads(), user=request.user
+                )
+            else:
+                job = services.run_start(
+                    kind="atlas.extrapolate", params=dict(eform.cleaned_data), user=request.user
+                )
         except InputError as e:
             problems = [str(p) for p in e.problems]
         except jobs.JobLimitError as e:
@@ -74,19 +79,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
             return redirect("atlas:run", pk=job.pk)
     elif mode not in ("extrapolate", "site"):
         problems = [_("Choose a study scenario or a siting model.")]
-    return render(
-        request,
-        "atlas/index.html",
-        {
-            "extrapolate_form": eform,
-            "site_form": sform,
-            "presets": services.preset_list(),
-            "runs": selectors.run_list(request.user)[:15],
-            "problems": problems,
-            "mode": mode,
-        },
-        status=code,
-    )
+    return _index(request, eform, sform, problems=problems, mode=mode, status=code)
 
 
 def _job(request: HttpRequest, pk: int) -> Job:
@@ -106,7 +99,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "result": result,
-            "geojson": json.dumps(selectors.run_geojson(result)) if job.result else "null",
+            "geojson": json.dumps(presenters.run_geojson(result)) if job.result else "null",
             "region": geo_sel.region_default(),
         },
     )
@@ -126,13 +119,12 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("the run has no result (yet)")
     name = f"circulair-atlas-{pk}"
     if fmt == "geojson":
-        resp: HttpResponse = JsonResponse(selectors.run_geojson(job.result))
+        resp: HttpResponse = JsonResponse(presenters.run_geojson(job.result))
     elif fmt == "csv":
-        resp = HttpResponse(selectors.run_csv(job.result), content_type="text/csv; charset=utf-8")
+        resp = HttpResponse(presenters.run_csv(job.result), content_type="text/csv; charset=utf-8")
     elif fmt == "png":
-        resp = HttpResponse(
-            selectors.run_png(job.result, geo_sel.region_default()), content_type="image/png"
-        )
+        points = selectors.municipality_points(geo_sel.region_default())
+        resp = HttpResponse(presenters.run_png(job.result, points), content_type="image/png")
     else:
         raise Http404(fmt)
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -149,17 +141,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     rows = []
     if len(runs) == 2 and all(r.result for r in runs):
         a, b = (r.result["totals"] for r in runs)  # type: ignore[index]
-        for key, label in (("count", _("Facilities")), ("ha", _("Hectares")), ("m2", "m²")):
-            va, vb = a.get(key), b.get(key)
-            diff = (
-                (vb - va) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
-            )
-            rows.append({"label": label, "a": va, "b": vb, "diff": diff})
-        sizes = sorted(set(a.get("by_size", {})) | set(b.get("by_size", {})))
-        for s in sizes:
-            ca = a.get("by_size", {}).get(s, {}).get("count", 0)
-            cb = b.get("by_size", {}).get(s, {}).get("count", 0)
-            rows.append({"label": f"{_('Facilities')} ({s})", "a": ca, "b": cb, "diff": cb - ca})
+        rows = presenters.compare_rows(a, b)
     return render(
         request,
         "atlas/compare.html",

@@ -7,25 +7,63 @@ GeoJSON/CSV/PNG and returned by the API.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from circulair.core.atlas.candidates import Candidate, candidates_from_table
-from circulair.core.atlas.demand import DemandPoints, demand_from_table
-from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.errors import CirculairError, InputError, Problem
-from circulair.core.numbers import number_problem, number_value
-from circulair.core.tables import csv_dicts, decode_text
+from circulair.web.apps.atlas.services.inputs import (
+    KBO_WEIGHTS,
+    UPLOAD_FIELDS,
+    File,
+    SiteFiles,
+    SiteInputs,
+    candidates_parse,
+    demand_table_parse,
+    distances_parse,
+    kbo_demand,
+    kbo_options_check,
+    partition_file_params,
+    site_inputs,
+    table_from_rows,
+    table_upload,
+)
 from circulair.web.apps.common import jobs
-from circulair.web.apps.common.models import Job, Upload
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import is_administrator
-from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
 from circulair.web.apps.knowledge.models import Record
+
+__all__ = [
+    "KBO_WEIGHTS",
+    "UPLOAD_FIELDS",
+    "AccountRequiredError",
+    "File",
+    "SiteFiles",
+    "SiteInputs",
+    "archetype_get",
+    "candidates_parse",
+    "demand_table_parse",
+    "distances_parse",
+    "extrapolate_job",
+    "extrapolation_params",
+    "kbo_demand",
+    "kbo_options_check",
+    "partition_get",
+    "preset_list",
+    "run_start",
+    "site_inputs",
+    "site_run",
+    "site_start",
+    "table_from_rows",
+    "table_upload",
+    "time_limit_check",
+    "time_limit_max",
+]
 
 
 def archetype_get(slug: str, variant: str = "", *, field: str = "archetype") -> Archetype:
@@ -90,9 +128,22 @@ def preset_list() -> list[Record]:
 
 
 def extrapolation_params(
-    *, preset: str = "", partition: str = "", streams: int | None = None, **custom: Any
+    *,
+    preset: str = "",
+    partition: str = "",
+    streams: int | None = None,
+    partition_file: File | None = None,
+    **custom: Any,
 ) -> dict[str, Any]:
-    """Resolve a preset (plus overrides) into explicit parameters; raises InputError."""
+    """Resolve a preset (plus overrides) into explicit parameters; raises InputError.
+
+    ``partition_file`` (content, name) is a CSV ``refnis,unit`` used as is, not stored (the
+    CLI's ``--partition-file``; the pages and the API import a partition, then name it)."""
+    if partition_file is not None:
+        members = partition_file_params(*partition_file)
+        named = partition or Path(partition_file[1]).stem
+        params = extrapolation_params(preset=preset, partition=named, streams=streams, **custom)
+        return {**params, **members}
     if not preset:
         return {"partition": partition, "streams": streams or 1, **custom}
     rec = (
@@ -202,25 +253,13 @@ def preferred_types(archetype_slug: str) -> list[str]:
     )
 
 
-def candidates_parse(geo: Any, content: bytes, file_name: str) -> list[Candidate]:
-    """Candidate sites from a CSV; type environments are checked against the knowledge base."""
-    text = decode_text(content, file=file_name)
-    types = Record.objects.filter(kind="type_environment").values_list("slug", flat=True)
-    _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
-    return candidates_from_table(
-        [r for _line, r in rows], geo, file=file_name, type_environments=list(types)
-    )
-
-
 def site_run(
-    params: dict[str, Any],
-    progress: jobs.Progress,
-    demand: DemandPoints | None = None,
-    candidates: list[Candidate] | None = None,
-    distances: dict[tuple[str, str], float] | None = None,
+    params: dict[str, Any], progress: jobs.Progress, files: SiteFiles | None = None
 ) -> dict[str, Any]:
-    """Run a siting model on the stored geography; ``demand`` defaults to population (or an
-    uploaded demand table named by ``params['demand_upload']``)."""
+    """Run a siting model on the stored geography, from the ``files`` given (the CLI) or the
+    uploads ``params`` names (see :func:`~.inputs.site_inputs`); demand defaults to population,
+    distances to great-circle × the road factor. A KBO run's result holds the locating counts
+    (``kbo``)."""
     region = geo_sel.region_get(params.get("region") or None)
     geo = geo_sel.region_geography(region)
     arch = archetype_get(params["archetype"]) if params.get("archetype") else None
@@ -229,54 +268,27 @@ def site_run(
     if "fixed_open" in clean:
         clean["fixed_open"] = tuple(clean["fixed_open"])
     prm = SitingParams(**clean)
-    if demand is None and params.get("demand_upload"):
-        up = Upload.objects.get(pk=params["demand_upload"])
-        demand = demand_table_parse(geo, up.file.read(), up.original_name)
-    if candidates is None and params.get("candidates_upload"):
-        up = Upload.objects.get(pk=params["candidates_upload"])
-        candidates = candidates_parse(geo, up.file.read(), up.original_name)
+    inputs = site_inputs(geo, params, files, progress)
     prefer = preferred_types(params["archetype"]) if params.get("archetype") else []
     result = run_siting(
         geo,
         prm,
         archetype=arch,
-        demand=demand,
-        candidates=candidates,
+        demand=inputs.demand,
+        candidates=inputs.candidates,
         preferred_types=prefer,
-        distances=distances,
+        distances=inputs.distances,
         progress=progress,
     ).as_dict()
     result["title"] = params.get("title") or f"{prm.model}"
+    if inputs.kbo_counts is not None:
+        result["kbo"] = dict(inputs.kbo_counts)
     return result
 
 
 @jobs.register("atlas.site")
 def site_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
     return site_run(params, progress)
-
-
-def demand_table_parse(geo: Any, content: bytes, file_name: str) -> DemandPoints:
-    """Demand points from a CSV (refnis | postal_code | lat,lon ; weight) — every bad row named."""
-    text = decode_text(content, file=file_name)
-    _header, rows = csv_dicts(text, file=file_name)  # unreadable CSV: InputError with its line
-    return demand_from_table([r for _line, r in rows], geo, file=file_name)
-
-
-def table_upload(*, purpose: str, content: bytes, file_name: str, user: Any = None) -> int:
-    """Validate and keep an uploaded demand or candidate table; returns the upload id."""
-
-    geo = geo_sel.region_geography(geo_sel.region_default())
-    parse = demand_table_parse if purpose == "demand" else candidates_parse
-    try:
-        parse(geo, content, file_name)
-    except UnicodeDecodeError:
-        err = InputError.single("the file is not UTF-8 text", file=file_name)
-        upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=err)
-        raise err from None
-    except InputError as e:
-        upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=e)
-        raise
-    return upload_keep(purpose=purpose, name=file_name, content=content, user=user).pk
 
 
 class AccountRequiredError(CirculairError):
@@ -371,42 +383,32 @@ def run_start(
     )
 
 
-def distances_parse(content: bytes, file_name: str) -> dict[tuple[str, str], float]:
-    """A long distance table (``from,to,km``: demand id, candidate id, e.g. road km) read with
-    the one CSV reader; every bad line is reported, all-or-nothing."""
-    header, rows = csv_dicts(decode_text(content, file=file_name), file=file_name)
-    if not {"from", "to", "km"} <= set(header):
-        raise InputError.single(
-            "expected the columns from,to,km", file=file_name, row=1, value=",".join(header)
-        )
-    out: dict[tuple[str, str], float] = {}
-    problems: list[Problem] = []
-    for line, r in rows:
-        bad = number_problem(r["km"], field="km", minimum=0, file=file_name, row=line)
-        if bad is not None:
-            problems.append(bad)
-            continue
-        out[(r["from"], r["to"])] = number_value(r["km"])
-    if problems:
-        raise InputError(problems)
-    return out
+def site_start(
+    *,
+    params: dict[str, Any],
+    uploads: dict[str, File] | None = None,
+    user: Any = None,
+    background: bool = True,
+) -> Job:
+    """Start a siting run from the pages or the API: the account and time limit are checked
+    first, then each file of ``uploads`` (purpose -> (content, name), see ``UPLOAD_FIELDS``) is
+    checked and kept, and the job reads them. Nothing is stored for a refused caller.
 
-
-def kbo_demand(path: Any, *, group: str, weight: str = "count") -> tuple[DemandPoints, Any]:
-    """Demand from the establishments of a NACE sector group in a KBO open-data extract (a folder
-    or .zip), per municipality; returns the demand and the locating counts."""
-    groups = {
-        r.slug: [str(c["code"]) for c in r.attributes.get("codes", [])]
-        for r in Record.objects.filter(kind="nace_sector_group")
-    }
-    if group not in groups:
-        raise InputError.single(
-            f"unknown sector group; expected one of {sorted(groups)}",
-            field="sector_group",
-            value=group,
+    ``sector_group`` and ``kbo_weight`` are checked (and kept) only with a KBO extract."""
+    if user is not None and not getattr(user, "is_authenticated", False):
+        raise AccountRequiredError(_("Log in to run a siting model."))
+    params = dict(params)
+    uploads = dict(uploads or {})
+    time_limit_check(params, user)
+    if "kbo" in uploads:
+        kbo_options_check(
+            str(params.get("sector_group") or ""), str(params.get("kbo_weight") or "count")
         )
-    if weight not in ("count", "employees"):
-        raise InputError.single("expected count or employees", field="kbo_weight", value=weight)
-    geo = geo_sel.region_geography(geo_sel.region_default())
-    located = locate_establishments(read_kbo(path), geo, sector_groups={group: groups[group]})
-    return demand_from_kbo(located, geo, group=group, weight=weight), located.counts  # type: ignore[arg-type]
+    else:
+        params.pop("sector_group", None)
+        params.pop("kbo_weight", None)
+    for purpose, (content, name) in uploads.items():
+        params[f"{purpose}_upload"] = table_upload(
+            purpose=purpose, content=content, file_name=name, user=user
+        )
+    return run_start(kind="atlas.site", params=params, user=user, background=background)

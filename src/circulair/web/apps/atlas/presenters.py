@@ -1,0 +1,135 @@
+"""A run's result as the pages, the API and the CLI show it: GeoJSON, CSV, a PNG map and the
+comparison of two runs. Pure functions of the stored result (the PNG is given the points it
+draws), so the CLI can use them on a result it computed itself."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from circulair.core.tables import write_table
+
+
+def _facilities_by_id(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        f.get("id") or f["refnis"]: f
+        for f in result.get("facilities", [])
+        if f.get("id") or f.get("refnis")
+    }
+
+
+def run_geojson(result: dict[str, Any]) -> dict[str, Any]:
+    """Facilities as points and assignments as lines from demand point to facility."""
+    feats: list[dict[str, Any]] = []
+    for f in result.get("facilities", []):
+        if f.get("lat") is None:
+            continue
+        props = {k: v for k, v in f.items() if k not in ("lat", "lon")}
+        props["type"] = "facility"
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [f["lon"], f["lat"]]},
+            }
+        )
+    fac = _facilities_by_id(result)
+    for a in result.get("assignments", []):
+        to = fac.get(a["to"])
+        if to is None:
+            continue
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "type": "assignment",
+                    "from": a["from"],
+                    "to": a["to"],
+                    "km": a["km"],
+                    "quantity": a["quantity"],
+                },
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[a["from_lon"], a["from_lat"]], [to["lon"], to["lat"]]],
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": feats,
+        "properties": {"totals": result.get("totals", {}), "kind": result.get("kind")},
+    }
+
+
+def run_csv(result: dict[str, Any]) -> str:
+    rows = result.get("facilities", [])
+    cols = list(rows[0]) if rows else ["count"]
+    return write_table(cols, ([r.get(c, "") for c in cols] for r in rows), "csv").decode()
+
+
+def run_png(result: dict[str, Any], points: list[tuple[float, float]], title: str = "") -> bytes:
+    """A static map: municipalities (``points``, lon/lat) in grey, assignment lines, facilities
+    sized by area."""
+    # matplotlib is imported here, not at module level: it takes a good part of a second to
+    # import and only this export (not the pages, the API or the CLI) draws with it.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 6), dpi=100)
+    if points:
+        xs, ys = zip(*points, strict=True)
+        ax.scatter(xs, ys, s=4, c="#b9c6bf", zorder=1)
+    fac = _facilities_by_id(result)
+    for a in result.get("assignments", []):
+        to = fac.get(a["to"])
+        if to:
+            ax.plot(
+                [a["from_lon"], to["lon"]],
+                [a["from_lat"], to["lat"]],
+                lw=0.4,
+                c="#7fb069",
+                zorder=2,
+            )
+    located = [f for f in result.get("facilities", []) if f.get("lat") is not None]
+    if located:
+        sizes = [max(20.0, (f.get("m2") or 10000) / 400) for f in located]
+        ax.scatter(
+            [f["lon"] for f in located],
+            [f["lat"] for f in located],
+            s=sizes,
+            c="#1f7a4d",
+            alpha=0.8,
+            edgecolors="#145536",
+            zorder=3,
+        )
+    totals = result.get("totals", {})
+    ha = totals.get("ha")
+    ax.set_title(
+        (title or result.get("title") or "")
+        + (f" — {ha:g} ha" if ha else "")
+        + f" — {totals.get('count', 0)} facilities"
+    )
+    ax.set_aspect(1 / 0.63)  # ~cos(51°): keeps Flanders' proportions
+    ax.set_axis_off()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def compare_rows(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows (label, a, b, b - a) comparing two runs' totals: counts, hectares, m², per size."""
+    rows = []
+    for key, label in (("count", _("Facilities")), ("ha", _("Hectares")), ("m2", "m²")):
+        va, vb = a.get(key), b.get(key)
+        diff = (vb - va) if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else None
+        rows.append({"label": label, "a": va, "b": vb, "diff": diff})
+    for s in sorted(set(a.get("by_size", {})) | set(b.get("by_size", {}))):
+        ca = a.get("by_size", {}).get(s, {}).get("count", 0)
+        cb = b.get("by_size", {}).get(s, {}).get("count", 0)
+        rows.append({"label": f"{_('Facilities')} ({s})", "a": ca, "b": cb, "diff": cb - ca})
+    return rows
