@@ -68,7 +68,11 @@ def csv_rows(
         return
     with src.open(name) as f:
         reader = csv.reader(f)
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except UnicodeDecodeError as e:  # a small file is decoded whole on the first read
+            problems.add(f"not UTF-8 text: {e}", name)
+            return
         if header is None:
             problems.add(
                 f"empty file: no header (expected columns: {', '.join(required)})", name, 1
