@@ -58,7 +58,7 @@ def evaluate(
     Example:  circulair agenda evaluate --year 2025 --agenda maakindustrie --format json
     """
     _django.setup()
-    from circulair.web.apps.agenda.api import evaluation_json
+    from circulair.web.apps.agenda.presenters import evaluation_json
 
     rec = _agenda(agenda)
     with err_console.status("Evaluating…"):
@@ -126,7 +126,7 @@ def report(
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from circulair.web.apps.agenda.selectors import report_context
+    from circulair.web.apps.agenda.presenters import report_context
     from circulair.web.apps.common.pdf import html_to_pdf
 
     if pdf is None and html is None:
