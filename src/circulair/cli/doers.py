@@ -112,6 +112,6 @@ def export(
     Example:  circulair doers export --format csv --output cases.csv
     """
     _django.setup()
-    from circulair.web.apps.doers.selectors import case_export_rows
+    from circulair.web.apps.doers.presenters import case_export_rows
 
     emit(case_export_rows(), fmt, output, title="Cases")
