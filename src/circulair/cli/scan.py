@@ -122,7 +122,7 @@ def report(
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from circulair.web.apps.scan import selectors
+    from circulair.web.apps.scan import presenters
     from circulair.web.apps.scan.models import Response
 
     r = (
@@ -143,11 +143,11 @@ def report(
                 from circulair.web.apps.common.pdf import html_to_pdf
 
                 with err_console.status("Rendering the PDF…"):
-                    html = render_to_string("scan/report_print.html", selectors.report(r))
+                    html = render_to_string("scan/report_print.html", presenters.report(r))
                     pdf.write_bytes(html_to_pdf(html))
                 console.print(f"Wrote {pdf} ({pdf.stat().st_size:,} bytes)")
                 return
-            data = selectors.report_data(r)
+            data = presenters.report_data(r)
         except Http404 as e:
             fail(str(e))
     if fmt == Format.json:
@@ -221,7 +221,7 @@ def network(
     _django.setup()
     from django.utils import translation
 
-    from circulair.web.apps.scan.selectors import network_rows, network_view
+    from circulair.web.apps.scan.presenters import network_rows, network_view
 
     with translation.override("en"):
         rows = network_rows(network_view(year=year))
