@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db.models import QuerySet
 
@@ -43,6 +46,11 @@ def province_list(*, region: Region | None = None) -> QuerySet[Province]:
 def partition_list(*, region: Region | None = None) -> QuerySet[Partition]:
     qs = Partition.objects.select_related("region")
     return qs.filter(region=region) if region else qs
+
+
+def municipalities_by_refnis(refnis: Iterable[Any]) -> dict[str, Municipality]:
+    """The municipalities with these REFNIS codes, by code (unknown codes are left out)."""
+    return {m.refnis: m for m in Municipality.objects.filter(refnis__in=refnis)}
 
 
 def region_geography(region: Region) -> RegionGeography:
