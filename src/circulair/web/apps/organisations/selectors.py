@@ -9,6 +9,11 @@ from django.db.models import QuerySet
 from circulair.web.apps.organisations.models import Organisation
 
 
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation with its members (the operator's command line)."""
+    return Organisation.objects.prefetch_related("members")
+
+
 def organisations_of(user: Any) -> QuerySet[Organisation]:
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()

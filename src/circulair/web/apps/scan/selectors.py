@@ -51,6 +51,17 @@ def response_of(user: Any, pk: int) -> Response:
     return r
 
 
+def response_list(*, year: int | None = None) -> QuerySet[Response]:
+    """Every government's responses (the operator's command line), the latest year first."""
+    qs = Response.objects.select_related("organisation", "questionnaire").order_by("-year", "pk")
+    return qs.filter(year=year) if year else qs
+
+
+def response_get(pk: int) -> Response | None:
+    """Any response by id (the operator's command line); None when there is none."""
+    return Response.objects.select_related("organisation", "questionnaire").filter(pk=pk).first()
+
+
 def _latest_per_org(responses: Iterable[Response]) -> list[Response]:
     best: dict[int, Response] = {}
     for r in responses:

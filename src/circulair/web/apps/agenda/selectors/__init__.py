@@ -70,6 +70,7 @@ __all__ = [
     "action_list",
     "action_row_values",
     "action_visible_to",
+    "actions_for_export",
     "agenda_overview",
     "agenda_record",
     "bottleneck_list",
@@ -215,6 +216,12 @@ class CachedCountPaginator(Paginator):
                 key, EVALUATION_CACHE_SECONDS, lambda: int(super(CachedCountPaginator, self).count)
             )
         )
+
+
+def actions_for_export(agenda: Record | None = None) -> QuerySet[Action]:
+    """Every action (the operator's command line), of one agenda when given, by id."""
+    qs = Action.objects.all().order_by("pk")
+    return qs.filter(agenda=agenda) if agenda is not None else qs
 
 
 def action_detail(user: Any, pk: int) -> Action:
