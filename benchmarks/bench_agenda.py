@@ -233,8 +233,8 @@ def time_evaluation(repeats: int = 3) -> list[float]:
     out = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        e = selectors._evaluation(agenda, 2025)
-        selectors._manufacturer_share(2025)
+        e = selectors.facts._evaluation(agenda, 2025)
+        selectors.manufacturer_share_uncached(2025)
         out.append(time.perf_counter() - t0)
     print(
         f"  evaluation maakindustrie 2025: {e.counted_actions} actions counted, "

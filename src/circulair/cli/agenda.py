@@ -11,6 +11,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.core.errors import InputError
 
 app = typer.Typer(
     help="Work agendas: signatories, actions, yearly evaluation, annual report."
@@ -20,6 +21,7 @@ app = typer.Typer(
 
 
 def _agenda(slug: str) -> Any:
+    # after _django.setup(): see circulair/cli/_django.py
     from django.http import Http404
 
     from circulair.web.apps.agenda.selectors import agenda_record
@@ -31,6 +33,7 @@ def _agenda(slug: str) -> Any:
 
 
 def _organisation(ref: str) -> Any:
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.organisations.services import organisation_find
 
     org = organisation_find(ref)
@@ -58,14 +61,14 @@ def evaluate(
     Example:  circulair agenda evaluate --year 2025 --agenda maakindustrie --format json
     """
     _django.setup()
-    from circulair.web.apps.agenda.api import evaluation_json
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.agenda.presenters import evaluation_json
+    from circulair.web.apps.agenda.services import manufacturer_share_record
 
     rec = _agenda(agenda)
     with err_console.status("Evaluating…"):
         data = evaluation_json(rec, year)
     if record_share:
-        from circulair.web.apps.agenda.services import manufacturer_share_record
-
         share = manufacturer_share_record(year=year)
         err_console.print(
             "share recorded in the monitor: "
@@ -123,10 +126,11 @@ def report(
     Example:  circulair agenda report --year 2025 --pdf out.pdf
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from circulair.web.apps.agenda.selectors import report_context
+    from circulair.web.apps.agenda.presenters import report_context
     from circulair.web.apps.common.pdf import html_to_pdf
 
     if pdf is None and html is None:
@@ -156,7 +160,7 @@ def import_(
     Example:  circulair agenda import actions.csv --organisation "Recycling NV"
     """
     _django.setup()
-    from circulair.core.errors import InputError
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.agenda import services
 
     try:
@@ -191,8 +195,8 @@ def export(
     Example:  circulair agenda export actions.xlsx --agenda maakindustrie
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.agenda import selectors, services
-    from circulair.web.apps.agenda.models import Action
 
     fmt = "xlsx" if output.suffix.lower() == ".xlsx" else "csv"
     if kind == "signatories":
@@ -201,9 +205,7 @@ def export(
             qs = qs.filter(agenda=_agenda(agenda))
         content = services.signatories_export(qs, fmt)
     else:
-        qs = Action.objects.all().order_by("pk")
-        if agenda:
-            qs = qs.filter(agenda=_agenda(agenda))
+        qs = selectors.actions_for_export(_agenda(agenda) if agenda else None)
         content = services.actions_export(qs, fmt)
     output.write_bytes(content)
     err_console.print(f"Wrote {output}")
@@ -221,7 +223,7 @@ def sign(
     Example:  circulair agenda sign "Recycling NV" --agenda maakindustrie --year 2024
     """
     _django.setup()
-    from circulair.core.errors import InputError
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.agenda.services import signatory_create
 
     try:
@@ -246,6 +248,7 @@ def lead(
     Example:  circulair agenda lead alice --agenda maakindustrie
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from django.contrib.auth.models import User
 
     from circulair.web.apps.agenda.services import agenda_lead_add
@@ -267,6 +270,7 @@ def commitment(
     Example:  circulair agenda commitment --agenda maakindustrie --min-actions 5
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.agenda.services import agenda_commitment_set
 
     s = agenda_commitment_set(user=None, agenda=_agenda(agenda), min_actions=min_actions)

@@ -8,6 +8,7 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import console, fail
+from circulair.cli.platform import _setup
 from circulair.core.errors import InputError
 from circulair.core.knowledge import load_knowledge
 
@@ -49,7 +50,5 @@ def load() -> None:
 
     Example:  circulair data load
     """
-    from circulair.cli.platform import _setup
-
     _django.setup()
     _setup()

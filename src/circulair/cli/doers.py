@@ -33,6 +33,7 @@ def list_(
     Example:  circulair doers list --q "materialenbank" --format json
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.doers.selectors import case_results
 
     params = {
@@ -94,6 +95,7 @@ def import_(
     Example:  circulair doers import cases.csv
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.doers.services import cases_import
 
     try:
@@ -112,6 +114,7 @@ def export(
     Example:  circulair doers export --format csv --output cases.csv
     """
     _django.setup()
-    from circulair.web.apps.doers.selectors import case_export_rows
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.doers.presenters import case_export_rows
 
     emit(case_export_rows(), fmt, output, title="Cases")

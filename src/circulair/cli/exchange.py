@@ -34,6 +34,7 @@ def import_(
     Example:  circulair exchange import offers.csv --organisation "Recycling NV"
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.exchange.services import listings_import
     from circulair.web.apps.organisations.services import organisation_find
 
@@ -59,6 +60,7 @@ def match(
     Example:  circulair exchange match --format csv --output allocation.csv
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.exchange.selectors import allocation
 
     with err_console.status("Finding candidates and solving the allocation…"):
@@ -82,6 +84,7 @@ def expire() -> None:
     Example:  circulair exchange expire
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.exchange.services import listings_expire
 
     console.print(f"{listings_expire()} listings expired.")

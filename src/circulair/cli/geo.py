@@ -18,6 +18,7 @@ app = typer.Typer(
 
 
 def _region(slug: str | None) -> Any:
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.geography.models import Region
     from circulair.web.apps.geography.selectors import region_get
 
@@ -43,6 +44,7 @@ def municipalities(
     Example:  circulair geo municipalities --partition arrondissement --unit 11000 --format csv
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.geography.filtersets import MunicipalityFilter
     from circulair.web.apps.geography.selectors import municipality_list
 
@@ -89,14 +91,10 @@ def arrondissements(
     Example:  circulair geo arrondissements --format json
     """
     _django.setup()
-    from django.db.models import Count, Q
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.geography.selectors import arrondissements_with_counts
 
-    from circulair.web.apps.geography.selectors import arrondissement_list
-
-    qs = arrondissement_list(region=_region(region)).annotate(
-        n=Count("municipalities"),
-        central=Count("municipalities", filter=Q(municipalities__central_city=True)),
-    )
+    qs = arrondissements_with_counts(region=_region(region))
     emit(
         [
             {
@@ -107,7 +105,7 @@ def arrondissements(
                 "municipalities": a.n,
                 "central_cities": a.central,
             }
-            for a in qs.order_by("refnis")
+            for a in qs
         ],
         fmt,
         output,
@@ -126,6 +124,7 @@ def provinces(
     Example:  circulair geo provinces
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.geography.selectors import province_list
 
     emit(
@@ -150,11 +149,10 @@ def partitions(
     Example:  circulair geo partitions
     """
     _django.setup()
-    from django.db.models import Count
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.geography.selectors import partitions_with_unit_counts
 
-    from circulair.web.apps.geography.selectors import partition_list
-
-    qs = partition_list(region=_region(region)).annotate(n=Count("units"))
+    qs = partitions_with_unit_counts(region=_region(region))
     emit(
         [{"slug": p.slug, "name": p.name, "kind": p.kind, "units": p.n} for p in qs],
         fmt,
@@ -178,6 +176,7 @@ def import_partition(
     Example:  circulair geo import-partition catchments.csv --name "Kringwinkel catchments"
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.geography.services import partition_import
 
     try:
@@ -204,6 +203,7 @@ def import_population(
     Example:  circulair geo import-population pop2025.csv --source "Statbel 1/1/2025"
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.geography.services import population_import
 
     try:

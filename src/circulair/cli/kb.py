@@ -52,6 +52,7 @@ def kinds() -> None:
     Example:  circulair kb kinds
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.knowledge.selectors import kind_counts
 
     emit(
@@ -74,6 +75,7 @@ def list_(
     Example:  circulair kb list work_path --related-to work_agenda:maakindustrie --format csv
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.knowledge.filtersets import RecordFilter
     from circulair.web.apps.knowledge.selectors import record_list
 
@@ -101,6 +103,7 @@ def show(
     Example:  circulair kb show work_agenda maakindustrie
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.knowledge.models import Record
     from circulair.web.apps.knowledge.selectors import record_detail
 
@@ -139,6 +142,7 @@ def export(
     Example:  circulair kb export --format json --output kb.json
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.knowledge.selectors import record_list
 
     qs = record_list(kind=kind or None).prefetch_related("relations__to_record", "variants")

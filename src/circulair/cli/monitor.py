@@ -28,6 +28,7 @@ def status(
     Example:  circulair monitor status --format csv --output status.csv
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.monitor.selectors import target_assessments
 
     rows = []
@@ -65,6 +66,7 @@ def import_(
     Example:  circulair monitor import figures.xlsx
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.monitor.services import observations_import
 
     try:

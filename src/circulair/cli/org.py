@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from circulair.cli import _django
@@ -29,7 +31,7 @@ def create(
     Example:  circulair org create "Recycling NV" --refnis 24062
     """
     _django.setup()
-    from circulair.core.errors import InputError
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.organisations.services import organisation_create
 
     try:
@@ -60,8 +62,7 @@ def add_member(
     Example:  circulair org add-member "Recycling NV" alice --create-user
     """
     _django.setup()
-    import os
-
+    # after _django.setup(): see circulair/cli/_django.py
     from django.contrib.auth.models import User
 
     from circulair.web.apps.organisations.services import membership_add, organisation_find
@@ -88,7 +89,8 @@ def list_(fmt: Format = typer.Option(Format.table, "--format")) -> None:
     Example:  circulair org list --format json
     """
     _django.setup()
-    from circulair.web.apps.organisations.models import Organisation
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.organisations.selectors import organisation_list
 
     emit(
         [
@@ -99,7 +101,7 @@ def list_(fmt: Format = typer.Option(Format.table, "--format")) -> None:
                 "side": o.side,
                 "members": ", ".join(u.username for u in o.members.all()),
             }
-            for o in Organisation.objects.prefetch_related("members")
+            for o in organisation_list()
         ],
         fmt,
         title="Organisations",
@@ -121,6 +123,7 @@ def grant_role(
     Example:  circulair org grant-role alice monitor_editor
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from django.contrib.auth.models import User
 
     from circulair.web.apps.organisations.services import role_set

@@ -10,14 +10,17 @@ import typer
 
 from circulair.cli import _django
 from circulair.cli.output import console, fail
+from circulair.core.errors import InputError
 
 
 def _setup(quiet: bool = False) -> None:
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from django.conf import settings
     from django.core.management import call_command
 
-    from circulair.core.errors import InputError
+    from circulair.web.apps.common.jobs import fail_interrupted
+    from circulair.web.apps.common.uploads import uploads_orphans_remove
     from circulair.web.bootstrap import reference_data_load
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -28,13 +31,9 @@ def _setup(quiet: bool = False) -> None:
             report = reference_data_load()
     except InputError as e:
         fail(f"the shipped data is invalid:\n{e}")
-    from circulair.web.apps.common.jobs import fail_interrupted
-
     stale = fail_interrupted()
     if stale and not quiet:
         console.print(f"{stale} interrupted background job(s) marked as failed.")
-    from circulair.web.apps.common.uploads import uploads_orphans_remove
-
     orphans = uploads_orphans_remove()
     if orphans and not quiet:
         console.print(
@@ -129,6 +128,7 @@ def register(app: typer.Typer) -> None:
         Example:  circulair manage createsuperuser --username admin
         """
         _django.setup()
+        # after _django.setup(): see circulair/cli/_django.py
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["circulair manage", *ctx.args])

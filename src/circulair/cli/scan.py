@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import typer
+import yaml
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.core.errors import InputError
 
 app = typer.Typer(
     help="Circular scan for local governments.\n\n"
@@ -24,6 +26,7 @@ def questionnaires(fmt: Format = typer.Option(Format.table, "--format")) -> None
     Example:  circulair scan questionnaires
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.scan.models import QuestionnaireVersion
     from circulair.web.apps.scan.services import questionnaire_of
 
@@ -52,9 +55,7 @@ def publish(
     Example:  circulair scan publish questionnaire-v2.yaml
     """
     _django.setup()
-    import yaml
-
-    from circulair.core.errors import InputError
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.scan.services import questionnaire_publish
 
     try:
@@ -85,7 +86,7 @@ def import_(
     Example:  circulair scan import survey-2025.csv
     """
     _django.setup()
-    from circulair.core.errors import InputError
+    # after _django.setup(): see circulair/cli/_django.py
     from circulair.web.apps.scan.services import survey_import
 
     try:
@@ -118,18 +119,15 @@ def report(
     Example:  circulair scan report 12 --pdf scan-12.pdf
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from django.http import Http404
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from circulair.web.apps.scan import selectors
-    from circulair.web.apps.scan.models import Response
+    from circulair.web.apps.common.pdf import html_to_pdf
+    from circulair.web.apps.scan import presenters, selectors
 
-    r = (
-        Response.objects.select_related("organisation", "questionnaire")
-        .filter(pk=response_id)
-        .first()
-    )
+    r = selectors.response_get(response_id)
     if r is None:
         fail(f"no scan response {response_id} (see: circulair scan list)")
     if not r.is_submitted:
@@ -140,14 +138,12 @@ def report(
     with translation.override(language):
         try:
             if pdf is not None:
-                from circulair.web.apps.common.pdf import html_to_pdf
-
                 with err_console.status("Rendering the PDF…"):
-                    html = render_to_string("scan/report_print.html", selectors.report(r))
+                    html = render_to_string("scan/report_print.html", presenters.report(r))
                     pdf.write_bytes(html_to_pdf(html))
                 console.print(f"Wrote {pdf} ({pdf.stat().st_size:,} bytes)")
                 return
-            data = selectors.report_data(r)
+            data = presenters.report_data(r)
         except Http404 as e:
             fail(str(e))
     if fmt == Format.json:
@@ -184,11 +180,10 @@ def list_(
     Example:  circulair scan list --year 2025
     """
     _django.setup()
-    from circulair.web.apps.scan.models import Response
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.scan.selectors import response_list
 
-    qs = Response.objects.select_related("organisation", "questionnaire").order_by("-year", "pk")
-    if year:
-        qs = qs.filter(year=year)
+    qs = response_list(year=year)
     emit(
         [
             {
@@ -219,9 +214,10 @@ def network(
     Example:  circulair scan network --year 2025 --format csv --output network.csv
     """
     _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
     from django.utils import translation
 
-    from circulair.web.apps.scan.selectors import network_rows, network_view
+    from circulair.web.apps.scan.presenters import network_rows, network_view
 
     with translation.override("en"):
         rows = network_rows(network_view(year=year))

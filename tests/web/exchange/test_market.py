@@ -253,7 +253,7 @@ def test_saved_search_notifies_and_insight_counts_avoided_tkm(
     match_decide(user=world["alice"], match=m, accept=True)
     data = client.get("/exchange/insight/").content.decode()
     assert 'id="tkm-avoided"' in data
-    from circulair.web.apps.exchange.selectors import insight
+    from circulair.web.apps.exchange.presenters import insight
 
     got = insight()
     assert got["deals"] == 1 and got["matched_t"] == 2

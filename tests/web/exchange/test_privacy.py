@@ -191,7 +191,7 @@ def test_saved_search_radius_is_tested_from_the_public_point(world: dict[str, An
 def test_insight_totals_use_the_municipality_distance(
     world: dict[str, Any], client: Client
 ) -> None:
-    from circulair.web.apps.exchange.selectors import insight
+    from circulair.web.apps.exchange.presenters import insight
 
     req = _request(world["eve"], world["stranger"], 50.85, 4.35, primary_km=80.0)
     m = match_propose(user=world["eve"], offer=world["offer"], request=req, quantity=2)

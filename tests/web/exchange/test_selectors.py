@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
-from circulair.web.apps.exchange.selectors import allocation, insight
+from circulair.web.apps.exchange.presenters import insight
+from circulair.web.apps.exchange.selectors import allocation
 from circulair.web.apps.exchange.services import listing_create, match_decide, match_propose
 from circulair.web.apps.organisations.models import Membership, Organisation
 

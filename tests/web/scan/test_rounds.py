@@ -15,7 +15,7 @@ from circulair.core.errors import InputError
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.models import Upload
 from circulair.web.apps.organisations.models import Membership, Organisation
-from circulair.web.apps.scan import selectors, services
+from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 
 pytestmark = pytest.mark.django_db
@@ -175,10 +175,10 @@ def test_new_version_keeps_old_responses_scored_with_their_own_version(leuven: A
     assert r2.score["sections"]["bio-economie-voeding"] == pytest.approx(20 / 3)
     assert r2.score["overall"] == pytest.approx(v2_overall)
     r1.refresh_from_db()
-    old = selectors.report_data(r1)
+    old = presenters.report_data(r1)
     assert old["questionnaire"] == "lokaal-circulair-scan v1"
     assert old["score"]["overall"] == round(overall_at(2), 1) == 4.6
-    new = selectors.report_data(r2)
+    new = presenters.report_data(r2)
     assert new["change"]["previous_year"] == 2024
     assert new["change"]["delta"]["overall"] == pytest.approx(v2_overall - overall_at(2))
 
@@ -286,7 +286,7 @@ def test_peer_percentiles_on_a_fixture_set(leuven: Any) -> None:
         o, u = gov(f"Gemeente {name}", f"user{i}", "24062")
         submitted(o, u, answers_at(level, profiel_type=kind, profiel_inwoners=n))
     mine = submitted(org, user, answers_at(2))  # overall 4.58
-    data = selectors.report_data(mine)
+    data = presenters.report_data(mine)
     p = data["percentiles"]
     assert (p["n_peers"], p["n_all"]) == (2, 4)
     assert p["peers"]["overall"] == 50.0  # A (2.29) below, B (6.88) above
@@ -308,7 +308,7 @@ def test_report_recommends_linked_next_steps(leuven: Any) -> None:
             int_aandeel_opdrachten="meer-dan-50",
         ),
     )
-    data = selectors.report_data(r)
+    data = presenters.report_data(r)
     recs = data["recommendations"]
     assert recs, "weak sections must produce recommendations"
     first = recs[0]
@@ -328,7 +328,7 @@ def test_report_recommends_linked_next_steps(leuven: Any) -> None:
     assert set(shown.agendas.values_list("slug", flat=True)) & {"voedselketen", "bio-economie"}
     shown.status = Case.Status.DRAFT  # a draft case is never offered as an example
     shown.save()
-    again = selectors.report_data(r)["recommendations"][0]["examples"]
+    again = presenters.report_data(r)["recommendations"][0]["examples"]
     assert shown.slug not in {e["slug"] for e in again}
     assert {x["section"] for x in recs} <= {"Bio-economie en voeding", "Circulair waterbeheer"}
 
@@ -474,7 +474,7 @@ def test_network_view_shows_aggregates_only(client: Client) -> None:
         o, u = gov(f"Bestuur {i}", f"gov{i}", refnis)
         names.append(o.name)
         submitted(o, u, answers_at(level, profiel_type=kind))
-    view = selectors.network_view(year=2025)
+    view = presenters.network_view(year=2025)
     assert view["n"] == 4
     t = view["total"]
     assert t["share_active"] == 0.75  # levels 2, 3, 4 are active; 0 is not
@@ -576,9 +576,9 @@ def test_page_rules_are_the_core_rules_word_for_word() -> None:
     from circulair.core.scan import PERCENTILE_RULE, RECOMMENDATION_RULE, SCORING_RULE
 
     with translation.override("en"):
-        assert str(selectors.RULE_TEXTS["scoring"]) == SCORING_RULE
-        assert str(selectors.RULE_TEXTS["percentile"]) == PERCENTILE_RULE
-        assert str(selectors.RULE_TEXTS["recommendation"]) == RECOMMENDATION_RULE
-        assert f"fewer than {selectors.MIN_GROUP} " in str(selectors.AGGREGATE_RULE)
+        assert str(presenters.RULE_TEXTS["scoring"]) == SCORING_RULE
+        assert str(presenters.RULE_TEXTS["percentile"]) == PERCENTILE_RULE
+        assert str(presenters.RULE_TEXTS["recommendation"]) == RECOMMENDATION_RULE
+        assert f"fewer than {selectors.MIN_GROUP} " in str(presenters.AGGREGATE_RULE)
     with translation.override("nl"):
-        assert "Elke vraag met score" in str(selectors.RULE_TEXTS["scoring"])
+        assert "Elke vraag met score" in str(presenters.RULE_TEXTS["scoring"])

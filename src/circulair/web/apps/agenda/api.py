@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from circulair.web.apps.agenda import selectors, services
+from circulair.web.apps.agenda import presenters, selectors, services
 from circulair.web.apps.agenda.filtersets import (
     ActionFilter,
     BottleneckFilter,
@@ -404,8 +405,6 @@ class EvaluationView(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        from django.utils import timezone
-
         year = query_int(
             request.query_params,
             "year",
@@ -420,57 +419,6 @@ class EvaluationView(APIView):
                 request,
                 "agenda-evaluation",
                 selectors.register_version(),
-                lambda: evaluation_json(selectors.agenda_record(slug), year),
+                lambda: presenters.evaluation_json(selectors.agenda_record(slug), year),
             )
         )
-
-
-def evaluation_json(agenda: Any, year: int) -> dict[str, Any]:
-    """The evaluation as JSON (shared by the API and the CLI)."""
-    e = selectors.evaluation(agenda, year)
-    out: dict[str, Any] = {
-        "agenda": e.agenda,
-        "year": e.year,
-        "rule": e.rule,
-        "commitment": selectors.commitment_of(agenda),
-        "counted_actions": e.counted_actions,
-        "signatories": [
-            {
-                "organisation_id": s.organisation,
-                "name": s.name,
-                "commitment": s.commitment,
-                "actions": s.actions,
-                "short_by": s.short_by,
-                "falls_short": s.falls_short,
-            }
-            for s in e.signatories
-        ],
-        "shortfalls": [s.name for s in e.shortfalls],
-        "work_paths": e.work_paths,
-        "uncovered_work_paths": e.uncovered_work_paths,
-        "value_chains": e.value_chains,
-        "uncovered_value_chains": e.uncovered_value_chains,
-        "levers": e.levers,
-        "r_strategies": e.r_strategies,
-        "loops": e.loops,
-        "status_counts": e.status_counts,
-        "programmes": {
-            "by_stage": e.programmes_by_stage,
-            "by_kind": e.programmes_by_kind,
-            "outcomes": [{"id": i, "stage": s, "outcome": o} for i, s, o in e.programme_outcomes],
-            "funded_actions": e.funded_actions,
-        },
-        "open_bottlenecks": [
-            {"id": b.id, "title": b.title, "status": b.status, "policy_level": b.policy_level}
-            for b in e.open_bottlenecks
-        ],
-    }
-    if agenda.slug == selectors.MANUFACTURING:
-        share = selectors.manufacturer_share(year)
-        out["manufacturer_share"] = {
-            "manufacturers": share.manufacturers,
-            "active": share.active,
-            "percent": share.percent,
-            "indicator": selectors.SHARE_INDICATOR,
-        }
-    return out

@@ -10,13 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
+from circulair.web.apps.knowledge.models import Record
 
 
 def _by_record_id(qs: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
     """Filter on a knowledge record by slug, resolved to its id first: filtering through a join
     on the slug keeps the database from walking the (agenda, status, start, id) index in order."""
-    from circulair.web.apps.knowledge.models import Record
-
     kind = {"agenda": "work_agenda"}.get(name, name)
     pk = Record.objects.filter(kind=kind, slug=value).values_list("pk", flat=True).first()
     return qs.filter(**{f"{name}_id": pk}) if pk is not None else qs.none()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import Action, Bottleneck
 from circulair.web.apps.common.fields import set_choices
+from circulair.web.apps.organisations.models import Organisation
 
 
 def _choices(kind: str, blank: bool = True) -> list[tuple[str, str]]:
@@ -53,8 +54,6 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from circulair.web.apps.organisations.models import Organisation
-
         orgs = (
             Organisation.objects.all()
             if selectors.is_admin(user)
@@ -136,8 +135,6 @@ class BottleneckForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from circulair.web.apps.organisations.models import Organisation
-
         set_choices(self, "agenda", _choices("work_agenda", blank=False))
         orgs = Organisation.objects.filter(pk__in=selectors.my_org_ids(user)).order_by("name")
         set_choices(self, "reported_by", [("", "—")] + [(o.pk, o.name) for o in orgs])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.agenda import evaluation as ev
 from circulair.core.errors import InputError
-from circulair.web.apps.agenda import selectors, services
+from circulair.web.apps.agenda import presenters, selectors, services
 from circulair.web.apps.agenda.filtersets import (
     ActionFilter,
     BottleneckFilter,
@@ -96,7 +96,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": f,
             "page": page,
-            "rows": selectors.action_rows(list(page.object_list)),
+            "rows": presenters.action_rows(list(page.object_list)),
             "query": query.urlencode(),
             "agendas": selectors.records("work_agenda"),
             "levers": selectors.records("lever"),
@@ -279,7 +279,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": f,
             "page": page,
-            "rows": selectors.signatory_rows(page.object_list),
+            "rows": presenters.signatory_rows(page.object_list),
             "form": form,
             "agendas": selectors.records("work_agenda"),
             "can_add": bool(selectors.led_agenda_ids(request.user))
@@ -439,7 +439,7 @@ def bottleneck_status(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation(request: HttpRequest) -> HttpResponse:
     agenda = selectors.agenda_record(request.GET.get("agenda") or selectors.MANUFACTURING)
     year = _year(request)
-    ctx = selectors.evaluation_context(agenda, year)
+    ctx = presenters.evaluation_context(agenda, year)
     ctx.update(
         agendas=selectors.records("work_agenda"),
         can_manage=selectors.can_lead(request.user, agenda.pk),
@@ -491,7 +491,7 @@ def report(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     if request.GET.get("format") == "pdf" or request.path.endswith(".pdf"):
         try:
-            pdf = selectors.report_pdf(year)
+            pdf = presenters.report_pdf(year)
         except PdfBusyError as e:
             resp = HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
             resp["Retry-After"] = "60"
@@ -499,7 +499,7 @@ def report(request: HttpRequest) -> HttpResponse:
         resp = HttpResponse(pdf, content_type="application/pdf")
         resp["Content-Disposition"] = f'inline; filename="annual-report-{year}.pdf"'
         return resp
-    return render(request, "agenda/report.html", selectors.report_context(year))
+    return render(request, "agenda/report.html", presenters.report_context(year))
 
 
 # --- import --------------------------------------------------------------------------------

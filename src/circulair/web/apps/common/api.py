@@ -143,6 +143,7 @@ BODY_ERROR_STATUSES = {"415": "Unsupported media type of the request body."}
 def _auto_schema_class() -> type:
     """:class:`AutoSchema`, built on first use: drf-spectacular's ``openapi`` module imports
     DRF's generic views, which import this module (the default pagination class)."""
+    # not at the top: an import cycle through DRF's generic views (see the docstring)
     from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
     class AutoSchema(SpectacularAutoSchema):

@@ -9,6 +9,7 @@ addresses, static files are read from disk).
 from __future__ import annotations
 
 import threading
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,7 @@ nav, header.site, footer.site, form, .no-print { display: none !important; }
 
 def _fetch_local(url: str) -> Any:
     """Resolve /static/… and file: to files on disk, pass data: through; refuse anything remote."""
-    from django.conf import settings
-    from weasyprint.urls import URLFetcherResponse
+    from weasyprint.urls import URLFetcherResponse  # heavy (0.7 s), needs Pango: only for PDFs
 
     static = settings.STATIC_URL or "/static/"
     path: str | None = None
@@ -48,8 +48,6 @@ def _fetch_local(url: str) -> Any:
     elif url.startswith("file://"):
         path = url.removeprefix("file://")
     elif url.startswith("data:"):
-        import urllib.request
-
         with urllib.request.urlopen(url) as resp:  # data: URLs only
             return URLFetcherResponse(
                 url, body=resp.read(), headers={"Content-Type": resp.headers.get_content_type()}
@@ -81,7 +79,7 @@ _SLOTS = threading.BoundedSemaphore(settings.CIRCULAIR_PDF_CONCURRENCY)
 
 def html_to_pdf(html: str, *, base_url: str = "/") -> bytes:
     """Render an HTML document to PDF bytes with the shared print stylesheet."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # heavy (0.7 s), needs Pango: only for PDFs
 
     if not _SLOTS.acquire(timeout=float(getattr(settings, "CIRCULAIR_PDF_WAIT_SECONDS", 30))):
         raise PdfBusyError(_("Too many reports are being produced; try again in a minute."))

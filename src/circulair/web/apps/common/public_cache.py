@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+from rest_framework.response import Response
 
 _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 _PLACEHOLDER = "@@circulair-csrf-token@@"
@@ -153,8 +154,6 @@ class PublicListMixin:
         raise NotImplementedError
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        from rest_framework.response import Response
-
         parent = super()
         data = public_data(
             request,

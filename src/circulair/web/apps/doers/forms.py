@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from circulair.web.apps.common.fields import set_choices
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case
+from circulair.web.apps.geography.models import Municipality
+from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.organisations.selectors import organisations_of
 
 
 def _record_choices(kind: str) -> list[tuple[str, str]]:
-    from circulair.web.apps.knowledge.models import Record
-
     return [(r.slug, r.name) for r in Record.objects.filter(kind=kind).order_by("order", "slug")]
 
 
@@ -47,10 +51,6 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from circulair.web.apps.geography.models import Municipality
-        from circulair.web.apps.organisations.models import Organisation
-        from circulair.web.apps.organisations.selectors import organisations_of
-
         orgs = Organisation.objects.all() if is_administrator(user) else organisations_of(user)
         blank = [("", _("— none —"))] if is_administrator(user) else []
         set_choices(self, "organisation", blank + [(str(o.pk), o.name) for o in orgs])
@@ -81,9 +81,6 @@ class CaseForm(forms.Form):
         }
 
     def clean_links(self) -> list[str]:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import URLValidator
-
         links = [u.strip() for u in str(self.cleaned_data.get("links") or "").split() if u.strip()]
         check = URLValidator(schemes=["http", "https"])
         bad = []

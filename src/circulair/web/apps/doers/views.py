@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common.public_cache import public_page
-from circulair.web.apps.doers import selectors, services
+from circulair.web.apps.doers import presenters, selectors, services
 from circulair.web.apps.doers.forms import CaseForm
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.geography.selectors import region_default
@@ -35,43 +33,6 @@ def _page_size(request: HttpRequest, default: int = 20) -> int:
         return default
 
 
-def _facet_blocks(
-    params: dict[str, str], facets: dict[str, list[dict[str, Any]]]
-) -> list[dict[str, Any]]:
-    en = get_language() == "en"
-    cats = dict(Case.Category.choices)
-    titles = {
-        "agenda": _("Work agenda"),
-        "province": _("Province"),
-        "r": _("R-strategy"),
-        "category": _("Category"),
-    }
-    blocks = []
-    for key in selectors.FACETS:
-        items = []
-        for f in facets[key]:
-            label = (
-                str(cats.get(f["value"], f["value"]))
-                if key == "category"
-                else (f["label_en"] if en and f["label_en"] else f["label_nl"])
-            )
-            chosen = params.get(key) == f["value"]
-            other = {k: v for k, v in params.items() if k != key}
-            if not chosen:
-                other[key] = f["value"]
-            items.append(
-                {
-                    "label": label,
-                    "count": f["count"],
-                    "chosen": chosen,
-                    "value": f["value"],
-                    "url": "?" + urlencode(other),
-                }
-            )
-        blocks.append({"key": key, "title": titles[key], "items": items})
-    return blocks
-
-
 @public_page(selectors.catalogue_version)
 def case_list(request: HttpRequest) -> HttpResponse:
     params = _params(request)
@@ -80,18 +41,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         params,
         page=request.GET.get("page") or 1,
         page_size=_page_size(request),
-        rows=True,
+        instances=False,
     )
     query = urlencode(params)
     return render(
         request,
         "doers/list.html",
         {
-            "res": res,
+            "res": presenters.with_case_rows(res),
             "params": params,
             "query": query,
             "region": region_default(),
-            "facets": _facet_blocks(params, res.facets),
+            "facets": presenters.facet_blocks(params, res.facets),
             "can_add": request.user.is_authenticated,
         },
     )
@@ -133,7 +94,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 @public_page(selectors.catalogue_version)
 def map_geojson(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
-        selectors.map_features(request.user, _params(request), focus=request.GET.get("case", ""))
+        presenters.map_features(request.user, _params(request), focus=request.GET.get("case", ""))
     )
 
 

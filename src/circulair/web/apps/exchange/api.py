@@ -217,12 +217,7 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> Any:
-        orgs = selectors.my_org_ids(self.request.user)
-        from django.db.models import Q
-
-        return Match.objects.filter(
-            Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs)
-        ).order_by("-pk")
+        return selectors.matches_visible_to(self.request.user)
 
     @extend_schema(request=ProposeSerializer, responses={201: MatchSerializer})
     def create(self, request: Request) -> Response:

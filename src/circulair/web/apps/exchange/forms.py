@@ -11,6 +11,7 @@ from circulair.web.apps.common.fields import FiniteFloatFormField, set_choices
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
 from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
+from circulair.web.apps.organisations.selectors import organisations_of
 
 
 class ListingForm(forms.Form):
@@ -62,8 +63,6 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from circulair.web.apps.organisations.selectors import organisations_of
-
         set_choices(self, "organisation", [(o.pk, o.name) for o in organisations_of(user)])
         set_choices(self, "material", selectors.material_choices())
 

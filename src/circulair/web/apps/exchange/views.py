@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from circulair.core.errors import InputError
 from circulair.core.tables import write_table
 from circulair.web.apps.common.redirects import redirect_next
-from circulair.web.apps.exchange import selectors, services
+from circulair.web.apps.exchange import presenters, selectors, services
 from circulair.web.apps.exchange.forms import (
     ListingForm,
     ProposeForm,
@@ -217,7 +217,7 @@ def saved_search(request: HttpRequest) -> HttpResponse:
 
 def insight(request: HttpRequest) -> HttpResponse:
     """Public totals, flows between municipality centres and a CSV (no exact locations)."""
-    data: dict[str, Any] = selectors.insight()
+    data: dict[str, Any] = presenters.insight()
     if request.GET.get("format") == "csv":
         cols = ["material", "province", "unit", "offered", "requested", "matched"]
         body = write_table(cols, ([r[c] for c in cols] for r in data["rows"]), "csv")

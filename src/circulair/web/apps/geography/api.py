@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import parsers, serializers, viewsets
@@ -12,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.web.apps.common.permissions import api_permission
+from circulair.web.apps.geography import presenters, selectors
 from circulair.web.apps.geography.filtersets import (
     ArrondissementFilter,
     MunicipalityFilter,
@@ -26,6 +25,7 @@ from circulair.web.apps.geography.models import (
     Province,
     Region,
 )
+from circulair.web.apps.geography.services import partition_import
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -162,29 +162,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def geojson(self, request: Request) -> Response:
         qs = self.filter_queryset(self.get_queryset())
-        return Response(municipalities_geojson(qs))
-
-
-def municipalities_geojson(qs: Any) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
-                "properties": {
-                    "refnis": m.refnis,
-                    "name": m.name_nl,
-                    "name_fr": m.name_fr,
-                    "arrondissement": m.arrondissement.name_nl,
-                    "province": m.province.name_nl,
-                    "population": m.population,
-                    "central_city": m.central_city,
-                },
-            }
-            for m in qs
-        ],
-    }
+        return Response(presenters.municipalities_geojson(qs))
 
 
 class PartitionImportSerializer(serializers.Serializer):
@@ -220,9 +198,6 @@ class PartitionViewSet(viewsets.ReadOnlyModelViewSet):
         permission_classes=[api_permission("geography.partition.import")],
     )
     def import_file(self, request: Request) -> Response:
-        from circulair.web.apps.geography import selectors
-        from circulair.web.apps.geography.services import partition_import
-
         ser = PartitionImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]

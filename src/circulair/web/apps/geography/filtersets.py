@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -51,8 +52,6 @@ class MunicipalityFilter(django_filters.FilterSet):
         self, qs: QuerySet[Municipality], name: str, value: str
     ) -> QuerySet[Municipality]:
         if not Partition.objects.filter(slug=value).exists():
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"partition": f"unknown partition '{value}'"})
         return qs.filter(partition_units__partition__slug=value)
 
@@ -61,8 +60,6 @@ class MunicipalityFilter(django_filters.FilterSet):
     ) -> QuerySet[Municipality]:
         part = self.data.get("partition")
         if not part:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"unit": "give a partition together with unit"})
         return qs.filter(partition_units__partition__slug=part, partition_units__code=value)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from circulair.core.geo import RegionGeography
 from circulair.core.geo import reference as core
@@ -14,6 +17,18 @@ from circulair.web.apps.geography.models import (
     Province,
     Region,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _MunicipalityCounts(TypedDict):
+    n: int
+    central: int
+
+
+class _UnitCount(TypedDict):
+    n: int
 
 
 def region_default() -> Region:
@@ -40,9 +55,35 @@ def province_list(*, region: Region | None = None) -> QuerySet[Province]:
     return qs.filter(region=region) if region else qs
 
 
+def arrondissements_with_counts(
+    *, region: Region | None = None
+) -> QuerySet[WithAnnotations[Arrondissement, _MunicipalityCounts]]:
+    """Arrondissements with ``n`` municipalities and ``central`` central cities, by REFNIS."""
+    return (
+        arrondissement_list(region=region)
+        .annotate(
+            n=Count("municipalities"),
+            central=Count("municipalities", filter=Q(municipalities__central_city=True)),
+        )
+        .order_by("refnis")
+    )
+
+
 def partition_list(*, region: Region | None = None) -> QuerySet[Partition]:
     qs = Partition.objects.select_related("region")
     return qs.filter(region=region) if region else qs
+
+
+def partitions_with_unit_counts(
+    *, region: Region | None = None
+) -> QuerySet[WithAnnotations[Partition, _UnitCount]]:
+    """Partitions with their number of units as ``n``."""
+    return partition_list(region=region).annotate(n=Count("units"))
+
+
+def municipalities_by_refnis(refnis: Iterable[Any]) -> dict[str, Municipality]:
+    """The municipalities with these REFNIS codes, by code (unknown codes are left out)."""
+    return {m.refnis: m for m in Municipality.objects.filter(refnis__in=refnis)}
 
 
 def region_geography(region: Region) -> RegionGeography:

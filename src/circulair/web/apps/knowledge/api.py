@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -114,8 +115,6 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         ).order_by("kind", "order", "slug")
 
     def get_object(self) -> Record:
-        from django.http import Http404
-
         kind, _sep, slug = self.kwargs["key"].partition("/")
         if kind not in KINDS:
             raise Http404(f"unknown kind '{kind}'")

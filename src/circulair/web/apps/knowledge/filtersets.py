@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +40,6 @@ class RecordFilter(django_filters.FilterSet):
     def filter_related(self, qs: QuerySet[Record], name: str, value: str) -> QuerySet[Record]:
         kind, _sep, slug = value.partition(":")
         if not slug:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(
                 {"related_to": "expected kind:slug, e.g. work_agenda:maakindustrie"}
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -43,23 +42,6 @@ def kind_counts() -> list[dict[str, Any]]:
         {"kind": k, "label_en": s.label_en, "label_nl": s.label_nl, "count": counts.get(k, 0)}
         for k, s in KINDS.items()
     ]
-
-
-def outgoing_by_role(record: Record) -> dict[str, list[Record]]:
-    out: dict[str, list[Record]] = defaultdict(list)
-    for rel in record.relations.all():
-        out[rel.role].append(rel.to_record)
-    return dict(out)
-
-
-def incoming_by_kind(record: Record) -> dict[str, list[Record]]:
-    out: dict[str, list[Record]] = defaultdict(list)
-    for rel in record.incoming.all():
-        if rel.from_record not in out[rel.from_record.kind]:
-            out[rel.from_record.kind].append(rel.from_record)
-    for recs in out.values():
-        recs.sort(key=lambda r: (r.order, r.slug))
-    return dict(sorted(out.items()))
 
 
 def records_without_citation() -> QuerySet[Record]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from circulair.core.monitor import model as core
 from circulair.core.monitor.compute import Assessment, assess
@@ -127,17 +127,14 @@ def indicator_regions(indicator: Indicator) -> dict[str, list[Observation]]:
     return out
 
 
-def as_rows(obs: list[Observation]) -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": o.indicator.slug,
-            "region": o.region,
-            "year": o.year,
-            "value": o.value,
-            "unit": o.unit,
-            "source": o.source,
-            "note": o.note,
-            "origin": o.origin,
-        }
-        for o in obs
-    ]
+def indicator_list() -> QuerySet[Indicator]:
+    return Indicator.objects.order_by("slug")
+
+
+def recent_imports(limit: int = 20) -> QuerySet[Observation]:
+    """The latest imported observations (the import page's list)."""
+    return (
+        Observation.objects.filter(origin=Observation.Origin.IMPORT)
+        .select_related("indicator")
+        .order_by("-updated_at")[:limit]
+    )

@@ -17,6 +17,11 @@ from circulair.web.apps.organisations.models import (
 )
 
 
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation with its members (the operator's command line)."""
+    return Organisation.objects.prefetch_related("members")
+
+
 def organisations_of(user: Any) -> QuerySet[Organisation]:
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import yaml
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from circulair.data import manifest_path
+from circulair.web.apps.common.models import Upload
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
+from circulair.web.apps.portal import presenters
 from circulair.web.apps.portal.presenters import CAPABILITIES
 
 
@@ -33,32 +35,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 def cases_geojson(request: HttpRequest) -> HttpResponse:
-    from django.http import JsonResponse
-
-    from circulair.web.apps.geography.models import Municipality
-
     cases = list(kb.record_list(kind="case"))
-    refnis = {c.attributes.get("municipality_refnis") for c in cases}
-    where = {m.refnis: m for m in Municipality.objects.filter(refnis__in=refnis)}
-    feats = []
-    for c in cases:
-        m = where.get(c.attributes.get("municipality_refnis"))
-        if m is None:
-            continue
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [m.lon, m.lat]},
-                "properties": {
-                    "slug": c.slug,
-                    "name": c.name,
-                    "organisation": c.attributes.get("organisation", ""),
-                    "municipality": m.name_nl,
-                    "url": f"/kb/case/{c.slug}/",
-                },
-            }
-        )
-    return JsonResponse({"type": "FeatureCollection", "features": feats})
+    where = geo.municipalities_by_refnis({c.attributes.get("municipality_refnis") for c in cases})
+    return JsonResponse(presenters.cases_geojson(cases, where))
 
 
 def about_data(request: HttpRequest) -> HttpResponse:
@@ -84,8 +63,6 @@ def coming(request: HttpRequest, key: str) -> HttpResponse:
 def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     """Download a kept upload: its owner (or a superuser) only; others get 404, as if it did not
     exist, so ids cannot be probed. Uploads are never served from /media/."""
-    from circulair.web.apps.common.models import Upload
-
     user = request.user
     up = Upload.objects.filter(pk=pk).first()
     if (

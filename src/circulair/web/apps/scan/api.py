@@ -12,7 +12,7 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from circulair.web.apps.scan import selectors, services
+from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 
 
@@ -118,7 +118,7 @@ class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def report(self, request: Request, pk: str | None = None) -> ApiResponse:
-        return ApiResponse(selectors.report_data(self._mine(pk)))
+        return ApiResponse(presenters.report_data(self._mine(pk)))
 
 
 @extend_schema(responses={200: dict})
@@ -127,5 +127,5 @@ class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
 def network(request: Request) -> ApiResponse:
     """Aggregates over submitted scans (never one government's answers); ``?year=``."""
     raw = request.query_params.get("year", "")
-    view = selectors.network_view(year=int(raw) if raw.isdigit() else None)
+    view = presenters.network_view(year=int(raw) if raw.isdigit() else None)
     return ApiResponse({k: v for k, v in view.items()})

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
+from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import is_member
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
@@ -80,8 +82,6 @@ def questionnaire_publish(
 
 def questionnaire_sync(directory: Path | None = None) -> dict[str, int]:
     """Publish every shipped questionnaire version not yet stored (part of the reference data)."""
-    import yaml
-
     d = directory or default_scan_dir()
     created = 0
     for v in available_versions(d):
@@ -327,8 +327,6 @@ def survey_import(
 def _survey_import(
     *, content: bytes, file: str, user: Any, questionnaire: QuestionnaireVersion | None
 ) -> dict[str, Any]:
-    from circulair.web.apps.geography.models import Municipality
-
     header, numbered = read_table(content, file)
     qv = questionnaire or latest_questionnaire()
     q = questionnaire_of(qv)

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
-from circulair.core.scan.charts import distribution_chart
 from circulair.core.tables import write_table
 from circulair.web.apps.common.pdf import html_to_pdf
-from circulair.web.apps.scan import selectors, services
+from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
 
 
@@ -36,18 +35,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "responses": responses,
             "year": dt.date.today().year,
             "questionnaire": q,
-            "sections": [
-                {
-                    "title": selectors.tr(s.title),
-                    "kind": s.kind,
-                    "weight": s.weight,
-                    "n": len(q.questions_in(s.id)),
-                }
-                for s in q.sections
-            ]
-            if q
-            else [],
-            "scoring_rule": selectors.RULE_TEXTS["scoring"],
+            "sections": presenters.index_sections(q),
+            "scoring_rule": presenters.RULE_TEXTS["scoring"],
         },
     )
 
@@ -71,24 +60,6 @@ def start(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(e))
         return redirect("scan:index")
     return redirect("scan:fill", pk=r.pk)
-
-
-def _steps(q: Any, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    steps = []
-    for s in q.sections:
-        qs = q.questions_in(s.id)
-        req = [x for x in qs if x.required]
-        done = sum(1 for x in req if answers.get(x.id) not in (None, "", []))
-        steps.append(
-            {
-                "id": s.id,
-                "title": selectors.tr(s.title),
-                "kind": s.kind,
-                "done": done,
-                "total": len(req),
-            }
-        )
-    return steps
 
 
 @login_required
@@ -141,10 +112,10 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "q": x,
                 "name": PREFIX + x.id,
-                "text": selectors.tr(x.text),
-                "subtopic": selectors.tr(x.subtopic) if x.subtopic else "",
-                "levels": [(i, selectors.tr(t)) for i, t in enumerate(x.levels)],
-                "options": [(o.value, selectors.tr(o.text)) for o in x.options],
+                "text": presenters.tr(x.text),
+                "subtopic": presenters.tr(x.subtopic) if x.subtopic else "",
+                "levels": [(i, presenters.tr(t)) for i, t in enumerate(x.levels)],
+                "options": [(o.value, presenters.tr(o.text)) for o in x.options],
                 "value": field_value(x, value),
                 "error": problems.get(x.id, ""),
             }
@@ -152,7 +123,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
     if not missing:
         missing = validate_answers(q, answers) if request.GET.get("check") else []
     missing_rows = [
-        {"id": m, "text": selectors.tr(q.question(m).text), "step": q.question(m).section}
+        {"id": m, "text": presenters.tr(q.question(m).text), "step": q.question(m).section}
         for m in missing
     ]
     i = ids.index(step)
@@ -163,9 +134,9 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             "r": r,
             "q": q,
             "section": section,
-            "section_title": selectors.tr(section.title),
+            "section_title": presenters.tr(section.title),
             "questions": questions,
-            "steps": _steps(q, answers),
+            "steps": presenters.fill_steps(q, answers),
             "step": step,
             "is_first": i == 0,
             "is_last": i == len(ids) - 1,
@@ -181,14 +152,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.response_of(request.user, pk)
     if not r.is_submitted:
         return redirect("scan:fill", pk=r.pk)
-    return render(request, "scan/report.html", selectors.report(r))
+    return render(request, "scan/report.html", presenters.report(r))
 
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-
     r = selectors.response_of(request.user, pk)
-    html = render_to_string("scan/report_print.html", selectors.report(r), request=request)
+    html = render_to_string("scan/report_print.html", presenters.report(r), request=request)
     resp = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="scan-{r.year}-{r.pk}.pdf"'
     return resp
@@ -199,27 +169,19 @@ def network(request: HttpRequest) -> HttpResponse:
     years = selectors.network_years()
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() else (years[0] if years and raw != "all" else None)
-    view = selectors.network_view(year=year)
+    view = presenters.network_view(year=year)
     fmt = request.GET.get("format")
     if fmt == "csv":
         resp = HttpResponse(content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="scan-network-{year or "all"}.csv"'
         resp.write(
             write_table(
-                ["dimension", "group", "metric", "value"], selectors.network_rows(view), "csv"
+                ["dimension", "group", "metric", "value"], presenters.network_rows(view), "csv"
             )
         )
         return resp
 
-    chart = (
-        distribution_chart(
-            [d["range"] for d in view["distribution"]],
-            [d["n"] for d in view["distribution"]],
-            {"x": _("overall score (0–10)"), "y": _("governments")},
-        ).decode()
-        if view["distribution"]
-        else ""
-    )
+    chart = presenters.network_chart(view)
     return render(
         request,
         "scan/network.html",

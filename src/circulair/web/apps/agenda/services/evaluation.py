@@ -7,6 +7,7 @@ from typing import Any
 
 from circulair.core.agenda import evaluation as ev
 from circulair.web.apps.agenda import selectors
+from circulair.web.apps.monitor.services import observation_record
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +17,6 @@ def manufacturer_share_record(*, year: int, user: Any = None) -> ev.Share:
     """Write the share of manufacturers with an action as an observation for the monitor's
     target "more than half of manufacturers work circularly" (indicator
     ``circular-manufacturers-share``), when there is at least one manufacturer to count."""
-    from circulair.web.apps.monitor.services import observation_record
-
     share = selectors.manufacturer_share_uncached(year)  # uncached: organisations may have changed
     if share.percent is not None:
         observation_record(

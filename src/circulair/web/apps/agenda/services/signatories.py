@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.text import slugify
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.numbers import number_problem
@@ -27,7 +28,7 @@ from circulair.web.apps.agenda.services.history import _snapshot
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.writes import validated_create
-from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.knowledge.models import Record, Relation
 from circulair.web.apps.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
@@ -241,10 +242,6 @@ def work_path_create(
 ) -> Record:
     """Add a work path to an agenda (lead or administrator). It is a knowledge-base record with
     origin ``admin`` (the shipped data load never touches those), referring to the agenda."""
-    from django.utils.text import slugify
-
-    from circulair.web.apps.knowledge.models import Relation
-
     _lead_of(user, agenda)
     name = name_nl.strip()
     if not name:

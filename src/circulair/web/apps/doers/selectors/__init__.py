@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -28,7 +29,7 @@ from circulair.web.apps.common import public_cache
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.geography.models import Province
-from circulair.web.apps.knowledge.models import Record, name_in_language
+from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Membership
 
 FACETS = ("agenda", "province", "r", "category")
@@ -73,8 +74,6 @@ def fts_match(qs: QuerySet[Case], query: search.Query) -> QuerySet[Case]:
     if query.empty:
         return qs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
         return qs.filter(
             search_vector=SearchQuery(query.tsquery(), config="simple", search_type="raw")
         )
@@ -176,7 +175,8 @@ class Results:
     query: search.Query
     total: int
     page: Page[Any]
-    cases: list[Any]  # Case instances, or plain rows (``case_rows``) for the list page
+    cases: list[Any]  # Case instances, or plain rows (``presenters.case_rows``) for the list page
+    ids: list[int] = field(default_factory=list)  # the page's case ids, in order
     scores: dict[int, float] = field(default_factory=dict)
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -198,7 +198,12 @@ class _Counted:
 
 
 def case_results(
-    user: Any, params: dict[str, str], *, page: Any = 1, page_size: int = 20, rows: bool = False
+    user: Any,
+    params: dict[str, str],
+    *,
+    page: Any = 1,
+    page_size: int = 20,
+    instances: bool = True,
 ) -> Results:
     """Search (``q``), filter and paginate the visible cases; facets count the current result.
 
@@ -206,7 +211,8 @@ def case_results(
     or the matching ids without q) + 1 (page ids, without q) + 1 (page rows) + 2 (prefetch)
     + 2 (facet labels), + 3 when the facet index is rebuilt after a change. For anonymous
     visitors the ranking and facets are cached per catalogue version, so a change to any case
-    is visible at once.
+    is visible at once. ``instances=False`` leaves ``cases`` empty (the list page shows plain
+    rows of ``ids`` instead, two queries fewer than instances with their relations).
     """
     q = str(params.get("q") or "")
     query = search.parse(q)
@@ -241,13 +247,14 @@ def case_results(
         pg = Paginator(computed["hits"], page_size).get_page(page)
         scores = dict(pg.object_list)
     ids = [pk for pk, _s in scores.items()] if scores else list(pg.object_list)
-    cases = case_rows(ids) if rows else _page_cases(ids)
+    cases = _page_cases(ids) if instances else []
     return Results(
         q=q,
         query=query,
         total=pg.paginator.count,
         page=pg,
         cases=cases,
+        ids=ids,
         scores=scores,
         facets=computed["facets"],
     )
@@ -277,57 +284,35 @@ def _public_key(user: Any, params: dict[str, str], query: search.Query, version:
     return "doers:results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def case_rows(ids: list[int]) -> list[dict[str, Any]]:
-    """What the list page shows of these cases, in this order, as plain values (2 queries).
+#: What the list page shows of a case (``case_row_values``).
+CASE_ROW = (
+    "pk",
+    "slug",
+    "title",
+    "status",
+    "organisation_name",
+    "organisation__name",
+    "municipality__name_nl",
+    "category",
+    "summary",
+)
 
-    Why: twenty Case instances with five related records and two prefetches, resolved by the
-    template attribute by attribute, cost about a third of a search page's CPU time.
-    """
-    from django.utils.text import Truncator
 
-    status, category = dict(Case.Status.choices), dict(Case.Category.choices)
-    found = {
-        r[0]: r
-        for r in Case.objects.filter(pk__in=ids).values_list(
-            "pk",
-            "slug",
-            "title",
-            "status",
-            "organisation_name",
-            "organisation__name",
-            "municipality__name_nl",
-            "category",
-            "summary",
-        )
-    }
-    agendas: dict[int, list[str]] = {}
+def case_row_values(
+    ids: list[int],
+) -> tuple[dict[int, tuple[Any, ...]], dict[int, list[tuple[str, str]]]]:
+    """The ``CASE_ROW`` values of these cases by id, and each one's work agendas as (Dutch,
+    English) names in the knowledge base's order (2 queries); ``presenters.case_rows`` shapes
+    them for the list page."""
+    found = {r[0]: r for r in Case.objects.filter(pk__in=ids).values_list(*CASE_ROW)}
+    agendas: dict[int, list[tuple[str, str]]] = {}
     for cid, nl, en_name in (
         Case.agendas.through.objects.filter(case_id__in=ids)
         .order_by("case_id", "record__order", "record__slug")
         .values_list("case_id", "record__name_nl", "record__name_en")
     ):
-        agendas.setdefault(cid, []).append(name_in_language(nl, en_name))
-    out = []
-    for pk in ids:
-        r = found.get(pk)
-        if r is None:
-            continue
-        out.append(
-            {
-                "pk": pk,
-                "slug": r[1],
-                "url": f"/doers/{r[1]}/",
-                "title": r[2],
-                "status": r[3],
-                "status_label": str(status.get(r[3], r[3])),
-                "organisation": r[4] or r[5] or "",
-                "municipality": r[6] or "",
-                "category_label": str(category.get(r[7], r[7])),
-                "agendas": agendas.get(pk, []),
-                "summary": Truncator(r[8]).words(40, truncate=" …"),
-            }
-        )
-    return out
+        agendas.setdefault(cid, []).append((nl, en_name))
+    return found, agendas
 
 
 def _page_cases(ids: list[int]) -> list[Case]:
@@ -451,75 +436,27 @@ def facets(ids: list[int], version: str | None = None) -> dict[str, list[dict[st
     return {k: out[k] for k in FACETS}
 
 
-def map_features(
-    user: Any, params: dict[str, str], *, focus: str = "", per_marker: int = 10
-) -> dict[str, Any]:
-    """GeoJSON of the current result set: one marker per municipality (its centroid) listing
-    up to ``per_marker`` cases (the focused case always among them)."""
+def map_rows(user: Any, params: dict[str, str]) -> list[tuple[Any, ...]]:
+    """(slug, title, organisation name, REFNIS, municipality name, lat, lon) of the visible,
+    filtered cases matching ``q`` that have a municipality, by title."""
     query = search.parse(str(params.get("q") or ""))
     qs = fts_match(apply_filters(case_visible_to(user), params), query).filter(
         municipality__isnull=False
     )
-    rows = qs.order_by("title", "slug").values_list(
-        "slug",
-        "title",
-        "organisation_name",
-        "municipality__refnis",
-        "municipality__name_nl",
-        "municipality__lat",
-        "municipality__lon",
+    return list(
+        qs.order_by("title", "slug").values_list(
+            "slug",
+            "title",
+            "organisation_name",
+            "municipality__refnis",
+            "municipality__name_nl",
+            "municipality__lat",
+            "municipality__lon",
+        )
     )
-    groups: dict[str, dict[str, Any]] = {}
-    for slug, title, org, refnis, name, lat, lon in rows:
-        g = groups.setdefault(
-            refnis, {"name": name, "lat": lat, "lon": lon, "cases": [], "count": 0, "focus": False}
-        )
-        g["count"] += 1
-        item = {"slug": slug, "title": title, "organisation": org, "url": f"/doers/{slug}/"}
-        if slug == focus:
-            g["focus"] = True
-            g["cases"].insert(0, item)
-        elif len(g["cases"]) < per_marker:
-            g["cases"].append(item)
-    feats = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [g["lon"], g["lat"]]},
-            "properties": {
-                "refnis": refnis,
-                "municipality": g["name"],
-                "count": g["count"],
-                "focus": g["focus"],
-                "cases": g["cases"][: per_marker + 1],
-            },
-        }
-        for refnis, g in sorted(groups.items())
-    ]
-    return {"type": "FeatureCollection", "features": feats}
 
 
-def case_export_rows(user: Any = None) -> list[dict[str, Any]]:
-    """Every visible case (all of them for the command line) as flat rows, in import columns."""
+def cases_for_export(user: Any = None) -> QuerySet[Case]:
+    """Every visible case (all of them for the command line) with its relations, by slug."""
     qs = Case.objects.all() if user is None else case_visible_to(user)
-    out = []
-    for c in _with_relations(qs.order_by("slug")):
-        out.append(
-            {
-                "slug": c.slug,
-                "title": c.title,
-                "summary": c.summary,
-                "body": c.body,
-                "organisation": c.organisation_id or "",
-                "organisation_name": c.organisation_name,
-                "agendas": ",".join(a.slug for a in c.agendas.all()),
-                "r_strategies": ",".join(r.slug for r in c.r_strategies.all()),
-                "value_chain": c.value_chain.slug if c.value_chain else "",
-                "sector_group": c.sector_group.slug if c.sector_group else "",
-                "refnis": c.municipality.refnis if c.municipality else "",
-                "province": c.province.refnis if c.province else "",
-                "category": c.category,
-                "links": " ".join(c.links),
-                "status": c.status,
-            }
-        )
-    return out
+    return _with_relations(qs.order_by("slug"))

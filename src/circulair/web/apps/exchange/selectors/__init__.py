@@ -7,10 +7,12 @@ listing's public point (its municipality's centre).
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
@@ -92,8 +94,6 @@ def visible_listing_ids(user: Any) -> set[int]:
 
 def my_organisation(user: Any, organisation_id: int) -> Any:
     """An organisation the user belongs to, or PermissionDenied."""
-    from django.core.exceptions import PermissionDenied
-
     org = organisations_of(user).filter(pk=organisation_id).first()
     if org is None:
         raise PermissionDenied("you are not a member of this organisation")
@@ -283,69 +283,26 @@ def pair_score(offer: Listing, request: Listing) -> float:
     return float(pair_scores(offers, requests, z, z, d, ScoreWeights())["score"][0])
 
 
-def insight() -> dict[str, Any]:
-    """Offered, requested and matched quantities per material and province; deal flows.
-
-    Public: flows join municipality centres and t·km use the distance between them, never the
-    exact points of the deals."""
-    from collections import defaultdict
-
-    rows: dict[tuple[str, str, str], dict[str, Any]] = defaultdict(
-        lambda: {"offered": 0.0, "requested": 0.0, "matched": 0.0}
-    )
-    for x in Listing.objects.exclude(status=Listing.Status.DRAFT).select_related(
+def insight_listings() -> QuerySet[Listing]:
+    """Every listing past its draft, with its municipality's province (the public totals)."""
+    return Listing.objects.exclude(status=Listing.Status.DRAFT).select_related(
         "municipality__province"
-    ):
-        key = (x.material, x.municipality.province.name_nl, x.unit)
-        rows[key]["offered" if x.kind == Listing.Kind.OFFER else "requested"] += x.quantity
-    flows = []
-    # Quantities are added per unit only: tonnes, m³ and pieces never make one figure.
-    per_unit: dict[str, dict[str, float]] = defaultdict(
-        lambda: {"matched": 0.0, "transport": 0.0, "avoided": 0.0, "deals": 0}
     )
-    deals = Match.objects.filter(status=Match.Status.ACCEPTED).select_related(
+
+
+def accepted_deals() -> QuerySet[Match]:
+    """Accepted matches with both listings' municipalities (the public deal flows)."""
+    return Match.objects.filter(status=Match.Status.ACCEPTED).select_related(
         "offer__municipality__province", "request__municipality"
     )
-    for m in deals:
-        o, r = m.offer, m.request
-        km = public_distance_km(o, r)
-        rows[(o.material, o.municipality.province.name_nl, o.unit)]["matched"] += m.quantity
-        u = per_unit[o.unit]
-        u["matched"] += m.quantity
-        u["transport"] += m.quantity * km
-        u["deals"] += 1
-        if r.primary_km is not None:
-            u["avoided"] += m.quantity * (r.primary_km - km)
-        flows.append(
-            {
-                "from": o.municipality.name_nl,
-                "to": r.municipality.name_nl,
-                "from_lat": o.municipality.lat,
-                "from_lon": o.municipality.lon,
-                "to_lat": r.municipality.lat,
-                "to_lon": r.municipality.lon,
-                "quantity": m.quantity,
-                "unit": o.unit,
-                "material": o.material,
-            }
-        )
-    table = [
-        {"material": k[0], "province": k[1], "unit": k[2], **v} for k, v in sorted(rows.items())
-    ]
-    tonnes = per_unit.get("t", {"matched": 0.0, "transport": 0.0, "avoided": 0.0})
-    units = [
-        {"unit": unit, "unit_label": Listing.Unit(unit).label, **v}
-        for unit, v in sorted(per_unit.items())
-    ]
-    return {
-        "rows": table,
-        "flows": flows,
-        "per_unit": units,
-        "matched_t": tonnes["matched"],
-        "tkm": tonnes["transport"],
-        "tkm_avoided": tonnes["avoided"],
-        "deals": len(flows),
-    }
+
+
+def matches_visible_to(user: Any) -> QuerySet[Match]:
+    """The matches the user's organisations are party to, the latest first."""
+    orgs = my_org_ids(user)
+    return Match.objects.filter(
+        Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs)
+    ).order_by("-pk")
 
 
 def allocation() -> dict[str, Any]:
@@ -353,8 +310,6 @@ def allocation() -> dict[str, Any]:
 
     Uses the exact points: it is run by an operator of the platform (``circulair exchange
     match``) and is not served to organisations; its result must not be published as is."""
-    import time
-
     t0 = time.perf_counter()
     xs = list(open_for_matching())
     offers_db = [x for x in xs if x.kind == Listing.Kind.OFFER]

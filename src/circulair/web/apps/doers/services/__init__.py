@@ -1,0 +1,55 @@
+"""Writes of the doers catalogue: create, edit, publish, import, seeding from the knowledge base.
+
+Permissions (checked here, so the web, the API and a crafted request meet the same rule):
+- a member of an organisation creates cases for that organisation and edits its cases;
+- staff edit every case (also seeded ones, which have no organisation account) and are the
+  only ones who publish or archive (an editorial check); a member may withdraw its own
+  organisation's published case back to draft;
+- ``user=None`` is the command line, run by an operator of the platform itself.
+
+Modules: ``access`` (who may write), ``validation`` (a case's fields), ``cases`` (writes of one
+case), ``imports`` (CSV/XLSX), ``seeding`` (from the knowledge base) and ``search_index`` (term
+rows and full-text triggers). Every public name is importable from this package.
+"""
+
+from circulair.web.apps.doers.services.access import can_edit, can_publish, is_staff, member_org_ids
+from circulair.web.apps.doers.services.cases import (
+    case_archive,
+    case_create,
+    case_image_add,
+    case_publish,
+    case_unpublish,
+    case_update,
+)
+from circulair.web.apps.doers.services.imports import IMPORT_COLUMNS, IMPORT_OPTIONAL, cases_import
+from circulair.web.apps.doers.services.search_index import (
+    TERM_BATCH,
+    case_terms_sync,
+    search_index_ensure,
+)
+from circulair.web.apps.doers.services.seeding import SeedReport, cases_seed
+from circulair.web.apps.doers.services.validation import MAX_LINKS, TEXT_FIELDS, case_search_text
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "IMPORT_OPTIONAL",
+    "MAX_LINKS",
+    "TERM_BATCH",
+    "TEXT_FIELDS",
+    "SeedReport",
+    "can_edit",
+    "can_publish",
+    "case_archive",
+    "case_create",
+    "case_image_add",
+    "case_publish",
+    "case_search_text",
+    "case_terms_sync",
+    "case_unpublish",
+    "case_update",
+    "cases_import",
+    "cases_seed",
+    "is_staff",
+    "member_org_ids",
+    "search_index_ensure",
+]

@@ -1,0 +1,35 @@
+"""Who may write the catalogue (checked in the services, so the web, the API and a crafted
+request meet the same rule; see the package's docs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from circulair.web.apps.common.permissions import is_administrator
+from circulair.web.apps.doers.models import Case
+from circulair.web.apps.organisations.selectors import organisation_ids_of
+
+
+def is_staff(user: Any) -> bool:
+    """The operator (``user`` None: CLI, seeding) or an administrator."""
+    return user is None or is_administrator(user)
+
+
+member_org_ids = organisation_ids_of
+
+
+def can_edit(user: Any, case: Case) -> bool:
+    if is_staff(user):
+        return True
+    return case.organisation_id is not None and case.organisation_id in member_org_ids(user)
+
+
+def can_publish(user: Any) -> bool:
+    return is_staff(user)
+
+
+def _require_edit(user: Any, case: Case) -> None:
+    if not can_edit(user, case):
+        raise PermissionDenied("only members of the case's organisation or staff edit this case")

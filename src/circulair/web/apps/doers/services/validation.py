@@ -1,0 +1,154 @@
+"""Checking a case's fields as people and files enter them: every problem is named, relations
+are resolved to records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.text import slugify
+
+from circulair.core.doers.search import index_text
+from circulair.core.errors import Problem
+from circulair.web.apps.doers.models import Case
+from circulair.web.apps.doers.services.access import is_staff, member_org_ids
+from circulair.web.apps.geography.models import Municipality, Province
+from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.organisations.services import organisation_find
+
+TEXT_FIELDS = ("title", "summary", "body", "organisation_name")
+MAX_LINKS = 20
+
+
+def case_search_text(case: Case) -> str:
+    """The folded token string both full-text indexes read (title, organisation, summary, body)."""
+    return index_text(case.title, case.organisation_label, case.summary, case.body)
+
+
+def _records(kind: str, slugs: list[str], fname: str, problems: list[Problem]) -> list[Record]:
+    found = {r.slug: r for r in Record.objects.filter(kind=kind, slug__in=slugs)}
+    for s in slugs:
+        if s not in found:
+            problems.append(
+                Problem(f"unknown {kind} (see: circulair kb list {kind})", field=fname, value=s)
+            )
+    return [found[s] for s in slugs if s in found]
+
+
+def _as_list(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _validate(
+    data: dict[str, Any], user: Any, problems: list[Problem], case: Case | None = None
+) -> dict[str, Any]:
+    """Check every field; returns the cleaned values (relations resolved)."""
+    clean: dict[str, Any] = {}
+    for f in TEXT_FIELDS:
+        if f in data:
+            clean[f] = str(data[f] or "").strip()
+    title = clean.get("title", case.title if case else "")
+    if not title:
+        problems.append(Problem("a title is required", field="title"))
+    elif len(title) > 200:
+        problems.append(Problem("at most 200 characters", field="title", value=title[:40]))
+    if data.get("slug"):
+        slug = str(data["slug"])
+        if slugify(slug) != slug:
+            problems.append(
+                Problem("lower-case letters, digits and hyphens only", field="slug", value=slug)
+            )
+        elif Case.objects.filter(slug=slug).exclude(pk=case.pk if case else -1).exists():
+            problems.append(Problem("this slug is taken", field="slug", value=slug))
+        else:
+            clean["slug"] = slug
+    if "category" in data:
+        cat = str(data["category"] or Case.Category.OTHER)
+        if cat not in Case.Category.values:
+            problems.append(
+                Problem(f"expected one of {Case.Category.values}", field="category", value=cat)
+            )
+        clean["category"] = cat
+    if "links" in data:
+        links = (
+            _as_list(data["links"])
+            if not isinstance(data["links"], str)
+            else [v.strip() for v in str(data["links"]).replace(",", "\n").split() if v.strip()]
+        )
+        check = URLValidator(schemes=["http", "https"])
+        for u in links:
+            try:
+                check(u)
+            except ValidationError:
+                problems.append(
+                    Problem("expected a web address (http:// or https://)", field="links", value=u)
+                )
+        if len(links) > MAX_LINKS:
+            problems.append(Problem(f"at most {MAX_LINKS} links", field="links", value=len(links)))
+        clean["links"] = links
+    if "agendas" in data:
+        clean["agendas"] = _records("work_agenda", _as_list(data["agendas"]), "agendas", problems)
+    if "r_strategies" in data:
+        clean["r_strategies"] = _records(
+            "r_strategy", _as_list(data["r_strategies"]), "r_strategies", problems
+        )
+    for f, kind in (("value_chain", "value_chain"), ("sector_group", "nace_sector_group")):
+        if f in data:
+            slugs = _as_list(data[f])
+            found = _records(kind, slugs[:1], f, problems)
+            clean[f] = found[0] if found else None
+    if data.get("refnis"):
+        muni = (
+            Municipality.objects.select_related("province")
+            .filter(refnis=str(data["refnis"]))
+            .first()
+        )
+        if muni is None:
+            problems.append(
+                Problem(
+                    "unknown municipality (REFNIS code, e.g. 24062 Leuven)",
+                    field="refnis",
+                    value=data["refnis"],
+                )
+            )
+        else:
+            clean["municipality"], clean["province"] = muni, muni.province
+    elif "refnis" in data:
+        clean["municipality"] = None
+        if data.get("province"):
+            prov = Province.objects.filter(refnis=str(data["province"])).first()
+            if prov is None:
+                problems.append(
+                    Problem(
+                        "unknown province (REFNIS code, e.g. 20001)",
+                        field="province",
+                        value=data["province"],
+                    )
+                )
+            clean["province"] = prov
+        else:
+            clean["province"] = None
+    if "organisation" in data:
+        org = data["organisation"]
+        if org in (None, ""):
+            clean["organisation"] = None
+        else:
+            obj = organisation_find(org)
+            if obj is None:
+                problems.append(Problem("unknown organisation", field="organisation", value=org))
+            elif not is_staff(user) and obj.pk not in member_org_ids(user):
+                problems.append(
+                    Problem(
+                        "you are not a member of this organisation",
+                        field="organisation",
+                        value=obj.name,
+                    )
+                )
+            else:
+                clean["organisation"] = obj
+    return clean

@@ -1,0 +1,130 @@
+"""What the monitor's pages and exports show, shaped from what ``selectors`` read: status labels,
+the dashboard's cards with sparklines, an indicator's targets with charts and paces in %, and
+observation rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from circulair.core.monitor import charts
+from circulair.core.monitor.compute import STATUS_LABELS, STATUS_RULE
+from circulair.web.apps.monitor import selectors
+from circulair.web.apps.monitor.models import Indicator, Observation, Target
+
+
+def status_label(status: str) -> str:
+    lang = "en" if get_language() == "en" else "nl"
+    return STATUS_LABELS.get(status, {}).get(lang, status)
+
+
+def _svg(data: bytes) -> str:
+    text = data.decode("utf-8")
+    return mark_safe(text[text.index("<svg") :])
+
+
+def target_labels(t: Target) -> dict[str, str]:
+    """The texts of a target's chart in the active language."""
+    return {
+        "title": f"{t.name} ({t.region})",
+        "unit": t.indicator.unit,
+        "observed": _("observed"),
+        "target": _("target"),
+        "path": _("required path"),
+        "trend": _("trend projection"),
+        "band": _("90 % band"),
+        "empty": _("no observations yet"),
+    }
+
+
+def dashboard_cards() -> list[dict[str, Any]]:
+    """Every target with its assessment, status label and sparkline."""
+    cards = []
+    for t, a, series in selectors.target_assessments():
+        cards.append(
+            {
+                "target": t,
+                "a": a.as_dict(),
+                "status": a.status,
+                "status_label": status_label(a.status),
+                "spark": _svg(
+                    charts.sparkline([o.year for o in series], [o.value for o in series], a.status)
+                ),
+            }
+        )
+    return cards
+
+
+def indicator_context(ind: Indicator) -> dict[str, Any]:
+    """An indicator's page: each target with its chart and paces in %, the regions compared in
+    one chart (when there are several), and every observation by region."""
+    targets = []
+    for t in ind.targets.select_related("indicator"):
+        a, series = selectors.assessment_of(t)
+        chart = charts.target_chart(
+            [o.year for o in series], [o.value for o in series], a.as_dict(), target_labels(t)
+        )
+        ad = a.as_dict()
+        pct = {
+            k: ad[k] * 100
+            for k in ("required_rate", "observed_rate", "observed_rate_low", "observed_rate_high")
+            if ad.get(k) is not None
+        }
+        targets.append(
+            {
+                "target": t,
+                "a": ad,
+                "pct": pct,
+                "status_label": status_label(a.status),
+                "chart": _svg(chart),
+            }
+        )
+    regions = selectors.indicator_regions(ind)
+    comparison = None
+    if len(regions) > 1:
+        comparison = _svg(
+            charts.comparison_chart(
+                {r: ([o.year for o in obs], [o.value for o in obs]) for r, obs in regions.items()},
+                {"title": ind.name, "unit": ind.unit, "highlight": "BE"},
+            )
+        )
+    obs = [o for r in sorted(regions) for o in regions[r]]
+    return {
+        "indicator": ind,
+        "targets": targets,
+        "comparison": comparison,
+        "observations": obs,
+        "rule": STATUS_RULE,
+    }
+
+
+def target_png(t: Target) -> bytes:
+    """A target's chart as PNG."""
+    a, series = selectors.assessment_of(t)
+    return charts.target_chart(
+        [o.year for o in series],
+        [o.value for o in series],
+        a.as_dict(),
+        target_labels(t),
+        fmt="png",
+    )
+
+
+def as_rows(obs: list[Observation]) -> list[dict[str, Any]]:
+    """Observations as export rows (the import's long format, with their origin)."""
+    return [
+        {
+            "indicator": o.indicator.slug,
+            "region": o.region,
+            "year": o.year,
+            "value": o.value,
+            "unit": o.unit,
+            "source": o.source,
+            "note": o.note,
+            "origin": o.origin,
+        }
+        for o in obs
+    ]
