@@ -179,6 +179,8 @@ def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_role(request: HttpRequest, pk: int) -> HttpResponse:
     m = get_object_or_404(Membership, pk=pk)
+    if not selectors.may_manage_members(request.user, m.organisation):
+        raise PermissionDenied
     form = MemberRoleForm(request.POST)
     try:
         if not form.is_valid():

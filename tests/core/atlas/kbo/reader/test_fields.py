@@ -9,7 +9,7 @@ import numpy as np
 from circulair.core.atlas.kbo.reader.fields import (
     EMPLOYEE_HELP,
     employee_value,
-    number_problem,
+    kbo_number_problem,
     parse_number,
     report_duplicates,
     valid_date,
@@ -24,10 +24,10 @@ def test_numbers_carry_a_mod_97_check() -> None:
     assert parse_number("0201.310.928", _ENT_RE) is None
     assert parse_number("2.000.000.339", _EST_RE) == 2000000339
     assert parse_number("2000000339", _EST_RE) is None  # no dots: not the register's form
-    assert number_problem("0201.310.928", _ENT_RE, "an enterprise number").startswith(
+    assert kbo_number_problem("0201.310.928", _ENT_RE, "an enterprise number").startswith(
         "check digits do not match"
     )
-    assert number_problem("201310929", _ENT_RE, "an enterprise number") == (
+    assert kbo_number_problem("201310929", _ENT_RE, "an enterprise number") == (
         "not an enterprise number"
     )
 

@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 from numpy.typing import NDArray
 
-from circulair.core.atlas.kbo.reader.fields import number_problem, parse_number, to_array
+from circulair.core.atlas.kbo.reader.fields import kbo_number_problem, parse_number, to_array
 from circulair.core.atlas.kbo.reader.source import Source, csv_rows
 from circulair.core.atlas.kbo.records import (
     _CLASSIFICATIONS,
@@ -66,7 +66,7 @@ def read_activities(
             n = parse_number(text, _ENTITY_RE)
             if n is None:
                 problems.add(
-                    number_problem(
+                    kbo_number_problem(
                         text, _ENTITY_RE, "an enterprise, establishment or branch number"
                     ),
                     name,

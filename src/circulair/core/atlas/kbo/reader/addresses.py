@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from circulair.core.atlas.kbo.reader.fields import (
-    number_problem,
+    kbo_number_problem,
     parse_number,
     to_array,
     valid_date,
@@ -52,7 +52,7 @@ def read_addresses(
             n = parse_number(text, _ENTITY_RE)
             if n is None:
                 problems.add(
-                    number_problem(
+                    kbo_number_problem(
                         text, _ENTITY_RE, "an enterprise, establishment or branch number"
                     ),
                     name,

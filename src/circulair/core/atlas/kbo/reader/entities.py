@@ -11,7 +11,7 @@ from array import array
 import numpy as np
 
 from circulair.core.atlas.kbo.reader.fields import (
-    number_problem,
+    kbo_number_problem,
     parse_number,
     report_duplicates,
     start_and_employees,
@@ -54,7 +54,7 @@ def read_enterprises(
         n = parse_number(text, _ENT_RE)
         if n is None:
             problems.add(
-                number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
+                kbo_number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
                 name,
                 line,
                 "EnterpriseNumber",
@@ -106,7 +106,7 @@ def read_establishments(
         n = parse_number(text, _EST_RE)
         if n is None:
             problems.add(
-                number_problem(text, _EST_RE, "an establishment number (2.123.456.789)"),
+                kbo_number_problem(text, _EST_RE, "an establishment number (2.123.456.789)"),
                 name,
                 line,
                 "EstablishmentNumber",
@@ -116,7 +116,7 @@ def read_establishments(
         parent = parse_number(text, _ENT_RE)
         if parent is None:
             problems.add(
-                number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
+                kbo_number_problem(text, _ENT_RE, "an enterprise number (0123.456.789)"),
                 name,
                 line,
                 "EnterpriseNumber",

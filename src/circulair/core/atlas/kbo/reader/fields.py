@@ -30,7 +30,7 @@ from circulair.core.errors import ProblemCollector
 __all__ = [
     "EMPLOYEE_HELP",
     "employee_value",
-    "number_problem",
+    "kbo_number_problem",
     "parse_number",
     "report_duplicates",
     "start_and_employees",
@@ -47,7 +47,7 @@ def parse_number(text: str, pattern: re.Pattern[str]) -> int | None:
     return n if _check_digits_ok(n) else None
 
 
-def number_problem(text: str, pattern: re.Pattern[str], what: str) -> str:
+def kbo_number_problem(text: str, pattern: re.Pattern[str], what: str) -> str:
     """Why :func:`parse_number` refused ``text``: the form, or else the check digits."""
     if pattern.fullmatch(text) is None:
         return f"not {what}"
