@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.atlas.plan import MODELS
+from circulair.core.errors import InputError
 from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.common import jobs
+from circulair.web.apps.common.api import ErrorSerializer
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.common.models import Job
+from circulair.web.apps.organisations.models import Organisation
+
+MAX_ID = 2**63 - 1  # larger ids overflow a PostgreSQL bigint
 
 
 class RunLimitReached(exceptions.APIException):
@@ -35,7 +43,21 @@ class PresetSerializer(serializers.Serializer):
         return [f"{c.source.code}:{c.line_start}-{c.line_end}" for c in obj.citations.all()]
 
 
+class RunShareSerializer(serializers.Serializer):
+    """With whom a run is shared besides its owner (null: nobody)."""
+
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        allow_null=True,
+        help_text="shared with this organisation's members",
+    )
+    organisation_name = serializers.CharField(source="organisation.name", allow_null=True)
+    link = serializers.BooleanField(source="has_link", help_text="a share link exists")
+
+
 class RunSerializer(serializers.ModelSerializer):
+    shared_with = RunShareSerializer(source="atlas_share", read_only=True, allow_null=True)
+
     class Meta:
         model = Job
         fields = [
@@ -49,7 +71,42 @@ class RunSerializer(serializers.ModelSerializer):
             "error",
             "created_at",
             "finished_at",
+            "shared_with",
         ]
+
+
+class ShareRequestSerializer(serializers.Serializer):
+    """Share a run: with one organisation its owner belongs to, and/or by a new link."""
+
+    organisation = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="id of an organisation the run's owner is a member of (replaces an earlier one)",
+    )
+    link = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: create a share link (an earlier link stops working); its URL is in "
+        "the answer, once",
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("organisation") is None and not data.get("link"):
+            raise serializers.ValidationError(
+                {"organisation": [_("give an organisation, link: true, or both")]}
+            )
+        return data
+
+
+class ShareResultSerializer(RunShareSerializer):
+    """How the run is shared after the request, and the new link if it made one."""
+
+    link_url = serializers.CharField(
+        allow_null=True,
+        help_text="the new share link (only when this request created it; it is not stored "
+        "and cannot be shown again)",
+    )
 
 
 class _RunFields(serializers.Serializer):
@@ -146,7 +203,10 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     naming file, line, column and value.
 
     Anyone may run and read the study presets; a siting run needs an account (401/403 without
-    one) and only its creator (and superusers) can read it: others get 404. At most
+    one) and only its creator, administrators and, once its owner shares it
+    (``POST /atlas/runs/{id}/share/``), the members of that organisation can read it: others
+    get 404. A share link (``/atlas/shared/<token>/``) opens a run's page and exports, not the
+    API. At most
     ``CIRCULAIR_JOBS_PER_USER`` siting runs per account and ``CIRCULAIR_ATLAS_JOBS_MAX`` in all
     may be queued or running; a run over a limit is refused with 429."""
 
@@ -157,7 +217,7 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database needed
             return Job.objects.none()
-        return selectors.run_list(self.request.user)
+        return selectors.run_list(self.request.user).select_related("atlas_share__organisation")
 
     @extend_schema(
         request={
@@ -223,3 +283,73 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     def presets(self, request: Request) -> Response:
         """The study's extrapolation presets, with the figures they must reproduce."""
         return Response(PresetSerializer(services.preset_list(), many=True).data)
+
+    @extend_schema(
+        methods=["POST"],
+        request=ShareRequestSerializer,
+        responses={
+            200: ShareResultSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Neither an organisation nor link: true, no such organisation, or "
+                "the run's owner is not a member of it (``problems`` names the field).",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Not logged in, or not the run's owner (nor an administrator).",
+            ),
+        },
+        description="Share a run (owner or administrator): with the members of one organisation "
+        "its owner belongs to and/or by a new link, whose URL is answered once.",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={
+            204: None,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Not logged in, or not the run's owner (nor an administrator).",
+            ),
+        },
+        description="Stop sharing a run: with its organisation and by link (the link stops "
+        "working at once).",
+    )
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def share(self, request: Request, pk: str | None = None) -> Response:
+        job = self.get_object()  # 404 for a run the caller may not see
+        if not services.may_share(request.user, job):
+            raise PermissionDenied(_("Only the person who started this run may share it."))
+        if request.method == "DELETE":
+            services.run_share_stop(request.user, job)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        ser = ShareRequestSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        link_url = None
+        with transaction.atomic():  # an organisation and a link: both or neither
+            if (org_id := ser.validated_data.get("organisation")) is not None:
+                org = Organisation.objects.filter(pk=org_id).first()
+                if org is None:
+                    raise InputError.single(
+                        _("no such organisation"), field="organisation", value=org_id
+                    )
+                services.run_share_with_organisation(request.user, job, org)
+            if ser.validated_data.get("link"):
+                token = services.run_share_link_create(request.user, job)
+                link_url = services.share_link(token)
+        share = selectors.run_share_of(job)
+        return Response(
+            {
+                "organisation": share.organisation_id if share else None,
+                "organisation_name": share.organisation.name
+                if share and share.organisation
+                else None,
+                "link": bool(share and share.has_link),
+                "link_url": link_url,
+            }
+        )

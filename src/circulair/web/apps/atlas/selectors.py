@@ -1,16 +1,20 @@
 """Reads of atlas runs, and who may see which run (exports are in :mod:`.presenters`).
 
-Who sees a run:
+Who sees a run (one rule, :func:`run_list`, behind every page, export, compare, recent list
+and the API):
 
-- a siting run (``atlas.site``) only its creator, and superusers: its inputs can be a
-  planner's own demand points or candidate sites. Anyone else is answered 404, as if it did not
-  exist, so ids cannot be probed. Staff who are not superusers are ordinary users here: being
-  able to open the admin is no reason to read planners' demand tables.
 - a study preset (``atlas.extrapolate``) everyone, whoever started it: its inputs are the
   cited presets and a partition every visitor can pick, so its result holds nothing private.
+- a siting run (``atlas.site``) its creator and administrators
+  (:func:`~circulair.web.apps.common.permissions.is_administrator`); and, once its owner shares
+  it (:class:`~.models.RunShare`), the members of the organisation it is shared with, and
+  whoever opens its share link (``/atlas/shared/<token>/``: the token is in the path, not in
+  a parameter; the API does not take it). Anyone else is answered 404, as if it did not exist,
+  so ids cannot be probed; a wrong or replaced token is the same 404.
 
-Every list (recent runs, compare, the API) holds exactly the runs its reader may open, and
-reading it first fails the jobs whose worker stopped (``jobs.reap_stale``).
+Every list (recent runs, compare, the API) holds exactly the runs its reader may open (the rule
+is a database filter: no other run is fetched), and reading it first fails the jobs whose worker
+stopped (``jobs.reap_stale``). A token opens its one run, never a list.
 """
 
 from __future__ import annotations
@@ -19,29 +23,84 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from circulair.web.apps.atlas.models import RunShare, share_token_hash
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography.models import Municipality, Region
 from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 KINDS = ("atlas.extrapolate", "atlas.site")
 PUBLIC_KINDS = ("atlas.extrapolate",)
+#: Longest token a share link may carry (``secrets.token_urlsafe(32)`` is 43 characters).
+TOKEN_MAX = 100
+
+
+def _visible(user: Any, token: str = "") -> Q | None:
+    """The rule as a filter (None: every run, for administrators)."""
+    if is_administrator(user):
+        return None
+    rule = Q(kind__in=PUBLIC_KINDS)
+    if getattr(user, "is_authenticated", False):
+        rule |= Q(created_by=user)
+        orgs = organisation_ids_of(user)
+        if orgs:
+            rule |= Q(atlas_share__organisation_id__in=orgs)
+    if token and len(token) <= TOKEN_MAX:
+        rule |= Q(atlas_share__token_hash=share_token_hash(token))
+    return rule
 
 
 def run_list(user: Any = None) -> QuerySet[Job]:
     """The atlas runs ``user`` may see (anonymous or ``None``: the public ones), newest first."""
     jobs.reap_stale()
     qs = Job.objects.filter(kind__in=KINDS)
-    if not is_administrator(user):
-        mine = Q(created_by=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-        qs = qs.filter(Q(kind__in=PUBLIC_KINDS) | mine)
+    rule = _visible(user)
+    if rule is not None:
+        qs = qs.filter(rule)
     return qs.order_by("-created_at")
 
 
 def run_get(pk: int, user: Any = None) -> Job:
     """One run ``user`` may see; ``Job.DoesNotExist`` for another's private run."""
     return run_list(user).get(pk=pk)
+
+
+def run_by_token(token: str, user: Any = None) -> Job:
+    """The run a share link's ``token`` opens; ``Job.DoesNotExist`` for a wrong, replaced or
+    withdrawn token, exactly as for a missing run."""
+    if not token or len(token) > TOKEN_MAX:
+        raise Job.DoesNotExist
+    jobs.reap_stale()
+    rule = _visible(user, token)
+    qs = Job.objects.filter(kind__in=KINDS, atlas_share__token_hash=share_token_hash(token))
+    return (qs.filter(rule) if rule is not None else qs).get()
+
+
+def runs_mine(user: Any) -> QuerySet[Job]:
+    """The runs ``user`` started, newest first, with how each is shared ("My runs")."""
+    if not getattr(user, "is_authenticated", False):
+        return Job.objects.none()
+    return run_list(user).filter(created_by=user).select_related("atlas_share__organisation")
+
+
+def runs_shared_with(user: Any) -> QuerySet[Job]:
+    """Others' siting runs shared with an organisation of ``user``, newest first."""
+    orgs = organisation_ids_of(user)
+    if not orgs:
+        return Job.objects.none()
+    return (
+        run_list(user)
+        .filter(kind="atlas.site", atlas_share__organisation_id__in=orgs)
+        .exclude(created_by=user)
+        .select_related("created_by", "atlas_share__organisation")
+    )
+
+
+def run_share_of(job: Job) -> RunShare | None:
+    """How ``job`` is shared (None: with nobody)."""
+    return RunShare.objects.select_related("organisation").filter(job=job).first()
 
 
 def municipality_points(region: Region) -> list[tuple[float, float]]:

@@ -1,8 +1,11 @@
-"""Atlas pages: pick a study preset or define a siting scenario, follow the run, see the map.
+"""Atlas pages: pick a study preset or define a siting scenario, follow the run, see the map;
+my runs and how each is shared.
 
 Who sees which run is decided in :mod:`~circulair.web.apps.atlas.selectors` (a siting run: its
-creator only; others get 404). Starting a siting run needs an account: an anonymous form post
-is sent to the login page before anything (upload, job) is stored.
+creator, administrators, the organisation it is shared with; others get 404). A share link
+``/atlas/shared/<token>/`` shows the run read-only, with its status and exports under the same
+prefix (the token is in the path; the run's id is not). Starting a siting run needs an account:
+an anonymous form post is sent to the login page before anything (upload, job) is stored.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ import contextlib
 import json
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.web.apps.atlas import presenters, selectors, services
@@ -23,6 +30,8 @@ from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.geography import selectors as geo_sel
+from circulair.web.apps.organisations.models import Organisation
+from circulair.web.apps.organisations.selectors import organisations_of
 
 
 def _index(
@@ -90,9 +99,31 @@ def _job(request: HttpRequest, pk: int) -> Job:
         raise Http404(f"no atlas run {pk}") from e
 
 
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+def _shared_job(request: HttpRequest, token: str) -> Job:
+    """The run a share link opens; the same 404 as a missing run for a wrong or old token."""
+    try:
+        return selectors.run_by_token(token, request.user)
+    except Job.DoesNotExist as e:
+        raise Http404("no atlas run") from e
+
+
+EXPORTS = ("geojson", "csv", "png")
+
+
+def _urls(job: Job, token: str = "") -> dict[str, Any]:
+    """Where the run page's status and exports are: by id, or under the share link."""
+    if token:
+        status_url = reverse("atlas:shared_status", args=[token])
+        export = {f: reverse("atlas:shared_export", args=[token, f]) for f in EXPORTS}
+    else:
+        status_url = reverse("atlas:run_status", args=[job.pk])
+        export = {f: reverse("atlas:run_export", args=[job.pk, f]) for f in EXPORTS}
+    return {"status_url": status_url, "export_urls": export}
+
+
+def _detail(request: HttpRequest, job: Job, token: str = "") -> HttpResponse:
     result = job.result or {}
+    owner = not token and services.may_share(request.user, job)
     return render(
         request,
         "atlas/run.html",
@@ -101,23 +132,25 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "geojson": json.dumps(presenters.run_geojson(result)) if job.result else "null",
             "region": geo_sel.region_default(),
+            "share_token": token,
+            "is_owner": owner,
+            "share": selectors.run_share_of(job) if not token else None,
+            **_urls(job, token),
         },
     )
 
 
-def run_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
-    resp = render(request, "atlas/_status.html", {"job": job})
+def _status(request: HttpRequest, job: Job, token: str = "") -> HttpResponse:
+    resp = render(request, "atlas/_status.html", {"job": job, **_urls(job, token)})
     if job.finished:
         resp["HX-Refresh"] = "true"
     return resp
 
 
-def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    job = _job(request, pk)
+def _export(job: Job, fmt: str) -> HttpResponse:
     if not job.result:
         raise Http404("the run has no result (yet)")
-    name = f"circulair-atlas-{pk}"
+    name = f"circulair-atlas-{job.pk}"
     if fmt == "geojson":
         resp: HttpResponse = JsonResponse(presenters.run_geojson(job.result))
     elif fmt == "csv":
@@ -129,6 +162,92 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(fmt)
     resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return resp
+
+
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _job(request, pk))
+
+
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status(request, _job(request, pk))
+
+
+def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return _export(_job(request, pk), fmt)
+
+
+def _private(resp: HttpResponse) -> HttpResponse:
+    """A page opened by a share link is kept by no shared cache: stopping to share is at once."""
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def shared_detail(request: HttpRequest, token: str) -> HttpResponse:
+    return _private(_detail(request, _shared_job(request, token), token))
+
+
+def shared_status(request: HttpRequest, token: str) -> HttpResponse:
+    return _private(_status(request, _shared_job(request, token), token))
+
+
+def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    return _private(_export(_shared_job(request, token), fmt))
+
+
+def _mine(
+    request: HttpRequest, *, new_link: str = "", new_link_run: int | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "atlas/mine.html",
+        {
+            "runs": selectors.runs_mine(request.user)[:100],
+            "shared_with_me": selectors.runs_shared_with(request.user)[:100],
+            "organisations": organisations_of(request.user).order_by("name"),
+            "new_link": new_link,
+            "new_link_run": new_link_run,
+        },
+    )
+
+
+@login_required
+def runs_mine(request: HttpRequest) -> HttpResponse:
+    """My runs, with how each is shared and the controls to change it."""
+    return _mine(request)
+
+
+@login_required
+@require_POST
+def run_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share a run with an organisation, create its link (shown once, on the answer), or stop
+    sharing; a run the caller may not see is a 404, one they may see but do not own a 403."""
+    job = _job(request, pk)
+    if not services.may_share(request.user, job):
+        raise PermissionDenied(_("Only the person who started this run may share it."))
+    action = request.POST.get("action", "")
+    try:
+        if action == "organisation":
+            raw = request.POST.get("organisation", "")
+            digits = raw.isascii() and raw.isdigit()
+            org = Organisation.objects.filter(pk=int(raw)).first() if digits else None
+            if org is None:
+                raise InputError.single(
+                    _("choose one of your organisations"), field="organisation", value=raw
+                )
+            services.run_share_with_organisation(request.user, job, org)
+            messages.success(request, _("Shared with %(org)s.") % {"org": org.name})
+        elif action == "link":
+            token = services.run_share_link_create(request.user, job)
+            return _mine(request, new_link=services.share_link(token), new_link_run=job.pk)
+        elif action == "stop":
+            services.run_share_stop(request.user, job)
+            messages.success(request, _("Run #%(pk)d is no longer shared.") % {"pk": job.pk})
+        else:
+            raise InputError.single(_("unknown action"), field="action", value=action)
+    except InputError as e:
+        for p in e.problems:
+            messages.error(request, str(p))
+    return redirect("atlas:mine")
 
 
 def compare(request: HttpRequest) -> HttpResponse:

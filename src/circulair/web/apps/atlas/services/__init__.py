@@ -2,7 +2,7 @@
 
 Runs are background jobs (``portal.Job``) of kind ``atlas.extrapolate`` or ``atlas.site``; their
 result (facilities, assignments, totals) is stored on the job, shown on the run page, exported as
-GeoJSON/CSV/PNG and returned by the API.
+GeoJSON/CSV/PNG and returned by the API. Who else may see a siting run: :mod:`.sharing`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ from circulair.web.apps.atlas.services.inputs import (
     table_from_rows,
     table_upload,
 )
+from circulair.web.apps.atlas.services.sharing import (
+    may_share,
+    run_share_link_create,
+    run_share_stop,
+    run_share_with_organisation,
+    share_link,
+)
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import is_administrator
@@ -53,9 +60,14 @@ __all__ = [
     "extrapolation_params",
     "kbo_demand",
     "kbo_options_check",
+    "may_share",
     "partition_get",
     "preset_list",
+    "run_share_link_create",
+    "run_share_stop",
+    "run_share_with_organisation",
     "run_start",
+    "share_link",
     "site_inputs",
     "site_run",
     "site_start",
