@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from circulair.web.apps.agenda import services as agenda_services
 from circulair.web.apps.agenda.models import Signatory
+from circulair.web.apps.atlas.services.sharing import run_share_link_create
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers import services as doers_services
@@ -112,6 +113,7 @@ def world(db: Any) -> dict[str, Any]:
     run = Job.objects.create(
         kind="atlas.site", params={}, status=Job.Status.DONE, created_by=u["member_a"]
     )
+    share_token = run_share_link_create(user=u["member_a"], job=run)
     upload = upload_keep(purpose="test", name="a.csv", content=b"a\n1\n", user=u["member_a"])
     inv, token = org_services.invitation_create(
         user=u["owner_a"], organisation=a, email="new@matrix.test"
@@ -132,6 +134,7 @@ def world(db: Any) -> dict[str, Any]:
         "response": response,
         "run": run,
         "upload": upload,
+        "share_token": share_token,
         "invitation": inv,
         "token": token,
         "join": join,

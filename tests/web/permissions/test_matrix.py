@@ -142,6 +142,11 @@ PATHS: dict[str, Callable[[W], str]] = {
     "atlas:run_status": lambda w: f"/atlas/runs/{w['run'].pk}/status/",
     "atlas:run_export": lambda w: f"/atlas/runs/{w['run'].pk}/export.csv",
     "atlas:compare": lambda w: f"/atlas/compare/?runs={w['run'].pk}",
+    "atlas:mine": lambda w: "/atlas/mine/",
+    "atlas:run_share": lambda w: f"/atlas/runs/{w['run'].pk}/share/",
+    "atlas:shared": lambda w: f"/atlas/shared/{w['share_token']}/",
+    "atlas:shared_status": lambda w: f"/atlas/shared/{w['share_token']}/status/",
+    "atlas:shared_export": lambda w: f"/atlas/shared/{w['share_token']}/export.csv",
     "monitor:dashboard": lambda w: "/monitor/",
     "monitor:import": lambda w: "/monitor/import/",
     "monitor:template": lambda w: "/monitor/template.csv",
@@ -256,6 +261,13 @@ PAGES: dict[str, tuple[str, str]] = {
         "ok: member_a administrator; else hidden",
     ),
     "atlas:run_create": (PUBLIC, PUBLIC),
+    "atlas:mine": (SIGNED_IN, SIGNED_IN),
+    # POST shares the run: its owner or an administrator; others do not see it
+    "atlas:run_share": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
+    # a share link opens its one run to whoever holds it (read-only)
+    "atlas:shared": (PUBLIC, PUBLIC),
+    "atlas:shared_status": (PUBLIC, PUBLIC),
+    "atlas:shared_export": ("all hidden", "all hidden"),  # no result yet, as atlas:run_export
     # the world's run has no result yet: nothing to export for anyone (see atlas/test_privacy)
     "atlas:run_export": ("all hidden", "all hidden"),
     "atlas:run_status": (
@@ -434,6 +446,12 @@ API: dict[str, str] = {
     "GET /api/v1/atlas/runs/presets/": PUBLIC,
     "GET /api/v1/atlas/runs/{id}/": "ok: member_a administrator; else hidden",
     "GET /api/v1/atlas/runs/{id}/geojson/": "ok: member_a administrator; else hidden",
+    "POST /api/v1/atlas/runs/{id}/share/": (
+        "deny: anonymous; ok: member_a administrator; else hidden"
+    ),
+    "DELETE /api/v1/atlas/runs/{id}/share/": (
+        "deny: anonymous; ok: member_a administrator; else hidden"
+    ),
     "GET /api/v1/doers/cases/": PUBLIC,
     "GET /api/v1/doers/cases/{slug}/": "ok: member_a owner_a administrator; else hidden",
     "GET /api/v1/exchange/listings/": PUBLIC,
@@ -515,6 +533,7 @@ API: dict[str, str] = {
 #: a realistic body where an empty one would be refused before anyone's rights are asked
 BODIES: dict[str, Callable[[W], Any]] = {
     "POST /api/v1/atlas/runs/": lambda w: {"mode": "site", "model": "p_median", "p": 1},
+    "POST /api/v1/atlas/runs/{id}/share/": lambda w: {"link": True},
 }
 
 
