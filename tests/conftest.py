@@ -118,10 +118,20 @@ class Mailbox:
     def html(message: Any) -> str:
         return message.get_body(preferencelist=("html",)).get_content()
 
+    def wait_for(self, address: str, count: int = 1, timeout: float = 20.0) -> list[Any]:
+        """The messages to ``address`` once there are ``count`` (a server sends in the
+        background)."""
+        import time
 
-@pytest.fixture
-def smtp_server() -> Any:
-    """A real SMTP server for the test: (host, port, mailbox)."""
+        deadline = time.monotonic() + timeout
+        while len(self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        got = self.to(address)
+        assert len(got) >= count, f"{len(got)} mail(s) to {address} after {timeout}s"
+        return got
+
+
+def _smtp() -> Any:
     import socket
 
     from aiosmtpd.controller import Controller
@@ -136,6 +146,18 @@ def smtp_server() -> Any:
         yield "127.0.0.1", port, box
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    """A real SMTP server for the test: (host, port, mailbox)."""
+    yield from _smtp()
+
+
+@pytest.fixture(scope="session")
+def smtp_session() -> Any:
+    """A real SMTP server for the whole session (the browser tests' live server sends to it)."""
+    yield from _smtp()
 
 
 @pytest.fixture

@@ -35,13 +35,20 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_url(tmp_path_factory: pytest.TempPathFactory, smtp_session: Any) -> Iterator[str]:
+    """The server sends its mail to the session's real SMTP server (``browser_mailbox``)."""
     data = tmp_path_factory.mktemp("browser-var")
+    port = _free_port()
+    smtp_host, smtp_port, _box = smtp_session
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         CIRCULAIR_DATA_DIR=str(data),
         CIRCULAIR_MODE="development",
         DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=smtp_host,
+        EMAIL_PORT=str(smtp_port),
+        SITE_URL=f"http://127.0.0.1:{port}",
     )
     cli = [sys.executable, "-m", "circulair.cli.main"]
     subprocess.run([*cli, "setup"], env=env, check=True, capture_output=True, timeout=300)
@@ -61,7 +68,6 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         capture_output=True,
         timeout=120,
     )
-    port = _free_port()
     log = (data / "server.log").open("w")
     proc = subprocess.Popen(
         [*cli, "serve", "--skip-setup", "--port", str(port)],
@@ -87,6 +93,12 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_mailbox(smtp_session: Any) -> Any:
+    """What the live server has sent (a real SMTP server; read with ``wait_for``)."""
+    return smtp_session[2]
 
 
 @pytest.fixture(scope="session")

@@ -56,10 +56,13 @@ def add_member(
         False, help="Create the user if missing (password from CIRCULAIR_NEW_USER_PASSWORD)."
     ),
     email: str = typer.Option("", help="E-mail for a created user."),
+    role: str = typer.Option(
+        "", help="member or owner (manages members and invites); default: member when new."
+    ),
 ) -> None:
-    """Make a user a member of an organisation.
+    """Make a user a member (or an owner) of an organisation.
 
-    Example:  circulair org add-member "Recycling NV" alice --create-user
+    Example:  circulair org add-member "Recycling NV" alice --create-user --role owner
     """
     _django.setup()
     # after _django.setup(): see circulair/cli/_django.py
@@ -78,8 +81,11 @@ def add_member(
         if not password:
             fail("set CIRCULAIR_NEW_USER_PASSWORD to create a user")
         user = User.objects.create_user(username, email=email, password=password)
-    membership_add(organisation=org, user=user)
-    console.print(f"{username} is a member of {org.name}")
+    try:
+        m = membership_add(organisation=org, user=user, role=role or None)
+    except InputError as e:
+        fail(str(e))
+    console.print(f"{username} is a{'n owner' if m.role == 'owner' else ' member'} of {org.name}")
 
 
 @app.command("list")

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -220,9 +220,12 @@ def submit(
             job.delete()
             raise
     if background and not settings.CIRCULAIR_JOBS_INLINE:
-        threading.Thread(
+        thread = threading.Thread(
             target=_run_in_thread, args=(job.pk,), daemon=True, name=f"job-{job.pk}"
-        ).start()
+        )
+        # Started once the job's row is committed: a job submitted inside a service's
+        # transaction (an invitation's mail) would otherwise look for a row it cannot see yet.
+        transaction.on_commit(thread.start)
     else:
         run(job.pk)
         job.refresh_from_db()

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.geography.models import Municipality
-from circulair.web.apps.organisations.models import Membership, Organisation
+from circulair.web.apps.organisations.models import Membership, Organisation, OrgRole
 
 _ID = re.compile(r"\d{1,9}")
 
@@ -97,7 +97,17 @@ def organisation_create(
 
 
 @transaction.atomic
-def membership_add(*, organisation: Organisation, user: Any) -> Membership:
-    """Make ``user`` a member of ``organisation`` (idempotent)."""
-    membership, _created = Membership.objects.get_or_create(organisation=organisation, user=user)
+def membership_add(*, organisation: Organisation, user: Any, role: str | None = None) -> Membership:
+    """Make ``user`` a member of ``organisation`` (idempotent): a new member gets ``role``
+    (default "member"); an existing one keeps theirs unless ``role`` is given."""
+    if role is not None and role not in OrgRole.values:
+        raise InputError.single(
+            f"unknown role; expected one of {OrgRole.values}", field="role", value=role
+        )
+    membership, created = Membership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": role or OrgRole.MEMBER}
+    )
+    if not created and role is not None and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
     return membership
