@@ -16,7 +16,9 @@ object does not exist for this persona).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -567,3 +569,78 @@ def test_api(world: W, op: str) -> None:
     body = BODIES[op](world) if op in BODIES else None
     got = {p: _run(method.lower(), path, p, world, True, body) for p in PERSONAS}
     assert _mismatches(expand(API[op]), got) == {}, op
+
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
+SHORT = {"ok": "✓", "login": "login", "deny": "403", "hidden": "404"}
+LEGEND = (
+    "✓ served or accepted (or the input refused for what it says, not for who sends it) · "
+    "login: sent to sign in (API: 401/403) · 403: refused · 404: not shown to this persona"
+)
+
+
+def permissions_doc() -> str:
+    """docs/permissions.md, rendered from the matrix above and common.permissions."""
+    from circulair.web.apps.common.permissions import ACTIONS, Role
+
+    head = " | ".join(PERSONAS)
+    sep = "|".join(["---"] * (len(PERSONAS) + 1))
+    lines = [
+        "# Who may do what",
+        "",
+        "Generated from `tests/web/permissions/test_matrix.py` (the permission matrix every page",
+        "and API operation is tested against) and `web/apps/common/permissions.py`; the test",
+        "fails when this file differs. Regenerate: `CIRCULAIR_WRITE_DOCS=1 scripts/test",
+        "tests/web/permissions -k doc`.",
+        "",
+        "## Roles",
+        "",
+        "- Organisation roles: **owner** (manages members, invitations and requests to join) and",
+        "  **member** (acts for the organisation). People join by an owner's invitation or by a",
+        "  request an owner accepts.",
+        "- Platform roles (granted by administrators on `/org/roles/` or with",
+        "  `circulair org grant-role`): " + ", ".join(f"`{r.value}`" for r in Role) + ".",
+        "- Agenda leads are named per work agenda (`circulair agenda lead`).",
+        "- An **administrator** is an active staff or superuser account and may do what every",
+        "  role may, except act for a company in the exchange (proposals and decisions are the",
+        "  parties' own).",
+        "",
+        "## Official data (`ACTIONS`)",
+        "",
+        "| action | roles (and administrators) |",
+        "|---|---|",
+        *(f"| `{a}` | {', '.join(r.value for r in roles)} |" for a, roles in ACTIONS.items()),
+        "",
+        "## Personas of the matrix",
+        "",
+        "anonymous; member_a (member of business A and of the government Leuven); member_b",
+        "(member of business B); owner_a (owner of A); agenda_lead (leads the manufacturing",
+        "agenda); monitor_editor (also geography editor); moderator (catalogue moderator);",
+        "scan_coordinator; administrator. Objects: A's private action, A's draft case, A's offer",
+        "and B's request with a proposed match, Leuven's scan, member_a's siting run and upload.",
+        "",
+        "## Pages (GET / crafted POST)",
+        "",
+        LEGEND,
+        "",
+        f"| page | {head} |",
+        f"|{sep}|",
+    ]
+    for name in sorted(PAGES):
+        g, p = (expand(s) for s in PAGES[name])
+        cells = [
+            SHORT[g[x]] if g[x] == p[x] else f"{SHORT[g[x]]} / {SHORT[p[x]]}" for x in PERSONAS
+        ]
+        lines.append(f"| `{name}` | {' | '.join(cells)} |")
+    lines += ["", "## API operations", "", LEGEND, "", f"| operation | {head} |", f"|{sep}|"]
+    for op in sorted(API):
+        row = expand(API[op])
+        lines.append(f"| `{op}` | {' | '.join(SHORT[row[x]] for x in PERSONAS)} |")
+    return "\n".join(lines) + "\n"
+
+
+def test_permissions_doc_is_generated_from_the_matrix() -> None:
+    text = permissions_doc()
+    if os.environ.get("CIRCULAIR_WRITE_DOCS"):
+        DOC.write_text(text, encoding="utf-8")
+    assert DOC.read_text(encoding="utf-8") == text, "regenerate docs/permissions.md (see its head)"
