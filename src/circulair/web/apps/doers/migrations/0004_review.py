@@ -1,7 +1,8 @@
 """Review of drafts: when a draft was submitted, and the remark a moderator sent back.
 
 On SQLite adding a NOT NULL column remakes ``doers_case``, which drops the full-text triggers
-(``selectors/fts.py``); the last step puts them back and rebuilds the index."""
+(``selectors/fts.py``); the last step puts them back and rebuilds the index (and the first one
+does so when the migration is reversed, after the columns are removed)."""
 
 from typing import Any
 
@@ -24,6 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, fts_repair),
         migrations.AddField(
             model_name='case',
             name='moderation_remark',
