@@ -1,5 +1,6 @@
 """Doers API: published cases for everyone (ranked search, filters, facets); writes for members
-of the case's organisation and staff (publishing: staff), through the same services."""
+of the case's organisation, catalogue moderators and administrators (publishing, sending back
+and archiving: moderators and administrators), through the same services."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ class CaseSerializer(serializers.ModelSerializer):
     )
     score = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    in_review = serializers.BooleanField(
+        read_only=True, help_text="a draft submitted for review, waiting for a moderator"
+    )
 
     class Meta:
         model = Case
@@ -65,7 +69,15 @@ class CaseSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "published_at",
+            "in_review",
+            "review_requested_at",
+            "moderation_remark",
         ]
+        extra_kwargs = {
+            "moderation_remark": {
+                "help_text": "what a moderator asked the author to change (until the next submit)"
+            }
+        }
 
     def get_agendas(self, obj: Case) -> list[str]:
         return [a.slug for a in obj.agendas.all()]
@@ -114,6 +126,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "published_at": f["published_at"].to_representation(c.published_at)
             if c.published_at
             else None,
+            "in_review": c.in_review,
+            "review_requested_at": f["review_requested_at"].to_representation(c.review_requested_at)
+            if c.review_requested_at
+            else None,
+            "moderation_remark": c.moderation_remark,
         }
 
 
@@ -156,6 +173,12 @@ class CaseWriteSerializer(serializers.Serializer):
     links = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class SendBackSerializer(serializers.Serializer):
+    remark = serializers.CharField(
+        max_length=services.MAX_REMARK, help_text="what the author should change (required)"
+    )
+
+
 @extend_schema_serializer(many=False)
 class CaseListResponse(serializers.Serializer):
     count = serializers.IntegerField()
@@ -178,6 +201,13 @@ FILTERS = [
         ("status", "draft, published or archived"),
     )
 ] + [
+    OpenApiParameter(
+        "in_review",
+        bool,
+        description="true: drafts submitted for review, the longest waiting first (moderators "
+        "and administrators see every one; members their organisations'); false: every other "
+        "case",
+    ),
     OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="page number"),
     OpenApiParameter(
         "page_size",
@@ -187,10 +217,24 @@ FILTERS = [
 ]
 
 
+def _flag(request: Request, name: str) -> str | None:
+    """A boolean query parameter as ``"true"``/``"false"`` (absent: None; anything else: 400)."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if raw in ("true", "True", "1"):
+        return "true"
+    if raw in ("false", "False", "0"):
+        return "false"
+    raise serializers.ValidationError({name: [f"expected true or false (got {raw!r})"]})
+
+
 class CaseViewSet(viewsets.GenericViewSet):
     """Cases of the doers catalogue. Anonymous users see published cases; members also their
-    organisations' drafts. ``POST`` creates a draft; ``PATCH`` edits; ``/publish/``,
-    ``/unpublish/``, ``/archive/`` change the status."""
+    organisations' drafts; catalogue moderators and administrators every case. ``POST`` creates
+    a draft; ``PATCH`` edits; ``/submit/`` asks a moderator to publish a draft; ``/publish/``
+    (approve), ``/send-back/`` (with a remark), ``/unpublish/``, ``/archive/`` change the
+    status. The moderators' queue: ``?status=draft&in_review=true``, oldest first."""
 
     serializer_class = CaseSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -226,6 +270,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         size = query_int(request.query_params, "page_size", default=50, minimum=1, maximum=1000)
         page = query_int(request.query_params, "page", default=1, minimum=1)
         assert size is not None and page is not None
+        flag = _flag(request, "in_review")
+        if flag is not None:
+            params["in_review"] = flag
 
         def build() -> dict[str, Any]:
             res = selectors.case_results(request.user, params, page=page, page_size=size)
@@ -287,3 +334,23 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def archive(self, request: Request, slug: str | None = None) -> Response:
         return self._status(request, services.case_archive)
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, slug: str | None = None) -> Response:
+        """Ask a moderator to publish this draft (its organisation's members); every catalogue
+        moderator gets an e-mail."""
+        return self._status(request, services.case_submit)
+
+    @extend_schema(request=SendBackSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, slug: str | None = None) -> Response:
+        """Return a draft to its author with a remark (moderators and administrators); the
+        author gets an e-mail and reads the remark on the case until the next submit."""
+        case = self.get_object()
+        ser = SendBackSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        case = services.case_send_back(
+            user=request.user, case=case, remark=ser.validated_data["remark"]
+        )
+        return Response(CaseDetailSerializer(selectors.case_detail(request.user, case.slug)).data)

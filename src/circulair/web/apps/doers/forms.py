@@ -49,11 +49,23 @@ class CaseForm(forms.Form):
     image = forms.ImageField(label=_("Add an image"), required=False)
     image_caption = forms.CharField(label=_("Image caption"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, case: Case | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         orgs = Organisation.objects.all() if is_administrator(user) else organisations_of(user)
-        blank = [("", _("— none —"))] if is_administrator(user) else []
-        set_choices(self, "organisation", blank + [(str(o.pk), o.name) for o in orgs])
+        choices = [(str(o.pk), o.name) for o in orgs]
+        # who edits a case keeps its organisation (a moderator need not be a member of it)
+        mine = {pk for pk, _name in choices}
+        if (
+            case is not None
+            and case.organisation is not None
+            and str(case.organisation_id) not in mine
+        ):
+            choices.append((str(case.organisation_id), case.organisation.name))
+        keep_none = case is not None and case.organisation_id is None
+        blank = [("", _("— none —"))] if is_administrator(user) or keep_none else []
+        set_choices(self, "organisation", blank + choices)
         set_choices(self, "agendas", _record_choices("work_agenda"))
         set_choices(self, "r_strategies", _record_choices("r_strategy"))
         set_choices(self, "value_chain", [("", "—"), *_record_choices("value_chain")])

@@ -1,5 +1,9 @@
 """The doers catalogue: cases others can learn from, with a draft → published workflow.
 
+A member's draft is submitted for review (``review_requested_at``); a catalogue moderator or an
+administrator approves it (it is published) or sends it back with a remark the author reads
+(``moderation_remark``, kept until the next submit). See ``services.review``.
+
 A case links to the knowledge base (agendas, R-strategies, value chain, sector group are
 ``knowledge.Record`` rows of kinds ``work_agenda``, ``r_strategy``, ``value_chain`` and
 ``nace_sector_group``) and to the reference geography. Cases seeded from the shipped data
@@ -98,6 +102,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # set while a draft waits for a moderator (oldest first in the queue); cleared by a decision
+    review_requested_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    moderation_remark = models.TextField(_("moderator's remark"), blank=True, max_length=2000)
 
     class Meta:
         ordering = ["title", "slug"]
@@ -117,6 +124,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def in_review(self) -> bool:
+        """A draft submitted for review that no moderator has decided on yet."""
+        return self.review_requested_at is not None
 
     @property
     def organisation_label(self) -> str:

@@ -1,4 +1,5 @@
-"""Doers pages: the public catalogue (search, facets, map), a case, and the members' forms."""
+"""Doers pages: the public catalogue (search, facets, map), a case, the members' forms, and the
+moderators' queue of drafts submitted for review."""
 
 from __future__ import annotations
 
@@ -54,15 +55,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "region": region_default(),
             "facets": presenters.facet_blocks(params, res.facets),
             "can_add": request.user.is_authenticated,
+            "review_count": selectors.review_queue().count()
+            if request.user.is_authenticated and services.can_publish(request.user)
+            else None,
         },
     )
 
 
-def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def _visible(request: HttpRequest, slug: str) -> Case:
     try:
-        case = selectors.case_detail(request.user, slug)
+        return selectors.case_detail(request.user, slug)
     except Case.DoesNotExist:
         raise Http404("no such case") from None
+
+
+def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _visible(request, slug)
     return render(
         request,
         "doers/detail.html",
@@ -142,10 +150,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, slug: str) -> Case:
-    try:
-        case = selectors.case_detail(request.user, slug)
-    except Case.DoesNotExist:
-        raise Http404("no such case") from None
+    case = _visible(request, slug)
     if not services.can_edit(request.user, case):
         raise PermissionDenied("only members of the case's organisation or staff edit it")
     return case
@@ -159,6 +164,7 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.FILES or None,
         user=request.user,
         initial=CaseForm.initial_for(case),
+        case=case,
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, case)
@@ -173,24 +179,57 @@ def case_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+#: The status changes a button posts (``send-back`` also posts the ``remark``).
+ACTIONS = {
+    "publish": services.case_publish,
+    "unpublish": services.case_unpublish,
+    "archive": services.case_archive,
+    "submit": services.case_submit,
+}
+
+
+def _done(action: str) -> str | None:
+    return {
+        "publish": _("Approved: the case is public."),
+        "submit": _("Submitted for review: a moderator will publish it or send it back."),
+        "send-back": _("Sent back to the author with your remark."),
+    }.get(action)
+
+
 @login_required
 @require_POST
 def case_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    case = _editable(request, slug) if action == "unpublish" else None
-    if case is None:
-        try:
-            case = selectors.case_detail(request.user, slug)
-        except Case.DoesNotExist:
-            raise Http404("no such case") from None
-    ops = {
-        "publish": services.case_publish,
-        "unpublish": services.case_unpublish,
-        "archive": services.case_archive,
-    }
-    if action not in ops:
+    if action not in ACTIONS and action != "send-back":
         raise Http404(action)
+    # its editors withdraw or submit a case; the services refuse everyone else the same way
+    case = (
+        _editable(request, slug) if action in ("unpublish", "submit") else _visible(request, slug)
+    )
     try:
-        ops[action](user=request.user, case=case)
+        if action == "send-back":
+            services.case_send_back(
+                user=request.user, case=case, remark=request.POST.get("remark", "")
+            )
+        else:
+            ACTIONS[action](user=request.user, case=case)
     except InputError as e:
         messages.error(request, str(e))
+    else:
+        done = _done(action)
+        if done:
+            messages.success(request, done)
+    if request.POST.get("next") == "review":
+        return redirect("doers:review")
     return redirect("doers:detail", slug=slug)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The drafts waiting for a moderator, the longest waiting first."""
+    if not services.can_publish(request.user):
+        raise PermissionDenied(_("Only catalogue moderators and administrators review drafts."))
+    return render(
+        request,
+        "doers/review.html",
+        {"cases": selectors.review_queue(), "max_remark": services.MAX_REMARK},
+    )

@@ -6,6 +6,7 @@ Matching runs in the database's full-text index (SQLite FTS5 or PostgreSQL ``to_
 sums of weights and the same IEEE double arithmetic on both engines, so both return the same
 order and scores (tested against the Python rule). Only the requested page leaves the database.
 Every function here runs a fixed number of queries whatever the page size (tested).
+The review of drafts (moderators, the queue) is read in ``review``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from numpy.typing import NDArray
 
 from circulair.core.doers import search
 from circulair.web.apps.common import public_cache
-from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
+from circulair.web.apps.doers.selectors.review import catalogue_moderators as catalogue_moderators
+from circulair.web.apps.doers.selectors.review import may_moderate
+from circulair.web.apps.doers.selectors.review import review_queue as review_queue
 from circulair.web.apps.geography.models import Province
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Membership
@@ -36,9 +39,10 @@ FACETS = ("agenda", "province", "r", "category")
 
 
 def case_visible_to(user: Any) -> QuerySet[Case]:
-    """Published cases for everyone; staff see all; members also see their organisations'."""
+    """Published cases for everyone; administrators and catalogue moderators see all; members
+    also see their organisations'."""
     qs = Case.objects.all()
-    if is_administrator(user):
+    if may_moderate(user):
         return qs
     if getattr(user, "is_authenticated", False):
         mine = Membership.objects.filter(user=user).values("organisation_id")
@@ -86,7 +90,8 @@ def fts_match(qs: QuerySet[Case], query: search.Query) -> QuerySet[Case]:
 
 def apply_filters(qs: QuerySet[Case], params: dict[str, str]) -> QuerySet[Case]:
     """The facet filters (one value each): agenda, province, r, category, municipality,
-    organisation, status."""
+    organisation, status, in_review (``true``: drafts waiting for a moderator; ``false``: the
+    others)."""
     if params.get("agenda"):
         qs = qs.filter(
             pk__in=Case.agendas.through.objects.filter(record__slug=params["agenda"]).values(
@@ -109,6 +114,8 @@ def apply_filters(qs: QuerySet[Case], params: dict[str, str]) -> QuerySet[Case]:
         qs = qs.filter(organisation_id=int(params["organisation"]))
     if params.get("status"):
         qs = qs.filter(status=params["status"])
+    if params.get("in_review") in ("true", "false"):
+        qs = qs.filter(review_requested_at__isnull=params["in_review"] == "false")
     return qs
 
 
@@ -207,7 +214,8 @@ def case_results(
 ) -> Results:
     """Search (``q``), filter and paginate the visible cases; facets count the current result.
 
-    Without ``q`` the order is title, slug. Queries: 1 (catalogue version) + 1 (ranked ids,
+    Without ``q`` the order is title, slug (``in_review=true``: the longest waiting first, as
+    in the moderators' queue). Queries: 1 (catalogue version) + 1 (ranked ids,
     or the matching ids without q) + 1 (page ids, without q) + 1 (page rows) + 2 (prefetch)
     + 2 (facet labels), + 3 when the facet index is rebuilt after a change. For anonymous
     visitors the ranking and facets are cached per catalogue version, so a change to any case
@@ -236,9 +244,14 @@ def case_results(
     computed = public_cache.cached(key, public_cache.seconds(), compute) if key else compute()
     scores: dict[int, float] = {}
     if computed["hits"] is None:
+        order = (
+            ("review_requested_at", "pk")
+            if params.get("in_review") == "true"
+            else ("title", "slug")
+        )
         pg: Any = Paginator(
             _Counted(
-                base.order_by("title", "slug").values_list("pk", flat=True),  # type: ignore[arg-type]
+                base.order_by(*order).values_list("pk", flat=True),  # type: ignore[arg-type]
                 computed["n"],
             ),
             page_size,
@@ -260,7 +273,16 @@ def case_results(
     )
 
 
-CACHE_PARAMS = ("agenda", "province", "r", "category", "municipality", "organisation", "status")
+CACHE_PARAMS = (
+    "agenda",
+    "province",
+    "r",
+    "category",
+    "municipality",
+    "organisation",
+    "status",
+    "in_review",
+)
 
 
 def catalogue_version() -> str:

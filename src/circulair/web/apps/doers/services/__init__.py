@@ -2,26 +2,30 @@
 
 Permissions (checked here, so the web, the API and a crafted request meet the same rule):
 - a member of an organisation creates cases for that organisation and edits its cases;
-- staff edit every case (also seeded ones, which have no organisation account) and are the
-  only ones who publish or archive (an editorial check); a member may withdraw its own
-  organisation's published case back to draft;
+- a member submits its organisation's draft for review; catalogue moderators and administrators
+  see and edit every case (also seeded ones, which have no organisation account) and are the
+  only ones who publish (approve), send back with a remark, or archive (an editorial check);
+  a member may withdraw its own organisation's published case back to draft;
 - ``user=None`` is the command line, run by an operator of the platform itself.
 
 Modules: ``access`` (who may write), ``validation`` (a case's fields), ``cases`` (writes of one
-case), ``imports`` (CSV/XLSX), ``seeding`` (from the knowledge base) and ``search_index`` (term
-rows and full-text triggers). Every public name is importable from this package.
+case), ``review`` (its status: submit, publish, send back, withdraw, archive, with the change
+log and the e-mails), ``imports`` (CSV/XLSX), ``seeding`` (from the knowledge base) and
+``search_index`` (term rows and full-text triggers). Every public name is importable from this
+package.
 """
 
 from circulair.web.apps.doers.services.access import can_edit, can_publish, is_staff, member_org_ids
-from circulair.web.apps.doers.services.cases import (
-    case_archive,
-    case_create,
-    case_image_add,
-    case_publish,
-    case_unpublish,
-    case_update,
-)
+from circulair.web.apps.doers.services.cases import case_create, case_image_add, case_update
 from circulair.web.apps.doers.services.imports import IMPORT_COLUMNS, IMPORT_OPTIONAL, cases_import
+from circulair.web.apps.doers.services.review import (
+    MAX_REMARK,
+    case_archive,
+    case_publish,
+    case_send_back,
+    case_submit,
+    case_unpublish,
+)
 from circulair.web.apps.doers.services.search_index import (
     TERM_BATCH,
     case_terms_sync,
@@ -34,6 +38,7 @@ __all__ = [
     "IMPORT_COLUMNS",
     "IMPORT_OPTIONAL",
     "MAX_LINKS",
+    "MAX_REMARK",
     "TERM_BATCH",
     "TEXT_FIELDS",
     "SeedReport",
@@ -44,6 +49,8 @@ __all__ = [
     "case_image_add",
     "case_publish",
     "case_search_text",
+    "case_send_back",
+    "case_submit",
     "case_terms_sync",
     "case_unpublish",
     "case_update",

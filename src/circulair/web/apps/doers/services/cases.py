@@ -1,4 +1,4 @@
-"""Writes of one case: create, edit, publish, withdraw, archive, add an image."""
+"""Writes of one case: create, edit, add an image (its status and review: ``review``)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.doers.models import Case, CaseImage
-from circulair.web.apps.doers.services.access import _require_edit, can_publish, is_staff
+from circulair.web.apps.doers.services.access import _require_edit, is_staff
 from circulair.web.apps.doers.services.search_index import case_terms_sync
-from circulair.web.apps.doers.services.validation import _validate, case_search_text
+from circulair.web.apps.doers.services.validation import (
+    RESERVED_SLUGS,
+    _validate,
+    case_search_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,7 @@ log = logging.getLogger(__name__)
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:100] or "case"
     slug, n = base, 1
-    while Case.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Case.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -73,7 +76,13 @@ def case_update(*, user: Any, case: Case, data: dict[str, Any]) -> Case:
     """Change a case; a seeded case edited by a user is no longer refreshed by the seeding."""
     _require_edit(user, case)
     problems: list[Problem] = []
-    if not is_staff(user) and "organisation" in data and not data["organisation"]:
+    # a moderator editing a case of no organisation (a seeded one) may leave it so
+    if (
+        not is_staff(user)
+        and "organisation" in data
+        and not data["organisation"]
+        and case.organisation_id is not None
+    ):
         problems.append(Problem("choose one of your organisations", field="organisation"))
     clean = _validate(data, user, problems, case)
     if problems:
@@ -82,38 +91,6 @@ def case_update(*, user: Any, case: Case, data: dict[str, Any]) -> Case:
         case.origin = Case.Origin.EDITED
     _apply(case, clean)
     return case
-
-
-def _set_status(case: Case, status: str) -> Case:
-    case.status = status
-    if status == Case.Status.PUBLISHED and case.published_at is None:
-        case.published_at = timezone.now()
-    case.save(update_fields=["status", "published_at", "updated_at"])
-    return case
-
-
-def case_publish(*, user: Any, case: Case) -> Case:
-    """Make a case public (staff only: the catalogue is edited)."""
-    if not can_publish(user):
-        raise PermissionDenied("only staff publish cases")
-    problems = []
-    if not case.summary:
-        problems.append(Problem("a published case needs a summary", field="summary"))
-    if problems:
-        raise InputError(problems)
-    return _set_status(case, Case.Status.PUBLISHED)
-
-
-def case_unpublish(*, user: Any, case: Case) -> Case:
-    """Back to draft: staff, or a member of the case's organisation withdrawing it."""
-    _require_edit(user, case)
-    return _set_status(case, Case.Status.DRAFT)
-
-
-def case_archive(*, user: Any, case: Case) -> Case:
-    if not can_publish(user):
-        raise PermissionDenied("only staff archive cases")
-    return _set_status(case, Case.Status.ARCHIVED)
 
 
 def case_image_add(*, user: Any, case: Case, image: Any, caption: str = "") -> CaseImage:

@@ -13,7 +13,8 @@ from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.doers.services.access import can_publish, is_staff
-from circulair.web.apps.doers.services.cases import _set_status, case_create
+from circulair.web.apps.doers.services.cases import case_create
+from circulair.web.apps.doers.services.review import _set_status
 from circulair.web.apps.doers.services.validation import _validate
 from circulair.web.apps.organisations.services import organisation_find
 

@@ -19,6 +19,8 @@ from circulair.web.apps.organisations.services import organisation_find
 
 TEXT_FIELDS = ("title", "summary", "body", "organisation_name")
 MAX_LINKS = 20
+#: Slugs that name a page of the catalogue (``urls.py``): a case so named could not be opened.
+RESERVED_SLUGS = frozenset({"new", "map", "review"})
 
 
 def case_search_text(case: Case) -> str:
@@ -62,6 +64,10 @@ def _validate(
         if slugify(slug) != slug:
             problems.append(
                 Problem("lower-case letters, digits and hyphens only", field="slug", value=slug)
+            )
+        elif slug in RESERVED_SLUGS:
+            problems.append(
+                Problem("this slug names a page of the catalogue", field="slug", value=slug)
             )
         elif Case.objects.filter(slug=slug).exclude(pk=case.pk if case else -1).exists():
             problems.append(Problem("this slug is taken", field="slug", value=slug))
@@ -141,7 +147,12 @@ def _validate(
             obj = organisation_find(org)
             if obj is None:
                 problems.append(Problem("unknown organisation", field="organisation", value=org))
-            elif not is_staff(user) and obj.pk not in member_org_ids(user):
+            elif (
+                not is_staff(user)
+                and obj.pk not in member_org_ids(user)
+                # who may edit a case may keep its organisation (a moderator)
+                and not (case is not None and obj.pk == case.organisation_id)
+            ):
                 problems.append(
                     Problem(
                         "you are not a member of this organisation",
