@@ -186,6 +186,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "agenda:import": lambda w: "/agenda/import/",
     "doers:list": lambda w: "/doers/",
     "doers:new": lambda w: "/doers/new/",
+    "doers:review": lambda w: "/doers/review/",
     "doers:map": lambda w: "/doers/map/",
     "doers:geojson": lambda w: "/doers/map.geojson",
     "doers:detail": lambda w: f"/doers/{w['case'].slug}/",
@@ -276,17 +277,22 @@ PAGES: dict[str, tuple[str, str]] = {
         "ok: member_a administrator; else hidden",
         "ok: member_a administrator; else hidden",
     ),
+    # publish = approve: catalogue moderators and administrators; the authors submit
     "doers:action": (
         SIGNED_IN,
-        "login: anonymous; deny: member_a owner_a; ok: administrator; else hidden",
+        "login: anonymous; deny: member_a owner_a; ok: moderator administrator; else hidden",
     ),
     "doers:detail": (
-        "ok: member_a owner_a administrator; else hidden",
-        "ok: member_a owner_a administrator; else hidden",
+        "ok: member_a owner_a moderator administrator; else hidden",
+        "ok: member_a owner_a moderator administrator; else hidden",
     ),
     "doers:edit": (
-        "login: anonymous; ok: member_a owner_a administrator; else hidden",
-        "login: anonymous; ok: member_a owner_a administrator; else hidden",
+        "login: anonymous; hidden: member_b agenda_lead monitor_editor scan_coordinator; else ok",
+        "login: anonymous; hidden: member_b agenda_lead monitor_editor scan_coordinator; else ok",
+    ),
+    "doers:review": (
+        "login: anonymous; ok: moderator administrator; else deny",
+        "login: anonymous; ok: moderator administrator; else deny",
     ),
     "doers:geojson": (PUBLIC, PUBLIC),
     "doers:list": (PUBLIC, PUBLIC),
@@ -455,7 +461,9 @@ API: dict[str, str] = {
         "deny: anonymous; ok: member_a administrator; else hidden"
     ),
     "GET /api/v1/doers/cases/": PUBLIC,
-    "GET /api/v1/doers/cases/{slug}/": "ok: member_a owner_a administrator; else hidden",
+    "GET /api/v1/doers/cases/{slug}/": (
+        "ok: member_a owner_a moderator administrator; else hidden"
+    ),
     "GET /api/v1/exchange/listings/": PUBLIC,
     "GET /api/v1/exchange/listings/{id}/": PUBLIC,
     "GET /api/v1/exchange/listings/{id}/matches/": "ok: member_a owner_a; else deny",
@@ -496,7 +504,7 @@ API: dict[str, str] = {
         "deny: anonymous agenda_lead; ok: member_a owner_a administrator; else hidden"
     ),
     "PATCH /api/v1/doers/cases/{slug}/": (
-        "deny: anonymous; ok: member_a owner_a administrator; else hidden"
+        "deny: anonymous; hidden: member_b agenda_lead monitor_editor scan_coordinator; else ok"
     ),
     "POST /api/v1/agenda/actions/": ANON_DENIED,
     "POST /api/v1/agenda/actions/{id}/transition/": (
@@ -510,13 +518,19 @@ API: dict[str, str] = {
     "POST /api/v1/atlas/runs/": ANON_DENIED,
     "POST /api/v1/doers/cases/": ANON_DENIED,
     "POST /api/v1/doers/cases/{slug}/archive/": (
-        "deny: anonymous member_a owner_a; ok: administrator; else hidden"
+        "deny: anonymous member_a owner_a; ok: moderator administrator; else hidden"
     ),
     "POST /api/v1/doers/cases/{slug}/publish/": (
-        "deny: anonymous member_a owner_a; ok: administrator; else hidden"
+        "deny: anonymous member_a owner_a; ok: moderator administrator; else hidden"
+    ),
+    "POST /api/v1/doers/cases/{slug}/send-back/": (
+        "deny: anonymous member_a owner_a; ok: moderator administrator; else hidden"
+    ),
+    "POST /api/v1/doers/cases/{slug}/submit/": (
+        "deny: anonymous; hidden: member_b agenda_lead monitor_editor scan_coordinator; else ok"
     ),
     "POST /api/v1/doers/cases/{slug}/unpublish/": (
-        "deny: anonymous; ok: member_a owner_a administrator; else hidden"
+        "deny: anonymous; hidden: member_b agenda_lead monitor_editor scan_coordinator; else ok"
     ),
     "POST /api/v1/exchange/listings/": ANON_DENIED,
     "POST /api/v1/exchange/matches/": ANON_DENIED,
@@ -536,6 +550,7 @@ API: dict[str, str] = {
 BODIES: dict[str, Callable[[W], Any]] = {
     "POST /api/v1/atlas/runs/": lambda w: {"mode": "site", "model": "p_median", "p": 1},
     "POST /api/v1/atlas/runs/{id}/share/": lambda w: {"link": True},
+    "POST /api/v1/doers/cases/{slug}/send-back/": lambda w: {"remark": "Add the results."},
 }
 
 
