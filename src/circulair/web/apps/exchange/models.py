@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: The longest reason a moderator may give for hiding a listing.
+HIDDEN_REASON_MAX = 1000
+
 
 class Listing(models.Model):
     class Kind(models.TextChoices):
@@ -74,6 +77,20 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by a catalogue moderator: the listing leaves every public channel; its own
+    # organisation still sees it, with the reason (``services.moderation``).
+    hidden_at = models.DateTimeField(_("hidden by a moderator at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.TextField(
+        _("reason for hiding"), blank=True, max_length=HIDDEN_REASON_MAX
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -81,6 +98,10 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Match(models.Model):
