@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from circulair.core.agenda import evaluation as ev
 
@@ -29,9 +30,19 @@ class AgendaSetting(models.Model):
     """Per agenda: the yearly commitment of its signatories (default 5, source 000)."""
 
     agenda = models.OneToOneField(
-        RECORD, on_delete=models.CASCADE, related_name="+", limit_choices_to={"kind": "work_agenda"}
+        RECORD,
+        verbose_name=_("agenda"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": "work_agenda"},
     )
-    min_actions_per_year = models.PositiveIntegerField(default=ev.DEFAULT_MIN_ACTIONS)
+    min_actions_per_year = models.PositiveIntegerField(
+        _("actions per year (commitment)"), default=ev.DEFAULT_MIN_ACTIONS
+    )
+
+    class Meta:
+        verbose_name = _("agenda setting")
+        verbose_name_plural = _("agenda settings")
 
     def __str__(self) -> str:
         return f"{self.agenda.slug}: {self.min_actions_per_year}"
@@ -40,13 +51,18 @@ class AgendaSetting(models.Model):
 class AgendaLead(models.Model):
     """A user who leads an agenda: manages its signatories, programmes, bottlenecks, evaluation."""
 
-    agenda = _kb("work_agenda")
+    agenda = _kb("work_agenda", verbose_name=_("agenda"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_leads"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="agenda_leads",
     )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agenda", "user"], name="agenda_lead_once")]
+        verbose_name = _("agenda lead")
+        verbose_name_plural = _("agenda leads")
 
     def __str__(self) -> str:
         return f"{self.user} leads {self.agenda.slug}"
@@ -54,9 +70,12 @@ class AgendaLead(models.Model):
 
 class Signatory(models.Model):
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="signatures"
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="signatures",
     )
-    agenda = _kb("work_agenda")
+    agenda = _kb("work_agenda", verbose_name=_("agenda"))
     year_signed = models.PositiveIntegerField(_("year signed"))
     min_actions = models.PositiveIntegerField(
         _("own commitment (actions per year)"),
@@ -64,13 +83,14 @@ class Signatory(models.Model):
         blank=True,
         help_text=_("Leave empty to use the agenda's commitment."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "agenda"], name="agenda_signatory_once")
         ]
+        verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
@@ -98,11 +118,13 @@ class Programme(models.Model):
         _("budget (€)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     outcome = models.TextField(_("outcome"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-year", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def __str__(self) -> str:
         return self.name
@@ -164,10 +186,15 @@ class Action(models.Model):
     public = models.BooleanField(_("public"), default=False)
     impact_project = models.BooleanField(_("impact project"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-start", "-pk"]
@@ -196,6 +223,8 @@ class Action(models.Model):
                 name="agenda_action_facts",
             ),
         ]
+        verbose_name = pgettext_lazy("agenda", "action")
+        verbose_name_plural = _("actions")
 
     def __str__(self) -> str:
         return self.title
@@ -204,13 +233,20 @@ class Action(models.Model):
 class ActionResult(models.Model):
     """A result in numbers: e.g. 12 t of textile collected, 4 events, 30 participants."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="figures")
+    action = models.ForeignKey(
+        Action,
+        verbose_name=pgettext_lazy("agenda", "action"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+    )
     label = models.CharField(_("what"), max_length=120)
     value = models.FloatField(_("value"))
     unit = models.CharField(_("unit"), max_length=20)
 
     class Meta:
         ordering = ["action", "pk"]
+        verbose_name = _("result in figures")
+        verbose_name_plural = _("results in figures")
 
     def __str__(self) -> str:
         return f"{self.label}: {self.value:g} {self.unit}"
@@ -239,16 +275,19 @@ class Bottleneck(models.Model):
     )
     reported_by = models.ForeignKey(
         "organisations.Organisation",
+        verbose_name=_("reported by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["status", "-created_at"]
+        verbose_name = _("bottleneck")
+        verbose_name_plural = _("bottlenecks")
 
     def __str__(self) -> str:
         return self.title

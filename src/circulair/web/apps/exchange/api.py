@@ -1,4 +1,5 @@
-"""Exchange API. Exact locations only with the right of `.privacy`; writes only for members."""
+"""Exchange API. Exact locations only with the right of `.privacy`; writes only for members;
+hiding a listing (`.moderation`) only for catalogue moderators and administrators."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from rest_framework.response import Response
 
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.exchange import selectors, services
-from circulair.web.apps.exchange.models import Listing, Match
+from circulair.web.apps.exchange.models import HIDDEN_REASON_MAX, Listing, Match
+from circulair.web.apps.exchange.selectors import moderation
 from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
 
 # Ids above this overflow a PostgreSQL bigint (a 500 instead of a 4xx).
@@ -65,7 +67,16 @@ class ListingSerializer(serializers.ModelSerializer):
             "status",
             "location",
             "created_at",
+            "hidden_at",
+            "hidden_reason",
         ]
+        extra_kwargs = {
+            "hidden_at": {
+                "help_text": "When a moderator hid the listing (null: not hidden). Only its own "
+                "organisation and moderators see a hidden listing."
+            },
+            "hidden_reason": {"help_text": "The moderator's reason (empty: not hidden)."},
+        }
 
     def get_location(self, obj: Listing) -> dict[str, Any] | None:
         """Exact location only with the right of :mod:`.privacy` (null for everyone else)."""
@@ -144,6 +155,15 @@ class MatchSerializer(serializers.ModelSerializer):
         ]
 
 
+class HideSerializer(serializers.Serializer):
+    reason = serializers.RegexField(
+        r"\S",
+        max_length=HIDDEN_REASON_MAX,
+        help_text="Why the listing is hidden: shown to its owner (and sent to its members).",
+        error_messages={"invalid": "Give the reason, shown to the listing's owner."},
+    )
+
+
 class ProposeSerializer(serializers.Serializer):
     offer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     request = serializers.IntegerField(min_value=1, max_value=MAX_ID)
@@ -152,7 +172,8 @@ class ProposeSerializer(serializers.Serializer):
 
 class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     """Published offers and requests (plus your organisations' own). ``POST`` creates one for an
-    organisation you belong to; ``/listings/{id}/matches/`` ranks candidates (own listings)."""
+    organisation you belong to; ``/listings/{id}/matches/`` ranks candidates (own listings);
+    ``/listings/{id}/hide/`` and ``/unhide/`` are for catalogue moderators."""
 
     serializer_class = ListingSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
@@ -200,6 +221,41 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
                 for c in selectors.ranked_candidates(listing, k=10)
             ]
         )
+
+    def _moderated(self, request: Request) -> Listing:
+        """The listing of the URL (404 unless visible), once the user may moderate (403)."""
+        listing = self.get_object()
+        if not moderation.can_moderate(request.user):
+            raise PermissionDenied("only a catalogue moderator or an administrator can do this")
+        return listing
+
+    @extend_schema(
+        request=HideSerializer,
+        responses={200: ListingSerializer},
+        description="Hide a listing from everyone but its own organisation, with a reason its "
+        "members are told (in-app and by e-mail). Catalogue moderators and administrators only; "
+        "a listing already hidden is a 400.",
+    )
+    @action(detail=True, methods=["post"])
+    def hide(self, request: Request, pk: str | None = None) -> Response:
+        listing = self._moderated(request)
+        ser = HideSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        listing = services.listing_hide(
+            user=request.user, listing=listing, reason=ser.validated_data["reason"]
+        )
+        return Response(ListingSerializer(listing, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: ListingSerializer},
+        description="Make a hidden listing visible again. Catalogue moderators and "
+        "administrators only; a listing that is not hidden is a 400.",
+    )
+    @action(detail=True, methods=["post"])
+    def unhide(self, request: Request, pk: str | None = None) -> Response:
+        listing = services.listing_unhide(user=request.user, listing=self._moderated(request))
+        return Response(ListingSerializer(listing, context=self.get_serializer_context()).data)
 
 
 def _listing_or_404(pk: int, kind: str) -> Listing:

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: The longest reason a moderator may give for hiding a listing.
+HIDDEN_REASON_MAX = 1000
+
 
 class Listing(models.Model):
     class Kind(models.TextChoices):
@@ -35,52 +38,89 @@ class Listing(models.Model):
         ONCE = "once", _("one-off")
         PER_YEAR = "per_year", _("per year")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("offer or request"), max_length=8, choices=Kind.choices)
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="listings"
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="listings",
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    material = models.CharField(max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    material = models.CharField(_("material"), max_length=80)
     ewc = models.CharField(_("List of Waste code"), max_length=12, blank=True)
-    hazardous = models.BooleanField(default=False)
-    route = models.CharField(max_length=16, choices=Route.choices, default=Route.RECYCLE)
-    quantity = models.FloatField()
-    remaining = models.FloatField()
-    unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.T)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ONCE)
-    available_from = models.DateField()
-    available_to = models.DateField()
-    quality = models.CharField(max_length=100, blank=True)
-    certified = models.BooleanField(default=False)
+    hazardous = models.BooleanField(_("hazardous"), default=False)
+    route = models.CharField(
+        _("intended route"), max_length=16, choices=Route.choices, default=Route.RECYCLE
+    )
+    quantity = models.FloatField(_("quantity"))
+    remaining = models.FloatField(_("remaining"))
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.T)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ONCE
+    )
+    available_from = models.DateField(_("available from"))
+    available_to = models.DateField(_("available until"))
+    quality = models.CharField(_("quality / specification"), max_length=100, blank=True)
+    certified = models.BooleanField(_("certified"), default=False)
     accepts_hazardous = models.BooleanField(
         _("accepts hazardous material (requests)"), default=False
     )
-    municipality = models.ForeignKey("geography.Municipality", on_delete=models.PROTECT)
-    address = models.CharField(max_length=200, blank=True)
-    lat = models.FloatField()
-    lon = models.FloatField()
-    radius_km = models.FloatField(default=50)
-    price_eur = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    municipality = models.ForeignKey(
+        "geography.Municipality", verbose_name=_("municipality"), on_delete=models.PROTECT
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    radius_km = models.FloatField(_("search radius (km, requests)"), default=50)
+    price_eur = models.DecimalField(
+        _("price (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     primary_km = models.FloatField(
         _("distance to the nearest primary-material supplier (km, requests)"),
         null=True,
         blank=True,
         help_text=_("Used to report the t·km a match avoids."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by a catalogue moderator: the listing leaves every public channel; its own
+    # organisation still sees it, with the reason (``services.moderation``).
+    hidden_at = models.DateTimeField(_("hidden by a moderator at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.TextField(
+        _("reason for hiding"), blank=True, max_length=HIDDEN_REASON_MAX
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "kind", "material"])]
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Match(models.Model):
@@ -92,23 +132,39 @@ class Match(models.Model):
         DECLINED = "declined", _("declined")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    offer = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="offer_matches")
-    request = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="request_matches")
-    proposed_by = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    offer = models.ForeignKey(
+        Listing, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="offer_matches"
     )
-    quantity = models.FloatField()
-    distance_km = models.FloatField()
-    score = models.FloatField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    request = models.ForeignKey(
+        Listing, verbose_name=_("request"), on_delete=models.CASCADE, related_name="request_matches"
+    )
+    proposed_by = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("proposed by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    quantity = models.FloatField(_("quantity"))
+    distance_km = models.FloatField(_("distance (km)"))
+    score = models.FloatField(_("score"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
 
     def __str__(self) -> str:
         return f"{self.offer_id} → {self.request_id} ({self.status})"
@@ -124,27 +180,43 @@ class Match(models.Model):
 
 class Notification(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    read = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    read = models.BooleanField(_("read"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
 
 class SavedSearch(models.Model):
     """A user's standing question: tell me when a listing like this is published."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
     )
-    kind = models.CharField(max_length=8, choices=Listing.Kind.choices)
-    material = models.CharField(max_length=80)
+    kind = models.CharField(_("offer or request"), max_length=8, choices=Listing.Kind.choices)
+    material = models.CharField(_("material"), max_length=80)
     municipality = models.ForeignKey(
-        "geography.Municipality", null=True, blank=True, on_delete=models.SET_NULL
+        "geography.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    radius_km = models.FloatField(default=50)
-    created_at = models.DateTimeField(auto_now_add=True)
+    radius_km = models.FloatField(_("radius (km)"), default=50)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")

@@ -25,7 +25,7 @@ from circulair.web.apps.exchange.forms import (
     form_problems,
 )
 from circulair.web.apps.exchange.models import Listing, Match, Notification
-from circulair.web.apps.exchange.selectors import privacy
+from circulair.web.apps.exchange.selectors import moderation, privacy
 
 
 def listing_list(request: HttpRequest) -> HttpResponse:
@@ -67,6 +67,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "candidates": candidates,
             "matches": matches,
             "exact": selectors.location_visible(listing, request.user),
+            "moderator": moderation.can_moderate(request.user),
             "material_label": selectors.material_labels().get(listing.material, listing.material),
         },
     )
@@ -101,12 +102,23 @@ def listing_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    listing = get_object_or_404(Listing, pk=pk)
+    if action in ("hide", "unhide"):  # a moderator acts on a listing they can see
+        listing = get_object_or_404(selectors.listing_visible_to(request.user), pk=pk)
+    else:
+        listing = get_object_or_404(Listing, pk=pk)
     try:
         if action == "publish":
             services.listing_publish(user=request.user, listing=listing)
         elif action == "close":
             services.listing_close(user=request.user, listing=listing)
+        elif action == "hide":
+            services.listing_hide(
+                user=request.user, listing=listing, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The listing is hidden; its owner has been told why."))
+        elif action == "unhide":
+            services.listing_unhide(user=request.user, listing=listing)
+            messages.success(request, _("The listing is visible again."))
         else:
             raise Http404(action)
     except InputError as e:

@@ -6,6 +6,7 @@ from circulair.web.apps.geography.models import (
     Arrondissement,
     Municipality,
     Partition,
+    PartitionMember,
     PartitionUnit,
     Province,
     Region,
@@ -54,3 +55,14 @@ class PartitionAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "kind", "region", "created_at"]
     list_filter = ["region", "kind"]
     inlines = [UnitInline]
+
+
+@admin.register(PartitionMember)
+class PartitionMemberAdmin(admin.ModelAdmin):
+    """Which unit of a partition a municipality belongs to (one per partition)."""
+
+    list_display = ["municipality", "unit", "partition"]
+    list_filter = ["partition"]
+    search_fields = ["municipality__name_nl", "municipality__refnis", "unit__code", "unit__name"]
+    list_select_related = ["municipality", "unit", "partition"]
+    raw_id_fields = ["municipality", "unit", "partition"]

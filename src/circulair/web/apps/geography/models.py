@@ -8,18 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Region(models.Model):
-    slug = models.SlugField(unique=True)
-    code = models.CharField(max_length=16)
-    name_nl = models.CharField(max_length=120)
-    name_en = models.CharField(max_length=120, blank=True)
-    name_fr = models.CharField(max_length=120, blank=True)
-    center_lat = models.FloatField()
-    center_lon = models.FloatField()
-    zoom = models.PositiveSmallIntegerField(default=8)
-    sources = models.JSONField(default=list, blank=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    code = models.CharField(_("code"), max_length=16)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    center_lat = models.FloatField(_("latitude of the centre"))
+    center_lon = models.FloatField(_("longitude of the centre"))
+    zoom = models.PositiveSmallIntegerField(_("zoom level of the map"), default=8)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
 
     class Meta:
         ordering = ["slug"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
         return self.name_nl
@@ -30,10 +32,10 @@ class Region(models.Model):
 
 
 class _Named(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.CASCADE)
-    refnis = models.CharField(max_length=8)
-    name_nl = models.CharField(max_length=120)
-    name_fr = models.CharField(max_length=120, blank=True)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE)
+    refnis = models.CharField(_("REFNIS code"), max_length=8)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
 
     class Meta:
         abstract = True
@@ -48,28 +50,45 @@ class _Named(models.Model):
 
 
 class Province(_Named):
-    name_en = models.CharField(max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
 
     class Meta(_Named.Meta):
         constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_prov_u")]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
 
 
 class Arrondissement(_Named):
-    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="arrondissements")
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="arrondissements",
+    )
 
     class Meta(_Named.Meta):
         constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_arr_u")]
+        verbose_name = _("arrondissement")
+        verbose_name_plural = _("arrondissements")
 
 
 class Municipality(_Named):
     arrondissement = models.ForeignKey(
-        Arrondissement, on_delete=models.CASCADE, related_name="municipalities"
+        Arrondissement,
+        verbose_name=_("arrondissement"),
+        on_delete=models.CASCADE,
+        related_name="municipalities",
     )
-    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="municipalities")
-    lat = models.FloatField()
-    lon = models.FloatField()
-    population = models.PositiveIntegerField(default=0)
-    population_source = models.CharField(max_length=200, blank=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="municipalities",
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    population = models.PositiveIntegerField(_("population"), default=0)
+    population_source = models.CharField(_("source of the population"), max_length=200, blank=True)
 
     class Origin(models.TextChoices):
         DATA = "data", _("shipped reference data")
@@ -77,13 +96,16 @@ class Municipality(_Named):
         EDITED = "edited", _("edited in the back office")
 
     # Who set the population: the start-up loader replaces only shipped values ("data").
-    population_origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.DATA)
-    postal_codes = models.CharField(
-        max_length=300, blank=True, help_text=_("Space-separated postal codes")
+    population_origin = models.CharField(
+        _("origin of the population"), max_length=8, choices=Origin.choices, default=Origin.DATA
     )
-    central_city = models.BooleanField(default=False)
+    postal_codes = models.CharField(
+        _("postal codes"), max_length=300, blank=True, help_text=_("Space-separated postal codes")
+    )
+    central_city = models.BooleanField(_("central city"), default=False)
 
     class Meta(_Named.Meta):
+        verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         constraints = [models.UniqueConstraint(fields=["region", "refnis"], name="geo_mun_u")]
 
@@ -95,43 +117,67 @@ class Partition(models.Model):
         BUILTIN = "builtin", _("built in")
         IMPORTED = "imported", _("imported")
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="partitions")
-    slug = models.SlugField(max_length=80)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMPORTED)
-    upload = models.ForeignKey("common.Upload", null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="partitions"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.IMPORTED)
+    upload = models.ForeignKey(
+        "common.Upload", verbose_name=_("upload"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["region", "kind", "slug"]
         constraints = [models.UniqueConstraint(fields=["region", "slug"], name="geo_part_u")]
+        verbose_name = _("partition")
+        verbose_name_plural = _("partitions")
 
     def __str__(self) -> str:
         return self.name
 
 
 class PartitionUnit(models.Model):
-    partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="units")
-    code = models.CharField(max_length=80)
-    name = models.CharField(max_length=200, blank=True)
+    partition = models.ForeignKey(
+        Partition, verbose_name=_("partition"), on_delete=models.CASCADE, related_name="units"
+    )
+    code = models.CharField(_("code"), max_length=80)
+    name = models.CharField(_("name"), max_length=200, blank=True)
     municipalities: models.ManyToManyField[Municipality, PartitionMember] = models.ManyToManyField(
-        Municipality, through="PartitionMember", related_name="partition_units"
+        Municipality,
+        verbose_name=_("municipalities"),
+        through="PartitionMember",
+        related_name="partition_units",
     )
 
     class Meta:
         ordering = ["partition", "code"]
         constraints = [models.UniqueConstraint(fields=["partition", "code"], name="geo_unit_u")]
+        verbose_name = _("partition unit")
+        verbose_name_plural = _("partition units")
 
     def __str__(self) -> str:
         return self.name or self.code
 
 
 class PartitionMember(models.Model):
-    partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="members")
-    unit = models.ForeignKey(PartitionUnit, on_delete=models.CASCADE, related_name="members")
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+    partition = models.ForeignKey(
+        Partition, verbose_name=_("partition"), on_delete=models.CASCADE, related_name="members"
+    )
+    unit = models.ForeignKey(
+        PartitionUnit,
+        verbose_name=_("partition unit"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.CASCADE
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["partition", "municipality"], name="geo_member_once")
         ]
+        verbose_name = _("municipality in a partition unit")
+        verbose_name_plural = _("municipalities in partition units")

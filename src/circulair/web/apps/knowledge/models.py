@@ -15,18 +15,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Source(models.Model):
-    code = models.CharField(max_length=16, unique=True)
-    title = models.CharField(max_length=300)
-    title_en = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=200)
-    year = models.PositiveIntegerField()
-    language = models.CharField(max_length=8)
-    file = models.CharField(max_length=200)
-    url = models.URLField(blank=True)
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    year = models.PositiveIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=8)
+    file = models.CharField(_("file"), max_length=200)
+    url = models.URLField(_("URL"), blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.title} ({self.publisher}, {self.year})"
@@ -45,21 +46,24 @@ class Record(models.Model):
         # A shipped record a person changed in the back office: the loader keeps it as it is.
         EDITED = "edited", _("edited in the back office")
 
-    kind = models.CharField(max_length=64, db_index=True)
-    slug = models.SlugField(max_length=120)
-    name_nl = models.CharField(max_length=300)
-    name_en = models.CharField(max_length=300, blank=True)
-    description_nl = models.TextField(blank=True)
-    description_en = models.TextField(blank=True)
-    order = models.IntegerField(default=0)
-    attributes = models.JSONField(default=dict, blank=True)
-    data_file = models.CharField(max_length=120, blank=True)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.ADMIN)
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=120)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    order = models.IntegerField(_("order"), default=0)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    data_file = models.CharField(_("data file"), max_length=120, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=8, choices=Origin.choices, default=Origin.ADMIN
+    )
 
     class Meta:
         ordering = ["kind", "order", "slug"]
         constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="kb_record_kind_slug")]
         verbose_name = _("knowledge record")
+        verbose_name_plural = _("knowledge records")
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.slug}"
@@ -82,17 +86,24 @@ class Record(models.Model):
 
 
 class Variant(models.Model):
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="variants")
-    name = models.CharField(max_length=64)
-    label_nl = models.CharField(max_length=300)
-    label_en = models.CharField(max_length=300, blank=True)
-    attributes = models.JSONField(default=dict, blank=True)
+    record = models.ForeignKey(
+        Record,
+        verbose_name=_("knowledge record"),
+        on_delete=models.CASCADE,
+        related_name="variants",
+    )
+    name = models.CharField(_("name"), max_length=64)
+    label_nl = models.CharField(_("label (Dutch)"), max_length=300)
+    label_en = models.CharField(_("label (English)"), max_length=300, blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
 
     class Meta:
         ordering = ["record", "name"]
         constraints = [
             models.UniqueConstraint(fields=["record", "name"], name="kb_variant_record_name")
         ]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
 
     def __str__(self) -> str:
         return f"{self.record} / {self.name}"
@@ -103,16 +114,28 @@ class Variant(models.Model):
 
 
 class Citation(models.Model):
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(max_length=300)
-    line_start = models.PositiveIntegerField()
-    line_end = models.PositiveIntegerField()
-    variant = models.CharField(max_length=64, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    record = models.ForeignKey(
+        Record,
+        verbose_name=_("knowledge record"),
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source document"),
+        on_delete=models.PROTECT,
+        related_name="citations",
+    )
+    locator = models.CharField(_("locator"), max_length=300)
+    line_start = models.PositiveIntegerField(_("first line"))
+    line_end = models.PositiveIntegerField(_("last line"))
+    variant = models.CharField(_("variant"), max_length=64, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["record", "variant", "position"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.line_start}-{self.line_end}"
@@ -121,10 +144,14 @@ class Citation(models.Model):
 class Relation(models.Model):
     """A typed reference from one record to another (e.g. work path → agenda)."""
 
-    from_record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="relations")
-    role = models.CharField(max_length=64)
-    to_record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="incoming")
-    position = models.PositiveIntegerField(default=0)
+    from_record = models.ForeignKey(
+        Record, verbose_name=_("from record"), on_delete=models.CASCADE, related_name="relations"
+    )
+    role = models.CharField(_("role"), max_length=64)
+    to_record = models.ForeignKey(
+        Record, verbose_name=_("to record"), on_delete=models.CASCADE, related_name="incoming"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["from_record", "role", "position"]
@@ -133,6 +160,8 @@ class Relation(models.Model):
                 fields=["from_record", "role", "to_record"], name="kb_relation_unique"
             )
         ]
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
 
     def __str__(self) -> str:
         return f"{self.from_record} -{self.role}-> {self.to_record}"

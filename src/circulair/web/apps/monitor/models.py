@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,16 +14,18 @@ class Indicator(models.Model):
         HIGHER = "higher_is_better", _("higher is better")
         NONE = "none", _("no direction")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name_nl = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
-    unit = models.CharField(max_length=40)
-    direction = models.CharField(max_length=20, choices=Direction.choices)
-    description_nl = models.TextField(blank=True)
-    description_en = models.TextField(blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         ordering = ["slug"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
         return self.slug
@@ -34,24 +36,30 @@ class Indicator(models.Model):
 
 
 class Target(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    name_nl = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
-    region = models.CharField(max_length=16)
-    baseline_year = models.IntegerField(null=True, blank=True)
-    baseline_value = models.FloatField(null=True, blank=True)
-    target_year = models.IntegerField()
-    target_value = models.FloatField()
-    target_type = models.CharField(
-        max_length=10, choices=[("absolute", _("absolute")), ("relative", _("relative"))]
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
     )
-    unit = models.CharField(max_length=40)
-    strict = models.BooleanField(default=False)
-    order = models.IntegerField(default=0)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=16)
+    baseline_year = models.IntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.FloatField(_("baseline value"), null=True, blank=True)
+    target_year = models.IntegerField(_("target year"))
+    target_value = models.FloatField(_("target value"))
+    target_type = models.CharField(
+        _("type of target"),
+        max_length=10,
+        choices=[("absolute", _("absolute")), ("relative", _("relative"))],
+    )
+    unit = models.CharField(_("unit"), max_length=40)
+    strict = models.BooleanField(_("strict"), default=False)
+    order = models.IntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "target_year", "slug"]
+        verbose_name = pgettext_lazy("monitor", "target")
+        verbose_name_plural = _("targets")
 
     def __str__(self) -> str:
         return self.slug
@@ -67,17 +75,28 @@ class Observation(models.Model):
         IMPORT = "import", _("imported")
         AGENDA = "agenda", _("agenda evaluation")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
-    region = models.CharField(max_length=16)
-    year = models.IntegerField()
-    value = models.FloatField()
-    unit = models.CharField(max_length=40)
-    source = models.CharField(max_length=300, blank=True)
-    note = models.TextField(blank=True)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.IMPORT)
-    updated_at = models.DateTimeField(auto_now=True)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+    )
+    region = models.CharField(_("region"), max_length=16)
+    year = models.IntegerField(_("year"))
+    value = models.FloatField(_("value"))
+    unit = models.CharField(_("unit"), max_length=40)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=8, choices=Origin.choices, default=Origin.IMPORT
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
 
     class Meta:
@@ -87,6 +106,8 @@ class Observation(models.Model):
                 fields=["indicator", "region", "year"], name="monitor_obs_unique"
             )
         ]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
 
     def __str__(self) -> str:
         return f"{self.indicator.slug} {self.region} {self.year}: {self.value} {self.unit}"

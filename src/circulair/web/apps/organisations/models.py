@@ -59,13 +59,17 @@ class Organisation(models.Model):
         KNOWLEDGE = "kenniswereld", _("knowledge institutions")
         CIVIL = "middenveld", _("civil society")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     enterprise_number = models.CharField(
-        max_length=12, blank=True, validators=[validate_enterprise_number]
+        _("enterprise number"), max_length=12, blank=True, validators=[validate_enterprise_number]
     )
-    side = models.CharField(max_length=20, choices=Side.choices, default=Side.BUSINESS)
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices, default=Side.BUSINESS)
     municipality = models.ForeignKey(
-        "geography.Municipality", null=True, blank=True, on_delete=models.SET_NULL
+        "geography.Municipality",
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     nace_code = models.CharField(
         _("NACE-BEL code (main activity)"), max_length=8, blank=True, validators=[validate_nace]
@@ -74,12 +78,17 @@ class Organisation(models.Model):
         _("employee class (RSZ/ONSS)"), max_length=1, blank=True, choices=EMPLOYEE_CLASSES
     )
     members: models.ManyToManyField[Any, Membership] = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        through="Membership",
+        related_name="organisations",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
         return self.name
@@ -98,14 +107,22 @@ class OrgRole(models.TextChoices):
 
 
 class Membership(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    role = models.CharField(max_length=20, choices=OrgRole.choices, default=OrgRole.MEMBER)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=OrgRole.choices, default=OrgRole.MEMBER
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="org_member_once")
         ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
 
 
 class Invitation(models.Model):
@@ -114,24 +131,36 @@ class Invitation(models.Model):
     Only a hash of the token is stored; the token itself exists in the e-mail alone."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
     )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(
         _("role"), max_length=20, choices=OrgRole.choices, default=OrgRole.MEMBER
     )
     language = models.CharField(_("language of the e-mail"), max_length=8, default="nl")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(_("hash of the token"), max_length=64, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -159,18 +188,31 @@ class JoinRequest(models.Model):
         DECLINED = "declined", _("declined")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="join_requests"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
     )
     message = models.TextField(_("message"), blank=True, max_length=2000)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy as _
 class QuestionnaireVersion(models.Model):
     """One published version of a questionnaire (content = the validated YAML as data)."""
 
-    code = models.SlugField(max_length=80)
-    version = models.PositiveIntegerField()
-    title_nl = models.CharField(max_length=200)
-    title_en = models.CharField(max_length=200, blank=True)
-    content = models.JSONField()
-    sha256 = models.CharField(max_length=64)
-    published_at = models.DateTimeField(auto_now_add=True)
+    code = models.SlugField(_("code"), max_length=80)
+    version = models.PositiveIntegerField(_("version"))
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    content = models.JSONField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
 
     class Meta:
         ordering = ["code", "version"]
@@ -36,6 +36,7 @@ class QuestionnaireVersion(models.Model):
             )
         ]
         verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
@@ -49,26 +50,44 @@ class Response(models.Model):
         SUBMITTED = "submitted", _("submitted")
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="scan_responses"
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="scan_responses",
     )
     questionnaire = models.ForeignKey(
-        QuestionnaireVersion, on_delete=models.PROTECT, related_name="responses"
+        QuestionnaireVersion,
+        verbose_name=_("questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="responses",
     )
-    year = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    answers = models.JSONField(default=dict, blank=True)
+    year = models.PositiveIntegerField(_("round (year)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
     #: Stored at submission: ScanScore in full precision (see services.score_to_json).
-    score = models.JSONField(null=True, blank=True)
+    score = models.JSONField(_("score"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=20, default="web")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    source = models.CharField(_("entered through"), max_length=20, default="web")
 
     class Meta:
         ordering = ["-year", "organisation__name"]
@@ -78,6 +97,7 @@ class Response(models.Model):
             )
         ]
         verbose_name = _("scan response")
+        verbose_name_plural = _("scan responses")
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}"

@@ -1,4 +1,5 @@
-"""Reads of the exchange. Exact locations follow the one rule of :mod:`.privacy`.
+"""Reads of the exchange. Exact locations follow the one rule of :mod:`.privacy`; listings a
+moderator hid, the one rule of :mod:`.moderation`.
 
 Exact coordinates and address go to the listing's own organisation and to the other party of an
 accepted match only; every distance, score and ranking computed for anyone else uses the
@@ -29,7 +30,7 @@ from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
 from circulair.web.apps.exchange.models import Listing, Match, Notification
-from circulair.web.apps.exchange.selectors import privacy
+from circulair.web.apps.exchange.selectors import moderation, privacy
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.selectors import organisations_of
 
@@ -43,24 +44,27 @@ def my_org_ids(user: Any) -> set[int]:
 
 
 def listing_public_list() -> QuerySet[Listing]:
-    return Listing.objects.filter(
-        status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED]
-    ).select_related("organisation", "municipality")
+    return (
+        Listing.objects.filter(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED])
+        .filter(moderation.SHOWN)
+        .select_related("organisation", "municipality")
+    )
 
 
 def listing_visible_to(user: Any) -> QuerySet[Listing]:
     """Published listings, the user's own organisations' listings (any status), and the
-    listings of matches the user's organisations are party to."""
+    listings of matches the user's organisations are party to. A listing a moderator hid is
+    left out, except for its own organisation and for moderators (:mod:`.moderation`)."""
     orgs = my_org_ids(user)
-    party = Q(offer_matches__request__organisation_id__in=orgs) | Q(
-        request_matches__offer__organisation_id__in=orgs
-    )
+    party = (
+        Q(offer_matches__request__organisation_id__in=orgs)
+        | Q(request_matches__offer__organisation_id__in=orgs)
+    ) & moderation.SHOWN
+    public = Q(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED])
+    if not moderation.can_moderate(user):
+        public &= moderation.SHOWN
     return (
-        Listing.objects.filter(
-            Q(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED])
-            | Q(organisation_id__in=orgs)
-            | party
-        )
+        Listing.objects.filter(public | Q(organisation_id__in=orgs) | party)
         .distinct()
         .select_related("organisation", "municipality")
     )
@@ -194,9 +198,14 @@ def core_listing(x: Listing, *, exact: bool = True) -> CoreListing:
 
 
 def open_for_matching() -> QuerySet[Listing]:
-    return Listing.objects.filter(
-        status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED], remaining__gt=0
-    ).select_related("organisation", "municipality")
+    """Published listings with something left that no moderator hid."""
+    return (
+        Listing.objects.filter(
+            status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED], remaining__gt=0
+        )
+        .filter(moderation.SHOWN)
+        .select_related("organisation", "municipality")
+    )
 
 
 def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
@@ -207,7 +216,7 @@ def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
     (an accepted match), else at its public point, so the radius test, the distance and the
     score reveal nothing about a stranger's exact location (engine: circulair.core.exchange).
     """
-    if listing.remaining <= 0:
+    if listing.remaining <= 0 or listing.is_hidden:
         return []
     other_kind = Listing.Kind.REQUEST if listing.kind == Listing.Kind.OFFER else Listing.Kind.OFFER
     others = list(
@@ -254,10 +263,13 @@ def pair_problems(offer: Listing, request: Listing, exact_ids: set[int]) -> list
         for name, ok in checks.items()
         if not bool(ok[0])
     ]
-    if offer.status not in (
-        Listing.Status.PUBLISHED,
-        Listing.Status.MATCHED,
-    ) or request.status not in (Listing.Status.PUBLISHED, Listing.Status.MATCHED):
+    # A hidden listing counts as unpublished: the answer must not tell a stranger it exists.
+    if (
+        offer.status not in (Listing.Status.PUBLISHED, Listing.Status.MATCHED)
+        or request.status not in (Listing.Status.PUBLISHED, Listing.Status.MATCHED)
+        or offer.is_hidden
+        or request.is_hidden
+    ):
         problems.append(Problem("both listings must be published", field="status"))
     return problems
 
@@ -284,17 +296,21 @@ def pair_score(offer: Listing, request: Listing) -> float:
 
 
 def insight_listings() -> QuerySet[Listing]:
-    """Every listing past its draft, with its municipality's province (the public totals)."""
-    return Listing.objects.exclude(status=Listing.Status.DRAFT).select_related(
-        "municipality__province"
+    """Every listing past its draft that no moderator hid, with its municipality's province
+    (the public totals)."""
+    return (
+        Listing.objects.exclude(status=Listing.Status.DRAFT)
+        .filter(moderation.SHOWN)
+        .select_related("municipality__province")
     )
 
 
 def accepted_deals() -> QuerySet[Match]:
-    """Accepted matches with both listings' municipalities (the public deal flows)."""
-    return Match.objects.filter(status=Match.Status.ACCEPTED).select_related(
-        "offer__municipality__province", "request__municipality"
-    )
+    """Accepted matches with both listings' municipalities (the public deal flows); a deal of a
+    listing a moderator hid is left out."""
+    return Match.objects.filter(
+        status=Match.Status.ACCEPTED, offer__hidden_at__isnull=True, request__hidden_at__isnull=True
+    ).select_related("offer__municipality__province", "request__municipality")
 
 
 def matches_visible_to(user: Any) -> QuerySet[Match]:

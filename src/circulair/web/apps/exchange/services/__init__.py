@@ -1,7 +1,8 @@
 """Writes of the exchange: listings, proposals, decisions, notifications, expiry.
 
 Every write checks that the acting user is a member of the organisation it acts for; a crafted
-request for someone else's listing or match is refused with PermissionDenied.
+request for someone else's listing or match is refused with PermissionDenied. Moderators hide
+listings and make them visible again through :mod:`.moderation`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
 from circulair.web.apps.exchange.selectors import my_org_ids, privacy
 from circulair.web.apps.exchange.services import validation
+from circulair.web.apps.exchange.services.moderation import (  # the moderators' writes
+    listing_hide as listing_hide,
+)
+from circulair.web.apps.exchange.services.moderation import (
+    listing_unhide as listing_unhide,
+)
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
 
@@ -162,7 +169,10 @@ def _org_users(org_id: int) -> Any:
 
 def _notify_saved_searches(listing: Listing) -> None:
     """Tell the owners of matching saved searches. The radius is tested from the listing's
-    public point: saved searches of many radii must not be a way to locate the exact one."""
+    public point: saved searches of many radii must not be a way to locate the exact one.
+    A listing a moderator hid is announced to nobody."""
+    if listing.is_hidden:
+        return
     lat, lon = privacy.public_point(listing)
     for s in SavedSearch.objects.filter(kind=listing.kind).select_related("municipality"):
         if not selectors.compatible(listing.material, s.material):
@@ -268,6 +278,10 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     if accept:
         offer = Listing.objects.select_for_update().get(pk=match.offer_id)
         request = Listing.objects.select_for_update().get(pk=match.request_id)
+        if offer.is_hidden or request.is_hidden:
+            raise InputError.single(
+                "a moderator has hidden a listing of this match", field="status", value="hidden"
+            )
         q = min(match.quantity, offer.remaining, request.remaining)
         if q <= 0:
             raise InputError.single("nothing is left to match", field="quantity", value=q)
