@@ -196,6 +196,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "scan:index": lambda w: "/scan/",
     "scan:start": lambda w: "/scan/start/",
     "scan:network": lambda w: "/scan/network/",
+    "scan:coordination": lambda w: "/scan/coordination/",
     "scan:fill": lambda w: f"/scan/responses/{w['response'].pk}/",
     "scan:report": lambda w: f"/scan/responses/{w['response'].pk}/report/",
     "scan:report_pdf": lambda w: f"/scan/responses/{w['response'].pk}/report.pdf",
@@ -373,15 +374,22 @@ PAGES: dict[str, tuple[str, str]] = {
         "ok: member_a administrator; else hidden",
         "ok: member_a administrator; else hidden",
     ),
+    # scan coordinators and administrators follow every government's scan read-only: their
+    # answers or submission are refused (403); only the government's members write
+    "scan:coordination": (
+        "login: anonymous; ok: scan_coordinator administrator; else deny",
+        "login: anonymous; ok: scan_coordinator administrator; else deny",
+    ),
     "scan:fill": (
-        "login: anonymous; ok: member_a; else hidden",
-        "login: anonymous; ok: member_a; else hidden",
+        "login: anonymous; ok: member_a scan_coordinator administrator; else hidden",
+        "login: anonymous; ok: member_a; deny: scan_coordinator administrator; else hidden",
     ),
     "scan:index": (PUBLIC, PUBLIC),
+    # everyone signed in; analysts, scan coordinators and administrators see small groups
     "scan:network": (SIGNED_IN, SIGNED_IN),
     "scan:report": (
-        "login: anonymous; ok: member_a; else hidden",
-        "login: anonymous; ok: member_a; else hidden",
+        "login: anonymous; ok: member_a scan_coordinator administrator; else hidden",
+        "login: anonymous; ok: member_a scan_coordinator administrator; else hidden",
     ),
     # the world's scan is not submitted yet: no PDF for anyone
     "scan:report_pdf": ("login: anonymous; else hidden", "login: anonymous; else hidden"),
@@ -503,7 +511,9 @@ API: dict[str, str] = {
     "GET /api/v1/scan/questionnaires/": PUBLIC,
     "GET /api/v1/scan/questionnaires/{id}/": PUBLIC,
     "GET /api/v1/scan/responses/": ANON_DENIED,
-    "GET /api/v1/scan/responses/{id}/": "deny: anonymous; ok: member_a; else hidden",
+    "GET /api/v1/scan/responses/{id}/": (
+        "deny: anonymous; ok: member_a scan_coordinator administrator; else hidden"
+    ),
     # not submitted yet: no report for anyone
     "GET /api/v1/scan/responses/{id}/report/": "deny: anonymous; else hidden",
     "GET /api/v1/sources/": PUBLIC,
@@ -547,8 +557,13 @@ API: dict[str, str] = {
     "POST /api/v1/monitor/observations/import/": "ok: monitor_editor administrator; else deny",
     "POST /api/v1/partitions/import/": "ok: monitor_editor administrator; else deny",
     "POST /api/v1/scan/responses/": ANON_DENIED,
-    "POST /api/v1/scan/responses/{id}/answers/": "deny: anonymous; ok: member_a; else hidden",
-    "POST /api/v1/scan/responses/{id}/submit/": "deny: anonymous; ok: member_a; else hidden",
+    # read-only for scan coordinators and administrators (they may see it, not write it)
+    "POST /api/v1/scan/responses/{id}/answers/": (
+        "deny: anonymous scan_coordinator administrator; ok: member_a; else hidden"
+    ),
+    "POST /api/v1/scan/responses/{id}/submit/": (
+        "deny: anonymous scan_coordinator administrator; ok: member_a; else hidden"
+    ),
     "PUT /api/v1/agenda/actions/{id}/": (
         "deny: anonymous agenda_lead; ok: member_a owner_a administrator; else hidden"
     ),

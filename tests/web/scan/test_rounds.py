@@ -452,10 +452,18 @@ def test_a_government_sees_only_its_own_responses(leuven: Any, client: Client) -
     assert theirs.answers == {"bio_korte_keten": 1}
     listed = client.get("/api/v1/scan/responses/").json()
     assert [x["id"] for x in listed["results"]] == [mine.pk]
-    staff = User.objects.create_user("coach", password=PASSWORD, is_staff=True)
-    client.force_login(staff)
+    outsider = User.objects.create_user("coach", password=PASSWORD)  # signed in, no government
+    client.force_login(outsider)
     assert client.get(f"/scan/responses/{mine.pk}/report/").status_code == 404
     assert client.get("/api/v1/scan/responses/").json()["results"] == []
+    # administrators (staff) read every government's scans since the scan coordinator role
+    # (see test_coordination.py); they do not write them
+    staff = User.objects.create_user("staff", password=PASSWORD, is_staff=True)
+    client.force_login(staff)
+    assert client.get(f"/scan/responses/{mine.pk}/report/").status_code == 200
+    listed = client.get("/api/v1/scan/responses/").json()["results"]
+    assert sorted(x["id"] for x in listed) == sorted([mine.pk, theirs.pk])
+    assert client.post(f"/api/v1/scan/responses/{theirs.pk}/submit/").status_code == 403
     anon = Client()
     assert anon.get("/api/v1/scan/responses/").status_code in (401, 403)
     assert anon.get(f"/scan/responses/{mine.pk}/").status_code == 302  # to the login page

@@ -1,5 +1,6 @@
-"""Scan API: questionnaire versions (public), your organisations' responses (members only),
-answers, submission, the report as data, and the network's aggregates."""
+"""Scan API: questionnaire versions (public), the responses you may see (your organisations';
+scan coordinators and administrators: every government's, read-only), answers, submission,
+the report as data, and the network's aggregates (small groups unmasked for analysts)."""
 
 from __future__ import annotations
 
@@ -67,20 +68,27 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
-    """Your organisations' scans only. ``POST`` starts a round; ``/answers/`` saves answers
-    (draft only); ``/submit/`` freezes and scores; ``/report/`` returns the tailored report."""
+    """The scans you may see: your organisations'; scan coordinators and administrators see
+    every government's, read-only. ``POST`` starts a round; ``/answers/`` saves answers (draft
+    only); ``/submit/`` freezes and scores (both: members of the government only, 403 for
+    others who may see it); ``/report/`` returns the tailored report."""
 
     serializer_class = ResponseSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> Any:
-        return selectors.responses_of(self.request.user).order_by("-year", "pk")
+        return selectors.responses_visible_to(self.request.user).order_by("-year", "pk")
 
-    def _mine(self, pk: str | None) -> Response:
+    def _visible(self, pk: str | None) -> Response:
         try:
             return selectors.response_of(self.request.user, int(pk or 0))
         except ValueError as e:
             raise Http404 from e
+
+    def _writable(self, pk: str | None) -> Response:
+        r = self._visible(pk)
+        selectors.require_answerer(self.request.user, r)
+        return r
 
     @extend_schema(request=StartSerializer, responses={201: ResponseSerializer})
     def create(self, request: Request) -> ApiResponse:
@@ -101,7 +109,7 @@ class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AnswersSerializer, responses={200: ResponseSerializer})
     @action(detail=True, methods=["post"])
     def answers(self, request: Request, pk: str | None = None) -> ApiResponse:
-        r = self._mine(pk)
+        r = self._writable(pk)
         ser = AnswersSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         missing = services.answers_save(
@@ -112,20 +120,25 @@ class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: ResponseSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> ApiResponse:
-        r = services.response_submit(user=request.user, response=self._mine(pk))
+        r = services.response_submit(user=request.user, response=self._writable(pk))
         return ApiResponse(ResponseSerializer(r).data)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def report(self, request: Request, pk: str | None = None) -> ApiResponse:
-        return ApiResponse(presenters.report_data(self._mine(pk)))
+        return ApiResponse(presenters.report_data(self._visible(pk)))
 
 
 @extend_schema(responses={200: dict})
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated])
 def network(request: Request) -> ApiResponse:
-    """Aggregates over submitted scans (never one government's answers); ``?year=``."""
+    """Aggregates over submitted scans (never one government's answers); ``?year=``. Analysts,
+    scan coordinators and administrators also get the small groups (``unmasked``, with a
+    not-for-publication ``notice``)."""
     raw = request.query_params.get("year", "")
-    view = presenters.network_view(year=int(raw) if raw.isdigit() else None)
+    view = presenters.network_view(
+        year=int(raw) if raw.isdigit() else None,
+        unmasked=selectors.may_see_small_groups(request.user),
+    )
     return ApiResponse({k: v for k, v in view.items()})

@@ -41,6 +41,12 @@ AGGREGATE_RULE = _(
     "governments show only their number, never a mean, share or answer."
 )
 
+UNMASKED_NOTICE = _(
+    "Not for publication: you see groups of fewer than 3 governments unmasked because you hold "
+    "the analyst or scan coordinator role. Such a group can reveal one government's answers; "
+    "share only what the small-group rule shows."
+)
+
 #: The core's rules (English constants) as translatable text for the pages; a test checks that
 #: the English text here is the core's text word for word, so the two cannot drift apart.
 RULE_TEXTS = {
@@ -248,8 +254,12 @@ def report_data(response: Response) -> dict[str, Any]:
 # --- network view ---------------------------------------------------------------------------
 
 
-def network_view(year: int | None = None, code: str | None = None) -> dict[str, Any]:
-    """Aggregates over submitted responses: never one government's answers (AGGREGATE_RULE)."""
+def network_view(
+    year: int | None = None, code: str | None = None, *, unmasked: bool = False
+) -> dict[str, Any]:
+    """Aggregates over submitted responses: never one government's answers (AGGREGATE_RULE).
+    ``unmasked`` (only for ``selectors.may_see_small_groups``) also shows the groups the rule
+    withholds, with the notice that they are not for publication."""
     items = selectors.network_items(year, code)
     option_text: dict[str, dict[str, str]] = {}
     type_text: dict[str, str] = {}
@@ -267,7 +277,8 @@ def network_view(year: int | None = None, code: str | None = None) -> dict[str, 
         if tq is not None:
             type_text.update(option_text.get(tq.id, {}))
         titles.update({sec.id: tr(sec.title) for sec in q.scored_sections()})
-    total = selectors.group_stats(items)
+    total = selectors.group_stats(items, unmasked=unmasked)
+    shown = bool(items) and (unmasked or len(items) >= MIN_GROUP)
     bins = [0] * 5
     for x in items:
         bins[min(4, int(x["overall"] // 2))] += 1
@@ -282,45 +293,52 @@ def network_view(year: int | None = None, code: str | None = None) -> dict[str, 
             sections[k].append(v)
     mo, ba = option_text.get("profiel_motieven", {}), option_text.get("profiel_drempels", {})
 
-    def named(stats: dict[str, Any]) -> dict[str, Any]:
-        if not stats.get("suppressed"):
-            stats["motives"] = [(mo.get(k, k), c) for k, c in stats["motives"]]
-            stats["barriers"] = [(ba.get(k, k), c) for k, c in stats["barriers"]]
-        return stats
+    def named(st: dict[str, Any]) -> dict[str, Any]:
+        if not st.get("suppressed"):
+            st["motives"] = [(mo.get(k, k), c) for k, c in st["motives"]]
+            st["barriers"] = [(ba.get(k, k), c) for k, c in st["barriers"]]
+        return st
+
+    def stats(group: list[dict[str, Any]]) -> dict[str, Any]:
+        return selectors.group_stats(group, unmasked=unmasked)
 
     return {
         "year": year,
         "n": len(items),
         "total": named(total),
         "distribution": [{"range": f"{2 * i}–{2 * i + 2}", "n": c} for i, c in enumerate(bins)]
-        if len(items) >= MIN_GROUP
+        if shown
         else [],
         "sections": [
             {"id": k, "title": titles.get(k, k), "mean": statistics.fmean(v)}
             for k, v in sections.items()
         ]
-        if len(items) >= MIN_GROUP
+        if shown
         else [],
         "by_type": [
-            {"group": type_text.get(k, k), "key": k, **named(selectors.group_stats(v))}
+            {"group": type_text.get(k, k), "key": k, **named(stats(v))}
             for k, v in sorted(by_type.items())
         ],
-        "by_province": [
-            {"group": k, **named(selectors.group_stats(v))} for k, v in sorted(by_prov.items())
-        ],
+        "by_province": [{"group": k, **named(stats(v))} for k, v in sorted(by_prov.items())],
         "rules": {"active": str(ACTIVE_RULE), "aggregate": str(AGGREGATE_RULE)},
         "min_group": MIN_GROUP,
+        "unmasked": unmasked,
+        **({"notice": str(UNMASKED_NOTICE)} if unmasked else {}),
     }
 
 
 def network_rows(view: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     """The network view as long rows (dimension, group, metric, value) for CSV/XLSX export."""
     out: list[tuple[str, str, str, Any]] = []
+    if view.get("unmasked"):
+        out.append(("notice", "all", "not_for_publication", view["notice"]))
 
     def add(dim: str, group: str, st: dict[str, Any]) -> None:
         out.append((dim, group, "n", st["n"]))
         if st.get("suppressed"):
             return
+        if st.get("small"):
+            out.append((dim, group, "not_for_publication", 1))
         out.append((dim, group, "share_active", round(st["share_active"], 4)))
         out.append((dim, group, "mean_score", round(st["mean_score"], 2)))
         for name, c in st["motives"]:

@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from circulair.core.scan import Questionnaire, ScanScore
 from circulair.core.scan.questionnaire import default_scan_dir
+from circulair.web.apps.common.permissions import Role, has_role
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.organisations.selectors import organisations_of
+from circulair.web.apps.organisations.selectors import is_member, organisations_of
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 from circulair.web.apps.scan.services import questionnaire_of, score_from_json
 
@@ -36,19 +39,71 @@ def government_organisations(user: Any) -> QuerySet[Organisation]:
     return organisations_of(user).filter(side=Organisation.Side.GOVERNMENT)
 
 
+def may_follow_network(user: Any) -> bool:
+    """Scan coordinators and administrators follow every government's scans (read-only: they
+    never answer or submit for a government they are not a member of)."""
+    return has_role(user, Role.SCAN_COORDINATOR)  # has_role: administrators always
+
+
+def may_answer(user: Any, response: Response) -> bool:
+    """Only members of the response's government answer and submit it (services check it too)."""
+    return is_member(user, response.organisation_id)
+
+
+def require_answerer(user: Any, response: Response) -> None:
+    """Refuse (403) a write by someone who may see the response but not answer it (a scan
+    coordinator, an administrator), before anything is read from the request."""
+    if not may_answer(user, response):
+        raise PermissionDenied(
+            _("Only members of %(org)s answer and submit its scan; you can read it.")
+            % {"org": response.organisation.name}
+        )
+
+
+def responses_visible_to(user: Any) -> QuerySet[Response]:
+    """The one rule for who sees a response, used by every page, PDF, export and API answer:
+    members of its government; scan coordinators and administrators see every government's."""
+    qs = Response.objects.select_related("organisation", "questionnaire")
+    if may_follow_network(user):
+        return qs
+    return qs.filter(organisation__in=organisations_of(user))
+
+
 def responses_of(user: Any) -> QuerySet[Response]:
-    """Responses of the user's own organisations only; nobody else's, staff included."""
-    return Response.objects.filter(organisation__in=organisations_of(user)).select_related(
-        "organisation", "questionnaire"
-    )
+    """Responses of the user's own organisations (the start page's 'your scans')."""
+    return responses_visible_to(user).filter(organisation__in=organisations_of(user))
 
 
 def response_of(user: Any, pk: int) -> Response:
-    """A response of one of the user's organisations; 404 otherwise (its existence is private)."""
-    r = responses_of(user).filter(pk=pk).first()
+    """A response the user may see (:func:`responses_visible_to`); 404 otherwise (its existence
+    is private)."""
+    r = responses_visible_to(user).filter(pk=pk).first()
     if r is None:
-        raise Http404("no such scan among your organisation's scans")
+        raise Http404("no such scan among the scans you may see")
     return r
+
+
+def latest_rounds(user: Any) -> QuerySet[Response]:
+    """Each government's latest round (draft or submitted) among the responses ``user`` may
+    see, without the answers (the coordinator's overview)."""
+    visible = responses_visible_to(user)
+    latest = (
+        Response.objects.filter(pk__in=visible.values("pk"), organisation=OuterRef("organisation"))
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    return (
+        visible.filter(year=Subquery(latest))
+        .select_related("organisation__municipality")
+        .defer("answers")
+    )
+
+
+def governments() -> QuerySet[Organisation]:
+    """Every government organisation (the coordinator's overview lists those without a round)."""
+    return Organisation.objects.filter(side=Organisation.Side.GOVERNMENT).select_related(
+        "municipality"
+    )
 
 
 def response_list(*, year: int | None = None) -> QuerySet[Response]:
@@ -171,15 +226,25 @@ def network_items(year: int | None = None, code: str | None = None) -> list[dict
     return items
 
 
-def group_stats(items: list[dict[str, Any]]) -> dict[str, Any]:
+def may_see_small_groups(user: Any) -> bool:
+    """Analysts, scan coordinators and administrators see the network's small groups unmasked
+    (marked not for publication); everybody else gets the small-group rule. The one rule for
+    the network page, its export and the API."""
+    return has_role(user, Role.ANALYST) or may_follow_network(user)
+
+
+def group_stats(items: list[dict[str, Any]], *, unmasked: bool = False) -> dict[str, Any]:
     """A group's count, and only for groups of at least ``MIN_GROUP`` its share of active
-    governments, mean score and three most named motives and barriers."""
+    governments, mean score and three most named motives and barriers. ``unmasked`` (see
+    :func:`may_see_small_groups`) shows smaller groups too, flagged ``small``."""
     n = len(items)
-    if n < MIN_GROUP:
+    if n == 0 or (n < MIN_GROUP and not unmasked):
         return {"n": n, "suppressed": True}
+    small = {"small": True} if n < MIN_GROUP else {}
     return {
         "n": n,
         "suppressed": False,
+        **small,
         "share_active": sum(1 for x in items if x["active"]) / n,
         "mean_score": statistics.fmean(x["overall"] for x in items),
         "motives": Counter(m for x in items for m in x["motives"]).most_common(3),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("start/", views.start, name="start"),
     path("network/", views.network, name="network"),
+    path("coordination/", views.coordination_overview, name="coordination"),
     path("responses/<int:pk>/", views.fill, name="fill"),
     path("responses/<int:pk>/report/", views.report, name="report"),
     path("responses/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),

@@ -1,5 +1,9 @@
-"""Scan pages: start a round, fill it in by steps, submit, the tailored report (HTML/PDF), and
-the network's aggregate view."""
+"""Scan pages: start a round, fill it in by steps, submit, the tailored report (HTML/PDF), the
+network's aggregate view and the scan coordinator's overview.
+
+Who sees a response is ``selectors.responses_visible_to``; who writes it, its government's
+members only (``selectors.may_answer``): scan coordinators and administrators read it, and a
+write of theirs is refused (403) before the form is read."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +23,8 @@ from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
 from circulair.core.tables import write_table
 from circulair.web.apps.common.pdf import html_to_pdf
-from circulair.web.apps.scan import presenters, selectors, services
+from circulair.web.apps.common.permissions import Role
+from circulair.web.apps.scan import coordination, presenters, selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
 
 
@@ -37,6 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "questionnaire": q,
             "sections": presenters.index_sections(q),
             "scoring_rule": presenters.RULE_TEXTS["scoring"],
+            "may_follow": selectors.may_follow_network(request.user),
         },
     )
 
@@ -65,6 +72,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 def fill(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.response_of(request.user, pk)
+    read_only = not selectors.may_answer(request.user, r)
+    if request.method == "POST":
+        selectors.require_answerer(request.user, r)
     if r.is_submitted:
         return redirect("scan:report", pk=r.pk)
     q = services.questionnaire_of(r.questionnaire)
@@ -142,6 +152,8 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             "is_last": i == len(ids) - 1,
             "missing": missing_rows,
             "problems": problems,
+            "read_only": read_only,
+            "may_follow": selectors.may_follow_network(request.user),
         },
         status=status,
     )
@@ -169,11 +181,14 @@ def network(request: HttpRequest) -> HttpResponse:
     years = selectors.network_years()
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() else (years[0] if years and raw != "all" else None)
-    view = presenters.network_view(year=year)
+    view = presenters.network_view(year=year, unmasked=selectors.may_see_small_groups(request.user))
     fmt = request.GET.get("format")
     if fmt == "csv":
         resp = HttpResponse(content_type="text/csv; charset=utf-8")
-        resp["Content-Disposition"] = f'attachment; filename="scan-network-{year or "all"}.csv"'
+        label = "-not-for-publication" if view["unmasked"] else ""
+        resp["Content-Disposition"] = (
+            f'attachment; filename="scan-network-{year or "all"}{label}.csv"'
+        )
         resp.write(
             write_table(
                 ["dimension", "group", "metric", "value"], presenters.network_rows(view), "csv"
@@ -186,4 +201,33 @@ def network(request: HttpRequest) -> HttpResponse:
         request,
         "scan/network.html",
         {"view": view, "years": years, "year": year, "chart_svg": chart},
+    )
+
+
+@login_required
+def coordination_overview(request: HttpRequest) -> HttpResponse:
+    """Every government's latest round, status and overall score (scan coordinators and
+    administrators); sortable (``?sort=``), and as CSV (``?format=csv``)."""
+    if not selectors.may_follow_network(request.user):
+        raise PermissionDenied(
+            _("This needs the role %(roles)s or an administrator.")
+            % {"roles": Role.SCAN_COORDINATOR.value}
+        )
+    sort = request.GET.get("sort")
+    table = coordination.rows(selectors.governments(), selectors.latest_rounds(request.user), sort)
+    if request.GET.get("format") == "csv":
+        resp = HttpResponse(content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = 'attachment; filename="scan-coordination.csv"'
+        resp.write(write_table(coordination.CSV_HEADER, coordination.csv_rows(table), "csv"))
+        return resp
+    key, desc = coordination.parse_sort(sort)
+    return render(
+        request,
+        "scan/coordination.html",
+        {
+            "rows": table,
+            "summary": coordination.summary(table),
+            "sort_links": coordination.sort_links(sort),
+            "sort": f"-{key}" if desc else key,
+        },
     )
