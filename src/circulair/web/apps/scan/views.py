@@ -24,8 +24,9 @@ from circulair.core.scan import validate_answers
 from circulair.core.tables import write_table
 from circulair.web.apps.common.pdf import html_to_pdf
 from circulair.web.apps.common.permissions import Role
-from circulair.web.apps.scan import coordination, presenters, selectors, services
+from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
+from circulair.web.apps.scan.presenters import coordination
 
 
 def index(request: HttpRequest) -> HttpResponse:
