@@ -43,6 +43,8 @@ class Upload(models.Model):
     class Meta:
         ordering = ["-created_at"]
         db_table = "portal_upload"
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
 
     def __str__(self) -> str:
         return f"{self.purpose}: {self.original_name} ({self.status})"
@@ -80,6 +82,8 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at"]
         db_table = "portal_job"
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -109,6 +109,7 @@ class Case(models.Model):
     class Meta:
         ordering = ["title", "slug"]
         verbose_name = _("case")
+        verbose_name_plural = _("cases")
         # (status, x) indexes cover the facet counts, so they do not read the wide rows
         indexes = [
             models.Index(fields=["status", "title"], name="doers_case_status_title"),
@@ -143,6 +144,8 @@ class CaseImage(models.Model):
 
     class Meta:
         ordering = ["case", "position", "pk"]
+        verbose_name = _("case image")
+        verbose_name_plural = _("case images")
 
 
 class CaseCitation(models.Model):
@@ -157,6 +160,8 @@ class CaseCitation(models.Model):
 
     class Meta:
         ordering = ["case", "position"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.line_start}-{self.line_end}"
