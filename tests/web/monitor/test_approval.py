@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
 
 from circulair.web.apps.accounts.models import Profile
 from circulair.web.apps.common.history import history_of
@@ -215,3 +216,17 @@ def test_without_the_rule_an_import_is_public_at_once_and_logged(
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", body, re.S) for _, body in rows]
     assert "ann" in cells[1][1] and cells[1][3:5] == ["0", "1"]  # fix.csv: 0 new, 1 replaced
     assert "base.csv" in cells[2][0] and cells[2][3:5] == ["1", "0"]
+
+
+def test_the_202_answer_is_the_documented_batch(people: dict[str, User]) -> None:
+    """The contract test meets the import with the rule off (201): check the 202 body here."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    op = schema["paths"]["/api/v1/monitor/observations/import/"]["post"]
+    ref = op["responses"]["202"]["content"]["application/json"]["schema"]["$ref"]
+    comp = schema["components"]["schemas"]
+    documented = comp[ref.rsplit("/", 1)[1]]
+    batch = _submit(people["a"])
+    assert set(batch) == set(documented["properties"]) == set(documented["required"])
+    status_ref = documented["properties"]["status"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert batch["status"] in comp[status_ref]["enum"]
+    assert set(batch["figures"][0]) == set(comp["Figure"]["properties"])
