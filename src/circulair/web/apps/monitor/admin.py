@@ -24,7 +24,6 @@ class ObservationAdmin(admin.ModelAdmin):
     inlines = [ChangeInline]
 
 
-
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     """Imports under the four-eyes rule: read-only here, decided on the monitor's pages (where
