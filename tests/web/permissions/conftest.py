@@ -20,13 +20,14 @@ from circulair.web.apps.doers import services as doers_services
 from circulair.web.apps.exchange.services import listing_create, match_propose
 from circulair.web.apps.geography.models import Partition
 from circulair.web.apps.knowledge.models import Record, Source
-from circulair.web.apps.monitor.models import Indicator, Observation, Target
+from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 from circulair.web.apps.organisations import services as org_services
 from circulair.web.apps.organisations.models import JoinRequest, Membership, Organisation
 from circulair.web.apps.scan.models import QuestionnaireVersion
 from circulair.web.apps.scan.services import response_start
 
 PW = "a-long-test-password"
+ME = "monitor_editor"
 PERSONAS = (
     "anonymous",
     "member_a",
@@ -119,6 +120,12 @@ def world(db: Any) -> dict[str, Any]:
         user=u["owner_a"], organisation=a, email="new@matrix.test"
     )
     join = JoinRequest.objects.create(organisation=a, user=u["member_b"])
+    fig = {"indicator": "rmc", "region": "VLG", "year": 2018, "value": 460.0, "unit": "Mt"}
+    batch = ImportBatch.objects.create(  # waiting under the four-eyes rule for a second editor
+        upload=upload_keep(purpose="observations", name="fix.csv", content=b"x\n", user=u[ME]),
+        figures=[{**fig, "source": "matrix", "note": ""}],
+        created_by=u[ME],
+    )
     return {
         "users": u,
         "a": a,
@@ -138,6 +145,7 @@ def world(db: Any) -> dict[str, Any]:
         "invitation": inv,
         "token": token,
         "join": join,
+        "batch": batch,
         "membership_a": Membership.objects.get(organisation=a, user=u["member_a"]),
         "indicator": Indicator.objects.order_by("pk").first(),
         "target": Target.objects.order_by("pk").first(),

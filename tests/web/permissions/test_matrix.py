@@ -79,6 +79,7 @@ PUBLIC = "all ok"
 #: A page for signed-in people.
 SIGNED_IN = "login: anonymous; else ok"
 ADMIN_ONLY = "login: anonymous; ok: administrator; else deny"
+EDITORS = "login: anonymous; ok: monitor_editor administrator; else deny"
 
 
 def _client(persona: str, w: W) -> Client:
@@ -151,6 +152,9 @@ PATHS: dict[str, Callable[[W], str]] = {
     "atlas:shared_export": lambda w: f"/atlas/shared/{w['share_token']}/export.csv",
     "monitor:dashboard": lambda w: "/monitor/",
     "monitor:import": lambda w: "/monitor/import/",
+    "monitor:imports": lambda w: "/monitor/imports/",
+    "monitor:import_batch": lambda w: f"/monitor/imports/{w['batch'].pk}/",
+    "monitor:import_decide": lambda w: f"/monitor/imports/{w['batch'].pk}/decide/",
     "monitor:template": lambda w: "/monitor/template.csv",
     "monitor:indicator": lambda w: f"/monitor/indicators/{w['indicator'].slug}/",
     "monitor:export": lambda w: f"/monitor/indicators/{w['indicator'].slug}/export.csv",
@@ -340,6 +344,10 @@ PAGES: dict[str, tuple[str, str]] = {
         "login: anonymous; ok: monitor_editor administrator; else deny",
         "login: anonymous; ok: monitor_editor administrator; else deny",
     ),
+    "monitor:imports": (EDITORS, EDITORS),
+    # the world's batch waits, imported by monitor_editor: a second editor decides, not they
+    "monitor:import_batch": (EDITORS, EDITORS),
+    "monitor:import_decide": (SIGNED_IN, "login: anonymous; ok: administrator; else deny"),
     "monitor:indicator": (PUBLIC, PUBLIC),
     "monitor:target_png": (PUBLIC, PUBLIC),
     "monitor:template": (PUBLIC, PUBLIC),
@@ -408,6 +416,7 @@ API_OBJECTS: dict[str, Callable[[W], Any]] = {
     "/api/v1/doers/cases/": lambda w: w["case"].slug,
     "/api/v1/exchange/listings/": lambda w: w["offer"].pk,
     "/api/v1/exchange/matches/": lambda w: w["match"].pk,
+    "/api/v1/monitor/imports/": lambda w: w["batch"].pk,
     "/api/v1/monitor/indicators/": lambda w: w["indicator"].slug,
     "/api/v1/monitor/observations/": lambda w: w["observation"].pk,
     "/api/v1/monitor/targets/": lambda w: w["target"].slug,
@@ -487,6 +496,8 @@ API: dict[str, str] = {
     "GET /api/v1/exchange/matches/{id}/": (
         "deny: anonymous; ok: member_a member_b owner_a; else hidden"
     ),
+    "GET /api/v1/monitor/imports/": "ok: monitor_editor administrator; else deny",
+    "GET /api/v1/monitor/imports/{id}/": "ok: monitor_editor administrator; else deny",
     "GET /api/v1/monitor/indicators/": PUBLIC,
     "GET /api/v1/monitor/indicators/{slug}/": PUBLIC,
     "GET /api/v1/monitor/observations/": PUBLIC,
@@ -555,6 +566,9 @@ API: dict[str, str] = {
     "POST /api/v1/exchange/matches/{id}/accept/": "ok: member_a owner_a; else deny",
     "POST /api/v1/exchange/matches/{id}/decline/": "ok: member_a owner_a; else deny",
     "POST /api/v1/monitor/observations/import/": "ok: monitor_editor administrator; else deny",
+    # the importer (monitor_editor) may not decide their own batch
+    "POST /api/v1/monitor/imports/{id}/approve/": "ok: administrator; else deny",
+    "POST /api/v1/monitor/imports/{id}/reject/": "ok: administrator; else deny",
     "POST /api/v1/partitions/import/": "ok: monitor_editor administrator; else deny",
     "POST /api/v1/scan/responses/": ANON_DENIED,
     # read-only for scan coordinators and administrators (they may see it, not write it)

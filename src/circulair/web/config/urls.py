@@ -40,6 +40,7 @@ router.register("monitor/targets", monitor_api.TargetViewSet, basename="monitor-
 router.register(
     "monitor/observations", monitor_api.ObservationViewSet, basename="monitor-observation"
 )
+router.register("monitor/imports", monitor_api.ImportBatchViewSet, basename="monitor-import")
 router.register("scan/questionnaires", scan_api.QuestionnaireViewSet, basename="scan-questionnaire")
 router.register("scan/responses", scan_api.ResponseViewSet, basename="scan-response")
 

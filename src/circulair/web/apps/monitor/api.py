@@ -1,20 +1,24 @@
-"""Monitor API: indicators, targets with their assessment, observations and their import."""
+"""Monitor API: indicators, targets with their assessment, observations and their import, and
+the imports waiting under the four-eyes rule with a second editor's approval or rejection."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.monitor.compute import STATUS_RULE
+from circulair.web.apps.common.api import ErrorSerializer
 from circulair.web.apps.common.permissions import api_permission
-from circulair.web.apps.monitor import selectors, services
+from circulair.web.apps.monitor import approval, selectors, services
 from circulair.web.apps.monitor.filtersets import ObservationFilter
-from circulair.web.apps.monitor.models import Indicator, Observation, Target
+from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
+
+IMPORT = "monitor.observations.import"
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -81,6 +85,68 @@ class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class ImportReportSerializer(serializers.Serializer):
+    """What an import stored (figures new, updated, unchanged)."""
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+@extend_schema_field({"type": "string", "enum": ImportBatch.Status.values})
+class _BatchStatusField(serializers.CharField):
+    """pending (waiting for a second editor), approved or rejected."""
+
+
+class FigureSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    region = serializers.CharField()
+    year = serializers.IntegerField()
+    value = serializers.FloatField()
+    unit = serializers.CharField()
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
+    note = serializers.CharField(allow_blank=True)
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    """An import kept aside under the four-eyes rule: ``created``/``replaced``/``unchanged``
+    are what approving would change (once approved: what it changed); ``figures`` the
+    validated rows (in the indicators' units)."""
+
+    id = serializers.IntegerField(source="pk", read_only=True)
+    file = serializers.CharField(source="upload.original_name", read_only=True)
+    status = _BatchStatusField(read_only=True)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, allow_null=True, default=None
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
+    figures = FigureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "file",
+            "status",
+            "created",
+            "replaced",
+            "unchanged",
+            "created_by",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "reason",
+            "figures",
+        ]
+        read_only_fields = fields
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=approval.REASON_MAX)
+
+
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Indicator.objects.order_by("slug")
     serializer_class = IndicatorSerializer
@@ -120,20 +186,92 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer}, responses={201: dict})
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={
+            201: OpenApiResponse(
+                ImportReportSerializer, description="Imported: the figures are stored."
+            ),
+            202: OpenApiResponse(
+                ImportBatchSerializer,
+                description=(
+                    "Four-eyes rule on: the file is valid and waits, unpublished, for a second "
+                    "monitor editor (``/monitor/imports/{id}/approve/``)."
+                ),
+            ),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="The file was refused; ``problems`` lists every bad row.",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Not logged in, or not a monitor editor."
+            ),
+        },
+    )
     @action(
         detail=False,
         methods=["post"],
         url_path="import",
         parser_classes=[parsers.MultiPartParser],
-        permission_classes=[api_permission("monitor.observations.import")],
+        permission_classes=[api_permission(IMPORT)],
     )
     def import_file(self, request: Request) -> Response:
         ser = ImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]
         rep = services.observations_import(content=f.read(), file_name=f.name, user=request.user)
+        if rep.batch is not None:
+            return Response(ImportBatchSerializer(rep.batch).data, status=status.HTTP_202_ACCEPTED)
         return Response(
             {"created": rep.created, "updated": rep.updated, "unchanged": rep.unchanged},
             status=status.HTTP_201_CREATED,
         )
+
+
+_DECISION_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="The import was already decided."),
+    403: OpenApiResponse(
+        ErrorSerializer,
+        description="Not logged in, not a monitor editor, or the importer (who may not decide).",
+    ),
+    404: OpenApiResponse(ErrorSerializer, description="No such import."),
+}
+
+
+class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Imports kept aside under the four-eyes rule (``CIRCULAIR_MONITOR_FOUR_EYES``), newest
+    first; monitor editors and administrators only. A second editor (not the importer)
+    approves one (its figures are stored and public) or rejects it with a reason."""
+
+    queryset = ImportBatch.objects.select_related("upload", "created_by", "decided_by")
+    serializer_class = ImportBatchSerializer
+    permission_classes = [api_permission(IMPORT)]
+    lookup_field = "pk"  # the upload's id: the same number as the page /monitor/imports/<id>/
+    lookup_url_kwarg = "id"
+
+    @extend_schema(request=None, responses={200: ImportBatchSerializer, **_DECISION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, **kwargs: Any) -> Response:
+        batch = approval.batch_approve(user=request.user, batch=self.get_object())
+        return Response(ImportBatchSerializer(batch).data)
+
+    @extend_schema(
+        request=RejectSerializer,
+        responses={
+            200: ImportBatchSerializer,
+            **_DECISION_ERRORS,
+            400: OpenApiResponse(
+                ErrorSerializer, description="No reason given, or the import was already decided."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, **kwargs: Any) -> Response:
+        batch = self.get_object()
+        approval.require_decider(request.user, batch)
+        ser = RejectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        batch = approval.batch_reject(
+            user=request.user, batch=batch, reason=ser.validated_data["reason"]
+        )
+        return Response(ImportBatchSerializer(batch).data)

@@ -111,3 +111,41 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.slug} {self.region} {self.year}: {self.value} {self.unit}"
+
+
+class ImportBatch(models.Model):
+    """An editor's import kept aside under the four-eyes rule until a second editor decides.
+
+    Its key is the upload's (one batch per kept file), so a page or an API path names an
+    import by one number whether or not it waited. ``figures`` are the validated rows (in the
+    indicators' units); the counts are what the import would change, and once approved what
+    it did change."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a second editor")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    upload = models.OneToOneField(
+        "common.Upload", primary_key=True, on_delete=models.CASCADE, related_name="monitor_batch"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    figures = models.JSONField(default=list)
+    created = models.PositiveIntegerField(default=0)
+    replaced = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.upload.original_name} ({self.status})"

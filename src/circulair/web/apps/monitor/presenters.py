@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from circulair.core.monitor import charts
 from circulair.core.monitor.compute import STATUS_LABELS, STATUS_RULE
+from circulair.web.apps.common.models import Upload
 from circulair.web.apps.monitor import selectors
-from circulair.web.apps.monitor.models import Indicator, Observation, Target
+from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 
 
 def status_label(status: str) -> str:
@@ -128,3 +130,46 @@ def as_rows(obs: list[Observation]) -> list[dict[str, Any]]:
         }
         for o in obs
     ]
+
+
+def batch_of(upload: Upload) -> ImportBatch | None:
+    """The four-eyes batch of an import (None: it was stored at once)."""
+    try:
+        return upload.monitor_batch  # type: ignore[no-any-return]
+    except ObjectDoesNotExist:
+        return None
+
+
+def import_status(upload: Upload, batch: ImportBatch | None) -> tuple[str, str]:
+    """(key, label) of an import: refused (a bad file), imported, or its batch's decision."""
+    if upload.status == Upload.Status.REJECTED:
+        return "refused", _("refused: %(n)d problems, nothing imported") % {
+            "n": upload.problem_count
+        }
+    if batch is None:
+        return "imported", _("imported")
+    who = batch.decided_by.username if batch.decided_by else "—"
+    if batch.status == ImportBatch.Status.APPROVED:
+        return "approved", _("approved by %(name)s") % {"name": who}
+    if batch.status == ImportBatch.Status.REJECTED:
+        return "rejected", _("rejected by %(name)s") % {"name": who}
+    return "pending", str(batch.get_status_display())
+
+
+def import_row(upload: Any) -> dict[str, Any]:
+    """One line of the imports page: file, who, when, figures created and replaced, status.
+
+    A batch not (yet) stored shows what it would change (``expected``)."""
+    batch = batch_of(upload)
+    key, label = import_status(upload, batch)
+    expected = batch is not None and batch.status != ImportBatch.Status.APPROVED
+    return {
+        "upload": upload,
+        "batch": batch,
+        "who": upload.created_by.username if upload.created_by else _("operator (command line)"),
+        "created": batch.created if expected and batch else upload.n_created,
+        "replaced": batch.replaced if expected and batch else upload.n_replaced,
+        "expected": expected,
+        "status": key,
+        "status_label": label,
+    }

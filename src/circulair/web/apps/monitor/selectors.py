@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
 
 from circulair.core.monitor import model as core
 from circulair.core.monitor.compute import Assessment, assess
+from circulair.web.apps.common.models import Change, Upload
 from circulair.web.apps.geography.models import Region
-from circulair.web.apps.monitor.models import Indicator, Observation, Target
+from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 
 # Comparator regions the monitor accepts besides the platform's own regions.
 COMPARATORS = {
@@ -138,3 +140,53 @@ def recent_imports(limit: int = 20) -> QuerySet[Observation]:
         .select_related("indicator")
         .order_by("-updated_at")[:limit]
     )
+
+
+def imports_list() -> QuerySet[Upload]:
+    """Every file imported as observations, newest first, with how many figures it created and
+    replaced (the change log's entries with the upload) and its batch when it waited for a
+    second editor (``monitor_batch``)."""
+    ct = ContentType.objects.get_for_model(Observation)
+    on_figures = Q(change__content_type=ct)
+    return (
+        Upload.objects.filter(purpose="observations")
+        .select_related(
+            "created_by", "monitor_batch", "monitor_batch__created_by", "monitor_batch__decided_by"
+        )
+        .annotate(
+            n_created=Count("change", filter=on_figures & Q(change__action="create")),
+            n_replaced=Count("change", filter=on_figures & Q(change__action="replace")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def import_changes(upload: Upload) -> list[tuple[Change, Observation | None]]:
+    """The figures an import created or replaced, each with its observation (None if gone)."""
+    changes = list(
+        Change.objects.filter(
+            upload=upload, content_type=ContentType.objects.get_for_model(Observation)
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    obs = Observation.objects.select_related("indicator").in_bulk([c.object_id for c in changes])
+    return [(c, obs.get(c.object_id)) for c in changes]
+
+
+def batch_figures(batch: ImportBatch) -> list[dict[str, object]]:
+    """A pending batch's figures next to the public value each would replace (None: new)."""
+    slugs = {f["indicator"] for f in batch.figures}
+    current = {
+        (o.indicator.slug, o.region, o.year): o
+        for o in Observation.objects.select_related("indicator").filter(indicator__slug__in=slugs)
+    }
+    rows = []
+    for f in batch.figures:
+        old = current.get((f["indicator"], f["region"], f["year"]))
+        rows.append({**f, "current": old})
+    return rows
+
+
+def pending_batches() -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(status=ImportBatch.Status.PENDING)

@@ -1,7 +1,8 @@
 """Writes to the monitor: seeding from the knowledge base and importing observations.
 
 Imports are all-or-nothing; a value that replaces another is first copied to the history; the
-uploaded file is kept whether it was accepted or not.
+uploaded file is kept whether it was accepted or not. Under the four-eyes rule an editor's import
+waits as a batch for a second editor (:mod:`circulair.web.apps.monitor.approval`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from circulair.core.errors import InputError
@@ -20,8 +22,8 @@ from circulair.core.monitor.model import monitor_from_knowledge
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.uploads import upload_keep
-from circulair.web.apps.monitor import selectors
-from circulair.web.apps.monitor.models import Indicator, Observation, Target
+from circulair.web.apps.monitor import notices, selectors
+from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Under the four-eyes rule: the batch waiting for a second editor (nothing stored yet).
+    batch: ImportBatch | None = None
 
     @property
     def changes(self) -> int:
@@ -143,13 +147,20 @@ def _user(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def four_eyes() -> bool:
+    """Does an editor's import wait for a second editor (``CIRCULAIR_MONITOR_FOUR_EYES``)?"""
+    return bool(getattr(settings, "CIRCULAIR_MONITOR_FOUR_EYES", False))
+
+
 def observations_import(*, content: bytes, file_name: str, user: Any = None) -> ImportReport:
     """Import a CSV/XLSX of observations (long or wide template); all-or-nothing.
 
-    ``user`` None is the operator (CLI); a person needs the monitor-editor role."""
+    ``user`` None is the operator (CLI); a person needs the monitor-editor role. Under the
+    four-eyes rule a person's valid file is not stored but kept as a pending batch
+    (``report.batch``; the counts are what approving it would change) and the other editors
+    are told; nothing public changes until one of them approves it."""
     if user is not None:
         permissions.require(user, "monitor.observations.import")
-    inds = {i.slug: i for i in Indicator.objects.all()}
     try:
         parsed = parse_observations(
             content,
@@ -160,18 +171,11 @@ def observations_import(*, content: bytes, file_name: str, user: Any = None) -> 
     except InputError as e:
         upload_keep(purpose="observations", name=file_name, content=content, user=user, error=e)
         raise
-    report = ImportReport()
+    if user is not None and four_eyes():
+        return _batch_submit(parsed, content=content, file_name=file_name, user=user)
     with transaction.atomic():
         up = upload_keep(purpose="observations", name=file_name, content=content, user=user)
-        existing = set(Observation.objects.values_list("indicator__slug", "region", "year"))
-        for o in parsed:
-            changed = _store(o, origin=Observation.Origin.IMPORT, inds=inds, user=user, upload=up)
-            if not changed:
-                report.unchanged += 1
-            elif (o.indicator, o.region, o.year) in existing:
-                report.updated += 1
-            else:
-                report.created += 1
+        report = figures_store(parsed, user=user, upload=up)
     log.info(
         "observations import %s: %d rows (%d new, %d updated)",
         file_name,
@@ -179,6 +183,74 @@ def observations_import(*, content: bytes, file_name: str, user: Any = None) -> 
         report.created,
         report.updated,
     )
+    return report
+
+
+def figures_store(parsed: list[CoreObservation], *, user: Any, upload: Any) -> ImportReport:
+    """Store validated figures as an import does (each change in the log with the upload);
+    the caller holds the transaction."""
+    inds = {i.slug: i for i in Indicator.objects.all()}
+    report = ImportReport()
+    existing = set(Observation.objects.values_list("indicator__slug", "region", "year"))
+    for o in parsed:
+        changed = _store(o, origin=Observation.Origin.IMPORT, inds=inds, user=user, upload=upload)
+        if not changed:
+            report.unchanged += 1
+        elif (o.indicator, o.region, o.year) in existing:
+            report.updated += 1
+        else:
+            report.created += 1
+    return report
+
+
+def figures_preview(parsed: list[CoreObservation]) -> ImportReport:
+    """What storing ``parsed`` would do now (the same rule as :func:`_store`), writing nothing."""
+    current = {
+        (o.indicator.slug, o.region, o.year): o
+        for o in Observation.objects.select_related("indicator")
+    }
+    report = ImportReport()
+    for o in parsed:
+        obj = current.get(o.key)
+        if obj is None:
+            report.created += 1
+        elif (
+            obj.value == o.value
+            and obj.unit == o.unit
+            and obj.source == o.source[:300]
+            and obj.note == o.note
+            and obj.origin == Observation.Origin.IMPORT
+        ):
+            report.unchanged += 1
+        else:
+            report.updated += 1
+    return report
+
+
+def _batch_submit(
+    parsed: list[CoreObservation], *, content: bytes, file_name: str, user: Any
+) -> ImportReport:
+    report = figures_preview(parsed)
+    with transaction.atomic():
+        up = upload_keep(purpose="observations", name=file_name, content=content, user=user)
+        batch = ImportBatch.objects.create(
+            upload=up,
+            figures=[o.as_dict() for o in parsed],
+            created=report.created,
+            replaced=report.updated,
+            unchanged=report.unchanged,
+            created_by=user,
+        )
+        change_record(
+            batch,
+            "create",
+            {"status": [None, batch.status], "figures": [None, len(parsed)]},
+            user,
+            upload=up,
+        )
+    notices.batch_pending_notify(batch)
+    log.info("observations import %s: %d rows waiting for approval", file_name, len(parsed))
+    report.batch = batch
     return report
 
 

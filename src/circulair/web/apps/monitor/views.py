@@ -1,4 +1,5 @@
-"""Monitor pages: the dashboard of targets, an indicator's detail with charts, the import."""
+"""Monitor pages: the dashboard of targets, an indicator's detail with charts, the import, and
+the imports' log with the four-eyes decision on a pending batch."""
 
 from __future__ import annotations
 
@@ -6,17 +7,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.core.monitor.importer import template_csv
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
-from circulair.web.apps.monitor import presenters, selectors, services
-from circulair.web.apps.monitor.forms import ImportForm
+from circulair.web.apps.common.history import history_of
+from circulair.web.apps.common.models import Upload
+from circulair.web.apps.monitor import approval, presenters, selectors, services
+from circulair.web.apps.monitor.forms import DecideForm, ImportForm
 from circulair.web.apps.monitor.models import Indicator, Target
 
 
@@ -84,6 +89,16 @@ def import_view(request: HttpRequest) -> HttpResponse:
         except InputError as e:
             problems = [str(p) for p in e.problems]
         else:
+            if rep.batch is not None:
+                messages.success(
+                    request,
+                    _(
+                        "The file is valid: %(c)d new and %(u)d updated figures wait for a "
+                        "second editor's approval; nothing is public yet."
+                    )
+                    % {"c": rep.created, "u": rep.updated},
+                )
+                return redirect("monitor:import_batch", pk=rep.batch.pk)
             messages.success(
                 request,
                 _("Imported: %(c)d new, %(u)d updated, %(n)d unchanged.")
@@ -96,5 +111,82 @@ def import_view(request: HttpRequest) -> HttpResponse:
         "indicators": selectors.indicator_list(),
         "regions": sorted(selectors.known_regions()),
         "recent": selectors.recent_imports(20),
+        "four_eyes": services.four_eyes(),
+        "pending": selectors.pending_batches().count(),
     }
     return render(request, "monitor/import.html", ctx, status=400 if problems else 200)
+
+
+@login_required
+def imports_view(request: HttpRequest) -> HttpResponse:
+    """Every import of figures: file, who, when, figures created and replaced, status."""
+    permissions.require(request.user, "monitor.observations.import")
+    page = Paginator(selectors.imports_list(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitor/imports.html",
+        {
+            "page": page,
+            "rows": [presenters.import_row(u) for u in page],
+            "four_eyes": services.four_eyes(),
+        },
+    )
+
+
+def _batch_context(request: HttpRequest, up: Upload, **extra: Any) -> dict[str, Any]:
+    batch = presenters.batch_of(up)
+    key, label = presenters.import_status(up, batch)
+    return {
+        "upload": up,
+        "batch": batch,
+        "status": key,
+        "status_label": label,
+        "figures": selectors.batch_figures(batch) if batch and key != "approved" else [],
+        "changes": selectors.import_changes(up),
+        "history": list(reversed(history_of(batch))) if batch else [],
+        "may_decide": batch is not None and approval.may_decide(request.user, batch),
+        "own": batch is not None and batch.created_by_id == request.user.pk,
+        "form": DecideForm(),
+        **extra,
+    }
+
+
+@login_required
+def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: what it changed, or (waiting) what it would change, and its decision."""
+    permissions.require(request.user, "monitor.observations.import")
+    up = get_object_or_404(
+        Upload.objects.select_related("created_by"), pk=pk, purpose="observations"
+    )
+    return render(request, "monitor/import_batch.html", _batch_context(request, up))
+
+
+@login_required
+@require_POST
+def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second editor approves or rejects a waiting batch (the importer is refused first)."""
+    permissions.require(request.user, "monitor.observations.import")
+    up = get_object_or_404(Upload, pk=pk, purpose="observations")
+    batch = presenters.batch_of(up)
+    if batch is None:
+        raise Http404("no batch")
+    approval.require_decider(request.user, batch)
+    form = DecideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InputError.single(
+                "choose approve or reject", field="decision", value=request.POST.get("decision")
+            )
+        if form.cleaned_data["decision"] == "approve":
+            approval.batch_approve(user=request.user, batch=batch)
+            messages.success(request, _("Approved: the figures are public."))
+        else:
+            approval.batch_reject(
+                user=request.user, batch=batch, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Rejected: the importer was told why."))
+    except InputError as e:
+        up = Upload.objects.get(pk=up.pk)  # the batch as it is now (decided meanwhile?)
+        ctx = _batch_context(request, up, problems=[p.message for p in e.problems], form=form)
+        return render(request, "monitor/import_batch.html", ctx, status=400)
+    return redirect("monitor:import_batch", pk=up.pk)
