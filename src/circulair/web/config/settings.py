@@ -267,7 +267,7 @@ CIRCULAIR_PDF_CONCURRENCY = env.int("CIRCULAIR_PDF_CONCURRENCY", default=1)
 CIRCULAIR_MAP_TILE_URL = env.str("CIRCULAIR_MAP_TILE_URL", default="")
 CIRCULAIR_MAP_TILE_ATTRIBUTION = env.str("CIRCULAIR_MAP_TILE_ATTRIBUTION", default="")
 # Four-eyes rule for the monitor's official figures: an editor's import waits, unpublished,
-# until a second monitor editor (or an administrator) approves it (monitor/approval.py).
+# until a second monitor editor (or an administrator) approves it (monitor/services/approval.py).
 CIRCULAIR_MONITOR_FOUR_EYES = env.bool("CIRCULAIR_MONITOR_FOUR_EYES", default=False)
 
 REST_FRAMEWORK = {

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.web.apps.common.api import ErrorSerializer
 from circulair.web.apps.common.permissions import api_permission
-from circulair.web.apps.monitor import approval, selectors, services
+from circulair.web.apps.monitor import selectors, services
 from circulair.web.apps.monitor.filtersets import ObservationFilter
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
+from circulair.web.apps.monitor.services import approval
 
 IMPORT = "monitor.observations.import"
 

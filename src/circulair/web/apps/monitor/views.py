@@ -20,9 +20,10 @@ from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.models import Upload
-from circulair.web.apps.monitor import approval, presenters, selectors, services
+from circulair.web.apps.monitor import presenters, selectors, services
 from circulair.web.apps.monitor.forms import DecideForm, ImportForm
 from circulair.web.apps.monitor.models import Indicator, Target
+from circulair.web.apps.monitor.services import approval
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -19,9 +19,8 @@ from circulair.core.errors import InputError
 from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
-from circulair.web.apps.monitor import notices
 from circulair.web.apps.monitor.models import ImportBatch, Indicator
-from circulair.web.apps.monitor.services import figures_store
+from circulair.web.apps.monitor.services import figures_store, notices
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Imports are all-or-nothing; a value that replaces another is first copied to the history; the
 uploaded file is kept whether it was accepted or not. Under the four-eyes rule an editor's import
-waits as a batch for a second editor (:mod:`circulair.web.apps.monitor.approval`).
+waits as a batch for a second editor (:mod:`circulair.web.apps.monitor.services.approval`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from circulair.core.monitor.model import monitor_from_knowledge
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.uploads import upload_keep
-from circulair.web.apps.monitor import notices, selectors
+from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
+from circulair.web.apps.monitor.services import notices
 
 log = logging.getLogger(__name__)
 
