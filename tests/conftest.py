@@ -136,6 +136,10 @@ def _smtp() -> Any:
 
     from aiosmtpd.controller import Controller
 
+    import logging
+
+    # aiosmtpd logs every SMTP command at INFO from its own thread, into streams pytest closes
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -127,25 +127,42 @@ class ImportBatch(models.Model):
         REJECTED = "rejected", _("rejected")
 
     upload = models.OneToOneField(
-        "common.Upload", primary_key=True, on_delete=models.CASCADE, related_name="monitor_batch"
+        "common.Upload",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="monitor_batch",
+        verbose_name=_("upload"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    figures = models.JSONField(default=list)
-    created = models.PositiveIntegerField(default=0)
-    replaced = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    figures = models.JSONField(_("figures"), default=list)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    replaced = models.PositiveIntegerField(_("replaced"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
 
     def __str__(self) -> str:
         return f"{self.upload.original_name} ({self.status})"
