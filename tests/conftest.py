@@ -132,11 +132,10 @@ class Mailbox:
 
 
 def _smtp() -> Any:
+    import logging
     import socket
 
     from aiosmtpd.controller import Controller
-
-    import logging
 
     # aiosmtpd logs every SMTP command at INFO from its own thread, into streams pytest closes
     logging.getLogger("mail.log").setLevel(logging.WARNING)
