@@ -571,7 +571,8 @@ def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png
         text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
         for rec in Record.objects.filter(kind="work_agenda"):
             assert heading.format(name_nl=rec.name_nl, name_en=rec.name_en) in text, rec.slug
-        assert "A1" in text  # an impact project of the manufacturing agenda
+        # a public impact project of the manufacturing agenda; Alfa's actions are private
+        assert "C1 with Bravo" in text and "Alfa Metaal" not in text
         assert "Actions per lever, 2025" in text or "Acties per hefboom, 2025" in text  # chart
     html = Client().get("/agenda/report/?year=2025").content.decode()
     assert html.count('class="agenda-section"') == 6 and "<svg" in html

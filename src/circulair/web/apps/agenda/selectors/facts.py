@@ -250,17 +250,20 @@ def report_counts(year: int) -> ReportCounts:
 
 
 def impact_projects(year: int, **kw: Any) -> list[Action]:
-    """Up to six counted actions of ``year`` (``kw``: agenda= or lever=), impact projects first."""
-    qs = counted_actions(year).filter(**kw)
+    """Up to six public counted actions of ``year`` (``kw``: agenda= or lever=), impact projects
+    first. Public only: the report is public, so it never names an organisation-private action
+    (the key figures still count every action)."""
+    qs = counted_actions(year).filter(public=True, **kw)
     qs = qs.select_related("organisation", "work_path", "lever", "agenda")
     return list(qs.order_by("-impact_project", "-status", "title")[:6])
 
 
 def highlights(year: int, **kw: Any) -> list[Action]:
-    """Up to three completed actions of ``year`` with results, the latest first."""
+    """Up to three public completed actions of ``year`` with results, the latest first (public
+    only, as :func:`impact_projects`)."""
     return list(
         counted_actions(year)
-        .filter(status=ev.COMPLETED, **kw)
+        .filter(status=ev.COMPLETED, public=True, **kw)
         .exclude(results="")
         .select_related("organisation")
         .order_by("-end", "title")[:3]
