@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.web.apps.common.api import ErrorSerializer
+from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.common.permissions import api_permission
 from circulair.web.apps.monitor import selectors, services
 from circulair.web.apps.monitor.filtersets import ObservationFilter
@@ -103,7 +104,7 @@ class FigureSerializer(serializers.Serializer):
     indicator = serializers.CharField()
     region = serializers.CharField()
     year = serializers.IntegerField()
-    value = serializers.FloatField()
+    value = FiniteFloatField()
     unit = serializers.CharField()
     source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     note = serializers.CharField(allow_blank=True)
