@@ -87,6 +87,10 @@ def test_one_definition_of_each_cross_cutting_rule() -> None:
     ]
     assert _defining(r"^def csv_dicts\(") == ["core/tables.py"]
     assert _defining(r"^def change_record\(") == ["web/apps/common/history.py"]
+    assert _defining(r"^def acting_user\(") == ["web/apps/common/permissions.py"]
+    assert _defining(r'user if getattr\(user, "is_authenticated", False\) else None') == [
+        "web/apps/common/permissions.py"
+    ]
     assert _defining(r"^def mail_send\(") == ["web/apps/common/mail.py"]
     assert _defining(r"^def may_manage_members\(") == ["web/apps/organisations/selectors.py"]
     # one change log: no app keeps a history table of its own

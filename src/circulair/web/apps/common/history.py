@@ -11,10 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
 from circulair.web.apps.common.models import Change, Upload
-
-
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
+from circulair.web.apps.common.permissions import acting_user
 
 
 def changes_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -38,7 +35,7 @@ def change_record(
         object_id=obj.pk,
         action=action,
         changes=dict(changes),
-        user=_actor(user),
+        user=acting_user(user),
         upload=upload,
     )
 
@@ -56,7 +53,7 @@ def changes_record(
             object_id=obj.pk,
             action=action,
             changes=dict(changes),
-            user=_actor(user),
+            user=acting_user(user),
             upload=upload,
         )
         for obj, action, changes in entries

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from circulair.core.errors import CirculairError, InputError
 from circulair.web.apps.common.models import PROBLEMS_KEPT, Job, problems_kept
+from circulair.web.apps.common.permissions import acting_user
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ def submit(
         kind=kind,
         params=params,
         heartbeat_at=timezone.now(),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=acting_user(user),
     )
     if admit is not None:
         try:

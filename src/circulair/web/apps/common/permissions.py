@@ -35,6 +35,11 @@ ACTIONS: dict[str, tuple[Role, ...]] = {
 }
 
 
+def acting_user(user: Any) -> Any:
+    """The signed-in user a write is recorded under, or None (anonymous, the CLI)."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def is_administrator(user: Any) -> bool:
     """An active superuser or staff account (the one definition of 'administrator')."""
     return bool(

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common.models import Upload, problems_kept
+from circulair.web.apps.common.permissions import acting_user
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def upload_keep(
         status=Upload.Status.REJECTED if error else Upload.Status.ACCEPTED,
         problems=problems,
         problem_count=count,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=acting_user(user),
     )
     up.file.save(name, ContentFile(content), save=False)
     stored = up.file.name

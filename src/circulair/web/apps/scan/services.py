@@ -33,6 +33,7 @@ from circulair.core.scan import (
 )
 from circulair.core.scan.questionnaire import available_versions, default_scan_dir
 from circulair.web.apps.common.history import change_record
+from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
@@ -166,12 +167,8 @@ def response_start(
         organisation=organisation,
         questionnaire=qv,
         year=year,
-        created_by=_user_or_none(user),
+        created_by=acting_user(user),
     )
-
-
-def _user_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def answers_save(
@@ -260,7 +257,7 @@ def response_submit(*, user: Any, response: Response, check_member: bool = True)
     response.score = score_to_json(s)
     response.status = Response.Status.SUBMITTED
     response.submitted_at = timezone.now()
-    response.submitted_by = _user_or_none(user)
+    response.submitted_by = acting_user(user)
     response.save(update_fields=["score", "status", "submitted_at", "submitted_by", "updated_at"])
     return response
 

@@ -30,6 +30,7 @@ from circulair.web.apps.agenda.services.checks import (
 )
 from circulair.web.apps.agenda.services.history import _snapshot
 from circulair.web.apps.common.history import change_record, changes_diff
+from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography.models import Municipality
@@ -227,7 +228,7 @@ def action_create(*, user: Any, organisation: Organisation, data: dict[str, Any]
         raise InputError(problems)
     action = Action(
         organisation=organisation,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=acting_user(user),
     )
     _apply(action, clean)
     after = _snapshot(action, ACTION_FIELDS)
@@ -369,7 +370,7 @@ def actions_import(
         for org, clean in prepared:
             a = Action(
                 organisation=org,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
+                created_by=acting_user(user),
             )
             _apply(a, clean)
             change_record(a, "import", {"upload": [None, up.pk], "file": [None, file_name]}, user)

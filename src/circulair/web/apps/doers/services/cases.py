@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from circulair.core.errors import InputError, Problem
+from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.doers.models import Case, CaseImage
 from circulair.web.apps.doers.services.access import _require_edit, is_staff
 from circulair.web.apps.doers.services.search_index import case_terms_sync
@@ -62,7 +63,7 @@ def case_create(*, user: Any, data: dict[str, Any]) -> Case:
     if problems:
         raise InputError(problems)
     case = Case(
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=acting_user(user),
         origin=Case.Origin.USER,
         status=Case.Status.DRAFT,
     )

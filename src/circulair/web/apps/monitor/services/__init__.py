@@ -21,6 +21,7 @@ from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.core.monitor.model import monitor_from_knowledge
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
+from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
@@ -123,7 +124,7 @@ def _store(
             region=o.region,
             year=o.year,
             origin=origin,
-            updated_by=_user(user),
+            updated_by=acting_user(user),
             **values,
         )
         change_record(obj, "create", changes_diff({}, values), user, upload=upload)
@@ -139,13 +140,9 @@ def _store(
     for k, v in values.items():
         setattr(obj, k, v)
     obj.origin = origin
-    obj.updated_by = _user(user)
+    obj.updated_by = acting_user(user)
     obj.save()
     return 1
-
-
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def four_eyes() -> bool:
