@@ -114,5 +114,18 @@ def test_import_report_json_pdf_and_network(tmp_path: Path, pdf_page_png: Any) -
     rows_out = json.loads(net.stdout)
     assert {"dimension": "all", "group": "all", "metric": "n", "value": 3} in rows_out
     assert not any("Zemst" in str(x["group"]) for x in rows_out)
+    assert not any(x["metric"] == "not_for_publication" for x in rows_out)  # masked by default
+    gent = _write(tmp_path / "gent.csv", [_row("Stad Gent", "44021", 2)])
+    assert runner.invoke(app, ["scan", "import", str(gent)]).exit_code == 0
+    args = ["scan", "network", "--year", "2025", "--format", "json"]
+    masked = json.loads(runner.invoke(app, args).stdout)
+    unmasked = json.loads(runner.invoke(app, [*args, "--unmasked"]).stdout)
+    assert unmasked[0]["dimension"] == "notice" and unmasked[0]["metric"] == "not_for_publication"
+    flagged = {x["group"] for x in unmasked if x["metric"] == "not_for_publication"} - {"all"}
+    assert flagged == {"Oost-Vlaanderen"}  # one government: under the minimum of 3
+    east = [x for x in unmasked if x["group"] == "Oost-Vlaanderen" and x["metric"] == "mean_score"]
+    assert len(east) == 1 and east[0]["value"] > 0
+    assert not any(x["group"] == "Oost-Vlaanderen" and x["metric"] == "mean_score" for x in masked)
+    assert not any(x["metric"] == "not_for_publication" for x in masked)
     missing = runner.invoke(app, ["scan", "report", "999999"])
     assert missing.exit_code == 1 and "no scan response 999999" in missing.output

@@ -249,11 +249,10 @@ def lead(
     """
     _django.setup()
     # after _django.setup(): see circulair/cli/_django.py
-    from django.contrib.auth.models import User
-
+    from circulair.web.apps.accounts.selectors import user_named
     from circulair.web.apps.agenda.services import agenda_lead_add
 
-    user = User.objects.filter(username=username).first()
+    user = user_named(username)
     if user is None:
         fail(f"no user '{username}'")
     agenda_lead_add(user=None, agenda=_agenda(agenda), lead=user)

@@ -66,21 +66,26 @@ def add_member(
     """
     _django.setup()
     # after _django.setup(): see circulair/cli/_django.py
-    from django.contrib.auth.models import User
+    from django.core.exceptions import ValidationError
 
+    from circulair.web.apps.accounts.selectors import user_named
+    from circulair.web.apps.accounts.services import account_create
     from circulair.web.apps.organisations.services import membership_add, organisation_find
 
     org = organisation_find(organisation)
     if org is None:
         fail(f"no organisation '{organisation}'")
-    user = User.objects.filter(username=username).first()
+    user = user_named(username)
     if user is None:
         if not create_user:
             fail(f"no user '{username}' (use --create-user)")
         password = os.environ.get("CIRCULAIR_NEW_USER_PASSWORD")
         if not password:
             fail("set CIRCULAIR_NEW_USER_PASSWORD to create a user")
-        user = User.objects.create_user(username, email=email, password=password)
+        try:
+            user = account_create(username=username, email=email, password=password)
+        except ValidationError as e:
+            fail(f"cannot create user '{username}': " + " ".join(e.messages))
     try:
         m = membership_add(organisation=org, user=user, role=role or None)
     except InputError as e:
@@ -130,11 +135,10 @@ def grant_role(
     """
     _django.setup()
     # after _django.setup(): see circulair/cli/_django.py
-    from django.contrib.auth.models import User
-
+    from circulair.web.apps.accounts.selectors import user_named
     from circulair.web.apps.organisations.services import role_set
 
-    user = User.objects.filter(username=username).first()
+    user = user_named(username)
     if user is None:
         fail(f"no user '{username}'")
     try:

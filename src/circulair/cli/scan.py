@@ -208,6 +208,12 @@ def network(
     ),
     fmt: Format = typer.Option(Format.table, "--format"),
     output: Path | None = typer.Option(None),
+    unmasked: bool = typer.Option(
+        False,
+        "--unmasked",
+        help="Also groups smaller than the publication minimum (flagged small: not for "
+        "publication); the operator holds every role.",
+    ),
 ) -> None:
     """The network's aggregate view (no single government's answers), as rows.
 
@@ -220,7 +226,7 @@ def network(
     from circulair.web.apps.scan.presenters import network_rows, network_view
 
     with translation.override("en"):
-        rows = network_rows(network_view(year=year))
+        rows = network_rows(network_view(year=year, unmasked=unmasked))
     emit(
         [{"dimension": d, "group": g, "metric": m, "value": v} for d, g, m, v in rows],
         fmt,

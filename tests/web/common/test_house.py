@@ -80,19 +80,20 @@ def _defining(pattern: str) -> list[str]:
 
 
 def test_one_definition_of_each_cross_cutting_rule() -> None:
-    assert _defining(r"^def is_administrator\(") == ["web/apps/common/permissions.py"]
-    assert _defining(r"^def organisation_ids_of\(") == ["web/apps/organisations/selectors.py"]
+    assert _defining(r"^def is_administrator\(") == ["web/apps/common/permissions/roles.py"]
+    assert _defining(r"^def member_org_ids\(") == ["web/apps/common/permissions/roles.py"]
     assert _defining(r"^def organisation_find\(") == [
         "web/apps/organisations/services/organisations.py"
     ]
     assert _defining(r"^def csv_dicts\(") == ["core/tables.py"]
     assert _defining(r"^def change_record\(") == ["web/apps/common/history.py"]
-    assert _defining(r"^def acting_user\(") == ["web/apps/common/permissions.py"]
+    assert _defining(r"^def acting_user\(") == ["web/apps/common/permissions/roles.py"]
     assert _defining(r'user if getattr\(user, "is_authenticated", False\) else None') == [
-        "web/apps/common/permissions.py"
+        "web/apps/common/permissions/roles.py"
     ]
     assert _defining(r"^def mail_send\(") == ["web/apps/common/mail.py"]
     assert _defining(r"^def may_manage_members\(") == ["web/apps/organisations/selectors.py"]
+    assert _defining(r"^\s+Rule\($") == ["web/apps/common/permissions/rules.py"]
     # one change log: no app keeps a history table of its own
     assert _defining(r"^class \w*(History|ChangeLog|Event)\(models\.Model\)") == []
     assert _defining(r"^def read_table\(") == ["web/apps/common/tables.py"]
@@ -101,6 +102,16 @@ def test_one_definition_of_each_cross_cutting_rule() -> None:
     assert _defining(r"^def number_problem\(") == ["core/numbers.py"]
     assert _defining(r"^def safe_next\(") == ["web/apps/common/redirects.py"]
     assert _defining(r"^def exact_listing_ids\(") == ["web/apps/exchange/selectors/privacy.py"]
+
+
+def test_who_a_user_is_is_read_only_by_the_permission_model() -> None:
+    """Staff flags, role groups and memberships are read in ``common/permissions`` and nowhere
+    else: every app asks a rule (``can``/``require``/``restrict``) instead of deciding itself."""
+    facts = r"\.is_staff\b|\.is_superuser\b|is_staff=|is_superuser=|groups__name|membership__user"
+    facts += r"|\bhas_role\(|Membership\.objects\.filter\(user"
+    readers = _defining(facts)
+    assert "web/apps/common/permissions/roles.py" in readers
+    assert [p for p in readers if not p.startswith("web/apps/common/permissions/")] == []
 
 
 def test_tables_are_read_by_the_one_reader() -> None:

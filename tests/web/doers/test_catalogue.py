@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +19,7 @@ from circulair.web.apps.doers.models import Case, CaseTerm
 from circulair.web.apps.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
+ANON = AnonymousUser()  # a visitor: published cases only
 
 # Hand-built fixture. Query "zorbex hergebr": zorbex is a whole word, hergebr* a prefix.
 # weights title 3, summary 2, organisation 2, body 1; score = Σ f·2.2/(f+1.2)
@@ -135,13 +136,13 @@ def test_seeding_is_idempotent_and_never_touches_user_cases() -> None:
 def test_search_returns_the_documented_ranking_on_this_engine(
     fixture_cases: dict[str, Case],
 ) -> None:
-    res = selectors.case_results(None, {"q": "zorbex hergebr"}, page_size=50)
+    res = selectors.case_results(ANON, {"q": "zorbex hergebr"}, page_size=50)
     assert [c.slug for c in res.cases] == EXPECTED
     scores = [round(res.scores[c.pk], 4) for c in res.cases]
     assert scores == [3.5484, 3.4048, 3.0673, 2.0, 2.0]
     # case and accents do not matter; the last term is a prefix
     for q in ("ZORBEX Hergebr", "zorbex hérgebruik", "Zörbex HERGEBRUI"):
-        res = selectors.case_results(None, {"q": q}, page_size=50)
+        res = selectors.case_results(ANON, {"q": q}, page_size=50)
         assert [c.slug for c in res.cases] == EXPECTED, q
 
 
@@ -163,7 +164,7 @@ def test_engine_matching_agrees_with_the_python_rule(fixture_cases: dict[str, Ca
     ):
         engine = [
             c.slug
-            for c in selectors.case_results(None, {"q": q}, page_size=100).cases
+            for c in selectors.case_results(ANON, {"q": q}, page_size=100).cases
             if c.slug in fixture_cases
         ]
         assert engine == [s for s, _ in py_rank(parse(q), docs)], (connection.vendor, q)
@@ -175,7 +176,7 @@ def test_sql_scores_are_bit_identical_to_the_python_rule(fixture_cases: dict[str
         for c in Case.objects.filter(slug__in=fixture_cases, status="published")
     }
     for q in ("zorbex hergebr", "zorbex", "h", "anders zorbex", "kort"):
-        res = selectors.case_results(None, {"q": q}, page_size=100)
+        res = selectors.case_results(ANON, {"q": q}, page_size=100)
         got = {c.slug: res.scores[c.pk] for c in res.cases if c.slug in docs}
         assert got == {s: score(parse(q), d) for s, d in docs.items() if score(parse(q), d) > 0}, (
             connection.vendor,
@@ -185,14 +186,14 @@ def test_sql_scores_are_bit_identical_to_the_python_rule(fixture_cases: dict[str
 
 def test_pages_of_a_ranked_result_and_a_page_past_the_end(fixture_cases: dict[str, Case]) -> None:
     pages = [
-        selectors.case_results(None, {"q": "zorbex hergebr"}, page=n, page_size=2)
+        selectors.case_results(ANON, {"q": "zorbex hergebr"}, page=n, page_size=2)
         for n in (1, 2, 3)
     ]
     assert [[c.slug for c in r.cases] for r in pages] == [EXPECTED[:2], EXPECTED[2:4], EXPECTED[4:]]
     assert {r.total for r in pages} == {5}
-    past = selectors.case_results(None, {"q": "zorbex hergebr"}, page=9, page_size=2)
+    past = selectors.case_results(ANON, {"q": "zorbex hergebr"}, page=9, page_size=2)
     assert past.page.number == 3 and [c.slug for c in past.cases] == EXPECTED[4:]
-    assert selectors.case_results(None, {"q": "zorbex nergens"}, page=2).total == 0
+    assert selectors.case_results(ANON, {"q": "zorbex nergens"}, page=2).total == 0
 
 
 def test_bulk_inserted_cases_get_their_term_rows_from_the_seeding_step() -> None:
@@ -209,9 +210,9 @@ def test_bulk_inserted_cases_get_their_term_rows_from_the_seeding_step() -> None
             )
         ]
     )
-    assert selectors.case_results(None, {"q": "kwarkfabriek"}).total == 0
+    assert selectors.case_results(ANON, {"q": "kwarkfabriek"}).total == 0
     assert services.search_index_ensure() is True
-    assert [c.slug for c in selectors.case_results(None, {"q": "kwarkfabr"}).cases] == ["bulk-1"]
+    assert [c.slug for c in selectors.case_results(ANON, {"q": "kwarkfabr"}).cases] == ["bulk-1"]
     assert CaseTerm.objects.filter(case__slug="bulk-1").count() == 2  # kwarkfabriek, x
 
 
@@ -230,7 +231,7 @@ def test_api_case_fields_equal_the_generic_serializer(fixture_cases: dict[str, C
             "links": ["https://example.org/a"],
         },
     )
-    res = selectors.case_results(None, {"q": "zorbex hergebr"}, page_size=50)
+    res = selectors.case_results(ANON, {"q": "zorbex hergebr"}, page_size=50)
     cases = res.cases + list(
         selectors._page_cases(
             list(Case.objects.filter(origin="data").values_list("pk", flat=True)[:20])
@@ -244,18 +245,18 @@ def test_api_case_fields_equal_the_generic_serializer(fixture_cases: dict[str, C
 
 
 def test_search_finds_seeded_cases_with_accent_folding() -> None:
-    res = selectors.case_results(None, {"q": "materialenbank"})
+    res = selectors.case_results(ANON, {"q": "materialenbank"})
     assert [c.slug for c in res.cases] == ["materialenbank-leuven"]
     # accented and upper-case queries find exactly what the plain query finds
     for query in ("MATÉRIALENBANK", "matèriälenbänk", "Materialenbank"):
-        assert [c.slug for c in selectors.case_results(None, {"q": query}).cases] == [
+        assert [c.slug for c in selectors.case_results(ANON, {"q": query}).cases] == [
             "materialenbank-leuven"
         ], query
     # an accented word in a case is found without its accent, and the other way round
     case = Case.objects.get(slug="materialenbank-leuven")
     services.case_update(user=None, case=case, data={"summary": "Een café voor herstel"})
-    plain = [c.slug for c in selectors.case_results(None, {"q": "cafe herstel"}).cases]
-    accented = [c.slug for c in selectors.case_results(None, {"q": "café hérstel"}).cases]
+    plain = [c.slug for c in selectors.case_results(ANON, {"q": "cafe herstel"}).cases]
+    accented = [c.slug for c in selectors.case_results(ANON, {"q": "café hérstel"}).cases]
     assert plain == accented == ["materialenbank-leuven"]
 
 
@@ -275,7 +276,7 @@ def test_facets_count_the_current_result(fixture_cases: dict[str, Case]) -> None
         case=fixture_cases["a-nv"],
         data={"agendas": ["maakindustrie"], "refnis": "44021"},
     )
-    res = selectors.case_results(None, {"q": "zorbex hergebr"})
+    res = selectors.case_results(ANON, {"q": "zorbex hergebr"})
     assert {f["value"]: f["count"] for f in res.facets["agenda"]} == {
         "circulair-bouwen": 1,
         "maakindustrie": 2,

@@ -353,3 +353,25 @@ def test_xlsx_import_and_insight_export(world: dict[str, Any], client: Client) -
     csv_text = client.get("/exchange/insight/", {"format": "csv"}).content.decode()
     assert csv_text.startswith("material,province,unit,offered,requested,matched")
     assert "glass-flat,Antwerpen,t,3.0" in csv_text
+
+
+def test_a_notification_is_shown_in_the_readers_language_of_the_moment(
+    world: dict[str, Any], client: Client
+) -> None:
+    """Stored as a code with parameters: written while Bob read Dutch, shown in English once
+    he switched, with the match status as a translated label."""
+    m = match_propose(user=world["bob"], offer=world["offer"], request=world["request"])
+    match_decide(user=world["alice"], match=m, accept=True)
+    n = Notification.objects.get(user=world["bob"], code="decided")
+    assert n.params == {
+        "status": "accepted",
+        "offer": world["offer"].title,
+        "request": world["request"].title,
+    }
+    assert n.text.startswith("Match aanvaard")  # his language when it was written
+    client.force_login(world["bob"])
+    nl = client.get("/exchange/notifications/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert f"Match aanvaard: {world['offer'].title}" in nl
+    Profile.objects.update_or_create(user=world["bob"], defaults={"language": "en"})
+    en = client.get("/exchange/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Match accepted: {world['offer'].title}" in en and "aanvaard" not in en

@@ -155,3 +155,11 @@ def world(db: Any) -> dict[str, Any]:
         "source": Source.objects.order_by("pk").values_list("code", flat=True).first(),
         "partition": Partition.objects.order_by("pk").values_list("slug", flat=True).first(),
     }
+
+
+@pytest.fixture
+def make() -> Any:
+    """The world's builders, for tests that add people or listings to it."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(user=_user, listing=_listing)

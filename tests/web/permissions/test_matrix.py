@@ -642,17 +642,17 @@ LEGEND = (
 
 def permissions_doc() -> str:
     """docs/permissions.md, rendered from the matrix above and common.permissions."""
-    from circulair.web.apps.common.permissions import ACTIONS, Role
+    from circulair.web.apps.common.permissions import Role, rules_table
 
     head = " | ".join(PERSONAS)
     sep = "|".join(["---"] * (len(PERSONAS) + 1))
     lines = [
         "# Who may do what",
         "",
-        "Generated from `tests/web/permissions/test_matrix.py` (the permission matrix every page",
-        "and API operation is tested against) and `web/apps/common/permissions.py`; the test",
-        "fails when this file differs. Regenerate: `CIRCULAIR_WRITE_DOCS=1 scripts/test",
-        "tests/web/permissions -k doc`.",
+        "Generated from `web/apps/common/permissions/rules.py` (the rules) and",
+        "`tests/web/permissions/test_matrix.py` (the matrix every page and API operation is",
+        "tested against); the test fails when this file differs. Regenerate:",
+        "`CIRCULAIR_WRITE_DOCS=1 scripts/test tests/web/permissions -k doc`.",
         "",
         "## Roles",
         "",
@@ -666,11 +666,13 @@ def permissions_doc() -> str:
         "  role may, except act for a company in the exchange (proposals and decisions are the",
         "  parties' own).",
         "",
-        "## Official data (`ACTIONS`)",
+        "## Every action (`web/apps/common/permissions/rules.py`)",
         "",
-        "| action | roles (and administrators) |",
-        "|---|---|",
-        *(f"| `{a}` | {', '.join(r.value for r in roles)} |" for a, roles in ACTIONS.items()),
+        "Pages, the API, services, exports and the command line ask these rules; lists are",
+        "filtered by the same grants in the database. A role includes administrators; the",
+        "operator at the machine (the command line) may do everything.",
+        "",
+        *rules_table(),
         "",
         "## Personas of the matrix",
         "",

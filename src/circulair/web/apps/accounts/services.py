@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
@@ -75,3 +76,14 @@ class AccountAdapter(DefaultAccountAdapter):
             (body for body, kind in getattr(msg, "alternatives", []) if kind == "text/html"), None
         )
         message_queue(subject=str(msg.subject), text=str(msg.body), html=html, to=list(msg.to))
+
+
+def account_create(*, username: str, email: str, password: str) -> Any:
+    """A new account made by the operator (``circulair org add-member --create-user``); the
+    password is checked against the site's password rules first."""
+    user = get_user_model()(username=username, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

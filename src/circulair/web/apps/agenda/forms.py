@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import Action, Bottleneck
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.fields import set_choices
 from circulair.web.apps.organisations.models import Organisation
 
@@ -54,10 +55,8 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        orgs = (
-            Organisation.objects.all()
-            if selectors.is_admin(user)
-            else Organisation.objects.filter(pk__in=selectors.my_org_ids(user))
+        orgs = permissions.restrict(
+            user, "agenda.organisation.act", Organisation.objects.all()
         ).order_by("name")
         self.fields["organisation"].widget.choices = [(o.pk, o.name) for o in orgs]
         set_choices(self, "agenda", _choices("work_agenda", blank=False))

@@ -31,6 +31,7 @@ from circulair.web.apps.agenda.forms import (
     UploadForm,
 )
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.pdf import PdfBusyError
 from circulair.web.apps.common.public_cache import public_page
@@ -74,7 +75,6 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "agendas": selectors.agenda_overview(),
             "year": _year(request),
-            "is_admin": selectors.is_admin(request.user),
         },
     )
 
@@ -144,8 +144,7 @@ def _my_org(request: HttpRequest, org_id: int) -> Organisation:
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None:
         raise Http404("no such organisation")
-    if not selectors.is_admin(request.user) and org.pk not in selectors.my_org_ids(request.user):
-        raise PermissionDenied("you are not a member of this organisation")
+    permissions.require(request.user, "agenda.organisation.act", org)
     return org
 
 
@@ -156,7 +155,9 @@ def action_new(request: HttpRequest) -> HttpResponse:
         user=request.user,
         initial={"agenda": request.GET.get("agenda", ""), "status": "planned"},
     )
-    if not selectors.my_org_ids(request.user) and not selectors.is_admin(request.user):
+    if not permissions.restrict(
+        request.user, "agenda.organisation.act", Organisation.objects.all()
+    ).exists():
         return render(request, "agenda/no_org.html", status=403)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -282,8 +283,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             "rows": presenters.signatory_rows(page.object_list),
             "form": form,
             "agendas": selectors.records("work_agenda"),
-            "can_add": bool(selectors.led_agenda_ids(request.user))
-            or selectors.is_admin(request.user),
+            "can_add": bool(selectors.agendas_led(request.user)),
         },
         status=400 if form.errors else 200,
     )
@@ -346,8 +346,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "stages": Programme.Stage.choices,
             "agendas": selectors.records("work_agenda"),
             "kinds": selectors.records("programme_type"),
-            "can_add": bool(selectors.led_agenda_ids(request.user))
-            or selectors.is_admin(request.user),
+            "can_add": bool(selectors.agendas_led(request.user)),
         },
         status=400 if form.errors else 200,
     )
@@ -414,8 +413,7 @@ def bottleneck_list(request: HttpRequest) -> HttpResponse:
             "statuses": Bottleneck.Status.choices,
             "levels": Bottleneck.Level.choices,
             "agendas": selectors.records("work_agenda"),
-            "led": selectors.led_agenda_ids(request.user),
-            "is_admin": selectors.is_admin(request.user),
+            "led": selectors.agendas_led(request.user),
         },
         status=400 if form.errors else 200,
     )

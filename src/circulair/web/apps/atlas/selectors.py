@@ -6,7 +6,7 @@ and the API):
 - a study preset (``atlas.extrapolate``) everyone, whoever started it: its inputs are the
   cited presets and a partition every visitor can pick, so its result holds nothing private.
 - a siting run (``atlas.site``) its creator and administrators
-  (:func:`~circulair.web.apps.common.permissions.is_administrator`); and, once its owner shares
+  (rule ``atlas.run.view`` in ``common.permissions``); and, once its owner shares
   it (:class:`~.models.RunShare`), the members of the organisation it is shared with, and
   whoever opens its share link (``/atlas/shared/<token>/``: the token is in the path, not in
   a parameter; the API does not take it). Anyone else is answered 404, as if it did not exist,
@@ -24,12 +24,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from circulair.web.apps.atlas.models import RunShare, share_token_hash
-from circulair.web.apps.common import jobs
+from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Job
-from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography.models import Municipality, Region
 from circulair.web.apps.knowledge.models import Record
-from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 KINDS = ("atlas.extrapolate", "atlas.site")
 PUBLIC_KINDS = ("atlas.extrapolate",)
@@ -38,18 +36,14 @@ TOKEN_MAX = 100
 
 
 def _visible(user: Any, token: str = "") -> Q | None:
-    """The rule as a filter (None: every run, for administrators)."""
-    if is_administrator(user):
+    """The rule ``atlas.run.view`` as a filter (None: every run), and the share link's run."""
+    rule = permissions.rows(user, "atlas.run.view")
+    if rule is True:
         return None
-    rule = Q(kind__in=PUBLIC_KINDS)
-    if getattr(user, "is_authenticated", False):
-        rule |= Q(created_by=user)
-        orgs = organisation_ids_of(user)
-        if orgs:
-            rule |= Q(atlas_share__organisation_id__in=orgs)
+    out = Q(pk__in=[]) if rule is False else rule
     if token and len(token) <= TOKEN_MAX:
-        rule |= Q(atlas_share__token_hash=share_token_hash(token))
-    return rule
+        out |= Q(atlas_share__token_hash=share_token_hash(token))
+    return out  # type: ignore[return-value]
 
 
 def run_list(user: Any = None) -> QuerySet[Job]:
@@ -87,7 +81,7 @@ def runs_mine(user: Any) -> QuerySet[Job]:
 
 def runs_shared_with(user: Any) -> QuerySet[Job]:
     """Others' siting runs shared with an organisation of ``user``, newest first."""
-    orgs = organisation_ids_of(user)
+    orgs = permissions.member_org_ids(user)
     if not orgs:
         return Job.objects.none()
     return (

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.fields import set_choices
-from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.knowledge.models import Record
@@ -53,7 +53,8 @@ class CaseForm(forms.Form):
         self, *args: Any, user: Any = None, case: Case | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.all() if is_administrator(user) else organisations_of(user)
+        anywhere = permissions.can(user, "doers.case.any_organisation")
+        orgs = Organisation.objects.all() if anywhere else organisations_of(user)
         choices = [(str(o.pk), o.name) for o in orgs]
         # who edits a case keeps its organisation (a moderator need not be a member of it)
         mine = {pk for pk, _name in choices}
@@ -64,7 +65,7 @@ class CaseForm(forms.Form):
         ):
             choices.append((str(case.organisation_id), case.organisation.name))
         keep_none = case is not None and case.organisation_id is None
-        blank = [("", _("— none —"))] if is_administrator(user) or keep_none else []
+        blank = [("", _("— none —"))] if anywhere or keep_none else []
         set_choices(self, "organisation", blank + choices)
         set_choices(self, "agendas", _record_choices("work_agenda"))
         set_choices(self, "r_strategies", _record_choices("r_strategy"))

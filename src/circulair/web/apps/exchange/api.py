@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -14,10 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from circulair.web.apps.common import permissions as perms
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.exchange import selectors, services
 from circulair.web.apps.exchange.models import HIDDEN_REASON_MAX, Listing, Match
-from circulair.web.apps.exchange.selectors import moderation
 from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
 
 # Ids above this overflow a PostgreSQL bigint (a 500 instead of a 4xx).
@@ -207,8 +206,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
         """Ranked counterparts; distances and scores use each counterpart's public point
         unless this organisation has the right to its exact one (``ranked_candidates``)."""
         listing = self.get_object()
-        if listing.organisation_id not in selectors.my_org_ids(request.user):
-            raise PermissionDenied("only the listing's organisation sees its ranked matches")
+        perms.require(request.user, "exchange.listing.edit", listing)
         return Response(
             [
                 {
@@ -225,8 +223,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     def _moderated(self, request: Request) -> Listing:
         """The listing of the URL (404 unless visible), once the user may moderate (403)."""
         listing = self.get_object()
-        if not moderation.can_moderate(request.user):
-            raise PermissionDenied("only a catalogue moderator or an administrator can do this")
+        perms.require(request.user, "exchange.listing.moderate")
         return listing
 
     @extend_schema(
@@ -291,8 +288,7 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         if not str(pk).isdigit() or int(str(pk)) > MAX_ID:
             raise Http404("no such match")
         m = get_object_or_404(Match, pk=int(str(pk)))
-        if not selectors.match_is_party(m, request.user):
-            raise PermissionDenied("only the parties of a match can act on it")
+        perms.require(request.user, "exchange.match.party", m)
         m = services.match_decide(user=request.user, match=m, accept=accept)
         return Response(MatchSerializer(m).data)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -185,6 +187,12 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    #: What happened (a key of :data:`NOTICES`) and its parameters: the text is rendered in
+    #: the reader's language when it is shown (:meth:`message`).
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    #: The text as first written, in the recipient's language (kept for the e-mail and for
+    #: notifications from before codes were stored).
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=200, blank=True)
     read = models.BooleanField(_("read"), default=False)
@@ -194,6 +202,33 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+    def message(self) -> str:
+        """The notice in the active language (its stored text when it has no known code)."""
+        if self.code not in NOTICES:
+            return self.text
+        return notice_text(self.code, self.params)
+
+
+#: The exchange's notices (in-app and e-mail) by code; parameters named in :data:`_LABELLED`
+#: are stored as codes and shown as their label in the reader's language.
+NOTICES: dict[str, Any] = {
+    "new_listing": _("New %(kind)s for %(material)s: %(title)s (%(place)s)"),
+    "proposed": _("%(org)s proposes a match: %(offer)s → %(request)s (%(quantity)s %(unit)s)"),
+    "decided": _("Match %(status)s: %(offer)s → %(request)s"),
+    "hidden": _("A moderator hid your listing %(title)s: %(reason)s"),
+    "unhidden": _("A moderator made your listing %(title)s visible again."),
+}
+_LABELLED: dict[str, Any] = {"kind": Listing.Kind, "status": Match.Status}
+
+
+def notice_text(code: str, params: dict[str, Any]) -> str:
+    """The notice ``code`` with ``params``, in the active language."""
+    shown = {}
+    for k, v in params.items():
+        choices = _LABELLED.get(k)
+        shown[k] = str(choices(v).label) if choices is not None and v in choices.values else str(v)
+    return str(NOTICES[code] % shown)
 
 
 class SavedSearch(models.Model):

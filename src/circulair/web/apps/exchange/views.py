@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.core.tables import write_table
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.redirects import redirect_next
 from circulair.web.apps.exchange import presenters, selectors, services
 from circulair.web.apps.exchange.forms import (
@@ -53,7 +53,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(selectors.listing_visible_to(request.user), pk=pk)
-    mine = listing.organisation_id in selectors.my_org_ids(request.user)
+    mine = permissions.can(request.user, "exchange.listing.edit", listing)
     candidates = selectors.ranked_candidates(listing, k=10) if mine else []
     matches = [
         m for m in selectors.matches_of(listing) if selectors.match_is_party(m, request.user)
@@ -160,16 +160,15 @@ def _party_match(request: HttpRequest, pk: int) -> Match:
     m = get_object_or_404(
         Match.objects.select_related("offer__organisation", "request__organisation"), pk=pk
     )
-    if not selectors.match_is_party(m, request.user):
-        raise PermissionDenied("only the parties of a match can see it")
+    permissions.require(request.user, "exchange.match.party", m)
     return m
 
 
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = _party_match(request, pk)
-    can_decide = m.status == Match.Status.PROPOSED and m.counterparty_id in selectors.my_org_ids(
-        request.user
+    can_decide = m.status == Match.Status.PROPOSED and permissions.can(
+        request.user, "exchange.organisation.act", m.counterparty_id
     )
     exact = privacy.exact_ids_for(request.user, [m.offer_id, m.request_id])
     return render(

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from circulair.web.apps.common.permissions import is_administrator
+from circulair.web.apps.common import permissions
 from circulair.web.apps.organisations.models import (
     Invitation,
     JoinRequest,
@@ -23,21 +23,11 @@ def organisation_list() -> QuerySet[Organisation]:
 
 
 def organisations_of(user: Any) -> QuerySet[Organisation]:
-    if not getattr(user, "is_authenticated", False):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(membership__user=user)
+    """The organisations ``user`` acts for (:func:`permissions.member_org_ids`)."""
+    return Organisation.objects.filter(pk__in=permissions.member_org_ids(user))
 
 
-def organisation_ids_of(user: Any) -> set[int]:
-    """Ids of the organisations ``user`` acts for (none for an anonymous visitor): the one
-    definition of organisation membership every app uses."""
-    return set(organisations_of(user).values_list("pk", flat=True))
-
-
-def is_member(user: Any, organisation_id: int | None) -> bool:
-    return (
-        organisation_id is not None and organisations_of(user).filter(pk=organisation_id).exists()
-    )
+organisation_ids_of = permissions.member_org_ids
 
 
 def role_in(user: Any, organisation: Organisation) -> str | None:
@@ -53,7 +43,7 @@ def role_in(user: Any, organisation: Organisation) -> str | None:
 
 def may_manage_members(user: Any, organisation: Organisation) -> bool:
     """Owners of the organisation and administrators manage its members and invitations."""
-    return is_administrator(user) or role_in(user, organisation) == OrgRole.OWNER
+    return permissions.can(user, "organisations.members.manage", organisation)
 
 
 def owners_of(organisation: Organisation) -> list[Any]:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
-from circulair.web.apps.common.permissions import Role, is_administrator
+from circulair.web.apps.common import permissions
+from circulair.web.apps.common.permissions import Role
 from circulair.web.apps.organisations import selectors, services
 from circulair.web.apps.organisations.forms import (
     AcceptForm,
@@ -210,8 +211,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def platform_roles(request: HttpRequest) -> HttpResponse:
-    if not is_administrator(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, "platform.roles.grant")
     form = PlatformRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         target = get_user_model().objects.filter(username=form.cleaned_data["username"]).first()
@@ -232,8 +232,5 @@ def platform_roles(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved."))
                 return redirect("organisations:roles")
-    holders = {
-        r.value: list(get_user_model().objects.filter(groups__name=r.value).order_by("username"))
-        for r in Role
-    }
+    holders = {r.value: list(permissions.holders(r)) for r in Role}
     return render(request, "organisations/roles.html", {"form": form, "holders": holders})

@@ -7,8 +7,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 
 from circulair.data import manifest_path
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.models import Upload
-from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
 from circulair.web.apps.portal import presenters
@@ -64,12 +64,10 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     """Download a kept upload: its owner (or a superuser) only; others get 404, as if it did not
     exist, so ids cannot be probed. Uploads are never served from /media/."""
     user = request.user
-    up = Upload.objects.filter(pk=pk).first()
-    if (
-        up is None
-        or not user.is_authenticated
-        or not (is_administrator(user) or up.created_by_id == user.pk)
-    ):
+    up = (
+        permissions.restrict(user, "common.upload.view", Upload.objects.all()).filter(pk=pk).first()
+    )
+    if up is None:
         raise Http404("no such upload")
     try:
         handle = up.file.open("rb")

@@ -14,18 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from circulair.core.scan import Questionnaire, ScanScore
 from circulair.core.scan.questionnaire import default_scan_dir
-from circulair.web.apps.common.permissions import Role, has_role
+from circulair.web.apps.common import permissions
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.organisations.selectors import is_member, organisations_of
+from circulair.web.apps.organisations.selectors import organisations_of
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 from circulair.web.apps.scan.services import questionnaire_of, score_from_json
 
@@ -42,31 +40,25 @@ def government_organisations(user: Any) -> QuerySet[Organisation]:
 def may_follow_network(user: Any) -> bool:
     """Scan coordinators and administrators follow every government's scans (read-only: they
     never answer or submit for a government they are not a member of)."""
-    return has_role(user, Role.SCAN_COORDINATOR)  # has_role: administrators always
+    return permissions.can(user, "scan.network.follow")
 
 
 def may_answer(user: Any, response: Response) -> bool:
     """Only members of the response's government answer and submit it (services check it too)."""
-    return is_member(user, response.organisation_id)
+    return permissions.can(user, "scan.response.answer", response)
 
 
 def require_answerer(user: Any, response: Response) -> None:
     """Refuse (403) a write by someone who may see the response but not answer it (a scan
     coordinator, an administrator), before anything is read from the request."""
-    if not may_answer(user, response):
-        raise PermissionDenied(
-            _("Only members of %(org)s answer and submit its scan; you can read it.")
-            % {"org": response.organisation.name}
-        )
+    permissions.require(user, "scan.response.answer", response)
 
 
 def responses_visible_to(user: Any) -> QuerySet[Response]:
     """The one rule for who sees a response, used by every page, PDF, export and API answer:
     members of its government; scan coordinators and administrators see every government's."""
     qs = Response.objects.select_related("organisation", "questionnaire")
-    if may_follow_network(user):
-        return qs
-    return qs.filter(organisation__in=organisations_of(user))
+    return permissions.restrict(user, "scan.response.view", qs)
 
 
 def responses_of(user: Any) -> QuerySet[Response]:
@@ -230,7 +222,7 @@ def may_see_small_groups(user: Any) -> bool:
     """Analysts, scan coordinators and administrators see the network's small groups unmasked
     (marked not for publication); everybody else gets the small-group rule. The one rule for
     the network page, its export and the API."""
-    return has_role(user, Role.ANALYST) or may_follow_network(user)
+    return permissions.can(user, "scan.network.unmasked")
 
 
 def group_stats(items: list[dict[str, Any]], *, unmasked: bool = False) -> dict[str, Any]:

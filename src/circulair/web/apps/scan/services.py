@@ -32,6 +32,7 @@ from circulair.core.scan import (
     validate_answers,
 )
 from circulair.core.scan.questionnaire import available_versions, default_scan_dir
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import read_table
@@ -39,7 +40,6 @@ from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.organisations.selectors import is_member
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 
 
@@ -117,7 +117,7 @@ def latest_questionnaire(code: str | None = None) -> QuestionnaireVersion:
 
 
 def _require_contributor(user: Any, organisation: Organisation) -> None:
-    if not is_member(user, organisation.pk):
+    if not permissions.can(user, "scan.organisation.act", organisation):
         raise InputError.single(
             "only members of this organisation can fill in its scan",
             field="organisation",

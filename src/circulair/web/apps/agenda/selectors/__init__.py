@@ -12,13 +12,12 @@ import hashlib
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from circulair.web.apps.agenda.models import (
     Action,
-    AgendaLead,
     Bottleneck,
     Programme,
     Signatory,
@@ -48,10 +47,9 @@ from circulair.web.apps.agenda.selectors.references import (
     records,
     records_of_agenda,
 )
-from circulair.web.apps.common.permissions import is_administrator
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.public_cache import cached
 from circulair.web.apps.knowledge.models import Record
-from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 __all__ = [
     "ACTION_ROW",
@@ -73,6 +71,7 @@ __all__ = [
     "actions_for_export",
     "agenda_overview",
     "agenda_record",
+    "agendas_led",
     "bottleneck_list",
     "can_edit_action",
     "can_lead",
@@ -81,7 +80,6 @@ __all__ = [
     "evaluation",
     "highlights",
     "impact_projects",
-    "is_admin",
     "labels",
     "led_agenda_ids",
     "manufacturer_share",
@@ -99,27 +97,23 @@ __all__ = [
 ]
 
 
-# --- roles ---------------------------------------------------------------------------------
-my_org_ids = organisation_ids_of
-
-
-def led_agenda_ids(user: Any) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(AgendaLead.objects.filter(user=user).values_list("agenda_id", flat=True))
-
-
-is_admin = is_administrator
+# --- roles (the rules are in common.permissions) -------------------------------------------
+my_org_ids = permissions.member_org_ids
+led_agenda_ids = permissions.led_agenda_ids
 
 
 def can_edit_action(user: Any, action: Action) -> bool:
-    """Administrators, and members of the action's own organisation."""
-    return is_admin(user) or action.organisation_id in my_org_ids(user)
+    return permissions.can(user, "agenda.action.edit", action)
 
 
 def can_lead(user: Any, agenda_id: int | None) -> bool:
-    """Administrators, and the leads of that agenda."""
-    return is_admin(user) or (agenda_id is not None and agenda_id in led_agenda_ids(user))
+    return agenda_id is not None and permissions.can(user, "agenda.lead", agenda_id)
+
+
+def agendas_led(user: Any) -> set[int]:
+    """Ids of the work agendas ``user`` may lead (rule ``agenda.lead``; all for administrators)."""
+    agendas = Record.objects.filter(kind="work_agenda")
+    return set(permissions.restrict(user, "agenda.lead", agendas).values_list("pk", flat=True))
 
 
 # --- register reads ------------------------------------------------------------------------
@@ -127,18 +121,9 @@ LIST_RELATED = ("organisation", "agenda", "work_path", "lever", "value_chain", "
 
 
 def action_visible_to(user: Any) -> QuerySet[Action]:
-    """Public actions for everyone; all actions of one's own organisations and led agendas;
-    everything for administrators."""
+    """The actions ``user`` may see (rule ``agenda.action.view``)."""
     qs = Action.objects.select_related(*LIST_RELATED)
-    if is_admin(user):
-        return qs
-    cond = Q(public=True)
-    orgs, led = my_org_ids(user), led_agenda_ids(user)
-    if orgs:
-        cond |= Q(organisation_id__in=orgs)
-    if led:
-        cond |= Q(agenda_id__in=led)
-    return qs.filter(cond)
+    return permissions.restrict(user, "agenda.action.view", qs)
 
 
 #: Columns a list row never shows (the related records' JSON attributes cost most to load).
@@ -219,7 +204,7 @@ class CachedCountPaginator(Paginator):
 
 def actions_for_export(agenda: Record | None = None) -> QuerySet[Action]:
     """Every action (the operator's command line), of one agenda when given, by id."""
-    qs = Action.objects.all().order_by("pk")
+    qs = permissions.restrict(None, "agenda.action.view", Action.objects.all()).order_by("pk")
     return qs.filter(agenda=agenda) if agenda is not None else qs
 
 

@@ -29,6 +29,7 @@ from circulair.web.apps.agenda.services.checks import (
     parse_figures,
 )
 from circulair.web.apps.agenda.services.history import _snapshot
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import read_table
@@ -330,7 +331,6 @@ def actions_import(
             )
         problems: list[Problem] = []
         prepared: list[tuple[Organisation, dict[str, Any]]] = []
-        mine = selectors.my_org_ids(user) if user is not None else set()
         for line, raw in rows:
             rp: list[Problem] = []
             data = {k: v for k, v in raw.items() if k in ACTION_COLUMNS and k != "organisation"}
@@ -340,12 +340,7 @@ def actions_import(
                 org = organisation_ref(raw["organisation"], "organisation", rp)
             if org is None and not rp:
                 rp.append(Problem("an organisation is required", field="organisation"))
-            if (
-                org is not None
-                and user is not None
-                and not selectors.is_admin(user)
-                and org.pk not in mine
-            ):
+            if org is not None and not permissions.can(user, "agenda.organisation.act", org):
                 rp.append(
                     Problem(
                         "you are not a member of this organisation",

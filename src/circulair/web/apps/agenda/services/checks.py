@@ -6,11 +6,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
 from circulair.core.errors import Problem
 from circulair.core.numbers import number_problem
 from circulair.web.apps.agenda import selectors
+from circulair.web.apps.common import permissions
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.services import organisation_find
@@ -20,16 +19,11 @@ log = logging.getLogger(__name__)
 
 # --- permission helpers --------------------------------------------------------------------
 def _member_of(user: Any, organisation: Organisation) -> None:
-    if user is None or selectors.is_admin(user):
-        return
-    if organisation.pk not in selectors.my_org_ids(user):
-        raise PermissionDenied("you are not a member of this organisation")
+    permissions.require(user, "agenda.organisation.act", organisation)
 
 
 def _lead_of(user: Any, agenda: Record) -> None:
-    if user is None or selectors.can_lead(user, agenda.pk):
-        return
-    raise PermissionDenied("only the agenda's lead or an administrator may do this")
+    permissions.require(user, "agenda.lead", agenda)
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from circulair.web.apps.agenda.services.checks import (
     _record,
 )
 from circulair.web.apps.agenda.services.history import _label, _snapshot
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.knowledge.models import Record
@@ -56,10 +57,7 @@ def _programme_clean(data: dict[str, Any], problems: list[Problem]) -> dict[str,
 
 
 def _programme_guard(user: Any, agenda: Record | None) -> None:
-    if user is None or selectors.is_admin(user):
-        return
-    if agenda is None or not selectors.can_lead(user, agenda.pk):
-        raise PermissionDenied("only the agenda's lead or an administrator manages programmes")
+    permissions.require(user, "agenda.lead", agenda)  # no agenda: administrators only
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -25,6 +24,7 @@ from circulair.web.apps.agenda.services.checks import (
     organisation_ref,
 )
 from circulair.web.apps.agenda.services.history import _snapshot
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.tables import read_table
 from circulair.web.apps.common.writes import validated_create
@@ -156,7 +156,7 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
             year = raw.get("year_signed", "")
             mins = raw.get("min_actions", "")
             rp.extend(_signatory_numbers(year, mins or None))
-            if agenda is not None and user is not None and not selectors.can_lead(user, agenda.pk):
+            if agenda is not None and not permissions.can(user, "agenda.lead", agenda):
                 rp.append(
                     Problem(
                         "only the agenda's lead or an administrator may add its signatories",
@@ -283,7 +283,6 @@ def work_path_create(
 
 
 def agenda_lead_add(*, user: Any, agenda: Record, lead: Any) -> AgendaLead:
-    if user is not None and not selectors.is_admin(user):
-        raise PermissionDenied("only an administrator names agenda leads")
+    permissions.require(user, "agenda.leads.name")
     obj, _c = AgendaLead.objects.get_or_create(agenda=agenda, user=lead)
     return obj

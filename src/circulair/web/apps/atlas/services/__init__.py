@@ -38,9 +38,8 @@ from circulair.web.apps.atlas.services.sharing import (
     run_share_with_organisation,
     share_link,
 )
-from circulair.web.apps.common import jobs
+from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Job
-from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.geography.models import Partition, PartitionMember, Region
 from circulair.web.apps.knowledge.models import Record
@@ -308,14 +307,14 @@ class AccountRequiredError(CirculairError):
 
 
 def is_trusted(user: Any) -> bool:
-    """Staff and superusers: the longer solver time limit."""
-    return is_administrator(user)
+    """Administrators and the operator: the longer solver time limit."""
+    return permissions.can(user, "atlas.run.long")
 
 
 def time_limit_max(user: Any) -> int:
     """Solver seconds a siting run may take: ``CIRCULAIR_ATLAS_TIME_LIMIT_USER`` (300 s) for an
     account, ``..._STAFF`` (1,800 s) for staff and for callers without a user (tests, scripts)."""
-    if user is None or is_trusted(user):
+    if is_trusted(user):
         return settings.CIRCULAIR_ATLAS_TIME_LIMIT_STAFF
     return settings.CIRCULAIR_ATLAS_TIME_LIMIT_USER
 
@@ -380,7 +379,7 @@ def run_start(
         return jobs.submit(
             kind=kind, params=extrapolation_params(**params), user=user, background=False
         )
-    if user is not None and not getattr(user, "is_authenticated", False):
+    if not permissions.can(user, "atlas.run.start"):
         raise AccountRequiredError(_("Log in to run a siting model."))
     params = dict(params)
     time_limit_check(params, user)
@@ -407,7 +406,7 @@ def site_start(
     checked and kept, and the job reads them. Nothing is stored for a refused caller.
 
     ``sector_group`` and ``kbo_weight`` are checked (and kept) only with a KBO extract."""
-    if user is not None and not getattr(user, "is_authenticated", False):
+    if not permissions.can(user, "atlas.run.start"):
         raise AccountRequiredError(_("Log in to run a siting model."))
     params = dict(params)
     uploads = dict(uploads or {})

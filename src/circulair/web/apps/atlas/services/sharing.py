@@ -20,22 +20,17 @@ from django.utils.translation import gettext as _
 from circulair.core.errors import InputError
 from circulair.web.apps.atlas.models import RunShare, share_token_hash
 from circulair.web.apps.atlas.selectors import KINDS
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.mail import site_url
 from circulair.web.apps.common.models import Job
-from circulair.web.apps.common.permissions import is_administrator
 from circulair.web.apps.common.writes import validated_save
 from circulair.web.apps.organisations.models import Organisation
-from circulair.web.apps.organisations.selectors import organisation_ids_of
 
 
 def may_share(user: Any, job: Job) -> bool:
     """The run's owner and administrators decide who else sees it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return is_administrator(user) or (
-        job.created_by_id is not None and job.created_by_id == user.pk
-    )
+    return permissions.can(user, "atlas.run.share", job)
 
 
 def share_link(token: str) -> str:
@@ -47,7 +42,7 @@ def _require(user: Any, job: Job) -> None:
     if job.kind not in KINDS:
         raise InputError.single(_("not an atlas run"), field="job", value=job.pk)
     if not may_share(user, job):
-        raise PermissionDenied(_("Only the person who started this run may share it."))
+        raise PermissionDenied(str(permissions.RULES["atlas.run.share"].refusal))
 
 
 def _locked(job: Job) -> RunShare | None:
@@ -60,7 +55,7 @@ def run_share_with_organisation(user: Any, job: Job, organisation: Organisation)
     is shared with one organisation: this replaces an earlier one)."""
     _require(user, job)
     owner = job.created_by
-    if owner is None or organisation.pk not in organisation_ids_of(owner):
+    if owner is None or organisation.pk not in permissions.member_org_ids(owner):
         raise InputError.single(
             _("the run's owner is not a member of this organisation"),
             field="organisation",

@@ -20,36 +20,25 @@ import numpy as np
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 from numpy.typing import NDArray
 
 from circulair.core.doers import search
-from circulair.web.apps.common import public_cache
+from circulair.web.apps.common import permissions, public_cache
 from circulair.web.apps.doers.models import Case, CaseCitation, CaseImage, CaseTerm
 from circulair.web.apps.doers.selectors.review import catalogue_moderators as catalogue_moderators
-from circulair.web.apps.doers.selectors.review import may_moderate
 from circulair.web.apps.doers.selectors.review import review_queue as review_queue
 from circulair.web.apps.geography.models import Province
 from circulair.web.apps.knowledge.models import Record
-from circulair.web.apps.organisations.models import Membership
 
 FACETS = ("agenda", "province", "r", "category")
 
 
 def case_visible_to(user: Any) -> QuerySet[Case]:
-    """Published cases for everyone; administrators and catalogue moderators see all; members
-    also see their organisations'."""
-    qs = Case.objects.all()
-    if may_moderate(user):
-        return qs
-    if getattr(user, "is_authenticated", False):
-        mine = Membership.objects.filter(user=user).values("organisation_id")
-        return qs.filter(
-            Q(status=Case.Status.PUBLISHED) | Q(organisation_id__in=mine) | Q(created_by=user)
-        )
-    return qs.filter(status=Case.Status.PUBLISHED)
+    """The cases ``user`` may see (rule ``doers.case.view``)."""
+    return permissions.restrict(user, "doers.case.view", Case.objects.all())
 
 
 def case_detail(user: Any, slug: str) -> Case:
@@ -480,5 +469,5 @@ def map_rows(user: Any, params: dict[str, str]) -> list[tuple[Any, ...]]:
 
 def cases_for_export(user: Any = None) -> QuerySet[Case]:
     """Every visible case (all of them for the command line) with its relations, by slug."""
-    qs = Case.objects.all() if user is None else case_visible_to(user)
+    qs = case_visible_to(user)
     return _with_relations(qs.order_by("slug"))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from circulair.web.apps.common.permissions import Role, has_role
+from circulair.web.apps.common import permissions
+from circulair.web.apps.common.permissions import Role
 from circulair.web.apps.doers.models import Case
 
 
 def may_moderate(user: Any) -> bool:
     """A catalogue moderator or an administrator: sees every case, publishes, sends back."""
-    return has_role(user, Role.CATALOGUE_MODERATOR)
+    return permissions.can(user, "doers.case.decide")
 
 
 def review_queue() -> QuerySet[Case]:
@@ -27,10 +27,4 @@ def review_queue() -> QuerySet[Case]:
 
 def catalogue_moderators() -> QuerySet[Any]:
     """The active users holding the catalogue-moderator role (who are told of new drafts)."""
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.CATALOGUE_MODERATOR.value, is_active=True)
-        .select_related("profile")
-        .order_by("username")
-        .distinct()
-    )
+    return permissions.holders(Role.CATALOGUE_MODERATOR)

@@ -1,44 +1,35 @@
-"""Who may write the catalogue (checked in the services, so the web, the API and a crafted
-request meet the same rule; see the package's docs)."""
+"""Who may write the catalogue: the rules ``doers.*`` of :mod:`common.permissions`, asked by
+the services, so the web, the API and a crafted request meet the same rule."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
-from circulair.web.apps.common.permissions import is_administrator
+from circulair.web.apps.common import permissions
 from circulair.web.apps.doers.models import Case
-from circulair.web.apps.doers.selectors.review import may_moderate
-from circulair.web.apps.organisations.selectors import organisation_ids_of
+
+member_org_ids = permissions.member_org_ids
 
 
 def is_staff(user: Any) -> bool:
-    """The operator (``user`` None: CLI, seeding) or an administrator."""
-    return user is None or is_administrator(user)
-
-
-member_org_ids = organisation_ids_of
+    """The operator (``user`` None: CLI, seeding) or an administrator: any organisation, or
+    none, for a case."""
+    return permissions.can(user, "doers.case.any_organisation")
 
 
 def can_publish(user: Any) -> bool:
-    """The editorial decisions (publish = approve, send back, archive): the operator, an
-    administrator or a catalogue moderator."""
-    return user is None or may_moderate(user)
+    """The editorial decisions (publish = approve, send back, archive)."""
+    return permissions.can(user, "doers.case.decide")
 
 
 def can_edit(user: Any, case: Case) -> bool:
-    """Those who decide on a case, and the members of its organisation."""
-    if can_publish(user):
-        return True
-    return case.organisation_id is not None and case.organisation_id in member_org_ids(user)
+    return permissions.can(user, "doers.case.edit", case)
 
 
 def _require_edit(user: Any, case: Case) -> None:
-    if not can_edit(user, case):
-        raise PermissionDenied("only members of the case's organisation or staff edit this case")
+    permissions.require(user, "doers.case.edit", case)
 
 
 def _require_moderator(user: Any, what: str) -> None:
-    if not can_publish(user):
-        raise PermissionDenied(f"only catalogue moderators and administrators {what}")
+    """``what`` names the decision in the log line; the refusal is the rule's."""
+    permissions.require(user, "doers.case.decide")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
 from circulair.core.errors import InputError, Problem
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.doers.models import Case, CaseImage
 from circulair.web.apps.doers.services.access import _require_edit, is_staff
@@ -54,8 +54,7 @@ def _apply(case: Case, clean: dict[str, Any]) -> None:
 @transaction.atomic
 def case_create(*, user: Any, data: dict[str, Any]) -> Case:
     """Create a draft case for an organisation the user belongs to (staff: any or none)."""
-    if user is not None and not getattr(user, "is_authenticated", False):
-        raise PermissionDenied("log in to add a case")
+    permissions.require(user, "doers.case.create")
     problems: list[Problem] = []
     if not is_staff(user) and not data.get("organisation"):
         problems.append(Problem("choose one of your organisations", field="organisation"))

@@ -29,6 +29,7 @@ from circulair.core.exchange.model import Listing as CoreListing
 from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
+from circulair.web.apps.common import permissions
 from circulair.web.apps.exchange.models import Listing, Match, Notification
 from circulair.web.apps.exchange.selectors import moderation, privacy
 from circulair.web.apps.geography.models import Municipality
@@ -38,9 +39,9 @@ from circulair.web.apps.organisations.selectors import organisations_of
 ROAD_FACTOR = 1.3
 
 
-def my_org_ids(user: Any) -> set[int]:
-    """The organisations ``user`` acts for (:func:`privacy.user_org_ids`)."""
-    return privacy.user_org_ids(user)
+def my_org_ids(user: Any) -> frozenset[int]:
+    """The organisations ``user`` acts for."""
+    return permissions.member_org_ids(user)
 
 
 def listing_public_list() -> QuerySet[Listing]:
@@ -54,20 +55,10 @@ def listing_public_list() -> QuerySet[Listing]:
 def listing_visible_to(user: Any) -> QuerySet[Listing]:
     """Published listings, the user's own organisations' listings (any status), and the
     listings of matches the user's organisations are party to. A listing a moderator hid is
-    left out, except for its own organisation and for moderators (:mod:`.moderation`)."""
-    orgs = my_org_ids(user)
-    party = (
-        Q(offer_matches__request__organisation_id__in=orgs)
-        | Q(request_matches__offer__organisation_id__in=orgs)
-    ) & moderation.SHOWN
-    public = Q(status__in=[Listing.Status.PUBLISHED, Listing.Status.MATCHED])
-    if not moderation.can_moderate(user):
-        public &= moderation.SHOWN
-    return (
-        Listing.objects.filter(public | Q(organisation_id__in=orgs) | party)
-        .distinct()
-        .select_related("organisation", "municipality")
-    )
+    left out, except for its own organisation and for moderators (rule
+    ``exchange.listing.view``)."""
+    qs = Listing.objects.select_related("organisation", "municipality")
+    return permissions.restrict(user, "exchange.listing.view", qs)
 
 
 def location_visible(listing: Listing, user: Any) -> bool:
@@ -82,7 +73,7 @@ def matches_of(listing: Listing) -> QuerySet[Match]:
 
 
 def match_is_party(match: Match, user: Any) -> bool:
-    return bool(my_org_ids(user) & {match.offer.organisation_id, match.request.organisation_id})
+    return user is not None and permissions.can(user, "exchange.match.party", match)
 
 
 def unread_notifications(user: Any) -> int:
@@ -100,7 +91,7 @@ def my_organisation(user: Any, organisation_id: int) -> Any:
     """An organisation the user belongs to, or PermissionDenied."""
     org = organisations_of(user).filter(pk=organisation_id).first()
     if org is None:
-        raise PermissionDenied("you are not a member of this organisation")
+        raise PermissionDenied(str(permissions.RULES["exchange.organisation.act"].refusal))
     return org
 
 
@@ -315,10 +306,7 @@ def accepted_deals() -> QuerySet[Match]:
 
 def matches_visible_to(user: Any) -> QuerySet[Match]:
     """The matches the user's organisations are party to, the latest first."""
-    orgs = my_org_ids(user)
-    return Match.objects.filter(
-        Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs)
-    ).order_by("-pk")
+    return permissions.restrict(user, "exchange.match.party", Match.objects.all()).order_by("-pk")
 
 
 def allocation() -> dict[str, Any]:

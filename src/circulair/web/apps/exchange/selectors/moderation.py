@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from circulair.web.apps.common.permissions import Role, has_role
+from circulair.web.apps.common import permissions
 
 #: Listings no moderator has hidden.
 SHOWN = Q(hidden_at__isnull=True)
@@ -22,4 +22,4 @@ SHOWN = Q(hidden_at__isnull=True)
 def can_moderate(user: Any) -> bool:
     """May ``user`` hide a listing and make it visible again (a catalogue moderator or an
     administrator)?"""
-    return has_role(user, Role.CATALOGUE_MODERATOR)
+    return permissions.can(user, "exchange.listing.moderate")

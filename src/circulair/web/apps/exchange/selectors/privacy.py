@@ -1,7 +1,7 @@
 """Who may see a listing's exact location, and the point every other number is computed from.
 
-The rule, defined here and nowhere else: the exact coordinates and the address of a listing are
-released to
+The rule (``exchange.listing.exact_location`` in :mod:`common.permissions`): the exact
+coordinates and the address of a listing are released to
 
 1. the listing's own organisation, and
 2. the other party of an **accepted** match involving the listing.
@@ -22,38 +22,29 @@ from typing import Any
 
 from django.db.models import Q
 
-from circulair.web.apps.exchange.models import Listing, Match
-from circulair.web.apps.organisations.selectors import organisation_ids_of
+from circulair.web.apps.common import permissions
+from circulair.web.apps.exchange.models import Listing
 
 
 def exact_listing_ids(org_ids: Iterable[int], among: Iterable[int] | None = None) -> set[int]:
-    """Ids of the listings whose exact location the organisations ``org_ids`` may see.
+    """Ids of the listings whose exact location the organisations ``org_ids`` may see (rule
+    ``exchange.listing.exact_location``). ``among`` restricts the answer (and the query)."""
+    rows = permissions.organisation_rows("exchange.listing.exact_location", org_ids)
+    return _ids(rows, among)
 
-    ``among`` restricts the answer (and the queries) to those listing ids.
-    """
-    orgs = set(org_ids)
-    if not orgs:
+
+def _ids(rows: Q | bool, among: Iterable[int] | None) -> set[int]:
+    if rows is False:
         return set()
-    own = Listing.objects.filter(organisation_id__in=orgs)
-    deals = Match.objects.filter(status=Match.Status.ACCEPTED).filter(
-        Q(offer__organisation_id__in=orgs) | Q(request__organisation_id__in=orgs)
-    )
-    wanted = None if among is None else {int(i) for i in among}
-    if wanted is not None:
-        own = own.filter(pk__in=wanted)
-        deals = deals.filter(Q(offer_id__in=wanted) | Q(request_id__in=wanted))
-    ids = set(own.values_list("pk", flat=True))
-    for offer_id, request_id in deals.values_list("offer_id", "request_id"):
-        ids.update((offer_id, request_id))
-    return ids if wanted is None else ids & wanted
-
-
-user_org_ids = organisation_ids_of
+    qs = Listing.objects.all() if rows is True else Listing.objects.filter(rows)  # type: ignore[arg-type]
+    if among is not None:
+        qs = qs.filter(pk__in={int(i) for i in among})
+    return set(qs.values_list("pk", flat=True).distinct())
 
 
 def exact_ids_for(user: Any, among: Iterable[int] | None = None) -> set[int]:
-    """:func:`exact_listing_ids` for the organisations of ``user``."""
-    return exact_listing_ids(user_org_ids(user), among)
+    """The listings (of ``among``) whose exact location ``user`` may see."""
+    return _ids(permissions.rows(user, "exchange.listing.exact_location"), among)
 
 
 def location_visible(listing: Listing, user: Any) -> bool:

@@ -14,16 +14,23 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.accounts.models import Topic
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.mail import language_of, mail_send, site_url
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.exchange import selectors
-from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
-from circulair.web.apps.exchange.selectors import my_org_ids, privacy
+from circulair.web.apps.exchange.models import (
+    Listing,
+    Match,
+    Notification,
+    SavedSearch,
+    notice_text,
+)
+from circulair.web.apps.exchange.selectors import privacy
 from circulair.web.apps.exchange.services import validation
 from circulair.web.apps.exchange.services.moderation import (  # the moderators' writes
     listing_hide as listing_hide,
@@ -74,10 +81,7 @@ def saved_search_create(
 
 def _member_of(user: Any, organisation: Organisation) -> None:
     """``user=None`` is the command line, run by an operator of the platform itself."""
-    if user is None:
-        return
-    if organisation.pk not in my_org_ids(user):
-        raise PermissionDenied("you are not a member of this organisation")
+    permissions.require(user, "exchange.organisation.act", organisation)
 
 
 @transaction.atomic
@@ -138,23 +142,14 @@ def listings_expire(*, today: dt.date | None = None) -> int:
     ).update(status=Listing.Status.EXPIRED)
 
 
-#: In-app and e-mail notices of the exchange: each is written in its recipient's language.
-NOTICES: dict[str, Any] = {
-    "new_listing": gettext_lazy("New %(kind)s for %(material)s: %(title)s (%(place)s)"),
-    "proposed": gettext_lazy(
-        "%(org)s proposes a match: %(offer)s → %(request)s (%(quantity)s %(unit)s)"
-    ),
-    "decided": gettext_lazy("Match %(status)s: %(offer)s → %(request)s"),
-}
-
-
 def notify(*, users: Any, notice: str, params: dict[str, Any], url: str = "") -> None:
     """An in-app notification and an e-mail (when the person wants exchange mail) per user,
     each in that user's language, the mail's link absolute (``SITE_URL``)."""
+    params = {k: str(v) for k, v in params.items()}
     for u in users:
         with translation.override(language_of(u)):
-            text = str(NOTICES[notice] % {k: str(v) for k, v in params.items()})
-        Notification.objects.create(user=u, text=text[:300], url=url)
+            text = notice_text(notice, params)
+        Notification.objects.create(user=u, code=notice, params=params, text=text[:300], url=url)
         mail_send(
             "exchange_notice",
             {"text": text, "link": site_url(url) if url else ""},
@@ -187,7 +182,7 @@ def _notify_saved_searches(listing: Listing) -> None:
             users=[s.user],
             notice="new_listing",
             params={
-                "kind": Listing.Kind(listing.kind).label,
+                "kind": listing.kind,
                 "material": s.material,
                 "title": listing.title,
                 "place": listing.municipality.name_nl,
@@ -206,13 +201,12 @@ def match_propose(
     ``distance_km`` and ``score`` come from the public points: both parties read them before
     either has the right to the other's exact location. Accepting replaces the distance by the
     exact one (both parties have that right from then on)."""
-    orgs = my_org_ids(user)
-    if offer.organisation_id in orgs:
+    if permissions.can(user, "exchange.organisation.act", offer.organisation):
         proposer = offer.organisation
-    elif request.organisation_id in orgs:
+    elif permissions.can(user, "exchange.organisation.act", request.organisation):
         proposer = request.organisation
     else:
-        raise PermissionDenied("only a party of the offer or the request can propose a match")
+        raise PermissionDenied(_("Only a party of the offer or the request can propose a match."))
     problems = selectors.pair_problems(offer, request, privacy.exact_listing_ids({proposer.pk}))
     if quantity is not None:
         checked = validation.number({"quantity": quantity}, "quantity", problems, positive=True)
@@ -268,8 +262,8 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
         .select_related("offer", "request", "proposed_by")
         .get(pk=match.pk)
     )
-    if match.counterparty_id not in my_org_ids(user):
-        raise PermissionDenied("only the other party of the match can accept or decline it")
+    if not permissions.can(user, "exchange.organisation.act", match.counterparty_id):
+        raise PermissionDenied(_("Only the other party of the match can accept or decline it."))
     if match.status != Match.Status.PROPOSED:
         raise InputError.single(
             "this match has already been decided", field="status", value=match.status
@@ -301,7 +295,7 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
         users=_org_users(match.proposed_by_id),
         notice="decided",
         params={
-            "status": Match.Status(match.status).label,
+            "status": match.status,
             "offer": match.offer.title,
             "request": match.request.title,
         },

@@ -10,28 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError
 from circulair.web.apps.accounts.models import Topic
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.mail import language_of, mail_send, site_url
-from circulair.web.apps.exchange.models import HIDDEN_REASON_MAX, Listing, Notification
-from circulair.web.apps.exchange.selectors.moderation import can_moderate
-
-#: In-app notices to the owner's members, each in the member's language.
-NOTICES: dict[str, Any] = {
-    "hidden": gettext_lazy("A moderator hid your listing %(title)s: %(reason)s"),
-    "unhidden": gettext_lazy("A moderator made your listing %(title)s visible again."),
-}
+from circulair.web.apps.exchange.models import (
+    HIDDEN_REASON_MAX,
+    Listing,
+    Notification,
+    notice_text,
+)
 
 
 def _moderator(user: Any) -> None:
-    if not can_moderate(user):
-        raise PermissionDenied("only a catalogue moderator or an administrator can do this")
+    permissions.require(user, "exchange.listing.moderate")
 
 
 def _reason(reason: Any) -> str:
@@ -58,8 +54,10 @@ def _tell_owner(listing: Listing, notice: str, *, mail: bool) -> None:
     params = {"title": listing.title, "reason": listing.hidden_reason}
     for user in listing.organisation.members.all():
         with translation.override(language_of(user)):
-            text = str(NOTICES[notice] % params)
-        Notification.objects.create(user=user, text=text[:300], url=path)
+            text = notice_text(notice, params)
+        Notification.objects.create(
+            user=user, code=notice, params=params, text=text[:300], url=path
+        )
         if mail:
             mail_send(
                 "listing_hidden",

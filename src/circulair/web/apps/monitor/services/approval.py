@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from circulair.core.errors import InputError
 from circulair.core.monitor.model import Observation as CoreObservation
@@ -29,23 +27,14 @@ REASON_MAX = 2000
 
 def may_decide(user: Any, batch: ImportBatch) -> bool:
     """A monitor editor or an administrator other than the importer, while the batch waits."""
-    return (
-        batch.status == ImportBatch.Status.PENDING
-        and permissions.can(user, "monitor.observations.import")
-        and batch.created_by_id != user.pk
-    )
+    return permissions.can(user, "monitor.batch.decide", batch)
 
 
 def require_decider(user: Any, batch: ImportBatch) -> None:
     """Refuse (403) anyone but a second editor, before anything of the request is read."""
     permissions.require(user, "monitor.observations.import")
-    if batch.created_by_id is not None and batch.created_by_id == user.pk:
-        raise PermissionDenied(
-            _(
-                "You imported these figures yourself: another monitor editor or an "
-                "administrator must approve or reject them."
-            )
-        )
+    if batch.status == ImportBatch.Status.PENDING:
+        permissions.require(user, "monitor.batch.decide", batch)
 
 
 def _pending(batch: ImportBatch) -> ImportBatch:

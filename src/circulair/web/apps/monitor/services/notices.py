@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.mail import mail_send, site_url
 from circulair.web.apps.common.permissions import Role
 from circulair.web.apps.monitor.models import ImportBatch
@@ -23,13 +23,11 @@ def batch_link(batch: ImportBatch) -> str:
 def reviewers(batch: ImportBatch) -> QuerySet[Any]:
     """Who is asked to decide: the other active monitor editors; when there is none, the
     administrators (who count as a second editor)."""
-    users = get_user_model().objects.filter(is_active=True)
-    if batch.created_by_id is not None:
-        users = users.exclude(pk=batch.created_by_id)
-    editors = users.filter(groups__name=Role.MONITOR_EDITOR.value).distinct()
+    importer = batch.created_by_id
+    editors = permissions.holders(Role.MONITOR_EDITOR).exclude(pk=importer)
     if editors.exists():
         return editors
-    return users.filter(Q(is_superuser=True) | Q(is_staff=True))
+    return permissions.administrators().exclude(pk=importer)
 
 
 def batch_pending_notify(batch: ImportBatch) -> int:

@@ -14,18 +14,16 @@ from django.utils.translation import gettext as _
 
 from circulair.core.errors import InputError
 from circulair.web.apps.accounts.models import Topic
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.mail import mail_send, site_url
 from circulair.web.apps.organisations.models import JoinRequest, Membership, Organisation, OrgRole
-from circulair.web.apps.organisations.selectors import may_manage_members, owners_of
+from circulair.web.apps.organisations.selectors import owners_of
 
 
 def require_manager(user: Any, organisation: Organisation) -> None:
     """Refuse unless ``user`` owns ``organisation`` or is an administrator."""
-    if not may_manage_members(user, organisation):
-        raise PermissionDenied(
-            _("Only an owner of this organisation or an administrator may do this.")
-        )
+    permissions.require(user, "organisations.members.manage", organisation)
 
 
 def _members_link(org: Organisation) -> str:

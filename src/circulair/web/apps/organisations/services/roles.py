@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from circulair.core.errors import InputError
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
-from circulair.web.apps.common.permissions import Role, is_administrator
+from circulair.web.apps.common.permissions import Role
 
 
 def role_parse(role: str) -> Role:
@@ -29,8 +28,7 @@ def role_parse(role: str) -> Role:
 def role_set(*, user: Any, target: Any, role: str, granted: bool) -> bool:
     """Grant (``granted``) or take away a platform role; ``user`` None is the CLI (the machine's
     operator). Returns whether anything changed."""
-    if user is not None and not is_administrator(user):
-        raise PermissionDenied(_("Only an administrator may grant platform roles."))
+    permissions.require(user, "platform.roles.grant")
     r = role_parse(role)
     group, _created = Group.objects.get_or_create(name=r.value)
     has = target.groups.filter(pk=group.pk).exists()
