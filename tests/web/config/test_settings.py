@@ -1,4 +1,4 @@
-"""Settings read from the environment: the kept secret key."""
+"""Settings read from the environment: the kept secret key, SQLite set for concurrent writers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 SRC = str(Path(__file__).resolve().parents[3] / "src")
 
@@ -76,3 +78,82 @@ def test_unwritable_data_folder_says_what_to_do(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0
     assert "make CIRCULAIR_DATA_DIR writable or set SECRET_KEY" in err
+
+
+# --- SQLite for concurrent use ------------------------------------------------------------
+PRAGMAS = """
+from django.db import connection
+with connection.cursor() as c:
+    got = [
+        c.execute(f"PRAGMA {p}").fetchone()[0]
+        for p in ("journal_mode", "synchronous", "busy_timeout")
+    ]
+print(*got, connection.transaction_mode)
+"""
+
+
+def test_sqlite_file_runs_in_wal_with_a_busy_timeout(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    # journal_mode wal; synchronous 1 = NORMAL; busy_timeout in ms
+    assert _out(_settings(data, PRAGMAS)) == "wal 1 20000 IMMEDIATE"
+    assert (data / "circulair.sqlite3").is_file()
+
+
+HOLD = """
+import sys, time
+from django.contrib.auth.models import Group
+from django.db import transaction
+with transaction.atomic():
+    Group.objects.create(name="long")
+    print("holding", flush=True)
+    time.sleep(3)
+"""
+
+# Read, then write, in one transaction (as services do: validate against the database, save):
+# with SQLite's default deferred transactions such a writer cannot wait for the lock.
+WRITE = """
+import threading
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+errors = []
+def work(prefix):
+    try:
+        for i in range(25):
+            with transaction.atomic():
+                n = Group.objects.filter(name__startswith=prefix).count()
+                Group.objects.create(name=f"{prefix}{n}")
+    except Exception as e:
+        errors.append(repr(e))
+    finally:
+        connection.close()
+threads = [threading.Thread(target=work, args=(f"{WRITER}-{t}-",)) for t in range(2)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(errors or "ok")
+"""
+
+
+@pytest.mark.slow
+def test_concurrent_writers_all_succeed_while_a_long_transaction_runs(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    _out(
+        _settings(
+            data,
+            "from django.core.management import call_command\n"
+            "call_command('migrate', 'auth', verbosity=0)",
+        )
+    )
+    holder = _settings(data, HOLD)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    writers = [_settings(data, f"WRITER = 'w{w}'\n{WRITE}") for w in range(2)]
+    assert [_out(w) for w in writers] == ["ok", "ok"]
+    _out(holder)
+    names = _out(
+        _settings(
+            data,
+            "from django.contrib.auth.models import Group\n"
+            "print(*sorted(Group.objects.values_list('name', flat=True)))",
+        )
+    )
+    expected = {"long"} | {f"w{w}-{t}-{i}" for w in range(2) for t in range(2) for i in range(25)}
+    assert sorted(names.split()) == sorted(expected) and len(expected) == 101

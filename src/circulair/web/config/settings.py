@@ -88,8 +88,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn threads, workers and CLI commands write one file at once. WAL lets
+    # readers go on while one writes (synchronous=NORMAL is safe with WAL and skips an fsync per
+    # commit); a writer waits up to 20 s for the lock instead of failing with "database is
+    # locked"; IMMEDIATE takes the write lock when a transaction begins, because a transaction
+    # that read first cannot wait for it later (SQLite refuses at once). Django >= 5.1.
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    for option, value in {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }.items():
+        DATABASES["default"]["OPTIONS"].setdefault(option, value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
