@@ -1,11 +1,15 @@
-"""Settings read from the environment: the kept secret key, SQLite set for concurrent writers."""
+"""Settings read from the environment: the kept secret key, SQLite set for concurrent writers,
+the cache from CACHE_URL."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import stat
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -157,3 +161,55 @@ def test_concurrent_writers_all_succeed_while_a_long_transaction_runs(tmp_path: 
     )
     expected = {"long"} | {f"w{w}-{t}-{i}" for w in range(2) for t in range(2) for i in range(25)}
     assert sorted(names.split()) == sorted(expected) and len(expected) == 101
+
+
+# --- the cache, from CACHE_URL ---------------------------------------------------------------
+CONFIG = "import json; from django.conf import settings; print(json.dumps(settings.CACHES))"
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""}
+
+
+def test_cache_url_is_read_like_database_url(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    assert json.loads(_out(_settings(data, CONFIG))) == {"default": LOCMEM}
+    assert json.loads(_out(_settings(data, CONFIG, CACHE_URL="locmem://"))) == {"default": LOCMEM}
+    url = "redis://:pw@127.0.0.1:6379/15?key_prefix=circulair&timeout=30"
+    assert json.loads(_out(_settings(data, CONFIG, CACHE_URL=url))) == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://:pw@127.0.0.1:6379/15",
+            "KEY_PREFIX": "circulair",
+            "TIMEOUT": 30,
+            "OPTIONS": {},
+        }
+    }
+
+
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+SET = "from django.core.cache import cache; cache.set('shared-{k}', {{'n': 42}}, 60); print('set')"
+GET = "from django.core.cache import cache; print(cache.get('shared-{k}'))"
+CLEAR = "from django.core.cache import cache; cache.clear(); print(cache.get('shared-{k}'))"
+
+
+def test_local_memory_cache_is_per_process(tmp_path: Path) -> None:
+    data, k = tmp_path / "var", uuid.uuid4().hex
+    assert _out(_settings(data, SET.format(k=k))) == "set"
+    assert _out(_settings(data, GET.format(k=k))) == "None"
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
+def test_redis_cache_is_shared_between_processes(tmp_path: Path) -> None:
+    data, k = tmp_path / "var", uuid.uuid4().hex
+    redis = {"CACHE_URL": "redis://127.0.0.1:6379/15"}
+    try:
+        assert _out(_settings(data, SET.format(k=k), **redis)) == "set"
+        assert _out(_settings(data, GET.format(k=k), **redis)) == "{'n': 42}"
+    finally:
+        assert _out(_settings(data, CLEAR.format(k=k), **redis)) == "None"
+    assert _out(_settings(data, GET.format(k=k), **redis)) == "None"

@@ -102,6 +102,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"].setdefault(option, value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache (public pages, evaluations): CACHE_URL, like DATABASE_URL. Unset or locmem://:
+# this process's memory. redis://[:password@]host:6379/1 (rediss:// for TLS): one cache shared
+# by every worker and machine, on Django's own Redis backend (the redis package). Other
+# django-environ schemes (filecache://, dbcache://...) are read as django-environ reads them.
+_CACHE_URL = env.str("CACHE_URL", default="") or "locmem://"
+_cache = env.cache_url_config(
+    _CACHE_URL.replace("locmem://", "locmemcache://", 1),
+    backend="django.core.cache.backends.redis.RedisCache"
+    if _CACHE_URL.startswith(("redis://", "rediss://"))
+    else None,
+)
+# django-environ passes ?timeout= and ?key_prefix= to Django's Redis backend in lower case
+_BASE = ("timeout", "key_prefix", "version")
+CACHES = {"default": {k.upper() if k in _BASE else k: v for k, v in _cache.items()}}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
