@@ -87,11 +87,22 @@ def register(app: typer.Typer) -> None:
             "2 × 4, 26 req/s with 2 × 1).",
         ),
         skip_setup: bool = typer.Option(False, "--skip-setup", help="Do not migrate/load first."),
+        dev: bool = typer.Option(
+            False,
+            "--dev",
+            help="DEBUG on (Django's error pages with settings and tracebacks): for "
+            "development on your own machine only. Off by default.",
+        ),
     ) -> None:
         """Set up (unless --skip-setup) and start the web server (gunicorn), printing the URL.
 
+        DEBUG is off unless --dev (or DEBUG=true); outside production the secret key is made
+        once and kept in the data folder (CIRCULAIR_DATA_DIR/secret_key).
+
         Example:  circulair serve --port 8080
         """
+        if dev:
+            os.environ["DEBUG"] = "true"  # before settings load, here and in gunicorn's workers
         if not skip_setup:
             _setup()
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
@@ -101,6 +112,8 @@ def register(app: typer.Typer) -> None:
             fail("gunicorn is not installed in this environment (pip install gunicorn)")
         url = f"http://{host if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
         console.print(f"[bold green]Circulair is starting: open {url}[/bold green]  (Ctrl+C stops)")
+        if dev:
+            console.print("DEBUG is on (--dev): do not expose this server to others.")
         sys.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circulair.web.config.settings")
         os.execv(

@@ -1,12 +1,16 @@
 """Django settings. The only place that reads the environment (see ``.env.example``).
 
-Two modes: ``CIRCULAIR_MODE=development`` (the default: embedded SQLite, DEBUG on, a fixed
-development secret) and ``production`` (DEBUG off, ``SECRET_KEY`` and ``ALLOWED_HOSTS``
-required; startup fails with the fix in the message).
+Two modes: ``CIRCULAIR_MODE=development`` (the default: embedded SQLite, a secret key made once
+and kept in the data folder) and ``production`` (``SECRET_KEY`` and ``ALLOWED_HOSTS`` required;
+startup fails with the fix in the message). DEBUG is off in both unless ``DEBUG=true`` (what
+``circulair serve --dev`` sets).
 """
 
 from __future__ import annotations
 
+import os
+import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,15 +32,41 @@ if MODE not in ("development", "production"):
 PRODUCTION = MODE == "production"
 
 DATA_DIR = Path(env.str("CIRCULAIR_DATA_DIR", default=str(Path.cwd() / "var"))).resolve()
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for: a DEBUG page shows settings, SQL and the URL list to any visitor.
+DEBUG = env.bool("DEBUG", default=False)
 
-_DEV_SECRET = "development-only-insecure-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET):
+
+def _kept_secret_key(path: Path) -> str:
+    """The development key: made once (mode 0600) and read on every later start, so sessions and
+    reset links outlive a restart. Written aside and hard-linked into place, so two workers
+    starting at once keep one key."""
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")  # mode 0600
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(50))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process was first: its key is the one
+            finally:
+                os.unlink(tmp)
+        return path.read_text().strip()
+    except OSError as e:
+        raise ImproperlyConfigured(
+            f"Cannot keep the secret key in {path} ({e.strerror}): make CIRCULAIR_DATA_DIR "
+            "writable or set SECRET_KEY."
+        ) from e
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if PRODUCTION and not SECRET_KEY:
     raise ImproperlyConfigured(
         "Production mode needs a secret key. Set SECRET_KEY in the environment or in .env, e.g.\n"
         "  export SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\""
     )
+SECRET_KEY = SECRET_KEY or _kept_secret_key(DATA_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
@@ -58,9 +88,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn threads, workers and CLI commands write one file at once. WAL lets
+    # readers go on while one writes (synchronous=NORMAL is safe with WAL and skips an fsync per
+    # commit); a writer waits up to 20 s for the lock instead of failing with "database is
+    # locked"; IMMEDIATE takes the write lock when a transaction begins, because a transaction
+    # that read first cannot wait for it later (SQLite refuses at once). Django >= 5.1.
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    for option, value in {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }.items():
+        DATABASES["default"]["OPTIONS"].setdefault(option, value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's cache (public pages, evaluations): CACHE_URL, like DATABASE_URL. Unset or locmem://:
+# this process's memory. redis://[:password@]host:6379/1 (rediss:// for TLS): one cache shared
+# by every worker and machine, on Django's own Redis backend (the redis package). Other
+# django-environ schemes (filecache://, dbcache://...) are read as django-environ reads them.
+_CACHE_URL = env.str("CACHE_URL", default="") or "locmem://"
+_cache = env.cache_url_config(
+    _CACHE_URL.replace("locmem://", "locmemcache://", 1),
+    backend="django.core.cache.backends.redis.RedisCache"
+    if _CACHE_URL.startswith(("redis://", "rediss://"))
+    else None,
+)
+# django-environ passes ?timeout= and ?key_prefix= to Django's Redis backend in lower case
+_BASE = ("timeout", "key_prefix", "version")
+CACHES = {"default": {k.upper() if k in _BASE else k: v for k, v in _cache.items()}}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

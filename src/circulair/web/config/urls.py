@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -70,10 +70,16 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/(?P<path>.*)$", json_404),
 ]
-# Development only: the case images (MEDIA_ROOT/doers/), which are public. Never all of
-# MEDIA_ROOT: uploads/ holds every imported file (planners' private demand tables too); an
-# owner downloads one through portal:upload_file, which checks who asks. The document root is
-# the doers folder itself, so "doers/../uploads/..." cannot reach the uploads.
-urlpatterns += static(
-    settings.MEDIA_URL + "doers/", document_root=Path(settings.MEDIA_ROOT) / "doers"
-)
+# The case images (MEDIA_ROOT/doers/), which are public: served by Django outside production,
+# DEBUG on or off (scripts/start runs with it off); in production, as before, not by Django.
+# Never all of MEDIA_ROOT: uploads/ holds every imported file (planners' private demand tables
+# too); an owner downloads one through portal:upload_file, which checks who asks. The document
+# root is the doers folder itself, so "doers/../uploads/..." cannot reach the uploads.
+if settings.DEBUG or not settings.PRODUCTION:
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/doers/(?P<path>.*)$",
+            serve,
+            {"document_root": Path(settings.MEDIA_ROOT) / "doers"},
+        )
+    )

@@ -3,6 +3,7 @@ evaluation and the annual report. Views parse, call a selector or service, and r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -40,12 +41,15 @@ from circulair.web.apps.organisations.models import Organisation
 PAGE_SIZE = 50
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, default: Callable[[], int | None] | None = None) -> int:
+    """The year asked for; else what ``default()`` gives (asked only then), else this year."""
     try:
         y = int(request.GET.get("year") or request.POST.get("year") or 0)
     except ValueError:
         y = 0
-    return y if 2000 <= y <= 2100 else timezone.localdate().year
+    if 2000 <= y <= 2100:
+        return y
+    return (default() if default else None) or timezone.localdate().year
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -436,7 +440,11 @@ def bottleneck_status(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page(selectors.register_version)
 def evaluation(request: HttpRequest) -> HttpResponse:
     agenda = selectors.agenda_record(request.GET.get("agenda") or selectors.MANUFACTURING)
-    year = _year(request)
+    # Without a year: the latest with a counted action, not a current year still empty.
+    year = _year(
+        request,
+        default=lambda: selectors.latest_year_with_actions(agenda, until=timezone.localdate().year),
+    )
     ctx = presenters.evaluation_context(agenda, year)
     ctx.update(
         agendas=selectors.records("work_agenda"),

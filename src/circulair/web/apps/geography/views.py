@@ -17,12 +17,19 @@ from circulair.web.apps.geography import selectors, services
 from circulair.web.apps.geography.filtersets import MunicipalityFilter
 from circulair.web.apps.geography.models import Partition
 
+# A whole region on one page (Flanders 285, all of Belgium 581): the list has no pager.
+MUNICIPALITIES_PER_PAGE = 1000
+
 
 def municipality_list(request: HttpRequest) -> HttpResponse:
     region = selectors.region_default()
-    f = MunicipalityFilter(request.GET or None, queryset=selectors.municipality_list(region=region))
+    # Bound even without parameters: an unbound FilterSet is not valid, and the first visit
+    # listed "0 municipalities" until a filter was chosen.
+    f = MunicipalityFilter(request.GET, queryset=selectors.municipality_list(region=region))
     qs = f.qs if f.is_valid() else selectors.municipality_list(region=region).none()
-    page = Paginator(qs.order_by("refnis"), 100).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("refnis"), MUNICIPALITIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     template = (
         "geography/_municipality_rows.html"
         if request.headers.get("HX-Request")

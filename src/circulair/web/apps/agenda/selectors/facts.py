@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 from circulair.core.agenda import evaluation as ev
 from circulair.web.apps.agenda.models import (
@@ -35,6 +36,23 @@ def _active_q(year: int, prefix: str = "") -> Q:
     return Q(
         **{f"{p}status__in": sorted(ev.COUNTED_STATUSES), f"{p}start__lte": dt.date(year, 12, 31)}
     ) & (Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": dt.date(year, 1, 1)}))
+
+
+def latest_year_with_actions(agenda: Record, *, until: int) -> int | None:
+    """The latest year, ``until`` at the most, in which one of the agenda's actions counts; None
+    when none ever does. The evaluation page opens on it: the current year is often still empty.
+    """
+    if Action.objects.filter(_active_q(until), agenda=agenda).exists():
+        return until
+    # Every counted action left ended before ``until``: it counts last in the year it ended
+    # (when it started by then; see ev.counts_in_year).
+    last = Action.objects.filter(
+        agenda=agenda,
+        status__in=sorted(ev.COUNTED_STATUSES),
+        start__year__lte=ExtractYear("end"),
+        end__lt=dt.date(until, 1, 1),
+    ).aggregate(last=Max("end"))["last"]
+    return last.year if last else None
 
 
 def action_facts(agenda: Record, year: int) -> list[ev.ActionFact]:
