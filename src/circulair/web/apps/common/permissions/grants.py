@@ -217,14 +217,14 @@ class All(Grant):
     label: str = ""
 
     def filter(self, user: Any) -> Q | bool:
-        out: Q | bool = EVERY
+        out: Q | None = None
         for part in self.parts:
             rows = part.filter(user)
             if rows is NOTHING:
                 return NOTHING
-            if rows is not EVERY:
-                out = rows if out is EVERY else out & rows  # type: ignore[operator]
-        return out
+            if isinstance(rows, Q):
+                out = rows if out is None else out & rows
+        return EVERY if out is None else out
 
     def allows(self, user: Any, obj: Any) -> bool:
         return all(part.allows(user, obj) for part in self.parts)
@@ -239,7 +239,9 @@ class Not(Grant):
 
     def filter(self, user: Any) -> Q | bool:
         rows = self.part.filter(user)
-        return NOTHING if rows is EVERY else EVERY if rows is NOTHING else ~rows  # type: ignore[operator]
+        if isinstance(rows, Q):
+            return ~rows
+        return not rows
 
     def allows(self, user: Any, obj: Any) -> bool:
         return not self.part.allows(user, obj)
@@ -249,8 +251,8 @@ def union(filters: list[Q | bool]) -> Q | bool:
     """The rows any of ``filters`` opens."""
     if any(f is EVERY for f in filters):
         return EVERY
-    qs = [f for f in filters if f is not NOTHING]
-    return reduce(lambda a, b: a | b, qs) if qs else NOTHING  # type: ignore[arg-type,return-value]
+    qs = [f for f in filters if isinstance(f, Q)]
+    return reduce(lambda a, b: a | b, qs) if qs else NOTHING
 
 
 def describe(grant: Grant) -> str:
@@ -264,7 +266,12 @@ def describe(grant: Grant) -> str:
     if isinstance(grant, Not):
         return "not " + describe(grant.part)
     path = getattr(grant, "path", "")
-    kind = {MemberOf: "members of", OwnerOf: "owners of", LeadOf: "leads of"}.get(type(grant))
+    kinds: dict[type[Grant], str] = {
+        MemberOf: "members of",
+        OwnerOf: "owners of",
+        LeadOf: "leads of",
+    }
+    kind = kinds.get(type(grant))
     if kind:
         return f"{kind} {path.replace('__', '’s ') or 'it'}"
     if isinstance(grant, CreatorOf):
