@@ -102,7 +102,7 @@ def load_cases(n: int, seed: int) -> float:
     from django.db import transaction
 
     from circulair.web.apps.doers.models import Case
-    from circulair.web.apps.doers.services import case_search_text, search_index_ensure
+    from circulair.web.apps.doers.services import search_index_ensure
     from circulair.web.apps.geography.models import Municipality
     from circulair.web.apps.knowledge.models import Record
 
@@ -131,7 +131,6 @@ def load_cases(n: int, seed: int) -> float:
             category=cats[int(rng.integers(0, len(cats)))],
             status="published" if rng.random() < 0.95 else "draft",
         )
-        c.search_text = case_search_text(c)
         cases.append(c)
     with transaction.atomic():
         Case.objects.bulk_create(cases, batch_size=1000)
@@ -146,7 +145,9 @@ def load_cases(n: int, seed: int) -> float:
                 links_r.append(through_r(case_id=pk, record_id=rs[int(r)]))
         through_a.objects.bulk_create(links_a, batch_size=5000)
         through_r.objects.bulk_create(links_r, batch_size=5000)
-        search_index_ensure()  # the ranking's term rows (bulk_create bypasses the services)
+        # bulk_create bypasses the services: the indexed texts (with the R-strategies' words
+        # linked above) and the ranking's term rows are written by the index upkeep
+        search_index_ensure()
     from django.db import connection
 
     with connection.cursor() as cur:  # as autovacuum would after a bulk load: planner

@@ -27,6 +27,10 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [CaseCitationInline, CaseImageInline]
 
     def save_model(self, request: Any, obj: Case, form: Any, change: bool) -> None:
-        obj.search_text = case_search_text(obj)  # keep the full-text index in step
+        # keep the full-text index in step, with the R-strategies the form is about to set
+        strategies = form.cleaned_data.get("r_strategies") if form is not None else None
+        obj.search_text = case_search_text(
+            obj, strategies=list(strategies) if strategies is not None else None
+        )
         super().save_model(request, obj, form, change)
         case_terms_sync([obj.pk])

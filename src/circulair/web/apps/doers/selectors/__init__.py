@@ -1,7 +1,7 @@
 """Reads of the doers catalogue: visibility, full-text search with one ranking rule, facets, map.
 
 Matching runs in the database's full-text index (SQLite FTS5 or PostgreSQL ``to_tsvector('simple',
-…)``, both over the pre-tokenised ``search_text``). The ranking formula of
+…)``, both over the pre-tokenised, pre-stemmed ``search_text``). The ranking formula of
 ``circulair.core.doers.search`` is evaluated in SQL from the term table (``CaseTerm``): integer
 sums of weights and the same IEEE double arithmetic on both engines, so both return the same
 order and scores (tested against the Python rule). Only the requested page leaves the database.
@@ -112,25 +112,36 @@ def ranked(qs: QuerySet[Case], query: search.Query) -> list[tuple[int, float]]:
     """(id, score) of every case in ``qs`` matching ``query``, best first, ties by slug.
 
     One query. The full-text index's match over ``qs`` (the visible, filtered cases) is the
-    driving derived table; one derived table per query term sums that term's weights per case
-    (the last term over the index range of every token it prefixes), and the inner joins keep
-    the cases having every term. Score ``Σ f·(K1+1)/(f+K1)`` in explicit doubles (PostgreSQL
-    reads a bare ``2.2`` as numeric), added term by term in query order as
-    :func:`search.score` does. Ties by slug in code-point order (``COLLATE "C"`` on
-    PostgreSQL, whose database collation may ignore hyphens). The ids also feed the facets.
+    driving derived table; one derived table per query word gives that word's ``f`` per case
+    (:func:`search.score_weights`): the largest weight among its stem tokens (one row per case
+    and token), and for the last word also each prefix's summed weights over the index range of
+    the tokens it starts; the inner joins keep the cases having every word. Score
+    ``Σ f·(K1+1)/(f+K1)`` in explicit doubles (PostgreSQL reads a bare ``2.2`` as numeric),
+    added word by word in query order as :func:`search.score` does. Ties by slug in code-point
+    order (``COLLATE "C"`` on PostgreSQL, whose database collation may ignore hyphens). The ids
+    also feed the facets.
     """
     terms = CaseTerm._meta.db_table
-    joins, join_params, parts, part_params = [], [], [], []
-    last = len(query.terms) - 1
-    for i, term in enumerate(query.terms):
-        if i == last:
-            upper = search.prefix_upper(term)
+    joins: list[str] = []
+    join_params: list[Any] = []
+    parts: list[str] = []
+    part_params: list[Any] = []
+    for i in range(len(query.terms)):
+        stems = query.stems(i)
+        selects = [
+            f"SELECT case_id, weight AS f FROM {terms} "
+            f"WHERE term IN ({', '.join(['%s'] * len(stems))})"
+        ]
+        join_params += stems
+        for prefix in query.prefixes(i):
+            upper = search.prefix_upper(prefix)
             cond = "term >= %s" + (" AND term < %s" if upper else "")
-            join_params += [term] + ([upper] if upper else [])
-            table = f"(SELECT case_id, SUM(weight) AS f FROM {terms} WHERE {cond} GROUP BY case_id)"
-        else:  # a whole word has one row per case: no grouping
-            join_params.append(term)
-            table = f"(SELECT case_id, weight AS f FROM {terms} WHERE term = %s)"
+            join_params += [prefix] + ([upper] if upper else [])
+            selects.append(
+                f"SELECT case_id, SUM(weight) AS f FROM {terms} WHERE {cond} GROUP BY case_id"
+            )
+        union = " UNION ALL ".join(selects)
+        table = f"(SELECT case_id, MAX(f) AS f FROM ({union}) u{i} GROUP BY case_id)"
         joins.append(f"JOIN {table} t{i} ON t{i}.case_id = m.rid")
         parts.append(
             f"CAST(t{i}.f AS DOUBLE PRECISION) * CAST(%s AS DOUBLE PRECISION) "
@@ -275,15 +286,16 @@ CACHE_PARAMS = (
 
 
 def catalogue_version() -> str:
-    """Changes whenever a case is added, removed or saved (count, max id, last update)."""
-    table = Case._meta.db_table
-    with connection.cursor() as cur:  # three index look-ups (one aggregate would scan rows)
+    """Changes whenever a case is added, removed or saved (count, max id, last update) or
+    reindexed (the newest term row: a rebuild under new index rules saves no case)."""
+    table, terms = Case._meta.db_table, CaseTerm._meta.db_table
+    with connection.cursor() as cur:  # four index look-ups (one aggregate would scan rows)
         cur.execute(
             f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
-            f"(SELECT MAX(updated_at) FROM {table})"
+            f"(SELECT MAX(updated_at) FROM {table}), (SELECT MAX(id) FROM {terms})"
         )
-        n, i, m = cur.fetchone()
-    return f"{n}:{i}:{m}"
+        n, i, m, t = cur.fetchone()
+    return f"{n}:{i}:{m}:{t}"
 
 
 def _public_key(user: Any, params: dict[str, str], query: search.Query, version: str) -> str | None:

@@ -11,8 +11,8 @@ Permissions (checked here, so the web, the API and a crafted request meet the sa
 Modules: ``access`` (who may write), ``validation`` (a case's fields), ``cases`` (writes of one
 case), ``review`` (its status: submit, publish, send back, withdraw, archive, with the change
 log and the e-mails), ``imports`` (CSV/XLSX), ``seeding`` (from the knowledge base) and
-``search_index`` (term rows and full-text triggers). Every public name is importable from this
-package.
+``search_index`` (indexed text, term rows, full-text triggers, rebuild). Every public name is
+importable from this package.
 """
 
 from circulair.web.apps.doers.services.access import can_edit, can_publish, is_staff, member_org_ids
@@ -28,11 +28,16 @@ from circulair.web.apps.doers.services.review import (
 )
 from circulair.web.apps.doers.services.search_index import (
     TERM_BATCH,
+    case_doc,
+    case_search_text,
     case_terms_sync,
+    index_marker,
+    search_index_after_migrate,
     search_index_ensure,
+    search_index_rebuild,
 )
 from circulair.web.apps.doers.services.seeding import SeedReport, cases_seed
-from circulair.web.apps.doers.services.validation import MAX_LINKS, TEXT_FIELDS, case_search_text
+from circulair.web.apps.doers.services.validation import MAX_LINKS, TEXT_FIELDS
 
 __all__ = [
     "IMPORT_COLUMNS",
@@ -46,6 +51,7 @@ __all__ = [
     "can_publish",
     "case_archive",
     "case_create",
+    "case_doc",
     "case_image_add",
     "case_publish",
     "case_search_text",
@@ -56,7 +62,10 @@ __all__ = [
     "case_update",
     "cases_import",
     "cases_seed",
+    "index_marker",
     "is_staff",
     "member_org_ids",
+    "search_index_after_migrate",
     "search_index_ensure",
+    "search_index_rebuild",
 ]

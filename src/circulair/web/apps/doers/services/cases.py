@@ -13,12 +13,8 @@ from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.doers.models import Case, CaseImage
 from circulair.web.apps.doers.services.access import _require_edit, is_staff
-from circulair.web.apps.doers.services.search_index import case_terms_sync
-from circulair.web.apps.doers.services.validation import (
-    RESERVED_SLUGS,
-    _validate,
-    case_search_text,
-)
+from circulair.web.apps.doers.services.search_index import case_search_text, case_terms_sync
+from circulair.web.apps.doers.services.validation import RESERVED_SLUGS, _validate
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +36,8 @@ def _apply(case: Case, clean: dict[str, Any]) -> None:
         case.organisation_name = case.organisation.name
     if not case.slug:
         case.slug = _unique_slug(case.title)
-    case.search_text = case_search_text(case)
+    # the R-strategies being set are indexed too (their search words)
+    case.search_text = case_search_text(case, strategies=m2m.get("r_strategies"))
     case.full_clean()
     case.save()
     case_terms_sync([case.pk])

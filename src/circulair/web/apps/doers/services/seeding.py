@@ -11,8 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from circulair.web.apps.doers.models import Case, CaseCitation
-from circulair.web.apps.doers.services.search_index import case_terms_sync, search_index_ensure
-from circulair.web.apps.doers.services.validation import case_search_text
+from circulair.web.apps.doers.services.search_index import (
+    case_search_text,
+    case_terms_sync,
+    index_marker,
+    search_index_ensure,
+)
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.knowledge.models import Citation, Record, Relation
 
@@ -48,6 +52,16 @@ def _facts_text(facts: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _text(case: Case, record: Record, strategies: list[Record], marker: str) -> str:
+    """The indexed text of a seeded case: its record's English name and description too."""
+    return case_search_text(
+        case,
+        strategies=strategies,
+        english=(record.name_en, record.description_en),
+        marker=marker,
+    )
+
+
 @transaction.atomic
 def cases_seed() -> SeedReport:
     """Create or refresh the catalogue's cases from the knowledge base's ``case`` records.
@@ -58,6 +72,7 @@ def cases_seed() -> SeedReport:
     """
     t0 = time.perf_counter()
     search_index_ensure()
+    marker = index_marker()
     report = SeedReport()
     indexed: list[int] = []
     records = list(Record.objects.filter(kind="case").order_by("order", "slug"))
@@ -95,7 +110,8 @@ def cases_seed() -> SeedReport:
             "category": _category(rcites[0].locator if rcites else ""),
         }
         agendas = sorted(a.pk for a in rels.get(r.pk, {}).get("agendas", []))
-        rstrats = sorted(a.pk for a in rels.get(r.pk, {}).get("r_strategies", []))
+        strategies = rels.get(r.pk, {}).get("r_strategies", [])
+        rstrats = sorted(a.pk for a in strategies)
         changed = created = False
         if case is None:
             case = Case(
@@ -106,7 +122,7 @@ def cases_seed() -> SeedReport:
                 published_at=timezone.now(),
                 **values,
             )
-            case.search_text = case_search_text(case)
+            case.search_text = _text(case, r, strategies, marker)
             case.save()
             indexed.append(case.pk)
             created = True
@@ -115,10 +131,16 @@ def cases_seed() -> SeedReport:
         ):
             for k, v in values.items():
                 setattr(case, k, v)
-            case.search_text = case_search_text(case)
+            case.search_text = _text(case, r, strategies, marker)
             case.save()
             indexed.append(case.pk)
             changed = True
+        elif case.origin == Case.Origin.DATA:
+            # same text; its English record or its strategies' words may still have changed
+            text = _text(case, r, strategies, marker)
+            if text != case.search_text:
+                Case.objects.filter(pk=case.pk).update(search_text=text)
+                indexed.append(case.pk)
         if case.origin == Case.Origin.DATA:
             if sorted(case.agendas.values_list("pk", flat=True)) != agendas:
                 case.agendas.set(agendas)

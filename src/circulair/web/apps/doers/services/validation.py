@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-from circulair.core.doers.search import index_text
 from circulair.core.errors import Problem
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.doers.services.access import is_staff, member_org_ids
@@ -21,11 +20,6 @@ TEXT_FIELDS = ("title", "summary", "body", "organisation_name")
 MAX_LINKS = 20
 #: Slugs that name a page of the catalogue (``urls.py``): a case so named could not be opened.
 RESERVED_SLUGS = frozenset({"new", "map", "review"})
-
-
-def case_search_text(case: Case) -> str:
-    """The folded token string both full-text indexes read (title, organisation, summary, body)."""
-    return index_text(case.title, case.organisation_label, case.summary, case.body)
 
 
 def _records(kind: str, slugs: list[str], fname: str, problems: list[Problem]) -> list[Record]:
