@@ -121,7 +121,7 @@ def test_failed_runs_are_left_out_of_recent_and_compare(client: Client, user: An
 
 
 def test_failed_runs_are_marked_in_my_runs(client: Client, user: Any) -> None:
-    done, site, failed = _runs(user)
+    _done, site, failed = _runs(user)
     client.force_login(user)
     body = client.get("/atlas/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert _ids(body, r'<tr id="run-(\d+)" data-status="failed">') == [failed.pk]
