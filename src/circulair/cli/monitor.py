@@ -60,8 +60,17 @@ def import_(
     file: Path = typer.Argument(
         ..., exists=True, dir_okay=False, help="CSV or XLSX (long template or one column per year)."
     ),
+    confirm: bool = typer.Option(
+        False,
+        "--confirm",
+        help="Store values refused as implausible (a thousandfold away from the stored "
+        "neighbouring values, or rounding to 0 in an empty series).",
+    ),
 ) -> None:
     """Import observations; the whole file is rejected when any row is wrong.
+
+    A value that looks like a unit slip (460 kg for an indicator in Mt) is refused with the
+    reason; check it, then import again with --confirm to store it as it is.
 
     Example:  circulair monitor import figures.xlsx
     """
@@ -70,7 +79,7 @@ def import_(
     from circulair.web.apps.monitor.services import observations_import
 
     try:
-        rep = observations_import(content=file.read_bytes(), file_name=file.name)
+        rep = observations_import(content=file.read_bytes(), file_name=file.name, confirm=confirm)
     except InputError as e:
         fail(str(e))
     console.print(

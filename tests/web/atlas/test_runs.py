@@ -155,9 +155,9 @@ def test_atlas_page_shows_bad_input(client: Client, user: Any) -> None:
             "time_limit": 60,
         },
     )
-    assert resp.status_code == 302  # validated in the job
-    body = client.get(resp["Location"]).content.decode()
-    assert "p larger than the 285 candidate sites" in body
+    # refused before a job exists: the form again, the reason on the field (test_refused.py)
+    assert resp.status_code == 400
+    assert "p larger than the 285 candidate sites (400)" in resp.content.decode()
     resp = client.post(
         "/atlas/run/",
         {

@@ -4,7 +4,9 @@
 ``imp.xlsx_bytes`` write a file; ``imp.parse`` imports one against them and ``imp.problems``
 expects it to fail and returns the problems; ``imp.valid_rows`` draws valid long-form rows
 (use ``data.draw(imp.valid_rows())`` in a property test), with ``imp.UNITS_FOR`` the units
-each indicator accepts and the largest value drawn in that unit.
+each indicator accepts and the largest value drawn in that unit; a drawn value is 0 or at least
+0.001 in its indicator's unit, so that it is also plausible in an empty series (it does not
+round to 0 at the 3 decimals shown; see ``importer.plausibility``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from openpyxl import Workbook
 from circulair.core.errors import InputError, Problem
 from circulair.core.monitor.importer import LONG_COLUMNS, parse_observations
 from circulair.core.monitor.model import Indicator, Observation
+from circulair.core.monitor.units import convert
 
 INDICATORS = {
     i.slug: i
@@ -101,7 +104,8 @@ def valid_rows(draw: st.DrawFn) -> list[list[str]]:
     rows = []
     for slug, region, year in keys:
         unit, top = draw(st.sampled_from(UNITS_FOR[slug]))
-        value = draw(st.floats(0, top, allow_nan=False, allow_infinity=False))
+        low = convert(0.001, INDICATORS[slug].unit, unit)
+        value = draw(st.just(0.0) | st.floats(low, top, allow_nan=False, allow_infinity=False))
         note = draw(
             st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
         )

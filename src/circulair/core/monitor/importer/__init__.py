@@ -44,12 +44,17 @@ Rules
   1900-2100, value not a finite number, unit missing or not convertible to the indicator's
   unit (both named), a share outside 0-100 %, text too long, the same (indicator, region, year)
   earlier in the file (both lines named) or already stored (``existing``).
+* After conversion every non-zero value is checked for plausibility (:mod:`.plausibility`):
+  one at least 1000 times larger or smaller than the stored neighbouring values of its series,
+  or, in a series with no stored values, one that rounds to 0 at the 3 decimals shown (460
+  ``kg`` for an indicator in ``Mt``), is refused with the reason, unless the import is
+  confirmed (``confirm=True``); then it is stored as converted.
 * Problems carry the file name, the line (``row``; header = line 1) and the column (``field``;
   in the wide form, the year column). One :class:`InputError` carries all of them.
 
 Modules: :mod:`.columns` (names, limits, template), :mod:`.cells` (a cell's text and number),
 :mod:`.readers` (CSV and XLSX into rows), :mod:`.header`, :mod:`.checks` (row checks) and
-:mod:`.parse` (:func:`parse_observations`).
+:mod:`.plausibility` (surprising values) and :mod:`.parse` (:func:`parse_observations`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..model import Indicator, Observation
 from ..units import convert, parse_unit
 from .cells import cell_text, parse_number
 from .columns import YEAR_MAX, YEAR_MIN
+from .plausibility import explain, implausibility
 
 __all__ = [
     "Problems",
@@ -55,7 +56,9 @@ class Problems:
 @dataclass
 class RowContext:
     """What every row check needs: known indicators and regions (by lower-case key), the
-    stored keys, the keys read so far (with their line) and where problems go."""
+    stored keys, the keys read so far (with their line), where problems go, the stored series
+    by (indicator, region) for the plausibility rule, and whether implausible values are
+    confirmed (then they pass)."""
 
     indicators: Mapping[str, Indicator]
     indicator_keys: Mapping[str, str]
@@ -63,6 +66,8 @@ class RowContext:
     existing: set[tuple[str, str, int]]
     seen: dict[tuple[str, str, int], int]
     out: Problems
+    series: Mapping[tuple[str, str], Mapping[int, float]] = field(default_factory=dict)
+    confirm: bool = False
 
 
 def _suggest(value: str, choices: Sequence[str]) -> str:
@@ -212,8 +217,20 @@ def build_observation(
                 year,
             )
             return None
-    if ind is None or region is None or year is None or converted is None:
+    if ind is None or region is None or year is None or converted is None or value is None:
         return None
+    if not ctx.confirm:
+        found = implausibility(
+            value, converted, series=ctx.series.get((ind.slug, region), {}), year=year
+        )
+        if found is not None:
+            ctx.out.add(
+                explain(found, raw=value, unit=str(unit), ind_unit=ind.unit),
+                line,
+                value_col,
+                value,
+            )
+            return None
     return Observation(
         indicator=ind.slug,
         region=region,

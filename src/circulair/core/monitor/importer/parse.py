@@ -37,6 +37,8 @@ def parse_observations(
     indicators: Mapping[str, Indicator],
     regions: set[str] | frozenset[str],
     existing: set[tuple[str, str, int]] | None = None,
+    series: Mapping[tuple[str, str], Mapping[int, float]] | None = None,
+    confirm: bool = False,
 ) -> list[Observation]:
     """Read, validate and convert the observations of a CSV or XLSX file; all or nothing.
 
@@ -54,6 +56,12 @@ def parse_observations(
     existing : set of (indicator, region, year), optional
         Observations already stored; a row repeating one is an error (the caller decides to
         delete or replace first). Never modified.
+    series : mapping of (indicator, region) to {year: value}, optional
+        The stored values, in each indicator's unit: the neighbours of the plausibility rule
+        (:mod:`.plausibility`). Without it every series counts as empty.
+    confirm : bool
+        True when the person importing confirms implausible values: they are then stored as
+        converted instead of being refused.
 
     Returns
     -------
@@ -92,6 +100,8 @@ def parse_observations(
         existing=set(existing or ()),
         seen={},
         out=out,
+        series=series or {},
+        confirm=confirm,
     )
     width = len(table.header)
     result: list[Observation] = []

@@ -56,6 +56,15 @@ def run_list(user: Any = None) -> QuerySet[Job]:
     return qs.order_by("-created_at")
 
 
+def without_failed(runs: QuerySet[Job]) -> QuerySet[Job]:
+    """``runs`` less the failed ones: what "recent runs" and the compare choices offer.
+
+    Why: a failed run has no result to look at or compare, so offering it is a surprise; it
+    stays in "My runs", marked as failed, with its reason on its own page. This filters a
+    list already restricted by :func:`run_list`; it decides nothing about who sees what."""
+    return runs.exclude(status=Job.Status.FAILED)
+
+
 def run_get(pk: int, user: Any = None) -> Job:
     """One run ``user`` may see; ``Job.DoesNotExist`` for another's private run."""
     return run_list(user).get(pk=pk)

@@ -47,11 +47,24 @@ def _index(
         "extrapolate_form": eform,
         "site_form": sform,
         "presets": services.preset_list(),
-        "runs": selectors.run_list(request.user)[:15],
+        "runs": selectors.without_failed(selectors.run_list(request.user))[:15],
     }
     if problems is not None:
         context.update(problems=problems, mode=mode)
     return render(request, "atlas/index.html", context, status=status)
+
+
+def _problems_to_form(form: ExtrapolateForm | SiteForm, e: InputError) -> list[str]:
+    """Put each refused value next to its field (the form keeps what was typed); return the
+    problems that belong to no field of the form, for the list above the forms."""
+    loose = []
+    for p in e.problems:
+        if p.field in form.fields and not p.file:
+            shown = f" ({p.value})" if p.value is not None else ""
+            form.add_error(p.field, p.message + shown)
+        else:
+            loose.append(str(p))
+    return loose
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -81,7 +94,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
                     kind="atlas.extrapolate", params=dict(eform.cleaned_data), user=request.user
                 )
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = _problems_to_form(form, e)
         except jobs.JobLimitError as e:
             problems, code = [str(e)], 429
         else:
@@ -264,5 +277,9 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "atlas/compare.html",
-        {"runs": runs, "rows": rows, "all_runs": selectors.run_list(request.user)[:50]},
+        {
+            "runs": runs,
+            "rows": rows,
+            "all_runs": selectors.without_failed(selectors.run_list(request.user))[:50],
+        },
     )

@@ -85,6 +85,14 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField()
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Store values the plausibility rule refuses (a thousandfold away from the stored "
+            "neighbouring values, or rounding to 0 in an empty series)."
+        ),
+    )
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -221,7 +229,12 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         ser = ImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]
-        rep = services.observations_import(content=f.read(), file_name=f.name, user=request.user)
+        rep = services.observations_import(
+            content=f.read(),
+            file_name=f.name,
+            user=request.user,
+            confirm=ser.validated_data["confirm"],
+        )
         if rep.batch is not None:
             return Response(ImportBatchSerializer(rep.batch).data, status=status.HTTP_202_ACCEPTED)
         return Response(

@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file (long template or one column per year)"))
+    confirm = forms.BooleanField(
+        label=_("Store implausible values anyway"),
+        required=False,
+        help_text=_(
+            "Tick only after checking a refused value: one a thousand times larger or smaller "
+            "than the stored values next to it, or one that rounds to 0 in an empty series."
+        ),
+    )
 
 
 class DecideForm(forms.Form):

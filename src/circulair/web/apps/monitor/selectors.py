@@ -49,6 +49,16 @@ def core_indicators() -> dict[str, core.Indicator]:
     }
 
 
+def stored_series() -> dict[tuple[str, str], dict[int, float]]:
+    """Every stored value by (indicator, region) and year, in one query: the neighbours the
+    import's plausibility rule compares a new value with."""
+    out: dict[tuple[str, str], dict[int, float]] = {}
+    rows = Observation.objects.values_list("indicator__slug", "region", "year", "value")
+    for slug, region, year, value in rows:
+        out.setdefault((slug, region), {})[year] = value
+    return out
+
+
 def core_target(t: Target) -> core.Target:
     return core.Target(
         slug=t.slug,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from circulair.core.errors import InputError
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.core.monitor.importer import template_csv
+from circulair.core.monitor.importer.plausibility import refused_as_implausible
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
@@ -81,14 +82,19 @@ def import_view(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, "monitor.observations.import")
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
+    implausible = False
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
             rep = services.observations_import(
-                content=f.read(), file_name=f.name, user=request.user
+                content=f.read(),
+                file_name=f.name,
+                user=request.user,
+                confirm=form.cleaned_data["confirm"],
             )
         except InputError as e:
             problems = [str(p) for p in e.problems]
+            implausible = any(refused_as_implausible(p) for p in e.problems)
         else:
             if rep.batch is not None:
                 messages.success(
@@ -109,6 +115,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {
         "form": form,
         "problems": problems,
+        "implausible": implausible,
         "indicators": selectors.indicator_list(),
         "regions": sorted(selectors.known_regions()),
         "recent": selectors.recent_imports(20),

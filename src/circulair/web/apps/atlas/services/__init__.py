@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
+from circulair.core.atlas.plan.params import check_params
 from circulair.core.errors import CirculairError, InputError, Problem
 from circulair.web.apps.atlas.services.inputs import (
     KBO_WEIGHTS,
@@ -264,6 +265,32 @@ def preferred_types(archetype_slug: str) -> list[str]:
     )
 
 
+def _siting_params(params: dict[str, Any]) -> SitingParams:
+    fields = set(SitingParams.__dataclass_fields__)
+    clean = {k: v for k, v in params.items() if k in fields and v not in (None, "")}
+    if "fixed_open" in clean:
+        clean["fixed_open"] = tuple(clean["fixed_open"])
+    return SitingParams(**clean)
+
+
+def site_params_check(params: dict[str, Any], *, candidates_file: bool) -> None:
+    """Refuse, before a job exists, the settings the run would fail on (p, R, road factor,
+    capacities, existing facilities): the form is then shown again with the values kept and
+    the reason next to the field, instead of a failed run. The same ``check_params`` runs again
+    in the job; here the candidate count is an upper bound (the municipalities, plus the
+    existing facilities), so nothing valid is refused, and with a candidates file only the
+    rules that need no candidates are applied."""
+    prm = _siting_params(params)
+    geo = geo_sel.region_geography(geo_sel.region_get(params.get("region") or None))
+    if candidates_file:
+        n, caps = 10**9, True
+    else:
+        central = prm.candidates == "central_cities"
+        n = len(geo.central_cities() if central else geo.municipalities) + len(prm.fixed_open)
+        caps = False
+    check_params(prm, geo, n, candidate_capacities=caps)
+
+
 def site_run(
     params: dict[str, Any], progress: jobs.Progress, files: SiteFiles | None = None
 ) -> dict[str, Any]:
@@ -274,11 +301,7 @@ def site_run(
     region = geo_sel.region_get(params.get("region") or None)
     geo = geo_sel.region_geography(region)
     arch = archetype_get(params["archetype"]) if params.get("archetype") else None
-    fields = set(SitingParams.__dataclass_fields__)
-    clean = {k: v for k, v in params.items() if k in fields and v not in (None, "")}
-    if "fixed_open" in clean:
-        clean["fixed_open"] = tuple(clean["fixed_open"])
-    prm = SitingParams(**clean)
+    prm = _siting_params(params)
     inputs = site_inputs(geo, params, files, progress)
     prefer = preferred_types(params["archetype"]) if params.get("archetype") else []
     result = run_siting(
@@ -411,6 +434,7 @@ def site_start(
     params = dict(params)
     uploads = dict(uploads or {})
     time_limit_check(params, user)
+    site_params_check(params, candidates_file="candidates" in uploads)
     if "kbo" in uploads:
         kbo_options_check(
             str(params.get("sector_group") or ""), str(params.get("kbo_weight") or "count")

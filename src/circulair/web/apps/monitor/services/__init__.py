@@ -150,8 +150,14 @@ def four_eyes() -> bool:
     return bool(getattr(settings, "CIRCULAIR_MONITOR_FOUR_EYES", False))
 
 
-def observations_import(*, content: bytes, file_name: str, user: Any = None) -> ImportReport:
+def observations_import(
+    *, content: bytes, file_name: str, user: Any = None, confirm: bool = False
+) -> ImportReport:
     """Import a CSV/XLSX of observations (long or wide template); all-or-nothing.
+
+    A value that is implausible after conversion (a thousandfold away from the stored
+    neighbouring values, or rounding to 0 in an empty series; see
+    :mod:`circulair.core.monitor.importer.plausibility`) refuses the file unless ``confirm``.
 
     ``user`` None is the operator (CLI); a person needs the monitor-editor role. Under the
     four-eyes rule a person's valid file is not stored but kept as a pending batch
@@ -165,6 +171,8 @@ def observations_import(*, content: bytes, file_name: str, user: Any = None) -> 
             file_name,
             indicators=selectors.core_indicators(),
             regions=selectors.known_regions(),
+            series=selectors.stored_series(),
+            confirm=confirm,
         )
     except InputError as e:
         upload_keep(purpose="observations", name=file_name, content=content, user=user, error=e)
