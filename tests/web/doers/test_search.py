@@ -32,7 +32,9 @@ R3 = [
 
 def _found(q: str, lang: str = "nl") -> list[str]:
     with translation.override(lang):
-        return [c.slug for c in selectors.case_results(AnonymousUser(), {"q": q}, page_size=100).cases]
+        return [
+            c.slug for c in selectors.case_results(AnonymousUser(), {"q": q}, page_size=100).cases
+        ]
 
 
 def test_reuse_words_find_the_reuse_cases_in_dutch_and_english() -> None:
