@@ -131,6 +131,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "portal:about_data": lambda w: "/about/data/",
     "portal:coming": lambda w: "/soon/map/",
     "portal:upload_file": lambda w: f"/uploads/{w['upload'].pk}/",
+    "portal:health": lambda w: "/health/",
     "knowledge:index": lambda w: "/kb/",
     "knowledge:r_ladder": lambda w: "/kb/r-ladder/",
     "knowledge:list": lambda w: "/kb/work_agenda/",
@@ -377,6 +378,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "portal:cases_geojson": (PUBLIC, PUBLIC),
     "portal:coming": (PUBLIC, PUBLIC),
     "portal:home": (PUBLIC, PUBLIC),
+    "portal:health": (PUBLIC, PUBLIC),
     "portal:map": (PUBLIC, PUBLIC),
     "portal:upload_file": (
         "ok: member_a administrator; else hidden",

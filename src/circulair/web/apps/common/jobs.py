@@ -243,6 +243,25 @@ def active(*, kinds: Iterable[str], before: Job | None = None, user: Any = None)
     return qs
 
 
+def queue_state(*, now: Any = None) -> dict[str, Any]:
+    """The work queue at a glance (the health endpoint): jobs waiting and running, how long the
+    oldest has waited, and how many have gone silent (their worker died; not yet reaped)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
+    active = Job.objects.filter(status__in=ACTIVE)
+    stale = active.filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    ).count()
+    oldest = active.filter(status=Job.Status.QUEUED).order_by("created_at").first()
+    return {
+        "ok": stale == 0,
+        "queued": active.filter(status=Job.Status.QUEUED).count(),
+        "running": active.filter(status=Job.Status.RUNNING).count(),
+        "stale": stale,
+        "oldest_queued_s": round((now - oldest.created_at).total_seconds()) if oldest else 0,
+    }
+
+
 def reap_stale(*, now: Any = None) -> int:
     """Fail queued or running jobs whose heartbeat is older than ``CIRCULAIR_JOB_STALE_SECONDS``
     (their worker was killed): cheap enough to run on every submit, list and poll."""

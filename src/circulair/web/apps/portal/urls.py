@@ -10,4 +10,5 @@ urlpatterns = [
     path("about/data/", views.about_data, name="about_data"),
     path("soon/<slug:key>/", views.coming, name="coming"),
     path("uploads/<int:pk>/", views.upload_file, name="upload_file"),
+    path("health/", views.health, name="health"),
 ]

@@ -2,17 +2,65 @@
 
 from __future__ import annotations
 
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
 import yaml
+from django.core.cache import cache, caches
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from circulair.data import manifest_path
-from circulair.web.apps.common import permissions
+from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Upload
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
 from circulair.web.apps.portal import presenters
 from circulair.web.apps.portal.presenters import CAPABILITIES
+
+
+def _timed(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    try:
+        out = check()
+    except Exception as e:  # a health check reports every failure, it does not raise
+        out = {"ok": False, "error": f"{type(e).__name__}: {e}"[:300]}
+    return {**out, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+
+
+def _database() -> dict[str, Any]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+        return {"ok": cur.fetchone() == (1,), "vendor": connection.vendor}
+
+
+def _cache() -> dict[str, Any]:
+    key, value = f"health:{secrets.token_hex(8)}", secrets.token_hex(8)
+    cache.set(key, value, 30)
+    ok = cache.get(key) == value
+    cache.delete(key)
+    return {"ok": ok, "backend": type(caches["default"]).__name__}
+
+
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """``/health/``: the database answers, the cache keeps a value, and no job has gone silent;
+    200 when all hold, 503 otherwise (for a load balancer or an orchestrator's probe)."""
+    checks = {
+        "database": _timed(_database),
+        "cache": _timed(_cache),
+        "queue": _timed(jobs.queue_state),
+    }
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
