@@ -19,7 +19,7 @@ def _setup(quiet: bool = False) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from circulair.web.apps.common.jobs import fail_interrupted
+    from circulair.web.apps.common.jobs import reap_stale
     from circulair.web.apps.common.uploads import uploads_orphans_remove
     from circulair.web.bootstrap import reference_data_load
 
@@ -31,9 +31,10 @@ def _setup(quiet: bool = False) -> None:
             report = reference_data_load()
     except InputError as e:
         fail(f"the shipped data is invalid:\n{e}")
-    stale = fail_interrupted()
+    # only jobs gone silent (their worker died): another server's running jobs keep running
+    stale = reap_stale()
     if stale and not quiet:
-        console.print(f"{stale} interrupted background job(s) marked as failed.")
+        console.print(f"{stale} background job(s) whose worker stopped marked as failed.")
     orphans = uploads_orphans_remove()
     if orphans and not quiet:
         console.print(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from circulair.core.errors import InputError
 from circulair.web.apps.atlas.services import run_start
-from circulair.web.apps.common.jobs import fail_interrupted
+from circulair.web.apps.common.jobs import STALE_MESSAGE, reap_stale
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.geography.models import Municipality, Region
 from circulair.web.apps.geography.services import partition_import
@@ -308,9 +310,17 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(
     )
 
 
-def test_jobs_interrupted_by_a_stop_are_marked_failed() -> None:
-    j = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)
-    assert fail_interrupted() == 1
-    j.refresh_from_db()
-    assert j.status == "failed" and "interrupted" in j.error["message"]
-    assert fail_interrupted() == 0
+def test_starting_a_server_fails_only_jobs_whose_worker_stopped(settings: Any) -> None:
+    """Set-up (every server's start) reaps silent jobs only: a job another server is running,
+    its heartbeat fresh, keeps running (two web servers may start at any time)."""
+    alive = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)
+    Job.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now())
+    dead = Job.objects.create(kind="atlas.site", params={}, status=Job.Status.RUNNING)
+    gone = timezone.now() - dt.timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS + 1)
+    Job.objects.filter(pk=dead.pk).update(heartbeat_at=gone)
+    assert reap_stale() == 1
+    alive.refresh_from_db()
+    dead.refresh_from_db()
+    assert alive.status == "running" and alive.finished_at is None
+    assert dead.status == "failed" and dead.error["message"] == STALE_MESSAGE
+    assert reap_stale() == 0

@@ -281,16 +281,3 @@ def reap_stale(*, now: Any = None) -> int:
     if n:
         log.warning("%d job(s) without a heartbeat since %s marked as failed", n, cutoff)
     return n
-
-
-def fail_interrupted() -> int:
-    """Mark jobs left queued or running by a stopped server as failed (run at start-up)."""
-    return Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
-        status=Job.Status.FAILED,
-        finished_at=timezone.now(),
-        message="interrupted: the server stopped before the job finished",
-        error={
-            "message": "interrupted: the server stopped before the job finished; "
-            "start the run again"
-        },
-    )
