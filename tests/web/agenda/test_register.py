@@ -570,12 +570,17 @@ def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png
         doc = pdfium.PdfDocument(pdf)
         text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
         for rec in Record.objects.filter(kind="work_agenda"):
-            assert heading.format(name_nl=rec.name_nl, name_en=rec.name_en) in text, rec.slug
+            name = rec.name_nl if lang == "nl" else rec.name_en
+            if rec.slug == "maakindustrie":  # the one agenda with actions has its section
+                assert heading.format(name_nl=rec.name_nl, name_en=rec.name_en) in text
+            else:  # the others one line each (issue 15); not yet in the Dutch catalogue
+                assert f"{name}: no actions reported in 2025" in text, rec.slug
         # a public impact project of the manufacturing agenda; Alfa's actions are private
         assert "C1 with Bravo" in text and "Alfa Metaal" not in text
         assert "Actions per lever, 2025" in text or "Acties per hefboom, 2025" in text  # chart
     html = Client().get("/agenda/report/?year=2025").content.decode()
-    assert html.count('class="agenda-section"') == 6 and "<svg" in html
+    assert html.count('class="agenda-section"') == 1 and "<svg" in html
+    assert html.count('class="quiet-agenda"') == 5
 
 
 def test_lead_adds_a_work_path_members_cannot(world: dict[str, Any]) -> None:
