@@ -43,6 +43,8 @@ def test_comparison_chart_years_are_integers(tick_labels: Any) -> None:
     assert tick_labels(lines, "x") == ["2019", "2020", "2021"]
     bars = comparison_chart({"BE": ([2022], [22.2]), "NL": ([2022], [27.5])}, {})
     assert tick_labels(bars, "x") == ["BE", "NL"]  # one year each: regions side by side
+    mixed = comparison_chart({"BE": ([2020, 2021], [20.5, 21.0]), "NL": ([2022], [27.5])}, {})
+    assert tick_labels(mixed, "x") == ["2020", "2021", "2022"]  # a lone value sits in its year
 
 
 def test_sparkline_has_no_ticks(tick_labels: Any) -> None:

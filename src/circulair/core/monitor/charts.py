@@ -156,16 +156,19 @@ def comparison_chart(
     *,
     fmt: str = "svg",
 ) -> bytes:
-    """One line per region (e.g. circular material use rate of BE, EU27, NL)."""
+    """One line per region over the years (e.g. circular material use rate of BE, EU27, NL), or
+    one bar per region when every region has a single value."""
     fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
-    bars = False
+    # One value per region (a snapshot year): bars by region. As soon as one region has a
+    # series, years go on the x-axis for all (a lone value is a dot in its year): mixing
+    # regions and years on one axis dropped the years.
+    bars = all(len(ys) <= 1 for ys, _vs in series.values())
     for region, (ys, vs) in sorted(series.items()):
-        if len(ys) == 1:
+        if bars:
             ax.bar([region], vs, color=GREEN if region == labels.get("highlight") else LIGHT)
-            bars = True
         else:
             ax.plot(ys, vs, "o-", label=region)
-    if not bars:  # a line per region over years; bars put regions (categories) on the x-axis
+    if not bars:
         year_axis(ax)
     ax.set_title(labels.get("title", ""), fontsize=11)
     ax.set_ylabel(labels.get("unit", ""))
