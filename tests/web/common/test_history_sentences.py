@@ -116,3 +116,14 @@ def test_action_page_shows_sentences(action: Any) -> None:
     assert "<li>public changed from no to yes</li>" in body
     assert '<td class="history-summary">status changed from planned to running</td>' in body
     assert ">True<" not in body and "<td>create</td>" not in body
+
+
+def test_entries_cost_one_query_per_linked_field(action: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as q:
+        history_entries(history_of(action))
+    # the changes, the content type (then cached), the agenda's and the lever's records
+    assert len(q.captured_queries) == 4

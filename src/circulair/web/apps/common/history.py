@@ -156,7 +156,11 @@ def change_sentences(
     """Each field of one entry as a sentence in the active language, e.g. "status changed from
     planned to running", "public changed from no to yes", "title set to A1"; the field's
     verbose name and the choices' labels where the model has them."""
-    model = model if model is not None else change.content_type.model_class()
+    model = (
+        model
+        if model is not None
+        else ContentType.objects.get_for_id(change.content_type_id).model_class()
+    )
     out = []
     for name, pair in change.changes.items():
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
@@ -179,7 +183,10 @@ def history_entries(changes: Iterable[Change]) -> list[dict[str, Any]]:
     A create or delete reads "created"/"deleted" with the values it set; a status change of
     one field reads as its sentence alone ("status changed from planned to running")."""
     rows = list(changes)
-    models = {c.content_type_id: c.content_type.model_class() for c in rows}
+    models = {
+        c.content_type_id: ContentType.objects.get_for_id(c.content_type_id).model_class()
+        for c in rows
+    }
     names: dict[int, dict[str, dict[str, str]]] = {
         ct: _slug_names(m, [c for c in rows if c.content_type_id == ct]) for ct, m in models.items()
     }
