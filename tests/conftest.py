@@ -94,6 +94,36 @@ def pdf_page_png() -> Any:
     return render
 
 
+def svg_tick_labels(svg: bytes | str, axis: str = "x") -> list[str]:
+    """The tick labels of one axis of a matplotlib SVG, as drawn: the ``<text>`` of each tick
+    (``svg.fonttype: none``) or the comment matplotlib writes before glyph paths."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+    root = ET.fromstring(text[text.find("<svg") :], parser=parser)
+    tick = re.compile(rf"^{axis}tick_[0-9]+$")
+    labels = []
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        if not tick.match(g.get("id", "")):
+            continue
+        for el in g.iter():
+            if el.tag is ET.Comment:
+                labels.append((el.text or "").strip())
+                break
+            if el.tag == "{http://www.w3.org/2000/svg}text":
+                labels.append("".join(el.itertext()).strip())
+                break
+    return labels
+
+
+@pytest.fixture
+def tick_labels() -> Any:
+    """``tick_labels(svg, axis)``: the labels a chart prints along one axis (see above)."""
+    return svg_tick_labels
+
+
 class Mailbox:
     """What a real SMTP server (aiosmtpd, on a free local port) received, as parsed messages."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from circulair.core.scan.charts import distribution_chart, score_chart
@@ -29,3 +31,9 @@ def test_distribution_chart() -> None:
     assert "besturen" in svg and svg.count("<path") >= 2
     with pytest.raises(ValueError):
         distribution_chart(["0–2"], [1, 2], {})
+
+
+def test_distribution_chart_counts_are_integer_ticks(tick_labels: Any) -> None:
+    svg = distribution_chart(["0–2", "2–4", "4–6"], [1, 3, 0], {})
+    assert tick_labels(svg, "y") == ["0", "1", "2", "3"]
+    assert tick_labels(svg, "x") == ["0–2", "2–4", "4–6"]

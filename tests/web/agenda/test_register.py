@@ -204,8 +204,9 @@ def test_history_shows_who_and_old_to_new(world: dict[str, Any]) -> None:
     h = history_of(a).get(action="update")
     assert h.changes["title"] == ["A1", "A1 renamed"]
     assert h.changes["r_strategies"] == [["r3-reuse"], ["r3-reuse", "r8-recycle"]]
-    body = _client(world["alice"]).get(f"/agenda/actions/{a.pk}/").content.decode()
-    assert "A1 → A1 renamed" in body and "alice" in body
+    page = _client(world["alice"]).get(f"/agenda/actions/{a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert "<li>title changed from A1 to A1 renamed</li>" in body and "alice" in body
 
 
 # --- permissions: web, API, crafted POST ---------------------------------------------------
@@ -504,8 +505,8 @@ def test_programme_lifecycle(world: dict[str, Any]) -> None:
     assert ei.type.__name__ == "PermissionDenied"
     e = selectors.evaluation(world["agenda"], 2025)
     assert e.programmes_by_stage["publication"] == 1 and e.funded_actions == 1
-    body = Client().get(f"/agenda/programmes/{p.pk}/").content.decode()
-    assert "interim_report → completion" in body
+    body = Client().get(f"/agenda/programmes/{p.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "stage changed from interim report to completion" in body
 
 
 def test_bottlenecks(world: dict[str, Any]) -> None:
@@ -570,12 +571,17 @@ def test_report_pdf_has_every_agenda_section(world: dict[str, Any], pdf_page_png
         doc = pdfium.PdfDocument(pdf)
         text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
         for rec in Record.objects.filter(kind="work_agenda"):
-            assert heading.format(name_nl=rec.name_nl, name_en=rec.name_en) in text, rec.slug
+            name = rec.name_nl if lang == "nl" else rec.name_en
+            if rec.slug == "maakindustrie":  # the one agenda with actions has its section
+                assert heading.format(name_nl=rec.name_nl, name_en=rec.name_en) in text
+            else:  # the others one line each (issue 15); not yet in the Dutch catalogue
+                assert f"{name}: no actions reported in 2025" in text, rec.slug
         # a public impact project of the manufacturing agenda; Alfa's actions are private
         assert "C1 with Bravo" in text and "Alfa Metaal" not in text
         assert "Actions per lever, 2025" in text or "Acties per hefboom, 2025" in text  # chart
     html = Client().get("/agenda/report/?year=2025").content.decode()
-    assert html.count('class="agenda-section"') == 6 and "<svg" in html
+    assert html.count('class="agenda-section"') == 1 and "<svg" in html
+    assert html.count('class="quiet-agenda"') == 5
 
 
 def test_lead_adds_a_work_path_members_cannot(world: dict[str, Any]) -> None:
@@ -682,8 +688,8 @@ def test_lead_edits_a_signatory_with_history(world: dict[str, Any]) -> None:
     assert s.min_actions == 4
     e = selectors.evaluation(world["agenda"], 2025)
     assert not {x.name: x for x in e.signatories}["Alfa Metaal"].falls_short  # 4 of 4
-    body = Client().get(url).content.decode()
-    assert "None → 4" in body or "— → 4" in body
+    body = Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "own commitment (actions per year) set to 4" in body
 
 
 def test_back_office_saves_and_deletions_are_in_the_history(world: dict[str, Any]) -> None:

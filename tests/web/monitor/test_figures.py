@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common.history import history_of
@@ -127,3 +130,28 @@ def test_import_page_and_api(client: Client, user: object, monitor_editor: objec
     assert obs["count"] == 3
     targets = client.get("/api/v1/monitor/targets/").json()
     assert {t["slug"]: t["assessment"]["status"] for t in targets}["rmc-2030"] == "on_track"
+
+
+def test_indicator_charts_put_whole_years_on_the_axis(tick_labels: Any) -> None:
+    """Issue 15: the target and comparison charts of the indicator pages tick whole years
+    (they ticked 2010.0, 2012.5 … before)."""
+    from circulair.web.apps.monitor import presenters
+    from circulair.web.apps.monitor.models import Indicator
+
+    observations_import(content=RMC.encode(), file_name="rmc.csv")
+    cmu_rows = "".join(
+        f"circular-material-use-rate,{r},{y},{v},%,test,\n"
+        for r, y, v in (("BE", 2020, 20.5), ("BE", 2021, 21.0), ("EU27", 2020, 11.7))
+    )
+    observations_import(
+        content=("indicator,region,year,value,unit,source,note\n" + cmu_rows).encode(),
+        file_name="cmu.csv",
+    )
+    with translation.override("en"):
+        rmc = presenters.indicator_context(Indicator.objects.get(slug="rmc"))
+        cmu = presenters.indicator_context(Indicator.objects.get(slug="circular-material-use-rate"))
+    assert [tick_labels(t["chart"], "x") for t in rmc["targets"]] == [
+        ["2010", "2013", "2016", "2019", "2022", "2025", "2028", "2031"]
+    ]
+    # BE has 2020-2021, EU27 2020, FR and NL only the shipped 2022: one year axis for all
+    assert tick_labels(cmu["comparison"], "x") == ["2020", "2021", "2022"]

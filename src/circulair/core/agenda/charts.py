@@ -12,7 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from circulair.core.monitor.charts import AMBER, GREEN, GREY, _render
+from circulair.core.monitor.charts import AMBER, GREEN, GREY, _render, integer_axis
 
 
 def bar_chart(
@@ -23,7 +23,9 @@ def bar_chart(
     highlight_zero: bool = True,
     fmt: str = "svg",
 ) -> bytes:
-    """Horizontal bars, one per label, in the given order; zero bars are marked in amber."""
+    """Horizontal bars, one per label, in the given order; zero bars are marked in amber.
+
+    ``values`` are counts (of actions): the value axis is ticked at whole numbers."""
     n = max(1, len(labels))
     with plt.rc_context({"svg.fonttype": "none"}):  # real <text>: searchable, drawn by WeasyPrint
         fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.28 * n), dpi=100)
@@ -53,6 +55,7 @@ def _draw(
     ax_.tick_params(axis="x", labelsize=8)
     if not any(values):
         ax_.set_xlim(0, 1)
+    integer_axis(ax_.xaxis)  # counts of actions: 0 1 2, never 0.0 0.2
     return _render(fig, fmt)
 
 

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 GREEN, LIGHT, AMBER, GREY = "#1f7a4d", "#7fb069", "#e0a030", "#8a9690"
 STATUS_COLOURS = {
@@ -24,6 +25,26 @@ STATUS_COLOURS = {
     "missed": "#b5452b",
     "no_data": "#8a9690",
 }
+
+
+def integer_axis(axis: Any) -> None:
+    """Ticks of ``axis`` (``ax.xaxis``/``ax.yaxis``) at whole numbers, printed as integers.
+
+    Why: matplotlib's default locator puts year axes at 2010.0, 2012.5 … and count axes at
+    0.0, 0.2 …; a year or a count is never fractional, and the default formatter may also move
+    part of a year into an offset ("+2.01e3")."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(round(x)))))  # noqa: RUF046
+
+
+def year_axis(ax: Any) -> None:
+    """The x-axis of ``ax`` holds years: whole years only, and a single year is shown between
+    its neighbours (matplotlib would otherwise spread one point over two centuries)."""
+    lo, hi = ax.dataLim.intervalx
+    if hi - lo < 1:
+        mid = round((lo + hi) / 2)
+        ax.set_xlim(mid - 1, mid + 1)
+    integer_axis(ax.xaxis)
 
 
 def _render(fig: Any, fmt: str) -> bytes:
@@ -96,6 +117,10 @@ def target_chart(
                 alpha=0.25,
                 label=labels.get("band", "uncertainty band"),
             )
+    if years or ty is not None:
+        year_axis(ax)
+    else:
+        ax.set_xticks([])  # nothing dated to put on the axis
     ax.set_title(labels.get("title", ""), fontsize=11)
     ax.set_ylabel(labels.get("unit", ""))
     ax.grid(alpha=0.3)
@@ -131,13 +156,20 @@ def comparison_chart(
     *,
     fmt: str = "svg",
 ) -> bytes:
-    """One line per region (e.g. circular material use rate of BE, EU27, NL)."""
+    """One line per region over the years (e.g. circular material use rate of BE, EU27, NL), or
+    one bar per region when every region has a single value."""
     fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
+    # One value per region (a snapshot year): bars by region. As soon as one region has a
+    # series, years go on the x-axis for all (a lone value is a dot in its year): mixing
+    # regions and years on one axis dropped the years.
+    bars = all(len(ys) <= 1 for ys, _vs in series.values())
     for region, (ys, vs) in sorted(series.items()):
-        if len(ys) == 1:
+        if bars:
             ax.bar([region], vs, color=GREEN if region == labels.get("highlight") else LIGHT)
         else:
             ax.plot(ys, vs, "o-", label=region)
+    if not bars:
+        year_axis(ax)
     ax.set_title(labels.get("title", ""), fontsize=11)
     ax.set_ylabel(labels.get("unit", ""))
     ax.grid(alpha=0.3, axis="y")

@@ -11,9 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 
-from circulair.core.monitor.charts import AMBER, GREEN, _render
+from circulair.core.monitor.charts import AMBER, GREEN, _render, integer_axis
 
 
 def score_chart(
@@ -94,6 +93,6 @@ def distribution_chart(
         ax.bar(list(ranges), list(counts), color=GREEN)
         ax.set_xlabel(labels.get("x", "overall score"))
         ax.set_ylabel(labels.get("y", "governments"))
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_axis(ax.yaxis)  # counts of governments
         ax.spines[["top", "right"]].set_visible(False)
         return _render(fig, fmt)

@@ -4,10 +4,12 @@ with its charts, and its PDF."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -192,42 +194,83 @@ def _chart(labels_: list[str], values: list[float], title: str) -> str:
     return svg_inline(bar_chart(labels_, values, title=title))
 
 
+def report_number(value: float) -> str:
+    """A figure in the active language's notation with thousands grouped (nl ``1.234,5``,
+    en ``1,234.5``), at most two decimals (half up, as people round) and none when whole."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    decimals = f"{rounded:f}".rstrip("0").rstrip(".").partition(".")[2]
+    return number_format(rounded, len(decimals), use_l10n=True, force_grouping=True)
+
+
+def _key_rows(key: dict[str, int], figures: list[tuple[str, str, float]]) -> list[tuple[str, str]]:
+    """The key-figures table: one (label, number) row per figure; a result's unit goes in its
+    row header, so the number column holds numbers only and aligns right."""
+    rows = [
+        (_("Signatories"), key["signatories"]),
+        (_("Actions active"), key["actions"]),
+        (_("Started this year"), key["started"]),
+        (_("Completed"), key["completed"]),
+        (_("Programmes"), key["programmes"]),
+        (_("Open bottlenecks"), key["open_bottlenecks"]),
+    ]
+    out = [(label, report_number(n)) for label, n in rows]
+    for label, unit, total in figures:
+        head = _("%(label)s (%(unit)s)") % {"label": label, "unit": unit} if unit else label
+        out.append((head, report_number(total)))
+    return out
+
+
+def _no_actions_line(name: str, year: int) -> str:
+    return _("%(name)s: no actions reported in %(year)s") % {"name": name, "year": year}
+
+
 def report_context(year: int) -> dict[str, Any]:
     """The annual report: per agenda and per lever the impact projects, key figures and
-    highlights of ``year`` (actions counted by the evaluation rule), with charts."""
+    highlights of ``year`` (actions counted by the evaluation rule), with charts.
+
+    An agenda or lever without counted actions gets one line (``quiet_agendas``,
+    ``quiet_levers``) instead of a section: five empty agenda pages made most of the PDF."""
     c = selectors.report_counts(year)
     agendas: list[dict[str, Any]] = []
+    quiet_agendas: list[str] = []
     for r in selectors.records("work_agenda"):
+        key = {
+            "signatories": c.signatories.get(r.pk, 0),
+            "actions": c.by_agenda.get(r.pk, 0),
+            "started": c.started.get(r.pk, 0),
+            "completed": c.completed.get(r.pk, 0),
+            "programmes": c.programmes.get(r.pk, 0),
+            "open_bottlenecks": c.open_bottlenecks.get(r.pk, 0),
+        }
+        if not key["actions"]:
+            quiet_agendas.append(_no_actions_line(r.name, year))
         agendas.append(
             {
                 "record": r,
                 "number": r.attributes.get("number_002"),
-                "key": {
-                    "signatories": c.signatories.get(r.pk, 0),
-                    "actions": c.by_agenda.get(r.pk, 0),
-                    "started": c.started.get(r.pk, 0),
-                    "completed": c.completed.get(r.pk, 0),
-                    "programmes": c.programmes.get(r.pk, 0),
-                    "open_bottlenecks": c.open_bottlenecks.get(r.pk, 0),
-                },
-                "figures": c.figures.get(r.pk, []),
-                "projects": selectors.impact_projects(year, agenda=r),
-                "highlights": selectors.highlights(year, agenda=r),
+                "key": key,
+                "key_rows": _key_rows(key, c.figures.get(r.pk, [])),
+                "projects": selectors.impact_projects(year, agenda=r) if key["actions"] else [],
+                "highlights": selectors.highlights(year, agenda=r) if key["actions"] else [],
             }
         )
     levers: list[dict[str, Any]] = [
         {
             "record": r,
             "actions": c.by_lever.get(r.pk, 0),
-            "projects": selectors.impact_projects(year, lever=r),
-            "highlights": selectors.highlights(year, lever=r),
+            "projects": selectors.impact_projects(year, lever=r) if c.by_lever.get(r.pk) else [],
+            "highlights": selectors.highlights(year, lever=r) if c.by_lever.get(r.pk) else [],
         }
         for r in selectors.records("lever")
     ]
     return {
         "year": year,
-        "agendas": agendas,
-        "levers": levers,
+        "agendas": [a for a in agendas if a["key"]["actions"]],
+        "quiet_agendas": quiet_agendas,
+        "levers": [lv for lv in levers if lv["actions"]],
+        "quiet_levers": [
+            _no_actions_line(lv["record"].name, year) for lv in levers if not lv["actions"]
+        ],
         "rule": rule_text(),
         "total": sum(c.by_agenda.values()),
         "programmes": selectors.programmes_of_year(year),

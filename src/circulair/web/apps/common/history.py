@@ -8,7 +8,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circulair.web.apps.common.models import Change, Upload
 from circulair.web.apps.common.permissions import acting_user
@@ -81,3 +84,129 @@ def history_latest_id(app_label: str) -> int:
         .first()
     )
     return latest or 0
+
+
+# --- history as sentences (a presenter shared by every page that shows a record's history) ---
+#: What an entry's action code reads as on a page; an unknown code is shown as it is.
+ACTION_LABELS: dict[str, Any] = {
+    "create": gettext_lazy("created"),
+    "update": gettext_lazy("changed"),
+    "delete": gettext_lazy("deleted"),
+    "status": gettext_lazy("status changed"),
+    "import": gettext_lazy("imported"),
+    "replace": gettext_lazy("replaced"),
+    "answer": gettext_lazy("answered"),
+    "approve": gettext_lazy("approved"),
+    "reject": gettext_lazy("rejected"),
+    "hide": gettext_lazy("hidden"),
+    "unhide": gettext_lazy("shown again"),
+    "share": gettext_lazy("shared"),
+    "role": gettext_lazy("role changed"),
+}
+
+
+def _field(model: type[Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _slug_names(model: type[Model] | None, changes: Iterable[Change]) -> dict[str, dict[str, str]]:
+    """Names of the slug-keyed records (knowledge records) the entries point to, per field: one
+    query per related model, whatever the number of entries."""
+    wanted: dict[str, set[str]] = {}
+    for c in changes:
+        for name, pair in c.changes.items():
+            f = _field(model, name)
+            related = getattr(f, "related_model", None)
+            if related is not None and _field(related, "slug") is not None:
+                values = pair if isinstance(pair, list) else [pair]
+                flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
+                wanted.setdefault(name, set()).update(x for x in flat if isinstance(x, str) and x)
+    out: dict[str, dict[str, str]] = {}
+    for name, slugs in wanted.items():
+        related = _field(model, name).related_model
+        out[name] = {
+            str(o.slug): str(getattr(o, "name", o))
+            for o in related._default_manager.filter(slug__in=slugs)
+        }
+    return out
+
+
+def _display(field: Any, value: Any, names: Mapping[str, str]) -> str:
+    """A stored value as people read it: yes/no, a choice's label, a record's name, a list."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(_display(field, v, names) for v in value)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    return names.get(str(value), str(value))
+
+
+def change_sentences(
+    change: Change, model: type[Model] | None = None, names: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Each field of one entry as a sentence in the active language, e.g. "status changed from
+    planned to running", "public changed from no to yes", "title set to A1"; the field's
+    verbose name and the choices' labels where the model has them."""
+    model = (
+        model
+        if model is not None
+        else ContentType.objects.get_for_id(change.content_type_id).model_class()
+    )
+    out = []
+    for name, pair in change.changes.items():
+        old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        f = _field(model, name)
+        label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
+        shown = (names or {}).get(name, {})
+        args = {"field": label, "old": _display(f, old, shown), "new": _display(f, new, shown)}
+        if args["old"] == "—":
+            out.append(_("%(field)s set to %(new)s") % args)
+        elif args["new"] == "—":
+            out.append(_("%(field)s cleared (was %(old)s)") % args)
+        else:
+            out.append(_("%(field)s changed from %(old)s to %(new)s") % args)
+    return out
+
+
+def history_entries(changes: Iterable[Change]) -> list[dict[str, Any]]:
+    """A record's history for a page: per entry when, who, what happened and its sentences.
+
+    A create or delete reads "created"/"deleted" with the values it set; a status change of
+    one field reads as its sentence alone ("status changed from planned to running")."""
+    rows = list(changes)
+    models = {
+        c.content_type_id: ContentType.objects.get_for_id(c.content_type_id).model_class()
+        for c in rows
+    }
+    names: dict[int, dict[str, dict[str, str]]] = {
+        ct: _slug_names(m, [c for c in rows if c.content_type_id == ct]) for ct, m in models.items()
+    }
+    out = []
+    for c in rows:
+        model = models[c.content_type_id]
+        sentences = change_sentences(c, model, names[c.content_type_id])
+        if c.action in ("create", "delete"):
+            summary = str(ACTION_LABELS[c.action])
+        elif len(sentences) == 1:
+            summary, sentences = sentences[0], []
+        else:
+            summary = str(ACTION_LABELS.get(c.action, c.action))
+        out.append(
+            {
+                "at": c.at,
+                "user": c.user,
+                "action": c.action,
+                "summary": summary,
+                "details": sentences,
+            }
+        )
+    return out
