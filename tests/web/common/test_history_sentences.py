@@ -64,25 +64,23 @@ def test_history_in_english(action: Any) -> None:
 
 
 def test_history_in_dutch(action: Any) -> None:
-    # What the shipped catalogue gives today: the sentence patterns are new (their Dutch is in
-    # notes/report.po), the field names, choice labels and record names are translated already.
     with translation.override("nl"):
         assert _read(action) == [
             (
                 "update",
-                "changed",
-                ["hefboom set to Financiering", "publiek changed from nee to ja"],
+                "gewijzigd",
+                ["hefboom ingesteld op Financiering", "publiek gewijzigd van nee naar ja"],
             ),
-            ("status", "status changed from gepland to bezig", []),
+            ("status", "status gewijzigd van gepland naar bezig", []),
             (
                 "create",
                 "toegevoegd",
                 [
-                    "titel set to Textielinzameling",
-                    "organisatie set to Alfa Metaal",
-                    "werkagenda set to Maakindustrie",
-                    "start set to 2025-10-01",
-                    "status set to gepland",
+                    "titel ingesteld op Textielinzameling",
+                    "organisatie ingesteld op Alfa Metaal",
+                    "werkagenda ingesteld op Maakindustrie",
+                    "start ingesteld op 2025-10-01",
+                    "status ingesteld op gepland",
                 ],
             ),
         ]
