@@ -64,6 +64,18 @@ def _jobs_inline(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts in the site's default language: a request or a test that activated
+    another one must not decide the language of the next test."""
+    from django.conf import settings as conf
+    from django.utils import translation
+
+    translation.activate(conf.LANGUAGE_CODE)
+    yield
+    translation.activate(conf.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(settings: Any) -> None:
     """Each test starts with an empty cache: rolled-back transactions reuse ids, so a data
     version (e.g. the latest change-log id) can repeat across tests with other data."""

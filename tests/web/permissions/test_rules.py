@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from circulair.web.apps.common import permissions
 from circulair.web.apps.exchange.services import listing_hide, match_decide, match_propose
@@ -139,6 +140,11 @@ def test_four_eyes_on_a_pending_import(world: dict[str, Any], make: Any) -> None
     assert not permissions.can(second, decide, batch)  # decided: nobody decides again
 
 
-def test_the_refusal_is_the_rules_message(world: dict[str, Any]) -> None:
-    with pytest.raises(PermissionDenied, match="Only members of the action's organisation"):
-        permissions.require(world["users"]["member_b"], "agenda.action.edit", world["action"])
+def test_the_refusal_is_the_rules_message_in_the_language_of_the_moment(world: Any) -> None:
+    args = (world["users"]["member_b"], "agenda.action.edit", world["action"])
+    with translation.override("en"), pytest.raises(PermissionDenied) as en:
+        permissions.require(*args)
+    assert str(en.value) == "Only members of the action's organisation may edit it."
+    with translation.override("nl"), pytest.raises(PermissionDenied) as nl:
+        permissions.require(*args)
+    assert str(nl.value) == "Alleen leden van de organisatie van deze actie mogen ze bewerken."
