@@ -49,3 +49,22 @@ def test_comparison_chart_years_are_integers(tick_labels: Any) -> None:
 
 def test_sparkline_has_no_ticks(tick_labels: Any) -> None:
     assert tick_labels(sparkline([2019, 2020, 2021], [1.0, 2.0, 3.0], "met"), "x") == []
+
+
+def test_a_band_with_an_undefined_edge_keeps_whole_year_ticks(tick_labels: Any) -> None:
+    """A projection band whose bounds are NaN (too few points for an interval) used to make
+    the axis limits NaN and the page a server error; the years still come from the lines."""
+    a = {
+        "target_level": 100.0,
+        "target_year": 2030,
+        "latest_year": 2020,
+        "latest_value": 150.0,
+        "projection_year": 2030,
+        "projection": 120.0,
+        "projection_low": float("nan"),
+        "projection_high": float("nan"),
+    }
+    svg = target_chart([2020], [150.0], a, {"title": "t", "unit": "Mt"})
+    labels = tick_labels(svg, "x")
+    assert labels and all(x.isdigit() for x in labels)
+    assert labels[0] == "2020" and labels[-1] == "2030"

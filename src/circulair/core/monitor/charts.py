@@ -7,6 +7,7 @@ by the caller, already translated.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,7 +41,12 @@ def integer_axis(axis: Any) -> None:
 def year_axis(ax: Any) -> None:
     """The x-axis of ``ax`` holds years: whole years only, and a single year is shown between
     its neighbours (matplotlib would otherwise spread one point over two centuries)."""
-    lo, hi = ax.dataLim.intervalx
+    # the years of the drawn lines (a band with a NaN edge would make ax.dataLim NaN)
+    xs = [float(x) for line in ax.lines for x in line.get_xdata() if math.isfinite(float(x))]
+    if not xs:
+        ax.set_xticks([])
+        return
+    lo, hi = min(xs), max(xs)
     if hi - lo < 1:
         mid = round((lo + hi) / 2)
         ax.set_xlim(mid - 1, mid + 1)
