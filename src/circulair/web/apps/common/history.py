@@ -150,6 +150,13 @@ def _display(field: Any, value: Any, names: Mapping[str, str]) -> str:
     return names.get(str(value), str(value))
 
 
+def _in_field_order(model: type[Model] | None, changes: Mapping[str, Any]) -> list[str]:
+    """The changed fields in the model's own order, then any others by name: PostgreSQL's
+    jsonb does not keep the order in which they were written."""
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    return sorted(changes, key=lambda n: (order.get(n, len(order)), n))
+
+
 def change_sentences(
     change: Change, model: type[Model] | None = None, names: Mapping[str, Any] | None = None
 ) -> list[str]:
@@ -162,7 +169,8 @@ def change_sentences(
         else ContentType.objects.get_for_id(change.content_type_id).model_class()
     )
     out = []
-    for name, pair in change.changes.items():
+    for name in _in_field_order(model, change.changes):
+        pair = change.changes[name]
         old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         f = _field(model, name)
         label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else name
