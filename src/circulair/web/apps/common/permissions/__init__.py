@@ -53,6 +53,7 @@ __all__ = [
     "require",
     "restrict",
     "role_names",
+    "rows",
     "rules_table",
     "signed_in",
 ]

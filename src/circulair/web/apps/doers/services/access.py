@@ -30,6 +30,5 @@ def _require_edit(user: Any, case: Case) -> None:
     permissions.require(user, "doers.case.edit", case)
 
 
-def _require_moderator(user: Any, what: str) -> None:
-    """``what`` names the decision in the log line; the refusal is the rule's."""
+def _require_moderator(user: Any) -> None:
     permissions.require(user, "doers.case.decide")

@@ -125,7 +125,7 @@ def case_submit(*, user: Any, case: Case) -> Case:
 def case_send_back(*, user: Any, case: Case, remark: str) -> Case:
     """A moderator returns a draft to its author with a remark (required, at most
     ``MAX_REMARK`` characters), which the author reads on the case until the next submit."""
-    _require_moderator(user, "send cases back")
+    _require_moderator(user)
     text = (remark or "").strip()
     if not text:
         raise InputError.single("say what the author should change", field="remark")
@@ -147,7 +147,7 @@ def case_send_back(*, user: Any, case: Case, remark: str) -> Case:
 def case_publish(*, user: Any, case: Case) -> Case:
     """Make a case public: approve a draft (moderators and administrators; the catalogue is
     edited). The author of an approved draft gets an e-mail with the public link."""
-    _require_moderator(user, "publish cases")
+    _require_moderator(user)
     _lock(case)
     _require_summary(case)
     before = _state(case)
@@ -171,7 +171,7 @@ def case_unpublish(*, user: Any, case: Case) -> Case:
 
 @transaction.atomic
 def case_archive(*, user: Any, case: Case) -> Case:
-    _require_moderator(user, "archive cases")
+    _require_moderator(user)
     _lock(case)
     before = _state(case)
     _set_status(case, Case.Status.ARCHIVED)
