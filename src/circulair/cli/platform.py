@@ -1,10 +1,14 @@
-"""Starting the platform: set-up (migrations + reference data) and the web server."""
+"""Starting the platform: set-up (migrations + reference data), the web server and the worker."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import threading
+import time
 
 import typer
 
@@ -34,7 +38,7 @@ def _setup(quiet: bool = False) -> None:
     # only jobs gone silent (their worker died): another server's running jobs keep running
     stale = reap_stale()
     if stale and not quiet:
-        console.print(f"{stale} background job(s) whose worker stopped marked as failed.")
+        console.print(f"{stale} background job(s) whose worker stopped queued again or failed.")
     orphans = uploads_orphans_remove()
     if orphans and not quiet:
         console.print(
@@ -67,6 +71,57 @@ def _setup(quiet: bool = False) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _reaper_start() -> None:
+    """Apply the jobs' lease rule every few seconds in this worker (see common/jobs.py)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from circulair.web.apps.common.jobs import reap_stale
+
+    every = max(2.0, settings.CIRCULAIR_JOB_HEARTBEAT_SECONDS)
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                reap_stale()
+            except Exception:  # the database may be away a moment: try again next round
+                connection.close()
+
+    threading.Thread(target=loop, name="job-reaper", daemon=True).start()
+
+
+def _supervise(web: list[str], worker: list[str]) -> None:
+    """Run the web server and one worker until Ctrl+C or the web server ends; a worker that
+    dies is started again (its job is queued again by the lease rule)."""
+    procs = {"web": subprocess.Popen(web), "worker": subprocess.Popen(worker)}
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for p in procs.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and procs["web"].poll() is None:
+        if procs["worker"].poll() is not None:
+            console.print(f"The worker stopped (exit {procs['worker'].returncode}); restarting it.")
+            time.sleep(1)
+            procs["worker"] = subprocess.Popen(worker)
+        time.sleep(0.5)
+    stop(signal.SIGTERM, None)
+    deadline = time.time() + 30
+    for p in procs.values():
+        try:
+            p.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+    sys.exit(procs["web"].returncode or 0)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def setup() -> None:
@@ -88,6 +143,12 @@ def register(app: typer.Typer) -> None:
             "2 × 4, 26 req/s with 2 × 1).",
         ),
         skip_setup: bool = typer.Option(False, "--skip-setup", help="Do not migrate/load first."),
+        with_worker: bool = typer.Option(
+            True,
+            "--worker/--no-worker",
+            help="Also start one background worker (stopped with the server); --no-worker "
+            "when workers run as their own service.",
+        ),
         dev: bool = typer.Option(
             False,
             "--dev",
@@ -95,7 +156,8 @@ def register(app: typer.Typer) -> None:
             "development on your own machine only. Off by default.",
         ),
     ) -> None:
-        """Set up (unless --skip-setup) and start the web server (gunicorn), printing the URL.
+        """Set up (unless --skip-setup) and start the web server (gunicorn) and one background
+        worker, printing the URL; Ctrl+C stops both.
 
         DEBUG is off unless --dev (or DEBUG=true); outside production the secret key is made
         once and kept in the data folder (CIRCULAIR_DATA_DIR/secret_key).
@@ -117,22 +179,62 @@ def register(app: typer.Typer) -> None:
             console.print("DEBUG is on (--dev): do not expose this server to others.")
         sys.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circulair.web.config.settings")
-        os.execv(
+        web = [
             gunicorn,
-            [
-                gunicorn,
-                "circulair.web.config.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "info",
-            ],
+            "circulair.web.config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "info",
+        ]
+        if not with_worker:
+            os.execv(gunicorn, web)
+        _supervise(web, [sys.executable, "-m", "circulair.cli.main", "worker"])
+
+    @app.command()
+    def worker(
+        interval: float = typer.Option(1.0, help="Seconds between looks at an empty queue."),
+        batch: bool = typer.Option(
+            False, "--batch", help="Run every queued job, then exit (scripts, tests)."
+        ),
+        max_jobs: int | None = typer.Option(None, help="Exit after this many jobs."),
+        worker_id: str = typer.Option("", help="Unique name of this worker (default host-pid)."),
+    ) -> None:
+        """Run background jobs (siting runs, large imports, reports, e-mails) from the queue.
+
+        Start as many as you like, on any machine that reaches the database: each job runs once
+        at a time, on one worker. Ctrl+C (SIGTERM) stops after the current job; a worker killed
+        mid-job leaves a job whose heartbeat stops, which another worker queues again (see
+        docs/deploy.md). ``circulair serve`` starts one worker beside the web server.
+
+        Example:  circulair worker
+        """
+        _django.setup()
+        # after _django.setup(): see circulair/cli/_django.py
+        from django.core.management import call_command
+
+        from circulair.web.apps.common import jobs
+
+        jobs.load_handlers()
+        if worker_id:
+            jobs.WORKER_ID = worker_id[:64]
+        _reaper_start()
+        console.print(f"Circulair worker {jobs.WORKER_ID}: waiting for jobs.")
+        sys.stdout.flush()
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=interval,
+            batch=batch,
+            max_tasks=max_jobs,
+            worker_id=jobs.WORKER_ID,
+            reload=False,
+            startup_delay=not batch,
+            verbosity=1,
         )
 
     @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -148,6 +148,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "atlas:compare": lambda w: f"/atlas/compare/?runs={w['run'].pk}",
     "atlas:mine": lambda w: "/atlas/mine/",
     "atlas:run_share": lambda w: f"/atlas/runs/{w['run'].pk}/share/",
+    "atlas:run_cancel": lambda w: f"/atlas/runs/{w['run'].pk}/cancel/",
     "atlas:shared": lambda w: f"/atlas/shared/{w['share_token']}/",
     "atlas:shared_status": lambda w: f"/atlas/shared/{w['share_token']}/status/",
     "atlas:shared_export": lambda w: f"/atlas/shared/{w['share_token']}/export.csv",
@@ -274,6 +275,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "atlas:mine": (SIGNED_IN, SIGNED_IN),
     # POST shares the run: its owner or an administrator; others do not see it
     "atlas:run_share": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
+    # POST cancels the run (a finished one stays as it is): its owner or an administrator
+    "atlas:run_cancel": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
     # a share link opens its one run to whoever holds it (read-only)
     "atlas:shared": (PUBLIC, PUBLIC),
     "atlas:shared_status": (PUBLIC, PUBLIC),
@@ -479,6 +482,9 @@ API: dict[str, str] = {
     "GET /api/v1/atlas/runs/{id}/": "ok: member_a administrator; else hidden",
     "GET /api/v1/atlas/runs/{id}/geojson/": "ok: member_a administrator; else hidden",
     "POST /api/v1/atlas/runs/{id}/share/": (
+        "deny: anonymous; ok: member_a administrator; else hidden"
+    ),
+    "POST /api/v1/atlas/runs/{id}/cancel/": (
         "deny: anonymous; ok: member_a administrator; else hidden"
     ),
     "DELETE /api/v1/atlas/runs/{id}/share/": (

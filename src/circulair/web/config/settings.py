@@ -133,6 +133,9 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    # the task queue (Django's tasks framework, backported) and its database backend
+    "django_tasks",
+    "django_tasks_db",
     "circulair.web.apps.common",
     "circulair.web.apps.accounts",
     "circulair.web.apps.portal",
@@ -148,6 +151,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request, timing everything below it.
+    "circulair.web.apps.common.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -367,11 +372,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# LOG_FORMAT=json (the default in production): one JSON object per line — time, level, logger,
+# message and the line's fields (a request's method, path, status and ms; a job's id, kind,
+# status, attempt and seconds) — for a log collector; plain text otherwise. python-json-logger
+# is the formatter (well kept, no other dependency).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every SVG presentation attribute it reads as CSS ("Ignored `fill`"):
     # noise for our matplotlib charts, so only its errors are logged.
@@ -396,3 +418,10 @@ CIRCULAIR_ATLAS_TIME_LIMIT_USER = env.int("CIRCULAIR_ATLAS_TIME_LIMIT_USER", def
 CIRCULAIR_ATLAS_TIME_LIMIT_STAFF = env.int("CIRCULAIR_ATLAS_TIME_LIMIT_STAFF", default=1800)
 CIRCULAIR_JOB_HEARTBEAT_SECONDS = env.int("CIRCULAIR_JOB_HEARTBEAT_SECONDS", default=5)
 CIRCULAIR_JOB_STALE_SECONDS = env.int("CIRCULAIR_JOB_STALE_SECONDS", default=120)
+# Attempts a job may take in all: a dead worker's job or a transient failure (database or mail
+# server away) is queued again until then; the pause before a retry grows with the attempt.
+CIRCULAIR_JOB_ATTEMPTS = env.int("CIRCULAIR_JOB_ATTEMPTS", default=2)
+CIRCULAIR_JOB_RETRY_SECONDS = env.float("CIRCULAIR_JOB_RETRY_SECONDS", default=10.0)
+# The task queue: jobs are rows of the platform's own database (SQLite embedded, PostgreSQL in
+# production), run by `circulair worker` processes on any machine that reaches the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

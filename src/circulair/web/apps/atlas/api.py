@@ -69,7 +69,9 @@ class RunSerializer(serializers.ModelSerializer):
             "message",
             "result",
             "error",
+            "attempts",
             "created_at",
+            "started_at",
             "finished_at",
             "shared_with",
         ]
@@ -283,6 +285,28 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
     def presets(self, request: Request) -> Response:
         """The study's extrapolation presets, with the figures they must reproduce."""
         return Response(PresetSerializer(services.preset_list(), many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: RunSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Not logged in, or not the run's owner (nor an administrator).",
+            ),
+        },
+        description="Cancel a run: a queued run is cancelled at once (status ``cancelled``), a "
+        "running one stops at its next progress report; a finished run is answered unchanged.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        job = services.run_cancel(request.user, self.get_object())  # 404: a run not visible
+        return Response(RunSerializer(job).data)
 
     @extend_schema(
         methods=["POST"],

@@ -57,12 +57,12 @@ def run_list(user: Any = None) -> QuerySet[Job]:
 
 
 def without_failed(runs: QuerySet[Job]) -> QuerySet[Job]:
-    """``runs`` less the failed ones: what "recent runs" and the compare choices offer.
+    """``runs`` less the failed and cancelled ones: what "recent runs" and "compare" offer.
 
     Why: a failed run has no result to look at or compare, so offering it is a surprise; it
     stays in "My runs", marked as failed, with its reason on its own page. This filters a
     list already restricted by :func:`run_list`; it decides nothing about who sees what."""
-    return runs.exclude(status=Job.Status.FAILED)
+    return runs.exclude(status__in=[Job.Status.FAILED, Job.Status.CANCELLED])
 
 
 def run_get(pk: int, user: Any = None) -> Job:

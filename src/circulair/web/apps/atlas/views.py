@@ -147,6 +147,7 @@ def _detail(request: HttpRequest, job: Job, token: str = "") -> HttpResponse:
             "region": geo_sel.region_default(),
             "share_token": token,
             "is_owner": owner,
+            "may_cancel": not token and not job.finished and services.may_cancel(request.user, job),
             "share": selectors.run_share_of(job) if not token else None,
             **_urls(job, token),
         },
@@ -227,6 +228,19 @@ def _mine(
 def runs_mine(request: HttpRequest) -> HttpResponse:
     """My runs, with how each is shared and the controls to change it."""
     return _mine(request)
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a queued run, or stop a running one at its next progress report; a run the caller
+    may not see is a 404, one they may see but did not start a 403."""
+    job = services.run_cancel(request.user, _job(request, pk))
+    if job.status == Job.Status.CANCELLED:
+        messages.success(request, _("Run #%(pk)d is cancelled.") % {"pk": job.pk})
+    elif not job.finished:
+        messages.success(request, _("Run #%(pk)d stops at its next step.") % {"pk": job.pk})
+    return redirect("atlas:run", pk=job.pk)
 
 
 @login_required

@@ -1,19 +1,42 @@
-"""Background jobs: a registry of handlers and a runner that records status and progress.
+"""Background jobs on a task queue: a registry of handlers, and the runner a worker calls.
+
+Why a queue: long work (siting runs, large imports, PDF reports, e-mails, the exchange's market
+allocation) must not run in the web process that took the request: a recycled or restarted web
+server would lose it, and a national-size optimisation would compete with page requests. Jobs go
+through Django's tasks framework (the ``django-tasks`` backport) with the database backend of
+``django-tasks-db``: the task row is written in the same transaction as the :class:`Job` row (a
+job of a rolled-back request never runs), it needs no other service than the database (SQLite
+embedded, PostgreSQL in production, where workers on several machines claim tasks with ``SELECT …
+FOR UPDATE SKIP LOCKED``), and ``circulair worker`` runs it. The queue only carries the job's id;
+the :class:`Job` row holds owner, parameters, progress, result, cancel request and attempts.
 
 A handler is ``fn(params: dict, progress: Progress) -> dict`` (JSON-serialisable result). It may
 raise :class:`~circulair.core.errors.CirculairError`; the job then fails with the message and
 problems, which the page and the API show.
 
-Liveness: while a handler works, the runner writes ``Job.heartbeat_at`` every
-``CIRCULAIR_JOB_HEARTBEAT_SECONDS`` (a side thread, and every progress report). A worker process
-that is killed stops writing it; :func:`reap_stale`, run whenever jobs are submitted, listed or
-polled, fails a queued or running job silent for ``CIRCULAIR_JOB_STALE_SECONDS``, so nobody
-waits on a dead job until the next ``circulair setup``.
+The engine's rules (documented in docs/deploy.md):
+
+- **Lease.** While a handler works, its worker writes ``Job.heartbeat_at`` every
+  ``CIRCULAIR_JOB_HEARTBEAT_SECONDS`` (a side thread, and every progress report). A job silent for
+  ``CIRCULAIR_JOB_STALE_SECONDS`` lost its worker (killed, machine gone). Every worker checks for
+  such jobs every few seconds (:func:`reap_stale`; pages and the API check too when they list or
+  poll): the job is queued again for another attempt while it has attempts left
+  (``CIRCULAIR_JOB_ATTEMPTS``, 2 by default), else it fails saying its worker stopped. A web
+  server's start-up touches no job.
+- **One outcome per attempt.** A worker writes its outcome only while its attempt is the job's
+  current one, so a worker that was presumed dead but comes back cannot overwrite a newer attempt.
+- **Retry.** A transient failure (the database or mail server unreachable, a lost connection) is
+  retried after a pause, within the same bound of attempts; an error in the input or a bug is not.
+- **Cancel.** A queued job is cancelled at once; a running one stops at its next progress report
+  or heartbeat check.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import smtplib
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,13 +45,17 @@ from types import TracebackType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from circulair.core.errors import CirculairError, InputError
 from circulair.web.apps.common.models import PROBLEMS_KEPT, Job, problems_kept
-from circulair.web.apps.common.permissions import acting_user
+from circulair.web.apps.common.permissions import acting_user, require
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +66,19 @@ HANDLERS: dict[str, Handler] = {}
 PRIVATE_KINDS: set[str] = set()
 ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
 STALE_MESSAGE = "the worker running this job stopped; start it again"
+CANCELLED_MESSAGE = "cancelled"
+#: Failures worth another attempt: the database, the mail server or the network was away.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+#: Identifies this process's attempts on the job rows (set by ``circulair worker``).
+WORKER_ID = f"{socket.gethostname()}-{os.getpid()}"
 
 
 class JobLimitError(CirculairError):
@@ -49,6 +89,12 @@ class JobLimitError(CirculairError):
         super().__init__(message)
         self.setting = setting
         self.limit = limit
+
+
+class JobCancelled(BaseException):
+    """Raised inside a handler at its next progress report once its job is cancelled (or its
+    attempt is no longer current). A BaseException, so that a handler's broad ``except
+    Exception`` cannot swallow it."""
 
 
 def register(kind: str, *, private: bool = False) -> Callable[[Handler], Handler]:
@@ -63,41 +109,68 @@ def register(kind: str, *, private: bool = False) -> Callable[[Handler], Handler
     return deco
 
 
-def _progress_writer(job_id: int) -> Progress:
+def load_handlers() -> None:
+    """Import every app's ``services`` and ``mail`` modules, where handlers register: a worker
+    process loads no URLconf, which is what imports them in the web process."""
+    autodiscover_modules("services", "mail")
+
+
+def _current(job_id: int, attempt: int) -> QuerySet[Job]:
+    """The job's row while ``attempt`` is its running attempt (the only one that may write)."""
+    return Job.objects.filter(pk=job_id, attempts=attempt, status=Job.Status.RUNNING)
+
+
+def _progress_writer(job_id: int, attempt: int, stop: threading.Event) -> Progress:
     last = [0.0]
 
     def progress(fraction: float, message: str) -> None:
+        if stop.is_set():
+            raise JobCancelled
         now = time.monotonic()
         if now - last[0] < 0.25 and fraction < 1.0:
             return
         last[0] = now
-        Job.objects.filter(pk=job_id).update(
-            progress=max(0.0, min(1.0, fraction)),
-            message=message[:300],
-            heartbeat_at=timezone.now(),
+        n = (
+            _current(job_id, attempt)
+            .filter(cancel_requested=False)
+            .update(
+                progress=max(0.0, min(1.0, fraction)),
+                message=message[:300],
+                heartbeat_at=timezone.now(),
+            )
         )
+        if not n:  # cancelled, or this attempt was given up on: stop working
+            raise JobCancelled
 
     return progress
 
 
 class _Heartbeat:
     """Writes the job's heartbeat from a side thread while the handler (a solver call that
-    reports no progress for minutes) holds the main one.
+    reports no progress for minutes) holds the main one, and notices a cancel request.
 
     Not started when jobs run inline in tests: another thread's connection does not see the
     test's transaction (and on SQLite would lock it)."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, attempt: int) -> None:
         self.job_id = job_id
-        self.stop = threading.Event()
+        self.attempt = attempt
+        self.stop = threading.Event()  # set when the handler should stop
+        self.done = threading.Event()
         self.thread: threading.Thread | None = None
 
     def beat(self) -> None:
-        Job.objects.filter(pk=self.job_id, status__in=ACTIVE).update(heartbeat_at=timezone.now())
+        n = (
+            _current(self.job_id, self.attempt)
+            .filter(cancel_requested=False)
+            .update(heartbeat_at=timezone.now())
+        )
+        if not n:
+            self.stop.set()
 
     def _loop(self, interval: float) -> None:
         try:
-            while not self.stop.wait(interval):
+            while not self.done.wait(interval):
                 try:
                     self.beat()
                 except Exception:  # a missed beat must not kill the job; the next one retries
@@ -120,7 +193,7 @@ class _Heartbeat:
     def __exit__(
         self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop.set()
+        self.done.set()
         if self.thread is not None:
             self.thread.join(timeout=5)
 
@@ -138,41 +211,92 @@ def _error_text(e: CirculairError) -> str:
     return str(e)[:20000]
 
 
+@task()
+def execute(job_id: int) -> None:
+    """The queue's task: one attempt of a job, in a worker process."""
+    if not HANDLERS:
+        load_handlers()
+    run(job_id)
+
+
+def _enqueue(job: Job, *, delay: float = 0.0) -> None:
+    """Put the job's id on the queue (in the caller's transaction) and remember the task."""
+    t = execute
+    if delay > 0:
+        t = execute.using(run_after=timezone.now() + timedelta(seconds=delay))
+    result = t.enqueue(job.pk)
+    job.task_id = str(result.id)
+    Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+
+def _claim(job_id: int) -> int | None:
+    """Start the job's next attempt if it is queued and not cancelled; the attempt's number."""
+    now = timezone.now()
+    with transaction.atomic():
+        n = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, cancel_requested=False).update(
+            status=Job.Status.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=now,
+            heartbeat_at=now,
+            worker=WORKER_ID[:64],
+        )
+        if not n:
+            Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, cancel_requested=True).update(
+                status=Job.Status.CANCELLED, finished_at=now, message=CANCELLED_MESSAGE
+            )
+            return None
+        return int(Job.objects.values_list("attempts", flat=True).get(pk=job_id))
+
+
 def run(job_id: int) -> None:
-    """Execute a queued job (in the current thread) and record its outcome."""
+    """Execute the next attempt of a queued job (in the current thread) and record its outcome."""
+    attempt = _claim(job_id)
+    if attempt is None:
+        log.info("job #%d not started: cancelled or no longer queued", job_id)
+        return
     job = Job.objects.get(pk=job_id)
     handler = HANDLERS[job.kind]
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
-    )
     t0 = time.perf_counter()
     erase: dict[str, Any] = {"params": {}} if job.kind in PRIVATE_KINDS else {}
+    mine = _current(job_id, attempt)
     try:
-        with _Heartbeat(job_id):
-            result = handler(job.params, _progress_writer(job_id))
+        with _Heartbeat(job_id, attempt) as beat:
+            result = handler(job.params, _progress_writer(job_id, attempt, beat.stop))
+    except JobCancelled:
+        n = mine.update(
+            status=Job.Status.CANCELLED, finished_at=timezone.now(), message=CANCELLED_MESSAGE
+        )
+        _log_job(job, attempt, "cancelled" if n else "superseded", t0)
+        return
     except CirculairError as e:
         problems, count = problems_kept(e.problems) if isinstance(e, InputError) else ([], 0)
         text = _error_text(e)
-        Job.objects.filter(pk=job_id).update(
+        mine.update(
             status=Job.Status.FAILED,
             finished_at=timezone.now(),
             message=text[:300],
             error={"message": text, "problems": problems, "problem_count": count},
             **erase,
         )
-        log.info("job %s #%d failed in %.2fs: %s", job.kind, job_id, time.perf_counter() - t0, e)
+        _log_job(job, attempt, "failed", t0, reason=str(e)[:300])
+        return
+    except TRANSIENT as e:
+        if attempt < settings.CIRCULAIR_JOB_ATTEMPTS:
+            delay = settings.CIRCULAIR_JOB_RETRY_SECONDS * attempt
+            with transaction.atomic():
+                if mine.update(
+                    status=Job.Status.QUEUED,
+                    message=f"transient failure, retrying in {delay:g} s: {e}"[:300],
+                ):
+                    _enqueue(job, delay=delay)
+            _log_job(job, attempt, "retry", t0, reason=str(e)[:300], level=logging.WARNING)
+            return
+        _fail_crashed(mine, job, e, erase)
         return
     except Exception as e:  # an unexpected failure must still end the job, visibly
-        log.exception("job %s #%d crashed", job.kind, job_id)
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED,
-            finished_at=timezone.now(),
-            message=f"internal error: {e}"[:300],
-            error={"message": f"internal error: {e}"},
-            **erase,
-        )
+        _fail_crashed(mine, job, e, erase)
         return
-    Job.objects.filter(pk=job_id).update(
+    mine.update(
         status=Job.Status.DONE,
         progress=1.0,
         result=result,
@@ -180,14 +304,45 @@ def run(job_id: int) -> None:
         message="done",
         **erase,
     )
-    log.info("job %s #%d done in %.2fs", job.kind, job_id, time.perf_counter() - t0)
+    _log_job(job, attempt, "done", t0)
 
 
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run(job_id)
-    finally:
-        close_old_connections()
+def _log_job(
+    job: Job, attempt: int, status: str, t0: float, *, reason: str = "", level: int = logging.INFO
+) -> None:
+    """One structured line per job attempt's end (see LOG_FORMAT in settings)."""
+    seconds = round(time.perf_counter() - t0, 3)
+    log.log(
+        level,
+        "job %s #%d attempt %d %s in %.2fs%s",
+        job.kind,
+        job.pk,
+        attempt,
+        status,
+        seconds,
+        f": {reason}" if reason else "",
+        extra={
+            "event": "job",
+            "job": job.pk,
+            "kind": job.kind,
+            "status": status,
+            "attempt": attempt,
+            "seconds": seconds,
+            "worker": WORKER_ID,
+            "reason": reason,
+        },
+    )
+
+
+def _fail_crashed(mine: QuerySet[Job], job: Job, e: BaseException, erase: dict[str, Any]) -> None:
+    log.exception("job %s #%d crashed", job.kind, job.pk, exc_info=e)
+    mine.update(
+        status=Job.Status.FAILED,
+        finished_at=timezone.now(),
+        message=f"internal error: {e}"[:300],
+        error={"message": f"internal error: {e}"},
+        **erase,
+    )
 
 
 def submit(
@@ -198,9 +353,10 @@ def submit(
     background: bool = True,
     admit: Callable[[Job], None] | None = None,
 ) -> Job:
-    """Create a job and run it, in a background thread unless ``background`` is False.
+    """Create a job and queue it for a worker, or run it here if ``background`` is False (the
+    CLI, cheap work) or jobs run inline (tests).
 
-    ``admit(job)`` runs once the row exists and before the job starts; when it raises (e.g.
+    ``admit(job)`` runs once the row exists and before the job is queued; when it raises (e.g.
     :class:`JobLimitError`) the row is deleted. Checking after the insert, against the jobs
     created before this one, lets two simultaneous requests not both slip under a limit."""
     if kind not in HANDLERS:
@@ -221,15 +377,32 @@ def submit(
             job.delete()
             raise
     if background and not settings.CIRCULAIR_JOBS_INLINE:
-        thread = threading.Thread(
-            target=_run_in_thread, args=(job.pk,), daemon=True, name=f"job-{job.pk}"
-        )
-        # Started once the job's row is committed: a job submitted inside a service's
-        # transaction (an invitation's mail) would otherwise look for a row it cannot see yet.
-        transaction.on_commit(thread.start)
+        # The task row is written in this transaction: a worker sees it once the job is
+        # committed, and never sees a job whose request was rolled back.
+        _enqueue(job)
     else:
         run(job.pk)
         job.refresh_from_db()
+    return job
+
+
+def cancel(job: Job, *, user: Any = None) -> Job:
+    """Cancel a queued job at once, or ask a running one to stop at its next progress report;
+    a finished job stays as it is. Only its owner or an administrator may."""
+    require(user, "job.cancel", job)
+    now = timezone.now()
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.CANCELLED,
+            cancel_requested=True,
+            finished_at=now,
+            message=CANCELLED_MESSAGE,
+        )
+        Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            cancel_requested=True, message="cancelling…"
+        )
+    job.refresh_from_db()
+    log.info("job %s #%d cancel requested (now %s)", job.kind, job.pk, job.status)
     return job
 
 
@@ -243,15 +416,20 @@ def active(*, kinds: Iterable[str], before: Job | None = None, user: Any = None)
     return qs
 
 
+def _stale(now: Any) -> QuerySet[Job]:
+    """Running jobs whose lease (heartbeat) ran out: their worker died."""
+    cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
+    return Job.objects.filter(status=Job.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
 def queue_state(*, now: Any = None) -> dict[str, Any]:
     """The work queue at a glance (the health endpoint): jobs waiting and running, how long the
     oldest has waited, and how many have gone silent (their worker died; not yet reaped)."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
     active = Job.objects.filter(status__in=ACTIVE)
-    stale = active.filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    ).count()
+    stale = _stale(now).count()
     oldest = active.filter(status=Job.Status.QUEUED).order_by("created_at").first()
     return {
         "ok": stale == 0,
@@ -263,21 +441,63 @@ def queue_state(*, now: Any = None) -> dict[str, Any]:
 
 
 def reap_stale(*, now: Any = None) -> int:
-    """Fail queued or running jobs whose heartbeat is older than ``CIRCULAIR_JOB_STALE_SECONDS``
-    (their worker was killed): cheap enough to run on every submit, list and poll."""
+    """Apply the lease rule to running jobs whose heartbeat is older than
+    ``CIRCULAIR_JOB_STALE_SECONDS``: queue another attempt while attempts are left, else fail.
+
+    Cheap enough to run on every submit, list and poll, and every few seconds in each worker;
+    each job is reaped once (the update is conditional on the row still being stale)."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.CIRCULAIR_JOB_STALE_SECONDS)
-    stale = Job.objects.filter(status__in=ACTIVE).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
-    )
+    stale = _stale(now)
     if not stale.exists():  # a read: no write lock taken on SQLite when nothing is stale
         return 0
-    n = stale.update(
-        status=Job.Status.FAILED,
-        finished_at=now,
-        message=STALE_MESSAGE,
-        error={"message": STALE_MESSAGE},
-    )
-    if n:
-        log.warning("%d job(s) without a heartbeat since %s marked as failed", n, cutoff)
+    n = 0
+    for job in stale:
+        try:
+            n += _reap_one(job, now)
+        except DatabaseError:  # another process reaps it, or the database is busy: next round
+            log.warning("job #%d not reaped this round", job.pk, exc_info=True)
     return n
+
+
+def _reap_one(job: Job, now: Any) -> int:
+    dead_task = job.task_id
+    mine = _stale(now).filter(pk=job.pk, attempts=job.attempts)
+    with transaction.atomic():
+        if job.attempts < settings.CIRCULAIR_JOB_ATTEMPTS and not job.cancel_requested:
+            done = mine.update(
+                status=Job.Status.QUEUED,
+                message=f"its worker stopped; queued again (attempt {job.attempts + 1})",
+            )
+            if done:
+                _enqueue(job)
+        else:
+            text = STALE_MESSAGE if not job.cancel_requested else CANCELLED_MESSAGE
+            done = mine.update(
+                status=Job.Status.FAILED if not job.cancel_requested else Job.Status.CANCELLED,
+                finished_at=now,
+                message=text,
+                error={"message": text},
+            )
+        if done and dead_task:  # the dead worker's task would otherwise stay "running"
+            DBTaskResult.objects.filter(pk=dead_task, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=now
+            )
+    if done:
+        outcome = "requeued" if job.attempts < settings.CIRCULAIR_JOB_ATTEMPTS else "failed"
+        log.warning(
+            "job %s #%d lost its worker %s (attempt %d): %s",
+            job.kind,
+            job.pk,
+            job.worker or "?",
+            job.attempts,
+            outcome,
+            extra={
+                "event": "job",
+                "job": job.pk,
+                "kind": job.kind,
+                "status": outcome,
+                "attempt": job.attempts,
+                "worker": job.worker,
+            },
+        )
+    return done

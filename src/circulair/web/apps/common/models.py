@@ -51,9 +51,12 @@ class Upload(models.Model):
 
 
 class Job(models.Model):
-    """Long work run in the background (a thread of the web process), with its progress.
+    """Long work run in the background by a worker process (``circulair worker``), with its
+    owner, progress, result, cancel request and attempts.
 
-    Pages poll the job; the CLI runs the same handlers in the foreground with a progress bar.
+    The task queue (django-tasks, see :mod:`~circulair.web.apps.common.jobs`) only carries the
+    job's id; this row is what pages, the API and the CLI read. The CLI runs the same handlers
+    in the foreground with a progress bar.
     """
 
     class Status(models.TextChoices):
@@ -61,6 +64,7 @@ class Job(models.Model):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
 
     kind = models.CharField(max_length=64)
     params = models.JSONField(default=dict)
@@ -78,6 +82,13 @@ class Job(models.Model):
     # (its worker process was killed) is failed by jobs.reap_stale instead of "running" forever.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Attempts started so far (a transient failure or a dead worker may start another, up to
+    # CIRCULAIR_JOB_ATTEMPTS); a worker writes its outcome only while its attempt is current.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    # The queue's task (django_tasks_db result id) and the worker that runs the current attempt.
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -90,7 +101,7 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
 
 
 class Change(models.Model):

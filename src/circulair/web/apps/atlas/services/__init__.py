@@ -329,6 +329,16 @@ class AccountRequiredError(CirculairError):
     """A siting run needs an account: it can take minutes of a core, and its inputs are kept."""
 
 
+def may_cancel(user: Any, job: Job) -> bool:
+    """The run's starter and administrators may cancel it."""
+    return permissions.can(user, "job.cancel", job)
+
+
+def run_cancel(user: Any, job: Job) -> Job:
+    """Cancel a run (queued: at once; running: at its next progress report)."""
+    return jobs.cancel(job, user=user)
+
+
 def is_trusted(user: Any) -> bool:
     """Administrators and the operator: the longer solver time limit."""
     return permissions.can(user, "atlas.run.long")

@@ -280,6 +280,13 @@ _RULES = (
         model="common.Job",
     ),
     Rule(
+        "job.cancel",
+        "cancel a background job (a siting run, an import, a report)",
+        (CreatorOf(), _ADMIN),
+        _("Only the person who started this job, or an administrator, may cancel it."),
+        model="common.Job",
+    ),
+    Rule(
         "atlas.run.share",
         "share a run with an organisation or by link; stop sharing",
         (CreatorOf(), _ADMIN),
