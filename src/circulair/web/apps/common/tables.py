@@ -14,6 +14,7 @@ its limit (a decompression bomb), is refused before a row is read, in millisecon
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,8 +150,13 @@ def iter_table(source: Source, file_name: str) -> tuple[list[str], Iterator[Row]
     stream = source_stream(source)
     size_check(stream, file_name)
     if file_name.lower().endswith(".xlsx"):
-        return _xlsx_rows(stream, file_name)
-    return csv_stream_dicts(stream, file=file_name)
+        header, rows = _xlsx_rows(stream, file_name)
+    else:
+        header, rows = csv_stream_dicts(stream, file=file_name)
+    # The first row is read now: a file that cannot be read at all (a giant cell on line 2) is
+    # refused as unreadable before its columns are checked, as when the whole file was read.
+    first = next(rows, None)
+    return header, itertools.chain([] if first is None else [first], rows)
 
 
 def read_table(source: Source, file_name: str) -> tuple[list[str], Rows]:
