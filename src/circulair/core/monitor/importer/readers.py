@@ -71,6 +71,9 @@ def read_csv(content: bytes | IO[bytes], file_name: str) -> Table:
     rows = _CsvRows(stream, file_name, encoding, detect_delimiter(first))
     records = rows.records()
     head = next(records, None)
+    next(
+        records, None
+    )  # a file unreadable from line 2 (a giant cell) is refused before its header is judged
     records.close()
     return Table(list(head[1]) if head else [], rows)
 
