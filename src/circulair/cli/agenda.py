@@ -165,16 +165,12 @@ def import_(
 
     try:
         if kind == "signatories":
-            n = len(
-                services.signatories_import(
-                    user=None, content=file.read_bytes(), file_name=file.name
-                )
-            )
+            n = len(services.signatories_import(user=None, content=file, file_name=file.name))
         elif kind == "actions":
             org = _organisation(organisation) if organisation else None
             n = len(
                 services.actions_import(
-                    user=None, content=file.read_bytes(), file_name=file.name, organisation=org
+                    user=None, content=file, file_name=file.name, organisation=org
                 )
             )
         else:

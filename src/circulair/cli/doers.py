@@ -89,7 +89,7 @@ def import_(
     from circulair.web.apps.doers.services import cases_import
 
     try:
-        out = cases_import(content=file.read_bytes(), file_name=file.name, user=None)
+        out = cases_import(content=file, file_name=file.name, user=None)
     except InputError as e:
         fail(str(e))
     console.print(f"[green]Imported[/green] {len(out)} cases.")

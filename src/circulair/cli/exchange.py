@@ -43,7 +43,7 @@ def import_(
         fail(f"no organisation '{organisation}' (see: circulair org list)")
     try:
         out = listings_import(
-            organisation=org, content=file.read_bytes(), file_name=file.name, publish=not draft
+            organisation=org, content=file, file_name=file.name, publish=not draft
         )
     except InputError as e:
         fail(str(e))

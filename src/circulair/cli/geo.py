@@ -208,7 +208,7 @@ def import_population(
 
     try:
         n = population_import(
-            region=_region(region), file_name=file.name, content=file.read_bytes(), source=source
+            region=_region(region), file_name=file.name, content=file, source=source
         )
     except InputError as e:
         fail(str(e))

@@ -79,7 +79,7 @@ def import_(
     from circulair.web.apps.monitor.services import observations_import
 
     try:
-        rep = observations_import(content=file.read_bytes(), file_name=file.name, confirm=confirm)
+        rep = observations_import(content=file, file_name=file.name, confirm=confirm)
     except InputError as e:
         fail(str(e))
     console.print(

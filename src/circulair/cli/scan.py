@@ -90,7 +90,7 @@ def import_(
     from circulair.web.apps.scan.services import survey_import
 
     try:
-        out = survey_import(content=file.read_bytes(), file_name=file.name)
+        out = survey_import(content=file, file_name=file.name)
     except InputError as e:
         fail(str(e))
     if fmt == Format.json:

@@ -8,11 +8,12 @@ line 1. A file the csv module cannot read (a cell over the field limit, a NUL by
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from circulair.core.errors import InputError, Problem
 
@@ -30,9 +31,64 @@ def decode_text(content: bytes, *, file: str) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:
-        raise InputError.single(
-            "the file is not text (expected a CSV in UTF-8 or Windows-1252)", file=file
-        ) from None
+        raise InputError.single(NOT_TEXT, file=file) from None
+
+
+NOT_TEXT = "the file is not text (expected a CSV in UTF-8 or Windows-1252)"
+CHUNK = 1 << 20
+
+
+def stream_encoding(stream: IO[bytes], *, file: str) -> str:
+    """The encoding :func:`decode_text` would pick, found by one pass over the stream in
+    chunks (the whole file never in memory); the stream is left at its start."""
+    stream.seek(0)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    ok = {"utf-8-sig": True, "cp1252": True}
+    while chunk := stream.read(CHUNK):
+        for name, dec in (("utf-8-sig", utf8), ("cp1252", cp1252)):
+            if ok[name]:
+                try:
+                    dec.decode(chunk)
+                except UnicodeDecodeError:
+                    ok[name] = False
+        if not ok["utf-8-sig"] and not ok["cp1252"]:
+            break
+    if ok["utf-8-sig"]:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            ok["utf-8-sig"] = False
+    stream.seek(0)
+    for name, good in ok.items():
+        if good:
+            return name
+    raise InputError.single(NOT_TEXT, file=file)
+
+
+class _Borrowed(io.RawIOBase):
+    """A caller's binary stream read through a text wrapper that must not close it (the
+    upload is kept after it is read)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def text_stream(stream: IO[bytes], *, file: str, encoding: str | None = None) -> io.TextIOWrapper:
+    """The stream's text, decoded as :func:`decode_text` does, read lazily; line ends are
+    kept as in the file (what :mod:`csv` needs for its line numbers)."""
+    encoding = encoding or stream_encoding(stream, file=file)
+    stream.seek(0)
+    raw = io.BufferedReader(_Borrowed(stream), CHUNK)
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
 def detect_delimiter(text: str) -> str:
@@ -45,13 +101,15 @@ def detect_delimiter(text: str) -> str:
 
 
 def csv_records(
-    text: str, *, file: str, delimiter: str = ",", nul_ok: bool = False
+    text: str | Iterable[str], *, file: str, delimiter: str = ",", nul_ok: bool = False
 ) -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, cells) for every record, blank lines included as ``[]``.
 
-    A cell with a NUL character (binary data; PostgreSQL refuses it in text) is refused unless
-    ``nul_ok`` (then the caller names the column itself)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ``text`` is the whole text or its lines as read (a :func:`text_stream`), so a big file is
+    read one record at a time. A cell with a NUL character (binary data; PostgreSQL refuses it
+    in text) is refused unless ``nul_ok`` (then the caller names the column itself)."""
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, delimiter=delimiter)
     while True:
         start = reader.line_num + 1
         try:
@@ -87,32 +145,65 @@ def csv_dicts(
     a missing trailing cell reads as ``""``.
     """
     text = text.lstrip("\ufeff")
-    it = csv_records(text, file=file, delimiter=delimiter or detect_delimiter(text), nul_ok=True)
+    header, rows = csv_dict_rows(
+        io.StringIO(text, newline=""),
+        file=file,
+        delimiter=delimiter or detect_delimiter(text),
+    )
+    return header, list(rows)
+
+
+def csv_stream_dicts(
+    stream: IO[bytes], *, file: str, delimiter: str | None = None
+) -> tuple[list[str], Iterator[Record]]:
+    """:func:`csv_dicts` of a binary stream, one record at a time: the rows are an iterator
+    (a NUL-character problem is raised when it is exhausted, with all of them)."""
+    encoding = stream_encoding(stream, file=file)
+    if delimiter is None:
+        probe = text_stream(stream, file=file, encoding=encoding)
+        first = next((line for line in probe if line.strip()), "")
+        probe.detach()
+        delimiter = detect_delimiter(first)
+    lines = text_stream(stream, file=file, encoding=encoding)
+    return csv_dict_rows(lines, file=file, delimiter=delimiter)
+
+
+def csv_dict_rows(
+    lines: Iterable[str], *, file: str, delimiter: str
+) -> tuple[list[str], Iterator[Record]]:
+    """The header and the lazily read rows of :func:`csv_dicts` over lines of text."""
+    it = csv_records(lines, file=file, delimiter=delimiter, nul_ok=True)
     header: list[str] = []
     for _line, cells in it:
         if cells:
             header = [c.strip().lower() for c in cells]
             break
-    rows: list[Record] = []
-    problems: list[Problem] = []
-    for line, cells in it:
-        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}
-        problems += [
-            Problem(
-                "holds a NUL character (binary data, not text)",
-                file=file,
-                row=line,
-                field=h,
-                value=v.replace("\x00", "\\x00")[:40],
-            )
-            for h, v in row.items()
-            if "\x00" in v
-        ]
-        if any(row.values()):
-            rows.append((line, row))
-    if problems:
-        raise InputError(problems)
-    return header, rows
+
+    def rows() -> Iterator[Record]:
+        problems: list[Problem] = []
+        for line, cells in it:
+            row = {
+                h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h
+            }
+            bad = [
+                Problem(
+                    "holds a NUL character (binary data, not text)",
+                    file=file,
+                    row=line,
+                    field=h,
+                    value=v.replace("\x00", "\\x00")[:40],
+                )
+                for h, v in row.items()
+                if "\x00" in v
+            ]
+            if bad:
+                problems += bad
+            elif any(row.values()) and not problems:
+                yield line, row
+        if problems:
+            raise InputError(problems)
+
+    return header, rows()
 
 
 # --- writing: one table writer for every export ---------------------------------------------

@@ -8,25 +8,29 @@ file never mixes two sources silently.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import IO
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.geo.reference import RegionGeography
 from circulair.core.numbers import number_problem, number_value
-from circulair.core.tables import csv_dicts
+from circulair.core.tables import csv_dicts, csv_stream_dicts
 
 
 def parse_population_csv(
-    text: str, geo: RegionGeography, file: str = "population.csv"
+    text: str | IO[bytes], geo: RegionGeography, file: str = "population.csv"
 ) -> dict[str, int]:
     """Read ``refnis,population`` rows into REFNIS -> population.
 
     Every value must be a non-negative integer (``12000`` or ``12000.0``; thousands separators
     are refused rather than guessed), every REFNIS code known in the region and given once.
     The file need not cover every municipality: the others keep their figure. All problems are
-    raised together in one InputError.
+    raised together in one InputError. ``text`` may be a binary file: it is read a row at a
+    time.
     """
     problems: list[Problem] = []
-    header, records = csv_dicts(text, file=file)
+    header, records = (
+        csv_dicts(text, file=file) if isinstance(text, str) else csv_stream_dicts(text, file=file)
+    )
     if "refnis" not in header or "population" not in header:
         raise InputError(
             [

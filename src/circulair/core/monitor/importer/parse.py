@@ -6,8 +6,9 @@ every row (long form) or every filled year cell (wide form), and returns only a 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 from ...errors import InputError
 from ..model import Indicator, Observation
@@ -31,7 +32,7 @@ __all__ = ["parse_observations"]
 
 
 def parse_observations(
-    content: bytes,
+    content: bytes | IO[bytes],
     file_name: str,
     *,
     indicators: Mapping[str, Indicator],
@@ -44,8 +45,8 @@ def parse_observations(
 
     Parameters
     ----------
-    content : bytes
-        The file as uploaded.
+    content : bytes or binary file
+        The file as uploaded (a seekable file is read in chunks, never whole).
     file_name : str
         Its name: ``.xlsx``/``.xlsm`` is read as a workbook, ``.csv``/``.txt``/``.tsv`` as
         text; the name is also put in every problem.
@@ -75,10 +76,15 @@ def parse_observations(
     """
     out = Problems(file_name)
     lower = file_name.lower()
+    if isinstance(content, bytes | bytearray):
+        content = io.BytesIO(content)
+    content.seek(0)
+    magic = content.read(4)
+    content.seek(0)
     if lower.endswith((".xlsx", ".xlsm")):
         table = read_xlsx(content, file_name)
     elif lower.endswith((".csv", ".txt", ".tsv")):
-        if content[:4] == b"PK\x03\x04":
+        if magic == b"PK\x03\x04":
             raise InputError.single(
                 "this looks like an XLSX workbook, not a CSV file: save "
                 "it with the .xlsx extension",

@@ -515,7 +515,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        content = f.read()
+        content = f  # read in chunks from the spooled upload
         try:
             if form.cleaned_data["kind"] == "signatories":
                 n = len(

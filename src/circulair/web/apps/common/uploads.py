@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common.models import Upload, problems_kept
 from circulair.web.apps.common.permissions import acting_user
+from circulair.web.apps.common.tables import Source, source_size, source_stream
 
 log = logging.getLogger(__name__)
 
 
 def upload_keep(
-    *, purpose: str, name: str, content: bytes, user: Any = None, error: InputError | None = None
+    *, purpose: str, name: str, content: Source, user: Any = None, error: InputError | None = None
 ) -> Upload:
     """Store an uploaded file with its outcome, whether the import was accepted or not.
 
@@ -26,7 +27,8 @@ def upload_keep(
     saved, so a failed save leaves no file without a record. A file whose row is rolled back
     later with the caller's transaction, or whose process is killed between the two writes, is
     removed by :func:`uploads_orphans_remove`. Only the first
-    ``PROBLEMS_KEPT`` problems are stored, with the count of all of them."""
+    ``PROBLEMS_KEPT`` problems are stored, with the count of all of them. ``content`` may be an
+    open file (an upload spooled to disk): it is copied in chunks."""
     problems, count = problems_kept(error.problems) if error else ([], 0)
     up = Upload(
         purpose=purpose,
@@ -36,7 +38,14 @@ def upload_keep(
         problem_count=count,
         created_by=acting_user(user),
     )
-    up.file.save(name, ContentFile(content), save=False)
+    if isinstance(content, bytes | bytearray):
+        body: File = ContentFile(content)
+        size = len(content)
+    else:
+        stream = source_stream(content)
+        size = source_size(stream)
+        body = File(stream, name=name)
+    up.file.save(name, body, save=False)
     stored = up.file.name
     try:
         up.full_clean()
@@ -48,7 +57,7 @@ def upload_keep(
         "upload %s %r (%d bytes) kept: %s%s",
         purpose,
         name,
-        len(content),
+        size,
         up.status,
         f", {count} problems" if error else "",
     )

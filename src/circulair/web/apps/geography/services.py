@@ -22,6 +22,7 @@ from circulair.core.geo import (
 from circulair.core.geo.partition import Partition as CorePartition
 from circulair.core.tables import decode_text
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.tables import Source, size_check, source_stream
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography import selectors
 from circulair.web.apps.geography.models import (
@@ -276,7 +277,7 @@ def partition_import(
 
 
 def population_import(
-    *, region: Region, file_name: str, content: bytes, source: str, user: Any = None
+    *, region: Region, file_name: str, content: Source, source: str, user: Any = None
 ) -> int:
     """Replace municipality populations from a CSV ``refnis,population``; returns rows applied.
 
@@ -284,8 +285,9 @@ def population_import(
     if user is not None:
         permissions.require(user, "geography.population.import")
     try:
-        text = _decode(content, file_name)
-        pop = parse_population_csv(text, selectors.region_geography(region), file=file_name)
+        stream = source_stream(content)
+        size_check(stream, file_name)
+        pop = parse_population_csv(stream, selectors.region_geography(region), file=file_name)
     except InputError as e:
         upload_keep(purpose="population", name=file_name, content=content, user=user, error=e)
         raise

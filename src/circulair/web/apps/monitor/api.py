@@ -230,7 +230,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]
         rep = services.observations_import(
-            content=f.read(),
+            content=f,
             file_name=f.name,
             user=request.user,
             confirm=ser.validated_data["confirm"],

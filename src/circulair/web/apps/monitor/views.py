@@ -87,7 +87,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         f = form.cleaned_data["file"]
         try:
             rep = services.observations_import(
-                content=f.read(),
+                content=f,
                 file_name=f.name,
                 user=request.user,
                 confirm=form.cleaned_data["confirm"],

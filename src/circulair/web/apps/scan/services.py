@@ -13,6 +13,7 @@ Rules (shown to users on the scan pages and in docs/scan.md):
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping
 from functools import lru_cache
@@ -35,7 +36,7 @@ from circulair.core.scan.questionnaire import available_versions, default_scan_d
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.permissions import acting_user
-from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.tables import Source, iter_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.geography.models import Municipality
@@ -295,7 +296,7 @@ def _cell_value(q: Any, raw: str) -> Any:
 
 def survey_import(
     *,
-    content: bytes,
+    content: Source,
     file_name: str,
     user: Any = None,
     questionnaire: QuestionnaireVersion | None = None,
@@ -322,14 +323,16 @@ def survey_import(
 
 
 def _survey_import(
-    *, content: bytes, file: str, user: Any, questionnaire: QuestionnaireVersion | None
+    *, content: Source, file: str, user: Any, questionnaire: QuestionnaireVersion | None
 ) -> dict[str, Any]:
-    header, numbered = read_table(content, file)
+    header, rows = iter_table(content, file)
+    first = next(rows, None)
+    numbered = itertools.chain([first], rows) if first is not None else iter(())
     qv = questionnaire or latest_questionnaire()
     q = questionnaire_of(qv)
     known = {x.id: x for x in q.questions}
     problems: list[Problem] = []
-    if not numbered:
+    if first is None:
         raise InputError.single("the file has no data rows", file=file)
     for col in ("organisation", "year"):
         if col not in header:

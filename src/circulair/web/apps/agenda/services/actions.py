@@ -32,7 +32,7 @@ from circulair.web.apps.agenda.services.history import _snapshot
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.permissions import acting_user
-from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.tables import Source, iter_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
@@ -309,19 +309,18 @@ def action_transition(
 
 
 def _keep(
-    purpose: str, file_name: str, content: bytes, user: Any, error: InputError | None = None
+    purpose: str, file_name: str, content: Source, user: Any, error: InputError | None = None
 ) -> Any:
-
     return upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=error)
 
 
 def actions_import(
-    *, user: Any, content: bytes, file_name: str, organisation: Organisation | None = None
+    *, user: Any, content: Source, file_name: str, organisation: Organisation | None = None
 ) -> list[Action]:
     """Import actions from CSV/XLSX (columns :data:`ACTION_COLUMNS`). Every bad cell is named by
     file, line and column; nothing is saved unless every row is valid; the file is kept."""
     try:
-        header, rows = read_table(content, file_name)
+        header, rows = iter_table(content, file_name)
         missing = [c for c in ACTION_REQUIRED if c not in header]
         if organisation is None and "organisation" not in header:
             missing.append("organisation")
@@ -331,7 +330,9 @@ def actions_import(
             )
         problems: list[Problem] = []
         prepared: list[tuple[Organisation, dict[str, Any]]] = []
+        count = 0
         for line, raw in rows:
+            count += 1
             rp: list[Problem] = []
             data = {k: v for k, v in raw.items() if k in ACTION_COLUMNS and k != "organisation"}
             data.setdefault("status", ev.PLANNED)
@@ -352,7 +353,7 @@ def actions_import(
             problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not rp and org is not None:
                 prepared.append((org, clean))
-        if not rows:
+        if not count:
             problems.append(Problem("the file has no rows", file=file_name))
         if problems:
             raise InputError(problems)

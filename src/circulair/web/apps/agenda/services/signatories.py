@@ -26,7 +26,7 @@ from circulair.web.apps.agenda.services.checks import (
 from circulair.web.apps.agenda.services.history import _snapshot
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record, changes_diff
-from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.tables import Source, iter_table
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.knowledge.models import Record, Relation
 from circulair.web.apps.organisations.models import Organisation
@@ -133,10 +133,10 @@ def signatory_update(
     return signatory
 
 
-def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Signatory]:
+def signatories_import(*, user: Any, content: Source, file_name: str) -> list[Signatory]:
     """Import signatories (columns :data:`SIGNATORY_COLUMNS`); all-or-nothing, file kept."""
     try:
-        header, rows = read_table(content, file_name)
+        header, rows = iter_table(content, file_name)
         missing = [c for c in SIGNATORY_COLUMNS[:3] if c not in header]
         if missing:
             raise InputError.single(
@@ -147,7 +147,9 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
         problems: list[Problem] = []
         prepared: list[tuple[Organisation, Record, int, int | None]] = []
         seen: set[tuple[int, int]] = set()
+        count = 0
         for line, raw in rows:
+            count += 1
             rp: list[Problem] = []
             org = organisation_ref(raw.get("organisation"), "organisation", rp)
             if org is None and not rp:
@@ -182,7 +184,7 @@ def signatories_import(*, user: Any, content: bytes, file_name: str) -> list[Sig
             if not rp:
                 assert org is not None and agenda is not None  # else rp is not empty
                 prepared.append((org, agenda, int(year), int(mins) if mins else None))
-        if not rows:
+        if not count:
             problems.append(Problem("the file has no rows", file=file_name))
         if problems:
             raise InputError(problems)

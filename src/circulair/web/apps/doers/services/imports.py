@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from circulair.core.errors import InputError, Problem
-from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.tables import Row, Source, iter_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.doers.services.access import can_publish, is_staff
@@ -38,7 +39,7 @@ IMPORT_OPTIONAL = (
 )
 
 
-def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Case]:
+def cases_import(*, content: Source, file_name: str, user: Any = None) -> list[Case]:
     """Import cases from CSV/XLSX; every bad row is named, nothing is saved unless all are valid,
     and the file is kept. ``organisation`` is an organisation id or exact name; list columns
     (agendas, r_strategies, links) are separated by commas or semicolons."""
@@ -48,7 +49,9 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
         problems: list[Problem] = []
         prepared: list[tuple[dict[str, Any], str]] = []
         seen: dict[str, int] = {}
+        count = 0
         for line, raw in rows:
+            count += 1
             row_problems: list[Problem] = []
             data = {k: v for k, v in raw.items() if k in IMPORT_COLUMNS + IMPORT_OPTIONAL}
             org = data.get("organisation", "")
@@ -84,7 +87,7 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
             _validate(data, user, row_problems)
             problems.extend(p.at(file=file_name, row=line) for p in row_problems)
             prepared.append((data, status))
-        if not rows:
+        if not count:
             problems.append(Problem("the file has no rows", file=file_name))
         if problems:
             raise InputError(problems)
@@ -103,10 +106,10 @@ def cases_import(*, content: bytes, file_name: str, user: Any = None) -> list[Ca
     return out
 
 
-def _table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV (UTF-8) or XLSX file as (file line, {lower-case column: text})."""
-
-    header, rows = read_table(content, file_name)
+def _table_rows(content: Source, file_name: str) -> Iterator[Row]:
+    """Rows of a CSV (UTF-8) or XLSX file as (file line, {lower-case column: text}), read as
+    they are checked."""
+    header, rows = iter_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
         raise InputError.single(

@@ -20,6 +20,7 @@ from circulair.core.errors import InputError, Problem
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.mail import language_of, mail_send, site_url
+from circulair.web.apps.common.tables import Source
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
 from circulair.web.apps.exchange import selectors
@@ -308,7 +309,7 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
 def listings_import(
     *,
     organisation: Organisation,
-    content: bytes,
+    content: Source,
     file_name: str,
     user: Any = None,
     publish: bool = True,
@@ -321,7 +322,9 @@ def listings_import(
         rows = validation.table_rows(content, file_name)
         problems: list[Problem] = []
         prepared = []
+        count = 0
         for line, raw in rows:
+            count += 1
             row_problems: list[Problem] = []
             data = validation.row_data(raw, row_problems)
             clean = validation.validate(data, row_problems)
@@ -344,7 +347,7 @@ def listings_import(
                 else:
                     prepared.append(x)
             problems.extend(p.at(file=file_name, row=line) for p in row_problems)
-        if not rows:
+        if not count:
             problems.append(Problem("the file has no rows", file=file_name))
         if problems:
             raise InputError(problems)

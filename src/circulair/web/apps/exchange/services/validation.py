@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.numbers import number_problem, number_value
-from circulair.web.apps.common.tables import read_table
+from circulair.web.apps.common.tables import Row, Source, iter_table
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
 from circulair.web.apps.geography.models import Municipality
@@ -246,10 +247,9 @@ def full_clean(listing: Listing) -> None:
         ) from e
 
 
-def table_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
-    """The rows of an uploaded CSV/XLSX, with the required columns present."""
-
-    header, rows = read_table(content, file_name)
+def table_rows(content: Source, file_name: str) -> Iterator[Row]:
+    """The rows of an uploaded CSV/XLSX as they are read, with the required columns present."""
+    header, rows = iter_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
         raise InputError.single(
