@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 from circulair.core.errors import InputError
 from circulair.core.geo import load_region
 from circulair.core.geo.boundaries import (
     DECIMALS,
+    boundaries_from_text,
     dump_boundaries,
     load_boundaries,
     outline_segments,
@@ -158,16 +157,13 @@ def test_not_a_feature_collection():
     assert str(e.value.problems[0]).startswith("x.json: not a GeoJSON file: ")
 
 
-def test_imported_file_replaces_the_shipped_one(tmp_path: Path, shipped):
+def test_stored_form_reads_back(shipped):
     official = parse_boundaries(
         _official(shipped), file="o.geojson", municipalities=list(shipped.polygons)
     )
-    target = tmp_path / "boundaries" / "flanders.geojson"
-    target.parent.mkdir()
-    target.write_text(dump_boundaries(official, {}), encoding="utf-8")
-    again = load_boundaries("flanders", imported_dir=tmp_path)
+    again = boundaries_from_text(dump_boundaries(official, {"11001": {"name": "Aartselaar"}}))
     assert again.quality == "official" and again.source == "o.geojson"
-    assert load_boundaries("flanders", imported_dir=tmp_path / "none").quality == "approximate"
+    assert again.polygons == official.polygons
 
 
 def test_classes_and_colours():

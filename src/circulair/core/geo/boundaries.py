@@ -74,20 +74,15 @@ def _inside(poly: Polygon, x: float, y: float) -> bool:
     return inside
 
 
-def stored_path(slug: str, data_dir: Path) -> Path:
-    """Where imported official boundaries of a region are kept (the platform's data folder)."""
-    return data_dir / "boundaries" / f"{slug}.geojson"
+def load_boundaries(slug: str = "flanders", data_dir: Path | None = None) -> Boundaries:
+    """The approximate boundaries shipped in a region's folder."""
+    path = (data_dir or DATA_DIR) / "regions" / slug / FILE_NAME
+    return boundaries_from_text(path.read_text(encoding="utf-8"))
 
 
-def load_boundaries(
-    slug: str = "flanders", *, imported_dir: Path | None = None, data_dir: Path | None = None
-) -> Boundaries:
-    """Imported official boundaries if ``imported_dir`` holds some, else the shipped ones."""
-    if imported_dir is not None and stored_path(slug, imported_dir).is_file():
-        path = stored_path(slug, imported_dir)
-    else:
-        path = (data_dir or DATA_DIR) / "regions" / slug / FILE_NAME
-    doc = json.loads(path.read_text(encoding="utf-8"))
+def boundaries_from_text(text: str) -> Boundaries:
+    """Read the compact form written by :func:`dump_boundaries` (or the shipped file)."""
+    doc = json.loads(text)
     polygons = {
         f["properties"]["refnis"]: tuple(
             tuple(tuple((float(x), float(y)) for x, y in ring) for ring in poly)
