@@ -1,4 +1,4 @@
-"""``circulair geo boundaries``: official boundaries replace the approximate ones, all or nothing."""
+"""``circulair geo boundaries``: official boundaries replace the approximate ones (all or none)."""
 
 from __future__ import annotations
 
