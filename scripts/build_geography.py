@@ -100,6 +100,10 @@ from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from geo_boundaries import build_boundaries
+from geo_boundaries import manifest_meta as boundaries_manifest_meta
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "src" / "circulair" / "data"
 SLUG = "flanders"
@@ -600,6 +604,7 @@ def render(data: dict[str, Any]) -> dict[str, str]:
         ),
         "region.yaml": header
         + yaml.safe_dump(region, sort_keys=False, allow_unicode=True, width=100),
+        "boundaries.geojson": build_boundaries(muns, haversine, OUTLIER_KM)[0],
     }
 
 
@@ -627,14 +632,19 @@ def _manifest_entries(texts: dict[str, str], retrieved: dict[str, str]) -> list[
     }
     out = []
     for name in sorted(texts):
-        pkgs, licence, citation = meta[name]
         path = f"regions/{SLUG}/{name}"
+        if name == "boundaries.geojson":  # approximate, derived (scripts/geo_boundaries.py)
+            source, licence, versions, citation = boundaries_manifest_meta()
+        else:
+            pkgs, licence, citation = meta[name]
+            source = ", ".join(PACKAGES[p]["name"] for p in pkgs) or "curated"
+            versions = "; ".join(f"{p} {v[p]}" for p in pkgs) or "n/a"
         out.append(
             {
                 "path": path,
-                "source": ", ".join(PACKAGES[p]["name"] for p in pkgs) or "curated",
+                "source": source,
                 "licence": licence,
-                "version": "; ".join(f"{p} {v[p]}" for p in pkgs) or "n/a",
+                "version": versions,
                 "retrieved": retrieved[path],
                 "sha256": hashlib.sha256(texts[name].encode("utf-8")).hexdigest(),
                 "derived_by": SCRIPT_PATH,

@@ -213,3 +213,47 @@ def import_population(
     except InputError as e:
         fail(str(e))
     console.print(f"[green]Updated[/green] the population of {n} municipalities.")
+
+
+@app.command("boundaries")
+def boundaries(
+    file: Path | None = typer.Argument(
+        None, exists=True, dir_okay=False, help="GeoJSON FeatureCollection keyed by REFNIS code."
+    ),
+    source: str = typer.Option("", help="Where the boundaries come from (default: file name)."),
+    reset: bool = typer.Option(False, "--reset", help="Go back to the shipped approximate ones."),
+    region: str | None = typer.Option(None),
+) -> None:
+    """Import official municipality boundaries (all-or-nothing); they replace the approximate
+    ones on every map. Without FILE: say which boundaries are in use.
+
+    Example:  circulair geo boundaries gemeenten.geojson --source "Statbel 2025"
+    """
+    _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.web.apps.geography.selectors import region_map
+    from circulair.web.apps.geography.services import boundaries_import, boundaries_reset
+
+    reg = _region(region)
+    if reset:
+        done = boundaries_reset(region=reg)
+        console.print("Back to the approximate boundaries." if done else "Nothing imported.")
+        return
+    if file is not None:
+        try:
+            stored = boundaries_import(
+                region=reg, file_name=file.name, content=file.read_bytes(), source=source
+            )
+        except InputError as e:
+            fail(str(e))
+        console.print(
+            f"[green]Imported[/green] official boundaries of {stored.municipalities} "
+            f"municipalities ({stored.source})."
+        )
+        return
+    b, shapes = region_map(reg)
+    console.print(
+        f"{b.quality} boundaries: {len(shapes.municipalities)} municipalities, "
+        f"{len(shapes.arrondissements)} arrondissements, {len(shapes.provinces)} provinces "
+        f"({b.source[:120]})"
+    )

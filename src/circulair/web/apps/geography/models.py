@@ -181,3 +181,26 @@ class PartitionMember(models.Model):
         ]
         verbose_name = _("municipality in a partition unit")
         verbose_name_plural = _("municipalities in partition units")
+
+
+class RegionBoundaries(models.Model):
+    """Official municipality boundaries imported for a region; they replace the approximate ones
+    shipped with the data (``boundaries.geojson``) on every map. One per region."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="boundaries"
+    )
+    source = models.CharField(_("source"), max_length=300)
+    content = models.TextField(_("boundaries (compact GeoJSON)"))
+    municipalities = models.PositiveIntegerField(_("municipalities"))
+    upload = models.ForeignKey(
+        "common.Upload", verbose_name=_("upload"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("official boundaries")
+        verbose_name_plural = _("official boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.region.slug}: {self.source}"

@@ -10,12 +10,15 @@ from django.db.models import Count, Q, QuerySet
 
 from circulair.core.geo import RegionGeography
 from circulair.core.geo import reference as core
+from circulair.core.geo.boundaries import Boundaries, boundaries_from_text, load_boundaries
+from circulair.core.geo.mapview import MapShapes, project
 from circulair.web.apps.geography.models import (
     Arrondissement,
     Municipality,
     Partition,
     Province,
     Region,
+    RegionBoundaries,
 )
 
 if TYPE_CHECKING:
@@ -124,3 +127,29 @@ def region_geography(region: Region) -> RegionGeography:
         arrondissements=arrs,
         municipalities=muns,
     )
+
+
+_SHAPES: dict[tuple[int, str], tuple[Boundaries, MapShapes]] = {}
+
+
+def region_map(region: Region) -> tuple[Boundaries, MapShapes]:
+    """The region's boundaries (imported official ones, else the shipped approximate ones) and
+    their projected SVG paths; computed once per process and version of the boundaries."""
+    stored = RegionBoundaries.objects.filter(region=region).only("imported_at").first()
+    key = (region.pk, stored.imported_at.isoformat() if stored else "shipped")
+    if key not in _SHAPES:
+        if stored is not None:
+            text = RegionBoundaries.objects.values_list("content", flat=True).get(pk=stored.pk)
+            b = boundaries_from_text(text)
+        else:
+            b = load_boundaries(region.slug)
+        rows = list(
+            Municipality.objects.filter(region=region).values_list(
+                "refnis", "arrondissement__refnis", "province__refnis"
+            )
+        )
+        shapes = project(b, {r: a for r, a, _ in rows}, {r: p for r, _, p in rows})
+        for old in [k for k in _SHAPES if k[0] == region.pk]:
+            del _SHAPES[old]
+        _SHAPES[key] = (b, shapes)
+    return _SHAPES[key]

@@ -19,6 +19,7 @@ from circulair.core.geo import (
     partition_by_arrondissement,
     partition_by_province,
 )
+from circulair.core.geo.boundaries import dump_boundaries, parse_boundaries
 from circulair.core.geo.partition import Partition as CorePartition
 from circulair.core.tables import decode_text
 from circulair.web.apps.common import permissions
@@ -33,6 +34,7 @@ from circulair.web.apps.geography.models import (
     PartitionUnit,
     Province,
     Region,
+    RegionBoundaries,
 )
 
 log = logging.getLogger(__name__)
@@ -302,6 +304,51 @@ def population_import(
             objs, ["population", "population_source", "population_origin"]
         )
     return len(objs)
+
+
+def boundaries_import(
+    *, region: Region, file_name: str, content: bytes, source: str = "", user: Any = None
+) -> RegionBoundaries:
+    """Replace the region's approximate municipality boundaries by official ones (GeoJSON
+    FeatureCollection keyed by REFNIS); all-or-nothing, the uploaded file kept either way.
+    ``user`` None is the operator (CLI); a person needs the role geography_editor."""
+    if user is not None:
+        permissions.require(user, "geography.boundaries.import")
+    munis = list(
+        Municipality.objects.filter(region=region).values_list(
+            "refnis", "name_nl", "arrondissement__refnis", "province__refnis"
+        )
+    )
+    try:
+        b = parse_boundaries(
+            content,
+            file=file_name,
+            municipalities=[m[0] for m in munis],
+            source=(source or file_name)[:300],
+        )
+    except InputError as e:
+        upload_keep(purpose="boundaries", name=file_name, content=content, user=user, error=e)
+        raise
+    props = {r: {"name": n, "arrondissement": a, "province": p} for r, n, a, p in munis}
+    with transaction.atomic():
+        up = upload_keep(purpose="boundaries", name=file_name, content=content, user=user)
+        stored, _ = RegionBoundaries.objects.update_or_create(
+            region=region,
+            defaults={
+                "source": b.source,
+                "content": dump_boundaries(b, props),
+                "municipalities": len(b.polygons),
+                "upload": up,
+            },
+        )
+    log.info("boundaries import %s: %d municipalities from %s", region.slug, len(munis), file_name)
+    return stored
+
+
+def boundaries_reset(*, region: Region) -> bool:
+    """Go back to the shipped approximate boundaries; False when none were imported."""
+    deleted, _ = RegionBoundaries.objects.filter(region=region).delete()
+    return deleted > 0
 
 
 def _decode(content: bytes, file_name: str) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from circulair.data import manifest_path
 from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Upload
+from circulair.web.apps.geography import presenters as geo_presenters
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
 from circulair.web.apps.portal import presenters
@@ -79,7 +80,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/map.html", {"region": geo.region_default()})
+    region = geo.region_default()
+    layer = request.GET.get("layer", "population")
+    return render(
+        request,
+        "portal/map.html",
+        {"region": region, "map": geo_presenters.choropleth(region, layer)},
+    )
 
 
 def cases_geojson(request: HttpRequest) -> HttpResponse:

@@ -92,6 +92,12 @@ _RULES = (
         (HasRole(Role.GEOGRAPHY_EDITOR),),
         _("This needs the role geography_editor or an administrator."),
     ),
+    Rule(
+        "geography.boundaries.import",
+        "import official municipality boundaries of a region",
+        (HasRole(Role.GEOGRAPHY_EDITOR),),
+        _("This needs the role geography_editor or an administrator."),
+    ),
     # --- agenda ------------------------------------------------------------------------------
     Rule(
         "agenda.action.view",
