@@ -20,6 +20,15 @@ FIELD_MB = 50
 LIMIT = f"{csv.field_size_limit():,}"
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The messages are asserted in English (the Dutch ones are checked by test_i18n)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _org() -> Any:
     from circulair.web.apps.organisations.models import Organisation
 

@@ -240,7 +240,7 @@ def test_cancel_a_queued_job_at_once(user: User, settings: Any, client: Client) 
     settings.CIRCULAIR_JOBS_INLINE = False
     job = jobs.submit(kind="test.sleep", params={"seconds": 0}, user=user)
     other = User.objects.create_user("other", password="another-long-password-1")
-    with pytest.raises(PermissionDenied, match="Only the person who started this job"):
+    with pytest.raises(PermissionDenied, match="Alleen wie deze taak startte, of een beheerder"):
         jobs.cancel(job, user=other)
     job = jobs.cancel(job, user=user)
     assert (job.status, job.message) == ("cancelled", "cancelled")
