@@ -34,7 +34,9 @@ def _accepts(argv: list[str]) -> None:
 
 def test_compose_has_the_services_of_a_regional_platform() -> None:
     services = _compose()["services"]
-    assert set(services) == {"setup", "web", "db", "cache"}
+    assert set(services) == {"setup", "web", "worker", "db", "cache"}
+    assert services["worker"]["command"] == ["circulair", "worker"]
+    assert "--no-worker" in services["web"]["command"]  # the jobs run in the worker service
     web = services["web"]
     assert web["environment"]["CACHE_URL"] == "redis://cache:6379/1"
     assert web["environment"]["DATABASE_URL"].startswith("postgres://circulair:")
@@ -48,6 +50,7 @@ def test_every_command_is_a_real_cli_command() -> None:
     services = _compose()["services"]
     _accepts(services["setup"]["command"])
     _accepts(services["web"]["command"])
+    _accepts(services["worker"]["command"])
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     cmd = yaml.safe_load(re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1))  # type: ignore[union-attr]
     _accepts(cmd)
