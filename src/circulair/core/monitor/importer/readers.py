@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -47,7 +47,7 @@ class _CsvRows:
             delimiter,
         )
 
-    def records(self) -> Iterator[Cells]:
+    def records(self) -> Generator[Cells, None, None]:
         lines = text_stream(self.stream, file=self.file, encoding=self.encoding)
         try:
             yield from csv_records(lines, file=self.file, delimiter=self.delimiter)
@@ -82,7 +82,7 @@ class _XlsxRows:
     def __init__(self, stream: IO[bytes], file_name: str) -> None:
         self.stream, self.file = stream, file_name
 
-    def lines(self) -> Iterator[Cells]:
+    def lines(self) -> Generator[Cells, None, None]:
         self.stream.seek(0)
         wb = load_workbook(self.stream, read_only=True, data_only=True)
         try:
