@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from circulair.web.apps.geography.models import (
     Arrondissement,
@@ -10,6 +11,7 @@ from circulair.web.apps.geography.models import (
     PartitionUnit,
     Province,
     Region,
+    RegionBoundaries,
 )
 
 
@@ -66,3 +68,16 @@ class PartitionMemberAdmin(admin.ModelAdmin):
     search_fields = ["municipality__name_nl", "municipality__refnis", "unit__code", "unit__name"]
     list_select_related = ["municipality", "unit", "partition"]
     raw_id_fields = ["municipality", "unit", "partition"]
+
+
+@admin.register(RegionBoundaries)
+class RegionBoundariesAdmin(admin.ModelAdmin):
+    """Imported official boundaries: seen and removed here (removing one brings the approximate
+    outlines back); replaced only by ``circulair geo boundaries FILE``, which checks all of them."""
+
+    list_display = ("region", "source", "municipalities", "imported_at")
+    readonly_fields = ("region", "source", "municipalities", "upload", "imported_at")
+    exclude = ("content",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
