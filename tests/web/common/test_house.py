@@ -39,6 +39,7 @@ COMMON_MODULES = {
     "history",
     "jobs",
     "mail",
+    "middleware",
     "migrations",
     "models",
     "pdf",
