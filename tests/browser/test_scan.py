@@ -7,6 +7,15 @@ from pathlib import Path
 from typing import Any
 
 
+def _next_step(page: Any) -> None:
+    """Go to the next step and wait until it has loaded: answering the fieldsets of the page
+    that is being left would save nothing (the race made CI submit with a step unanswered)."""
+    before = page.url
+    page.click("#next")
+    page.wait_for_url(lambda url: url != before)
+    page.wait_for_load_state("load")
+
+
 def test_government_fills_submits_and_reads_report(
     page: Any, live_url: str, run_cli: Any, user_password: str, pdf_page_png: Any
 ) -> None:
@@ -22,7 +31,7 @@ def test_government_fills_submits_and_reads_report(
     page.fill("input[name=q_profiel_inwoners]", "22000")
     page.locator("input[name=q_profiel_motieven][value=kosten]").check()
     page.locator("input[name=q_profiel_drempels][value=personeel]").check()
-    page.click("#next")
+    _next_step(page)
     # Every scored step: choose level 2 for maturity questions, 'yes' for yes/no, and the
     # '10-50' option for the share of circular contracts.
     steps = 0
@@ -39,7 +48,7 @@ def test_government_fills_submits_and_reads_report(
         steps += 1
         if page.locator("#submit-scan").count():
             break
-        page.click("#next")
+        _next_step(page)
     assert steps == 8
     page.click("#submit-scan")
     page.wait_for_url("**/report/")
