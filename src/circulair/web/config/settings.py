@@ -323,12 +323,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # is refused before it is read; an XLSX whose members unpack to more than
 # CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB (or one member packed more than CIRCULAIR_XLSX_MAX_RATIO
 # times) is refused before openpyxl opens it (a decompression bomb). Files above 2.5 MB are
-# spooled to disk while uploading, never held in memory. A web import of more than
-# CIRCULAIR_IMPORT_BACKGROUND_ROWS rows runs as a background job.
+# spooled to disk while uploading, never held in memory.
 CIRCULAIR_UPLOAD_MAX_MB = env.int("CIRCULAIR_UPLOAD_MAX_MB", default=200)
 CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB = env.int("CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB", default=500)
 CIRCULAIR_XLSX_MAX_RATIO = env.int("CIRCULAIR_XLSX_MAX_RATIO", default=200)
-CIRCULAIR_IMPORT_BACKGROUND_ROWS = env.int("CIRCULAIR_IMPORT_BACKGROUND_ROWS", default=5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The body of a request that is not a file (form fields, JSON) stays small; uploads are files.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
