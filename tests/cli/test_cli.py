@@ -121,6 +121,13 @@ def test_data_validate_names_the_broken_file(tmp_path: Path) -> None:
     assert "levers.yaml" in result.output and "attributes.numbr_002" in result.output
     ok = runner.invoke(app, ["data", "validate"])
     assert ok.exit_code == 0 and "OK" in ok.output
+    # issue 15: the validator names every figure of the sources it leaves out of the monitor
+    assert "Monitor: 9 of 24 indicator figures load as observations; 15 skipped:" in ok.output
+    assert "  - household-waste-vlg-004: the text gives no year\n" in ok.output
+    assert (
+        "  - ecological-footprint-change-vlg-2010-2016: unit '%' is not the indicator's unit "
+        "'t/inh' (not a level of the indicator)\n"
+    ) in ok.output
 
 
 def test_production_mode_refuses_to_start_without_secret(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from circulair.cli.output import console, fail
 from circulair.cli.platform import _setup
 from circulair.core.errors import InputError
 from circulair.core.knowledge import load_knowledge
+from circulair.core.monitor.model import monitor_from_knowledge
 
 app = typer.Typer(
     help="Load and validate reference data.\n\nExample:  circulair data validate",
@@ -42,6 +43,16 @@ def validate(
         f"{len({r.kind for r in kb.records})} kinds, {len(kb.sources)} sources, "
         f"{len(uncited)} without citation."
     )
+    # Every figure of the sources is a series point unless it has no year or no convertible
+    # unit; each one left out is named with the reason (issue 15).
+    monitor = monitor_from_knowledge(kb)
+    figures = len(kb.by_kind("indicator_figure"))
+    console.print(
+        f"Monitor: {len(monitor.observations)} of {figures} indicator figures load as "
+        f"observations; {len(monitor.skipped)} skipped:"
+    )
+    for slug, reason in monitor.skipped:
+        console.print(f"  - {slug}: {reason}", soft_wrap=True, markup=False)
 
 
 @app.command()

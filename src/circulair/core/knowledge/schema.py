@@ -323,7 +323,8 @@ KINDS: dict[str, KindSpec] = {
                 "strict": Attr(BOOL),
                 "unit": Attr(STR, required=True),
             },
-            {"indicator": Ref("indicator", required=True)},
+            # related: indicators whose cited figures bear on the target (shown beside it)
+            {"indicator": Ref("indicator", required=True), "related": Ref("indicator", many=True)},
         ),
         # --- local governments ------------------------------------------------------------
         _k(

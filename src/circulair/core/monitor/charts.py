@@ -163,12 +163,13 @@ def comparison_chart(
     fmt: str = "svg",
 ) -> bytes:
     """One line per region over the years (e.g. circular material use rate of BE, EU27, NL), or
-    one bar per region when every region has a single value."""
+    one bar per region when every region (of several) has a single value."""
     fig, ax = plt.subplots(figsize=(8, 4), dpi=100)
     # One value per region (a snapshot year): bars by region. As soon as one region has a
     # series, years go on the x-axis for all (a lone value is a dot in its year): mixing
     # regions and years on one axis dropped the years.
-    bars = all(len(ys) <= 1 for ys, _vs in series.values())
+    # A single region's series, even of one value, keeps its years (the year is the news).
+    bars = len(series) > 1 and all(len(ys) <= 1 for ys, _vs in series.values())
     for region, (ys, vs) in sorted(series.items()):
         if bars:
             ax.bar([region], vs, color=GREEN if region == labels.get("highlight") else LIGHT)

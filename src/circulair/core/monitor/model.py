@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast, get_args
 
 from ..errors import InputError, Problem
-from ..knowledge.model import KnowledgeBase
+from ..knowledge.model import KnowledgeBase, Record
 from .units import compatible, convert, parse_unit
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Observation",
     "Target",
     "TargetType",
+    "figure_source",
     "monitor_from_knowledge",
 ]
 
@@ -309,7 +310,7 @@ def monitor_from_knowledge(kb: KnowledgeBase) -> MonitorData:
             year=int(a["year"]),
             value=convert(float(a["value"]), str(a["unit"]), ind.unit),
             unit=ind.unit,
-            source="; ".join(c.label() for c in r.citations) or r.slug,
+            source=figure_source(r),
             note=str(a.get("note", "")),
         )
         if obs.key in seen:
@@ -324,6 +325,12 @@ def monitor_from_knowledge(kb: KnowledgeBase) -> MonitorData:
         skipped=skipped,
         regions=regions,
     )
+
+
+def figure_source(r: Record) -> str:
+    """The provenance of a figure as an observation's ``source``: each citation's source, lines
+    and locator (``003:836-839 (Deel 1, ...)``), so a reader finds the passage from the table."""
+    return "; ".join(f"{c.label()} ({c.locator})" for c in r.citations) or r.slug
 
 
 def _finite(x: Any) -> bool:

@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from circulair.core.monitor import charts
 from circulair.core.monitor.compute import STATUS_LABELS, STATUS_RULE
 from circulair.web.apps.common.models import Upload
+from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 
@@ -42,19 +44,82 @@ def target_labels(t: Target) -> dict[str, str]:
     }
 
 
+def figure_row(r: Record, regions: dict[str, str]) -> dict[str, Any]:
+    """One figure of the source documents as shown beside a target or on its indicator: value,
+    unit, year (None: the text gives none), region and its citations, linked to the record."""
+    a = r.attributes
+    return {
+        "slug": r.slug,
+        "name": r.name,
+        "value": a["value"],
+        "unit": a["unit"],
+        "year": a.get("year"),
+        "region": regions.get(a["region"], a["region"]),
+        "note": a.get("note", ""),
+        "url": reverse("knowledge:detail", args=["indicator_figure", r.slug]),
+        "citations": [
+            {"label": str(c), "locator": c.locator, "title": c.source.title}
+            for c in r.citations.all()
+        ],
+    }
+
+
+_WHY = {
+    "on_track": gettext_lazy("The observed pace is at least the required pace."),
+    "at_risk": gettext_lazy(
+        "The observed pace is below the required pace, but the optimistic end of the "
+        "projection band reaches the target."
+    ),
+    "off_track": gettext_lazy("The observed pace is below the required pace."),
+    "met": gettext_lazy("The target level is reached."),
+    "missed": gettext_lazy("The target level was not reached in the target year."),
+    "no_data": gettext_lazy(
+        "Fewer than two observations in the trend window: the observed pace cannot be "
+        "compared with the required pace yet."
+    ),
+}
+
+
+def explanation(t: Target, a: dict[str, Any], regions: dict[str, str]) -> dict[str, str]:
+    """Why a target has its status, in the active language: ``missing`` names the series an
+    evaluation lacks (the page links it to the import template), ``why`` explains the rest."""
+    names = {"indicator": t.indicator.name, "region": regions.get(t.region, t.region)}
+    if not a["n_observations"]:
+        return {"missing": _("No series of “%(indicator)s” for %(region)s yet.") % names}
+    if a["status"] == "no_data" and a["target_level"] is None:
+        return {
+            "missing": _(
+                "No value of “%(indicator)s” for %(region)s in the baseline year %(year)s."
+            )
+            % {**names, "year": a["baseline_year"]}
+        }
+    return {"why": str(_WHY.get(a["status"], ""))}
+
+
 def dashboard_cards() -> list[dict[str, Any]]:
-    """Every target with its assessment, status label and sparkline."""
+    """Every target with its assessment, status label, sparkline, the reason in words (or the
+    series it misses) and the source documents' figures that bear on it (its own indicator's
+    and those of the indicators the knowledge base relates to it)."""
+    assessed = selectors.target_assessments()
+    related = selectors.related_indicators(t for t, _a, _s in assessed)
+    figures = selectors.cited_figures(s for slugs in related.values() for s in slugs)
+    regions = selectors.region_names()
     cards = []
-    for t, a, series in selectors.target_assessments():
+    for t, a, series in assessed:
+        ad = a.as_dict()
         cards.append(
             {
                 "target": t,
-                "a": a.as_dict(),
+                "a": ad,
                 "status": a.status,
                 "status_label": status_label(a.status),
                 "spark": _svg(
                     charts.sparkline([o.year for o in series], [o.value for o in series], a.status)
                 ),
+                **explanation(t, ad, regions),
+                "figures": [
+                    figure_row(r, regions) for slug in related[t.slug] for r in figures[slug]
+                ],
             }
         )
     return cards
@@ -64,6 +129,7 @@ def indicator_context(ind: Indicator) -> dict[str, Any]:
     """An indicator's page: each target with its chart and paces in %, the regions compared in
     one chart (when there are several), and every observation by region."""
     targets = []
+    regions_named = selectors.region_names()
     for t in ind.targets.select_related("indicator"):
         a, series = selectors.assessment_of(t)
         chart = charts.target_chart(
@@ -82,11 +148,12 @@ def indicator_context(ind: Indicator) -> dict[str, Any]:
                 "pct": pct,
                 "status_label": status_label(a.status),
                 "chart": _svg(chart),
+                **explanation(t, ad, regions_named),
             }
         )
     regions = selectors.indicator_regions(ind)
     comparison = None
-    if len(regions) > 1:
+    if regions:  # one region's series too: a figure of the sources shows as a point
         comparison = _svg(
             charts.comparison_chart(
                 {r: ([o.year for o in obs], [o.value for o in obs]) for r, obs in regions.items()},
@@ -98,7 +165,11 @@ def indicator_context(ind: Indicator) -> dict[str, Any]:
         "indicator": ind,
         "targets": targets,
         "comparison": comparison,
+        "regions_count": len(regions),
         "observations": obs,
+        "figures": [
+            figure_row(r, regions_named) for r in selectors.cited_figures([ind.slug])[ind.slug]
+        ],
         "rule": STATUS_RULE,
     }
 

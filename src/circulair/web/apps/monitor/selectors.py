@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
 from circulair.core.monitor import model as core
 from circulair.core.monitor.compute import Assessment, assess
 from circulair.web.apps.common.models import Change, Upload
 from circulair.web.apps.geography.models import Region
+from circulair.web.apps.knowledge.models import Record, Relation
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 
 # Comparator regions the monitor accepts besides the platform's own regions.
@@ -25,6 +28,15 @@ COMPARATORS = {
     "BRU": "Brussels Gewest / Brussels Region",
     "WAL": "Waals Gewest / Walloon Region",
 }
+
+
+def region_names() -> dict[str, str]:
+    """Region code to its name in the active language: the platform's regions, then the
+    comparators (their ``"nl / en"`` labels split)."""
+    en = get_language() == "en"
+    out = {c: label.split(" / ")[-1 if en else 0] for c, label in COMPARATORS.items()}
+    out.update({r.code: r.name for r in Region.objects.all()})
+    return out
 
 
 def known_regions() -> set[str]:
@@ -200,3 +212,35 @@ def batch_figures(batch: ImportBatch) -> list[dict[str, object]]:
 
 def pending_batches() -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(status=ImportBatch.Status.PENDING)
+
+
+def related_indicators(targets: Iterable[Target]) -> dict[str, list[str]]:
+    """Target slug to the indicators whose figures bear on it: its own, then the knowledge
+    base's ``refs.related`` of the target, in their order (1 query)."""
+    out = {t.slug: [t.indicator.slug] for t in targets}
+    rels = (
+        Relation.objects.filter(
+            from_record__kind="target", from_record__slug__in=out, role="related"
+        )
+        .order_by("position")
+        .values_list("from_record__slug", "to_record__slug")
+    )
+    for target, indicator in rels:
+        if indicator not in out[target]:
+            out[target].append(indicator)
+    return out
+
+
+def cited_figures(indicators: Iterable[str]) -> dict[str, list[Record]]:
+    """The source documents' figures (knowledge records ``indicator_figure``) by indicator
+    slug, each with its citations and their sources (3 queries)."""
+    slugs = set(indicators)
+    rels = Relation.objects.filter(
+        from_record__kind="indicator_figure", role="indicator", to_record__slug__in=slugs
+    ).values_list("from_record_id", "to_record__slug")
+    of = dict(rels)
+    records = Record.objects.filter(pk__in=of).prefetch_related("citations__source")
+    out: dict[str, list[Record]] = {s: [] for s in slugs}
+    for r in records.order_by("order", "slug"):
+        out[of[r.pk]].append(r)
+    return out
