@@ -66,3 +66,16 @@ def test_source_page_shows_the_cited_lines(client: Client, seeds_dir: Path) -> N
     assert [int(n) for n, _t in cited] == list(range(943, 964))
     assert [html.unescape(t) for _n, t in cited] == raw[942:963]
     assert 'data-text="not-installed"' not in body
+
+
+def test_api_adds_labelled_facts_and_source_pages(client: Client) -> None:
+    data = client.get("/api/v1/records/work_agenda/maakindustrie/").json()
+    assert data["attributes"]["spatially_elaborated"] is True
+    assert data["facts"][2] == {
+        "key": "spatially_elaborated",
+        "label_nl": "Ruimtelijk uitgewerkt",
+        "label_en": "Spatially elaborated",
+        "text_nl": "ja",
+        "text_en": "yes",
+    }
+    assert data["citations"][0]["page"] == "/kb/sources/003/?lines=943-963"

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from circulair.core.knowledge.schema import KINDS
+
 YEAR = "year"  # a unit code: the value is a calendar year, shown without thousands separator
 
 
@@ -356,6 +358,14 @@ def item_text(item: Mapping[str, Any], lang: str) -> str:
     return "; ".join(parts)
 
 
+def ordered_keys(kind: str, attributes: Mapping[str, Any]) -> list[str]:
+    """The schema's order of a kind's attributes (PostgreSQL's jsonb keeps no key order), then
+    any attribute the schema does not know, alphabetically."""
+    spec = KINDS.get(kind)
+    known = [k for k in (spec.attributes if spec else {}) if k in attributes]
+    return known + sorted(k for k in attributes if k not in known)
+
+
 def facts(
     kind: str, attributes: Mapping[str, Any], lang: str, resolve: Resolver | None = None
 ) -> list[Fact]:
@@ -365,7 +375,8 @@ def facts(
     and name; without it the value's own text is shown.
     """
     out: list[Fact] = []
-    for key, value in attributes.items():
+    for key in ordered_keys(kind, attributes):
+        value = attributes[key]
         lab = attribute_label(kind, key)
         unit = lab.unit or (str(attributes.get(lab.unit_from) or "") if lab.unit_from else "")
         if key == "unit":
