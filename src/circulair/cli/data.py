@@ -63,3 +63,32 @@ def load() -> None:
     """
     _django.setup()
     _setup()
+
+
+@app.command()
+def sources(
+    directory: Path = typer.Argument(
+        ..., help="Folder of the source text extractions (the files named in sources.yaml)."
+    ),
+) -> None:
+    """Install the source documents' texts, so source pages show the cited passages.
+
+    Idempotent: files that did not change are left as they are. Needs the knowledge base
+    loaded (circulair data load).
+
+    Example:  circulair data sources ../shared/seeds
+    """
+    _django.setup()
+    # after _django.setup(): see circulair/cli/_django.py
+    from circulair.core.knowledge.texts import read_source_texts
+    from circulair.web.apps.knowledge.services import source_texts_install
+
+    try:
+        texts = read_source_texts(directory, load_knowledge().sources)
+        report = source_texts_install(texts=texts)
+    except InputError as e:
+        fail(str(e))
+    console.print(
+        f"[green]OK[/green]: {len(texts)} source texts ({report.lines} lines): "
+        f"{report.created} installed, {report.updated} replaced, {report.unchanged} unchanged."
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from circulair.cli import _django
 from circulair.cli.output import Format, console, emit, fail
@@ -122,13 +123,62 @@ def show(
         }
         for c in r.citations.all()
     ]
+    from circulair.web.apps.knowledge import presenters
+
+    resolve = presenters.resolver()
+    facts = presenters.record_facts(r, resolve)
     if fmt == Format.json:
+        row["facts"] = [{"key": f.key, "label": f.label, "text": f.text} for f in facts]
         emit([row], Format.json)
         return
-    console.print(f"[bold]{r.name_nl}[/bold] / {r.name_en}  [dim]({kind}:{slug})[/dim]")
-    for k, v in row.items():
-        if k not in ("kind", "slug", "name_nl", "name_en") and v:
-            console.print(f"[cyan]{k}[/cyan]: {v}")
+    for line in show_lines(r, facts, resolve):
+        console.print(escape(line), soft_wrap=True, highlight=False)
+
+
+def show_lines(r: Any, facts: list[Any], resolve: Any) -> list[str]:
+    """``kb show`` as readable lines in the CLI's language: the name, the facts with their
+    labels and units, the references by name, the variants and the citations."""
+    from django.utils.translation import gettext as _
+
+    from circulair.web.apps.knowledge import presenters
+
+    lang = presenters.language()
+    spec = KINDS[r.kind]
+    other = r.name_nl if lang == "en" else r.name_en
+    lines = [f"{r.name}" + (f" / {other}" if other and other != r.name else "")]
+    lines.append(f"{spec.label_en if lang == 'en' else spec.label_nl} ({r.kind}:{r.slug})")
+    if r.description:
+        lines.append(r.description)
+
+    def fact_lines(fs: list[Any], indent: str) -> list[str]:
+        out = []
+        for f in fs:
+            if f.many:
+                out.append(f"{indent}{f.label}:")
+                out.extend(f"{indent}  - {p.text}" for p in f.pieces)
+            else:
+                out.append(f"{indent}{f.label}: {f.text}")
+        return out
+
+    if facts:
+        lines += ["", _("Facts"), *fact_lines(facts, "  ")]
+    for heading, recs in presenters.outgoing_labelled(r):
+        lines += ["", heading, *(f"  {x.name} ({x.kind}:{x.slug})" for x in recs)]
+    cites = [c for c in r.citations.all() if not c.variant]
+    for v in r.variants.all():
+        lines += ["", f"{_('Variant')}: {v.label}"]
+        lines += fact_lines(presenters.variant_facts(r, v.attributes, resolve), "  ")
+        lines += [f"  {_cite(c, lang)}" for c in r.citations.all() if c.variant == v.name]
+    if cites:
+        lines += ["", _("Sources"), *(f"  {_cite(c, lang)}" for c in cites)]
+    return lines
+
+
+def _cite(c: Any, lang: str) -> str:
+    from django.utils.translation import gettext as _
+
+    title = c.source.title_en if lang == "en" and c.source.title_en else c.source.title
+    return f"[{c.source.code}] {title} — {c.locator}, {_('lines')} {c.line_start}–{c.line_end}"
 
 
 @app.command()

@@ -136,6 +136,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "knowledge:r_ladder": lambda w: "/kb/r-ladder/",
     "knowledge:list": lambda w: "/kb/work_agenda/",
     "knowledge:detail": lambda w: "/kb/work_agenda/maakindustrie/",
+    "knowledge:source": lambda w: "/kb/sources/003/?lines=943-963",
     "geography:municipalities": lambda w: "/geo/",
     "geography:partitions": lambda w: "/geo/partitions/",
     "geography:partition_import": lambda w: "/geo/partitions/import/",
@@ -342,6 +343,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "knowledge:index": (PUBLIC, PUBLIC),
     "knowledge:list": (PUBLIC, PUBLIC),
     "knowledge:r_ladder": (PUBLIC, PUBLIC),
+    "knowledge:source": (PUBLIC, PUBLIC),
     "monitor:dashboard": (PUBLIC, PUBLIC),
     "monitor:export": (PUBLIC, PUBLIC),
     "monitor:import": (

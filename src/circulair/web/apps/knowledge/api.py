@@ -6,12 +6,19 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from circulair.core.knowledge import labels
 from circulair.core.knowledge.schema import KINDS
 from circulair.web.apps.knowledge import selectors
 from circulair.web.apps.knowledge.filtersets import RecordFilter
@@ -26,10 +33,23 @@ class SourceSerializer(serializers.ModelSerializer):
 
 class CitationSerializer(serializers.ModelSerializer):
     source = serializers.CharField(source="source.code")  # type: ignore[assignment]
+    page = serializers.SerializerMethodField(help_text="The source page showing the passage.")
 
     class Meta:
         model = Citation
-        fields = ["source", "locator", "line_start", "line_end", "variant"]
+        fields = ["source", "locator", "line_start", "line_end", "variant", "page"]
+
+    def get_page(self, obj: Citation) -> str:
+        url = reverse("knowledge:source", args=[obj.source.code])
+        return f"{url}?lines={obj.line_start}-{obj.line_end}"
+
+
+class FactSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label_nl = serializers.CharField()
+    label_en = serializers.CharField()
+    text_nl = serializers.CharField()
+    text_en = serializers.CharField()
 
 
 class VariantSerializer(serializers.ModelSerializer):
@@ -51,6 +71,9 @@ class RecordSerializer(serializers.ModelSerializer):
     citations = CitationSerializer(many=True, read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
     refs = RelationSerializer(source="relations", many=True, read_only=True)
+    facts = serializers.SerializerMethodField(
+        help_text="The attributes labelled and rendered (units, yes/no) in Dutch and English."
+    )
 
     class Meta:
         model = Record
@@ -63,9 +86,25 @@ class RecordSerializer(serializers.ModelSerializer):
             "description_en",
             "order",
             "attributes",
+            "facts",
             "refs",
             "variants",
             "citations",
+        ]
+
+    @extend_schema_field(FactSerializer(many=True))
+    def get_facts(self, obj: Record) -> list[dict[str, str]]:
+        nl = labels.facts(obj.kind, obj.attributes, "nl")
+        en = labels.facts(obj.kind, obj.attributes, "en")
+        return [
+            {
+                "key": a.key,
+                "label_nl": a.label,
+                "label_en": b.label,
+                "text_nl": a.text,
+                "text_en": b.text,
+            }
+            for a, b in zip(nl, en, strict=True)
         ]
 
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from circulair.core.knowledge.texts import split_lines
+
 
 class Source(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
@@ -31,6 +33,31 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.title} ({self.publisher}, {self.year})"
+
+
+class SourceText(models.Model):
+    """A source document's installed text extraction (``circulair data sources DIR``): the
+    source pages show cited passages from it. Optional: the product runs without it."""
+
+    source = models.OneToOneField(
+        Source, verbose_name=_("source document"), on_delete=models.CASCADE, related_name="text"
+    )
+    file = models.CharField(_("file"), max_length=200)
+    text = models.TextField(_("text"))
+    line_count = models.PositiveIntegerField(_("number of lines"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    installed = models.DateTimeField(_("installed"), auto_now=True)
+
+    class Meta:
+        ordering = ["source"]
+        verbose_name = _("source text")
+        verbose_name_plural = _("source texts")
+
+    def __str__(self) -> str:
+        return f"{self.source.code}: {self.file} ({self.line_count})"
+
+    def lines(self) -> list[str]:
+        return split_lines(self.text)
 
 
 def name_in_language(nl: str | None, en: str | None) -> str:

@@ -4,6 +4,7 @@ with origin ``data``; records entered in the back office (origin ``admin``) are 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -11,10 +12,19 @@ from typing import Any
 
 from django.db import transaction
 
+from circulair.core.errors import InputError
 from circulair.core.knowledge import KnowledgeBase
 from circulair.core.knowledge import Record as KBRecord
+from circulair.core.knowledge import texts as core_texts
 from circulair.core.knowledge.schema import KINDS
-from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source, Variant
+from circulair.web.apps.knowledge.models import (
+    Citation,
+    Record,
+    Relation,
+    Source,
+    SourceText,
+    Variant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -189,4 +199,46 @@ def knowledge_load(*, kb: KnowledgeBase) -> LoadReport:
         report.deleted,
         time.perf_counter() - t0,
     )
+    return report
+
+
+@dataclass
+class TextsReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    lines: int = 0
+
+
+@transaction.atomic
+def source_texts_install(*, texts: list[core_texts.SourceText]) -> TextsReport:
+    """Install (or replace) the source documents' text extractions; running it twice with the
+    same files changes nothing. The sources themselves come from ``knowledge_load``."""
+    report = TextsReport()
+    sources = {s.code: s for s in Source.objects.all()}
+    for t in texts:
+        source = sources.get(t.source)
+        if source is None:
+            raise InputError.single(
+                "no such source in the database; run `circulair data load` first",
+                file=t.file,
+                value=t.source,
+            )
+        body = "\n".join(t.lines)
+        values = {
+            "file": t.file,
+            "text": body,
+            "line_count": len(t.lines),
+            "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        }
+        obj = SourceText.objects.filter(source=source).first()
+        if obj is None:
+            SourceText.objects.create(source=source, **values)
+            report.created += 1
+        elif obj.sha256 != values["sha256"] or obj.file != t.file:
+            SourceText.objects.filter(pk=obj.pk).update(**values)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        report.lines += len(t.lines)
     return report

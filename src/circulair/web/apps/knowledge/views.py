@@ -8,7 +8,7 @@ from django.shortcuts import render
 from circulair.core.knowledge.schema import KINDS
 from circulair.web.apps.knowledge import presenters, selectors
 from circulair.web.apps.knowledge.filtersets import RecordFilter
-from circulair.web.apps.knowledge.models import Record
+from circulair.web.apps.knowledge.models import Record, Source
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -47,3 +47,14 @@ def record_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 def r_ladder(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/r_ladder.html", presenters.r_ladder_context())
+
+
+def source_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A source document and, for ``?lines=836-839``, the cited passage (when its text is
+    installed) with the section the citation names."""
+    try:
+        source = selectors.source_detail(code=code)
+    except Source.DoesNotExist as e:
+        raise Http404(f"no source {code}") from e
+    ctx = presenters.source_context(source, request.GET.get("lines", ""))
+    return render(request, "knowledge/source_detail.html", ctx)
