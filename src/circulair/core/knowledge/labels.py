@@ -171,6 +171,7 @@ ROLES: dict[str, Label] = {
     "case": _l("Case", "Case"),
     "r_strategies": _l("R-strategieën", "R-strategies"),
     "indicator": _l("Indicator", "Indicator"),
+    "related": _l("Verwante indicatoren", "Related indicators"),
     "group": _l("Groep", "Group"),
     "large": _l("Archetype voor grote voorzieningen", "Archetype for large facilities"),
     "small": _l("Archetype voor kleine voorzieningen", "Archetype for small facilities"),
