@@ -38,6 +38,9 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     elif material:
         qs = qs.filter(material__in=selectors.material_and_descendants(material))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    labels = selectors.material_labels()
+    for x in page:
+        x.material_name = labels.get(x.material, x.material)  # type: ignore[attr-defined]
     return render(
         request,
         "exchange/list.html",
