@@ -185,3 +185,26 @@ def test_cycle_is_reported() -> None:
     with pytest.raises(InputError) as e:
         parse_taxonomy(raw)
     assert {p.row for p in e.value.problems} == {"a", "b"}
+
+
+def test_names_with_commas_are_whole(tax) -> None:  # type: ignore[no-untyped-def]
+    """The shipped file quotes its names: a comma does not cut a name short."""
+    assert tax.node("wood-b").name_nl == "Hout B (behandeld, niet-gevaarlijk)"
+    assert tax.node("wood-b").name_en == "Wood B (treated, non-hazardous)"
+    assert tax.node("copper").name_nl == "Koper, brons, messing"
+    assert tax.node("aggregates-natural").name_en == "Primary aggregates (sand, gravel)"
+
+
+def test_unquoted_comma_in_a_name_is_refused() -> None:
+    import yaml
+
+    raw = yaml.safe_load(
+        "records:\n- {slug: x, name: {nl: Hout B (behandeld, niet-gevaarlijk), en: Wood B},"
+        " parent: null, unit: t, ewc: [], substitutes: []}\n"
+    )
+    with pytest.raises(InputError) as e:
+        parse_taxonomy(raw, file="t.yaml")
+    (p,) = e.value.problems
+    assert p.field == "name" and p.row == "x"
+    assert p.value == ["niet-gevaarlijk)"]
+    assert "quote a name that contains a comma" in p.message

@@ -351,8 +351,8 @@ def test_xlsx_import_and_insight_export(world: dict[str, Any], client: Client) -
     out = listings_import(organisation=world["seller"], content=buf.getvalue(), file_name="l.xlsx")
     assert [x.title for x in out] == ["Glas"] and out[0].available_to == dt.date(2026, 6, 1)
     csv_text = client.get("/exchange/insight/", {"format": "csv"}).content.decode()
-    assert csv_text.startswith("material,province,unit,offered,requested,matched")
-    assert "glass-flat,Antwerpen,t,3.0" in csv_text
+    assert csv_text.startswith("material,province,unit,offered,requested,matched,material_slug\n")
+    assert "\nVlakglas,Antwerpen,t,3.0,0.0,0.0,glass-flat\n" in csv_text
 
 
 def test_a_notification_is_shown_in_the_readers_language_of_the_moment(

@@ -104,7 +104,7 @@ def _ids(resp: Any) -> set[int]:
 
 
 def _offered_wood() -> float:
-    return sum(r["offered"] for r in presenters.insight()["rows"] if r["material"] == "wood-a")
+    return sum(r["offered"] for r in presenters.insight()["rows"] if r["material_slug"] == "wood-a")
 
 
 def _seen_by_others(w: dict[str, Any]) -> dict[str, Any]:

@@ -369,6 +369,18 @@ def parse_taxonomy(raw: Any, *, file: str = "taxonomy.yaml") -> Taxonomy:
                 )
             )
             name = {"nl": "", "en": ""}
+        elif set(name) - {"nl", "en"}:
+            # An unquoted comma inside ``{nl: A, B, en: ...}`` ends the name at "A" and makes
+            # "B" a key of its own: refuse it rather than show a name cut at its first comma.
+            problems.append(
+                Problem(
+                    "name has keys other than 'nl' and 'en' (quote a name that contains a comma)",
+                    file=file,
+                    row=where,
+                    field="name",
+                    value=sorted(str(k) for k in set(name) - {"nl", "en"}),
+                )
+            )
         unit: Unit = "t"
         try:
             unit = parse_unit(str(rec.get("unit", "t")), file=file, row=where)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from circulair.web.apps.common import permissions as perms
 from circulair.web.apps.common.fields import FiniteFloatField
-from circulair.web.apps.exchange import selectors, services
+from circulair.web.apps.exchange import presenters, selectors, services
 from circulair.web.apps.exchange.models import HIDDEN_REASON_MAX, Listing, Match
 from circulair.web.apps.exchange.services.validation import MAX_RADIUS_KM
 
@@ -215,6 +215,11 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
                     "distance_km": c["distance_km"],
                     "score": c["score"],
                     "municipality": c["listing"].municipality.name_nl,
+                    "material": c["listing"].material,
+                    "material_name": selectors.material_label(c["listing"].material),
+                    "components": presenters.score_breakdown(c["parts"], c["distance_km"])[
+                        "components"
+                    ],
                 }
                 for c in selectors.ranked_candidates(listing, k=10)
             ]

@@ -38,6 +38,9 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     elif material:
         qs = qs.filter(material__in=selectors.material_and_descendants(material))
     page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    labels = selectors.material_labels()
+    for x in page:
+        x.material_name = labels.get(x.material, x.material)  # type: ignore[attr-defined]
     return render(
         request,
         "exchange/list.html",
@@ -55,6 +58,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_object_or_404(selectors.listing_visible_to(request.user), pk=pk)
     mine = permissions.can(request.user, "exchange.listing.edit", listing)
     candidates = selectors.ranked_candidates(listing, k=10) if mine else []
+    for c in candidates:
+        c["breakdown"] = presenters.score_breakdown(c["parts"], c["distance_km"])
     matches = [
         m for m in selectors.matches_of(listing) if selectors.match_is_party(m, request.user)
     ]
@@ -230,7 +235,7 @@ def insight(request: HttpRequest) -> HttpResponse:
     """Public totals, flows between municipality centres and a CSV (no exact locations)."""
     data: dict[str, Any] = presenters.insight()
     if request.GET.get("format") == "csv":
-        cols = ["material", "province", "unit", "offered", "requested", "matched"]
+        cols = ["material", "province", "unit", "offered", "requested", "matched", "material_slug"]
         body = write_table(cols, ([r[c] for c in cols] for r in data["rows"]), "csv")
         resp = HttpResponse(body, content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = 'attachment; filename="exchange-insight.csv"'

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 
 from circulair.core.errors import Problem
 from circulair.core.exchange.allocation import allocate
+from circulair.core.exchange.breakdown import ScorePart, score_parts
 from circulair.core.exchange.matching import (
     ScoreWeights,
     candidates,
@@ -234,8 +235,20 @@ def ranked_candidates(listing: Listing, *, k: int = 10) -> list[dict[str, Any]]:
         table = candidates(offers, requests, k=k, by="request", road_factor=ROAD_FACTOR)
         idx = table.offer
     return [
-        {"listing": others[int(i)], "distance_km": float(d), "score": float(s), "rank": int(r)}
-        for i, d, s, r in zip(idx, table.distance_km, table.score, table.rank, strict=True)
+        {
+            "listing": others[int(i)],
+            "distance_km": float(table.distance_km[row]),
+            "score": float(table.score[row]),
+            "rank": int(table.rank[row]),
+            "parts": score_parts(
+                table.s_distance[row],
+                table.s_quantity[row],
+                table.s_route[row],
+                table.s_quality[row],
+                table.weights,
+            ),
+        }
+        for row, i in enumerate(idx)
     ]
 
 
@@ -284,6 +297,23 @@ def pair_score(offer: Listing, request: Listing) -> float:
     z = np.zeros(1, dtype=np.int64)
     d = np.array([public_distance_km(offer, request)])
     return float(pair_scores(offers, requests, z, z, d, ScoreWeights())["score"][0])
+
+
+def pair_score_parts(offer: Listing, request: Listing) -> tuple[ScorePart, ...]:
+    """The parts of :func:`pair_score`, from the same public points (so they add up to the
+    stored score of a proposal made under the current listings)."""
+    tax = _taxonomy()
+    offers = listings_to_arrays([core_listing(offer, exact=False)], "offer", tax)
+    requests = listings_to_arrays([core_listing(request, exact=False)], "request", tax)
+    z = np.zeros(1, dtype=np.int64)
+    d = np.array([public_distance_km(offer, request)])
+    s = pair_scores(offers, requests, z, z, d, ScoreWeights())
+    return score_parts(s["s_distance"][0], s["s_quantity"][0], s["s_route"][0], s["s_quality"][0])
+
+
+def material_label(slug: str) -> str:
+    """A taxonomy node's full name in the active language (the slug if it is unknown)."""
+    return material_labels().get(slug, slug)
 
 
 def insight_listings() -> QuerySet[Listing]:
