@@ -2,12 +2,35 @@ from typing import Any
 
 from django.contrib import admin
 
-from circulair.web.apps.knowledge.models import Citation, Record, Relation, Source, Variant
+from circulair.web.apps.knowledge.models import (
+    Citation,
+    Record,
+    Relation,
+    Source,
+    SourceText,
+    Variant,
+)
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "publisher", "year"]
+
+
+@admin.register(SourceText)
+class SourceTextAdmin(admin.ModelAdmin):
+    """Seen and removed here; installed only by ``circulair data sources DIR``, which reads
+    the extraction files (an edited text would no longer match its file's checksum)."""
+
+    list_display = ["source", "file", "line_count", "installed"]
+    search_fields = ["source__code", "file"]
+    readonly_fields = ["source", "file", "line_count", "sha256", "installed", "text"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 class CitationInline(admin.TabularInline):
