@@ -209,7 +209,9 @@ def test_local_memory_cache_is_per_process(tmp_path: Path) -> None:
 )
 def test_redis_cache_is_shared_between_processes(tmp_path: Path) -> None:
     data, k = tmp_path / "var", uuid.uuid4().hex
-    redis = {"CACHE_URL": "redis://127.0.0.1:6379/15"}
+    # scripts/test runs the SQLite and PostgreSQL suites at once: each clears its own Redis db.
+    db = 14 if os.environ.get("DATABASE_URL", "").startswith("postgres") else 15
+    redis = {"CACHE_URL": f"redis://127.0.0.1:6379/{db}"}
     try:
         assert _out(_settings(data, SET.format(k=k), **redis)) == "set"
         assert _out(_settings(data, GET.format(k=k), **redis)) == "{'n': 42}"
