@@ -131,6 +131,8 @@ PATHS: dict[str, Callable[[W], str]] = {
     "portal:about_data": lambda w: "/about/data/",
     "portal:coming": lambda w: "/soon/map/",
     "portal:upload_file": lambda w: f"/uploads/{w['upload'].pk}/",
+    "portal:job": lambda w: f"/jobs/{w['run'].pk}/",
+    "portal:job_cancel": lambda w: f"/jobs/{w['run'].pk}/cancel/",
     "portal:health": lambda w: "/health/",
     "knowledge:index": lambda w: "/kb/",
     "knowledge:r_ladder": lambda w: "/kb/r-ladder/",
@@ -389,6 +391,12 @@ PAGES: dict[str, tuple[str, str]] = {
         "ok: member_a administrator; else hidden",
         "ok: member_a administrator; else hidden",
     ),
+    # a background job's page (an import's progress and outcome): its creator or an administrator
+    "portal:job": (
+        "ok: member_a administrator; else hidden",
+        "ok: member_a administrator; else hidden",
+    ),
+    "portal:job_cancel": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
     # scan coordinators and administrators follow every government's scan read-only: their
     # answers or submission are refused (403); only the government's members write
     "scan:coordination": (

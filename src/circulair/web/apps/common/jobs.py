@@ -64,6 +64,9 @@ Handler = Callable[[dict[str, Any], Progress], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 #: Kinds whose parameters are erased once the job ends (an e-mail's text may hold a one-time link).
 PRIVATE_KINDS: set[str] = set()
+#: What the job page calls a kind of job, and how it says a finished job's result (see register).
+TITLES: dict[str, Any] = {}
+OUTCOMES: dict[str, Callable[[dict[str, Any]], str]] = {}
 ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
 STALE_MESSAGE = "the worker running this job stopped; start it again"
 CANCELLED_MESSAGE = "cancelled"
@@ -97,13 +100,27 @@ class JobCancelled(BaseException):
     Exception`` cannot swallow it."""
 
 
-def register(kind: str, *, private: bool = False) -> Callable[[Handler], Handler]:
-    """Register the handler of a job kind; ``private`` erases its parameters when it ends."""
+def register(
+    kind: str,
+    *,
+    private: bool = False,
+    title: Any = None,
+    outcome: Callable[[dict[str, Any]], str] | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register the handler of a job kind; ``private`` erases its parameters when it ends.
+
+    ``title`` (a lazy translation) and ``outcome(result)`` (a sentence in the active language)
+    are what the job page (``/jobs/<id>/``) shows: a handler stores numbers and codes in its
+    result, and the page says them in the reader's language."""
 
     def deco(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
         if private:
             PRIVATE_KINDS.add(kind)
+        if title is not None:
+            TITLES[kind] = title
+        if outcome is not None:
+            OUTCOMES[kind] = outcome
         return fn
 
     return deco

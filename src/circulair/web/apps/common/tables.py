@@ -45,6 +45,41 @@ def source_stream(source: Source) -> IO[bytes]:
     return stream
 
 
+class ProgressReader(io.RawIOBase):
+    """A binary file that reports how far it has been read: ``report(fraction)`` after each
+    read, so a background import shows its progress from the bytes consumed, whatever parses
+    them (the CSV reader or the XLSX's zip). Wrap it in :class:`io.BufferedReader`."""
+
+    def __init__(self, raw: IO[bytes], report: Any) -> None:
+        super().__init__()
+        self.raw = raw
+        self.size = max(source_size(raw), 1)
+        self.report = report
+        self.high = 0.0  # reported fractions only grow (a kept upload reads the file again)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = self.raw.readinto(b)  # type: ignore[attr-defined]
+        self.high = max(self.high, min(self.raw.tell() / self.size, 1.0))
+        self.report(self.high)
+        return int(n or 0)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
 def source_size(stream: IO[bytes]) -> int:
     """The stream's length in bytes; it is left at its start."""
     size = stream.seek(0, io.SEEK_END)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 
 from circulair.core.errors import InputError
-from circulair.web.apps.common.models import Upload, problems_kept
+from circulair.web.apps.common.models import Job, Upload, problems_kept
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, source_size, source_stream
 
 log = logging.getLogger(__name__)
+ACTIVE_STATUSES = (Job.Status.QUEUED, Job.Status.RUNNING)
 
 
 def upload_keep(
@@ -64,21 +67,51 @@ def upload_keep(
     return up
 
 
+STAGING = "staging"
+
+
+def stage(content: Source, name: str) -> str:
+    """Keep an upload for a background job to read (the request's temporary file is gone when
+    the request ends); the storage name, put in the job's parameters. The job's handler removes
+    it when the job ends (:func:`unstage`); :func:`uploads_orphans_remove` removes those of jobs
+    that never ended."""
+    stream = source_stream(content)
+    suffix = Path(name).suffix.lower()[:8]
+    return default_storage.save(f"{STAGING}/{uuid.uuid4().hex}{suffix}", File(stream))
+
+
+def staged_path(name: str) -> Path:
+    """The file of a staged upload (refusing a name outside the staging folder)."""
+    root = (Path(settings.MEDIA_ROOT) / STAGING).resolve()
+    path = (Path(settings.MEDIA_ROOT) / name).resolve()
+    if path.parent != root:
+        raise ValueError(f"not a staged upload: {name!r}")
+    return path
+
+
+def unstage(name: str) -> None:
+    staged_path(name).unlink(missing_ok=True)
+
+
 def uploads_orphans_remove(*, older_than_seconds: float = 3600) -> list[str]:
-    """Delete files under ``MEDIA_ROOT/uploads`` that no :class:`Upload` row names; returns
-    their paths (relative to MEDIA_ROOT).
+    """Delete files under ``MEDIA_ROOT/uploads`` and ``MEDIA_ROOT/staging`` that no Upload row
+    and no queued or running job names; returns their paths (relative to MEDIA_ROOT).
 
     Such files are left by an import killed between writing its file and its row, or whose
     transaction was rolled back. Files younger than ``older_than_seconds`` are spared: their row
     may not be committed yet."""
     root = Path(settings.MEDIA_ROOT)
-    base = root / "uploads"
-    if not base.is_dir():
-        return []
     known = set(Upload.objects.values_list("file", flat=True))
+    # A staged file is still needed while its job may run (again).
+    known |= {
+        str(p.get("staged"))
+        for p in Job.objects.filter(status__in=ACTIVE_STATUSES).values_list("params", flat=True)
+        if isinstance(p, dict) and p.get("staged")
+    }
     cutoff = time.time() - older_than_seconds
     removed: list[str] = []
-    for path in sorted(base.rglob("*")):
+    paths = [p for d in ("uploads", STAGING) if (root / d).is_dir() for p in (root / d).rglob("*")]
+    for path in sorted(paths):
         if not path.is_file() or path.is_symlink():
             continue
         name = path.relative_to(root).as_posix()

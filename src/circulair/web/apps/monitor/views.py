@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -84,34 +85,23 @@ def import_view(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     implausible = False
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
+        f, confirm = form.cleaned_data["file"], form.cleaned_data["confirm"]
         try:
+            if f.size > settings.CIRCULAIR_IMPORT_JOB_BYTES:  # minutes of work: a job
+                job = services.observations_import_start(
+                    content=f, file_name=f.name, user=request.user, confirm=confirm
+                )
+                return redirect("portal:job", pk=job.pk)
             rep = services.observations_import(
-                content=f,
-                file_name=f.name,
-                user=request.user,
-                confirm=form.cleaned_data["confirm"],
+                content=f, file_name=f.name, user=request.user, confirm=confirm
             )
         except InputError as e:
             problems = [str(p) for p in e.problems]
             implausible = any(refused_as_implausible(p) for p in e.problems)
         else:
-            if rep.batch is not None:
-                messages.success(
-                    request,
-                    _(
-                        "The file is valid: %(c)d new and %(u)d updated figures wait for a "
-                        "second editor's approval; nothing is public yet."
-                    )
-                    % {"c": rep.created, "u": rep.updated},
-                )
-                return redirect("monitor:import_batch", pk=rep.batch.pk)
-            messages.success(
-                request,
-                _("Imported: %(c)d new, %(u)d updated, %(n)d unchanged.")
-                % {"c": rep.created, "u": rep.updated, "n": rep.unchanged},
-            )
-            return redirect("monitor:dashboard")
+            summary = services.import_summary(rep)
+            messages.success(request, services.import_outcome(summary))
+            return redirect(summary["url"])
     ctx: dict[str, Any] = {
         "form": form,
         "problems": problems,

@@ -11,4 +11,6 @@ urlpatterns = [
     path("soon/<slug:key>/", views.coming, name="coming"),
     path("uploads/<int:pk>/", views.upload_file, name="upload_file"),
     path("health/", views.health, name="health"),
+    path("jobs/<int:pk>/", views.job_page, name="job"),
+    path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
 ]

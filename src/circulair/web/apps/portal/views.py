@@ -8,16 +8,26 @@ from collections.abc import Callable
 from typing import Any
 
 import yaml
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from circulair.core.errors import Problem
 from circulair.data import manifest_path
 from circulair.web.apps.common import jobs, permissions
-from circulair.web.apps.common.models import Upload
+from circulair.web.apps.common.models import Job, Upload
 from circulair.web.apps.geography import presenters as geo_presenters
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
@@ -137,3 +147,57 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Cache-Control"] = "private, no-store"
     return resp
+
+
+PHASES = {
+    "reading": _lazy("reading the file"),
+    "storing": _lazy("storing"),
+    "done": _lazy("done"),
+    "cancelled": _lazy("cancelled"),
+    "cancelling…": _lazy("cancelling…"),
+}
+
+
+def _job(request: HttpRequest, pk: int) -> Job:
+    """The job, for its creator or an administrator; anyone else gets 404, as if it did not
+    exist, so ids cannot be probed."""
+    jobs.reap_stale()
+    job = permissions.restrict(request.user, "job.view", Job.objects.all()).filter(pk=pk).first()
+    if job is None:
+        raise Http404("no such job")
+    return job
+
+
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/jobs/<id>/``: a background job's progress (polled while it runs), then its outcome
+    and the page it leads to, or its error with the problems found. ``?partial=1`` is the
+    polled fragment."""
+    job = _job(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    outcome = jobs.OUTCOMES.get(job.kind)
+    ctx = {
+        "job": job,
+        "title": jobs.TITLES.get(job.kind, job.kind),
+        "phase": PHASES.get(job.message, job.message),
+        "percent": round(100 * job.progress),
+        "outcome": outcome(job.result or {}) if outcome and job.status == Job.Status.DONE else "",
+        "next_url": (job.result or {}).get("url", "") if job.status == Job.Status.DONE else "",
+        "may_cancel": not job.finished and permissions.can(request.user, "job.cancel", job),
+        "problems": [str(Problem(**p)) for p in (job.error or {}).get("problems", [])],
+        "problem_count": (job.error or {}).get("problem_count", 0),
+    }
+    template = "portal/_job_status.html" if request.GET.get("partial") else "portal/job.html"
+    resp = render(request, template, ctx)
+    if request.GET.get("partial") and job.finished:
+        resp["HX-Refresh"] = "true"  # the whole page, with the outcome, replaces the progress
+    resp["Cache-Control"] = "private, no-store"
+    return resp
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a queued job, or stop a running one at its next progress report."""
+    job = jobs.cancel(_job(request, pk), user=request.user)
+    return redirect("portal:job", pk=job.pk)

@@ -286,6 +286,13 @@ _RULES = (
         model="common.Job",
     ),
     Rule(
+        "job.view",
+        "see a background job's progress and outcome (an import, a report)",
+        (CreatorOf(), _ADMIN),
+        _("You cannot see this job."),
+        model="common.Job",
+    ),
+    Rule(
         "job.cancel",
         "cancel a background job (a siting run, an import, a report)",
         (CreatorOf(), _ADMIN),

@@ -7,23 +7,35 @@ waits as a batch for a second editor (:mod:`circulair.web.apps.monitor.services.
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from circulair.core.errors import InputError
 from circulair.core.knowledge import KnowledgeBase
 from circulair.core.monitor.importer import parse_observations
 from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.core.monitor.model import monitor_from_knowledge
-from circulair.web.apps.common import permissions
+from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.history import change_record, changes_diff, changes_record
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import acting_user
-from circulair.web.apps.common.tables import Source, size_check, source_stream, xlsx_check
-from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.tables import (
+    ProgressReader,
+    Source,
+    size_check,
+    source_stream,
+    xlsx_check,
+)
+from circulair.web.apps.common.uploads import stage, staged_path, unstage, upload_keep
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 from circulair.web.apps.monitor.services import notices
@@ -155,7 +167,12 @@ BATCH = 5000  # rows per bulk insert of an import
 
 
 def observations_import(
-    *, content: Source, file_name: str, user: Any = None, confirm: bool = False
+    *,
+    content: Source,
+    file_name: str,
+    user: Any = None,
+    confirm: bool = False,
+    progress: jobs.Progress | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX of observations (long or wide template); all-or-nothing.
 
@@ -168,7 +185,8 @@ def observations_import(
     (``report.batch``; the counts are what approving it would change) and the other editors
     are told; nothing public changes until one of them approves it.
 
-    ``content`` may be an open file (an upload spooled to disk): it is read in chunks."""
+    ``content`` may be an open file (an upload spooled to disk): it is read in chunks.
+    ``progress`` (a background import) is told when reading ends and storing begins."""
     if user is not None:
         permissions.require(user, "monitor.observations.import")
     content = source_stream(content)
@@ -187,6 +205,8 @@ def observations_import(
     except InputError as e:
         upload_keep(purpose="observations", name=file_name, content=content, user=user, error=e)
         raise
+    if progress is not None:
+        progress(0.9, "storing")
     if user is not None and four_eyes():
         return _batch_submit(parsed, content=content, file_name=file_name, user=user)
     with transaction.atomic():
@@ -200,6 +220,87 @@ def observations_import(
         report.updated,
     )
     return report
+
+
+def observations_import_start(
+    *, content: Source, file_name: str, user: Any, confirm: bool = False
+) -> Job:
+    """Import a large file as a background job (``monitor.import``): the upload is staged for
+    the worker, which reports how much of the file it has read; ``/jobs/<id>/`` shows it and,
+    once done, the outcome and where it leads (the dashboard, or the batch waiting for a second
+    editor). The same checks and the same all-or-nothing import as :func:`observations_import`.
+    """
+    permissions.require(user, "monitor.observations.import")
+    stream = source_stream(content)
+    size_check(stream, file_name)
+    staged = stage(stream, file_name)
+    params = {
+        "staged": staged,
+        "file_name": file_name,
+        "confirm": bool(confirm),
+        "user": getattr(user, "pk", None),
+    }
+    try:
+        return jobs.submit(kind="monitor.import", params=params, user=user)
+    except BaseException:
+        unstage(staged)
+        raise
+
+
+def import_summary(rep: ImportReport) -> dict[str, Any]:
+    """An import's counts and the page it leads to (the dashboard, or the waiting batch)."""
+    return {
+        "created": rep.created,
+        "updated": rep.updated,
+        "unchanged": rep.unchanged,
+        "batch": rep.batch.pk if rep.batch is not None else None,
+        "url": reverse("monitor:import_batch", args=[rep.batch.pk])
+        if rep.batch is not None
+        else reverse("monitor:dashboard"),
+    }
+
+
+def import_outcome(result: dict[str, Any]) -> str:
+    """The sentence an import ends with, in the active language (page message or job page)."""
+    if result.get("batch"):
+        return _(
+            "The file is valid: %(c)d new and %(u)d updated figures wait for a second editor's "
+            "approval; nothing is public yet."
+        ) % {"c": result["created"], "u": result["updated"]}
+    return _("Imported: %(c)d new, %(u)d updated, %(n)d unchanged.") % {
+        "c": result["created"],
+        "u": result["updated"],
+        "n": result["unchanged"],
+    }
+
+
+@jobs.register("monitor.import", title=_lazy("Import of figures"), outcome=import_outcome)
+def import_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
+    """The background import: reads the staged file (progress from the bytes read), stores it
+    as one transaction, and removes the staged file once the job has an outcome."""
+    user = get_user_model().objects.filter(pk=int(params.get("user") or 0)).first()
+    if user is None:
+        raise InputError.single("the account that started this import is gone", field="user")
+    path = staged_path(str(params["staged"]))
+    done = False
+    try:
+        with path.open("rb") as raw:
+            stream = io.BufferedReader(ProgressReader(raw, lambda f: progress(0.9 * f, "reading")))
+            rep = observations_import(
+                content=stream,
+                file_name=str(params["file_name"]),
+                user=user,
+                confirm=bool(params.get("confirm")),
+                progress=progress,
+            )
+        done = True
+    except InputError:
+        done = True  # refused: the file is kept as a rejected upload, nothing to retry
+        raise
+    finally:
+        if done:
+            unstage(str(params["staged"]))
+    return import_summary(rep)
 
 
 def figures_store(parsed: list[CoreObservation], *, user: Any, upload: Any) -> ImportReport:
