@@ -148,9 +148,9 @@ SCORE_COMPONENT = inline_serializer(
     fields={
         "code": serializers.ChoiceField(choices=["distance", "quantity", "route", "quality"]),
         "label": serializers.CharField(help_text="The part's name in the request's language."),
-        "value": serializers.FloatField(),
-        "weight": serializers.FloatField(),
-        "contribution": serializers.FloatField(),
+        "value": FiniteFloatField(),
+        "weight": FiniteFloatField(),
+        "contribution": FiniteFloatField(),
     },
     many=True,
     allow_null=True,

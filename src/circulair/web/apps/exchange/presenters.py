@@ -189,4 +189,4 @@ def deals_breakdown(deals: list[Match]) -> dict[str, Any] | None:
         )
         for ps in zip(*kept, strict=True)
     )
-    return {**score_breakdown(mean, None, average=True), "deals": n}
+    return {**score_breakdown(mean, None, average=n > 1), "deals": n}
