@@ -254,3 +254,13 @@ def test_the_mean_breakdown_of_two_deals(deal: dict[str, Any]) -> None:
     ]
     assert got["score"] == pytest.approx(0.3 + 0.16 + 0.25 / 3 + 0.12, abs=1e-12)
     assert got["score_text"] == "0.66"
+
+
+def test_the_back_office_lists_material_names(deal: dict[str, Any], client: Client) -> None:
+    admin = User.objects.create_superuser("root", "root@example.org", "a-long-test-password")
+    client.force_login(admin)
+    page = _page(client, "/admin/exchange/listing/", "nl")
+    assert "Hout A (onbehandeld)" in page and "Hout B (behandeld, niet-gevaarlijk)" in page
+    assert "wood-a" not in page and "wood-b" not in page
+    searches = _page(client, "/admin/exchange/savedsearch/", "en")
+    assert "Wood A (untreated)" in searches and "wood-a" not in searches
