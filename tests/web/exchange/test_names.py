@@ -78,13 +78,14 @@ def _listing(user: User, org: Organisation, **kw: Any) -> Listing:
 
 @pytest.fixture
 def deal() -> dict[str, Any]:
-    """Alice offers untreated wood; Bob asks for treated wood (untreated may replace it), a
-    saved search of Carol's for untreated wood is told of the offer; Bob proposes, Alice
-    accepts."""
+    """Alice offers untreated wood; Bob asks for treated wood (untreated may replace it); the
+    saved searches of Bob and Carol for untreated wood are told of the offer; Bob proposes,
+    Alice accepts."""
     seller, alice = _org("Sloopbedrijf", "alice")
     buyer, bob = _org("Schrijnwerkerij", "bob")
     carol = User.objects.create_user("carol", email="carol@example.org", password="x" * 20)
-    saved_search_create(user=carol, kind="offer", material="wood-a")
+    for u in (bob, carol):
+        saved_search_create(user=u, kind="offer", material="wood-a")
     offer = _listing(alice, seller)
     request = _listing(
         bob,
@@ -137,6 +138,11 @@ def test_pages_name_the_materials_and_take_the_match_score_apart(
     assert offered in pages["list"] and requested in pages["list"]
     assert offered in pages["offer"] and requested in pages["request"]
     assert offered in pages["insight"] and requested in pages["insight"]
+    notice = {
+        "nl": "Nieuw(e) aanbod voor Hout A (onbehandeld): Houten balken (Leuven)",
+        "en": "New offer for Wood A (untreated): Houten balken (Leuven)",
+    }
+    assert notice[lang] in pages["notifications"]
     for name, text in pages.items():
         for slug in SLUGS:
             assert slug not in text, (name, slug)
