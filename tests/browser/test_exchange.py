@@ -65,14 +65,29 @@ def test_offer_request_propose_accept(
     row = page.locator("#candidates tr", has_text="Eiken balken")
     expect(row).to_have_count(1)
     expect(page.locator("#location")).to_contain_text("Dok 2")  # own listing: exact
+    expect(row.locator(".candidate-material")).to_have_text("Herbruikbare houten balken")
     row.locator("button.propose").click()
     expect(page.locator("#match-status")).to_have_attribute("data-status", "proposed")
+    # the match page names the materials and takes the score apart, part by part
+    expect(page.locator("#offer-material")).to_have_text("Herbruikbare houten balken")
+    expect(page.locator("#match-breakdown li")).to_have_count(4)
+    expect(page.locator("#match-breakdown li[data-part=quantity]")).to_have_text(
+        # 5 m³ of 12 m³: 5/12·0.20 = 0.083, shown as 0.09 so the shown parts add up to the
+        # shown score (largest remainder)
+        "hoeveelheid: 0,09 van 0,20"
+    )
+    expect(page.locator("#match-breakdown li[data-part=route]")).to_have_text(
+        "route op de R-ladder: 0,25 van 0,25"  # reuse for reuse: (9-3)/6
+    )
     match_url = page.url
     # the seller accepts
     _login(page, live_url, "seller", exchange_users["seller"])
     page.goto(match_url)
     page.click("#accept")
     expect(page.locator("#match-status")).to_have_attribute("data-status", "accepted")
+    expect(page.locator("#match-breakdown li[data-part=quantity]")).to_have_text(
+        "hoeveelheid: 0,09 van 0,20"  # kept from the proposal
+    )
     page.goto(offer_url)
     expect(page.locator("#remaining")).to_contain_text("7")
     expect(page.locator("#location")).to_contain_text("Kaai 1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -50,25 +51,52 @@ def import_(
     console.print(f"[green]Imported[/green] {len(out)} listings for {org.name}.")
 
 
+def _named(rows: list[dict[str, Any]], language: str, codes: bool) -> list[dict[str, Any]]:
+    """Allocation rows with the material's name in ``language`` instead of its code (the code
+    kept beside it as ``material_code`` for CSV and JSON, which machines read)."""
+    from circulair.web.apps.exchange.models import material_name
+
+    out = []
+    for r in rows:
+        row = {**r, "material": material_name(r["material"], language)}
+        if codes:
+            row["material_code"] = r["material"]
+        out.append(row)
+    return out
+
+
 @app.command()
 def match(
-    fmt: Format = typer.Option(Format.table, "--format"), output: Path | None = typer.Option(None)
+    fmt: Format = typer.Option(Format.table, "--format"),
+    output: Path | None = typer.Option(None),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        "--lang",
+        help="nl or en: the language of material names (default: the CLI's language, "
+        "CIRCULAIR_CLI_LANGUAGE, else en).",
+    ),
 ) -> None:
     """Propose the allocation of all open offers to requests that matches the most material
     over the shortest distance (checked for feasibility).
 
-    Example:  circulair exchange match --format csv --output allocation.csv
+    Example:  circulair exchange match --format csv --output allocation.csv --lang nl
     """
     _django.setup()
     # after _django.setup(): see circulair/cli/_django.py
+    from django.utils.translation import get_language
+
     from circulair.web.apps.exchange.selectors import allocation
 
+    lang = language or get_language() or "en"
+    if lang not in ("nl", "en"):
+        fail(f"--language must be nl or en, not '{lang}'")
     with err_console.status("Finding candidates and solving the allocation…"):
         try:
             res = allocation()
         except CirculairError as e:
             fail(str(e))
-    emit(res["rows"], fmt, output, title="Allocation")
+    emit(_named(res["rows"], lang, codes=fmt != Format.table), fmt, output, title="Allocation")
     for u in res["per_unit"]:
         err_console.print(
             f"{u['unit']}: matched {u['matched']:g} of {u['offered']:g} offered "

@@ -208,3 +208,10 @@ def test_unquoted_comma_in_a_name_is_refused() -> None:
     assert p.field == "name" and p.row == "x"
     assert p.value == ["niet-gevaarlijk)"]
     assert "quote a name that contains a comma" in p.message
+
+
+def test_a_node_is_named_in_the_language_the_edge_passes() -> None:
+    node = load_taxonomy().node("wood-b")
+    assert node.name("nl") == "Hout B (behandeld, niet-gevaarlijk)"
+    assert node.name("en") == "Wood B (treated, non-hazardous)"
+    assert node.name("en-gb") == "Wood B (treated, non-hazardous)"

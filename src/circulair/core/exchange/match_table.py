@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from circulair.core.errors import InputError
+from circulair.core.exchange.breakdown import score_parts
 from circulair.core.exchange.codes import GRADES
 from circulair.core.exchange.listing_arrays import ListingArrays
 from circulair.core.exchange.pairs import ScoreWeights
@@ -112,18 +113,22 @@ def explain(
 ) -> dict[str, Any]:
     """Why a match scores what it does: each component, its weight and its contribution.
 
-    With the listing arrays, the listing ids, materials and units are added for display. The
-    contributions sum to ``score``.
+    Codes and numbers only, never prose or display names: ``parts`` are the
+    :class:`~circulair.core.exchange.breakdown.ScorePart` records (``components`` the same as a
+    mapping); with the listing arrays, the listing ids, the materials as taxonomy codes
+    (``offer_material`` / ``request_material``), the unit code and the grades are added. The edge
+    renders them in the reader's language (``MaterialNode.name``). The contributions sum to
+    ``score``.
     """
     if not 0 <= row < len(table):
         raise InputError.single("no such row in the match table", field="row", value=row)
-    w = table.weights
-    comps = {
-        "distance": (float(table.s_distance[row]), w.distance),
-        "quantity": (float(table.s_quantity[row]), w.quantity),
-        "route": (float(table.s_route[row]), w.route),
-        "quality": (float(table.s_quality[row]), w.quality),
-    }
+    parts = score_parts(
+        table.s_distance[row],
+        table.s_quantity[row],
+        table.s_route[row],
+        table.s_quality[row],
+        table.weights,
+    )
     out: dict[str, Any] = {
         "request": int(table.request[row]),
         "offer": int(table.offer[row]),
@@ -131,9 +136,10 @@ def explain(
         "score": float(table.score[row]),
         "distance_km": float(table.distance_km[row]),
         "road_factor": table.road_factor,
+        "parts": parts,
         "components": {
-            name: {"value": v, "weight": wt, "contribution": v * wt}
-            for name, (v, wt) in comps.items()
+            p.code: {"value": p.value, "weight": p.weight, "contribution": p.contribution}
+            for p in parts
         },
     }
     if offers is not None and requests is not None:

@@ -213,6 +213,11 @@ class MaterialNode:
     ewc: tuple[str, ...] = ()
     substitutes: tuple[str, ...] = ()
 
+    def name(self, language: str) -> str:
+        """The display name in ``language`` ("en..." English, anything else Dutch): the edge
+        passes the reader's language, core never guesses one."""
+        return self.name_en if language.startswith("en") else self.name_nl
+
 
 @dataclass(frozen=True)
 class Taxonomy:

@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from circulair.web.apps.common.admin import ChangeInline
-from circulair.web.apps.exchange.models import Listing, Match, Notification, SavedSearch
+from circulair.web.apps.exchange.models import (
+    Listing,
+    Match,
+    Notification,
+    SavedSearch,
+    material_name,
+)
 from circulair.web.apps.exchange.services import listing_unhide
 
 
@@ -26,7 +32,7 @@ class ListingAdmin(admin.ModelAdmin):
         "title",
         "kind",
         "organisation",
-        "material",
+        "material_name",
         "remaining",
         "unit",
         "municipality",
@@ -42,6 +48,11 @@ class ListingAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [ChangeInline]
     actions = ["unhide"]
+
+    @admin.display(description=_("material"), ordering="material")
+    def material_name(self, obj: Listing) -> str:
+        """The taxonomy node's name in the staff member's language (the code is the filter)."""
+        return material_name(obj.material)
 
     @admin.action(description=_("Make the selected hidden listings visible again"))
     def unhide(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
@@ -76,15 +87,21 @@ class MatchAdmin(admin.ModelAdmin):
     search_fields = ["offer__title", "request__title", "proposed_by__name"]
     list_select_related = ["offer", "request", "proposed_by"]
     raw_id_fields = ["offer", "request", "proposed_by", "decided_by"]
+    # how the score was computed at the proposal: a record, not something to correct
+    readonly_fields = ["score_parts"]
 
 
 @admin.register(SavedSearch)
 class SavedSearchAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "material", "municipality", "radius_km", "created_at"]
+    list_display = ["user", "kind", "material_name", "municipality", "radius_km", "created_at"]
     list_filter = ["kind"]
     search_fields = ["user__username", "user__email", "material"]
     list_select_related = ["user", "municipality"]
     raw_id_fields = ["user", "municipality"]
+
+    @admin.display(description=_("material"), ordering="material")
+    def material_name(self, obj: SavedSearch) -> str:
+        return material_name(obj.material)
 
 
 @admin.register(Notification)

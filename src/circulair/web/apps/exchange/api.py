@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -38,6 +38,10 @@ class ListingSerializer(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality.name_nl")
     refnis = serializers.CharField(source="municipality.refnis")
     location = serializers.SerializerMethodField()
+    material_name = serializers.SerializerMethodField(
+        help_text="The material's full name in the request's language (Accept-Language); "
+        "'material' is its taxonomy code."
+    )
 
     class Meta:
         model = Listing
@@ -48,6 +52,7 @@ class ListingSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "material",
+            "material_name",
             "ewc",
             "hazardous",
             "route",
@@ -76,6 +81,9 @@ class ListingSerializer(serializers.ModelSerializer):
             },
             "hidden_reason": {"help_text": "The moderator's reason (empty: not hidden)."},
         }
+
+    def get_material_name(self, obj: Listing) -> str:
+        return selectors.material_label(obj.material)
 
     def get_location(self, obj: Listing) -> dict[str, Any] | None:
         """Exact location only with the right of :mod:`.privacy` (null for everyone else)."""
@@ -134,10 +142,28 @@ def _positive(value: float) -> float:
     return value
 
 
+#: One part of a score: ``contribution = weight × value``; the parts add up to the score.
+SCORE_COMPONENT = inline_serializer(
+    name="ScoreComponent",
+    fields={
+        "code": serializers.ChoiceField(choices=["distance", "quantity", "route", "quality"]),
+        "label": serializers.CharField(help_text="The part's name in the request's language."),
+        "value": FiniteFloatField(),
+        "weight": FiniteFloatField(),
+        "contribution": FiniteFloatField(),
+    },
+    many=True,
+    allow_null=True,
+)
+
+
 class MatchSerializer(serializers.ModelSerializer):
     """A match as its parties see it: ``distance_km`` and ``score`` are from the public points
     until the match is accepted (then the distance is the exact one; both parties have the
-    right to both locations)."""
+    right to both locations). ``components`` take the score apart as it was computed at the
+    proposal (null for a match older than that)."""
+
+    components = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
@@ -148,10 +174,16 @@ class MatchSerializer(serializers.ModelSerializer):
             "quantity",
             "distance_km",
             "score",
+            "components",
             "status",
             "created_at",
             "decided_at",
         ]
+
+    @extend_schema_field(SCORE_COMPONENT)
+    def get_components(self, obj: Match) -> list[dict[str, Any]] | None:
+        kept = presenters.kept_breakdown(obj)
+        return None if kept is None else kept["components"]
 
 
 class HideSerializer(serializers.Serializer):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from circulair.core.exchange.taxonomy import load_taxonomy
 
 #: The longest reason a moderator may give for hiding a listing.
 HIDDEN_REASON_MAX = 1000
@@ -149,6 +155,10 @@ class Match(models.Model):
     quantity = models.FloatField(_("quantity"))
     distance_km = models.FloatField(_("distance (km)"))
     score = models.FloatField(_("score"), default=0)
+    #: How ``score`` was made, kept at the proposal (the listings change afterwards):
+    #: ``{"distance_km": public km, "parts": [{"code", "value", "weight"}, ...]}``; empty for
+    #: matches proposed before it was kept.
+    score_parts = models.JSONField(_("score parts"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
@@ -219,16 +229,45 @@ NOTICES: dict[str, Any] = {
     "hidden": _("A moderator hid your listing %(title)s: %(reason)s"),
     "unhidden": _("A moderator made your listing %(title)s visible again."),
 }
-_LABELLED: dict[str, Any] = {"kind": Listing.Kind, "status": Match.Status}
+_LABELLED: dict[str, Any] = {
+    "kind": Listing.Kind,
+    "status": Match.Status,
+    "unit": Listing.Unit,
+}
+
+
+def material_name(code: str, language: str | None = None) -> str:
+    """A taxonomy code's full name in ``language`` (default: the active one); an unknown code
+    (a node since removed from the taxonomy) is shown as it is rather than lost."""
+    tax = load_taxonomy()
+    if code not in tax:
+        return code
+    return tax.node(code).name(language or get_language() or settings.LANGUAGE_CODE)
 
 
 def notice_text(code: str, params: dict[str, Any]) -> str:
-    """The notice ``code`` with ``params``, in the active language."""
+    """The notice ``code`` with ``params``, in the active language: labelled codes as their
+    label, a material code as the material's name, a quantity in the locale's number format."""
     shown = {}
     for k, v in params.items():
         choices = _LABELLED.get(k)
-        shown[k] = str(choices(v).label) if choices is not None and v in choices.values else str(v)
+        if choices is not None and v in choices.values:
+            shown[k] = str(choices(v).label)
+        elif k == "material":
+            shown[k] = material_name(str(v))
+        elif k == "quantity" and _is_number(v):
+            plain = f"{float(v):.6f}".rstrip("0").rstrip(".")  # "6", "6.5": no "6.0"
+            shown[k] = number_format(Decimal(plain), use_l10n=True)
+        else:
+            shown[k] = str(v)
     return str(NOTICES[code] % shown)
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 class SavedSearch(models.Model):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from circulair.core.exchange.breakdown import ScorePart, parts_total, rounded_contributions
 from circulair.web.apps.exchange import selectors
-from circulair.web.apps.exchange.models import Listing
+from circulair.web.apps.exchange.models import Listing, Match
 
 
 def insight() -> dict[str, Any]:
@@ -31,7 +31,8 @@ def insight() -> dict[str, Any]:
     per_unit: dict[str, dict[str, float]] = defaultdict(
         lambda: {"matched": 0.0, "transport": 0.0, "avoided": 0.0, "deals": 0}
     )
-    for m in selectors.accepted_deals():
+    deals = list(selectors.accepted_deals())
+    for m in deals:
         o, r = m.offer, m.request
         km = selectors.public_distance_km(o, r)
         rows[(o.material, o.municipality.province.name_nl, o.unit)]["matched"] += m.quantity
@@ -62,6 +63,7 @@ def insight() -> dict[str, Any]:
             "material_slug": k[0],
             "province": k[1],
             "unit": k[2],
+            "unit_label": Listing.Unit(k[2]).label if k[2] in Listing.Unit.values else k[2],
             **v,
         }
         for k, v in sorted(rows.items())
@@ -79,6 +81,7 @@ def insight() -> dict[str, Any]:
         "tkm": tonnes["transport"],
         "tkm_avoided": tonnes["avoided"],
         "deals": len(flows),
+        "breakdown": deals_breakdown(deals),
     }
 
 
@@ -91,33 +94,39 @@ def _labels() -> dict[str, str]:
     }
 
 
-def score_breakdown(parts: tuple[ScorePart, ...], distance_km: float) -> dict[str, Any]:
+def score_breakdown(
+    parts: tuple[ScorePart, ...], distance_km: float | None, *, average: bool = False
+) -> dict[str, Any]:
     """A score taken apart for people: one line per component ("afstand 12 km: 0,30 van 0,40")
     and as API records. ``distance_km`` must be the distance the page already shows (public
-    points for a stranger), never one from an exact location the viewer may not see."""
+    points for a stranger), never one from an exact location the viewer may not see; ``None``
+    (and ``average``, for the mean over several deals) leaves the km out."""
     shown = rounded_contributions(parts, 2)
     labels = _labels()
     lines = []
     for p, c in zip(parts, shown, strict=True):
         label = labels[p.code]
-        if p.code == "distance":
+        if p.code == "distance" and distance_km is not None:
             label = _("%(label)s %(km)s km") % {
                 "label": label,
                 "km": number_format(distance_km, 0, use_l10n=True),
             }
-        lines.append(
-            _("%(label)s: %(contribution)s of %(weight)s")
-            % {
-                "label": label,
-                "contribution": number_format(c, 2, use_l10n=True),
-                "weight": number_format(p.weight, 2, use_l10n=True),
-            }
-        )
+        numbers = {
+            "label": label,
+            "contribution": number_format(c, 2, use_l10n=True),
+            "weight": number_format(p.weight, 2, use_l10n=True),
+        }
+        if average:
+            lines.append(_("%(label)s: on average %(contribution)s of %(weight)s") % numbers)
+        else:
+            lines.append(_("%(label)s: %(contribution)s of %(weight)s") % numbers)
     total = parts_total(parts)
     return {
         "text": "; ".join(lines) + " = " + number_format(total, 2, use_l10n=True),
         "lines": lines,
+        "rows": [{"code": p.code, "text": t} for p, t in zip(parts, lines, strict=True)],
         "score": total,
+        "score_text": number_format(total, 2, use_l10n=True),
         "components": [
             {
                 "code": p.code,
@@ -129,3 +138,55 @@ def score_breakdown(parts: tuple[ScorePart, ...], distance_km: float) -> dict[st
             for p in parts
         ],
     }
+
+
+def _stored_parts(m: Match) -> tuple[tuple[ScorePart, ...], float] | None:
+    """The parts kept with a proposal and the public km they were computed on (None if the
+    match is older than that)."""
+    kept = m.score_parts or {}
+    rows = kept.get("parts") or []
+    if not rows or "distance_km" not in kept:
+        return None
+    parts = tuple(
+        ScorePart(r["code"], float(r["value"]), float(r["weight"]), r["weight"] * r["value"])
+        for r in rows
+    )
+    return parts, float(kept["distance_km"])
+
+
+def kept_breakdown(m: Match) -> dict[str, Any] | None:
+    """The breakdown kept with the proposal, without recomputing anything (None if older)."""
+    kept = _stored_parts(m)
+    return None if kept is None else score_breakdown(*kept)
+
+
+def match_breakdown(m: Match) -> dict[str, Any] | None:
+    """Why a proposed or decided match has its score: the parts kept at the proposal. For an
+    older match without them, the parts recomputed now, only while they still add up to the
+    stored score (else None: an explanation of another number would mislead)."""
+    kept = _stored_parts(m)
+    if kept is None:
+        parts = selectors.pair_score_parts(m.offer, m.request)
+        if abs(parts_total(parts) - m.score) > 1e-9:
+            return None
+        kept = parts, selectors.public_distance_km(m.offer, m.request)
+    return score_breakdown(*kept)
+
+
+def deals_breakdown(deals: list[Match]) -> dict[str, Any] | None:
+    """The mean of each part over the accepted deals that kept their parts: what, on the whole,
+    makes the exchange's deals score as they do (None when no deal kept its parts)."""
+    kept = [k[0] for k in (_stored_parts(m) for m in deals) if k is not None]
+    if not kept:
+        return None
+    n = len(kept)
+    mean = tuple(
+        ScorePart(
+            ps[0].code,
+            sum(p.value for p in ps) / n,
+            sum(p.weight for p in ps) / n,
+            sum(p.contribution for p in ps) / n,
+        )
+        for ps in zip(*kept, strict=True)
+    )
+    return {**score_breakdown(mean, None, average=n > 1), "deals": n}

@@ -60,6 +60,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = selectors.ranked_candidates(listing, k=10) if mine else []
     for c in candidates:
         c["breakdown"] = presenters.score_breakdown(c["parts"], c["distance_km"])
+        c["material_name"] = selectors.material_label(c["listing"].material)
     matches = [
         m for m in selectors.matches_of(listing) if selectors.match_is_party(m, request.user)
     ]
@@ -73,7 +74,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "matches": matches,
             "exact": selectors.location_visible(listing, request.user),
             "moderator": moderation.can_moderate(request.user),
-            "material_label": selectors.material_labels().get(listing.material, listing.material),
+            "material_label": selectors.material_label(listing.material),
         },
     )
 
@@ -184,6 +185,9 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": can_decide,
             "offer_exact": m.offer_id in exact,
             "request_exact": m.request_id in exact,
+            "offer_material": selectors.material_label(m.offer.material),
+            "request_material": selectors.material_label(m.request.material),
+            "breakdown": presenters.match_breakdown(m),
         },
     )
 

@@ -31,7 +31,7 @@ from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
 from circulair.web.apps.common import permissions
-from circulair.web.apps.exchange.models import Listing, Match, Notification
+from circulair.web.apps.exchange.models import Listing, Match, Notification, material_name
 from circulair.web.apps.exchange.selectors import moderation, privacy
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.selectors import organisations_of
@@ -120,8 +120,9 @@ def material_choices() -> list[tuple[str, str]]:
 
 
 def material_labels() -> dict[str, str]:
-    lang = "en" if get_language() == "en" else "nl"
-    return {n.slug: (n.name_en if lang == "en" else n.name_nl) for n in _taxonomy().nodes}
+    """Every taxonomy code -> its full name in the active language."""
+    lang = get_language() or "nl"
+    return {n.slug: n.name(lang) for n in _taxonomy().nodes}
 
 
 def material_known(slug: str) -> bool:
@@ -311,9 +312,10 @@ def pair_score_parts(offer: Listing, request: Listing) -> tuple[ScorePart, ...]:
     return score_parts(s["s_distance"][0], s["s_quantity"][0], s["s_route"][0], s["s_quality"][0])
 
 
-def material_label(slug: str) -> str:
-    """A taxonomy node's full name in the active language (the slug if it is unknown)."""
-    return material_labels().get(slug, slug)
+def material_label(slug: str, language: str | None = None) -> str:
+    """A taxonomy node's full name in ``language`` (default: the active one; the code itself
+    if the taxonomy no longer has it)."""
+    return material_name(slug, language)
 
 
 def insight_listings() -> QuerySet[Listing]:

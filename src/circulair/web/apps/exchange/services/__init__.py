@@ -228,14 +228,21 @@ def match_propose(
         problems.append(Problem("this pair has already been proposed", field="match"))
     if problems:
         raise InputError(problems)
+    public_km = selectors.public_distance_km(offer, request)
+    parts = selectors.pair_score_parts(offer, request)
     m = validated_create(
         Match,
         offer=offer,
         request=request,
         proposed_by=proposer,
         quantity=q,
-        distance_km=selectors.public_distance_km(offer, request),
+        distance_km=public_km,
         score=selectors.pair_score(offer, request),
+        # kept: the listings' remaining quantities change, the explanation of this score not
+        score_parts={
+            "distance_km": public_km,
+            "parts": [{"code": p.code, "value": p.value, "weight": p.weight} for p in parts],
+        },
     )
     other = (
         request.organisation_id if proposer.pk == offer.organisation_id else offer.organisation_id
