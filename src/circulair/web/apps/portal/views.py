@@ -20,7 +20,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -150,11 +150,11 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 PHASES = {
-    "reading": _lazy("reading the file"),
-    "storing": _lazy("storing"),
-    "done": _lazy("done"),
-    "cancelled": _lazy("cancelled"),
-    "cancelling…": _lazy("cancelling…"),
+    "reading": gettext_lazy("reading the file"),
+    "storing": gettext_lazy("storing"),
+    "done": gettext_lazy("done"),
+    "cancelled": gettext_lazy("cancelled"),
+    "cancelling…": gettext_lazy("cancelling…"),
 }
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError
 from circulair.core.knowledge import KnowledgeBase
@@ -274,7 +274,7 @@ def import_outcome(result: dict[str, Any]) -> str:
     }
 
 
-@jobs.register("monitor.import", title=_lazy("Import of figures"), outcome=import_outcome)
+@jobs.register("monitor.import", title=gettext_lazy("Import of figures"), outcome=import_outcome)
 def import_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
     """The background import: reads the staged file (progress from the bytes read), stores it
     as one transaction, and removes the staged file once the job has an outcome."""
