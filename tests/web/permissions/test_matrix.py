@@ -152,6 +152,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "atlas:mine": lambda w: "/atlas/mine/",
     "atlas:run_share": lambda w: f"/atlas/runs/{w['run'].pk}/share/",
     "atlas:run_cancel": lambda w: f"/atlas/runs/{w['run'].pk}/cancel/",
+    "atlas:run_again": lambda w: f"/atlas/runs/{w['run'].pk}/again/",
     "atlas:shared": lambda w: f"/atlas/shared/{w['share_token']}/",
     "atlas:shared_status": lambda w: f"/atlas/shared/{w['share_token']}/status/",
     "atlas:shared_export": lambda w: f"/atlas/shared/{w['share_token']}/export.csv",
@@ -280,6 +281,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "atlas:run_share": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
     # POST cancels the run (a finished one stays as it is): its owner or an administrator
     "atlas:run_cancel": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
+    # POST starts the run again with twice its time limit: its owner or an administrator
+    "atlas:run_again": (SIGNED_IN, "login: anonymous; ok: member_a administrator; else hidden"),
     # a share link opens its one run to whoever holds it (read-only)
     "atlas:shared": (PUBLIC, PUBLIC),
     "atlas:shared_status": (PUBLIC, PUBLIC),

@@ -20,13 +20,14 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
 import circulair.core.atlas.siting.checks as checks
+from circulair.core.atlas.siting.capacitated_start import greedy_start, simple_bound
 from circulair.core.atlas.siting.inputs import (
     as_allowed,
     as_dist,
@@ -104,7 +105,12 @@ def capacitated_facility_location(
     )
     arcs = _arcs_or_infeasible(inp, single_sourcing=single_sourcing, max_open=max_open)
     model = _build_model(inp, arcs, single_sourcing=single_sourcing, max_open=max_open)
-    res = default_solver(solver).solve(model, time_limit=time_limit, mip_gap=mip_gap)
+    start = _start(inp, arcs, single_sourcing=single_sourcing, max_open=max_open)
+    left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 0.01)
+    res = default_solver(solver).solve(model, time_limit=left, mip_gap=mip_gap, start=start)
+    if res.x is None and start is not None and res.status == "time_limit":
+        # The limit came before HiGHS's own first solution: the start is the best found.
+        res = replace(res, x=start, objective=float(model.c @ start))
     open_sites, assignment, flow = _read_solution(
         res, inp, arcs, single_sourcing=single_sourcing, max_open=max_open
     )
@@ -113,7 +119,9 @@ def capacitated_facility_location(
     e = arcs.ai.size
     finite = np.where(np.isfinite(d), d, 0.0)
     objective = float(f[open_sites].sum() + (unit * finite * flow).sum())
-    bound = min(objective, res.dual_bound) if math.isfinite(res.dual_bound) else -math.inf
+    quick = _simple_bound(inp, arcs)
+    solver_bound = res.dual_bound if math.isfinite(res.dual_bound) else -math.inf
+    bound = min(objective, max(solver_bound, quick))
     gap = rel_gap(objective, bound)
     result = SitingResult(
         model="capacitated",
@@ -330,6 +338,37 @@ def _build_model(
     )
     return LinearModel(
         c, a, np.concatenate(row_lo), np.concatenate(row_hi), col_lo, col_hi, integer
+    )
+
+
+def _start(
+    inp: _Inputs, arcs: _Arcs, *, single_sourcing: bool, max_open: int | None
+) -> np.ndarray | None:
+    """The greedy first answer (:mod:`.capacitated_start`) in the model's columns."""
+    rows, cols, ai, aj = arcs.rows, arcs.cols, arcs.ai, arcs.aj
+    tcost = inp.unit[rows[ai], cols[aj]] * arcs.sub[ai, aj]
+    return greedy_start(
+        q_rows=inp.q[rows],
+        cap_cols=inp.cap[cols],
+        f_cols=inp.f[cols],
+        fixed_cols=np.isin(cols, inp.fixed),
+        ai=ai,
+        aj=aj,
+        tcost=tcost,
+        single_sourcing=single_sourcing,
+        max_open=max_open,
+    )
+
+
+def _simple_bound(inp: _Inputs, arcs: _Arcs) -> float:
+    rows, cols, ai, aj = arcs.rows, arcs.cols, arcs.ai, arcs.aj
+    return simple_bound(
+        q_rows=inp.q[rows],
+        cap_cols=inp.cap[cols],
+        f_cols=inp.f[cols],
+        fixed_cols=np.isin(cols, inp.fixed),
+        ai=ai,
+        tcost=inp.unit[rows[ai], cols[aj]] * arcs.sub[ai, aj],
     )
 
 

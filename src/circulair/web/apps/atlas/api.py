@@ -7,7 +7,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -55,8 +60,26 @@ class RunShareSerializer(serializers.Serializer):
     link = serializers.BooleanField(source="has_link", help_text="a share link exists")
 
 
+class CertificateSerializer(serializers.Serializer):
+    """What a siting result proves, in the request's language."""
+
+    code = serializers.ChoiceField(choices=["optimal", "within_gap", "not_proven"])
+    gap_percent = serializers.FloatField(
+        allow_null=True, help_text="at most this far above the optimum (%)"
+    )
+    message = serializers.CharField()
+
+
 class RunSerializer(serializers.ModelSerializer):
     shared_with = RunShareSerializer(source="atlas_share", read_only=True, allow_null=True)
+    certificate = serializers.SerializerMethodField(
+        help_text="siting runs: proven optimal, proven within the gap asked for, or best found "
+        "and not proven (stopped on its time limit); null otherwise"
+    )
+
+    @extend_schema_field(CertificateSerializer(allow_null=True))
+    def get_certificate(self, obj: Job) -> dict[str, Any] | None:
+        return presenters.certificate(obj.result or {}) if obj.status == Job.Status.DONE else None
 
     class Meta:
         model = Job
@@ -74,6 +97,7 @@ class RunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "shared_with",
+            "certificate",
         ]
 
 

@@ -5,11 +5,49 @@ draws), so the CLI can use them on a result it computed itself."""
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from circulair.core.tables import write_table
+
+
+def certificate(result: dict[str, Any]) -> dict[str, Any] | None:
+    """What a siting result proves, in words of the active language: ``code`` is ``optimal``,
+    ``within_gap`` (within the gap asked for) or ``not_proven`` (stopped on its time limit: the
+    best answer found, with how far above the optimum it can at most be). None for results
+    without a solver (extrapolations)."""
+    status = result.get("status")
+    if result.get("kind") != "siting" or status is None:
+        return None
+    gap = result.get("gap")
+    pct = None if gap is None or not math.isfinite(gap) else 100 * float(gap)
+    # "at most": rounded up to the hundredth shown, never down.
+    shown = number_format(math.ceil(pct * 100 - 1e-9) / 100, 2) if pct is not None else ""
+    limit = (result.get("params") or {}).get("time_limit")
+    if status == "optimal":
+        return {"code": "optimal", "gap_percent": pct, "message": _("Proven optimal.")}
+    if status == "within_gap":
+        return {
+            "code": "within_gap",
+            "gap_percent": pct,
+            "message": _("Proven within %(gap)s %% of the optimum (the gap asked for).")
+            % {"gap": shown},
+        }
+    if pct is None:
+        text = _(
+            "Best found, not proven: the run stopped at its time limit before a bound on "
+            "the optimum was known."
+        )
+    else:
+        text = _("Best found, not proven: at most %(gap)s %% above the optimum.") % {"gap": shown}
+    if limit:
+        text += " " + _(
+            "The run stopped at its time limit of %(s)s s; a longer limit may close the gap."
+        ) % {"s": limit}
+    return {"code": "not_proven", "gap_percent": pct, "message": text}
 
 
 def _facilities_by_id(result: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/<int:pk>/export.<str:fmt>", views.run_export, name="run_export"),
     path("runs/<int:pk>/share/", views.run_share, name="run_share"),
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
+    path("runs/<int:pk>/again/", views.run_again, name="run_again"),
     path("shared/<str:token>/", views.shared_detail, name="shared"),
     path("shared/<str:token>/status/", views.shared_status, name="shared_status"),
     path("shared/<str:token>/export.<str:fmt>", views.shared_export, name="shared_export"),

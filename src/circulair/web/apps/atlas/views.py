@@ -137,12 +137,19 @@ def _urls(job: Job, token: str = "") -> dict[str, Any]:
 def _detail(request: HttpRequest, job: Job, token: str = "") -> HttpResponse:
     result = job.result or {}
     owner = not token and services.may_share(request.user, job)
+    done = job.status == Job.Status.DONE
     return render(
         request,
         "atlas/run.html",
         {
             "job": job,
             "result": result,
+            "certificate": presenters.certificate(result) if done else None,
+            # a not-proven run may go again with more time, while its limit is under the cap
+            "may_again": done
+            and owner
+            and job.kind == "atlas.site"
+            and int(job.params.get("time_limit") or 0) < services.time_limit_max(request.user),
             "geojson": json.dumps(presenters.run_geojson(result)) if job.result else "null",
             "region": geo_sel.region_default(),
             "share_token": token,
@@ -241,6 +248,22 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     elif not job.finished:
         messages.success(request, _("Run #%(pk)d stops at its next step.") % {"pk": job.pk})
     return redirect("atlas:run", pk=job.pk)
+
+
+@login_required
+@require_POST
+def run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a not-proven run again with twice its time limit; the new run's page."""
+    job = _job(request, pk)
+    try:
+        again = services.run_again_longer(request.user, job)
+    except InputError as e:
+        messages.error(request, "; ".join(p.message for p in e.problems) or str(e))
+        return redirect("atlas:run", pk=job.pk)
+    except jobs.JobLimitError as e:
+        messages.error(request, str(e))
+        return redirect("atlas:run", pk=job.pk)
+    return redirect("atlas:run", pk=again.pk)
 
 
 @login_required

@@ -63,6 +63,7 @@ __all__ = [
     "may_share",
     "partition_get",
     "preset_list",
+    "run_again_longer",
     "run_share_link_create",
     "run_share_stop",
     "run_share_with_organisation",
@@ -364,6 +365,24 @@ def time_limit_check(params: dict[str, Any], user: Any) -> None:
             field="time_limit",
             value=asked,
         )
+
+
+def run_again_longer(user: Any, job: Job) -> Job:
+    """Start a stopped siting run again with the same inputs and twice its time limit (within
+    the role's cap): what the run's page offers when a result is not proven. Its starter or an
+    administrator may; a run already at the cap is refused, naming it."""
+    permissions.require(user, "atlas.run.again", job)
+    cap = time_limit_max(user)
+    before = int(job.params.get("time_limit") or SitingParams.time_limit or cap)
+    if before >= cap:
+        raise InputError.single(
+            _("this run already had the longest time limit your account allows (%(cap)d s)")
+            % {"cap": cap},
+            field="time_limit",
+            value=before,
+        )
+    params = {**job.params, "time_limit": min(cap, 2 * before), "again_of": job.pk}
+    return run_start(kind=job.kind, params=params, user=user)
 
 
 def _admit_siting(user: Any) -> Any:

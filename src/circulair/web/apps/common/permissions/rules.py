@@ -300,6 +300,13 @@ _RULES = (
         model="common.Job",
     ),
     Rule(
+        "atlas.run.again",
+        "start a stopped run again with a longer time limit",
+        (CreatorOf(), _ADMIN),
+        _("Only the person who started this run may start it again."),
+        model="common.Job",
+    ),
+    Rule(
         "atlas.run.share",
         "share a run with an organisation or by link; stop sharing",
         (CreatorOf(), _ADMIN),
