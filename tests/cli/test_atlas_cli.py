@@ -236,3 +236,17 @@ def test_site_with_a_supplied_distance_matrix(tmp_path: Path) -> None:
     m.write_text("from,to,km\n24062,L,0\n", encoding="utf-8")
     bad = runner.invoke(app, args)
     assert bad.exit_code == 1 and "no distance for this demand point" in bad.output
+
+
+def test_a_stopped_capacitated_run_says_it_is_not_proven() -> None:
+    args = ["atlas", "site", "--model", "capacitated", "--rate-kg", "477", "--capacity-t"]
+    args += ["300000", "--fixed-cost", "1000000", "--time-limit", "1"]
+    r = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Best found, not proven: at most " in r.output
+    assert "The run stopped at its time limit of 1" in r.output
+    j = runner.invoke(app, [*args, "--format", "json"])
+    assert j.exit_code == 0, j.output
+    [res] = json.loads(j.stdout)
+    assert res["status"] == "time_limit" and res["certificate"]["code"] == "not_proven"
+    assert 0 < res["certificate"]["gap_percent"] < 100

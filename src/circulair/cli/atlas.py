@@ -63,8 +63,9 @@ def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
         else:
             typer.echo(text)
         return
+    cert = presenters.certificate(result)
     if fmt == "json":
-        emit([result], Format.json, output)
+        emit([{**result, "certificate": cert} if cert else result], Format.json, output)
         return
     cols = ("unit_name", "municipality", "refnis", "size", "count", "m2_each", "m2", "served")
     rows = [{k: f.get(k) for k in cols if k in f} for f in result["facilities"]]
@@ -81,6 +82,9 @@ def _emit(result: dict[str, Any], fmt: str, output: Path | None) -> None:
         if result.get("expected_ha") is not None:
             line += f" (study: {result['expected_ha']:g} ha)"
         console.print(line)
+        if cert:  # proven, or the best found and how far above the optimum it may be
+            colour = "yellow" if cert["code"] == "not_proven" else "green"
+            console.print(f"[{colour}]{cert['message']}[/{colour}]")
         for n in result.get("notes", []):
             console.print(f"[yellow]note:[/yellow] {n}")
 

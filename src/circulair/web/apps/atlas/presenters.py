@@ -46,7 +46,7 @@ def certificate(result: dict[str, Any]) -> dict[str, Any] | None:
     if limit:
         text += " " + _(
             "The run stopped at its time limit of %(s)s s; a longer limit may close the gap."
-        ) % {"s": limit}
+        ) % {"s": number_format(int(limit) if float(limit).is_integer() else float(limit))}
     return {"code": "not_proven", "gap_percent": pct, "message": text}
 
 
