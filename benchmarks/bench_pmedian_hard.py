@@ -25,7 +25,9 @@ def uniform(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.sqrt(((a[:, None] - b[None]) ** 2).sum(axis=2)), rng.integers(1, 100, n) * 1.0
 
 
-def run(d: np.ndarray, w: np.ndarray, p: int, gap: float, new: bool, limit: float) -> tuple[str, float]:
+def run(
+    d: np.ndarray, w: np.ndarray, p: int, gap: float, new: bool, limit: float
+) -> tuple[str, float]:
     t = time.perf_counter()
     r = p_median(d, w, p, mip_gap=gap, primal_search=new, time_limit=limit)
     s = time.perf_counter() - t

@@ -37,7 +37,8 @@ def _rank_probs(score: np.ndarray, low_first: bool) -> np.ndarray:
     order = np.argsort(score if low_first else -score, kind="stable")
     pr = np.empty(k)
     pr[order] = 1.0 / (np.arange(k) + 2.0)
-    return pr / pr.sum()
+    out: np.ndarray = pr / pr.sum()
+    return out
 
 
 def _key(sites: np.ndarray) -> bytes:
@@ -123,9 +124,9 @@ def improve(
     for _c, guide in guides:
         if time.perf_counter() >= stop or best_c <= target:
             break
-        s, c = _relink(d, w, best, guide, forced)
-        if s is not None:
-            s, c = descend(s)
+        mid, _mid_c = _relink(d, w, best, guide, forced)
+        if mid is not None:
+            s, c = descend(mid)
             if c < best_c * (1 - 1e-12):
                 best, best_c = s, c
                 stats["relink_improvements"] += 1
