@@ -10,7 +10,8 @@ certificate hinges on the incumbent. Interchange alone stops at the first local 
    sets) and seeded random starts drawn with a bias towards sites of low Lagrangian reduced cost.
 2. Variable neighbourhood search from the best local optimum: shake ``k`` swaps (sites to close
    drawn among the open ones with high reduced cost, sites to open among the closed ones with low
-   reduced cost), descend with interchange, accept improvements and reset ``k``, else grow ``k``.
+   reduced cost), descend with interchange, accept improvements and reset ``k``, else grow ``k``;
+   stop after ``vns_stall`` shakes in a row without improvement.
 3. Path relinking between the best solution and the other elite local optima: walk from one to
    the other by the best single swap that moves towards the guide, and descend from the best
    intermediate solution.
@@ -56,6 +57,7 @@ def improve(
     seed: int = 0,
     random_starts: int = 4,
     vns_iterations: int = 60,
+    vns_stall: int = 20,
     time_budget: float = 2.0,
     deadline: float = float("inf"),
     target: float = -float("inf"),
@@ -101,8 +103,10 @@ def improve(
             best, best_c = s, c
     # variable neighbourhood search from the best local optimum
     k_max = max(1, min(n_free, m - p, 5))
-    k, it = 1, 0
-    while it < vns_iterations and time.perf_counter() < stop and best_c > target and n_free:
+    k, it, since = 1, 0, 0
+    while since < vns_stall and it < vns_iterations and n_free:
+        if time.perf_counter() >= stop or best_c <= target:
+            break
         it += 1
         trial = best.copy()
         removable = np.flatnonzero(~forced[trial])
@@ -115,10 +119,11 @@ def improve(
         trial[out] = inn
         s, c = descend(trial)
         if c < best_c * (1 - 1e-12):
-            best, best_c, k = s, c, 1
+            best, best_c, k, since = s, c, 1, 0
             stats["vns_improvements"] += 1
         else:
             k = k + 1 if k < k_max else 1
+            since += 1
     # path relinking from the best solution towards the other elite local optima
     guides = sorted(elite.values(), key=lambda t: t[0])[1:6]
     for _c, guide in guides:
