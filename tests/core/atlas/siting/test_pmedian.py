@@ -106,7 +106,7 @@ def test_p_median_growth_happens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pmedian, "lagrangian", weak_lagrangian)
     monkeypatch.setattr(pmedian, "greedy", lambda d, w, p, fixed: np.array([0, 1]))
     monkeypatch.setattr(pmedian, "interchange", lambda d, w, s, f, dl: (s, total_cost(d, w, s), 0))
-    r = p_median(d, w, 2)
+    r = p_median(d, w, 2, primal_search=False)
     assert r.objective == 50.0 and r.open_sites.tolist() == [2, 3]
     assert r.status == "optimal"
     assert r.details["mip_rounds"] == 2

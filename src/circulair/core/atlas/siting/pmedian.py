@@ -32,6 +32,7 @@ import circulair.core.atlas.siting.checks as checks
 from circulair.core.atlas.siting.bounds import kept_entries, lagrangian, sorted_order
 from circulair.core.atlas.siting.heuristics import greedy, interchange, row_chunks, total_cost
 from circulair.core.atlas.siting.inputs import as_allowed, as_dist, as_fixed, as_vector, check_p
+from circulair.core.atlas.siting.primal import improve
 from circulair.core.atlas.siting.result import (
     OPT_TOL,
     SitingResult,
@@ -57,6 +58,8 @@ def p_median(
     time_limit: float | None = None,
     mip_gap: float = 0.0,
     solver: Solver | None = None,
+    primal_search: bool = True,
+    seed: int = 0,
 ) -> SitingResult:
     """Open ``p`` sites minimising the total weighted distance to the nearest open site.
 
@@ -115,6 +118,12 @@ def p_median(
         found are returned with ``status == "time_limit"``.
     mip_gap : float, optional
         Relative gap at which to stop (0 asks for proven optimality).
+    primal_search : bool, optional
+        Run the primal search of :mod:`~circulair.core.atlas.siting.primal` (multi-start
+        interchange, VNS, path relinking) after the Lagrangian; ``False`` gives the plain
+        greedy + interchange path (kept for comparisons).
+    seed : int, optional
+        Seed of the primal search's random choices (the answer is deterministic for a seed).
 
     Returns
     -------
@@ -170,6 +179,8 @@ def p_median(
             deadline=deadline,
             mip_gap=float(mip_gap),
             solver=default_solver(solver),
+            primal_search=primal_search,
+            seed=seed,
         )
         details["aggregated_demand_points"] = int(rep.size)
     open_sites = np.sort(cols[open_pos])
@@ -227,6 +238,8 @@ def _p_median_core(
     deadline: float,
     mip_gap: float,
     solver: Solver,
+    primal_search: bool = True,
+    seed: int = 0,
 ) -> tuple[np.ndarray, float, dict[str, Any]]:
     """Solve the aggregated p-median; returns (open positions, lower bound, details).
 
@@ -242,8 +255,11 @@ def _p_median_core(
     best, ub, lb_lag, rho = _lagrangian_rounds(
         d, w, p, fixed, order, best, ub, deadline, mip_gap, details
     )
+    tol = max(mip_gap, OPT_TOL)
+    if primal_search and rel_gap(ub, lb_lag) > tol and time.perf_counter() < deadline:
+        best, ub = _primal(d, w, p, fixed, best, ub, rho, lb_lag, tol, deadline, seed, details)
     lb = min(lb_lag, ub)
-    if rel_gap(ub, lb) <= max(mip_gap, OPT_TOL) or time.perf_counter() >= deadline:
+    if rel_gap(ub, lb) <= tol or time.perf_counter() >= deadline:
         return best, lb, details
     keep, must_open = _fix_by_bound(rho, lb_lag, ub, best, fixed, p, details)
     best, ub, lb_mip = _pruned_mip(
@@ -271,6 +287,44 @@ def _heuristic(
         heuristic_objective=ub,
     )
     return np.sort(sites), ub
+
+
+def _primal(
+    d: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    fixed: np.ndarray,
+    best: np.ndarray,
+    ub: float,
+    rho: np.ndarray,
+    lb_lag: float,
+    tol: float,
+    deadline: float,
+    seed: int,
+    details: dict[str, Any],
+) -> tuple[np.ndarray, float]:
+    """Step 2b, primal search (:func:`primal.improve`) from the incumbent and the Lagrangian's
+    open set; stops as soon as the incumbent meets the bound within ``tol``."""
+    t = time.perf_counter()
+    m = d.shape[1]
+    key = rho.copy()
+    key[fixed] = -np.inf
+    lag_open = np.argpartition(key, p - 1)[:p] if p < m else np.arange(m)
+    s, c, stats = improve(
+        d,
+        w,
+        p,
+        fixed,
+        [best, lag_open],
+        rho,
+        seed=seed,
+        deadline=deadline,
+        target=lb_lag / (1.0 - tol),
+    )
+    if c < ub:
+        best, ub = s, c
+    details.update(primal_seconds=round(time.perf_counter() - t, 3), primal_objective=ub, **stats)
+    return best, ub
 
 
 def _lagrangian_rounds(
