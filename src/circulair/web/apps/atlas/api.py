@@ -64,7 +64,7 @@ class CertificateSerializer(serializers.Serializer):
     """What a siting result proves, in the request's language."""
 
     code = serializers.ChoiceField(choices=["optimal", "within_gap", "not_proven"])
-    gap_percent = serializers.FloatField(
+    gap_percent = FiniteFloatField(
         allow_null=True, help_text="at most this far above the optimum (%)"
     )
     message = serializers.CharField()
