@@ -11,6 +11,7 @@ from circulair.cli import (
     data,
     doers,
     exchange,
+    flows,
     geo,
     kb,
     monitor,
@@ -38,6 +39,7 @@ app.add_typer(org.app, name="org")
 app.add_typer(agenda.app, name="agenda")
 app.add_typer(scan.app, name="scan")
 app.add_typer(doers.app, name="doers")
+app.add_typer(flows.app, name="flows")
 
 
 @app.command()

@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "circulair.web.apps.agenda",
     "circulair.web.apps.doers",
     "circulair.web.apps.scan",
+    "circulair.web.apps.flows",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from circulair.web.apps.atlas import api as atlas_api
 from circulair.web.apps.common.api import json_404
 from circulair.web.apps.doers import api as doers_api
 from circulair.web.apps.exchange import api as exchange_api
+from circulair.web.apps.flows import api as flows_api
 from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
 from circulair.web.apps.monitor import api as monitor_api
@@ -43,6 +44,7 @@ router.register(
 router.register("monitor/imports", monitor_api.ImportBatchViewSet, basename="monitor-import")
 router.register("scan/questionnaires", scan_api.QuestionnaireViewSet, basename="scan-questionnaire")
 router.register("scan/responses", scan_api.ResponseViewSet, basename="scan-response")
+router.register("flows/datasets", flows_api.DatasetViewSet, basename="flows-dataset")
 
 urlpatterns = [
     path("", include("circulair.web.apps.portal.urls")),
@@ -59,6 +61,9 @@ urlpatterns = [
     ),
     path("doers/", include("circulair.web.apps.doers.urls")),
     path("scan/", include("circulair.web.apps.scan.urls")),
+    path("flows/", include("circulair.web.apps.flows.urls")),
+    path("api/v1/flows/aggregate/", flows_api.aggregate, name="api-flows-aggregate"),
+    path("api/v1/flows/sankey/", flows_api.sankey, name="api-flows-sankey"),
     path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("circulair.web.apps.accounts.urls")),

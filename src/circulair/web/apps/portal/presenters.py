@@ -22,6 +22,7 @@ CAPABILITIES = [
     {"key": "atlas", "label": _("Atlas"), "url": "atlas:index", "ready": True},
     {"key": "exchange", "label": _("Exchange"), "url": "exchange:list", "ready": True},
     {"key": "scan", "label": _("Scan"), "url": "scan:index", "ready": True},
+    {"key": "flows", "label": _("Flows"), "url": "flows:index", "ready": True},
 ]
 
 

@@ -319,6 +319,42 @@ _RULES = (
         (_ADMIN,),
         _("Only an administrator may give a run this long."),
     ),
+    # --- flows -------------------------------------------------------------------------------
+    Rule(
+        "flows.dataset.view",
+        "see a flow dataset and its flows",
+        (
+            Where(
+                Q(organisation__isnull=True),
+                "everyone, for public statistics",
+                lambda d: d.organisation_id is None,
+            ),
+            _ORG,
+            HasRole(Role.ANALYST),
+        ),
+        _("Only the organisation's members and analysts see a company's flows."),
+        model="flows.Dataset",
+    ),
+    Rule(
+        "flows.register.import",
+        "import a waste register for an organisation",
+        (_IS_ORG,),
+        _("Only members of an organisation import its waste register."),
+        model="organisations.Organisation",
+    ),
+    Rule(
+        "flows.statistics.import",
+        "import public flow statistics (municipal household waste)",
+        (HasRole(Role.ANALYST), _EDITOR),
+        _("This needs the role analyst or monitor_editor, or an administrator."),
+    ),
+    Rule(
+        "flows.dataset.delete",
+        "remove a flow dataset",
+        (_ORG, CreatorOf(), _ADMIN),
+        _("Only the organisation's members or the importer may remove this dataset."),
+        model="flows.Dataset",
+    ),
     # --- scan --------------------------------------------------------------------------------
     Rule(
         "scan.response.view",
