@@ -18,6 +18,8 @@ from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers import services as doers_services
 from circulair.web.apps.exchange.services import listing_create, match_propose
+from circulair.web.apps.flows.models import Dataset as FlowDataset
+from circulair.web.apps.flows.models import Flow
 from circulair.web.apps.geography.models import Partition
 from circulair.web.apps.knowledge.models import Record, Source
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
@@ -126,9 +128,25 @@ def world(db: Any) -> dict[str, Any]:
         figures=[{**fig, "source": "matrix", "note": ""}],
         created_by=u[ME],
     )
+    flows = FlowDataset.objects.create(  # member_a's organisation's waste register
+        kind="register", name="Register of A", organisation=a, rows=1, tonnes=2.0
+    )
+    Flow.objects.create(
+        dataset=flows,
+        year=2024,
+        waste_code="15 01 01",
+        chapter="15",
+        material="cardboard",
+        tonnes=2.0,
+        treatment="R3",
+        rung="r8-recycle",
+        family="recovery",
+        line=2,
+    )
     return {
         "users": u,
         "a": a,
+        "flows": flows,
         "b": b,
         "gov": gov,
         "action": action,

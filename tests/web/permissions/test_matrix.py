@@ -132,6 +132,14 @@ PATHS: dict[str, Callable[[W], str]] = {
     "portal:coming": lambda w: "/soon/map/",
     "portal:upload_file": lambda w: f"/uploads/{w['upload'].pk}/",
     "portal:job": lambda w: f"/jobs/{w['run'].pk}/",
+    "flows:index": lambda w: "/flows/",
+    "flows:export": lambda w: "/flows/export.csv",
+    "flows:sankey_svg": lambda w: "/flows/sankey.svg",
+    "flows:import_register": lambda w: "/flows/import/register/",
+    "flows:import_municipal": lambda w: "/flows/import/municipal/",
+    "flows:template": lambda w: "/flows/templates/register.csv",
+    "flows:dataset": lambda w: f"/flows/datasets/{w['flows'].pk}/",
+    "flows:dataset_delete": lambda w: f"/flows/datasets/{w['flows'].pk}/delete/",
     "portal:job_cancel": lambda w: f"/jobs/{w['run'].pk}/cancel/",
     "portal:health": lambda w: "/health/",
     "knowledge:index": lambda w: "/kb/",
@@ -384,6 +392,22 @@ PAGES: dict[str, tuple[str, str]] = {
         "login: anonymous; ok: owner_a administrator; else deny",
     ),
     "organisations:roles": (ADMIN_ONLY, ADMIN_ONLY),
+    # flows: lists and exports hold only the rows the persona may see; a company's register
+    # is its members' (and analysts', administrators') and hidden from everyone else
+    "flows:index": (PUBLIC, PUBLIC),
+    "flows:export": (PUBLIC, PUBLIC),
+    "flows:sankey_svg": (PUBLIC, PUBLIC),
+    "flows:template": (PUBLIC, PUBLIC),
+    "flows:import_register": (SIGNED_IN, SIGNED_IN),
+    "flows:import_municipal": (EDITORS, EDITORS),
+    "flows:dataset": (
+        "ok: member_a owner_a administrator; else hidden",
+        "ok: member_a owner_a administrator; else hidden",
+    ),
+    "flows:dataset_delete": (
+        SIGNED_IN,
+        "login: anonymous; ok: member_a owner_a administrator; else hidden",
+    ),
     "portal:about_data": (PUBLIC, PUBLIC),
     "portal:cases_geojson": (PUBLIC, PUBLIC),
     "portal:coming": (PUBLIC, PUBLIC),
@@ -434,6 +458,7 @@ API_OBJECTS: dict[str, Callable[[W], Any]] = {
     "/api/v1/doers/cases/": lambda w: w["case"].slug,
     "/api/v1/exchange/listings/": lambda w: w["offer"].pk,
     "/api/v1/exchange/matches/": lambda w: w["match"].pk,
+    "/api/v1/flows/datasets/": lambda w: w["flows"].pk,
     "/api/v1/monitor/imports/": lambda w: w["batch"].pk,
     "/api/v1/monitor/indicators/": lambda w: w["indicator"].slug,
     "/api/v1/monitor/observations/": lambda w: w["observation"].pk,
@@ -474,6 +499,12 @@ ANON_DENIED = "deny: anonymous; else ok"
 
 #: "METHOD path" -> outcome per persona (API: anonymous writes answer 401/403)
 API: dict[str, str] = {
+    # flows: aggregates over the rows the persona may see; a register's own paths are hidden
+    "GET /api/v1/flows/datasets/": PUBLIC,
+    "GET /api/v1/flows/datasets/{id}/": "ok: member_a owner_a administrator; else hidden",
+    "GET /api/v1/flows/datasets/{id}/flows/": "ok: member_a owner_a administrator; else hidden",
+    "GET /api/v1/flows/aggregate/": PUBLIC,
+    "GET /api/v1/flows/sankey/": PUBLIC,
     "GET /api/v1/agenda/actions/": PUBLIC,
     "GET /api/v1/agenda/actions/{id}/": (
         "ok: member_a owner_a agenda_lead administrator; else hidden"
