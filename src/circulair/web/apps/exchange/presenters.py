@@ -52,6 +52,9 @@ def insight() -> dict[str, Any]:
                 "to_lon": r.municipality.lon,
                 "quantity": m.quantity,
                 "unit": o.unit,
+                "unit_label": str(Listing.Unit(o.unit).label)
+                if o.unit in Listing.Unit.values
+                else o.unit,
                 "material": labels_flow.get(o.material, o.material),
                 "material_slug": o.material,
             }
