@@ -89,7 +89,7 @@ def summary(
     ds = Dataset.objects.filter(pk=dataset).first() if dataset else None
     if dataset and ds is None:
         fail(f"--dataset: no dataset with id {dataset}")
-    qs = selectors.flows_visible(None, dataset=ds, year=year)
+    qs = selectors.totals_visible(None, dataset=ds, year=year)
     rows = presenters.aggregate_rows(selectors.aggregate(qs, groups), groups)
     emit(
         [

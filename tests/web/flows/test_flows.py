@@ -83,7 +83,7 @@ def test_a_register_is_classified_and_its_shares_are_the_hand_computed_ones(worl
     )
     assert Flow.objects.get(dataset=ds, line=5).hazardous is True
     assert Flow.objects.get(dataset=ds, line=2).destination_number == "0403.170.701"
-    qs = selectors.flows_visible(world["ma"], dataset=ds)
+    qs = selectors.totals_visible(world["ma"], dataset=ds)
     s = selectors.treatment_shares(qs)
     assert s.total_t == pytest.approx(100.0) and s.final_t == pytest.approx(80.0)
     assert dict(s.by_rung) == pytest.approx(
@@ -107,7 +107,7 @@ def test_a_register_is_classified_and_its_shares_are_the_hand_computed_ones(worl
 
 def test_the_sankey_totals_equal_the_table(world: Any) -> None:
     ds = _import(world)
-    qs = selectors.flows_visible(world["ma"], dataset=ds)
+    qs = selectors.totals_visible(world["ma"], dataset=ds)
     sk = selectors.flow_sankey(qs)
     table = {r["key"][0]: r["tonnes"] for r in selectors.aggregate(qs, ["material"])}
     middle = {n["key"]: n["tonnes"] for n in sk.nodes if n["column"] == 1}
@@ -219,7 +219,7 @@ def test_municipal_waste_gives_residual_waste_per_inhabitant(world: Any) -> None
         content=MUNICIPAL.encode(), file_name="m.csv", user=world["analyst"], source="OVAM"
     )
     assert (ds.rows, ds.organisation, ds.year_from, ds.year_to) == (4, None, 2023, 2024)
-    rows = selectors.residual_by_municipality(selectors.flows_visible(None), 2024)
+    rows = selectors.residual_by_municipality(selectors.totals_visible(None), 2024)
     assert [(r["refnis"], round(r["kg_per_inhabitant"], 9)) for r in rows] == [("24062", 100.0)]
     page = Client().get("/flows/").content.decode()  # statistics are public
     assert 'data-refnis="24062"' in page and "100,0" in page

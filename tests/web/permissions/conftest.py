@@ -19,7 +19,7 @@ from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers import services as doers_services
 from circulair.web.apps.exchange.services import listing_create, match_propose
 from circulair.web.apps.flows.models import Dataset as FlowDataset
-from circulair.web.apps.flows.models import Flow
+from circulair.web.apps.flows.models import Flow, FlowTotal
 from circulair.web.apps.geography.models import Partition
 from circulair.web.apps.knowledge.models import Record, Source
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
@@ -142,6 +142,16 @@ def world(db: Any) -> dict[str, Any]:
         rung="r8-recycle",
         family="recovery",
         line=2,
+    )
+    FlowTotal.objects.create(
+        dataset=flows,
+        year=2024,
+        chapter="15",
+        material="cardboard",
+        treatment="R3",
+        rung="r8-recycle",
+        tonnes=2.0,
+        flows=1,
     )
     return {
         "users": u,

@@ -113,7 +113,7 @@ def aggregate(request: Request) -> Response:
     """Tonnes per group of the flows you may see; ``by`` may name several groupings
     (``by=year,rung``). The total of the rows is the total of the flows (mass is conserved)."""
     ds, year, by = _filters(request)
-    qs = selectors.flows_visible(request.user, dataset=ds, year=year)
+    qs = selectors.totals_visible(request.user, dataset=ds, year=year)
     rows = presenters.aggregate_rows(selectors.aggregate(qs, by), by)
     s = selectors.treatment_shares(qs)
     return Response(
@@ -141,6 +141,6 @@ def aggregate(request: Request) -> Response:
 def sankey(request: Request) -> Response:
     """Nodes (columns: origin sector, material, rung) and links, in tonnes."""
     ds, year, _by = _filters(request)
-    qs = selectors.flows_visible(request.user, dataset=ds, year=year)
+    qs = selectors.totals_visible(request.user, dataset=ds, year=year)
     sk = presenters.sankey_of(qs)
     return Response({"nodes": sk.nodes, "links": sk.links})

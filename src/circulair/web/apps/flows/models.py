@@ -108,3 +108,32 @@ class Flow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.waste_code} {self.tonnes:g} t"
+
+
+class FlowTotal(models.Model):
+    """The tonnes of a dataset's flows per combination of the columns every page groups by,
+    written with the flows on import. A million flow records of a register make a few thousand
+    totals, so every aggregation, the Sankey and the indicators read these (p95 well under
+    300 ms) while the export and the rows read :class:`Flow`."""
+
+    dataset = models.ForeignKey(
+        Dataset, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="totals"
+    )
+    year = models.IntegerField(_("year"))
+    chapter = models.CharField(_("chapter"), max_length=2)
+    material = models.CharField(_("material"), max_length=80)
+    division = models.CharField(_("NACE division of the origin"), max_length=2, blank=True)
+    origin_refnis = models.CharField(_("municipality of the origin"), max_length=8, blank=True)
+    treatment = models.CharField(_("treatment"), max_length=4, blank=True)
+    rung = models.CharField(_("rung"), max_length=20, blank=True)
+    fraction = models.CharField(_("fraction"), max_length=40, blank=True)
+    tonnes = models.FloatField(_("tonnes"))
+    flows = models.PositiveIntegerField(_("flows"))
+
+    class Meta:
+        verbose_name = _("flow total")
+        verbose_name_plural = _("flow totals")
+        indexes = [models.Index(fields=["dataset", "year"], name="flowtotal_dataset_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.material} {self.tonnes:g} t"

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr
 
 from circulair.core.flows.aggregate import group_key
 from circulair.core.flows.codes import default_catalogue
@@ -18,7 +17,7 @@ from circulair.core.flows.indicators import Shares, residual_per_inhabitant, sha
 from circulair.core.flows.records import Flow as CoreFlow
 from circulair.core.flows.sankey import Sankey, sankey
 from circulair.web.apps.common import permissions
-from circulair.web.apps.flows.models import Dataset, Flow
+from circulair.web.apps.flows.models import Dataset, Flow, FlowTotal
 from circulair.web.apps.geography import selectors as geo_selectors
 
 #: The groupings a page or the API offers, and the database columns each needs.
@@ -57,16 +56,27 @@ def flows_visible(
     return qs
 
 
-def years(qs: QuerySet[Flow]) -> list[int]:
+def totals_visible(
+    user: Any, *, dataset: Dataset | None = None, year: int | None = None
+) -> QuerySet[FlowTotal]:
+    """The flow totals the user may see: what every aggregation reads."""
+    qs = FlowTotal.objects.filter(dataset__in=datasets_visible(user).values("pk"))
+    if dataset is not None:
+        qs = qs.filter(dataset=dataset)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def years(qs: QuerySet[Any]) -> list[int]:
     return sorted(qs.values_list("year", flat=True).distinct())
 
 
-def _grouped(qs: QuerySet[Flow], fields: Sequence[str]) -> list[CoreFlow]:
+def _grouped(qs: QuerySet[FlowTotal], fields: Sequence[str]) -> list[CoreFlow]:
     """One core flow per combination of the database columns ``fields`` (with the tonnes of
     the group), so core's aggregation, indicators and Sankey run on a handful of records."""
-    annotated = qs.annotate(division=Substr("origin_nace", 1, 2))
     out = []
-    for row in annotated.values(*fields).annotate(t=Sum("tonnes")).order_by(*fields):
+    for row in qs.values(*fields).annotate(t=Sum("tonnes")).order_by(*fields):
         out.append(
             CoreFlow(
                 year=row.get("year", 0),
@@ -82,7 +92,7 @@ def _grouped(qs: QuerySet[Flow], fields: Sequence[str]) -> list[CoreFlow]:
     return out
 
 
-def aggregate(qs: QuerySet[Flow], by: Sequence[str]) -> list[dict[str, Any]]:
+def aggregate(qs: QuerySet[FlowTotal], by: Sequence[str]) -> list[dict[str, Any]]:
     """Tonnes and share per group of ``by`` (keys of :data:`GROUPINGS`), largest first."""
     cat = default_catalogue()
     fields = sorted({f for b in by for f in GROUPINGS[b]})
@@ -98,14 +108,14 @@ def aggregate(qs: QuerySet[Flow], by: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def treatment_shares(qs: QuerySet[Flow]) -> Shares:
+def treatment_shares(qs: QuerySet[FlowTotal]) -> Shares:
     """Rung shares, recycling rate and the shares to energy recovery and disposal, for the flows
     whose treatment is known (municipal statistics have none)."""
     return shares(_grouped(qs.exclude(treatment=""), ["treatment", "rung"]), default_catalogue())
 
 
 def flow_sankey(
-    qs: QuerySet[Flow], *, label: Callable[[str, str], str] | None = None, other: str = "other"
+    qs: QuerySet[FlowTotal], *, label: Callable[[str, str], str] | None = None, other: str = "other"
 ) -> Sankey:
     """Origin sector -> material -> rung, for the flows with a known treatment; ``label``
     names a node (column, key) in the reader's language."""
@@ -114,7 +124,7 @@ def flow_sankey(
     return sankey(flows, default_catalogue(), label=label, other_label=other)
 
 
-def residual_by_municipality(qs: QuerySet[Flow], year: int) -> list[dict[str, Any]]:
+def residual_by_municipality(qs: QuerySet[FlowTotal], year: int) -> list[dict[str, Any]]:
     """Residual household waste per inhabitant of each municipality with statistics in
     ``year`` (kg), from the fractions and the geography's population."""
     cat = default_catalogue()

@@ -78,8 +78,8 @@ def _filters(request: HttpRequest) -> tuple[Dataset | None, int | None, str]:
 def _analysis(
     request: HttpRequest, ds: Dataset | None, year: int | None, by: str
 ) -> dict[str, Any]:
-    qs = selectors.flows_visible(request.user, dataset=ds, year=year)
-    all_years = selectors.years(selectors.flows_visible(request.user, dataset=ds))
+    qs = selectors.totals_visible(request.user, dataset=ds, year=year)
+    all_years = selectors.years(selectors.totals_visible(request.user, dataset=ds))
     shares = selectors.treatment_shares(qs)
     sk = presenters.sankey_of(qs)
     residual_year = year or (all_years[-1] if all_years else None)
@@ -169,7 +169,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def sankey_svg(request: HttpRequest) -> HttpResponse:
     ds, year, _by = _filters(request)
-    qs = selectors.flows_visible(request.user, dataset=ds, year=year)
+    qs = selectors.totals_visible(request.user, dataset=ds, year=year)
     sk = presenters.sankey_of(qs)
     svg = layout_svg(sk, title=_("Flows: origin sector → material → treatment"))
     resp = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

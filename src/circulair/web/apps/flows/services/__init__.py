@@ -8,6 +8,8 @@ organisation's own. Statistics need the analyst or monitor-editor role and are p
 from __future__ import annotations
 
 import logging
+import math
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +21,7 @@ from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, iter_table, source_stream, xlsx_check
 from circulair.web.apps.common.uploads import upload_keep
-from circulair.web.apps.flows.models import Dataset, Flow
+from circulair.web.apps.flows.models import Dataset, Flow, FlowTotal
 from circulair.web.apps.flows.services.indicators import Published, indicators_publish
 from circulair.web.apps.flows.services.readers import (
     MunicipalRow,
@@ -175,8 +177,25 @@ def _dataset(
 
 
 def _store(ds: Dataset, flows: list[Flow]) -> None:
+    """The flows and their totals (:class:`~circulair.web.apps.flows.models.FlowTotal`)."""
     for i in range(0, len(flows), BATCH):
         Flow.objects.bulk_create(flows[i : i + BATCH])
+    parts: dict[tuple[Any, ...], list[float]] = defaultdict(list)
+    for f in flows:
+        key = (f.year, f.chapter, f.material, f.origin_nace[:2], f.origin_refnis, f.treatment,
+               f.rung, f.fraction)  # fmt: skip
+        parts[key].append(f.tonnes)
+    names = ("year", "chapter", "material", "division", "origin_refnis", "treatment", "rung",
+             "fraction")  # fmt: skip
+    FlowTotal.objects.bulk_create(
+        [
+            FlowTotal(
+                dataset=ds, tonnes=math.fsum(ts), flows=len(ts), **dict(zip(names, k, strict=True))
+            )
+            for k, ts in parts.items()
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _register_flow(ds: Dataset, r: RegisterRow, nace: str, refnis: str) -> Flow:

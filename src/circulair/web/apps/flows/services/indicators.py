@@ -20,7 +20,7 @@ from django.db.models import Sum
 from circulair.core.flows.codes import default_catalogue
 from circulair.core.flows.indicators import household_recycling_rate, residual_per_inhabitant
 from circulair.core.monitor.model import Observation as CoreObservation
-from circulair.web.apps.flows.models import Dataset, Flow
+from circulair.web.apps.flows.models import Dataset, FlowTotal
 from circulair.web.apps.geography import selectors as geo_selectors
 from circulair.web.apps.monitor import services as monitor_services
 from circulair.web.apps.monitor.models import Observation
@@ -52,7 +52,7 @@ def indicators_publish(*, user: Any = None, upload: Any = None) -> Published:
     total_pop = sum(munis.values())
     public = Dataset.objects.filter(kind=Dataset.Kind.MUNICIPAL, organisation__isnull=True)
     rows = (
-        Flow.objects.filter(dataset__in=public, origin_refnis__in=munis)
+        FlowTotal.objects.filter(dataset__in=public, origin_refnis__in=munis)
         .values("year", "origin_refnis", "fraction")
         .annotate(t=Sum("tonnes"))
     )
