@@ -118,11 +118,10 @@ def main() -> None:
           f"{t_floor:.2f} s  ratio {t_import / t_floor:.0f}x")  # fmt: skip
     assert ds.rows == a.rows
 
-    qs = selectors.flows_visible(None)
-    frame = pl.DataFrame(
-        list(qs.values("material", "rung", "year", "chapter", "tonnes").iterator()),
-        orient="row",
-    )
+    qs = selectors.totals_visible(None)
+    raw = selectors.flows_visible(None).values("material", "rung", "year", "chapter", "tonnes")
+    frame = pl.DataFrame(list(raw.iterator()), orient="row")
+    print(f"totals      {qs.count():,} rows for {a.rows:,} flows")
     for by in (["material"], ["rung"], ["year", "chapter"]):
         p50, p95, rows = timed(lambda by=by: selectors.aggregate(qs, by), a.repeat)
         q50, _q95, peer = timed(
