@@ -56,9 +56,18 @@ def test_a_member_imports_a_register_and_sees_its_sankey(
     page.click('button[data-lang="en"]')
     page.goto(url)
     expect(page.locator("#flow-groups")).to_contain_text("Cardboard")
-    expect(page.locator("h2").first).to_contain_text("Treatment")
+    expect(page.locator("#opportunities")).to_contain_text("Residual household waste")
     page.screenshot(path=str(SHOTS / "flows-register-en.png"), full_page=True)
     page.click('button[data-lang="nl"]')
+    # energy recovery and landfill are opportunities; one becomes a draft offer on the exchange
+    row = page.locator('#opportunities tr[data-material="residual-household"]')
+    expect(row).to_contain_text("Huishoudelijk restafval")
+    expect(page.locator('#opportunities tr[data-material="asbestos"]')).to_be_visible()
+    row.locator("button.offer").click()
+    expect(page).to_have_url(re.compile(r".*/exchange/listings/\d+/$"))
+    expect(page.locator("main")).to_contain_text("Huishoudelijk restafval")
+    expect(page.locator("main")).to_contain_text("ontwerp")  # the draft status
+    page.screenshot(path=str(SHOTS / "flows-offer-draft-nl.png"), full_page=True)
 
 
 def _municipalities(url: str) -> list[dict[str, Any]]:

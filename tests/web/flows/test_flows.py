@@ -4,6 +4,7 @@ organisation's members and analysts (pages, API, export, crafted requests)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -262,3 +263,49 @@ def test_statistics_covering_the_region_feed_the_monitor(world: Any) -> None:
     }
     card = Client().get("/monitor/").content.decode()
     assert 'data-target="residual-household-waste-2030"' in card
+
+
+def test_low_rung_flows_are_opportunities_and_become_a_draft_offer(world: Any) -> None:
+    from circulair.web.apps.exchange.models import Listing
+    from circulair.web.apps.exchange.services import listing_create
+
+    ds = _import(world)
+    listing_create(
+        user=world["mb"],
+        organisation=world["b"],
+        data={"kind": "request", "title": "Gemengd afval gezocht", "material": "mixed-waste",
+              "quantity": 50.0, "unit": "t", "route": "recycle",
+              "available_from": dt.date(2026, 1, 1), "available_to": dt.date(2027, 12, 31),
+              "refnis": "24062"},
+        publish=True,
+    )  # fmt: skip
+    opps = selectors.opportunities(ds)
+    assert [(o["material"], o["rung"], o["tonnes"], o["gain"], o["score"]) for o in opps] == [
+        ("residual-household", "r9-recover", 30.0, 1, 30.0),  # R9 -> a recycling request: 1 rung
+        ("asbestos", "disposal", 5.0, 0, 0.0),  # no request: still listed, to be offered
+    ]
+    assert opps[0]["requests"][0]["km"] == 0.0
+    page = _client(world["ma"]).get(f"/flows/datasets/{ds.pk}/").content.decode()
+    assert 'data-material="residual-household"' in page and "Gemengd afval gezocht" in page
+    assert (
+        'id="opportunities"'
+        not in _client(world["analyst"]).get(f"/flows/datasets/{ds.pk}/").content.decode()
+    )  # an analyst reads the register but does not act for the company
+    url = f"/flows/datasets/{ds.pk}/offer/"
+    assert _client(world["mb"]).post(url, {"material": "residual-household"}).status_code == 404
+    assert (
+        _client(world["analyst"]).post(url, {"material": "residual-household"}).status_code == 403
+    )
+    r = _client(world["ma"]).post(url, {"material": "residual-household"})
+    offer = Listing.objects.get(kind="offer")
+    assert r.status_code == 302 and r["Location"] == f"/exchange/listings/{offer.pk}/"
+    assert (offer.status, offer.organisation, offer.material, offer.quantity, offer.unit) == (
+        "draft",
+        world["a"],
+        "residual-household",
+        30.0,
+        "t",
+    )
+    assert offer.ewc == "20 03 01" and offer.frequency == "per_year"
+    r = _client(world["ma"]).post(url, {"material": "cardboard"})  # recycled already
+    assert r.status_code == 302 and Listing.objects.filter(kind="offer").count() == 1

@@ -140,6 +140,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "flows:template": lambda w: "/flows/templates/register.csv",
     "flows:dataset": lambda w: f"/flows/datasets/{w['flows'].pk}/",
     "flows:dataset_delete": lambda w: f"/flows/datasets/{w['flows'].pk}/delete/",
+    "flows:opportunity_offer": lambda w: f"/flows/datasets/{w['flows'].pk}/offer/",
     "portal:job_cancel": lambda w: f"/jobs/{w['run'].pk}/cancel/",
     "portal:health": lambda w: "/health/",
     "knowledge:index": lambda w: "/kb/",
@@ -403,6 +404,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "flows:dataset": (
         "ok: member_a owner_a administrator; else hidden",
         "ok: member_a owner_a administrator; else hidden",
+    ),
+    "flows:opportunity_offer": (
+        SIGNED_IN,
+        "login: anonymous; ok: member_a owner_a administrator; else hidden",
     ),
     "flows:dataset_delete": (
         SIGNED_IN,

@@ -140,3 +140,18 @@ def shares_rows(s: Shares) -> list[dict[str, Any]]:
 def sankey_of(qs: Any) -> Sankey:
     """The Sankey of ``qs`` with its nodes named in the user's language."""
     return selectors.flow_sankey(qs, label=key_label, other=_("other"))
+
+
+def opportunity_rows(opps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Opportunities with their material and rung named, and the requests' routes."""
+    return [
+        {
+            **o,
+            "material_label": key_label("material", o["material"]),
+            "rung_label": str(RUNG_LABELS.get(o["rung"], o["rung"])),
+            "requests": [
+                {**r, "route_label": r["listing"].get_route_display()} for r in o["requests"]
+            ],
+        }
+        for o in opps
+    ]

@@ -17,6 +17,7 @@ from circulair.core.flows.indicators import Shares, residual_per_inhabitant, sha
 from circulair.core.flows.records import Flow as CoreFlow
 from circulair.core.flows.sankey import Sankey, sankey
 from circulair.web.apps.common import permissions
+from circulair.web.apps.exchange import selectors as ex_selectors
 from circulair.web.apps.flows.models import Dataset, Flow, FlowTotal
 from circulair.web.apps.geography import selectors as geo_selectors
 
@@ -157,3 +158,64 @@ def residual_by_municipality(qs: QuerySet[FlowTotal], year: int) -> list[dict[st
 
 def dataset_counts(qs: QuerySet[Dataset]) -> dict[str, int]:
     return dict(qs.values_list("kind").annotate(n=Count("pk")))
+
+
+#: Rank on the R-ladder of a flow's rung and of an exchange request's intended route (lower
+#: keeps more value); disposal, below the ladder, counts as 10.
+RUNG_RANK = {"r3-reuse": 3, "r8-recycle": 8, "r9-recover": 9, "disposal": 10}
+ROUTE_RANK = {"reuse": 3, "repair": 4, "remanufacture": 6, "recycle": 8, "recover": 9}
+LOW_RUNGS = ("r9-recover", "disposal")
+
+
+def opportunities(dataset: Dataset, *, within_km: float = 100.0) -> list[dict[str, Any]]:
+    """A register's flows treated at a low rung (energy recovery, disposal) in its latest year,
+    per material, with the open exchange requests within ``within_km`` (road distance between
+    municipality centres) that would take them higher on the ladder. Ranked by tonnes x rung
+    gain of the best request, then tonnes; a material without a request is still listed (it
+    can be offered), with gain 0."""
+    latest = dataset.totals.order_by("-year").values_list("year", flat=True).first()
+    if latest is None or dataset.organisation is None:
+        return []
+    org = dataset.organisation
+    rows = (
+        dataset.totals.filter(year=latest, rung__in=LOW_RUNGS)
+        .values("material", "rung")
+        .annotate(t=Sum("tonnes"))
+    )
+    here = org.municipality
+    requests = [
+        r
+        for r in ex_selectors.open_for_matching().filter(kind="request")
+        if r.organisation_id != org.pk
+    ]
+    out = []
+    for row in rows:
+        rank = RUNG_RANK[row["rung"]]
+        found: list[dict[str, Any]] = []
+        for r in requests:
+            if not ex_selectors.compatible(row["material"], r.material):
+                continue
+            km = (
+                ex_selectors.distance_km(here.lat, here.lon, r.municipality.lat, r.municipality.lon)
+                if here is not None and r.municipality is not None
+                else None
+            )
+            gain = rank - ROUTE_RANK.get(r.route, 9)
+            if gain > 0 and (km is None or km <= within_km):
+                found.append({"listing": r, "km": km, "gain": gain})
+        found.sort(key=lambda x: (-x["gain"], x["km"] if x["km"] is not None else 1e9))
+        t = float(row["t"] or 0.0)
+        best = int(found[0]["gain"]) if found else 0
+        out.append(
+            {
+                "material": row["material"],
+                "rung": row["rung"],
+                "year": latest,
+                "tonnes": t,
+                "gain": best,
+                "score": t * best,
+                "requests": found[:3],
+            }
+        )
+    out.sort(key=lambda o: (-o["score"], -o["tonnes"], o["material"]))
+    return out

@@ -12,4 +12,5 @@ urlpatterns = [
     path("templates/<str:kind>.csv", views.template, name="template"),
     path("datasets/<int:pk>/", views.dataset_detail, name="dataset"),
     path("datasets/<int:pk>/delete/", views.dataset_delete, name="dataset_delete"),
+    path("datasets/<int:pk>/offer/", views.opportunity_offer, name="opportunity_offer"),
 ]

@@ -117,6 +117,10 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _analysis(request, ds, year, by)
     ctx["flows"] = ds.flows.all()[:200]
     ctx["may_delete"] = permissions.can(request.user, "flows.dataset.delete", ds)
+    own = ds.organisation is not None and permissions.can(
+        request.user, "exchange.organisation.act", ds.organisation
+    )
+    ctx["opportunities"] = presenters.opportunity_rows(selectors.opportunities(ds)) if own else []
     return render(request, "flows/dataset.html", ctx)
 
 
@@ -233,3 +237,19 @@ def import_municipal(request: HttpRequest) -> HttpResponse:
             return redirect("flows:dataset", pk=ds.pk)
     ctx = {"form": form, "problems": problems, "kind": "municipal", "no_org": False}
     return render(request, "flows/import.html", ctx, status=400 if problems else 200)
+
+
+@login_required
+@require_POST
+def opportunity_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Turn one of the register's opportunities into a draft offer on the exchange."""
+    ds = _dataset_or_404(request, pk)
+    try:
+        listing = services.opportunity_offer(
+            user=request.user, dataset=ds, material=request.POST.get("material", "")
+        )
+    except InputError as e:
+        messages.error(request, "; ".join(str(p) for p in e.problems))
+        return redirect("flows:dataset", pk=ds.pk)
+    messages.success(request, _("A draft offer was made: check it and publish it on the exchange."))
+    return redirect("exchange:listing", pk=listing.pk)

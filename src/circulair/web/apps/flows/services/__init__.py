@@ -7,6 +7,7 @@ organisation's own. Statistics need the analyst or monitor-editor role and are p
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 from collections import defaultdict
@@ -21,6 +22,9 @@ from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, iter_table, source_stream, xlsx_check
 from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.exchange import selectors as ex_selectors
+from circulair.web.apps.exchange.services import listing_create
+from circulair.web.apps.flows import selectors
 from circulair.web.apps.flows.models import Dataset, Flow, FlowTotal
 from circulair.web.apps.flows.services.indicators import Published, indicators_publish
 from circulair.web.apps.flows.services.readers import (
@@ -36,6 +40,7 @@ __all__ = [
     "dataset_delete",
     "indicators_publish",
     "municipal_import",
+    "opportunity_offer",
     "register_import",
 ]
 log = logging.getLogger(__name__)
@@ -235,4 +240,43 @@ def _municipal_flow(ds: Dataset, r: MunicipalRow) -> Flow:
         tonnes=r.tonnes,
         origin_refnis=r.refnis,
         line=r.line,
+    )
+
+
+def opportunity_offer(*, user: Any, dataset: Dataset, material: str) -> Any:
+    """A draft exchange offer of the tonnes of ``material`` that the register's organisation
+    sent to a low rung in the latest year (per year, from today, at the organisation's
+    municipality, for a year): the member checks and publishes it on the exchange."""
+    permissions.require(user, "flows.dataset.view", dataset)
+    opp = next((o for o in selectors.opportunities(dataset) if o["material"] == material), None)
+    if opp is None or dataset.organisation is None:
+        raise InputError.single(
+            "not a material this register sends to energy recovery or disposal",
+            field="material",
+            value=material,
+        )
+    org = dataset.organisation
+    code = (
+        dataset.flows.filter(year=opp["year"], material=material)
+        .values_list("waste_code", flat=True)
+        .first()
+    )
+    name = ex_selectors.material_label(material)
+    return listing_create(
+        user=user,
+        organisation=org,
+        data={
+            "kind": "offer",
+            "title": name,
+            "description": f"{opp['tonnes']:.3g} t ({opp['year']}), {dataset.name}",
+            "material": material,
+            "ewc": code or "",
+            "route": "recycle",
+            "quantity": round(opp["tonnes"], 3),
+            "unit": "t",
+            "frequency": "per_year",
+            "available_from": dt.date.today(),
+            "available_to": dt.date.today() + dt.timedelta(days=365),
+            "refnis": org.municipality.refnis if org.municipality is not None else "",
+        },
     )
