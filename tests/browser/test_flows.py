@@ -97,6 +97,13 @@ def test_municipal_waste_gives_the_monitor_card_a_value(
     expect(page).to_have_url(re.compile(r".*/flows/datasets/\d+/$"))
     leuven = page.locator('#residual tr[data-refnis="24062"] td.num').last
     expect(leuven).to_have_text("120,0")
+    expect(page.locator("#choropleth .legend-title")).to_have_text(
+        "Huishoudelijk restafval (kg per inwoner)"
+    )
+    expect(page.locator('#choropleth path[data-refnis="24062"] title')).to_have_text(
+        "Leuven: 120 kg per inwoner"
+    )
+    page.locator("#choropleth").screenshot(path=str(SHOTS / "flows-residual-map-nl.png"))
     page.screenshot(path=str(SHOTS / "flows-municipal-nl.png"), full_page=True)
     page.goto(live_url + "/monitor/")
     card = page.locator('article[data-target="residual-household-waste-2030"]')

@@ -224,6 +224,9 @@ def test_municipal_waste_gives_residual_waste_per_inhabitant(world: Any) -> None
     assert [(r["refnis"], round(r["kg_per_inhabitant"], 9)) for r in rows] == [("24062", 100.0)]
     page = Client().get("/flows/").content.decode()  # statistics are public
     assert 'data-refnis="24062"' in page and "100,0" in page
+    assert '<figure class="choropleth"' in page and 'data-layer="residual"' in page
+    assert "<title>Leuven: 100 kg per inwoner</title>" in page
+    assert page.count('class="municipality"') == 285  # the others drawn as "no data"
 
 
 def test_a_bad_municipal_table_is_refused_whole(world: Any) -> None:

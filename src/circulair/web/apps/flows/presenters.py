@@ -14,6 +14,7 @@ from circulair.core.flows.codes import default_catalogue
 from circulair.core.flows.indicators import Shares
 from circulair.core.flows.sankey import Sankey
 from circulair.web.apps.flows import selectors
+from circulair.web.apps.geography import presenters as geo_presenters
 from circulair.web.apps.geography import selectors as geo_selectors
 
 GROUP_LABELS = {
@@ -155,3 +156,17 @@ def opportunity_rows(opps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for o in opps
     ]
+
+
+def residual_map(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The region's map coloured by residual household waste per inhabitant (None without
+    statistics)."""
+    if not rows:
+        return None
+    return geo_presenters.choropleth_map(
+        geo_selectors.region_default(),
+        {r["refnis"]: round(r["kg_per_inhabitant"], 1) for r in rows},
+        title=_("Residual household waste"),
+        unit=_("kg per inhabitant"),
+        layer="residual",
+    )

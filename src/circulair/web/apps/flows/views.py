@@ -83,6 +83,7 @@ def _analysis(
     shares = selectors.treatment_shares(qs)
     sk = presenters.sankey_of(qs)
     residual_year = year or (all_years[-1] if all_years else None)
+    residual = selectors.residual_by_municipality(qs, residual_year) if residual_year else []
     return {
         "dataset": ds,
         "year": year,
@@ -97,7 +98,8 @@ def _analysis(
         "sankey_svg": layout_svg(sk, title=_("Flows: origin sector → material → treatment"))
         if sk.links
         else "",
-        "residual": selectors.residual_by_municipality(qs, residual_year) if residual_year else [],
+        "residual": residual,
+        "map": presenters.residual_map(residual),
         "residual_year": residual_year,
         "query": request.GET.urlencode(),
     }

@@ -68,7 +68,7 @@ def choropleth(region: Region, layer: str) -> dict[str, Any]:
     """Everything the SVG map template needs: paths with fill and hover label, outlines of
     arrondissements and provinces, legend classes with units, a scale bar."""
     layer = layer if layer in _LAYERS else "population"
-    b, shapes = selectors.region_map(region)
+    b, _shapes = selectors.region_map(region)
     munis = list(selectors.municipality_list(region=region).order_by("refnis"))
     values: dict[str, float] = {}
     for m in munis:
@@ -78,8 +78,34 @@ def choropleth(region: Region, layer: str) -> dict[str, Any]:
             area = _area_km2(b.polygons.get(m.refnis, ()))
             if area > 0:
                 values[m.refnis] = round(m.population / area, 1)
-    breaks = class_breaks(list(values.values()))
     title, unit = _LAYERS[layer]
+    return choropleth_map(
+        region,
+        values,
+        title=str(title),
+        unit=str(unit),
+        layer=layer,
+        layers=[(k, v[0]) for k, v in _LAYERS.items()],
+        munis=munis,
+    )
+
+
+def choropleth_map(
+    region: Region,
+    values: dict[str, float],
+    *,
+    title: str,
+    unit: str,
+    layer: str,
+    layers: list[tuple[str, Any]] | None = None,
+    munis: list[Municipality] | None = None,
+) -> dict[str, Any]:
+    """The SVG map of any value per municipality (REFNIS -> value; a municipality without one
+    is drawn as "no data"): the one map of the geography, the monitor's and the flows'."""
+    b, shapes = selectors.region_map(region)
+    if munis is None:
+        munis = list(selectors.municipality_list(region=region).order_by("refnis"))
+    breaks = class_breaks(list(values.values()))
     no_data = _("no data")
     paths = []
     for m in munis:
@@ -107,7 +133,7 @@ def choropleth(region: Region, layer: str) -> dict[str, Any]:
     ]
     return {
         "layer": layer,
-        "layers": [(k, v[0]) for k, v in _LAYERS.items()],
+        "layers": layers or [],
         "title": title,
         "unit": unit,
         "shapes": shapes,
