@@ -227,6 +227,14 @@ def test_municipal_waste_gives_residual_waste_per_inhabitant(world: Any) -> None
     assert '<figure class="choropleth"' in page and 'data-layer="residual"' in page
     assert "<title>Leuven: 100 kg per inwoner</title>" in page
     assert page.count('class="municipality"') == 285  # the others drawn as "no data"
+    change = selectors.year_change(selectors.totals_visible(None), "material")
+    assert [(r["key"], r["tonnes"], r["previous"]) for r in change] == [
+        ("residual-household", 9500.0, 9900.0),
+        ("paper-mixed", 5000.0, None),
+        ("bulky-waste", 1800.0, None),
+    ]
+    assert change[0]["change_pct"] == pytest.approx(-400 / 99) and change[1]["change_pct"] is None
+    assert 'id="year-change"' in page and "-4,0" in page
 
 
 def test_a_bad_municipal_table_is_refused_whole(world: Any) -> None:

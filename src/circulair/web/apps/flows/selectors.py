@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from circulair.core.flows.aggregate import group_key
+from circulair.core.flows.aggregate import group_key, year_over_year
 from circulair.core.flows.codes import default_catalogue
 from circulair.core.flows.indicators import Shares, residual_per_inhabitant, shares
 from circulair.core.flows.records import Flow as CoreFlow
@@ -107,6 +107,25 @@ def aggregate(qs: QuerySet[FlowTotal], by: Sequence[str]) -> list[dict[str, Any]
     ]
     rows.sort(key=lambda r: (-r["tonnes"], r["key"]))
     return rows
+
+
+def year_change(qs: QuerySet[FlowTotal], by: str) -> list[dict[str, Any]]:
+    """Per key of ``by``: the tonnes of the latest year, of the year before and the change in
+    percent (None when the year before has none); largest first. Empty with one year only."""
+    fields = sorted({"year", *GROUPINGS[by]})
+    rows = year_over_year(_grouped(qs, fields), by, default_catalogue())
+    latest = max((r["year"] for r in rows), default=None)
+    if latest is None or not any(r["year"] == latest - 1 for r in rows):
+        return []
+    keys = {r["key"] for r in rows}
+    out = {r["key"]: r for r in rows if r["year"] == latest}
+    for k in keys - set(out):  # a key the latest year no longer has
+        prev = next(r["tonnes"] for r in rows if r["key"] == k and r["year"] == latest - 1)
+        out[k] = {"key": k, "year": latest, "tonnes": 0.0, "previous": prev, "change_pct": -100.0}
+    return sorted(
+        (r for r in out.values() if r["tonnes"] or r["previous"]),
+        key=lambda r: (-r["tonnes"], r["key"]),
+    )
 
 
 def treatment_shares(qs: QuerySet[FlowTotal]) -> Shares:

@@ -98,6 +98,10 @@ def _analysis(
         "sankey_svg": layout_svg(sk, title=_("Flows: origin sector → material → treatment"))
         if sk.links
         else "",
+        "change": [
+            {**r, "label": presenters.key_label(by, r["key"])}
+            for r in (selectors.year_change(qs, by) if year is None and by != "year" else [])
+        ],
         "residual": residual,
         "map": presenters.residual_map(residual),
         "residual_year": residual_year,
