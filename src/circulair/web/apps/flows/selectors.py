@@ -46,27 +46,28 @@ def dataset_get(user: Any, pk: int) -> Dataset:
     return datasets_visible(user).get(pk=pk)
 
 
-def flows_visible(
-    user: Any, *, dataset: Dataset | None = None, year: int | None = None
-) -> QuerySet[Flow]:
-    qs = Flow.objects.filter(dataset__in=datasets_visible(user).values("pk"))
+def _visible(model: Any, user: Any, dataset: Dataset | None, year: int | None) -> QuerySet[Any]:
+    """Rows of ``model`` (flows or their totals) in the datasets the user may see."""
+    qs = model.objects.filter(dataset__in=datasets_visible(user).values("pk"))
     if dataset is not None:
         qs = qs.filter(dataset=dataset)
     if year is not None:
         qs = qs.filter(year=year)
     return qs
+
+
+def flows_visible(
+    user: Any, *, dataset: Dataset | None = None, year: int | None = None
+) -> QuerySet[Flow]:
+    """The flow records the user may see: what the export and the rows read."""
+    return _visible(Flow, user, dataset, year)
 
 
 def totals_visible(
     user: Any, *, dataset: Dataset | None = None, year: int | None = None
 ) -> QuerySet[FlowTotal]:
     """The flow totals the user may see: what every aggregation reads."""
-    qs = FlowTotal.objects.filter(dataset__in=datasets_visible(user).values("pk"))
-    if dataset is not None:
-        qs = qs.filter(dataset=dataset)
-    if year is not None:
-        qs = qs.filter(year=year)
-    return qs
+    return _visible(FlowTotal, user, dataset, year)
 
 
 def years(qs: QuerySet[Any]) -> list[int]:
