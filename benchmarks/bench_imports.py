@@ -210,9 +210,9 @@ def child_run(kind: str, data_dir: Path, path: Path, name: str) -> None:
         org = _organisation()
 
         def run() -> Any:
-            return len(
-                agenda.actions_import(user=None, content=path, file_name=name, organisation=org)
-            )
+            return agenda.actions_import(
+                user=None, content=path, file_name=name, organisation=org
+            ).count()
 
     elif kind == "exchange":
         from circulair.web.apps.exchange.services import listings_import

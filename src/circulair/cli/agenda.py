@@ -168,11 +168,9 @@ def import_(
             n = len(services.signatories_import(user=None, content=file, file_name=file.name))
         elif kind == "actions":
             org = _organisation(organisation) if organisation else None
-            n = len(
-                services.actions_import(
-                    user=None, content=file, file_name=file.name, organisation=org
-                )
-            )
+            n = services.actions_import(
+                user=None, content=file, file_name=file.name, organisation=org
+            ).count()
         else:
             fail("--kind must be actions or signatories")
     except InputError as e:

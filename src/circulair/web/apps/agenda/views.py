@@ -524,9 +524,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     )
                 )
             else:
-                n = len(
-                    services.actions_import(user=request.user, content=content, file_name=f.name)
-                )
+                n = services.actions_import(
+                    user=request.user, content=content, file_name=f.name
+                ).count()
         except InputError as e:
             problems = [str(p) for p in e.problems]
         else:

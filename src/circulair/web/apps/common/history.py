@@ -4,8 +4,8 @@ A change names its record by content type and id, so a deleted record keeps its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from circulair.web.apps.common.models import Change, Upload
 from circulair.web.apps.common.permissions import acting_user
+from circulair.web.apps.common.writes import Inserter
+
+M = TypeVar("M", bound=Model)
 
 
 def changes_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -64,6 +67,44 @@ def changes_record(
     ]
     Change.objects.bulk_create(rows)
     return len(rows)
+
+
+def changes_insert(
+    model: type[Model],
+    ids: Sequence[int],
+    action: str,
+    changes: Mapping[str, list[Any]] | Sequence[Mapping[str, list[Any]]],
+    *,
+    user: Any = None,
+    upload: Upload | None = None,
+) -> int:
+    """The change log of rows an import wrote with :class:`~.writes.Inserter`: one entry per
+    id, the same ``changes`` for all (one mapping) or one each (a sequence aligned with ids)."""
+    if not ids:
+        return 0
+    by = acting_user(user)
+    fixed = {
+        "content_type_id": ContentType.objects.get_for_model(model).pk,
+        "action": action,
+        "user_id": getattr(by, "pk", None),
+        "upload_id": getattr(upload, "pk", None),
+    }
+    if isinstance(changes, Mapping):
+        rows: list[tuple[Any, ...]] = [(pk,) for pk in ids]
+        ins = Inserter(Change, ["object_id"], changes=dict(changes), **fixed)
+    else:
+        rows = [(pk, dict(c)) for pk, c in zip(ids, changes, strict=True)]
+        ins = Inserter(Change, ["object_id", "changes"], **fixed)
+    ins.insert(rows)
+    return len(rows)
+
+
+def imported(model: type[M], upload: Upload) -> QuerySet[M]:
+    """The records of ``model`` an import wrote from ``upload`` (a query, in the file's order)."""
+    ids = Change.objects.filter(
+        upload=upload, action="import", content_type=ContentType.objects.get_for_model(model)
+    ).values("object_id")
+    return model._default_manager.filter(pk__in=ids).order_by("pk")
 
 
 def history_of(obj_or_model: Model | type[Model], object_id: int | None = None) -> QuerySet[Change]:

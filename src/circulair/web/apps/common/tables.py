@@ -16,7 +16,9 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import IO, Any
 
@@ -192,6 +194,31 @@ def iter_table(source: Source, file_name: str) -> tuple[list[str], Iterator[Row]
     # refused as unreadable before its columns are checked, as when the whole file was read.
     first = next(rows, None)
     return header, itertools.chain([] if first is None else [first], rows)
+
+
+_LOOKUPS: ContextVar[dict[Any, Any] | None] = ContextVar("import_lookups", default=None)
+
+
+@contextmanager
+def lookups() -> Iterator[None]:
+    """Within an import, every reference (a slug, an organisation, a municipality) is looked up
+    once through :func:`looked_up`: a million rows naming one agenda cost one query, not a
+    million. Outside an import nothing is remembered."""
+    token = _LOOKUPS.set({})
+    try:
+        yield
+    finally:
+        _LOOKUPS.reset(token)
+
+
+def looked_up(key: Any, find: Callable[[], Any]) -> Any:
+    """``find()``, remembered under ``key`` while :func:`lookups` is active."""
+    memo = _LOOKUPS.get()
+    if memo is None:
+        return find()
+    if key not in memo:
+        memo[key] = find()
+    return memo[key]
 
 
 def read_table(source: Source, file_name: str) -> tuple[list[str], Rows]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from circulair.core.agenda import evaluation as ev
@@ -30,10 +31,16 @@ from circulair.web.apps.agenda.services.checks import (
 )
 from circulair.web.apps.agenda.services.history import _snapshot
 from circulair.web.apps.common import permissions
-from circulair.web.apps.common.history import change_record, changes_diff
+from circulair.web.apps.common.history import (
+    change_record,
+    changes_diff,
+    changes_insert,
+    imported,
+)
 from circulair.web.apps.common.permissions import acting_user
-from circulair.web.apps.common.tables import Source, iter_table
+from circulair.web.apps.common.tables import Source, iter_table, looked_up, lookups
 from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.writes import Inserter, Spool
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
 
@@ -82,6 +89,8 @@ ACTION_COLUMNS = (
     "impact_project",
 )
 ACTION_REQUIRED = ("title", "agenda")
+#: The statuses an action may have (read once: ``Status.values`` is built anew on every call).
+STATUSES = tuple(Action.Status.values)
 
 
 def action_check(
@@ -115,7 +124,12 @@ def action_check(
     for f in ("work_path", "value_chain"):
         rec = c.get(f, getattr(current, f, None) if current else None)
         if rec is not None and agenda is not None:
-            refs = rec.relations.filter(role="agenda").values_list("to_record_id", flat=True)
+            refs = looked_up(
+                ("agenda-of", rec.pk),
+                lambda rec=rec: list(  # type: ignore[misc]
+                    rec.relations.filter(role="agenda").values_list("to_record_id", flat=True)
+                ),
+            )
             if refs and agenda.pk not in refs:
                 problems.append(
                     Problem(
@@ -137,9 +151,12 @@ def action_check(
         if isinstance(get("municipality"), Municipality):
             c["municipality"] = get("municipality")
         elif m:
-            muni = (
-                Municipality.objects.filter(refnis=m).first()
-                or Municipality.objects.filter(name_nl__iexact=m).first()
+            muni = looked_up(
+                ("municipality", m),
+                lambda: (
+                    Municipality.objects.filter(refnis=m).first()
+                    or Municipality.objects.filter(name_nl__iexact=m).first()
+                ),
             )
             if muni is None:
                 problems.append(
@@ -158,10 +175,13 @@ def action_check(
             c["programme"] = p or None
         else:
             text = str(p).strip()
-            prog = (
-                Programme.objects.filter(pk=int(text)).first()
-                if text.isdigit()
-                else Programme.objects.filter(name=text).first()
+            prog = looked_up(
+                ("programme", text),
+                lambda: (
+                    Programme.objects.filter(pk=int(text)).first()
+                    if text.isdigit()
+                    else Programme.objects.filter(name=text).first()
+                ),
             )
             if prog is None:
                 problems.append(
@@ -173,10 +193,8 @@ def action_check(
             c[f] = _date(get(f), f, problems)
     if "status" in data:
         st = str(get("status") or ev.PLANNED)
-        if st not in Action.Status.values:
-            problems.append(
-                Problem(f"expected one of {Action.Status.values}", field="status", value=st)
-            )
+        if st not in STATUSES:
+            problems.append(Problem(f"expected one of {list(STATUSES)}", field="status", value=st))
         c["status"] = st
     if "figures" in data:
         c["figures"] = parse_figures(get("figures"), problems)
@@ -314,65 +332,149 @@ def _keep(
     return upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=error)
 
 
+#: The columns of an imported action row, in :class:`Inserter` order.
+IMPORT_ROW = (
+    "title",
+    "organisation_id",
+    "agenda_id",
+    "status",
+    "start",
+    "end",
+    "work_path_id",
+    "lever_id",
+    "value_chain_id",
+    "municipality_id",
+    "programme_id",
+    "description",
+    "results",
+    "public",
+    "impact_project",
+)
+
+
+def _import_row(org: Organisation, clean: dict[str, Any]) -> tuple[tuple[Any, ...], Any]:
+    """One checked row as (the action's values, its strategies, partners and figures or None)."""
+    get = clean.get
+    refs = [get(k) for k in ("agenda", "work_path", "lever", "value_chain", "municipality")]
+    agenda, work_path, lever, chain, muni = (None if r is None else r.pk for r in refs)
+    prog = get("programme")
+    values = (
+        clean["title"],
+        org.pk,
+        agenda,
+        get("status", ev.PLANNED),
+        get("start"),
+        get("end"),
+        work_path,
+        lever,
+        chain,
+        muni,
+        None if prog is None else prog.pk,
+        get("description", ""),
+        get("results", ""),
+        get("public", False),
+        get("impact_project", False),
+    )
+    rs, ps, figs = get("r_strategies"), get("partners"), get("figures")
+    if not (rs or ps or figs):
+        return values, None
+    related = (
+        list(dict.fromkeys(r.pk for r in rs or [])),
+        list(dict.fromkeys(p.pk for p in ps or [] if p.pk != org.pk)),
+        figs or [],
+    )
+    return values, related
+
+
+def _import_write(spool: Spool, user: Any, upload: Any, file_name: str) -> None:
+    """Write the spooled rows of an import a chunk at a time, each action with its strategies,
+    partners, figures and one "imported" entry in the change log (naming the upload)."""
+    by = acting_user(user)
+    actions = Inserter(Action, IMPORT_ROW, created_by_id=getattr(by, "pk", None))
+    rs: Any = Action._meta.get_field("r_strategies")
+    ps: Any = Action._meta.get_field("partners")
+    strategies = Inserter(
+        Action.r_strategies.through, [rs.m2m_column_name(), rs.m2m_reverse_name()]
+    )
+    partners = Inserter(Action.partners.through, [ps.m2m_column_name(), ps.m2m_reverse_name()])
+    figures = Inserter(ActionResult, ["action_id", "label", "value", "unit"])
+    entry = {"upload": [None, upload.pk], "file": [None, file_name]}
+    for chunk in spool.chunks():
+        ids = actions.insert([values for values, _related in chunk])
+        links = [(pk, rel) for pk, (_v, rel) in zip(ids, chunk, strict=True) if rel is not None]
+        strategies.insert([(pk, r) for pk, (rids, _p, _f) in links for r in rids])
+        partners.insert([(pk, o) for pk, (_r, pids, _f) in links for o in pids])
+        figures.insert(
+            [(pk, lab, val, unit) for pk, (_r, _p, figs) in links for lab, val, unit in figs]
+        )
+        changes_insert(Action, ids, "import", entry, user=user, upload=upload)
+
+
 def actions_import(
     *, user: Any, content: Source, file_name: str, organisation: Organisation | None = None
-) -> list[Action]:
+) -> QuerySet[Action]:
     """Import actions from CSV/XLSX (columns :data:`ACTION_COLUMNS`). Every bad cell is named by
-    file, line and column; nothing is saved unless every row is valid; the file is kept."""
-    try:
-        header, rows = iter_table(content, file_name)
-        missing = [c for c in ACTION_REQUIRED if c not in header]
-        if organisation is None and "organisation" not in header:
-            missing.append("organisation")
-        if missing:
-            raise InputError.single(
-                f"missing columns {missing}; expected {list(ACTION_COLUMNS)}", file=file_name, row=1
-            )
-        problems: list[Problem] = []
-        prepared: list[tuple[Organisation, dict[str, Any]]] = []
-        count = 0
-        for line, raw in rows:
-            count += 1
-            rp: list[Problem] = []
-            data = {k: v for k, v in raw.items() if k in ACTION_COLUMNS and k != "organisation"}
-            data.setdefault("status", ev.PLANNED)
-            org = organisation
-            if raw.get("organisation"):
-                org = organisation_ref(raw["organisation"], "organisation", rp)
-            if org is None and not rp:
-                rp.append(Problem("an organisation is required", field="organisation"))
-            if org is not None and not permissions.can(user, "agenda.organisation.act", org):
-                rp.append(
-                    Problem(
-                        "you are not a member of this organisation",
-                        field="organisation",
-                        value=org.name,
-                    )
+    file, line and column; nothing is saved unless every row is valid; the file is kept.
+
+    Every row is checked before any is written (the checked rows wait on disk), then all are
+    written in one short transaction: other users' writes wait seconds, not the whole import.
+    Returns the imported actions (a query, in file order)."""
+    allowed: dict[int, bool] = {}
+    row_rules = Inserter(Action, IMPORT_ROW)
+    with lookups(), Spool() as spool:
+        try:
+            header, rows = iter_table(content, file_name)
+            missing = [c for c in ACTION_REQUIRED if c not in header]
+            if organisation is None and "organisation" not in header:
+                missing.append("organisation")
+            if missing:
+                raise InputError.single(
+                    f"missing columns {missing}; expected {list(ACTION_COLUMNS)}",
+                    file=file_name,
+                    row=1,
                 )
-            clean = action_check(data, rp)
-            problems.extend(p.at(file=file_name, row=line) for p in rp)
-            if not rp and org is not None:
-                prepared.append((org, clean))
-        if not count:
-            problems.append(Problem("the file has no rows", file=file_name))
-        if problems:
-            raise InputError(problems)
-    except InputError as e:
-        _keep("agenda-actions", file_name, content, user, e)
-        raise
-    with transaction.atomic():
-        up = _keep("agenda-actions", file_name, content, user)
-        out = []
-        for org, clean in prepared:
-            a = Action(
-                organisation=org,
-                created_by=acting_user(user),
-            )
-            _apply(a, clean)
-            change_record(a, "import", {"upload": [None, up.pk], "file": [None, file_name]}, user)
-            out.append(a)
-    log.info("agenda actions import %s: %d rows", file_name, len(out))
-    return out
+            problems: list[Problem] = []
+            count = 0
+            for line, raw in rows:
+                count += 1
+                rp: list[Problem] = []
+                data = {k: v for k, v in raw.items() if k in ACTION_COLUMNS and k != "organisation"}
+                data.setdefault("status", ev.PLANNED)
+                org = organisation
+                if raw.get("organisation"):
+                    org = organisation_ref(raw["organisation"], "organisation", rp)
+                if org is None and not rp:
+                    rp.append(Problem("an organisation is required", field="organisation"))
+                if org is not None:
+                    if org.pk not in allowed:
+                        allowed[org.pk] = permissions.can(user, "agenda.organisation.act", org)
+                    if not allowed[org.pk]:
+                        rp.append(
+                            Problem(
+                                "you are not a member of this organisation",
+                                field="organisation",
+                                value=org.name,
+                            )
+                        )
+                clean = action_check(data, rp)
+                if not rp and org is not None:
+                    values, related = _import_row(org, clean)
+                    rp = row_rules.check(values)
+                    if not rp and not problems:
+                        spool.add((values, related))
+                problems.extend(p.at(file=file_name, row=line) for p in rp)
+            if not count:
+                problems.append(Problem("the file has no rows", file=file_name))
+            if problems:
+                raise InputError(problems)
+        except InputError as e:
+            _keep("agenda-actions", file_name, content, user, e)
+            raise
+        with transaction.atomic():
+            up = _keep("agenda-actions", file_name, content, user)
+            _import_write(spool, user, up, file_name)
+    log.info("agenda actions import %s: %d rows", file_name, count)
+    return imported(Action, up)
 
 
 def actions_export(qs: Any, fmt: str = "csv") -> bytes:

@@ -10,6 +10,7 @@ from circulair.core.errors import Problem
 from circulair.core.numbers import number_problem
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.tables import looked_up
 from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.services import organisation_find
@@ -39,7 +40,9 @@ def _record(
         return None
     if kind == "work_agenda":
         slug = selectors.AGENDA_ALIASES.get(slug, slug)
-    rec = Record.objects.filter(kind=kind, slug=slug).first()
+    rec = looked_up(
+        ("record", kind, slug), lambda: Record.objects.filter(kind=kind, slug=slug).first()
+    )
     if rec is None:
         problems.append(
             Problem(
@@ -57,7 +60,7 @@ def organisation_ref(value: Any, field: str, problems: list[Problem]) -> Organis
     text = str(value or "").strip()
     if not text:
         return None
-    org = organisation_find(text)
+    org = looked_up(("organisation", text), lambda: organisation_find(text))
     if org is None:
         problems.append(
             Problem(
