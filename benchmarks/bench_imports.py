@@ -220,7 +220,7 @@ def child_run(kind: str, data_dir: Path, path: Path, name: str) -> None:
         org = _organisation()
 
         def run() -> Any:
-            return len(listings_import(organisation=org, content=path, file_name=name))
+            return listings_import(organisation=org, content=path, file_name=name).count()
 
     else:
         from circulair.web.apps.scan.services import survey_import

@@ -48,7 +48,7 @@ def import_(
         )
     except InputError as e:
         fail(str(e))
-    console.print(f"[green]Imported[/green] {len(out)} listings for {org.name}.")
+    console.print(f"[green]Imported[/green] {out.count()} listings for {org.name}.")
 
 
 def _named(rows: list[dict[str, Any]], language: str, codes: bool) -> list[dict[str, Any]]:

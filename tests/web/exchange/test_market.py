@@ -375,3 +375,42 @@ def test_a_notification_is_shown_in_the_readers_language_of_the_moment(
     Profile.objects.update_or_create(user=world["bob"], defaults={"language": "en"})
     en = client.get("/exchange/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"Match accepted: {world['offer'].title}" in en and "aanvaard" not in en
+
+
+IMPORT_HEAD = "kind,title,material,quantity,unit,available_from,available_to,refnis,route\n"
+
+
+def test_an_import_tells_each_saved_search_once_and_keeps_history(world: dict[str, Any]) -> None:
+    from circulair.web.apps.common.history import history_of
+    from circulair.web.apps.exchange.models import SavedSearch
+
+    leuven = world["offer"].municipality
+    SavedSearch.objects.create(
+        user=world["bob"], kind="offer", material="wood", municipality=leuven, radius_km=30
+    )
+    SavedSearch.objects.create(user=world["eve"], kind="offer", material="copper", radius_km=30)
+    rows = (
+        "offer,Planken 1,wood-b,3,t,2026-01-01,2026-06-30,24062,reuse\n"
+        "offer,Planken 2,wood-a,4,t,2026-01-01,2026-06-30,24062,reuse\n"
+        "offer,Ver weg,wood-a,4,t,2026-01-01,2026-06-30,73111,reuse\n"  # Tongeren, > 30 km
+        "request,Gezocht,wood-a,4,t,2026-01-01,2026-06-30,24062,reuse\n"
+    )
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    out = listings_import(
+        organisation=world["seller"], content=(IMPORT_HEAD + rows).encode(), file_name="i.csv"
+    )
+    assert [x.title for x in out] == ["Planken 1", "Planken 2", "Ver weg", "Gezocht"]
+    assert {x.status for x in out} == {"published"}
+    assert out[0].remaining == 3.0 and out[0].municipality.refnis == "24062"
+    (note,) = Notification.objects.filter(pk__gt=before)
+    assert note.user == world["bob"] and note.code == "new_listings"
+    assert note.params["count"] == "2" and note.params["title"] == "Planken 1"
+    (entry,) = history_of(out[0])
+    assert entry.action == "import" and entry.changes["file"] == [None, "i.csv"]
+    one = listings_import(
+        organisation=world["seller"],
+        content=(IMPORT_HEAD + rows.splitlines()[0] + "\n").encode(),
+        file_name="j.csv",
+    )
+    latest = Notification.objects.order_by("-pk").first()
+    assert latest.code == "new_listing" and latest.url == f"/exchange/listings/{one[0].pk}/"

@@ -112,7 +112,10 @@ class Change(models.Model):
     one small table keeps every diff readable (labels instead of ids, many-to-many included)
     without a shadow table per model."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (content_type, object_id) index leads with it.
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     object_id = models.PositiveIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=10)

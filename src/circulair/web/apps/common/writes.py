@@ -144,9 +144,9 @@ class Inserter:
             encoder = f.encoder
             return lambda v: None if v is None else json.dumps(v, cls=encoder)
         if connection.vendor == "sqlite" and kind == "DateField":
-            return lambda v: None if v is None else v.isoformat()
+            return lambda v: v if v is None or isinstance(v, str) else v.isoformat()
         if kind in ("DateTimeField", "DecimalField", "TimeField", "UUIDField"):
-            return lambda v: f.get_db_prep_save(v, connection)
+            return lambda v: None if v is None else f.get_db_prep_save(v, connection)
         return None
 
     def check(self, values: Sequence[Any]) -> list[Problem]:

@@ -224,6 +224,9 @@ class Notification(models.Model):
 #: are stored as codes and shown as their label in the reader's language.
 NOTICES: dict[str, Any] = {
     "new_listing": _("New %(kind)s for %(material)s: %(title)s (%(place)s)"),
+    "new_listings": _(
+        "%(count)s new listings for %(material)s (%(kind)s), among them %(title)s (%(place)s)"
+    ),
     "proposed": _("%(org)s proposes a match: %(offer)s → %(request)s (%(quantity)s %(unit)s)"),
     "decided": _("Match %(status)s: %(offer)s → %(request)s"),
     "hidden": _("A moderator hid your listing %(title)s: %(reason)s"),

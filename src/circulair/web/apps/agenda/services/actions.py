@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -421,6 +422,7 @@ def actions_import(
     Returns the imported actions (a query, in file order)."""
     allowed: dict[int, bool] = {}
     row_rules = Inserter(Action, IMPORT_ROW)
+    started = time.perf_counter()
     with lookups(), Spool() as spool:
         try:
             header, rows = iter_table(content, file_name)
@@ -470,10 +472,17 @@ def actions_import(
         except InputError as e:
             _keep("agenda-actions", file_name, content, user, e)
             raise
+        checked = time.perf_counter()
         with transaction.atomic():
             up = _keep("agenda-actions", file_name, content, user)
             _import_write(spool, user, up, file_name)
-    log.info("agenda actions import %s: %d rows", file_name, count)
+    log.info(
+        "agenda actions import %s: %d rows, checked in %.1f s, written in %.1f s",
+        file_name,
+        count,
+        checked - started,
+        time.perf_counter() - checked,
+    )
     return imported(Action, up)
 
 

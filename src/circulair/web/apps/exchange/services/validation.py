@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.numbers import number_problem, number_value
-from circulair.web.apps.common.tables import Row, Source, iter_table
+from circulair.web.apps.common.tables import Row, Source, iter_table, looked_up
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import Listing
 from circulair.web.apps.geography.models import Municipality
@@ -57,6 +57,13 @@ TEXT_LIMITS = {
 }
 MAX_RADIUS_KM = 1000.0
 MAX_PRICE_EUR = Decimal("9999999999.99")  # max_digits=12, decimal_places=2
+#: The choices, read once (``Choices.values`` is built anew on every call, 20 µs a row).
+KINDS = tuple(Listing.Kind.values)
+CHOICES = {
+    "route": tuple(Listing.Route.values),
+    "unit": tuple(Listing.Unit.values),
+    "frequency": tuple(Listing.Frequency.values),
+}
 REFNIS = re.compile(r"[0-9]{5}")
 POSTAL_CODE = re.compile(r"[0-9]{4}")
 
@@ -119,7 +126,9 @@ def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, f
                 Problem("a REFNIS code has 5 digits", field="refnis", value=refnis[:40])
             )
             return None
-        muni = Municipality.objects.filter(refnis=refnis).first()
+        muni = looked_up(
+            ("municipality", refnis), lambda: Municipality.objects.filter(refnis=refnis).first()
+        )
         if muni is None:
             problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
     elif postal:
@@ -130,7 +139,7 @@ def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, f
                 )
             )
             return None
-        found = municipality_by_postal_code(postal)
+        found = looked_up(("postal", postal), lambda: municipality_by_postal_code(postal))
         if len(found) != 1:
             problems.append(
                 Problem(
@@ -163,7 +172,7 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
             if problem is not None:
                 problems.append(problem)
                 clean.pop(name)
-    if clean.get("kind") not in Listing.Kind.values:
+    if clean.get("kind") not in KINDS:
         problems.append(
             Problem("expected offer or request", field="kind", value=str(clean.get("kind"))[:40])
         )
@@ -199,14 +208,10 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
                 clean.pop(name)
             else:
                 clean[name] = value
-    for f, choices in (
-        ("route", Listing.Route.values),
-        ("unit", Listing.Unit.values),
-        ("frequency", Listing.Frequency.values),
-    ):
+    for f, choices in CHOICES.items():
         if f in clean and clean[f] not in choices:
             problems.append(
-                Problem(f"expected one of {choices}", field=f, value=str(clean[f])[:40])
+                Problem(f"expected one of {list(choices)}", field=f, value=str(clean[f])[:40])
             )
     a, b = clean.get("available_from"), clean.get("available_to")
     if not isinstance(a, dt.date) or not isinstance(b, dt.date):
