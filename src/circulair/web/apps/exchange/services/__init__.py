@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from circulair.core.errors import InputError, Problem
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common import permissions
-from circulair.web.apps.common.mail import language_of, mail_send, site_url
 from circulair.web.apps.common.history import changes_insert, imported
+from circulair.web.apps.common.mail import language_of, mail_send, site_url
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, lookups
 from circulair.web.apps.common.uploads import upload_keep
