@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 MAX_LISTED = 50
+#: Problems an import lists before it only counts the rest: enough to fix a file in one go,
+#: bounded so that a million bad rows do not take a million objects of memory.
+IMPORT_LISTED = 1000
 """The one cap of the platform's engines: at most this many problems are listed in an
 :class:`InputError` (the rest are counted in a final problem), violations in a
 :class:`SolverError`, and items (row numbers, ids) named in one message."""

@@ -144,3 +144,23 @@ def test_an_import_keeps_strategies_partners_figures_and_its_history(user: Any) 
     up = Upload.objects.get(purpose="agenda-actions", original_name="bulk.csv")
     assert (entry.action, entry.upload_id) == ("import", up.pk)
     assert entry.changes == {"upload": [None, up.pk], "file": [None, "bulk.csv"]}
+
+
+def test_a_file_of_many_bad_rows_lists_a_thousand_problems_and_counts_the_rest() -> None:
+    from circulair.core.errors import InputError
+
+    org = _org()
+    ag = Record.objects.filter(kind="work_agenda").order_by("slug").first()
+    text = "title,agenda,status\n" + "".join(f"A{i},{ag.slug},lopend\n" for i in range(1500))
+    with pytest.raises(InputError) as e:
+        agenda.actions_import(
+            user=None, content=text.encode(), file_name="veel.csv", organisation=org
+        )
+    problems = e.value.problems
+    assert len(problems) == 1001
+    assert (problems[0].row, problems[0].field, problems[0].value) == (2, "status", "lopend")
+    # two problems a row: the status, and a start date that a running status would need
+    assert [p.field for p in problems[:2]] == ["status", "start"]
+    assert problems[999].row == 501
+    assert problems[-1].message == "... and 2000 more problems not listed"
+    assert not Action.objects.filter(organisation=org).exists()

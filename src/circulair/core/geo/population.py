@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import IO
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
 from circulair.core.geo.reference import RegionGeography
 from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts, csv_stream_dicts
@@ -27,7 +27,7 @@ def parse_population_csv(
     raised together in one InputError. ``text`` may be a binary file: it is read a row at a
     time.
     """
-    problems: list[Problem] = []
+    problems = ProblemCollector(IMPORT_LISTED, file=file)
     header, records = (
         csv_dicts(text, file=file) if isinstance(text, str) else csv_stream_dicts(text, file=file)
     )
@@ -48,13 +48,13 @@ def parse_population_csv(
     for row_no, row in records:
         refnis, value = row.get("refnis", ""), row.get("population", "")
         if not geo.has_municipality(refnis):
-            problems.append(
+            problems.add(
                 Problem(
                     f"unknown municipality in region {geo.code}", file, row_no, "refnis", refnis
                 )
             )
         elif refnis in first_row:
-            problems.append(
+            problems.add(
                 Problem(
                     f"municipality given twice (first in row {first_row[refnis]})",
                     file,
@@ -67,15 +67,14 @@ def parse_population_csv(
             first_row[refnis] = row_no
         n = _count(value)
         if n is None:
-            problems.append(
+            problems.add(
                 Problem(
                     "population must be a non-negative integer", file, row_no, "population", value
                 )
             )
         elif geo.has_municipality(refnis) and first_row.get(refnis) == row_no:
             out[refnis] = n
-    if problems:
-        raise InputError(problems)
+    problems.raise_if_any()
     return out
 
 

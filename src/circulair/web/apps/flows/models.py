@@ -71,7 +71,11 @@ class Flow(models.Model):
     whose treatment is not known per fraction (``treatment`` and ``rung`` then empty)."""
 
     dataset = models.ForeignKey(
-        Dataset, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="flows"
+        Dataset,
+        verbose_name=_("dataset"),
+        on_delete=models.CASCADE,
+        related_name="flows",
+        db_index=False,  # the (dataset, year) index leads with it
     )
     year = models.IntegerField(_("year"))
     date = models.DateField(_("date"), null=True, blank=True)
@@ -117,7 +121,11 @@ class FlowTotal(models.Model):
     300 ms) while the export and the rows read :class:`Flow`."""
 
     dataset = models.ForeignKey(
-        Dataset, verbose_name=_("dataset"), on_delete=models.CASCADE, related_name="totals"
+        Dataset,
+        verbose_name=_("dataset"),
+        on_delete=models.CASCADE,
+        related_name="totals",
+        db_index=False,  # the (dataset, year) index leads with it
     )
     year = models.IntegerField(_("year"))
     chapter = models.CharField(_("chapter"), max_length=2)

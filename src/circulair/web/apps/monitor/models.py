@@ -80,6 +80,7 @@ class Observation(models.Model):
         verbose_name=_("indicator"),
         on_delete=models.CASCADE,
         related_name="observations",
+        db_index=False,  # the unique (indicator, region, year) index leads with it
     )
     region = models.CharField(_("region"), max_length=16)
     year = models.IntegerField(_("year"))

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from circulair.core.agenda import evaluation as ev
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
 from circulair.core.tables import write_table
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import (
@@ -435,7 +435,7 @@ def actions_import(
                     file=file_name,
                     row=1,
                 )
-            problems: list[Problem] = []
+            problems = ProblemCollector(IMPORT_LISTED, file=file_name)
             count = 0
             for line, raw in rows:
                 count += 1
@@ -466,9 +466,8 @@ def actions_import(
                         spool.add((values, related))
                 problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not count:
-                problems.append(Problem("the file has no rows", file=file_name))
-            if problems:
-                raise InputError(problems)
+                problems.add(Problem("the file has no rows", file=file_name))
+            problems.raise_if_any()
         except InputError as e:
             _keep("agenda-actions", file_name, content, user, e)
             raise

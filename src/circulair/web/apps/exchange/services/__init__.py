@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import changes_insert, imported
@@ -341,7 +341,7 @@ LISTING_ROW = (
     "primary_km",
 )
 _LISTING_COLUMNS = (*LISTING_ROW, "municipality_id", "lat", "lon", "remaining")
-_DEFAULTS = tuple(Listing._meta.get_field(f).get_default() for f in LISTING_ROW)
+_DEFAULTS = tuple(Listing._meta.get_field(f).get_default() for f in LISTING_ROW)  # type: ignore[union-attr]
 
 
 def _saved_search_digest(found: dict[tuple[str, str, int], list[Any]]) -> int:
@@ -417,7 +417,7 @@ def listings_import(
     with lookups(), Spool() as spool:
         try:
             rows = validation.table_rows(content, file_name)
-            problems: list[Problem] = []
+            problems = ProblemCollector(IMPORT_LISTED, file=file_name)
             for line, raw in rows:
                 count += 1
                 rp: list[Problem] = []
@@ -441,9 +441,8 @@ def listings_import(
                         spool.add(values)
                 problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not count:
-                problems.append(Problem("the file has no rows", file=file_name))
-            if problems:
-                raise InputError(problems)
+                problems.add(Problem("the file has no rows", file=file_name))
+            problems.raise_if_any()
         except InputError as e:
             upload_keep(purpose="listings", name=file_name, content=content, user=user, error=e)
             raise
@@ -453,7 +452,7 @@ def listings_import(
         muni_at = len(LISTING_ROW)
         with transaction.atomic():
             up = upload_keep(purpose="listings", name=file_name, content=content, user=user)
-            entry = {"upload": [None, up.pk], "file": [None, file_name]}
+            entry: dict[str, list[Any]] = {"upload": [None, up.pk], "file": [None, file_name]}
             for chunk in spool.chunks():
                 ids = listings.insert(chunk)
                 changes_insert(Listing, ids, "import", entry, user=user, upload=up)

@@ -22,6 +22,7 @@ from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, iter_table, source_stream, xlsx_check
 from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.writes import Inserter
 from circulair.web.apps.exchange import selectors as ex_selectors
 from circulair.web.apps.exchange.services import listing_create
 from circulair.web.apps.flows import selectors
@@ -78,10 +79,12 @@ def register_import(
     try:
         stream, header, rows = _rows(stream, file_name)
         parsed = register_rows(header, rows, file=file_name, cat=default_catalogue())
+        refnis = organisation.municipality.refnis if organisation.municipality_id else ""
+        nace = organisation.nace_code or ""
+        values = _checked([_register_flow(r, nace, refnis) for r in parsed], file_name)
     except InputError as e:
         upload_keep(purpose="flows.register", name=file_name, content=stream, user=user, error=e)
         raise
-    refnis = organisation.municipality.refnis if organisation.municipality_id else ""
     with transaction.atomic():
         up = upload_keep(purpose="flows.register", name=file_name, content=stream, user=user)
         ds = _dataset(
@@ -94,7 +97,7 @@ def register_import(
             user=user,
             rows=parsed,
         )
-        _store(ds, [_register_flow(ds, r, organisation.nace_code, refnis) for r in parsed])
+        _store(ds, values)
     log.info("flows register %s of %s: %d rows", file_name, organisation.pk, len(parsed))
     return ds
 
@@ -119,6 +122,7 @@ def municipal_import(
         parsed = municipal_rows(
             header, rows, file=file_name, cat=default_catalogue(), municipalities=municipalities
         )
+        values = _checked([_municipal_flow(r) for r in parsed], file_name)
     except InputError as e:
         upload_keep(purpose="flows.municipal", name=file_name, content=stream, user=user, error=e)
         raise
@@ -134,7 +138,7 @@ def municipal_import(
             user=user,
             rows=parsed,
         )
-        _store(ds, [_municipal_flow(ds, r) for r in parsed])
+        _store(ds, values)
         ds.published = indicators_publish(user=user, upload=up)  # type: ignore[attr-defined]
     log.info("flows municipal %s: %d rows", file_name, len(parsed))
     return ds
@@ -181,65 +185,105 @@ def _dataset(
     return ds
 
 
-def _store(ds: Dataset, flows: list[Flow]) -> None:
-    """The flows and their totals (:class:`~circulair.web.apps.flows.models.FlowTotal`)."""
-    for i in range(0, len(flows), BATCH):
-        Flow.objects.bulk_create(flows[i : i + BATCH])
+#: The columns of a stored flow, in :class:`Inserter` order.
+FLOW_ROW = (
+    "year",
+    "date",
+    "waste_code",
+    "chapter",
+    "hazardous",
+    "material",
+    "description",
+    "fraction",
+    "tonnes",
+    "treatment",
+    "rung",
+    "family",
+    "origin_nace",
+    "origin_refnis",
+    "destination",
+    "destination_number",
+    "destination_country",
+    "collector",
+    "transport",
+    "line",
+)
+_TOTAL_KEY = ("year", "chapter", "material", "division", "origin_refnis", "treatment", "rung",
+              "fraction")  # fmt: skip
+
+
+def _checked(rows: list[tuple[Any, ...]], file_name: str) -> list[tuple[Any, ...]]:
+    """The rows, refused with every text longer than its column named by line."""
+    rules = Inserter(Flow, FLOW_ROW)
+    problems = [p.at(file=file_name, row=r[-1]) for r in rows for p in rules.check(r)]
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def _store(ds: Dataset, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The flows (values in :data:`FLOW_ROW` order) and their totals
+    (:class:`~circulair.web.apps.flows.models.FlowTotal`), by the one bulk path."""
+    flows = Inserter(Flow, FLOW_ROW, dataset_id=ds.pk)
+    for i in range(0, len(rows), BATCH):
+        flows.insert(rows[i : i + BATCH])
     parts: dict[tuple[Any, ...], list[float]] = defaultdict(list)
-    for f in flows:
-        key = (f.year, f.chapter, f.material, f.origin_nace[:2], f.origin_refnis, f.treatment,
-               f.rung, f.fraction)  # fmt: skip
-        parts[key].append(f.tonnes)
-    names = ("year", "chapter", "material", "division", "origin_refnis", "treatment", "rung",
-             "fraction")  # fmt: skip
-    FlowTotal.objects.bulk_create(
-        [
-            FlowTotal(
-                dataset=ds, tonnes=math.fsum(ts), flows=len(ts), **dict(zip(names, k, strict=True))
-            )
-            for k, ts in parts.items()
-        ],
-        batch_size=BATCH,
+    for r in rows:
+        # year, chapter, material, NACE division, municipality, treatment, rung, fraction
+        parts[(r[0], r[3], r[5], r[12][:2], r[13], r[9], r[10], r[7])].append(r[8])
+    totals = Inserter(FlowTotal, [*_TOTAL_KEY, "tonnes", "flows"], dataset_id=ds.pk)
+    items = [(*k, math.fsum(ts), len(ts)) for k, ts in parts.items()]
+    for i in range(0, len(items), BATCH):
+        totals.insert(items[i : i + BATCH])
+
+
+def _register_flow(r: RegisterRow, nace: str, refnis: str) -> tuple[Any, ...]:
+    return (
+        r.year,
+        r.date,
+        r.waste_code,
+        r.chapter,
+        r.hazardous,
+        r.material,
+        r.description,
+        "",
+        r.tonnes,
+        r.treatment,
+        r.rung,
+        r.family,
+        nace,
+        refnis,
+        r.processor,
+        r.processor_number,
+        r.country,
+        r.collector,
+        r.transport,
+        r.line,
     )
 
 
-def _register_flow(ds: Dataset, r: RegisterRow, nace: str, refnis: str) -> Flow:
-    return Flow(
-        dataset=ds,
-        year=r.year,
-        date=r.date,
-        waste_code=r.waste_code,
-        chapter=r.chapter,
-        hazardous=r.hazardous,
-        material=r.material,
-        description=r.description,
-        tonnes=r.tonnes,
-        treatment=r.treatment,
-        rung=r.rung,
-        family=r.family,
-        origin_nace=nace,
-        origin_refnis=refnis,
-        destination=r.processor,
-        destination_number=r.processor_number,
-        destination_country=r.country,
-        collector=r.collector,
-        transport=r.transport,
-        line=r.line,
-    )
-
-
-def _municipal_flow(ds: Dataset, r: MunicipalRow) -> Flow:
-    return Flow(
-        dataset=ds,
-        year=r.year,
-        waste_code=r.waste_code,
-        chapter=r.chapter,
-        hazardous=r.hazardous,
-        material=r.material,
-        fraction=r.fraction,
-        tonnes=r.tonnes,
-        origin_refnis=r.refnis,
-        line=r.line,
+def _municipal_flow(r: MunicipalRow) -> tuple[Any, ...]:
+    return (
+        r.year,
+        None,
+        r.waste_code,
+        r.chapter,
+        r.hazardous,
+        r.material,
+        "",
+        r.fraction,
+        r.tonnes,
+        "",
+        "",
+        "",
+        "",
+        r.refnis,
+        "",
+        "",
+        "",
+        "",
+        "",
+        r.line,
     )
 
 

@@ -25,7 +25,7 @@ from circulair.core.monitor.importer import parse_observations
 from circulair.core.monitor.model import Observation as CoreObservation
 from circulair.core.monitor.model import monitor_from_knowledge
 from circulair.web.apps.common import jobs, permissions
-from circulair.web.apps.common.history import change_record, changes_diff, changes_record
+from circulair.web.apps.common.history import change_record, changes_diff, changes_insert
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import (
@@ -36,6 +36,7 @@ from circulair.web.apps.common.tables import (
     xlsx_check,
 )
 from circulair.web.apps.common.uploads import stage, staged_path, unstage, upload_keep
+from circulair.web.apps.common.writes import Inserter
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
 from circulair.web.apps.monitor.services import notices
@@ -312,27 +313,25 @@ def figures_store(parsed: list[CoreObservation], *, user: Any, upload: Any) -> I
     report = ImportReport()
     existing = set(Observation.objects.values_list("indicator__slug", "region", "year"))
     by = acting_user(user)
-    batch: list[Observation] = []
+    new = Inserter(
+        Observation,
+        ["indicator_id", "region", "year", "value", "unit", "source", "note"],
+        origin=Observation.Origin.IMPORT,
+        updated_by_id=getattr(by, "pk", None),
+    )
+    batch: list[tuple[Any, ...]] = []
 
     def flush() -> None:
-        Observation.objects.bulk_create(batch)
-        changes_record(
-            (
-                (
-                    obj,
-                    "create",
-                    changes_diff(
-                        {},
-                        {
-                            "value": obj.value,
-                            "unit": obj.unit,
-                            "source": obj.source,
-                            "note": obj.note,
-                        },
-                    ),
-                )
-                for obj in batch
-            ),
+        ids = new.insert(batch)
+        logged = ("value", "unit", "source", "note")
+        changes_insert(
+            Observation,
+            ids,
+            "create",
+            [
+                {k: [None, v] for k, v in zip(logged, row[3:], strict=True) if v is not None}
+                for row in batch
+            ],
             user=user,
             upload=upload,
         )
@@ -341,17 +340,7 @@ def figures_store(parsed: list[CoreObservation], *, user: Any, upload: Any) -> I
     for o in parsed:
         if (o.indicator, o.region, o.year) not in existing:
             batch.append(
-                Observation(
-                    indicator=inds[o.indicator],
-                    region=o.region,
-                    year=o.year,
-                    origin=Observation.Origin.IMPORT,
-                    updated_by=by,
-                    value=o.value,
-                    unit=o.unit,
-                    source=o.source[:300],
-                    note=o.note,
-                )
+                (inds[o.indicator].pk, o.region, o.year, o.value, o.unit, o.source[:300], o.note)
             )
             report.created += 1
             if len(batch) >= BATCH:
