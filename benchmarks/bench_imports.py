@@ -1,7 +1,7 @@
 """Imports at scale: a million-row file per importer, and the time to refuse hostile files.
 
 Run:  PYTHONPATH=src python benchmarks/bench_imports.py [--rows 1000000] [--only monitor,agenda]
-      [--timeout 300] [--seed 7]
+      [--timeout 300] [--seed 7] [--postgres postgres://postgres:postgres@127.0.0.1:5432]
 
 Each importer is run through the service function the web view and the CLI call, in a child
 process of its own on a fresh copy of an SQLite database holding the shipped reference data (set
@@ -47,7 +47,36 @@ IMPORTERS = ("monitor", "population", "agenda", "exchange", "scan")
 N_INDICATORS = 5000
 
 
+def _db_name(data_dir: Path) -> str:
+    return "bench_" + data_dir.name.replace("-", "_")
+
+
+def _pg(sql: str) -> None:
+    """Run one statement on the PostgreSQL server of ``--postgres`` (autocommit)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["BENCH_POSTGRES"] + "/postgres", autocommit=True) as c:
+        c.execute(sql)
+
+
+def _copy(template: Path, data: Path) -> None:
+    """A fresh database for one child: the data folder, and on PostgreSQL a database made
+    from the template database (``CREATE DATABASE ... TEMPLATE``)."""
+    shutil.copytree(template, data)
+    if os.environ.get("BENCH_POSTGRES"):
+        _pg(f"DROP DATABASE IF EXISTS {_db_name(data)}")
+        _pg(f"CREATE DATABASE {_db_name(data)} TEMPLATE {_db_name(template)}")
+
+
+def _drop(data: Path) -> None:
+    shutil.rmtree(data)
+    if os.environ.get("BENCH_POSTGRES"):
+        _pg(f"DROP DATABASE IF EXISTS {_db_name(data)}")
+
+
 def _django(data_dir: Path) -> None:
+    if os.environ.get("BENCH_POSTGRES"):
+        os.environ["DATABASE_URL"] = f"{os.environ['BENCH_POSTGRES']}/{_db_name(data_dir)}"
     os.environ["CIRCULAIR_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circulair.web.config.settings")
     import django
@@ -268,8 +297,15 @@ def main() -> None:
     p.add_argument("--timeout", type=float, default=300)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-bad", action="store_true", help="skip the hostile files")
+    p.add_argument(
+        "--postgres",
+        help="a PostgreSQL server URL without database (postgres://user:pw@host:5432): "
+        "measure on PostgreSQL instead of SQLite",
+    )
     p.add_argument("--child", nargs="*")
     a = p.parse_args()
+    if a.postgres:
+        os.environ["BENCH_POSTGRES"] = a.postgres.rstrip("/")
     if a.child:
         if a.child[0] == "setup":
             child_setup(Path(a.child[1]))
@@ -279,6 +315,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-imports-"))
     try:
         template = tmp / "template"
+        if a.postgres:
+            _pg(f"DROP DATABASE IF EXISTS {_db_name(template)}")
+            _pg(f"CREATE DATABASE {_db_name(template)}")
         t = time.perf_counter()
         refnis = json.loads(
             subprocess.run(
@@ -298,7 +337,7 @@ def main() -> None:
             write_file(kind, path, a.rows, a.seed, refnis)
             floor = floor_seconds(path)
             data = tmp / kind
-            shutil.copytree(template, data)
+            _copy(template, data)
             r = _child(["--child", kind, str(data), str(path), path.name], a.timeout)
             if r is None:
                 print(
@@ -311,7 +350,7 @@ def main() -> None:
                     f"{r['peak_mb']:>8.0f} {floor:>6.2f} {r['seconds'] / floor:>6.1f}  "
                     f"{r['result']}"
                 )
-            shutil.rmtree(data)
+            _drop(data)
             path.unlink()
         if a.no_bad:
             return
@@ -320,13 +359,15 @@ def main() -> None:
         for label, path in bad.items():
             for kind in ("monitor", "agenda"):
                 data = tmp / f"bad-{kind}"
-                shutil.copytree(template, data)
+                _copy(template, data)
                 r = _child(["--child", kind, str(data), str(path), path.name], a.timeout)
-                shutil.rmtree(data)
+                _drop(data)
                 shown = "not finished" if r is None else f"{r['seconds']:>6.2f}  {r['result']}"
                 print(f"{label:<20} {path.stat().st_size / (1 << 20):>8.1f} {kind:<9} {shown}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if a.postgres:
+            _pg(f"DROP DATABASE IF EXISTS {_db_name(tmp / 'template')}")
 
 
 if __name__ == "__main__":

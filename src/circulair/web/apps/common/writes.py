@@ -124,7 +124,13 @@ class Inserter:
             else:
                 fixed[f] = f.get_default()
         self.fixed_fields: list[Any] = list(fixed)
-        self.fixed = tuple(f.get_db_prep_save(v, connection) for f, v in fixed.items())
+        # a JSON constant as its text once (psycopg would encode its Jsonb wrapper every row)
+        self.fixed = tuple(
+            json.dumps(v, cls=f.encoder)
+            if f.get_internal_type() == "JSONField" and v is not None
+            else f.get_db_prep_save(v, connection)
+            for f, v in fixed.items()
+        )
         self.convert = [self._converter(f) for f in self.fields]
         self.columns = [self.pk.column] + [f.column for f in self.fields + self.fixed_fields]
         self.limits = [
