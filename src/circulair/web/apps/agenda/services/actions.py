@@ -418,7 +418,8 @@ def actions_import(
     file, line and column; nothing is saved unless every row is valid; the file is kept.
 
     Every row is checked before any is written (the checked rows wait on disk), then all are
-    written in one short transaction: other users' writes wait seconds, not the whole import.
+    written in one transaction: on SQLite other users' writes wait for the write phase only
+    (about 2 s per 100,000 rows), not for the checks.
     Returns the imported actions (a query, in file order)."""
     allowed: dict[int, bool] = {}
     row_rules = Inserter(Action, IMPORT_ROW)

@@ -400,8 +400,9 @@ def listings_import(
     in file order).
 
     Every row is checked first (the checked rows wait on disk), then all are written in one
-    short transaction, each with an "imported" entry in the change log; the owners of
-    matching saved searches get one notice per search, not one per listing."""
+    transaction (on SQLite others wait for the write phase only), each with an "imported"
+    entry in the change log; the owners of matching saved searches get one notice per search,
+    not one per listing."""
     _member_of(user, organisation)
     by = acting_user(user)
     status = Listing.Status.PUBLISHED if publish else Listing.Status.DRAFT
