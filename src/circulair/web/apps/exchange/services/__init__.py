@@ -317,29 +317,9 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     return match
 
 
-#: The columns of an imported listing, in :class:`Inserter` order (after these: the
-#: municipality, point, remaining quantity, status, organisation and author).
-LISTING_ROW = (
-    "kind",
-    "title",
-    "description",
-    "material",
-    "ewc",
-    "hazardous",
-    "route",
-    "quantity",
-    "unit",
-    "frequency",
-    "available_from",
-    "available_to",
-    "quality",
-    "certified",
-    "accepts_hazardous",
-    "address",
-    "radius_km",
-    "price_eur",
-    "primary_km",
-)
+#: The columns of an imported listing, in :class:`Inserter` order: the checked fields and the
+#: hazard flag the List-of-Waste code gives (then the municipality, point and remaining).
+LISTING_ROW = (*validation.FIELDS, "hazardous")
 _LISTING_COLUMNS = (*LISTING_ROW, "municipality_id", "lat", "lon", "remaining")
 _DEFAULTS = tuple(Listing._meta.get_field(f).get_default() for f in LISTING_ROW)  # type: ignore[union-attr]
 
@@ -449,7 +429,8 @@ def listings_import(
             raise
         checked = time.perf_counter()
         found: dict[tuple[str, str, int], list[Any]] = {}
-        kind_at, material_at, title_at = 0, LISTING_ROW.index("material"), 1
+        kind_at, material_at = LISTING_ROW.index("kind"), LISTING_ROW.index("material")
+        title_at = LISTING_ROW.index("title")
         muni_at = len(LISTING_ROW)
         with transaction.atomic():
             up = upload_keep(purpose="listings", name=file_name, content=content, user=user)
