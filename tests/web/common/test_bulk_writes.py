@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from circulair.web.apps.agenda import services as agenda
 from circulair.web.apps.agenda.models import Action
@@ -83,12 +84,15 @@ def test_json_and_constants_are_written_as_the_orm_reads_them() -> None:
 
 def test_check_names_the_field_that_is_too_long_or_missing() -> None:
     ins = Inserter(Action, ["title", "organisation_id", "status"])
-    problems = ins.check(("x" * 201, 1, None))
-    assert [(p.field, p.message.split(" (")[0]) for p in problems] == [
-        ("title", "at most 200 characters"),
-        ("status", "a value is required"),
-    ]
-    assert "201" in problems[0].message
+    expected = {
+        "en": [("title", "at most 200 characters"), ("status", "a value is required")],
+        "nl": [("title", "hoogstens 200 tekens"), ("status", "een waarde is verplicht")],
+    }
+    for language, messages in expected.items():
+        with translation.override(language):
+            problems = ins.check(("x" * 201, 1, None))
+            assert [(p.field, p.message.split(" (")[0]) for p in problems] == messages
+            assert "201" in problems[0].message
     assert ins.check(("x" * 200, 1, "planned")) == []
 
 
