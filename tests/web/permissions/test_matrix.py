@@ -176,6 +176,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "monitor:target_png": lambda w: f"/monitor/targets/{w['target'].slug}/chart.png",
     "exchange:list": lambda w: "/exchange/",
     "exchange:new": lambda w: "/exchange/new/",
+    "exchange:import": lambda w: "/exchange/import/",
     "exchange:insight": lambda w: "/exchange/insight/",
     "exchange:notifications": lambda w: "/exchange/notifications/",
     "exchange:propose": lambda w: "/exchange/propose/",
@@ -325,6 +326,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "doers:new": (
         "login: anonymous; deny: agenda_lead monitor_editor moderator scan_coordinator; else ok",
         "login: anonymous; deny: agenda_lead monitor_editor moderator scan_coordinator; else ok",
+    ),
+    "exchange:import": (
+        "login: anonymous; ok: member_a member_b owner_a; else deny",
+        "login: anonymous; ok: member_a member_b owner_a; else deny",
     ),
     "exchange:insight": (PUBLIC, PUBLIC),
     "exchange:list": (PUBLIC, PUBLIC),

@@ -329,7 +329,8 @@ CIRCULAIR_UPLOAD_MAX_MB = env.int("CIRCULAIR_UPLOAD_MAX_MB", default=200)
 CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB = env.int("CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB", default=500)
 CIRCULAIR_XLSX_MAX_RATIO = env.int("CIRCULAIR_XLSX_MAX_RATIO", default=200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-# A monitor import above this size runs as a background job with its progress on /jobs/<id>/
+# An import page (monitor, agenda actions, exchange listings) given a file above this size hands
+# it to a worker, with its progress on /jobs/<id>/
 # (a million rows take minutes); a smaller one is answered in the request.
 CIRCULAIR_IMPORT_JOB_BYTES = env.int("CIRCULAIR_IMPORT_JOB_BYTES", default=2_000_000)
 # The body of a request that is not a file (form fields, JSON) stays small; uploads are files.

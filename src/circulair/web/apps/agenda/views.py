@@ -36,6 +36,7 @@ from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.pdf import PdfBusyError
 from circulair.web.apps.common.public_cache import public_page
+from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -523,6 +524,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
                         user=request.user, content=content, file_name=f.name
                     )
                 )
+            elif import_is_large(f.size):  # minutes of work: a job, followed on its page
+                job = services.actions_import_start(
+                    user=request.user, content=content, file_name=f.name
+                )
+                return redirect("portal:job", pk=job.pk)
             else:
                 n = services.actions_import(
                     user=request.user, content=content, file_name=f.name

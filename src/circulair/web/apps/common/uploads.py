@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 from circulair.core.errors import InputError
+from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job, Upload, problems_kept
 from circulair.web.apps.common.permissions import acting_user
-from circulair.web.apps.common.tables import Source, source_size, source_stream
+from circulair.web.apps.common.tables import (
+    ProgressReader,
+    Source,
+    size_check,
+    source_size,
+    source_stream,
+)
 
 log = logging.getLogger(__name__)
 ACTIVE_STATUSES = (Job.Status.QUEUED, Job.Status.RUNNING)
@@ -91,6 +101,79 @@ def staged_path(name: str) -> Path:
 
 def unstage(name: str) -> None:
     staged_path(name).unlink(missing_ok=True)
+
+
+#: An import run by a worker: ``run(stream, params, user, progress)`` reads the staged file from
+#: ``stream`` and returns the job's result (counts, and the ``url`` the job page leads to).
+ImportRun = Callable[[IO[bytes], dict[str, Any], Any, jobs.Progress], dict[str, Any]]
+#: The share of a background import's progress bar that reading (and checking) the file fills;
+#: the rest is the write, which the importer reports as "storing".
+READING = 0.9
+
+
+def import_is_large(size: int) -> bool:
+    """Whether an upload of ``size`` bytes is imported by a worker rather than in the request
+    (``CIRCULAIR_IMPORT_JOB_BYTES``): minutes of work must not hold a web process."""
+    return size > settings.CIRCULAIR_IMPORT_JOB_BYTES
+
+
+def import_start(kind: str, *, content: Source, file_name: str, user: Any, **params: Any) -> Job:
+    """Queue an import of kind ``kind`` (registered with :func:`import_job`): the size limit is
+    checked now, the upload is staged for the worker, and the job carries the file's name, the
+    account and ``params``. The caller checks the permission first."""
+    stream = source_stream(content)
+    size_check(stream, file_name)
+    staged = stage(stream, file_name)
+    job_params = {
+        "staged": staged,
+        "file_name": file_name,
+        "user": getattr(user, "pk", None),
+        **params,
+    }
+    try:
+        return jobs.submit(kind=kind, params=job_params, user=user)
+    except BaseException:
+        unstage(staged)
+        raise
+
+
+def import_job(
+    kind: str, *, title: Any, outcome: Callable[[dict[str, Any]], str]
+) -> Callable[[ImportRun], ImportRun]:
+    """Register ``run`` as the worker's side of an import of kind ``kind``: it is given the
+    staged file (its progress the bytes read, up to :data:`READING`) and the account that
+    started the import, acting with that account's permissions. The staged file is removed
+    once the job has an outcome (done, or refused for its content); after a transient failure
+    it stays for the next attempt."""
+
+    def deco(run: ImportRun) -> ImportRun:
+        @jobs.register(kind, title=title, outcome=outcome)
+        def handler(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
+            user = get_user_model().objects.filter(pk=int(params.get("user") or 0)).first()
+            if user is None:
+                raise InputError.single(
+                    "the account that started this import is gone", field="user"
+                )
+            path = staged_path(str(params["staged"]))
+            done = False
+            try:
+                with path.open("rb") as raw:
+                    stream = io.BufferedReader(
+                        ProgressReader(raw, lambda f: progress(READING * f, "reading"))
+                    )
+                    result = run(stream, params, user, progress)
+                done = True
+            except InputError:
+                done = True  # refused: the file is kept as a rejected upload, nothing to retry
+                raise
+            finally:
+                if done:
+                    unstage(str(params["staged"]))
+            return result
+
+        return run
+
+    return deco
 
 
 def uploads_orphans_remove(*, older_than_seconds: float = 3600) -> list[str]:

@@ -67,6 +67,18 @@ class ListingForm(forms.Form):
         set_choices(self, "material", selectors.material_choices())
 
 
+class ListingImportForm(forms.Form):
+    """A CSV or XLSX of listings for one of the user's organisations."""
+
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "organisation", [(o.pk, o.name) for o in organisations_of(user)])
+
+
 MAX_ID = 2**63 - 1  # larger ids overflow a PostgreSQL bigint
 
 

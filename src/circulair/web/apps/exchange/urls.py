@@ -6,6 +6,7 @@ app_name = "exchange"
 urlpatterns = [
     path("", views.listing_list, name="list"),
     path("new/", views.listing_new, name="new"),
+    path("import/", views.listing_import, name="import"),
     path("insight/", views.insight, name="insight"),
     path("notifications/", views.notifications, name="notifications"),
     path("propose/", views.propose, name="propose"),

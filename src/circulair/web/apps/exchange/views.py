@@ -17,9 +17,11 @@ from circulair.core.errors import InputError
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.redirects import redirect_next
+from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.exchange import presenters, selectors, services
 from circulair.web.apps.exchange.forms import (
     ListingForm,
+    ListingImportForm,
     ProposeForm,
     SavedSearchForm,
     form_problems,
@@ -101,6 +103,49 @@ def listing_new(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/new.html",
         {"form": form, "problems": problems},
+        status=400 if problems or (request.method == "POST" and form.errors) else 200,
+    )
+
+
+@login_required
+def listing_import(request: HttpRequest) -> HttpResponse:
+    """``/exchange/import/``: a file of offers and requests for one of the user's
+    organisations, all or nothing; a large file is imported by a worker (the job's page)."""
+    form = ListingImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if not getattr(form.fields["organisation"], "choices", None):
+        return render(request, "exchange/no_org.html", status=403)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        org = selectors.my_organisation(request.user, int(form.cleaned_data["organisation"]))
+        publish = form.cleaned_data["publish"]
+        try:
+            if import_is_large(f.size):  # minutes of work: a job, followed on its page
+                job = services.listings_import_start(
+                    user=request.user,
+                    organisation=org,
+                    content=f,
+                    file_name=f.name,
+                    publish=publish,
+                )
+                return redirect("portal:job", pk=job.pk)
+            n = services.listings_import(
+                user=request.user, organisation=org, content=f, file_name=f.name, publish=publish
+            ).count()
+        except InputError as e:
+            problems = [str(p) for p in e.problems]
+        else:
+            messages.success(request, services.listings_import_outcome({"rows": n}))
+            return redirect("exchange:list")
+    return render(
+        request,
+        "exchange/import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "required": services.IMPORT_REQUIRED,
+            "optional": services.IMPORT_OPTIONAL,
+        },
         status=400 if problems or (request.method == "POST" and form.errors) else 200,
     )
 

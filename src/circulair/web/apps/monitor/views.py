@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,6 +21,7 @@ from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.models import Upload
+from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.monitor import presenters, selectors, services
 from circulair.web.apps.monitor.forms import DecideForm, ImportForm
 from circulair.web.apps.monitor.models import Indicator, Target
@@ -87,7 +87,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f, confirm = form.cleaned_data["file"], form.cleaned_data["confirm"]
         try:
-            if f.size > settings.CIRCULAIR_IMPORT_JOB_BYTES:  # minutes of work: a job
+            if import_is_large(f.size):  # minutes of work: a job
                 job = services.observations_import_start(
                     content=f, file_name=f.name, user=request.user, confirm=confirm
                 )

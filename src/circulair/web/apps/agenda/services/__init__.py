@@ -30,6 +30,7 @@ from circulair.web.apps.agenda.services.checks import (
 from circulair.web.apps.agenda.services.evaluation import (
     manufacturer_share_record,
 )
+from circulair.web.apps.agenda.services.imports import actions_import_start
 from circulair.web.apps.agenda.services.programmes import (
     bottleneck_create,
     bottleneck_set_status,
@@ -61,6 +62,7 @@ __all__ = [
     "action_update",
     "actions_export",
     "actions_import",
+    "actions_import_start",
     "admin_change_log",
     "admin_delete_log",
     "agenda_commitment_set",

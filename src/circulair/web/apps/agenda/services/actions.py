@@ -38,9 +38,10 @@ from circulair.web.apps.common.history import (
     changes_insert,
     imported,
 )
+from circulair.web.apps.common.jobs import Progress
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, iter_table, looked_up, lookups
-from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.uploads import READING, upload_keep
 from circulair.web.apps.common.writes import Inserter, Spool
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
@@ -412,7 +413,12 @@ def _import_write(spool: Spool, user: Any, upload: Any, file_name: str) -> None:
 
 
 def actions_import(
-    *, user: Any, content: Source, file_name: str, organisation: Organisation | None = None
+    *,
+    user: Any,
+    content: Source,
+    file_name: str,
+    organisation: Organisation | None = None,
+    progress: Progress | None = None,
 ) -> QuerySet[Action]:
     """Import actions from CSV/XLSX (columns :data:`ACTION_COLUMNS`). Every bad cell is named by
     file, line and column; nothing is saved unless every row is valid; the file is kept.
@@ -420,7 +426,8 @@ def actions_import(
     Every row is checked before any is written (the checked rows wait on disk), then all are
     written in one transaction: on SQLite other users' writes wait for the write phase only
     (about 2 s per 100,000 rows), not for the checks.
-    Returns the imported actions (a query, in file order)."""
+    Returns the imported actions (a query, in file order). ``progress`` (a background import)
+    is told when the checks end and the write begins."""
     allowed: dict[int, bool] = {}
     row_rules = Inserter(Action, IMPORT_ROW)
     started = time.perf_counter()
@@ -473,6 +480,8 @@ def actions_import(
             _keep("agenda-actions", file_name, content, user, e)
             raise
         checked = time.perf_counter()
+        if progress is not None:
+            progress(READING, "storing")
         with transaction.atomic():
             up = _keep("agenda-actions", file_name, content, user)
             _import_write(spool, user, up, file_name)

@@ -10,22 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
 from circulair.web.apps.accounts.models import Topic
-from circulair.web.apps.common import permissions
+from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.history import changes_insert, imported
 from circulair.web.apps.common.mail import language_of, mail_send, site_url
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, lookups
-from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.uploads import READING, import_job, import_start, upload_keep
 from circulair.web.apps.common.writes import Inserter, Spool, validated_create
 from circulair.web.apps.exchange import selectors
 from circulair.web.apps.exchange.models import (
@@ -320,6 +323,10 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
 #: The columns of an imported listing, in :class:`Inserter` order: the checked fields and the
 #: hazard flag the List-of-Waste code gives (then the municipality, point and remaining).
 LISTING_ROW = (*validation.FIELDS, "hazardous")
+#: The columns of an import file, as the import page lists them: all required ones, one way of
+#: placing the listing (refnis, postal_code, or lat and lon), any of the others.
+IMPORT_REQUIRED = validation.IMPORT_COLUMNS
+IMPORT_OPTIONAL = tuple(c for c in validation.FIELDS if c not in IMPORT_REQUIRED)
 _LISTING_COLUMNS = (*LISTING_ROW, "municipality_id", "lat", "lon", "remaining")
 _DEFAULTS = tuple(Listing._meta.get_field(f).get_default() for f in LISTING_ROW)  # type: ignore[union-attr]
 
@@ -374,6 +381,7 @@ def listings_import(
     file_name: str,
     user: Any = None,
     publish: bool = True,
+    progress: jobs.Progress | None = None,
 ) -> QuerySet[Listing]:
     """Bulk import of listings from CSV or XLSX; every bad row is named, nothing is saved
     unless every row is valid, and the file is kept. Returns the imported listings (a query,
@@ -382,7 +390,8 @@ def listings_import(
     Every row is checked first (the checked rows wait on disk), then all are written in one
     transaction (on SQLite others wait for the write phase only), each with an "imported"
     entry in the change log; the owners of matching saved searches get one notice per search,
-    not one per listing."""
+    not one per listing. ``progress`` (a background import, :func:`listings_import_start`) is
+    told when the checks end and the write begins."""
     _member_of(user, organisation)
     by = acting_user(user)
     status = Listing.Status.PUBLISHED if publish else Listing.Status.DRAFT
@@ -428,6 +437,8 @@ def listings_import(
             upload_keep(purpose="listings", name=file_name, content=content, user=user, error=e)
             raise
         checked = time.perf_counter()
+        if progress is not None:
+            progress(READING, "storing")
         found: dict[tuple[str, str, int], list[Any]] = {}
         kind_at, material_at = LISTING_ROW.index("kind"), LISTING_ROW.index("material")
         title_at = LISTING_ROW.index("title")
@@ -455,3 +466,47 @@ def listings_import(
         time.perf_counter() - checked,
     )
     return imported(Listing, up)
+
+
+IMPORT_KIND = "exchange.import"
+
+
+def listings_import_start(
+    *, user: Any, organisation: Organisation, content: Source, file_name: str, publish: bool
+) -> Job:
+    """Queue a large listings file for ``organisation`` (minutes of work must not hold a web
+    process); ``/jobs/<id>/`` follows it. The membership is checked now, and again by the
+    worker's import (it may have ended in between)."""
+    _member_of(user, organisation)
+    return import_start(
+        IMPORT_KIND,
+        content=content,
+        file_name=file_name,
+        user=user,
+        organisation=organisation.pk,
+        publish=bool(publish),
+    )
+
+
+def listings_import_outcome(result: dict[str, Any]) -> str:
+    """The sentence a finished import ends with, in the reader's language."""
+    return _("Imported %(n)d listings.") % {"n": result.get("rows", 0)}
+
+
+@import_job(IMPORT_KIND, title=gettext_lazy("Import of listings"), outcome=listings_import_outcome)
+def listings_import_run(
+    stream: IO[bytes], params: dict[str, Any], user: Any, progress: jobs.Progress
+) -> dict[str, Any]:
+    """The worker's side: the same import; the result is the count and the market's list."""
+    org = Organisation.objects.filter(pk=int(params.get("organisation") or 0)).first()
+    if org is None:
+        raise InputError.single("the organisation of this import is gone", field="organisation")
+    n = listings_import(
+        organisation=org,
+        content=stream,
+        file_name=str(params["file_name"]),
+        user=user,
+        publish=bool(params.get("publish")),
+        progress=progress,
+    ).count()
+    return {"rows": n, "url": reverse("exchange:list")}

@@ -7,13 +7,11 @@ waits as a batch for a second editor (:mod:`circulair.web.apps.monitor.services.
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,13 +27,12 @@ from circulair.web.apps.common.history import change_record, changes_diff, chang
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import (
-    ProgressReader,
     Source,
     size_check,
     source_stream,
     xlsx_check,
 )
-from circulair.web.apps.common.uploads import stage, staged_path, unstage, upload_keep
+from circulair.web.apps.common.uploads import import_job, import_start, upload_keep
 from circulair.web.apps.common.writes import Inserter
 from circulair.web.apps.monitor import selectors
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
@@ -232,20 +229,9 @@ def observations_import_start(
     editor). The same checks and the same all-or-nothing import as :func:`observations_import`.
     """
     permissions.require(user, "monitor.observations.import")
-    stream = source_stream(content)
-    size_check(stream, file_name)
-    staged = stage(stream, file_name)
-    params = {
-        "staged": staged,
-        "file_name": file_name,
-        "confirm": bool(confirm),
-        "user": getattr(user, "pk", None),
-    }
-    try:
-        return jobs.submit(kind="monitor.import", params=params, user=user)
-    except BaseException:
-        unstage(staged)
-        raise
+    return import_start(
+        "monitor.import", content=content, file_name=file_name, user=user, confirm=bool(confirm)
+    )
 
 
 def import_summary(rep: ImportReport) -> dict[str, Any]:
@@ -275,32 +261,18 @@ def import_outcome(result: dict[str, Any]) -> str:
     }
 
 
-@jobs.register("monitor.import", title=gettext_lazy("Import of figures"), outcome=import_outcome)
-def import_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
-    """The background import: reads the staged file (progress from the bytes read), stores it
-    as one transaction, and removes the staged file once the job has an outcome."""
-    user = get_user_model().objects.filter(pk=int(params.get("user") or 0)).first()
-    if user is None:
-        raise InputError.single("the account that started this import is gone", field="user")
-    path = staged_path(str(params["staged"]))
-    done = False
-    try:
-        with path.open("rb") as raw:
-            stream = io.BufferedReader(ProgressReader(raw, lambda f: progress(0.9 * f, "reading")))
-            rep = observations_import(
-                content=stream,
-                file_name=str(params["file_name"]),
-                user=user,
-                confirm=bool(params.get("confirm")),
-                progress=progress,
-            )
-        done = True
-    except InputError:
-        done = True  # refused: the file is kept as a rejected upload, nothing to retry
-        raise
-    finally:
-        if done:
-            unstage(str(params["staged"]))
+@import_job("monitor.import", title=gettext_lazy("Import of figures"), outcome=import_outcome)
+def import_job_run(
+    stream: IO[bytes], params: dict[str, Any], user: Any, progress: jobs.Progress
+) -> dict[str, Any]:
+    """The worker's side of a large import: the same import, as the account that started it."""
+    rep = observations_import(
+        content=stream,
+        file_name=str(params["file_name"]),
+        user=user,
+        confirm=bool(params.get("confirm")),
+        progress=progress,
+    )
     return import_summary(rep)
 
 
