@@ -64,6 +64,13 @@ def _jobs_inline(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    """Each test keeps its files apart: a stored report is keyed by a data version, and ids
+    (hence versions) repeat from one rolled-back test to the next."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Any:
     """Each test starts in the site's default language: a request or a test that activated
     another one must not decide the language of the next test."""

@@ -13,11 +13,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 
@@ -279,37 +279,66 @@ def test_cli_doers_export_neutralises_formulas() -> None:
 
 
 def test_annual_report_pdf_is_built_once_per_version(client: Client) -> None:
-    from django.utils.translation import override
+    from django.conf import settings
 
-    from circulair.web.apps.agenda import selectors
+    from circulair.web.apps.common.models import Job
 
-    cache.clear()
+    reports = Path(settings.MEDIA_ROOT) / "reports"
     first = client.get("/agenda/report.pdf", {"year": 2025})
     assert first.status_code == 200 and first.content[:4] == b"%PDF"
-    with override("nl"):
-        key = f"agenda-report-pdf:2025:nl:{selectors.register_version()}"
-    assert cache.get(key) == first.content
-    assert client.get("/agenda/report.pdf", {"year": 2025}).content == first.content
+    assert first["Content-Disposition"] == 'inline; filename="annual-report-2025.pdf"'
+    [job] = Job.objects.filter(kind="report.pdf")
+    assert job.status == "done" and job.params["language"] == "nl"
+    [stored] = reports.iterdir()
+    assert stored.name.startswith("agenda-annual-2025-nl--")
+    assert stored.read_bytes() == first.content
+    again = client.get("/agenda/report.pdf", {"year": 2025})
+    assert again.content == first.content and Job.objects.filter(kind="report.pdf").count() == 1
+    english = client.get("/agenda/report.pdf", {"year": 2025}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 200 and Job.objects.filter(kind="report.pdf").count() == 2
     org, user = _member()
     agenda_services.action_create(
         user=user,
         organisation=org,
         data={"title": "Nieuw", "agenda": "maakindustrie", "status": "planned"},
     )
-    assert selectors.register_version() != key.rsplit(":", 1)[1]  # a change is a new version
+    newer = client.get("/agenda/report.pdf", {"year": 2025})  # a change is a new version
+    assert newer.status_code == 200 and Job.objects.filter(kind="report.pdf").count() == 3
+    names = sorted(p.name for p in reports.iterdir())
+    assert len(names) == 2 and stored.name not in names  # the older Dutch file is replaced
+
+
+def test_a_report_still_being_built_answers_a_page_that_reloads(
+    client: Client, settings: Any
+) -> None:
+    from circulair.web.apps.common.models import Job
+
+    settings.CIRCULAIR_JOBS_INLINE = False  # queued for a worker, none runs in this test
+    r = client.get("/agenda/report.pdf", {"year": 2025}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 202 and r["Refresh"] == "2"
+    assert '<meta http-equiv="refresh" content="2">' in r.content.decode()
+    assert "The report is being made" in r.content.decode()
+    client.get("/agenda/report.pdf", {"year": 2025}, HTTP_ACCEPT_LANGUAGE="en")
+    [job] = Job.objects.filter(kind="report.pdf")  # a reload queues no second build
+    assert job.status == "queued" and job.params["args"] == {"year": 2025}
 
 
 def test_pdf_slots_refuse_with_503_when_busy(client: Client, settings: Any) -> None:
     from circulair.web.apps.common import pdf
 
     settings.CIRCULAIR_PDF_WAIT_SECONDS = 0.1
-    cache.clear()
     assert pdf._SLOTS.acquire(timeout=1)
     try:
-        r = client.get("/agenda/report.pdf", {"year": 2024})
+        r = client.get("/agenda/report.pdf", {"year": 2024}, HTTP_ACCEPT_LANGUAGE="en")
+        again = client.get("/agenda/report.pdf", {"year": 2024}, HTTP_ACCEPT_LANGUAGE="en")
     finally:
         pdf._SLOTS.release()
     assert r.status_code == 503 and r["Retry-After"] == "60"
+    assert "Too many reports are being produced" in r.content.decode()
+    assert again.status_code == 503  # answered with the failure, not built again at once
+    from circulair.web.apps.common.models import Job
+
+    assert Job.objects.filter(kind="report.pdf", status="failed").count() == 1
 
 
 # --- 9. login throttling, headers, redirects --------------------------------------------------

@@ -17,8 +17,7 @@ from circulair.core.agenda import evaluation as ev
 from circulair.core.agenda.charts import bar_chart, svg_inline
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import Action, Programme
-from circulair.web.apps.common.pdf import template_to_pdf
-from circulair.web.apps.common.public_cache import cached
+from circulair.web.apps.common.pdf import pdf_builder, template_to_pdf
 from circulair.web.apps.knowledge.models import Record, name_in_language
 
 
@@ -288,19 +287,9 @@ def report_context(year: int) -> dict[str, Any]:
     }
 
 
-REPORT_PDF_CACHE_SECONDS = 3600
-
-
-def report_pdf(year: int) -> bytes:
-    """The annual report as PDF, built once per year, language and register version.
-
-    Why: a PDF costs 1-3 s of CPU and the report is public, so anonymous visitors asking for it
-    again must not rebuild it (a burst of them starved every page). Data the register version
-    does not cover (organisations' size classes, the knowledge base) is at most an hour old.
-    """
-    key = f"agenda-report-pdf:{year}:{get_language()}:{selectors.register_version()}"
-    return cached(
-        key,
-        REPORT_PDF_CACHE_SECONDS,
-        lambda: template_to_pdf("agenda/report_print.html", report_context(year)),
-    )
+@pdf_builder("agenda.annual")
+def report_pdf(args: dict[str, Any]) -> bytes:
+    """The annual report of ``args["year"]`` as PDF (built by a worker, see
+    :func:`~circulair.web.apps.common.pdf.pdf_response`; one file per year, language and
+    register version)."""
+    return template_to_pdf("agenda/report_print.html", report_context(int(args["year"])))

@@ -34,7 +34,7 @@ from circulair.web.apps.agenda.forms import (
 from circulair.web.apps.agenda.models import Action, Bottleneck, Programme, Signatory
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
-from circulair.web.apps.common.pdf import PdfBusyError
+from circulair.web.apps.common.pdf import pdf_response
 from circulair.web.apps.common.public_cache import public_page
 from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.organisations.models import Organisation
@@ -497,15 +497,17 @@ def evaluation_manage(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     if request.GET.get("format") == "pdf" or request.path.endswith(".pdf"):
-        try:
-            pdf = presenters.report_pdf(year)
-        except PdfBusyError as e:
-            resp = HttpResponse(str(e), status=503, content_type="text/plain; charset=utf-8")
-            resp["Retry-After"] = "60"
-            return resp
-        resp = HttpResponse(pdf, content_type="application/pdf")
-        resp["Content-Disposition"] = f'inline; filename="annual-report-{year}.pdf"'
-        return resp
+        # built by a worker once per year, language and register version; data the version
+        # does not cover (size classes, the knowledge base) is at most an hour old
+        hour = int(timezone.now().timestamp() // 3600)
+        return pdf_response(
+            request,
+            report="agenda.annual",
+            args={"year": year},
+            family=f"agenda-annual-{year}",
+            version=f"{selectors.register_version()}-{hour}",
+            filename=f"annual-report-{year}.pdf",
+        )
     return render(request, "agenda/report.html", presenters.report_context(year))
 
 

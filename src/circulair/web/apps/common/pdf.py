@@ -1,22 +1,41 @@
-"""HTML → PDF for the platform's reports (annual report, scan report).
+"""HTML → PDF for the platform's reports (annual report, scan report), built by a worker.
 
 WeasyPrint lays out the same HTML the web page shows, with a print stylesheet, so a report has one
 template for screen and paper. Charts are embedded as inline SVG (matplotlib output), which
 WeasyPrint draws natively; nothing is fetched over the network (``url_fetcher`` refuses remote
 addresses, static files are read from disk).
+
+A PDF costs 1-3 s of CPU, so the pages do not build it: :func:`pdf_response` serves the stored
+file of the report's current data version and language, or queues a ``report.pdf`` job that
+builds and stores it, and answers with a page that reloads itself until the file is there. The
+file lives in the data folder (``MEDIA_ROOT/reports``), which every web process and worker
+shares; a newer version of the same report replaces the older file.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 import urllib.request
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from circulair.core.errors import CirculairError, InputError
+from circulair.web.apps.common import jobs
+from circulair.web.apps.common.models import Job
 
 #: Printed on every report page; kept here so both reports look alike.
 PRINT_CSS = """
@@ -68,7 +87,7 @@ class _LocalFetcher:
     fetch = __call__
 
 
-class PdfBusyError(Exception):
+class PdfBusyError(CirculairError):
     """Every PDF slot of this process stayed taken: answer 503 and ask to retry."""
 
 
@@ -93,3 +112,119 @@ def html_to_pdf(html: str, *, base_url: str = "/") -> bytes:
 def template_to_pdf(template: str, context: dict[str, Any]) -> bytes:
     """Render a Django template (a standalone print document) to PDF."""
     return html_to_pdf(render_to_string(template, context))
+
+
+# --- reports built by a worker ----------------------------------------------------------------
+#: A report's builder: ``build(args) -> PDF bytes``, run by the worker in the reader's language.
+Builder = Callable[[dict[str, Any]], bytes]
+BUILDERS: dict[str, Builder] = {}
+PDF_JOB = "report.pdf"
+REPORTS = "reports"
+#: After a failed build, the same report is answered with the failure (503) for this long
+#: before a new build is queued, so a report that cannot be built is not rebuilt on every reload.
+RETRY_SECONDS = 60
+#: The wait page reloads itself after this many seconds.
+WAIT_SECONDS = 2
+_KEY = re.compile(r"[a-z0-9][a-z0-9.-]{0,150}")
+
+
+def pdf_builder(name: str) -> Callable[[Builder], Builder]:
+    """Register the builder of report ``name`` (in the app's ``services``, which the worker
+    imports)."""
+
+    def deco(fn: Builder) -> Builder:
+        BUILDERS[name] = fn
+        return fn
+
+    return deco
+
+
+def _report_path(name: str) -> Path:
+    if not _KEY.fullmatch(name):
+        raise ValueError(f"not a report file name: {name!r}")
+    return Path(settings.MEDIA_ROOT) / REPORTS / f"{name}.pdf"
+
+
+def _report_store(family: str, key: str, data: bytes) -> None:
+    """Write the file whole (a reader never sees half of it) and remove the family's older
+    versions."""
+    path = _report_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    for old in path.parent.glob(f"{family}--*.pdf"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+@jobs.register(PDF_JOB, title=gettext_lazy("Report (PDF)"))
+def _report_job(params: dict[str, Any], progress: jobs.Progress) -> dict[str, Any]:
+    """Build a report in the language it was asked in, and store it for the pages to serve."""
+    build = BUILDERS.get(str(params.get("report")))
+    if build is None:
+        raise InputError.single(
+            f"unknown report; expected one of {sorted(BUILDERS)}",
+            field="report",
+            value=params.get("report"),
+        )
+    progress(0.1, "building")
+    with translation.override(str(params.get("language") or settings.LANGUAGE_CODE)):
+        data = build(dict(params.get("args") or {}))
+    _report_store(str(params["family"]), str(params["key"]), data)
+    return {"file": str(params["key"]), "bytes": len(data)}
+
+
+def pdf_response(
+    request: HttpRequest,
+    *,
+    report: str,
+    args: dict[str, Any],
+    family: str,
+    version: object,
+    filename: str,
+    attachment: bool = False,
+) -> HttpResponse:
+    """The PDF of report ``report`` (built by its registered builder from ``args``) for the
+    request's language, as stored for data ``version``; or a job building it and a page that
+    reloads itself until it is there (202); or, when the build failed a moment ago, that
+    failure (503, with ``Retry-After``). ``family`` names the report apart from its version
+    (a report, its arguments and the language): a new version replaces the family's file.
+    The caller has checked who may read the report."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    family = f"{family}-{language}".lower()
+    key = f"{family}--{version}".lower()
+    path = _report_path(key)
+    if not path.is_file():
+        newest = Job.objects.filter(kind=PDF_JOB, params__key=key).order_by("-pk").first()
+        recent = timezone.now() - timedelta(seconds=RETRY_SECONDS)
+        if newest is None or (
+            newest.status in (Job.Status.FAILED, Job.Status.CANCELLED)
+            and (newest.finished_at or newest.created_at) < recent
+        ):
+            params = {
+                "report": report,
+                "args": args,
+                "family": family,
+                "key": key,
+                "language": language,
+            }
+            newest = jobs.submit(kind=PDF_JOB, params=params)
+        if not path.is_file():
+            failed = newest.status in (Job.Status.FAILED, Job.Status.CANCELLED)
+            message = (newest.error or {}).get("message", "") if failed else ""
+            resp = render(
+                request,
+                "portal/report_wait.html",
+                {"failed": failed, "message": message, "wait": WAIT_SECONDS},
+                status=503 if failed else 202,
+            )
+            if failed:
+                resp["Retry-After"] = str(RETRY_SECONDS)
+            else:
+                resp["Refresh"] = str(WAIT_SECONDS)
+            resp["Cache-Control"] = "private, no-store"
+            return resp
+    resp = HttpResponse(path.read_bytes(), content_type="application/pdf")  # a few 100 kB
+    resp["Content-Disposition"] = content_disposition_header(attachment, filename) or ""
+    return resp

@@ -152,6 +152,7 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
 PHASES = {
     "reading": gettext_lazy("reading the file"),
     "storing": gettext_lazy("storing"),
+    "building": gettext_lazy("building the report"),
     "done": gettext_lazy("done"),
     "cancelled": gettext_lazy("cancelled"),
     "cancelling…": gettext_lazy("cancelling…"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from circulair.core.scan import Questionnaire, ScanScore
@@ -116,6 +116,16 @@ def _latest_per_org(responses: Iterable[Response]) -> list[Response]:
         if cur is None or r.year > cur.year:
             best[r.organisation_id] = r
     return list(best.values())
+
+
+def submitted_version() -> str:
+    """Changes when a scan is submitted (or one is removed): a report compares with the
+    others' latest rounds, so its stored PDF is of this version."""
+    agg = Response.objects.filter(status=Response.Status.SUBMITTED).aggregate(
+        n=Count("pk"), last=Max("submitted_at")
+    )
+    last = agg["last"]
+    return f"{agg['n']}-{int(last.timestamp()) if last else 0}"
 
 
 def peer_scores(response: Response) -> list[ScanScore]:

@@ -15,14 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
 from circulair.core.tables import write_table
-from circulair.web.apps.common.pdf import html_to_pdf
+from circulair.web.apps.common.pdf import pdf_response
 from circulair.web.apps.common.permissions import Role
 from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
@@ -171,10 +171,18 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     r = selectors.response_of(request.user, pk)
-    html = render_to_string("scan/report_print.html", presenters.report(r), request=request)
-    resp = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    resp["Content-Disposition"] = f'attachment; filename="scan-{r.year}-{r.pk}.pdf"'
-    return resp
+    if not r.is_submitted:
+        raise Http404("only submitted scans have a report")
+    hour = int(timezone.now().timestamp() // 3600)  # the knowledge base's texts: an hour old
+    return pdf_response(
+        request,
+        report="scan.report",
+        args={"response": r.pk},
+        family=f"scan-report-{r.pk}",
+        version=f"{selectors.submitted_version()}-{hour}",
+        filename=f"scan-{r.year}-{r.pk}.pdf",
+        attachment=True,
+    )
 
 
 @login_required

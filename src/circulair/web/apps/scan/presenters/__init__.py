@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from circulair.core.scan import (
     recommend,
 )
 from circulair.core.scan.charts import distribution_chart, score_chart
+from circulair.web.apps.common.pdf import html_to_pdf, pdf_builder
 from circulair.web.apps.scan import selectors
 from circulair.web.apps.scan.models import Response
 from circulair.web.apps.scan.services import questionnaire_of, score_from_json
@@ -216,6 +218,16 @@ def report(response: Response, *, top: int = 5) -> dict[str, Any]:
         "rules": {k: str(v) for k, v in RULE_TEXTS.items()},
         "levels": [tr(x) for x in MATURITY_LEVELS],
     }
+
+
+@pdf_builder("scan.report")
+def report_pdf(args: dict[str, Any]) -> bytes:
+    """A submitted scan's report as PDF (built by a worker, see
+    :func:`~circulair.web.apps.common.pdf.pdf_response`)."""
+    r = Response.objects.select_related("organisation", "questionnaire").get(
+        pk=int(args["response"])
+    )
+    return html_to_pdf(render_to_string("scan/report_print.html", report(r)))
 
 
 def report_data(response: Response) -> dict[str, Any]:
