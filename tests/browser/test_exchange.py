@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
+
+SHOTS = Path(os.environ.get("CIRCULAIR_SCREENSHOTS", "/tmp/circulair-screenshots"))
 
 
 def _login(page: Any, url: str, user: str, password: str) -> None:
@@ -94,3 +99,39 @@ def test_offer_request_propose_accept(
     page.goto(request_url)
     expect(page.locator("#remaining")).to_contain_text("0")
     expect(page.locator("#status")).to_have_text("gesloten")
+
+
+def test_a_large_listings_file_is_imported_by_the_worker(
+    page: Any, live_url: str, exchange_users: dict[str, str], tmp_path: Path
+) -> None:
+    """Above 2 MB the import page hands the file to the served platform's worker; the job page
+    follows it to its outcome, in Dutch, and leads to the market."""
+    _login(page, live_url, "seller", exchange_users["seller"])
+    page.goto(live_url + "/exchange/")
+    page.click("#import-listings")
+    expect(page.locator("h1")).to_have_text("Zoekertjes importeren")
+    expect(page.locator("#import-columns")).to_contain_text("available_from")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "exchange-import-nl.png"), full_page=True)
+    about = ("Vlakglas uit renovatie, gesorteerd per dikte en kleur. " * 150)[:8000]
+    rows = "".join(
+        f"offer,Vlakglas lot {i},glass-flat,{1 + i % 7},t,2026-01-01,2027-06-30,11002,recycle,"
+        f'"{about}"\n'
+        for i in range(260)
+    )
+    f = tmp_path / "glas.csv"
+    head = "kind,title,material,quantity,unit,available_from,available_to,refnis,route,description"
+    f.write_text(head + "\n" + rows, encoding="utf-8")
+    assert f.stat().st_size > 2_000_000
+    page.set_input_files("#import-form input[type=file]", str(f))
+    page.click("#import-form button[type=submit]")
+    expect(page).to_have_url(re.compile(r".*/jobs/\d+/$"))
+    expect(page.locator("h1")).to_have_text(re.compile(r"Import van zoekertjes #\d+"))
+    outcome = page.locator("#job-outcome")
+    expect(outcome).to_be_visible(timeout=60_000)
+    assert outcome.get_attribute("data-status") == "done", outcome.inner_text()
+    expect(outcome).to_contain_text("260 zoekertjes geïmporteerd.")
+    page.screenshot(path=str(SHOTS / "exchange-import-job-nl.png"), full_page=True)
+    page.click("#job-next")
+    expect(page).to_have_url(live_url + "/exchange/")
+    expect(page.locator("body")).to_contain_text("Vlakglas lot 259")  # the newest first

@@ -53,7 +53,7 @@ def run_list(user: Any = None) -> QuerySet[Job]:
     rule = _visible(user)
     if rule is not None:
         qs = qs.filter(rule)
-    return qs.order_by("-created_at")
+    return qs.order_by("-created_at", "-pk")
 
 
 def without_failed(runs: QuerySet[Job]) -> QuerySet[Job]:

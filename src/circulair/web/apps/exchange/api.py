@@ -211,7 +211,7 @@ class ListingViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind", "material", "status"]
 
     def get_queryset(self) -> Any:
-        return selectors.listing_visible_to(self.request.user).order_by("-created_at")
+        return selectors.listing_visible_to(self.request.user).order_by("-created_at", "-pk")
 
     def get_serializer_context(self) -> dict[str, Any]:
         ctx = super().get_serializer_context()

@@ -39,7 +39,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         qs = qs.none()  # an unknown slug (or hostile text) never reaches the query
     elif material:
         qs = qs.filter(material__in=selectors.material_and_descendants(material))
-    page = Paginator(qs.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     labels = selectors.material_labels()
     for x in page:
         x.material_name = labels.get(x.material, x.material)  # type: ignore[attr-defined]
