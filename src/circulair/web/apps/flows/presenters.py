@@ -11,6 +11,13 @@ from django.utils.translation import gettext as _
 
 from circulair.core.exchange.taxonomy import load_taxonomy
 from circulair.core.flows.codes import default_catalogue
+from circulair.core.flows.disclosure import (
+    COMPLEMENTARY,
+    DOMINANT,
+    FEW,
+    MIN_CONTRIBUTORS,
+    Disclosure,
+)
 from circulair.core.flows.indicators import Shares
 from circulair.core.flows.sankey import Sankey
 from circulair.web.apps.flows import selectors
@@ -120,6 +127,28 @@ def aggregate_rows(rows: list[dict[str, Any]], by: list[str]) -> list[dict[str, 
             "percent": None if r["share"] is None else 100.0 * r["share"],
         }
         for r in rows
+    ]
+
+
+HIDDEN_REASONS = {
+    FEW: gettext_lazy("fewer than %(n)d organisations"),
+    DOMINANT: gettext_lazy("one organisation holds most of it"),
+    COMPLEMENTARY: gettext_lazy("hidden so that the hidden figures cannot be derived"),
+}
+
+
+def disclosed_rows(d: Disclosure, by: str) -> list[dict[str, Any]]:
+    """The public register table's rows: each group's name, and its tonnes and share of the
+    total, or why it is hidden."""
+    return [
+        {
+            "key": c.key,
+            "label": key_label(by, str(c.key)),
+            "tonnes": c.tonnes,
+            "percent": (100.0 * c.tonnes / d.total if c.tonnes is not None and d.total else None),
+            "reason": str(HIDDEN_REASONS[c.reason]) % {"n": MIN_CONTRIBUTORS} if c.reason else "",
+        }
+        for c in d.cells
     ]
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from circulair.core.flows.aggregate import group_key, year_over_year
 from circulair.core.flows.codes import default_catalogue
+from circulair.core.flows.disclosure import Disclosure, disclose
 from circulair.core.flows.indicators import Shares, residual_per_inhabitant, shares
 from circulair.core.flows.records import Flow as CoreFlow
 from circulair.core.flows.sankey import Sankey, sankey
@@ -74,24 +75,46 @@ def years(qs: QuerySet[Any]) -> list[int]:
     return sorted(qs.values_list("year", flat=True).distinct())
 
 
+def _core_flow(row: dict[str, Any]) -> CoreFlow:
+    """A grouped row of totals (its tonnes in ``t``) as a core flow."""
+    return CoreFlow(
+        year=row.get("year", 0),
+        tonnes=float(row["t"] or 0.0),
+        waste_code=row.get("chapter", ""),
+        material=row.get("material", ""),
+        treatment=row.get("treatment", ""),
+        rung=row.get("rung") or None,
+        origin_nace=row.get("division", ""),
+        origin_refnis=row.get("origin_refnis", ""),
+    )
+
+
 def _grouped(qs: QuerySet[FlowTotal], fields: Sequence[str]) -> list[CoreFlow]:
     """One core flow per combination of the database columns ``fields`` (with the tonnes of
     the group), so core's aggregation, indicators and Sankey run on a handful of records."""
-    out = []
-    for row in qs.values(*fields).annotate(t=Sum("tonnes")).order_by(*fields):
-        out.append(
-            CoreFlow(
-                year=row.get("year", 0),
-                tonnes=float(row["t"] or 0.0),
-                waste_code=row.get("chapter", ""),
-                material=row.get("material", ""),
-                treatment=row.get("treatment", ""),
-                rung=row.get("rung") or None,
-                origin_nace=row.get("division", ""),
-                origin_refnis=row.get("origin_refnis", ""),
-            )
-        )
-    return out
+    return [
+        _core_flow(row) for row in qs.values(*fields).annotate(t=Sum("tonnes")).order_by(*fields)
+    ]
+
+
+def registers_disclosed(*, by: str, year: int | None = None) -> Disclosure:
+    """Every company's register in the region summed per group of ``by``, with small-group
+    suppression (:mod:`circulair.core.flows.disclosure`): what anyone may see of the registers,
+    without one company's figure being readable from it. The contributors of a group are the
+    organisations whose registers hold tonnes in it."""
+    cat = default_catalogue()
+    fields = sorted(set(GROUPINGS[by]))
+    qs = FlowTotal.objects.filter(
+        dataset__kind=Dataset.Kind.REGISTER, dataset__organisation__isnull=False
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    groups: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    rows = qs.values(*fields, "dataset__organisation").annotate(t=Sum("tonnes")).order_by()
+    for row in rows:
+        key = group_key(_core_flow(row), by, cat)
+        groups[key][int(row["dataset__organisation"])] += float(row["t"] or 0.0)
+    return disclose(groups)
 
 
 def aggregate(qs: QuerySet[FlowTotal], by: Sequence[str]) -> list[dict[str, Any]]:

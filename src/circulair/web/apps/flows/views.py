@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
+from circulair.core.flows.disclosure import DOMINANCE, MIN_CONTRIBUTORS
 from circulair.core.flows.sankey import layout_svg
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
@@ -114,6 +115,12 @@ def index(request: HttpRequest) -> HttpResponse:
     ctx = _analysis(request, ds, year, by)
     ctx["datasets"] = selectors.datasets_visible(request.user)[:100]
     ctx["may_import_statistics"] = permissions.can(request.user, "flows.statistics.import")
+    if ds is None:  # every company's register, as anyone may see it: small groups hidden
+        registers = selectors.registers_disclosed(by=by, year=year)
+        ctx["registers"] = presenters.disclosed_rows(registers, by)
+        ctx["registers_total"] = registers.total
+        ctx["min_contributors"] = MIN_CONTRIBUTORS
+        ctx["dominance_percent"] = round(100 * DOMINANCE)
     return render(request, "flows/index.html", ctx)
 
 
