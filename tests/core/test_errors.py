@@ -42,3 +42,35 @@ def test_listing_and_bullets_use_the_same_cap() -> None:
     assert long.count(",") == MAX_LISTED  # MAX_LISTED numbers, then ", ... (N in all)"
     text = bullets([f"v{i}" for i in range(MAX_LISTED + 2)])
     assert text.count("\n  - ") == MAX_LISTED and text.endswith("  - ... and 2 more")
+
+
+def test_a_coded_problem_is_english_by_default_and_translated_where_it_is_shown() -> None:
+    from circulair.core.errors import Problem, gettext_noop, problem
+
+    p = problem(
+        "columns_missing",
+        gettext_noop("missing columns %(missing)s; expected %(expected)s"),
+        file="a.csv",
+        row=1,
+        missing="title",
+        expected="title, organisation",
+    )
+    assert str(p) == "a.csv, line 1: missing columns title; expected title, organisation"
+    catalogue = {
+        "line %(n)s": "regel %(n)s",
+        "missing columns %(missing)s; expected %(expected)s": "ontbrekende kolommen: %(missing)s",
+    }
+    assert p.text(lambda m: catalogue.get(m, m)) == "a.csv, regel 1: ontbrekende kolommen: title"
+    # stored with an upload or a job, and shown again later: code and parameters survive
+    assert Problem.from_dict(p.as_dict()) == p
+    assert p.as_dict()["params"] == {"expected": "title, organisation", "missing": "title"}
+    # a broken translation falls back to the English text rather than failing
+    assert p.text(lambda m: "%(nope)s" if "missing" in m else m).endswith(
+        "expected title, organisation"
+    )
+    # an uncoded problem's message is never looked up (it may be any text)
+    plain = Problem("50 % of it", field="x", value=3)
+    assert (
+        plain.text(lambda m: m.upper() if m == "50 % of it" else m)
+        == "field 'x': 50 % of it (got 3)"
+    )

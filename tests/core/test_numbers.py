@@ -54,7 +54,9 @@ def test_decimal_comma_and_ranges() -> None:
     assert finite_number("-0,25", field="q") == -0.25
     assert finite_number("1500", field="q") == 1500
     assert "ambiguous" in number_problem("1,500", field="q").message  # type: ignore[union-attr]
-    assert "at least 0" in number_problem("-1", field="q", minimum=0).message  # type: ignore
+    at_least = number_problem("-1", field="q", minimum=0)
+    assert at_least is not None and str(at_least) == "field 'q': must be at least 0 (got '-1')"
+    assert (at_least.code, at_least.params) == ("number_below_minimum", (("minimum", "0"),))
     assert "whole" in number_problem("2,5", field="n", integer=True).message  # type: ignore
     assert whole_number("2024", field="year", minimum=2000, maximum=2100) == 2024
     assert number_problem(True, field="b") is not None

@@ -6,7 +6,7 @@ expected, so a web form, an API response and a CLI message can all be built from
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,33 +19,76 @@ IMPORT_LISTED = 1000
 :class:`SolverError`, and items (row numbers, ids) named in one message."""
 
 
+Translate = Callable[[str], str]
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` as a text for people whose translation is looked up where it is shown
+    (the web's catalogue extracts every ``gettext_noop`` text of core, services and the CLI);
+    it returns the message unchanged. Core stays free of Django: it never translates itself."""
+    return message
+
+
+def _same(message: str) -> str:
+    return message
+
+
+# The words that place a problem, translated with its message where it is shown.
+_LINE = gettext_noop("line %(n)s")
+_ROW = gettext_noop("row %(n)s")
+_RECORD = gettext_noop("record %(n)s")
+_COLUMN = gettext_noop("column '%(name)s'")
+_FIELD = gettext_noop("field '%(name)s'")
+_GOT = gettext_noop("got %(value)s")
+#: Said of an import file without a data row, by every importer.
+FILE_EMPTY = gettext_noop("the file has no rows")
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where it is, what it holds, what was expected."""
+    """One thing wrong with an input: where it is, what it holds, what was expected.
+
+    ``message`` is the English text. A problem written for translation (made with
+    :func:`problem`) also keeps the ``template`` it was filled from (marked with
+    :func:`gettext_noop`, its ``%(name)s`` placeholders filled from ``params``: pairs, so that
+    a problem stays hashable) and a stable ``code`` that machines read. ``str()`` is the
+    English text (logs, the CLI's default); :meth:`text` is the same in another language."""
 
     message: str
     file: str | None = None
     row: int | str | None = None
     field: str | None = None
     value: Any = None
+    code: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+    template: str | None = None
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, translate: Translate = _same) -> str:
+        """The problem for a person, its words translated by ``translate`` (a gettext)."""
         # In a file, an integer row is the line number (header = line 1) and a field a column.
         tabular = bool(self.file) and isinstance(self.row, int)
         where = []
         if self.file:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(
-                f"record {self.row}"
-                if isinstance(self.row, str)
-                else (f"line {self.row}" if tabular else f"row {self.row}")
-            )
+            place = _RECORD if isinstance(self.row, str) else (_LINE if tabular else _ROW)
+            where.append(translate(place) % {"n": self.row})
         if self.field:
-            where.append(f"column '{self.field}'" if tabular else f"field '{self.field}'")
+            where.append(translate(_COLUMN if tabular else _FIELD) % {"name": self.field})
         prefix = ", ".join(where)
-        shown = "" if self.value is None else f" (got {self.value!r})"
-        return f"{prefix}: {self.message}{shown}" if prefix else f"{self.message}{shown}"
+        message = self.message
+        if self.template is not None:
+            try:
+                message = translate(self.template) % dict(self.params)
+            except (KeyError, TypeError, ValueError):  # a broken translation: the English
+                message = self.message
+        shown = (
+            "" if self.value is None else " (" + translate(_GOT) % {"value": repr(self.value)} + ")"
+        )
+        return f"{prefix}: {message}{shown}" if prefix else f"{message}{shown}"
 
     def at(self, *, file: str | None = None, row: int | str | None = None) -> Problem:
         """The same problem placed in a file and row (a row checked on its own, then located)."""
@@ -57,18 +100,64 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, and storable: NUL characters (from a hostile cell), which PostgreSQL
-        refuses in text and JSON, are written as ``\\x00``."""
+        refuses in text and JSON, are written as ``\\x00``. A coded problem keeps its code and
+        parameters, so that it can be shown again later in the reader's language."""
 
         def text(v: Any) -> Any:
             return v.replace("\x00", "\\x00") if isinstance(v, str) else v
 
-        return {
+        out = {
             "message": text(self.message),
             "file": text(self.file),
             "row": text(self.row),
             "field": text(self.field),
             "value": None if self.value is None else text(str(self.value)),
         }
+        if self.code:
+            out["code"] = self.code
+            out["params"] = {k: text(v) if isinstance(v, str) else v for k, v in self.params}
+            out["template"] = self.template
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Problem:
+        """A problem stored with :meth:`as_dict`, to be shown again."""
+        params = d.get("params") or {}
+        return cls(
+            message=str(d.get("message", "")),
+            file=d.get("file"),
+            row=d.get("row"),
+            field=d.get("field"),
+            value=d.get("value"),
+            code=d.get("code"),
+            params=tuple(sorted(params.items())) if isinstance(params, dict) else (),
+            template=d.get("template"),
+        )
+
+
+def problem(
+    code: str,
+    message: str,
+    /,
+    *,
+    file: str | None = None,
+    row: int | str | None = None,
+    field: str | None = None,
+    value: Any = None,
+    **params: Any,
+) -> Problem:
+    """A coded problem: ``problem("columns_missing", gettext_noop("missing columns
+    %(missing)s"), missing="title")``; its text is translated where it is shown."""
+    return Problem(
+        message=message % params,
+        template=message,
+        file=file,
+        row=row,
+        field=field,
+        value=value,
+        code=code,
+        params=tuple(sorted(params.items())),
+    )
 
 
 class CirculairError(Exception):

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 
 # No quantity, coordinate, cost or count in this domain comes near this; a larger one is a typo
 # or an attack, and it would overflow sums and products downstream.
@@ -19,6 +19,7 @@ MAX_ABS = 1e15
 # "12,5" is a decimal comma (Belgian Excel); "1,500" could be either reading, so it is refused.
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _AMBIGUOUS_COMMA = re.compile(r"[+-]?\d{1,3},\d{3}")
+NOT_A_NUMBER = gettext_noop("must be a number")
 
 
 def number_problem(
@@ -34,33 +35,58 @@ def number_problem(
     """Why ``value`` is not an acceptable number for ``field`` (``None`` when it is)."""
     where: dict[str, Any] = {"field": field, "file": file, "row": row, "value": value}
     if isinstance(value, bool):
-        return Problem("must be a number", **where)
+        return problem("number_invalid", NOT_A_NUMBER, **where)
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            return Problem("must be a number (the cell is empty)", **where)
+            return problem(
+                "number_empty", gettext_noop("must be a number (the cell is empty)"), **where
+            )
         if _AMBIGUOUS_COMMA.fullmatch(text):
-            return Problem(
-                "is ambiguous: write 1500 for fifteen hundred or 1,5 for one and a half", **where
+            return problem(
+                "number_ambiguous",
+                gettext_noop(
+                    "is ambiguous: write 1500 for fifteen hundred or 1,5 for one and a half"
+                ),
+                **where,
             )
         try:
             x = float(_decimal_point(text))
         except ValueError:
-            return Problem("must be a number", **where)
+            return problem("number_invalid", NOT_A_NUMBER, **where)
     elif isinstance(value, int | float):
         x = float(value) if not isinstance(value, int) or abs(value) <= MAX_ABS else math.inf
     else:
-        return Problem("must be a number", **where)
+        return problem("number_invalid", NOT_A_NUMBER, **where)
     if not math.isfinite(x):
-        return Problem("must be a finite number (not NaN or infinity)", **where)
+        return problem(
+            "number_not_finite",
+            gettext_noop("must be a finite number (not NaN or infinity)"),
+            **where,
+        )
     if abs(x) > MAX_ABS:
-        return Problem(f"must be at most {MAX_ABS:g} in size", **where)
+        return problem(
+            "number_too_large",
+            gettext_noop("must be at most %(limit)s in size"),
+            **where,
+            limit=f"{MAX_ABS:g}",
+        )
     if integer and x != int(x):
-        return Problem("must be a whole number", **where)
+        return problem("number_not_whole", gettext_noop("must be a whole number"), **where)
     if minimum is not None and x < minimum:
-        return Problem(f"must be at least {minimum:g}", **where)
+        return problem(
+            "number_below_minimum",
+            gettext_noop("must be at least %(minimum)s"),
+            **where,
+            minimum=f"{minimum:g}",
+        )
     if maximum is not None and x > maximum:
-        return Problem(f"must be at most {maximum:g}", **where)
+        return problem(
+            "number_above_maximum",
+            gettext_noop("must be at most %(maximum)s"),
+            **where,
+            maximum=f"{maximum:g}",
+        )
     return None
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 
 Record = tuple[int, dict[str, str]]
 DELIMITERS = (",", ";", "\t", "|")
@@ -31,10 +31,10 @@ def decode_text(content: bytes, *, file: str) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:
-        raise InputError.single(NOT_TEXT, file=file) from None
+        raise InputError([problem("file_not_text", NOT_TEXT, file=file)]) from None
 
 
-NOT_TEXT = "the file is not text (expected a CSV in UTF-8 or Windows-1252)"
+NOT_TEXT = gettext_noop("the file is not text (expected a CSV in UTF-8 or Windows-1252)")
 CHUNK = 1 << 20
 
 
@@ -63,7 +63,7 @@ def stream_encoding(stream: IO[bytes], *, file: str) -> str:
     for name, good in ok.items():
         if good:
             return name
-    raise InputError.single(NOT_TEXT, file=file)
+    raise InputError([problem("file_not_text", NOT_TEXT, file=file)])
 
 
 class _Borrowed(io.RawIOBase):
@@ -117,20 +117,39 @@ def csv_records(
         except StopIteration:
             return
         except csv.Error as e:
-            reason = str(e)
-            if "field larger than field limit" in reason:
-                reason = (
-                    f"a cell is longer than {csv.field_size_limit():,} characters "
-                    "(is the file a table?)"
+            if "field larger than field limit" in str(e):
+                bad = problem(
+                    "csv_cell_too_long",
+                    gettext_noop(
+                        "not a readable CSV file: a cell is longer than %(limit)s characters "
+                        "(is the file a table?)"
+                    ),
+                    file=file,
+                    row=start,
+                    limit=f"{csv.field_size_limit():,}",
                 )
-            raise InputError.single(
-                f"not a readable CSV file: {reason}", file=file, row=start
-            ) from None
+            else:
+                bad = problem(
+                    "csv_unreadable",
+                    gettext_noop("not a readable CSV file: %(reason)s"),
+                    file=file,
+                    row=start,
+                    reason=str(e),
+                )
+            raise InputError([bad]) from None
         if not nul_ok and any("\x00" in c for c in cells):
-            raise InputError.single(
-                "not a readable CSV file: a cell holds a NUL character (is the file text?)",
-                file=file,
-                row=start,
+            raise InputError(
+                [
+                    problem(
+                        "csv_nul",
+                        gettext_noop(
+                            "not a readable CSV file: a cell holds a NUL character "
+                            "(is the file text?)"
+                        ),
+                        file=file,
+                        row=start,
+                    )
+                ]
             )
         yield start, cells
 
@@ -186,8 +205,9 @@ def csv_dict_rows(
                 h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h
             }
             bad = [
-                Problem(
-                    "holds a NUL character (binary data, not text)",
+                problem(
+                    "cell_nul",
+                    gettext_noop("holds a NUL character (binary data, not text)"),
                     file=file,
                     row=line,
                     field=h,

@@ -378,7 +378,7 @@ def test_inline_validation_names_fields(world: dict[str, Any]) -> None:
         },
     )
     body = r.content.decode()
-    assert "ends before it starts" in body and "belongs to another agenda" in body
+    assert "eindigt voor ze begint" in body and "werkpad hoort bij een andere agenda" in body  # nl
 
 
 # --- import / export -----------------------------------------------------------------------
@@ -668,7 +668,7 @@ def test_web_import_names_line_and_column_and_keeps_the_file(world: dict[str, An
     )
     r = alice.post("/agenda/import/", {"kind": "actions", "file": bad})
     assert r.status_code == 400
-    assert "acties.csv, line 2, column &#x27;start&#x27;" in r.content.decode()
+    assert "acties.csv, regel 2, kolom &#x27;start&#x27;" in r.content.decode()  # nl
     good = SimpleUploadedFile(
         "acties.csv", b"title,organisation,agenda,start\nX,Alfa Metaal,maakindustrie,2025-02-28\n"
     )

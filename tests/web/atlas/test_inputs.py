@@ -122,7 +122,7 @@ def test_form_shows_the_bad_distance_row_and_stores_no_run(client: Client, user:
     )
     assert resp.status_code == 400
     body = resp.content.decode()
-    assert "km.csv, line 3, column &#x27;km&#x27;" in body and "&#x27;x&#x27;" in body
+    assert "km.csv, regel 3, kolom &#x27;km&#x27;" in body and "&#x27;x&#x27;" in body
     assert Job.objects.count() == before
     assert Upload.objects.get(original_name="km.csv").status == Upload.Status.REJECTED
 

@@ -294,7 +294,7 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(
         },
     )
     assert resp.status_code == 400
-    assert "demand.csv, line 3, column &#x27;weight&#x27;" in resp.content.decode()
+    assert "demand.csv, regel 3, kolom &#x27;weight&#x27;" in resp.content.decode()
     # the API: a partition that misses a municipality (imports need the geography role)
     grant_role(user, "geography_editor")
     rows = "refnis,unit\n11002,A\n"

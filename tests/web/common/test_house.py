@@ -47,6 +47,7 @@ COMMON_MODULES = {
     "public_cache",
     "redirects",
     "tables",
+    "texts",
     "uploads",
     "writes",
     "templatetags",

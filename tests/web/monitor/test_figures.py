@@ -116,7 +116,7 @@ def test_import_page_and_api(client: Client, user: object, monitor_editor: objec
     assert 'href="/monitor/import/"' in client.get("/monitor/").content.decode()
     bad = SimpleUploadedFile("bad.csv", b"indicator,region,year,value,unit\nnope,VLG,2020,1,Mt\n")
     resp = client.post("/monitor/import/", {"file": bad})
-    assert resp.status_code == 400 and "bad.csv, line 2, column" in resp.content.decode()
+    assert resp.status_code == 400 and "bad.csv, regel 2, kolom" in resp.content.decode()
     resp = client.post(
         "/api/v1/monitor/observations/import/", {"file": SimpleUploadedFile("a.csv", RMC.encode())}
     )

@@ -149,7 +149,7 @@ def load_catalogue(
     treatments: dict[str, Treatment] = {}
     for i, r in enumerate(_read(tp).get("records") or [], start=1):
         code = str(r.get("code", ""))
-        where = {"file": tp.name, "row": code or str(i)}
+        where: dict[str, Any] = {"file": tp.name, "row": code or str(i)}
         if code in treatments:
             problems.append(Problem("the code is listed twice", field="code", **where))
         if r.get("family") not in FAMILIES:

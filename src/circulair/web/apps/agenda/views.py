@@ -36,6 +36,7 @@ from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.pdf import pdf_response
 from circulair.web.apps.common.public_cache import public_page
+from circulair.web.apps.common.texts import problem_message, problem_text, problem_texts
 from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.organisations.models import Organisation
 
@@ -138,9 +139,11 @@ def _problems_to_form(form: ActionForm, e: InputError) -> list[str]:
     loose = []
     for p in e.problems:
         if p.field in form.fields:
-            form.add_error(p.field, p.message + (f" ({p.value})" if p.value is not None else ""))
+            form.add_error(
+                p.field, problem_message(p) + (f" ({p.value})" if p.value is not None else "")
+            )
         else:
-            loose.append(str(p))
+            loose.append(problem_text(p))
     return loose
 
 
@@ -227,7 +230,8 @@ def action_validate(request: HttpRequest) -> HttpResponse:
         found: list[Any] = []
         services.action_check(_form_data(form), found)
         problems = [
-            f"{form.fields[p.field].label if p.field in form.fields else p.field}: {p.message}"
+            f"{form.fields[p.field].label if p.field in form.fields else p.field}: "
+            + problem_message(p)
             for p in found
         ]
     return render(request, "agenda/_problems.html", {"problems": problems})
@@ -274,7 +278,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
                 )
             except InputError as e:
                 for p in e.problems:
-                    form.add_error(p.field if p.field in form.fields else None, p.message)
+                    form.add_error(p.field if p.field in form.fields else None, problem_message(p))
             else:
                 messages.success(request, _("Signatory added."))
                 return redirect("agenda:signatories")
@@ -338,7 +342,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 p = services.programme_create(user=request.user, data=form.cleaned_data)
             except InputError as e:
                 for pr in e.problems:
-                    form.add_error(pr.field if pr.field in form.fields else None, pr.message)
+                    form.add_error(
+                        pr.field if pr.field in form.fields else None, problem_message(pr)
+                    )
             else:
                 return redirect("agenda:programme", pk=p.pk)
     return render(
@@ -404,7 +410,9 @@ def bottleneck_list(request: HttpRequest) -> HttpResponse:
                 services.bottleneck_create(user=request.user, data=d, reported_by=org)
             except InputError as e:
                 for pr in e.problems:
-                    form.add_error(pr.field if pr.field in form.fields else None, pr.message)
+                    form.add_error(
+                        pr.field if pr.field in form.fields else None, problem_message(pr)
+                    )
             else:
                 messages.success(request, _("Obstacle registered."))
                 return redirect("agenda:bottlenecks")
@@ -536,7 +544,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     user=request.user, content=content, file_name=f.name
                 ).count()
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
         else:
             messages.success(request, _("Imported %(n)d rows.") % {"n": n})
             return redirect(

@@ -29,6 +29,7 @@ from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
+from circulair.web.apps.common.texts import problem_message, problem_text
 from circulair.web.apps.geography import selectors as geo_sel
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import organisations_of
@@ -61,9 +62,9 @@ def _problems_to_form(form: ExtrapolateForm | SiteForm, e: InputError) -> list[s
     for p in e.problems:
         if p.field in form.fields and not p.file:
             shown = f" ({p.value})" if p.value is not None else ""
-            form.add_error(p.field, p.message + shown)
+            form.add_error(p.field, problem_message(p) + shown)
         else:
-            loose.append(str(p))
+            loose.append(problem_text(p))
     return loose
 
 
@@ -258,7 +259,7 @@ def run_again(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         again = services.run_again_longer(request.user, job)
     except InputError as e:
-        messages.error(request, "; ".join(p.message for p in e.problems) or str(e))
+        messages.error(request, "; ".join(problem_message(p) for p in e.problems) or str(e))
         return redirect("atlas:run", pk=job.pk)
     except jobs.JobLimitError as e:
         messages.error(request, str(e))
@@ -296,7 +297,7 @@ def run_share(request: HttpRequest, pk: int) -> HttpResponse:
             raise InputError.single(_("unknown action"), field="action", value=action)
     except InputError as e:
         for p in e.problems:
-            messages.error(request, str(p))
+            messages.error(request, problem_text(p))
     return redirect("atlas:mine")
 
 

@@ -28,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from circulair.core.errors import InputError
 from circulair.core.numbers import MAX_ABS
 from circulair.web.apps.common.fields import FiniteFloatField
+from circulair.web.apps.common.texts import problem_json
 
 
 class Pagination(PageNumberPagination):
@@ -212,7 +213,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "status": 400,
             "message": str(exc),
             "fields": {},
-            "problems": [p.as_dict() for p in exc.problems],
+            "problems": [problem_json(p) for p in exc.problems],
         }
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):

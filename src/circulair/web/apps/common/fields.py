@@ -10,9 +10,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from circulair.core.numbers import MAX_ABS, number_problem
+from circulair.web.apps.common.texts import problem_message
 
 
 class FiniteFloatField(serializers.FloatField):
@@ -33,7 +35,7 @@ class FiniteFloatField(serializers.FloatField):
         value = super().to_internal_value(data)
         problem = number_problem(value, field=self.field_name or "")
         if problem is not None:
-            self.fail("too_large" if "size" in problem.message else "not_finite")
+            self.fail("too_large" if problem.code == "number_too_large" else "not_finite")
         return value
 
 
@@ -60,7 +62,8 @@ def query_int(
         return default
     problem = number_problem(raw, field=name, minimum=minimum, maximum=maximum, integer=True)
     if problem is not None:
-        raise serializers.ValidationError({name: [f"{problem.message} (got {raw!r})"]})
+        got = gettext("got %(value)s") % {"value": repr(raw)}
+        raise serializers.ValidationError({name: [f"{problem_message(problem)} ({got})"]})
     return int(float(raw))
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common.public_cache import public_page
+from circulair.web.apps.common.texts import problem_message
 from circulair.web.apps.doers import presenters, selectors, services
 from circulair.web.apps.doers.forms import CaseForm
 from circulair.web.apps.doers.models import Case
@@ -125,7 +126,7 @@ def _save(request: HttpRequest, form: CaseForm, case: Case | None) -> Case | Non
         for p in e.problems:
             form.add_error(
                 p.field if p.field in form.fields else None,
-                f"{p.message}" + (f" ({p.value})" if p.value is not None else ""),
+                f"{problem_message(p)}" + (f" ({p.value})" if p.value is not None else ""),
             )
         return None
     return case

@@ -17,6 +17,7 @@ from circulair.core.errors import InputError
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.redirects import redirect_next
+from circulair.web.apps.common.texts import problem_texts
 from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.exchange import presenters, selectors, services
 from circulair.web.apps.exchange.forms import (
@@ -96,7 +97,7 @@ def listing_new(request: HttpRequest) -> HttpResponse:
                 user=request.user, organisation=org, data=data, publish=publish
             )
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
         else:
             return redirect("exchange:listing", pk=listing.pk)
     return render(
@@ -133,7 +134,7 @@ def listing_import(request: HttpRequest) -> HttpResponse:
                 user=request.user, organisation=org, content=f, file_name=f.name, publish=publish
             ).count()
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
         else:
             messages.success(request, services.listings_import_outcome({"rows": n}))
             return redirect("exchange:list")
@@ -275,7 +276,7 @@ def saved_search(request: HttpRequest) -> HttpResponse:
             radius_km=data["radius_km"] or 50,
         )
     except InputError as e:
-        return _problems(request, [str(p) for p in e.problems])
+        return _problems(request, problem_texts(e.problems))
     messages.success(request, _("Saved: you will be notified of new matching listings."))
     return redirect("exchange:list")
 

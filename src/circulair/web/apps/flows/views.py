@@ -17,6 +17,7 @@ from circulair.core.flows.disclosure import DOMINANCE, MIN_CONTRIBUTORS
 from circulair.core.flows.sankey import layout_svg
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.texts import problem_texts
 from circulair.web.apps.flows import presenters, selectors, services
 from circulair.web.apps.flows.forms import FilterForm, MunicipalImportForm, RegisterImportForm
 from circulair.web.apps.flows.models import Dataset
@@ -219,7 +220,7 @@ def import_register(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
             )
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
         else:
             messages.success(request, _("Imported %(n)d flows.") % {"n": ds.rows})
             return redirect("flows:dataset", pk=ds.pk)
@@ -244,7 +245,7 @@ def import_municipal(request: HttpRequest) -> HttpResponse:
                 licence=form.cleaned_data["licence"],
             )
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
         else:
             messages.success(request, _("Imported %(n)d flows.") % {"n": ds.rows})
             return redirect("flows:dataset", pk=ds.pk)
@@ -262,7 +263,7 @@ def opportunity_offer(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user, dataset=ds, material=request.POST.get("material", "")
         )
     except InputError as e:
-        messages.error(request, "; ".join(str(p) for p in e.problems))
+        messages.error(request, "; ".join(problem_texts(e.problems)))
         return redirect("flows:dataset", pk=ds.pk)
     messages.success(request, _("A draft offer was made: check it and publish it on the exchange."))
     return redirect("exchange:listing", pk=listing.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.texts import problem_texts
 from circulair.web.apps.geography import selectors, services
 from circulair.web.apps.geography.filtersets import MunicipalityFilter
 from circulair.web.apps.geography.models import Partition
@@ -85,7 +86,7 @@ def partition_import(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
         else:
             messages.success(
                 request, _("Partition imported: %(n)d units.") % {"n": part.units.count()}

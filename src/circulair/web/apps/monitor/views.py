@@ -21,6 +21,7 @@ from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import history_of
 from circulair.web.apps.common.models import Upload
+from circulair.web.apps.common.texts import problem_message, problem_texts
 from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.monitor import presenters, selectors, services
 from circulair.web.apps.monitor.forms import DecideForm, ImportForm
@@ -96,7 +97,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 content=f, file_name=f.name, user=request.user, confirm=confirm
             )
         except InputError as e:
-            problems = [str(p) for p in e.problems]
+            problems = problem_texts(e.problems)
             implausible = any(refused_as_implausible(p) for p in e.problems)
         else:
             summary = services.import_summary(rep)
@@ -185,6 +186,8 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Rejected: the importer was told why."))
     except InputError as e:
         up = Upload.objects.get(pk=up.pk)  # the batch as it is now (decided meanwhile?)
-        ctx = _batch_context(request, up, problems=[p.message for p in e.problems], form=form)
+        ctx = _batch_context(
+            request, up, problems=[problem_message(p) for p in e.problems], form=form
+        )
         return render(request, "monitor/import_batch.html", ctx, status=400)
     return redirect("monitor:import_batch", pk=up.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from circulair.core.errors import InputError
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import Role
+from circulair.web.apps.common.texts import problem_text
 from circulair.web.apps.organisations import selectors, services
 from circulair.web.apps.organisations.forms import (
     AcceptForm,
@@ -35,7 +36,7 @@ from circulair.web.apps.organisations.models import (
 
 def _errors(request: HttpRequest, e: InputError) -> None:
     for p in e.problems:
-        messages.error(request, str(p))
+        messages.error(request, problem_text(p))
 
 
 @login_required

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from circulair.core.errors import Problem
 from circulair.data import manifest_path
 from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Job, Upload
+from circulair.web.apps.common.texts import stored_problem_texts
 from circulair.web.apps.geography import presenters as geo_presenters
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
@@ -185,7 +185,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         "outcome": outcome(job.result or {}) if outcome and job.status == Job.Status.DONE else "",
         "next_url": (job.result or {}).get("url", "") if job.status == Job.Status.DONE else "",
         "may_cancel": not job.finished and permissions.can(request.user, "job.cancel", job),
-        "problems": [str(Problem(**p)) for p in (job.error or {}).get("problems", [])],
+        "problems": stored_problem_texts((job.error or {}).get("problems", [])),
         "problem_count": (job.error or {}).get("problem_count", 0),
     }
     template = "portal/_job_status.html" if request.GET.get("partial") else "portal/job.html"

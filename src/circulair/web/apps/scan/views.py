@@ -24,6 +24,7 @@ from circulair.core.scan import validate_answers
 from circulair.core.tables import write_table
 from circulair.web.apps.common.pdf import pdf_response
 from circulair.web.apps.common.permissions import Role
+from circulair.web.apps.common.texts import problem_message
 from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
 from circulair.web.apps.scan.presenters import coordination
@@ -93,7 +94,7 @@ def fill(request: HttpRequest, pk: int) -> HttpResponse:
             posted = step_answers(q, step, request.POST)
             services.answers_save(user=request.user, response=r, answers=posted)
         except InputError as e:
-            problems = {str(p.field): p.message for p in e.problems}
+            problems = {str(p.field): problem_message(p) for p in e.problems}
             posted = posted_values(q, step, request.POST)
             status = 400
         else:

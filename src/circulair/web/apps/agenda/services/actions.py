@@ -13,7 +13,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from circulair.core.agenda import evaluation as ev
-from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
+from circulair.core.errors import (
+    FILE_EMPTY,
+    IMPORT_LISTED,
+    InputError,
+    Problem,
+    ProblemCollector,
+    gettext_noop,
+    problem,
+)
 from circulair.core.tables import write_table
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import (
@@ -93,6 +101,15 @@ ACTION_COLUMNS = (
 ACTION_REQUIRED = ("title", "agenda")
 #: The statuses an action may have (read once: ``Status.values`` is built anew on every call).
 STATUSES = tuple(Action.Status.values)
+#: Said of a work path, lever or value chain of another work agenda than the action's.
+OTHER_AGENDA = {
+    "work_path": gettext_noop("this work path belongs to another agenda"),
+    "lever": gettext_noop("this lever belongs to another agenda"),
+    "value_chain": gettext_noop("this value chain belongs to another agenda"),
+}
+ORGANISATION_REQUIRED = problem(
+    "organisation_required", gettext_noop("an organisation is required"), field="organisation"
+)
 
 
 def action_check(
@@ -104,7 +121,9 @@ def action_check(
     if "title" in data or current is None:
         title = str(get("title") or "").strip()
         if not title:
-            problems.append(Problem("a title is required", field="title"))
+            problems.append(
+                problem("title_required", gettext_noop("a title is required"), field="title")
+            )
         c["title"] = title[:200]
     for f in ("description", "results"):
         if f in data:
@@ -115,7 +134,7 @@ def action_check(
     if "organisation" in data:
         org = organisation_ref(get("organisation"), "organisation", problems)
         if org is None and not any(p.field == "organisation" for p in problems):
-            problems.append(Problem("an organisation is required", field="organisation"))
+            problems.append(ORGANISATION_REQUIRED)
         c["organisation"] = org
     if "agenda" in data or current is None:
         c["agenda"] = _record("work_agenda", get("agenda"), "agenda", problems, required=True)
@@ -134,11 +153,7 @@ def action_check(
             )
             if refs and agenda.pk not in refs:
                 problems.append(
-                    Problem(
-                        f"this {f.replace('_', ' ')} belongs to another agenda",
-                        field=f,
-                        value=rec.slug,
-                    )
+                    problem("record_other_agenda", OTHER_AGENDA[f], field=f, value=rec.slug)
                 )
     if "r_strategies" in data:
         rs = [
@@ -162,8 +177,9 @@ def action_check(
             )
             if muni is None:
                 problems.append(
-                    Problem(
-                        "unknown municipality (REFNIS code or Dutch name)",
+                    problem(
+                        "municipality_unknown",
+                        gettext_noop("unknown municipality (REFNIS code or Dutch name)"),
                         field="municipality",
                         value=m,
                     )
@@ -187,7 +203,12 @@ def action_check(
             )
             if prog is None:
                 problems.append(
-                    Problem("unknown programme (id or exact name)", field="programme", value=text)
+                    problem(
+                        "programme_unknown",
+                        gettext_noop("unknown programme (id or exact name)"),
+                        field="programme",
+                        value=text,
+                    )
                 )
             c["programme"] = prog
     for f in ("start", "end"):
@@ -196,7 +217,15 @@ def action_check(
     if "status" in data:
         st = str(get("status") or ev.PLANNED)
         if st not in STATUSES:
-            problems.append(Problem(f"expected one of {list(STATUSES)}", field="status", value=st))
+            problems.append(
+                problem(
+                    "status_unknown",
+                    gettext_noop("expected one of %(allowed)s"),
+                    field="status",
+                    value=st,
+                    allowed=", ".join(STATUSES),
+                )
+            )
         c["status"] = st
     if "figures" in data:
         c["figures"] = parse_figures(get("figures"), problems)
@@ -204,13 +233,30 @@ def action_check(
     end = c.get("end", current.end if current else None)
     status = c.get("status", current.status if current else ev.PLANNED)
     if start and end and end < start:
-        problems.append(Problem("the action ends before it starts", field="end", value=end))
+        problems.append(
+            problem(
+                "action_ends_before_start",
+                gettext_noop("the action ends before it starts"),
+                field="end",
+                value=end,
+            )
+        )
     if status != ev.PLANNED and start is None:
         problems.append(
-            Problem("a running, completed or stopped action needs a start date", field="start")
+            problem(
+                "action_start_required",
+                gettext_noop("a running, completed or stopped action needs a start date"),
+                field="start",
+            )
         )
     if status in (ev.COMPLETED, ev.STOPPED) and end is None:
-        problems.append(Problem("a completed or stopped action needs an end date", field="end"))
+        problems.append(
+            problem(
+                "action_end_required",
+                gettext_noop("a completed or stopped action needs an end date"),
+                field="end",
+            )
+        )
     return c
 
 
@@ -438,10 +484,17 @@ def actions_import(
             if organisation is None and "organisation" not in header:
                 missing.append("organisation")
             if missing:
-                raise InputError.single(
-                    f"missing columns {missing}; expected {list(ACTION_COLUMNS)}",
-                    file=file_name,
-                    row=1,
+                raise InputError(
+                    [
+                        problem(
+                            "columns_missing",
+                            gettext_noop("missing columns %(missing)s; expected %(expected)s"),
+                            file=file_name,
+                            row=1,
+                            missing=", ".join(missing),
+                            expected=", ".join(ACTION_COLUMNS),
+                        )
+                    ]
                 )
             problems = ProblemCollector(IMPORT_LISTED, file=file_name)
             count = 0
@@ -454,14 +507,15 @@ def actions_import(
                 if raw.get("organisation"):
                     org = organisation_ref(raw["organisation"], "organisation", rp)
                 if org is None and not rp:
-                    rp.append(Problem("an organisation is required", field="organisation"))
+                    rp.append(ORGANISATION_REQUIRED)
                 if org is not None:
                     if org.pk not in allowed:
                         allowed[org.pk] = permissions.can(user, "agenda.organisation.act", org)
                     if not allowed[org.pk]:
                         rp.append(
-                            Problem(
-                                "you are not a member of this organisation",
+                            problem(
+                                "not_a_member",
+                                gettext_noop("you are not a member of this organisation"),
                                 field="organisation",
                                 value=org.name,
                             )
@@ -474,7 +528,7 @@ def actions_import(
                         spool.add((values, related))
                 problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not count:
-                problems.add(Problem("the file has no rows", file=file_name))
+                problems.add(problem("file_empty", FILE_EMPTY, file=file_name))
             problems.raise_if_any()
         except InputError as e:
             _keep("agenda-actions", file_name, content, user, e)

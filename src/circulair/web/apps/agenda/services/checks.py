@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from circulair.core.errors import Problem
+from circulair.core.errors import Problem, gettext_noop, problem
 from circulair.core.numbers import number_problem
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.common import permissions
@@ -36,7 +36,14 @@ def _record(
     slug = str(value or "").strip()
     if not slug:
         if required:
-            problems.append(Problem(f"required: a {kind} slug", field=field))
+            problems.append(
+                problem(
+                    "record_required",
+                    gettext_noop("required: a %(kind)s slug"),
+                    field=field,
+                    kind=kind,
+                )
+            )
         return None
     if kind == "work_agenda":
         slug = selectors.AGENDA_ALIASES.get(slug, slug)
@@ -45,10 +52,12 @@ def _record(
     )
     if rec is None:
         problems.append(
-            Problem(
-                f"unknown {kind}; expected a slug of the knowledge base (see /kb/)",
+            problem(
+                "record_unknown",
+                gettext_noop("unknown %(kind)s; expected a slug of the knowledge base (see /kb/)"),
                 field=field,
                 value=slug,
+                kind=kind,
             )
         )
     return rec
@@ -63,8 +72,9 @@ def organisation_ref(value: Any, field: str, problems: list[Problem]) -> Organis
     org = looked_up(("organisation", text), lambda: organisation_find(text))
     if org is None:
         problems.append(
-            Problem(
-                "unknown organisation (id, enterprise number or exact name)",
+            problem(
+                "organisation_unknown",
+                gettext_noop("unknown organisation (id, enterprise number or exact name)"),
                 field=field,
                 value=text,
             )
@@ -90,7 +100,11 @@ def _date(value: Any, field: str, problems: list[Problem]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        problems.append(Problem("expected a date YYYY-MM-DD", field=field, value=value))
+        problems.append(
+            problem(
+                "date_invalid", gettext_noop("expected a date YYYY-MM-DD"), field=field, value=value
+            )
+        )
         return None
 
 
@@ -122,8 +136,12 @@ def parse_figures(value: Any, problems: list[Problem]) -> list[tuple[str, float,
         bad = number_problem(text_num, field="figures")
         if bad is not None:
             problems.append(
-                Problem(
-                    "expected 'label=number unit' with a finite number (e.g. 'collected=12.5 t')",
+                problem(
+                    "figure_invalid",
+                    gettext_noop(
+                        "expected 'label=number unit' with a finite number "
+                        "(e.g. 'collected=12.5 t')"
+                    ),
                     field="figures",
                     value=item,
                 )
@@ -132,8 +150,9 @@ def parse_figures(value: Any, problems: list[Problem]) -> list[tuple[str, float,
         number = float(text_num)
         if not str(label or "").strip() or not str(unit or "").strip():
             problems.append(
-                Problem(
-                    "each figure needs a label and a unit (e.g. 'collected=12.5 t')",
+                problem(
+                    "figure_incomplete",
+                    gettext_noop("each figure needs a label and a unit (e.g. 'collected=12.5 t')"),
                     field="figures",
                     value=item,
                 )

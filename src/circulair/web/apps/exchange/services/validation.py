@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.core.numbers import number_problem, number_value
 from circulair.web.apps.common.tables import Row, Source, iter_table, looked_up
 from circulair.web.apps.exchange import selectors
@@ -72,9 +72,20 @@ def text_problem(value: Any, *, field: str, limit: int) -> Problem | None:
     """Why ``value`` is not an acceptable text for ``field`` (``None`` when it is)."""
     text = str(value)
     if "\x00" in text:
-        return Problem("must not contain NUL characters", field=field, value=text[:40])
+        return problem(
+            "text_nul",
+            gettext_noop("must not contain NUL characters"),
+            field=field,
+            value=text[:40],
+        )
     if len(text) > limit:
-        return Problem(f"must be at most {limit} characters (got {len(text)})", field=field)
+        return problem(
+            "text_too_long",
+            gettext_noop("must be at most %(limit)s characters (got %(length)s)"),
+            field=field,
+            limit=limit,
+            length=len(text),
+        )
     return None
 
 
@@ -91,11 +102,13 @@ def number(
     if name not in data or data[name] is None:
         return None
     value = data[name]
-    problem = number_problem(value, field=name, minimum=minimum, maximum=maximum)
-    if problem is None and positive and number_value(value) <= 0:
-        problem = Problem("must be greater than 0", field=name, value=value)
-    if problem is not None:
-        problems.append(problem)
+    bad = number_problem(value, field=name, minimum=minimum, maximum=maximum)
+    if bad is None and positive and number_value(value) <= 0:
+        bad = problem(
+            "number_not_positive", gettext_noop("must be greater than 0"), field=name, value=value
+        )
+    if bad is not None:
+        problems.append(bad)
         return None
     return number_value(value)
 
@@ -123,27 +136,43 @@ def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, f
     if refnis:
         if not REFNIS.fullmatch(refnis):
             problems.append(
-                Problem("a REFNIS code has 5 digits", field="refnis", value=refnis[:40])
+                problem(
+                    "refnis_invalid",
+                    gettext_noop("a REFNIS code has 5 digits"),
+                    field="refnis",
+                    value=refnis[:40],
+                )
             )
             return None
         muni = looked_up(
             ("municipality", refnis), lambda: Municipality.objects.filter(refnis=refnis).first()
         )
         if muni is None:
-            problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
+            problems.append(
+                problem(
+                    "refnis_unknown",
+                    gettext_noop("unknown municipality (REFNIS)"),
+                    field="refnis",
+                    value=refnis,
+                )
+            )
     elif postal:
         if not POSTAL_CODE.fullmatch(postal):
             problems.append(
-                Problem(
-                    "a Belgian postal code has 4 digits", field="postal_code", value=postal[:40]
+                problem(
+                    "postal_code_invalid",
+                    gettext_noop("a Belgian postal code has 4 digits"),
+                    field="postal_code",
+                    value=postal[:40],
                 )
             )
             return None
         found = looked_up(("postal", postal), lambda: municipality_by_postal_code(postal))
         if len(found) != 1:
             problems.append(
-                Problem(
-                    "postal code unknown or shared by several municipalities",
+                problem(
+                    "postal_code_ambiguous",
+                    gettext_noop("postal code unknown or shared by several municipalities"),
                     field="postal_code",
                     value=postal,
                 )
@@ -154,7 +183,11 @@ def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, f
         muni = selectors.nearest_municipality(lat, lon)
     else:
         problems.append(
-            Problem("give a municipality (REFNIS), a postal code or coordinates", field="location")
+            problem(
+                "location_required",
+                gettext_noop("give a municipality (REFNIS), a postal code or coordinates"),
+                field="location",
+            )
         )
     if muni is None:
         return None
@@ -168,22 +201,30 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
     clean = {k: data[k] for k in FIELDS if k in data and data[k] is not None}
     for name, limit in TEXT_LIMITS.items():
         if name in clean:
-            problem = text_problem(clean[name], field=name, limit=limit)
-            if problem is not None:
-                problems.append(problem)
+            bad = text_problem(clean[name], field=name, limit=limit)
+            if bad is not None:
+                problems.append(bad)
                 clean.pop(name)
     if clean.get("kind") not in KINDS:
         problems.append(
-            Problem("expected offer or request", field="kind", value=str(clean.get("kind"))[:40])
+            problem(
+                "kind_unknown",
+                gettext_noop("expected offer or request"),
+                field="kind",
+                value=str(clean.get("kind"))[:40],
+            )
         )
         clean.pop("kind", None)
     if not str(clean.get("title", "")).strip():
-        problems.append(Problem("a title is required", field="title"))
+        problems.append(
+            problem("title_required", gettext_noop("a title is required"), field="title")
+        )
     mat = str(clean.get("material", ""))
     if not selectors.material_known(mat):
         problems.append(
-            Problem(
-                "unknown material; choose a node of the material taxonomy",
+            problem(
+                "material_unknown",
+                gettext_noop("unknown material; choose a node of the material taxonomy"),
                 field="material",
                 value=mat[:80],
             )
@@ -196,7 +237,9 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
         else:
             clean["ewc"], clean["hazardous"] = code, hazardous
     if "quantity" not in clean:
-        problems.append(Problem("a quantity is required", field="quantity"))
+        problems.append(
+            problem("quantity_required", gettext_noop("a quantity is required"), field="quantity")
+        )
     for name, rule in (
         ("quantity", {"positive": True}),
         ("radius_km", {"positive": True, "maximum": MAX_RADIUS_KM}),
@@ -211,19 +254,33 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
     for f, choices in CHOICES.items():
         if f in clean and clean[f] not in choices:
             problems.append(
-                Problem(f"expected one of {list(choices)}", field=f, value=str(clean[f])[:40])
+                problem(
+                    "choice_unknown",
+                    gettext_noop("expected one of %(allowed)s"),
+                    field=f,
+                    value=str(clean[f])[:40],
+                    allowed=", ".join(choices),
+                )
             )
     a, b = clean.get("available_from"), clean.get("available_to")
     if not isinstance(a, dt.date) or not isinstance(b, dt.date):
         problems.append(
-            Problem(
-                "the availability window needs two dates (YYYY-MM-DD)",
+            problem(
+                "window_dates_required",
+                gettext_noop("the availability window needs two dates (YYYY-MM-DD)"),
                 field="available_from",
                 value=a,
             )
         )
     elif b < a:
-        problems.append(Problem("the window ends before it starts", field="available_to", value=b))
+        problems.append(
+            problem(
+                "window_reversed",
+                gettext_noop("the window ends before it starts"),
+                field="available_to",
+                value=b,
+            )
+        )
     price = clean.get("price_eur")
     if price is not None and (
         not isinstance(price, Decimal)
@@ -232,10 +289,12 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
         or price > MAX_PRICE_EUR
     ):
         problems.append(
-            Problem(
-                f"must be a price between 0 and {MAX_PRICE_EUR} €",
+            problem(
+                "price_invalid",
+                gettext_noop("must be a price between 0 and %(maximum)s €"),
                 field="price_eur",
                 value=str(price)[:40],
+                maximum=str(MAX_PRICE_EUR),
             )
         )
         clean.pop("price_eur")
@@ -257,12 +316,20 @@ def table_rows(content: Source, file_name: str) -> Iterator[Row]:
     header, rows = iter_table(content, file_name)
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
-        raise InputError.single(
-            f"missing columns {missing}; expected at least "
-            f"{list(IMPORT_COLUMNS)} and a location (refnis, postal_code "
-            "or lat,lon)",
-            file=file_name,
-            row=1,
+        raise InputError(
+            [
+                problem(
+                    "columns_missing",
+                    gettext_noop(
+                        "missing columns %(missing)s; expected at least %(expected)s and a "
+                        "location (refnis, postal_code or lat,lon)"
+                    ),
+                    file=file_name,
+                    row=1,
+                    missing=", ".join(missing),
+                    expected=", ".join(IMPORT_COLUMNS),
+                )
+            ]
         )
     return rows
 
@@ -278,7 +345,12 @@ def row_data(raw: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
                 data[f] = dt.date.fromisoformat(str(data[f])[:40])
             except ValueError:
                 problems.append(
-                    Problem("expected a date YYYY-MM-DD", field=f, value=str(data[f])[:40])
+                    problem(
+                        "date_invalid",
+                        gettext_noop("expected a date YYYY-MM-DD"),
+                        field=f,
+                        value=str(data[f])[:40],
+                    )
                 )
                 data.pop(f)
     if "certified" in data:
@@ -295,7 +367,12 @@ def row_data(raw: dict[str, str], problems: list[Problem]) -> dict[str, Any]:
             data["price_eur"] = Decimal(str(data["price_eur"]).strip().replace(",", "."))
         except InvalidOperation:
             problems.append(
-                Problem("expected a number", field="price_eur", value=str(data["price_eur"])[:40])
+                problem(
+                    "number_invalid",
+                    gettext_noop("expected a number"),
+                    field="price_eur",
+                    value=str(data["price_eur"])[:40],
+                )
             )
             data.pop("price_eur")
     return data
