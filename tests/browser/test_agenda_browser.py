@@ -32,7 +32,7 @@ def test_member_adds_action_and_evaluation_counts_it(
     form.locator("select[name=status]").select_option("completed")
     form.locator("input[name=start]").fill("2025-05-01")
     # inline validation: a completed action without an end date is flagged before saving
-    expect(page.locator("#inline-problems")).to_contain_text("end date")
+    expect(page.locator("#inline-problems")).to_contain_text("einddatum")  # in Dutch, as the page
     form.locator("input[name=end]").fill("2025-11-30")
     form.locator("input[name=figures]").fill("machines hersteld=14 stuks")
     form.locator("button[type=submit]").click()
