@@ -252,7 +252,7 @@ def child_run(kind: str, data_dir: Path, path: Path, name: str) -> None:
             return listings_import(organisation=org, content=path, file_name=name).count()
 
     else:
-        from circulair.web.apps.scan.services import survey_import
+        from circulair.web.apps.scan.services.imports import survey_import
 
         def run() -> Any:
             return survey_import(content=path, file_name=name)["rows"]

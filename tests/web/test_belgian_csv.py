@@ -140,7 +140,7 @@ def test_geography_population_and_partition() -> None:
 
 def test_scan_survey_import() -> None:
     from circulair.web.apps.scan.models import Response
-    from circulair.web.apps.scan.services import survey_import
+    from circulair.web.apps.scan.services.imports import survey_import
 
     survey_import(
         file_name="scan.csv",

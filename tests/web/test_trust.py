@@ -179,7 +179,7 @@ def test_huge_cell_is_an_input_error_in_every_table_importer(monitor_editor: Use
     from circulair.web.apps.geography.selectors import region_geography
     from circulair.web.apps.geography.services import population_import
     from circulair.web.apps.monitor.services import observations_import
-    from circulair.web.apps.scan.services import survey_import
+    from circulair.web.apps.scan.services.imports import survey_import
 
     region = Region.objects.get(slug="flanders")
     org, _user = _member()

@@ -87,7 +87,7 @@ def import_(
     """
     _django.setup()
     # after _django.setup(): see circulair/cli/_django.py
-    from circulair.web.apps.scan.services import survey_import
+    from circulair.web.apps.scan.services.imports import survey_import
 
     try:
         out = survey_import(content=file, file_name=file.name)
@@ -98,7 +98,7 @@ def import_(
         return
     console.print(
         f"[green]Imported[/green] {out['rows']} rows ({out['questionnaire']}): "
-        f"{out['submitted']} submitted, {len(out['in_progress'])} in progress; "
+        f"{out['submitted']} submitted, {out['in_progress_count']} in progress; "
         f"{len(out['organisations_created'])} organisations created."
     )
     for d in out["in_progress"]:

@@ -43,7 +43,7 @@ def _importers() -> dict[str, tuple[str, Callable[[Any, str], Any]]]:
     from circulair.web.apps.geography import selectors as geo
     from circulair.web.apps.geography.services import population_import
     from circulair.web.apps.monitor.services import observations_import
-    from circulair.web.apps.scan.services import survey_import
+    from circulair.web.apps.scan.services.imports import survey_import
 
     return {
         "monitor": (

@@ -17,6 +17,7 @@ from circulair.web.apps.common.models import Upload
 from circulair.web.apps.organisations.models import Membership, Organisation
 from circulair.web.apps.scan import presenters, selectors, services
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
+from circulair.web.apps.scan.services import imports
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -543,7 +544,7 @@ def test_import_reports_bad_cells_by_line_and_column_and_saves_nothing() -> None
     }
     before = Response.objects.count()
     with pytest.raises(InputError) as ei:
-        services.survey_import(content=_csv([good, bad1, bad2]), file_name="survey.csv")
+        imports.survey_import(content=_csv([good, bad1, bad2]), file_name="survey.csv")
     got = {(p.row, p.field) for p in ei.value.problems}
     assert got == {(3, "bio_korte_keten"), (4, "year"), (4, "strat_goedgekeurd")}
     assert "survey.csv, line 3, column 'bio_korte_keten'" in str(ei.value)
@@ -565,7 +566,7 @@ def test_import_submits_complete_rows_and_keeps_incomplete_ones() -> None:
         "refnis": "24055",
         "water_gebruik": "",
     }
-    out = services.survey_import(content=_csv([complete, partial]), file_name="s.csv")
+    out = imports.survey_import(content=_csv([complete, partial]), file_name="s.csv")
     assert out["submitted"] == 1
     assert out["in_progress"] == [
         {"line": 3, "organisation": "Gemeente Kortenberg", "missing": ["water_gebruik"]}
@@ -575,7 +576,7 @@ def test_import_submits_complete_rows_and_keeps_incomplete_ones() -> None:
     assert z.answers["profiel_motieven"] == ["klimaatdoelen", "kosten"]
     assert z.organisation.side == "overheid" and z.organisation.municipality.refnis == "23096"
     with pytest.raises(InputError, match="already has a scan for this year"):
-        services.survey_import(content=_csv([complete]), file_name="again.csv")
+        imports.survey_import(content=_csv([complete]), file_name="again.csv")
 
 
 def test_page_rules_are_the_core_rules_word_for_word() -> None:

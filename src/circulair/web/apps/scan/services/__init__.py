@@ -1,5 +1,5 @@
 """Writes of the circular scan: publish questionnaire versions, start rounds, save answers,
-submit (freeze and score), import survey exports.
+submit (freeze and score); survey exports are imported by :mod:`.imports`.
 
 Rules (shown to users on the scan pages and in docs/scan.md):
 - Only members of a government organisation (side ``overheid``) can start, fill in and submit
@@ -13,7 +13,6 @@ Rules (shown to users on the scan pages and in docs/scan.md):
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Mapping
 from functools import lru_cache
@@ -24,7 +23,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError
 from circulair.core.scan import (
     Questionnaire,
     ScanScore,
@@ -36,10 +35,7 @@ from circulair.core.scan.questionnaire import available_versions, default_scan_d
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.permissions import acting_user
-from circulair.web.apps.common.tables import Source, iter_table
-from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.common.writes import validated_create
-from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
 
@@ -261,215 +257,3 @@ def response_submit(*, user: Any, response: Response, check_member: bool = True)
     response.submitted_by = acting_user(user)
     response.save(update_fields=["score", "status", "submitted_at", "submitted_by", "updated_at"])
     return response
-
-
-# --- survey import --------------------------------------------------------------------------
-
-IMPORT_COLUMNS = ("organisation", "enterprise_number", "refnis", "year")
-TRUE_WORDS = {"ja", "yes", "j", "y", "1", "true", "waar"}
-FALSE_WORDS = {"nee", "no", "n", "0", "false", "onwaar"}
-
-
-def _cell_value(q: Any, raw: str) -> Any:
-    """Turn a survey-export cell into an answer of the question's type (None when blank)."""
-    text = raw.strip()
-    if not text:
-        return None
-    if q.type == "maturity":
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if q.type == "yes_no":
-        low = text.lower()
-        return True if low in TRUE_WORDS else False if low in FALSE_WORDS else text
-    if q.type == "number":
-        try:
-            n = float(text.replace(",", "."))
-        except ValueError:
-            return text
-        return int(n) if n.is_integer() and q.integer else n
-    if q.type == "choice" and q.multiple:
-        return [p.strip() for p in text.split(";") if p.strip()]
-    return text
-
-
-def survey_import(
-    *,
-    content: Source,
-    file_name: str,
-    user: Any = None,
-    questionnaire: QuestionnaireVersion | None = None,
-) -> dict[str, Any]:
-    """Import a survey export: one row per government and round, one column per question id.
-
-    Columns: ``organisation`` (name, required), ``enterprise_number`` (optional; matched first),
-    ``refnis`` (optional municipality, for the by-province view), ``year`` (required), then the
-    question ids of the questionnaire version (multiple choices separated by ';', yes/no as
-    ja/nee/yes/no/1/0). Unknown organisations are created on the government side. Complete rows
-    are submitted (scored); incomplete rows are kept as rounds in progress and reported.
-    All-or-nothing: any bad cell refuses the whole file, naming file, line, column and value.
-    """
-
-    try:
-        out = _survey_import(
-            content=content, file=file_name, user=user, questionnaire=questionnaire
-        )
-    except InputError as e:
-        upload_keep(purpose="scan-import", name=file_name, content=content, user=user, error=e)
-        raise
-    upload_keep(purpose="scan-import", name=file_name, content=content, user=user)
-    return out
-
-
-def _survey_import(
-    *, content: Source, file: str, user: Any, questionnaire: QuestionnaireVersion | None
-) -> dict[str, Any]:
-    header, rows = iter_table(content, file)
-    first = next(rows, None)
-    numbered = itertools.chain([first], rows) if first is not None else iter(())
-    qv = questionnaire or latest_questionnaire()
-    q = questionnaire_of(qv)
-    known = {x.id: x for x in q.questions}
-    problems: list[Problem] = []
-    if first is None:
-        raise InputError.single("the file has no data rows", file=file)
-    for col in ("organisation", "year"):
-        if col not in header:
-            problems.append(Problem("required column is missing", file=file, row=1, field=col))
-    for col in header:
-        if col not in known and col not in IMPORT_COLUMNS:
-            problems.append(
-                Problem(
-                    f"not a question of {q.id} v{q.version} nor one of {', '.join(IMPORT_COLUMNS)}",
-                    file=file,
-                    row=1,
-                    field=col,
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    municipalities = {m.refnis: m for m in Municipality.objects.all()}
-    parsed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
-    seen: dict[tuple[str, int], int] = {}
-    for line, row in numbered:
-        meta: dict[str, Any] = {}
-        name = (row.get("organisation") or "").strip()
-        if not name:
-            problems.append(
-                Problem(
-                    "an organisation name is required", file=file, row=line, field="organisation"
-                )
-            )
-        meta["organisation"] = name
-        meta["enterprise_number"] = (row.get("enterprise_number") or "").strip()
-        refnis = (row.get("refnis") or "").strip()
-        if refnis and refnis not in municipalities:
-            problems.append(
-                Problem(
-                    "not a municipality REFNIS code of this region",
-                    file=file,
-                    row=line,
-                    field="refnis",
-                    value=refnis,
-                )
-            )
-        meta["municipality"] = municipalities.get(refnis)
-        try:
-            year = int((row.get("year") or "").strip())
-            if not 2000 <= year <= 2100:
-                raise ValueError
-        except ValueError:
-            problems.append(
-                Problem(
-                    "expected a year between 2000 and 2100",
-                    file=file,
-                    row=line,
-                    field="year",
-                    value=row.get("year"),
-                )
-            )
-            year = 0
-        meta["year"] = year
-        key = (meta["enterprise_number"] or name.lower(), year)
-        if name and year and key in seen:
-            problems.append(
-                Problem(
-                    f"the same organisation and year as line {seen[key]}",
-                    file=file,
-                    row=line,
-                    field="organisation",
-                    value=name,
-                )
-            )
-        seen[key] = line
-        answers: dict[str, Any] = {}
-        for col, cell in row.items():
-            if col in known:
-                v = _cell_value(known[col], cell or "")
-                if v is not None:
-                    answers[col] = v
-        try:
-            validate_answers(q, answers)
-        except InputError as e:
-            problems.extend(p.at(file=file, row=line) for p in e.problems)
-        parsed.append((line, meta, answers))
-    if problems:
-        raise InputError(problems)
-    submitted, drafts, created_orgs = 0, [], []
-    with transaction.atomic():
-        for line, meta, answers in sorted(parsed, key=lambda t: (t[1]["year"], t[0])):
-            org = None
-            if meta["enterprise_number"]:
-                org = Organisation.objects.filter(
-                    enterprise_number=meta["enterprise_number"]
-                ).first()
-            if org is None:
-                org = Organisation.objects.filter(name__iexact=meta["organisation"]).first()
-            if org is None:
-                org = Organisation(
-                    name=meta["organisation"],
-                    enterprise_number=meta["enterprise_number"],
-                    side=Organisation.Side.GOVERNMENT,
-                    municipality=meta["municipality"],
-                )
-                try:
-                    org.full_clean()
-                except Exception as exc:  # ValidationError: name the row
-                    raise InputError.single(
-                        f"organisation not valid: {exc}",
-                        file=file,
-                        row=line,
-                        field="enterprise_number",
-                        value=meta["enterprise_number"],
-                    ) from exc
-                org.save()
-                created_orgs.append(org.name)
-            elif meta["municipality"] is not None and org.municipality_id is None:
-                org.municipality = meta["municipality"]
-                org.save(update_fields=["municipality"])
-            try:
-                r = response_start(
-                    user=user,
-                    organisation=org,
-                    year=meta["year"],
-                    questionnaire=qv,
-                    check_member=False,
-                )
-            except InputError as e:
-                raise InputError([p.at(file=file, row=line) for p in e.problems]) from e
-            r.source = "import"
-            r.save(update_fields=["source"])
-            missing = answers_save(user=user, response=r, answers=answers, check_member=False)
-            if missing:
-                drafts.append({"line": line, "organisation": org.name, "missing": missing})
-            else:
-                response_submit(user=user, response=r, check_member=False)
-                submitted += 1
-    return {
-        "rows": len(parsed),
-        "submitted": submitted,
-        "in_progress": drafts,
-        "organisations_created": created_orgs,
-        "questionnaire": f"{qv.code} v{qv.version}",
-    }
