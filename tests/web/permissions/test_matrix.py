@@ -178,6 +178,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "exchange:new": lambda w: "/exchange/new/",
     "exchange:import": lambda w: "/exchange/import/",
     "exchange:insight": lambda w: "/exchange/insight/",
+    "exchange:allocation": lambda w: "/exchange/allocation/",
     "exchange:notifications": lambda w: "/exchange/notifications/",
     "exchange:propose": lambda w: "/exchange/propose/",
     "exchange:saved_search": lambda w: "/exchange/saved-searches/",
@@ -332,6 +333,10 @@ PAGES: dict[str, tuple[str, str]] = {
         "login: anonymous; ok: member_a member_b owner_a; else deny",
     ),
     "exchange:insight": (PUBLIC, PUBLIC),
+    "exchange:allocation": (
+        "login: anonymous; ok: moderator administrator; else deny",
+        "login: anonymous; ok: moderator administrator; else deny",
+    ),
     "exchange:list": (PUBLIC, PUBLIC),
     "exchange:listing": (PUBLIC, PUBLIC),
     "exchange:listing_action": (SIGNED_IN, "login: anonymous; ok: member_a owner_a; else deny"),

@@ -10,8 +10,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from circulair.core.exchange.breakdown import ScorePart, parts_total, rounded_contributions
+from circulair.core.tables import write_table
 from circulair.web.apps.exchange import selectors
-from circulair.web.apps.exchange.models import Listing, Match
+from circulair.web.apps.exchange.models import Listing, Match, material_name
 
 
 def insight() -> dict[str, Any]:
@@ -193,3 +194,61 @@ def deals_breakdown(deals: list[Match]) -> dict[str, Any] | None:
         for ps in zip(*kept, strict=True)
     )
     return {**score_breakdown(mean, None, average=n > 1), "deals": n}
+
+
+#: Columns of the allocation's CSV, the same as ``circulair exchange match --format csv``.
+ALLOCATION_COLUMNS = (
+    "offer",
+    "offer_title",
+    "offer_org",
+    "request",
+    "request_title",
+    "request_org",
+    "material",
+    "material_code",
+    "quantity",
+    "unit",
+    "km",
+)
+#: Transfers listed on the page (the CSV holds all of them).
+ALLOCATION_SHOWN = 200
+
+
+def _unit_label(unit: str) -> str:
+    return str(Listing.Unit(unit).label) if unit in Listing.Unit.values else unit
+
+
+def allocation_page() -> dict[str, Any]:
+    """The latest allocation run as the page shows it: when, how long, per unit, transfers."""
+    latest = selectors.allocation_latest()
+    result: dict[str, Any] = (latest.result or {}) if latest is not None else {}
+    rows = [
+        {**r, "material_name": material_name(r["material"]), "unit_label": _unit_label(r["unit"])}
+        for r in (result.get("rows") or [])[:ALLOCATION_SHOWN]
+    ]
+    per_unit = [{**u, "unit_label": _unit_label(u["unit"])} for u in result.get("per_unit") or []]
+    return {
+        "latest": latest,
+        "running": selectors.allocation_running(),
+        "rows": rows,
+        "count": len(result.get("rows") or []),
+        "per_unit": per_unit,
+        "pairs": result.get("pairs", 0),
+        "seconds": result.get("seconds", 0.0),
+    }
+
+
+def allocation_csv(result: dict[str, Any]) -> bytes:
+    """Every transfer of a run, material names in the reader's language (codes beside)."""
+    rows = [
+        [
+            *(r[c] for c in ALLOCATION_COLUMNS[:6]),
+            material_name(r["material"]),
+            r["material"],
+            r["quantity"],
+            r["unit"],
+            r["km"],
+        ]
+        for r in result.get("rows") or []
+    ]
+    return write_table(list(ALLOCATION_COLUMNS), rows, "csv")

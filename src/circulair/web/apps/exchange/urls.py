@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.listing_new, name="new"),
     path("import/", views.listing_import, name="import"),
     path("insight/", views.insight, name="insight"),
+    path("allocation/", views.allocation, name="allocation"),
     path("notifications/", views.notifications, name="notifications"),
     path("propose/", views.propose, name="propose"),
     path("saved-searches/", views.saved_search, name="saved_search"),

@@ -152,6 +152,23 @@ def listing_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def allocation(request: HttpRequest) -> HttpResponse:
+    """``/exchange/allocation/``: the latest allocation of the whole market, for the platform's
+    operators, and a button that computes it again (by a worker; the job's page follows it)."""
+    permissions.require(request.user, "exchange.allocation.run")
+    if request.method == "POST":
+        job = services.allocation_start(user=request.user)
+        return redirect("portal:job", pk=job.pk)
+    if request.GET.get("format") == "csv":
+        latest = selectors.allocation_latest()
+        body = presenters.allocation_csv((latest.result or {}) if latest else {})
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="allocation.csv"'
+        return response
+    return render(request, "exchange/allocation.html", presenters.allocation_page())
+
+
+@login_required
 @require_POST
 def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action in ("hide", "unhide"):  # a moderator acts on a listing they can see

@@ -255,6 +255,12 @@ _RULES = (
         _("Only a catalogue moderator or an administrator can do this."),
     ),
     Rule(
+        "exchange.allocation.run",
+        "compute the allocation of the whole market and read it (exact places)",
+        (_MODERATOR,),
+        _("Only a catalogue moderator or an administrator can do this."),
+    ),
+    Rule(
         "exchange.match.party",
         "see a match and act on it",
         (

@@ -31,6 +31,8 @@ from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
 from circulair.web.apps.common import permissions
+from circulair.web.apps.common.jobs import Progress
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.exchange.models import Listing, Match, Notification, material_name
 from circulair.web.apps.exchange.selectors import moderation, privacy
 from circulair.web.apps.geography.models import Municipality
@@ -341,11 +343,12 @@ def matches_visible_to(user: Any) -> QuerySet[Match]:
     return permissions.restrict(user, "exchange.match.party", Match.objects.all()).order_by("-pk")
 
 
-def allocation() -> dict[str, Any]:
+def allocation(progress: Progress | None = None) -> dict[str, Any]:
     """The allocation over every open listing: most material first, then fewest t·km.
 
     Uses the exact points: it is run by an operator of the platform (``circulair exchange
-    match``) and is not served to organisations; its result must not be published as is."""
+    match``, or the job of ``/exchange/allocation/``) and is not served to organisations; its
+    result must not be published as is. ``progress`` is told when the candidates are found."""
     t0 = time.perf_counter()
     xs = list(open_for_matching())
     offers_db = [x for x in xs if x.kind == Listing.Kind.OFFER]
@@ -361,7 +364,11 @@ def allocation() -> dict[str, Any]:
         return empty
     offers = listings_to_arrays([core_listing(x) for x in offers_db], "offer", tax)
     requests = listings_to_arrays([core_listing(x) for x in requests_db], "request", tax)
+    if progress is not None:
+        progress(0.1, "candidates")
     table = candidates(offers, requests, k=50, road_factor=ROAD_FACTOR)
+    if progress is not None:
+        progress(0.5, "solving")
     res = allocate(offers, requests, table, road_factor=ROAD_FACTOR)
     rows = []
     for o, r, q, d in zip(res.offer, res.request, res.quantity, res.distance_km, strict=True):
@@ -388,6 +395,26 @@ def allocation() -> dict[str, Any]:
         "pairs": len(table),
         "seconds": time.perf_counter() - t0,
     }
+
+
+def allocation_latest() -> Job | None:
+    """The latest finished allocation run (its result is the allocation), or None."""
+    return (
+        Job.objects.filter(kind="exchange.allocate", status=Job.Status.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def allocation_running() -> Job | None:
+    """An allocation run queued or running now, or None."""
+    return (
+        Job.objects.filter(
+            kind="exchange.allocate", status__in=(Job.Status.QUEUED, Job.Status.RUNNING)
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _per_unit(

@@ -40,6 +40,9 @@ from circulair.web.apps.exchange.models import (
 )
 from circulair.web.apps.exchange.selectors import privacy
 from circulair.web.apps.exchange.services import validation
+from circulair.web.apps.exchange.services.allocation import (  # the operators' market run
+    allocation_start as allocation_start,
+)
 from circulair.web.apps.exchange.services.moderation import (  # the moderators' writes
     listing_hide as listing_hide,
 )
