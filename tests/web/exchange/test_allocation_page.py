@@ -69,6 +69,10 @@ def test_an_operator_computes_the_allocation_by_a_job_and_reads_it(
 ) -> None:
     mod = grant_role(User.objects.create_user("mod", password=PASSWORD), "catalogue_moderator")
     c = _client(mod)
+    assert 'id="allocation-link"' in c.get("/exchange/").content.decode()
+    assert (
+        'id="allocation-link"' not in _client(market["seller"]).get("/exchange/").content.decode()
+    )
     page = c.get("/exchange/allocation/", HTTP_ACCEPT_LANGUAGE="nl")
     assert page.status_code == 200
     assert "Nog geen toewijzing berekend." in page.content.decode()

@@ -53,6 +53,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
             "material": material,
             "materials": selectors.material_choices(),
             "labels": selectors.material_labels(),
+            "may_allocate": permissions.can(request.user, "exchange.allocation.run"),
         },
     )
 
