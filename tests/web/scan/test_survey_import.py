@@ -60,7 +60,7 @@ def test_two_rounds_of_one_new_government_in_one_file_in_any_order() -> None:
     for r in by_year.values():
         (entry,) = history_of(r)
         assert entry.action == "import" and entry.upload_id == up.pk
-    assert history_of(org).get().action == "import"
+    assert not history_of(org).exists()  # found through its rounds' entries
     # the form's path continues where the import left off
     with pytest.raises(InputError, match="still in progress"):
         services.response_start(user=None, organisation=org, year=2027, check_member=False)

@@ -90,12 +90,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn threads, workers and CLI commands write one file at once. WAL lets
     # readers go on while one writes (synchronous=NORMAL is safe with WAL and skips an fsync per
-    # commit); a writer waits up to 20 s for the lock instead of failing with "database is
-    # locked"; IMMEDIATE takes the write lock when a transaction begins, because a transaction
-    # that read first cannot wait for it later (SQLite refuses at once). Django >= 5.1.
+    # commit); a writer waits for the lock instead of failing with "database is locked", up to
+    # CIRCULAIR_SQLITE_BUSY_SECONDS: longer than the write phase of the largest import an upload
+    # may hold (about 45 s for a million rows; imports check every row before they take the
+    # lock) and shorter than a job's lease, so that a job's heartbeat waiting behind its own
+    # import is never taken for a dead worker. IMMEDIATE takes the write lock when a transaction
+    # begins, because a transaction that read first cannot wait for it later (SQLite refuses at
+    # once). Django >= 5.1.
     DATABASES["default"].setdefault("OPTIONS", {})
     for option, value in {
-        "timeout": 20,
+        "timeout": env.float("CIRCULAIR_SQLITE_BUSY_SECONDS", default=90.0),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }.items():

@@ -54,6 +54,7 @@ class Response(models.Model):
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="scan_responses",
+        db_index=False,  # the unique (organisation, year) index leads with it
     )
     questionnaire = models.ForeignKey(
         QuestionnaireVersion,

@@ -107,7 +107,7 @@ class _Organisations:
             if place is None:
                 self.without_place.add(pk)
         self.new = Spool()
-        self.new_names: dict[int, str] = {}
+        self.new_names: list[str] = []  # the first IMPORT_LISTED, for the report
         self.place: dict[int, int] = {}
 
     def ref(self, name: str, number: str, place: int | None) -> int:
@@ -118,7 +118,8 @@ class _Organisations:
         if ref is None:
             ref = -(self.new.count + 1)
             self.new.add((name, number, place))
-            self.new_names[ref] = name
+            if len(self.new_names) < IMPORT_LISTED:
+                self.new_names.append(name)
             if number:
                 self.by_number[number] = ref
             self.by_name[name.lower()] = ref
@@ -266,6 +267,7 @@ def _check(
     problems.raise_if_any()
     questions = [(c, x) for x in q.questions for c in header if c == x.id]
     places = dict(Municipality.objects.values_list("refnis", "pk"))
+    unanswered = validate_answers(q, {})  # a row without answers: every required question
     rounds: dict[int, Any] = {}
     drafts: list[dict[str, Any]] = []
     count = submitted = in_progress = 0
@@ -314,7 +316,7 @@ def _check(
             if v is not None:
                 answers[col] = v
         try:
-            missing = validate_answers(q, answers)
+            missing = validate_answers(q, answers) if answers else unanswered
         except InputError as e:
             rp.extend(e.problems)
             missing = []
@@ -402,15 +404,14 @@ def _write(
     file_name: str,
 ) -> list[str]:
     """Write the new organisations, then the rounds (submitted ones with their score), each
-    with one "imported" entry in the change log; the names of the organisations created."""
+    round with one "imported" entry in the change log naming the upload; the names of the
+    organisations created (the first :data:`IMPORT_LISTED`)."""
     by = getattr(acting_user(user), "pk", None)
     entry = {"upload": [None, upload.pk], "file": [None, file_name]}
     new_ids: list[int] = []
     writer = Inserter(Organisation, ORGANISATION_ROW, side=Organisation.Side.GOVERNMENT)
-    for chunk in orgs.new.chunks():
-        ids = writer.insert(chunk)
-        new_ids.extend(ids)
-        changes_insert(Organisation, ids, "import", entry, user=user, upload=upload)
+    for chunk in orgs.new.chunks():  # logged through their rounds' entries (same upload)
+        new_ids.extend(writer.insert(chunk))
     rounds = Inserter(
         Response, RESPONSE_ROW, questionnaire_id=qv.pk, created_by_id=by, source="import"
     )
@@ -434,4 +435,4 @@ def _write(
             )
         ids = rounds.insert(rows)
         changes_insert(Response, ids, "import", entry, user=user, upload=upload)
-    return [orgs.new_names[-(i + 1)] for i in range(min(len(new_ids), IMPORT_LISTED))]
+    return orgs.new_names
