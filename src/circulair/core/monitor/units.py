@@ -50,6 +50,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from ..errors import InputError
 
@@ -220,6 +221,7 @@ def _lookup(text: str) -> str | None:
     return _WORDS.get(text.lower())
 
 
+@lru_cache(maxsize=4096)  # an import asks for a few spellings millions of times
 def parse_unit(text: str) -> Unit:
     """The unit a spelling stands for; an unrecognised spelling is a pass-through unit.
 
@@ -270,6 +272,7 @@ def compatible(a: str, b: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)
 def conversion_factor(from_unit: str, to_unit: str) -> Fraction:
     """The exact factor ``f`` with ``value_in_to_unit = value_in_from_unit * f``.
 

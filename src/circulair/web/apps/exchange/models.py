@@ -93,12 +93,15 @@ class Listing(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # No index: never filtered by; only a deleted account's SET NULL reads it (one scan), and
+    # every imported listing would pay for its upkeep.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -112,6 +115,7 @@ class Listing(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("hidden by"),
+        db_index=False,  # as created_by
     )
     hidden_reason = models.TextField(
         _("reason for hiding"), blank=True, max_length=HIDDEN_REASON_MAX
