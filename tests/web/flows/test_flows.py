@@ -20,7 +20,6 @@ from circulair.web.apps.flows import selectors, services
 from circulair.web.apps.flows.models import Dataset, Flow
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.monitor.models import Observation
-from circulair.web.apps.organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -39,18 +38,6 @@ REGISTER = (
 2024-06-01;15 01 02;Folie;20;t;R13;Opslag NV;
 """
 )
-
-
-@pytest.fixture
-def world(grant_role: Any) -> dict[str, Any]:
-    leuven = Municipality.objects.get(refnis="24062")
-    a = Organisation.objects.create(name="Metaal A", nace_code="25110", municipality=leuven)
-    b = Organisation.objects.create(name="Bouw B", nace_code="41200")
-    users = {n: User.objects.create_user(n, password=PASSWORD) for n in ("ma", "mb", "analyst")}
-    Membership.objects.create(organisation=a, user=users["ma"], role="member")
-    Membership.objects.create(organisation=b, user=users["mb"], role="member")
-    grant_role(users["analyst"], "analyst")
-    return {"a": a, "b": b, **users}
 
 
 def _client(u: User) -> Client:

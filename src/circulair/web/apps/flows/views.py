@@ -18,6 +18,7 @@ from circulair.core.flows.sankey import layout_svg
 from circulair.core.tables import write_table
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.texts import problem_texts
+from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.flows import presenters, selectors, services
 from circulair.web.apps.flows.forms import FilterForm, MunicipalImportForm, RegisterImportForm
 from circulair.web.apps.flows.models import Dataset
@@ -212,6 +213,15 @@ def import_register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
+            if import_is_large(f.size):  # close to a minute of work: a job, followed on its page
+                job = services.register_import_start(
+                    organisation=form.cleaned_data["organisation"],
+                    content=f,
+                    file_name=f.name,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                )
+                return redirect("portal:job", pk=job.pk)
             ds = services.register_import(
                 organisation=form.cleaned_data["organisation"],
                 content=f,
@@ -235,15 +245,14 @@ def import_municipal(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
+        fields = {k: form.cleaned_data[k] for k in ("name", "source", "licence")}
         try:
-            ds = services.municipal_import(
-                content=f,
-                file_name=f.name,
-                user=request.user,
-                name=form.cleaned_data["name"],
-                source=form.cleaned_data["source"],
-                licence=form.cleaned_data["licence"],
-            )
+            if import_is_large(f.size):
+                job = services.municipal_import_start(
+                    content=f, file_name=f.name, user=request.user, **fields
+                )
+                return redirect("portal:job", pk=job.pk)
+            ds = services.municipal_import(content=f, file_name=f.name, user=request.user, **fields)
         except InputError as e:
             problems = problem_texts(e.problems)
         else:

@@ -12,16 +12,20 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError
 from circulair.core.flows.codes import default_catalogue
-from circulair.web.apps.common import permissions
+from circulair.web.apps.common import jobs, permissions
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, iter_table, source_stream, xlsx_check
-from circulair.web.apps.common.uploads import upload_keep
+from circulair.web.apps.common.uploads import import_job, import_start, upload_keep
 from circulair.web.apps.common.writes import Inserter
 from circulair.web.apps.exchange import selectors as ex_selectors
 from circulair.web.apps.exchange.services import listing_create
@@ -35,14 +39,17 @@ from circulair.web.apps.flows.services.readers import (
     register_rows,
 )
 from circulair.web.apps.geography import selectors as geo_selectors
+from circulair.web.apps.organisations.models import Organisation
 
 __all__ = [
     "Published",
     "dataset_delete",
     "indicators_publish",
     "municipal_import",
+    "municipal_import_start",
     "opportunity_offer",
     "register_import",
+    "register_import_start",
 ]
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -324,3 +331,95 @@ def opportunity_offer(*, user: Any, dataset: Dataset, material: str) -> Any:
             "refnis": org.municipality.refnis if org.municipality is not None else "",
         },
     )
+
+
+# --- large files as background jobs (issue 16) ------------------------------------------------
+# A register or a year of municipal statistics of a million rows takes close to a minute to
+# check, write and total, which must not hold a web process: the worker runs the same import as
+# the account that sent the file. The municipal import recomputes the monitor's flow indicators
+# in its own transaction, so the monitor never shows figures of statistics that are not stored.
+REGISTER = "flows.register"
+MUNICIPAL = "flows.municipal"
+
+
+def register_import_start(
+    *, user: Any, organisation: Organisation, content: Source, file_name: str, name: str = ""
+) -> Job:
+    """Queue a large register of ``organisation``; ``/jobs/<id>/`` follows it. The permission
+    is checked now, and again by the worker's import (a membership may end in between)."""
+    permissions.require(user, "flows.register.import", organisation)
+    return import_start(
+        REGISTER,
+        content=content,
+        file_name=file_name,
+        user=user,
+        organisation=organisation.pk,
+        name=name,
+    )
+
+
+def municipal_import_start(
+    *,
+    user: Any,
+    content: Source,
+    file_name: str,
+    name: str = "",
+    source: str = "",
+    licence: str = "",
+) -> Job:
+    """Queue a large file of municipal statistics; ``/jobs/<id>/`` follows it."""
+    permissions.require(user, "flows.statistics.import")
+    return import_start(
+        MUNICIPAL,
+        content=content,
+        file_name=file_name,
+        user=user,
+        name=name,
+        source=source,
+        licence=licence,
+    )
+
+
+def flows_import_outcome(result: dict[str, Any]) -> str:
+    """The sentence a finished import ends with, in the reader's language."""
+    return _("Imported %(n)d flows.") % {"n": result.get("rows", 0)}
+
+
+@import_job(
+    REGISTER, title=gettext_lazy("Import of a waste register"), outcome=flows_import_outcome
+)
+def register_import_run(
+    stream: IO[bytes], params: dict[str, Any], user: Any, progress: jobs.Progress
+) -> dict[str, Any]:
+    """The worker's side of :func:`register_import_start`."""
+    org = Organisation.objects.filter(pk=int(params.get("organisation") or 0)).first()
+    if org is None:
+        raise InputError.single("the organisation of this import is gone", field="organisation")
+    ds = register_import(
+        organisation=org,
+        content=stream,
+        file_name=str(params["file_name"]),
+        user=user,
+        name=str(params.get("name") or ""),
+    )
+    return {"rows": ds.rows, "dataset": ds.pk, "url": reverse("flows:dataset", args=[ds.pk])}
+
+
+@import_job(
+    MUNICIPAL,
+    title=gettext_lazy("Import of municipal waste statistics"),
+    outcome=flows_import_outcome,
+)
+def municipal_import_run(
+    stream: IO[bytes], params: dict[str, Any], user: Any, progress: jobs.Progress
+) -> dict[str, Any]:
+    """The worker's side of :func:`municipal_import_start`."""
+    ds = municipal_import(
+        content=stream,
+        file_name=str(params["file_name"]),
+        user=user,
+        name=str(params.get("name") or ""),
+        source=str(params.get("source") or ""),
+        licence=str(params.get("licence") or ""),
+    )
+    return {"rows": ds.rows, "dataset": ds.pk, "url": reverse("flows:dataset", args=[ds.pk])}
