@@ -1,7 +1,8 @@
 """The deployment files ask the CLI for what the README documents: every command in the image
 and the compose file is a real `circulair` command with options it accepts, and the services a
-regional platform needs are there (web, set-up, PostgreSQL, Redis). The image is not built
-here (no Docker engine); its commands are checked instead."""
+regional platform needs are there (web, set-up, PostgreSQL, Redis). CI builds no image (minutes,
+root); ``deploy/check-image`` builds it and runs these commands against real servers, and is
+checked here to run the image's own commands."""
 
 from __future__ import annotations
 
@@ -78,3 +79,19 @@ def test_the_documented_steps_name_the_files_and_commands() -> None:
     env = (DEPLOY / "env.example").read_text(encoding="utf-8")
     keys = {line.split("=", 1)[0] for line in env.splitlines() if "=" in line}
     assert {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "POSTGRES_PASSWORD"} <= keys
+
+
+def test_the_image_check_runs_the_images_own_commands() -> None:
+    script = (DEPLOY / "check-image").read_text(encoding="utf-8")
+    services = _compose()["services"]
+    serve = re.search(r"^run (circulair serve .*?) >", script.replace("\\\n", " "), re.M | re.S)
+    assert serve is not None
+    argv = serve.group(1).replace('"$PORT"', "8000").split()
+    assert argv == services["web"]["command"]
+    assert "run circulair setup" in script and services["setup"]["command"] == [
+        "circulair",
+        "setup",
+    ]
+    assert "run circulair worker" in script
+    assert '-f "$WORK/context/deploy/Dockerfile"' in script  # the compose file's own build
+    assert services["web"]["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile"}
