@@ -149,3 +149,42 @@ def test_a_staged_file_is_kept_while_its_job_may_run_and_removed_after(tmp_path:
     assert f"{STAGING}/dead.csv" in removed and f"{STAGING}/live.csv" not in removed
     assert live.exists() and not dead.exists()
     live.unlink()
+
+
+def _api_post(c: Client, body: str, language: str = "en") -> Any:
+    f = SimpleUploadedFile("figures.csv", body.encode(), content_type="text/csv")
+    return c.post(
+        "/api/v1/monitor/observations/import/", {"file": f}, HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+def test_a_large_api_import_answers_202_with_the_job_to_follow(big: None) -> None:
+    ann = _editor("ann")
+    c = Client()
+    c.force_login(ann)
+    r = _api_post(c, HEAD + ROWS)
+    job = Job.objects.get(kind="monitor.import")
+    assert r.status_code == 202 and r["Location"] == f"/api/v1/jobs/{job.pk}/"
+    assert r.json()["id"] == job.pk and r.json()["kind"] == "monitor.import"
+    got = c.get(r["Location"], HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert (got["status"], got["progress"], got["url"]) == ("done", 1.0, "/monitor/")
+    assert got["title"] == "Import van cijfers"
+    assert got["outcome"] == "Geïmporteerd: 30 nieuw, 0 bijgewerkt, 0 ongewijzigd."
+    assert got["result"]["created"] == 30 and got["problems"] == [] and got["error"] == ""
+    # another editor and a visitor see no such job
+    bob = Client()
+    bob.force_login(_editor("bob"))
+    assert bob.get(r["Location"]).status_code == 404
+    assert Client().get(r["Location"]).status_code in (401, 403)
+
+
+def test_a_refused_api_import_job_lists_each_problem_in_the_readers_language(big: None) -> None:
+    ann = _editor("ann")
+    c = Client()
+    c.force_login(ann)
+    r = _api_post(c, HEAD + ROWS + "rmc,VLG,2021,lots,Mt,test,\n")
+    got = c.get(r["Location"], HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert got["status"] == "failed" and got["problem_count"] == 1
+    (p,) = got["problems"]
+    assert (p["row"], p["field"], p["value"]) == (32, "value", "lots")
+    assert not Observation.objects.filter(source="test").exists()

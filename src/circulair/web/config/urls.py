@@ -18,6 +18,7 @@ from circulair.web.apps.flows import api as flows_api
 from circulair.web.apps.geography import api as geo_api
 from circulair.web.apps.knowledge import api as kb_api
 from circulair.web.apps.monitor import api as monitor_api
+from circulair.web.apps.portal import api as portal_api
 from circulair.web.apps.scan import api as scan_api
 
 router = DefaultRouter()
@@ -45,6 +46,7 @@ router.register("monitor/imports", monitor_api.ImportBatchViewSet, basename="mon
 router.register("scan/questionnaires", scan_api.QuestionnaireViewSet, basename="scan-questionnaire")
 router.register("scan/responses", scan_api.ResponseViewSet, basename="scan-response")
 router.register("flows/datasets", flows_api.DatasetViewSet, basename="flows-dataset")
+router.register("jobs", portal_api.JobViewSet, basename="job")
 
 urlpatterns = [
     path("", include("circulair.web.apps.portal.urls")),

@@ -28,7 +28,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from circulair.core.errors import InputError
 from circulair.core.numbers import MAX_ABS
 from circulair.web.apps.common.fields import FiniteFloatField
-from circulair.web.apps.common.texts import problem_json
+from circulair.web.apps.common.models import Job
+from circulair.web.apps.common.texts import job_summary, problem_json
 
 
 class Pagination(PageNumberPagination):
@@ -252,3 +253,64 @@ def json_404(request: HttpRequest, path: str = "") -> JsonResponse:
         {"error": {"status": 404, "message": f"No API endpoint at {request.path}", "fields": {}}},
         status=404,
     )
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A job as its page tells it, in the request's language (``title``, ``phase``,
+    ``outcome``, each problem's ``message``); ``result`` is the handler's own (numbers, ids,
+    the ``url`` of the page it leads to)."""
+
+    title = serializers.SerializerMethodField()
+    phase = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    problems = serializers.SerializerMethodField()
+    problem_count = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "status",
+            "progress",
+            "phase",
+            "attempts",
+            "created_at",
+            "finished_at",
+            "outcome",
+            "url",
+            "result",
+            "error",
+            "problems",
+            "problem_count",
+        ]
+
+    def _summary(self, job: Job) -> dict[str, Any]:
+        cache = self.context.setdefault("summaries", {})
+        if job.pk not in cache:
+            cache[job.pk] = job_summary(job)
+        return dict(cache[job.pk])
+
+    def get_title(self, job: Job) -> str:
+        return str(self._summary(job)["title"])
+
+    def get_phase(self, job: Job) -> str:
+        return str(self._summary(job)["phase"])
+
+    def get_outcome(self, job: Job) -> str:
+        return str(self._summary(job)["outcome"])
+
+    def get_url(self, job: Job) -> str:
+        return str(self._summary(job)["next_url"])
+
+    def get_problems(self, job: Job) -> list[dict[str, Any]]:
+        return list(self._summary(job)["problems_json"])
+
+    def get_problem_count(self, job: Job) -> int:
+        return int(self._summary(job)["problem_count"])
+
+    def get_error(self, job: Job) -> str:
+        return str((job.error or {}).get("message", "")) if job.status == Job.Status.FAILED else ""

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from circulair.core.errors import Problem
+from circulair.web.apps.common import jobs
+from circulair.web.apps.common.models import Job
 
 
 def problem_text(p: Problem) -> str:
@@ -43,3 +45,32 @@ def problem_json(p: Problem) -> dict[str, Any]:
 def problem_message(p: Problem) -> str:
     """What is wrong, without the place, in the active language (a form shows it at its field)."""
     return replace(p, file=None, row=None, field=None, value=None).text(gettext)
+
+
+#: A job's phase as its handler reports it, as people read it.
+PHASES = {
+    "reading": gettext_lazy("reading the file"),
+    "storing": gettext_lazy("storing"),
+    "building": gettext_lazy("building the report"),
+    "done": gettext_lazy("done"),
+    "cancelled": gettext_lazy("cancelled"),
+    "cancelling…": gettext_lazy("cancelling…"),
+}
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    """What the job page and the jobs API say of a job, in the active language: its title,
+    phase and percentage, then its outcome and the page it leads to, or its problems."""
+    outcome = jobs.OUTCOMES.get(job.kind)
+    done = job.status == Job.Status.DONE
+    error = job.error or {}
+    return {
+        "title": str(jobs.TITLES.get(job.kind, job.kind)),
+        "phase": str(PHASES.get(job.message, job.message)),
+        "percent": round(100 * job.progress),
+        "outcome": outcome(job.result or {}) if outcome and done else "",
+        "next_url": (job.result or {}).get("url", "") if done else "",
+        "problems": stored_problem_texts(error.get("problems", [])),
+        "problems_json": [problem_json(Problem.from_dict(d)) for d in error.get("problems", [])],
+        "problem_count": error.get("problem_count", 0),
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,9 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.monitor.compute import STATUS_RULE
-from circulair.web.apps.common.api import ErrorSerializer
+from circulair.web.apps.common.api import ErrorSerializer, JobSerializer
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.common.permissions import api_permission
+from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.monitor import selectors, services
 from circulair.web.apps.monitor.filtersets import ObservationFilter
 from circulair.web.apps.monitor.models import ImportBatch, Indicator, Observation, Target
@@ -206,7 +208,9 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
                 ImportBatchSerializer,
                 description=(
                     "Four-eyes rule on: the file is valid and waits, unpublished, for a second "
-                    "monitor editor (``/monitor/imports/{id}/approve/``)."
+                    "monitor editor (``/monitor/imports/{id}/approve/``). A file larger than "
+                    "``CIRCULAIR_IMPORT_JOB_BYTES`` is imported by a worker instead: the body "
+                    "is that job and ``Location`` its ``/jobs/{id}/`` to poll."
                 ),
             ),
             400: OpenApiResponse(
@@ -229,6 +233,19 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
         ser = ImportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         f = ser.validated_data["file"]
+        if import_is_large(f.size):  # minutes of work: the worker's, followed at /jobs/{id}/
+            job = services.observations_import_start(
+                content=f,
+                file_name=f.name,
+                user=request.user,
+                confirm=ser.validated_data["confirm"],
+            )
+            body = JobSerializer(job, context={"request": request}).data
+            return Response(
+                body,
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": reverse("job-detail", args=[job.pk])},
+            )
         rep = services.observations_import(
             content=f,
             file_name=f.name,

@@ -20,14 +20,13 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from circulair.data import manifest_path
 from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Job, Upload
-from circulair.web.apps.common.texts import stored_problem_texts
+from circulair.web.apps.common.texts import job_summary
 from circulair.web.apps.geography import presenters as geo_presenters
 from circulair.web.apps.geography import selectors as geo
 from circulair.web.apps.knowledge import selectors as kb
@@ -149,16 +148,6 @@ def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     return resp
 
 
-PHASES = {
-    "reading": gettext_lazy("reading the file"),
-    "storing": gettext_lazy("storing"),
-    "building": gettext_lazy("building the report"),
-    "done": gettext_lazy("done"),
-    "cancelled": gettext_lazy("cancelled"),
-    "cancelling…": gettext_lazy("cancelling…"),
-}
-
-
 def _job(request: HttpRequest, pk: int) -> Job:
     """The job, for its creator or an administrator; anyone else gets 404, as if it did not
     exist, so ids cannot be probed."""
@@ -176,17 +165,10 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    outcome = jobs.OUTCOMES.get(job.kind)
     ctx = {
         "job": job,
-        "title": jobs.TITLES.get(job.kind, job.kind),
-        "phase": PHASES.get(job.message, job.message),
-        "percent": round(100 * job.progress),
-        "outcome": outcome(job.result or {}) if outcome and job.status == Job.Status.DONE else "",
-        "next_url": (job.result or {}).get("url", "") if job.status == Job.Status.DONE else "",
+        **job_summary(job),
         "may_cancel": not job.finished and permissions.can(request.user, "job.cancel", job),
-        "problems": stored_problem_texts((job.error or {}).get("problems", [])),
-        "problem_count": (job.error or {}).get("problem_count", 0),
     }
     template = "portal/_job_status.html" if request.GET.get("partial") else "portal/job.html"
     resp = render(request, template, ctx)
