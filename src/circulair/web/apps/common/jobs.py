@@ -139,15 +139,15 @@ def _current(job_id: int, attempt: int) -> QuerySet[Job]:
 
 
 def _progress_writer(job_id: int, attempt: int, stop: threading.Event) -> Progress:
-    last = [0.0]
+    last: list[Any] = [0.0, None]  # when it last wrote, and which phase
 
     def progress(fraction: float, message: str) -> None:
         if stop.is_set():
             raise JobCancelled
         now = time.monotonic()
-        if now - last[0] < 0.25 and fraction < 1.0:
-            return
-        last[0] = now
+        if now - last[0] < 0.25 and fraction < 1.0 and message == last[1]:
+            return  # a new phase is always written: it may be the last word for a while
+        last[0], last[1] = now, message
         n = (
             _current(job_id, attempt)
             .filter(cancel_requested=False)
