@@ -97,3 +97,19 @@ def test_a_region_of_two_companies_shows_nothing(registers: Any) -> None:
     assert d.total is None and all(c.tonnes is None for c in d.cells)
     html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/flows/").content.decode()
     assert 'id="registers-total">hidden<' in html
+
+
+def test_the_api_gives_the_same_table_to_anyone(registers: dict[str, Organisation]) -> None:
+    r = Client().get("/api/v1/flows/registers/", {"by": "chapter"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert r.status_code == 200
+    body = r.json()
+    rows = {x["key"]: x for x in body["rows"]}
+    assert (rows["17"]["tonnes"], rows["17"]["hidden"]) == (80.0, False)
+    assert rows["17"]["share"] == pytest.approx(80 / 115)
+    assert (rows["20"]["tonnes"], rows["20"]["reason_code"]) == (None, "few")
+    assert rows["20"]["reason"] == "minder dan 3 organisaties"
+    assert (rows["15"]["tonnes"], rows["15"]["reason_code"]) == (None, "complementary")
+    assert body["total_t"] == 115.0 and body["min_contributors"] == 3
+    assert 5.0 not in {x["tonnes"] for x in body["rows"]}  # D's own figure
+    bad = Client().get("/api/v1/flows/registers/", {"by": "chapter,year"})
+    assert bad.status_code == 400 and "one grouping" in bad.content.decode()

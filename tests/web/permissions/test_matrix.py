@@ -521,6 +521,7 @@ API: dict[str, str] = {
     "GET /api/v1/flows/datasets/{id}/flows/": "ok: member_a owner_a administrator; else hidden",
     "GET /api/v1/flows/aggregate/": PUBLIC,
     "GET /api/v1/flows/sankey/": PUBLIC,
+    "GET /api/v1/flows/registers/": PUBLIC,
     "GET /api/v1/agenda/actions/": PUBLIC,
     "GET /api/v1/agenda/actions/{id}/": (
         "ok: member_a owner_a agenda_lead administrator; else hidden"

@@ -66,6 +66,7 @@ urlpatterns = [
     path("flows/", include("circulair.web.apps.flows.urls")),
     path("api/v1/flows/aggregate/", flows_api.aggregate, name="api-flows-aggregate"),
     path("api/v1/flows/sankey/", flows_api.sankey, name="api-flows-sankey"),
+    path("api/v1/flows/registers/", flows_api.registers, name="api-flows-registers"),
     path("api/v1/scan/network/", scan_api.network, name="api-scan-network"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("circulair.web.apps.accounts.urls")),

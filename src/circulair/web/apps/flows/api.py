@@ -12,6 +12,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from circulair.core.flows.disclosure import DOMINANCE, MIN_CONTRIBUTORS
 from circulair.web.apps.flows import presenters, selectors
 from circulair.web.apps.flows.forms import FilterForm
 from circulair.web.apps.flows.models import Dataset, Flow
@@ -144,3 +145,41 @@ def sankey(request: Request) -> Response:
     qs = selectors.totals_visible(request.user, dataset=ds, year=year)
     sk = presenters.sankey_of(qs)
     return Response({"nodes": sk.nodes, "links": sk.links})
+
+
+@extend_schema(
+    parameters=[_PARAMS[1], OpenApiParameter("by", str, description="one grouping")],
+    responses={200: dict},
+)
+@api_view(["GET"])
+def registers(request: Request) -> Response:
+    """Every company's register in the region summed per group, for anyone, with small-group
+    suppression: a group of fewer than ``min_contributors`` organisations, or one where a single
+    organisation holds more than ``dominance`` of the tonnes, is hidden (``tonnes`` null, with
+    ``reason`` and its code), and so are as many others as it takes for the hidden figures not
+    to be derivable from the published total (null too when even that cannot be kept)."""
+    _ds, year, by = _filters(request)
+    if len(by) != 1:
+        raise serializers.ValidationError({"by": ["one grouping, e.g. by=material"]})
+    d = selectors.registers_disclosed(by=by[0], year=year)
+    return Response(
+        {
+            "by": by[0],
+            "year": year,
+            "rows": [
+                {
+                    "key": r["key"],
+                    "label": r["label"],
+                    "tonnes": r["tonnes"],
+                    "share": None if r["percent"] is None else r["percent"] / 100.0,
+                    "hidden": r["tonnes"] is None,
+                    "reason_code": c.reason or "",
+                    "reason": r["reason"],
+                }
+                for r, c in zip(presenters.disclosed_rows(d, by[0]), d.cells, strict=True)
+            ],
+            "total_t": d.total,
+            "min_contributors": MIN_CONTRIBUTORS,
+            "dominance": DOMINANCE,
+        }
+    )
