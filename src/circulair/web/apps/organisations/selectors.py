@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from circulair.core.errors import InputError
 from circulair.web.apps.common import permissions
 from circulair.web.apps.organisations.models import (
     Invitation,
@@ -82,3 +84,12 @@ def organisation_directory(query: str = "") -> QuerySet[Organisation]:
     """Organisations a person may ask to join, by name (case-insensitive part)."""
     qs = Organisation.objects.select_related("municipality").order_by("name")
     return qs.filter(name__icontains=query.strip()) if query.strip() else qs
+
+
+def job_organisation(params: Mapping[str, Any]) -> Organisation:
+    """The organisation a background import was started for (``params["organisation"]``); a
+    refusal naming it when it was deleted while the job waited."""
+    org = Organisation.objects.filter(pk=int(params.get("organisation") or 0)).first()
+    if org is None:
+        raise InputError.single("the organisation of this import is gone", field="organisation")
+    return org

@@ -50,6 +50,7 @@ from circulair.web.apps.exchange.services.moderation import (
     listing_unhide as listing_unhide,
 )
 from circulair.web.apps.geography.models import Municipality
+from circulair.web.apps.organisations import selectors as organisations
 from circulair.web.apps.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
@@ -501,9 +502,7 @@ def listings_import_run(
     stream: IO[bytes], params: dict[str, Any], user: Any, progress: jobs.Progress
 ) -> dict[str, Any]:
     """The worker's side: the same import; the result is the count and the market's list."""
-    org = Organisation.objects.filter(pk=int(params.get("organisation") or 0)).first()
-    if org is None:
-        raise InputError.single("the organisation of this import is gone", field="organisation")
+    org = organisations.job_organisation(params)
     n = listings_import(
         organisation=org,
         content=stream,

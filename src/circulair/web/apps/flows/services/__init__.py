@@ -39,6 +39,7 @@ from circulair.web.apps.flows.services.readers import (
     register_rows,
 )
 from circulair.web.apps.geography import selectors as geo_selectors
+from circulair.web.apps.organisations import selectors as organisations
 from circulair.web.apps.organisations.models import Organisation
 
 __all__ = [
@@ -392,9 +393,7 @@ def register_import_run(
     stream: IO[bytes], params: dict[str, Any], user: Any, progress: jobs.Progress
 ) -> dict[str, Any]:
     """The worker's side of :func:`register_import_start`."""
-    org = Organisation.objects.filter(pk=int(params.get("organisation") or 0)).first()
-    if org is None:
-        raise InputError.single("the organisation of this import is gone", field="organisation")
+    org = organisations.job_organisation(params)
     ds = register_import(
         organisation=org,
         content=stream,
