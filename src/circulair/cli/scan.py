@@ -99,7 +99,7 @@ def import_(
     console.print(
         f"[green]Imported[/green] {out['rows']} rows ({out['questionnaire']}): "
         f"{out['submitted']} submitted, {out['in_progress_count']} in progress; "
-        f"{len(out['organisations_created'])} organisations created."
+        f"{out['organisations_created_count']} organisations created."
     )
     for d in out["in_progress"]:
         err_console.print(

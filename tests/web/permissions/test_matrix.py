@@ -218,6 +218,7 @@ PATHS: dict[str, Callable[[W], str]] = {
     "scan:start": lambda w: "/scan/start/",
     "scan:network": lambda w: "/scan/network/",
     "scan:coordination": lambda w: "/scan/coordination/",
+    "scan:import": lambda w: "/scan/import/",
     "scan:fill": lambda w: f"/scan/responses/{w['response'].pk}/",
     "scan:report": lambda w: f"/scan/responses/{w['response'].pk}/report/",
     "scan:report_pdf": lambda w: f"/scan/responses/{w['response'].pk}/report.pdf",
@@ -442,6 +443,10 @@ PAGES: dict[str, tuple[str, str]] = {
     # scan coordinators and administrators follow every government's scan read-only: their
     # answers or submission are refused (403); only the government's members write
     "scan:coordination": (
+        "login: anonymous; ok: scan_coordinator administrator; else deny",
+        "login: anonymous; ok: scan_coordinator administrator; else deny",
+    ),
+    "scan:import": (
         "login: anonymous; ok: scan_coordinator administrator; else deny",
         "login: anonymous; ok: scan_coordinator administrator; else deny",
     ),

@@ -127,10 +127,10 @@ def register(
 
 
 def load_handlers() -> None:
-    """Import every app's ``services``, ``mail`` and ``presenters`` modules, where handlers
-    (and the report builders of ``common.pdf``) register: a worker process loads no URLconf,
-    which is what imports them in the web process."""
-    autodiscover_modules("services", "mail", "presenters")
+    """Import every app's ``services`` (and ``services.imports``), ``mail`` and ``presenters``
+    modules, where handlers (and the report builders of ``common.pdf``) register: a worker
+    process loads no URLconf, which is what imports them in the web process."""
+    autodiscover_modules("services", "services.imports", "mail", "presenters")
 
 
 def _current(job_id: int, attempt: int) -> QuerySet[Job]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError, Problem
 from circulair.core.scan import Questionnaire
@@ -76,3 +78,9 @@ def posted_values(q: Questionnaire, section: str, data: QueryDict) -> dict[str, 
         else:
             out[x.id] = data.get(name, "")
     return out
+
+
+class SurveyImportForm(forms.Form):
+    """A survey export: one row per government and round (CSV or XLSX)."""
+
+    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX)"))

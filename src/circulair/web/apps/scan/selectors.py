@@ -25,7 +25,11 @@ from circulair.web.apps.knowledge.models import Record
 from circulair.web.apps.organisations.models import Organisation
 from circulair.web.apps.organisations.selectors import organisations_of
 from circulair.web.apps.scan.models import QuestionnaireVersion, Response
-from circulair.web.apps.scan.services import questionnaire_of, score_from_json
+from circulair.web.apps.scan.services import (
+    latest_questionnaire,
+    questionnaire_of,
+    score_from_json,
+)
 
 #: Groups smaller than this show their count only (no mean, share or motives), so the network
 #: view never reveals one government's answers.
@@ -41,6 +45,24 @@ def may_follow_network(user: Any) -> bool:
     """Scan coordinators and administrators follow every government's scans (read-only: they
     never answer or submit for a government they are not a member of)."""
     return permissions.can(user, "scan.network.follow")
+
+
+def may_import_surveys(user: Any) -> bool:
+    """Scan coordinators and administrators import survey exports (rounds of many
+    governments, creating the governments the platform does not know yet)."""
+    return permissions.can(user, "scan.survey.import")
+
+
+def survey_import_columns() -> dict[str, Any]:
+    """What a survey export holds: the fixed columns and the question ids of the questionnaire
+    version an import is checked against (the latest), for the import page."""
+    qv = latest_questionnaire()
+    return {
+        "questionnaire": f"{qv.code} v{qv.version}",
+        "required": ["organisation", "year"],
+        "optional": ["enterprise_number", "refnis"],
+        "questions": [x.id for x in questionnaire_of(qv).questions],
+    }
 
 
 def may_answer(user: Any, response: Response) -> bool:

@@ -22,12 +22,21 @@ from django.views.decorators.http import require_POST
 from circulair.core.errors import InputError
 from circulair.core.scan import validate_answers
 from circulair.core.tables import write_table
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.pdf import pdf_response
 from circulair.web.apps.common.permissions import Role
-from circulair.web.apps.common.texts import problem_message
+from circulair.web.apps.common.texts import problem_message, problem_texts
+from circulair.web.apps.common.uploads import import_is_large
 from circulair.web.apps.scan import presenters, selectors, services
-from circulair.web.apps.scan.forms import PREFIX, field_value, posted_values, step_answers
+from circulair.web.apps.scan.forms import (
+    PREFIX,
+    SurveyImportForm,
+    field_value,
+    posted_values,
+    step_answers,
+)
 from circulair.web.apps.scan.presenters import coordination
+from circulair.web.apps.scan.services import imports
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -239,5 +248,38 @@ def coordination_overview(request: HttpRequest) -> HttpResponse:
             "summary": coordination.summary(table),
             "sort_links": coordination.sort_links(sort),
             "sort": f"-{key}" if desc else key,
+            "may_import": selectors.may_import_surveys(request.user),
         },
+    )
+
+
+@login_required
+def survey_import(request: HttpRequest) -> HttpResponse:
+    """``/scan/import/``: a survey export of many governments' rounds (scan coordinators and
+    administrators), all or nothing; a large file is imported by a worker (the job's page).
+    A small file's outcome is shown here, with the rounds kept in progress and what they miss."""
+    permissions.require(request.user, "scan.survey.import")
+    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    result: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            if import_is_large(f.size):  # minutes of work: a job, followed on its page
+                job = imports.survey_import_start(user=request.user, content=f, file_name=f.name)
+                return redirect("portal:job", pk=job.pk)
+            result = imports.survey_import(content=f, file_name=f.name, user=request.user)
+        except InputError as e:
+            problems = problem_texts(e.problems)
+    return render(
+        request,
+        "scan/import.html",
+        {
+            "form": SurveyImportForm() if result else form,
+            "problems": problems,
+            "result": result,
+            "outcome": imports.survey_import_outcome(result) if result else "",
+            "columns": selectors.survey_import_columns(),
+        },
+        status=400 if problems or (request.method == "POST" and form.errors) else 200,
     )

@@ -390,6 +390,12 @@ _RULES = (
         _("Only scan coordinators and administrators follow the network."),
     ),
     Rule(
+        "scan.survey.import",
+        "import a survey export (rounds of many governments)",
+        (_COORDINATOR,),
+        _("Only scan coordinators and administrators import survey exports."),
+    ),
+    Rule(
         "scan.network.unmasked",
         "see the network's small groups unmasked",
         (HasRole(Role.ANALYST), _COORDINATOR),

@@ -15,11 +15,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import (
     FILE_EMPTY,
@@ -31,11 +34,13 @@ from circulair.core.errors import (
     problem,
 )
 from circulair.core.scan import Questionnaire, score, validate_answers
+from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import changes_insert
 from circulair.web.apps.common.jobs import Progress
+from circulair.web.apps.common.models import Job
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.common.tables import Source, iter_table
-from circulair.web.apps.common.uploads import READING, upload_keep
+from circulair.web.apps.common.uploads import READING, import_job, import_start, upload_keep
 from circulair.web.apps.common.writes import Inserter, Spool
 from circulair.web.apps.geography.models import Municipality
 from circulair.web.apps.organisations.models import Organisation, validate_enterprise_number
@@ -202,7 +207,10 @@ def survey_import(
     are submitted (scored); incomplete rows are kept as rounds in progress and reported (the
     first :data:`IMPORT_LISTED` of them; ``in_progress_count`` counts all).
     All-or-nothing: any bad cell refuses the whole file, naming file, line, column and value;
-    the file is kept with its outcome either way."""
+    the file is kept with its outcome either way. A signed-in ``user`` needs the rule
+    ``scan.survey.import``; without one (the CLI) the machine's operator imports."""
+    if acting_user(user) is not None:
+        permissions.require(user, "scan.survey.import")
     qv = questionnaire or latest_questionnaire()
     started = time.perf_counter()
     orgs = _Organisations()
@@ -225,7 +233,12 @@ def survey_import(
         checked - started,
         time.perf_counter() - checked,
     )
-    return {**out, "organisations_created": created, "questionnaire": f"{qv.code} v{qv.version}"}
+    return {
+        **out,
+        "organisations_created": created,
+        "organisations_created_count": orgs.new.count,
+        "questionnaire": f"{qv.code} v{qv.version}",
+    }
 
 
 def _header_problems(header: list[str], file: str, q: Questionnaire) -> list[Problem]:
@@ -436,3 +449,47 @@ def _write(
         ids = rounds.insert(rows)
         changes_insert(Response, ids, "import", entry, user=user, upload=upload)
     return orgs.new_names
+
+
+IMPORT_KIND = "scan.import"
+
+
+def survey_import_start(*, user: Any, content: Source, file_name: str) -> Job:
+    """Queue a large survey export (a national one holds hundreds of thousands of rounds);
+    ``/jobs/<id>/`` follows it. The permission is checked now and again by the worker."""
+    permissions.require(user, "scan.survey.import")
+    return import_start(IMPORT_KIND, content=content, file_name=file_name, user=user)
+
+
+def survey_import_outcome(result: dict[str, Any]) -> str:
+    """The sentence a finished survey import ends with, in the reader's language."""
+    return _(
+        "Imported %(rows)d rounds: %(submitted)d submitted, %(open)d in progress; "
+        "%(created)d organisations created."
+    ) % {
+        "rows": result.get("rows", 0),
+        "submitted": result.get("submitted", 0),
+        "open": result.get("in_progress_count", 0),
+        "created": result.get("organisations_created_count", 0),
+    }
+
+
+@import_job(
+    IMPORT_KIND, title=gettext_lazy("Import of a survey export"), outcome=survey_import_outcome
+)
+def survey_import_run(
+    stream: IO[bytes], params: dict[str, Any], user: Any, progress: Progress
+) -> dict[str, Any]:
+    """The worker's side: the same import, as the account that uploaded the file; the result
+    keeps the counts and leads to the coordination overview (the lists stay out of the job)."""
+    out = survey_import(
+        content=stream, file_name=str(params["file_name"]), user=user, progress=progress
+    )
+    return {
+        "rows": out["rows"],
+        "submitted": out["submitted"],
+        "in_progress_count": out["in_progress_count"],
+        "organisations_created_count": out["organisations_created_count"],
+        "questionnaire": out["questionnaire"],
+        "url": reverse("scan:coordination"),
+    }
