@@ -30,7 +30,7 @@ from circulair.core.exchange.model import Listing as CoreListing
 from circulair.core.exchange.model import listings_to_arrays
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 from circulair.core.geo import haversine_km
-from circulair.web.apps.common import permissions
+from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.jobs import Progress
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.exchange.models import Listing, Match, Notification, material_name
@@ -397,10 +397,14 @@ def allocation(progress: Progress | None = None) -> dict[str, Any]:
     }
 
 
+#: The job kind of the market-wide allocation (``services.allocation`` queues it).
+ALLOCATION_KIND = "exchange.allocate"
+
+
 def allocation_latest() -> Job | None:
     """The latest finished allocation run (its result is the allocation), or None."""
     return (
-        Job.objects.filter(kind="exchange.allocate", status=Job.Status.DONE)
+        Job.objects.filter(kind=ALLOCATION_KIND, status=Job.Status.DONE)
         .order_by("-finished_at", "-pk")
         .first()
     )
@@ -408,13 +412,7 @@ def allocation_latest() -> Job | None:
 
 def allocation_running() -> Job | None:
     """An allocation run queued or running now, or None."""
-    return (
-        Job.objects.filter(
-            kind="exchange.allocate", status__in=(Job.Status.QUEUED, Job.Status.RUNNING)
-        )
-        .order_by("pk")
-        .first()
-    )
+    return jobs.active(kinds=[ALLOCATION_KIND]).order_by("pk").first()
 
 
 def _per_unit(

@@ -14,14 +14,14 @@ from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Job
 from circulair.web.apps.exchange import selectors
 
-KIND = "exchange.allocate"
+KIND = selectors.ALLOCATION_KIND
 
 
 def allocation_start(*, user: Any) -> Job:
     """Queue one allocation over the whole market; a run already queued or running is returned
     instead of a second one (they would compute the same thing)."""
     permissions.require(user, "exchange.allocation.run")
-    running = jobs.active(kinds=[KIND]).order_by("pk").first()
+    running = selectors.allocation_running()
     if running is not None:
         return running
     return jobs.submit(kind=KIND, params={}, user=user)
