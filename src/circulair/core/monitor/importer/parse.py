@@ -16,6 +16,7 @@ from .cells import cell_text
 from .checks import (
     Problems,
     RowContext,
+    SeenLines,
     build_observation,
     check_indicator,
     check_region,
@@ -104,7 +105,7 @@ def parse_observations(
         indicator_keys={k.lower(): k for k in indicators},
         regions={r.lower(): r for r in regions},
         existing=set(existing or ()),
-        seen={},
+        seen=SeenLines(),
         out=out,
         series=series or {},
         confirm=confirm,
