@@ -78,7 +78,8 @@ def test_import_page_refuses_then_stores_when_confirmed(
     resp = client.post("/monitor/import/", {"file": SimpleUploadedFile("slip.csv", SLIP.encode())})
     body = resp.content.decode()
     assert resp.status_code == 400
-    assert "460 kg is 0.00000046 Mt: about 960,000,000 times smaller" in body
+    # in the page's language (Dutch by default)
+    assert "460 kg is 0.00000046 Mt: ongeveer 960,000,000 keer kleiner" in body
     assert 'id="import-implausible"' in body and 'name="confirm"' in body
     assert len(_rmc()) == 2
     resp = client.post(
@@ -93,9 +94,13 @@ def test_api_refuses_then_stores_when_confirmed(client: Client, monitor_editor: 
     client.force_login(monitor_editor)  # type: ignore[arg-type]
     observations_import(content=SERIES.encode(), file_name="series.csv")
     url = "/api/v1/monitor/observations/import/"
-    resp = client.post(url, {"file": SimpleUploadedFile("slip.csv", SLIP.encode())})
+    resp = client.post(
+        url, {"file": SimpleUploadedFile("slip.csv", SLIP.encode())}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert resp.status_code == 400
     [problem] = resp.json()["error"]["problems"]
+    assert problem["code"] == "value_implausible"
+    assert problem["params"]["ratio"] == "960,000,000"
     assert (problem["file"], problem["row"], problem["field"], problem["value"]) == (
         "slip.csv",
         2,
@@ -103,6 +108,11 @@ def test_api_refuses_then_stores_when_confirmed(client: Client, monitor_editor: 
         "460.0",
     )
     assert problem["message"].startswith("460 kg is 0.00000046 Mt: about 960,000,000 times")
+    nl = client.post(
+        url, {"file": SimpleUploadedFile("slip.csv", SLIP.encode())}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    [problem] = nl.json()["error"]["problems"]
+    assert problem["message"].startswith("460 kg is 0.00000046 Mt: ongeveer 960,000,000 keer")
     assert len(_rmc()) == 2
     resp = client.post(
         url, {"file": SimpleUploadedFile("slip.csv", SLIP.encode()), "confirm": "true"}

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from ...errors import Problem
+from ...errors import Problem, gettext_noop, problem
 from ..model import Indicator, Observation
 from ..units import convert, parse_unit
 from .cells import cell_text, parse_number
 from .columns import YEAR_MAX, YEAR_MIN
-from .plausibility import explain, implausibility
+from .plausibility import IMPLAUSIBLE, explain, implausibility
 
 __all__ = [
     "Problems",
@@ -42,14 +42,19 @@ class Problems:
         self.file = file_name
         self.items: list[Problem] = []
 
-    def add(self, message: str, row: int, fld: str | None, value: Any = None) -> None:
+    def add(
+        self, code: str, template: str, row: int, fld: str | None, value: Any = None, **params: Any
+    ) -> None:
+        """A coded problem (``template`` marked with ``gettext_noop``, shown translated)."""
         self.items.append(
-            Problem(
-                message,
+            problem(
+                code,
+                template,
                 file=self.file,
                 row=row,
                 field=fld,
                 value=None if value is None or value == "" else value,
+                **params,
             )
         )
 
@@ -94,24 +99,29 @@ class SeenLines:
         lines[year - YEAR_MIN] = line
 
 
-def _suggest(value: str, choices: Sequence[str]) -> str:
+def _suggest(value: str, choices: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.75)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+INDICATOR_UNKNOWN = gettext_noop("unknown indicator")
+INDICATOR_UNKNOWN_NEAR = gettext_noop("unknown indicator; did you mean '%(suggestion)s'?")
+REGION_UNKNOWN = gettext_noop("unknown region")
+REGION_UNKNOWN_NEAR = gettext_noop("unknown region; did you mean '%(suggestion)s'?")
+YEAR_NOT_WHOLE = gettext_noop("the year must be a whole number")
+VALUE_NOT_NUMBER = gettext_noop("the value is not a number")
 
 
 def check_indicator(ctx: RowContext, raw: Any, line: int, col: str) -> Indicator | None:
     text = cell_text(raw)
     if not text:
-        ctx.out.add("the indicator is empty", line, col)
+        ctx.out.add("indicator_empty", gettext_noop("the indicator is empty"), line, col)
         return None
     key = ctx.indicator_keys.get(text.lower())
     if key is None:
-        ctx.out.add(
-            "unknown indicator" + _suggest(text.lower(), sorted(ctx.indicator_keys)),
-            line,
-            col,
-            text,
-        )
+        near = _suggest(text.lower(), sorted(ctx.indicator_keys))
+        template = INDICATOR_UNKNOWN_NEAR if near else INDICATOR_UNKNOWN
+        ctx.out.add("indicator_unknown", template, line, col, text, suggestion=near or "")
         return None
     return ctx.indicators[key]
 
@@ -119,32 +129,46 @@ def check_indicator(ctx: RowContext, raw: Any, line: int, col: str) -> Indicator
 def check_region(ctx: RowContext, raw: Any, line: int, col: str) -> str | None:
     text = cell_text(raw)
     if not text:
-        ctx.out.add("the region is empty", line, col)
+        ctx.out.add("region_empty", gettext_noop("the region is empty"), line, col)
         return None
     region = ctx.regions.get(text.lower())
     if region is None:
-        ctx.out.add(
-            "unknown region" + _suggest(text, sorted(ctx.regions.values())), line, col, text
-        )
+        near = _suggest(text, sorted(ctx.regions.values()))
+        template = REGION_UNKNOWN_NEAR if near else REGION_UNKNOWN
+        ctx.out.add("region_unknown", template, line, col, text, suggestion=near or "")
     return region
 
 
 def check_unit(ctx: RowContext, raw: Any, ind: Indicator | None, line: int, col: str) -> str | None:
     text = cell_text(raw)
     if not text:
-        hint = f" (the indicator's unit is '{ind.unit}')" if ind else ""
-        ctx.out.add("the unit is empty" + hint, line, col)
+        if ind is None:
+            ctx.out.add("unit_empty", gettext_noop("the unit is empty"), line, col)
+        else:
+            ctx.out.add(
+                "unit_empty",
+                gettext_noop("the unit is empty (the indicator's unit is '%(unit)s')"),
+                line,
+                col,
+                unit=ind.unit,
+            )
         return None
     if ind is None:
         return text
     a, b = parse_unit(text), parse_unit(ind.unit)
     if a.dimension != b.dimension:
         ctx.out.add(
-            f"unit '{text}' cannot be converted to the unit of indicator '{ind.slug}', "
-            f"'{ind.unit}'",
+            "unit_not_convertible",
+            gettext_noop(
+                "unit '%(unit)s' cannot be converted to the unit of indicator "
+                "'%(indicator)s', '%(indicator_unit)s'"
+            ),
             line,
             col,
             text,
+            unit=text,
+            indicator=ind.slug,
+            indicator_unit=ind.unit,
         )
         return None
     return text
@@ -152,45 +176,68 @@ def check_unit(ctx: RowContext, raw: Any, ind: Indicator | None, line: int, col:
 
 def check_year(ctx: RowContext, raw: Any, line: int, col: str) -> int | None:
     if isinstance(raw, bool | datetime | date | time):
-        ctx.out.add("the year must be a whole number", line, col, raw)
+        ctx.out.add("year_not_whole", YEAR_NOT_WHOLE, line, col, raw)
         return None
     text = cell_text(raw)
     if not text:
-        ctx.out.add("the year is empty", line, col)
+        ctx.out.add("year_empty", gettext_noop("the year is empty"), line, col)
         return None
     if not re.fullmatch(r"[+-]?\d+", text):
-        ctx.out.add("the year must be a whole number", line, col, text)
+        ctx.out.add("year_not_whole", YEAR_NOT_WHOLE, line, col, text)
         return None
     year = int(text)
     if not YEAR_MIN <= year <= YEAR_MAX:
-        ctx.out.add(f"the year must lie between {YEAR_MIN} and {YEAR_MAX}", line, col, year)
+        ctx.out.add(
+            "year_range",
+            gettext_noop("the year must lie between %(min)s and %(max)s"),
+            line,
+            col,
+            year,
+            min=YEAR_MIN,
+            max=YEAR_MAX,
+        )
         return None
     return year
 
 
 def check_value(ctx: RowContext, raw: Any, line: int, col: str) -> float | None:
     if isinstance(raw, bool | datetime | date | time):
-        ctx.out.add("the value is not a number", line, col, raw)
+        ctx.out.add("value_not_number", VALUE_NOT_NUMBER, line, col, raw)
         return None
     if isinstance(raw, int | float):
         if math.isfinite(raw):
             return float(raw)
-        ctx.out.add("the value is not a finite number", line, col, raw)
+        ctx.out.add(
+            "value_not_finite", gettext_noop("the value is not a finite number"), line, col, raw
+        )
         return None
     text = cell_text(raw)
     if not text:
-        ctx.out.add("the value is empty (leave the line out if there is no figure)", line, col)
+        ctx.out.add(
+            "value_empty",
+            gettext_noop("the value is empty (leave the line out if there is no figure)"),
+            line,
+            col,
+        )
         return None
     v = parse_number(text)
     if v is None:
-        ctx.out.add("the value is not a number", line, col, text)
+        ctx.out.add("value_not_number", VALUE_NOT_NUMBER, line, col, text)
     return v
 
 
 def check_text(ctx: RowContext, raw: Any, line: int, col: str, limit: int) -> str:
     text = cell_text(raw)
     if len(text) > limit:
-        ctx.out.add(f"the {col} is longer than {limit} characters", line, col, text[:40] + "...")
+        ctx.out.add(
+            "text_too_long",
+            gettext_noop("the %(column)s is longer than %(limit)s characters"),
+            line,
+            col,
+            text[:40] + "...",
+            column=col,
+            limit=limit,
+        )
     return text
 
 
@@ -216,10 +263,12 @@ def build_observation(
             pct = convert(converted, ind.unit, "%")
             if not -1e-9 <= pct <= 100 + 1e-9:
                 ctx.out.add(
-                    f"a share must lie between 0 and 100 % (this is {pct:g} %)",
+                    "share_range",
+                    gettext_noop("a share must lie between 0 and 100 %% (this is %(pct)s %%)"),
                     line,
                     value_col,
                     value,
+                    pct=f"{pct:g}",
                 )
                 converted = None
     if ind is not None and region is not None and year is not None:
@@ -227,19 +276,32 @@ def build_observation(
         first = ctx.seen.line(ind.slug, region, year)
         if first is not None:
             ctx.out.add(
-                f"duplicate: line {first} already gives {ind.slug}, {region}, {year}",
+                "observation_twice",
+                gettext_noop(
+                    "duplicate: line %(first)s already gives %(indicator)s, %(region)s, %(year)s"
+                ),
                 line,
                 year_col,
                 year,
+                first=first,
+                indicator=ind.slug,
+                region=region,
+                year=year,
             )
             return None
         ctx.seen.add(ind.slug, region, year, line)
         if key in ctx.existing:
             ctx.out.add(
-                f"an observation of {ind.slug}, {region}, {year} is already stored",
+                "observation_stored",
+                gettext_noop(
+                    "an observation of %(indicator)s, %(region)s, %(year)s is already stored"
+                ),
                 line,
                 year_col,
                 year,
+                indicator=ind.slug,
+                region=region,
+                year=year,
             )
             return None
     if ind is None or region is None or year is None or converted is None or value is None:
@@ -249,12 +311,8 @@ def build_observation(
             value, converted, series=ctx.series.get((ind.slug, region), {}), year=year
         )
         if found is not None:
-            ctx.out.add(
-                explain(found, raw=value, unit=str(unit), ind_unit=ind.unit),
-                line,
-                value_col,
-                value,
-            )
+            template, params = explain(found, raw=value, unit=str(unit), ind_unit=ind.unit)
+            ctx.out.add(IMPLAUSIBLE, template, line, value_col, value, **params)
             return None
     return Observation(
         indicator=ind.slug,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ...errors import gettext_noop
 from .cells import cell_text
 from .checks import Problems
 from .columns import ALIASES, LONG_COLUMNS, REQUIRED_LONG, REQUIRED_WIDE, YEAR_MAX, YEAR_MIN
@@ -15,6 +16,8 @@ from .readers import Table
 
 __all__ = ["read_header"]
 
+MISSING_ONE = gettext_noop("missing column: %(missing)s (the header names %(header)s)")
+MISSING_MANY = gettext_noop("missing columns: %(missing)s (the header names %(header)s)")
 _YEAR_HEADER = re.compile(r"\d{4}(?:\.0+)?")
 
 
@@ -27,18 +30,37 @@ def read_header(
     seen: dict[str, int] = {}
     ok = True
     if not any(cell_text(c) for c in table.header):
-        out.add("the first line must be the header (column names)", 1, None)
+        out.add(
+            "header_missing",
+            gettext_noop("the first line must be the header (column names)"),
+            1,
+            None,
+        )
         return None
     for i, cell in enumerate(table.header):
         name = cell_text(cell)
         if not name:
             if any(cell_text(r[i]) for _, r in table.rows if i < len(r)):
-                out.add(f"column {i + 1} has values but no name", 1, None)
+                out.add(
+                    "column_unnamed",
+                    gettext_noop("column %(n)s has values but no name"),
+                    1,
+                    None,
+                    n=i + 1,
+                )
                 ok = False
             continue
         low = name.lower()
         if low in seen:
-            out.add(f"column '{name}' appears twice (columns {seen[low] + 1} and {i + 1})", 1, name)
+            out.add(
+                "column_twice",
+                gettext_noop("column '%(name)s' appears twice (columns %(first)s and %(second)s)"),
+                1,
+                name,
+                name=name,
+                first=seen[low] + 1,
+                second=i + 1,
+            )
             ok = False
             continue
         seen[low] = i
@@ -48,30 +70,54 @@ def read_header(
             y = int(float(name))
             twin = next((h for yy, h in years.values() if yy == y), None)
             if not YEAR_MIN <= y <= YEAR_MAX:
-                out.add(f"a year column must lie between {YEAR_MIN} and {YEAR_MAX}", 1, name)
+                out.add(
+                    "year_range",
+                    gettext_noop("a year column must lie between %(min)s and %(max)s"),
+                    1,
+                    name,
+                    min=YEAR_MIN,
+                    max=YEAR_MAX,
+                )
                 ok = False
             elif twin is not None:
-                out.add(f"year {y} has two columns ('{twin}' and '{name}')", 1, name)
+                out.add(
+                    "year_column_twice",
+                    gettext_noop("year %(year)s has two columns ('%(first)s' and '%(second)s')"),
+                    1,
+                    name,
+                    year=y,
+                    first=twin,
+                    second=name,
+                )
                 ok = False
             years[i] = (y, name)
         else:
             out.add(
-                f"unknown column (expected {', '.join(LONG_COLUMNS)}, or one column per year)",
+                "column_unknown",
+                gettext_noop("unknown column (expected %(expected)s, or one column per year)"),
                 1,
                 name,
+                expected=", ".join(LONG_COLUMNS),
             )
             ok = False
     wide = "year" not in columns and bool(years)
     if "year" in columns and years:
         out.add(
-            "both a 'year' column and year columns: use the long form or the wide form, not both",
+            "long_and_wide",
+            gettext_noop(
+                "both a 'year' column and year columns: use the long form or the wide form, "
+                "not both"
+            ),
             1,
             "year",
         )
         return None
     if wide and "value" in columns:
         out.add(
-            "a 'value' column does not belong in the wide form (values go in the year columns)",
+            "wide_value_column",
+            gettext_noop(
+                "a 'value' column does not belong in the wide form (values go in the year columns)"
+            ),
             1,
             "value",
         )
@@ -80,10 +126,12 @@ def read_header(
     missing = [c for c in required if c not in columns]
     if missing:
         out.add(
-            f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-            f"(the header names {', '.join(cell_text(c) for c in table.header if cell_text(c))})",
+            "columns_missing",
+            MISSING_MANY if len(missing) > 1 else MISSING_ONE,
             1,
             None,
+            missing=", ".join(missing),
+            header=", ".join(cell_text(c) for c in table.header if cell_text(c)),
         )
         return None
     return (columns, years, wide) if ok else None

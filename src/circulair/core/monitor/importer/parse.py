@@ -10,7 +10,7 @@ import io
 from collections.abc import Mapping
 from typing import IO, Any
 
-from ...errors import InputError
+from ...errors import InputError, gettext_noop, problem
 from ..model import Indicator, Observation
 from .cells import cell_text
 from .checks import (
@@ -86,15 +86,28 @@ def parse_observations(
         table = read_xlsx(content, file_name)
     elif lower.endswith((".csv", ".txt", ".tsv")):
         if magic == b"PK\x03\x04":
-            raise InputError.single(
-                "this looks like an XLSX workbook, not a CSV file: save "
-                "it with the .xlsx extension",
-                file=file_name,
+            raise InputError(
+                [
+                    problem(
+                        "file_xlsx_named_csv",
+                        gettext_noop(
+                            "this looks like an XLSX workbook, not a CSV file: save it with the "
+                            ".xlsx extension"
+                        ),
+                        file=file_name,
+                    )
+                ]
             )
         table = read_csv(content, file_name)
     else:
-        raise InputError.single(
-            "unsupported file type: upload a .csv or .xlsx file", file=file_name
+        raise InputError(
+            [
+                problem(
+                    "file_type",
+                    gettext_noop("unsupported file type: upload a .csv or .xlsx file"),
+                    file=file_name,
+                )
+            ]
         )
     head = read_header(table, out)
     if head is None:
@@ -124,10 +137,15 @@ def parse_observations(
         data_rows += 1
         if len(cells) > width and any(cell_text(c) for c in cells[width:]):
             out.add(
-                f"the line has {len(cells)} cells but the header has {width} columns "
-                f"(a delimiter inside a value? quote the value)",
+                "row_too_wide",
+                gettext_noop(
+                    "the line has %(cells)s cells but the header has %(width)s columns "
+                    "(a delimiter inside a value? quote the value)"
+                ),
                 line,
                 None,
+                cells=len(cells),
+                width=width,
             )
             continue
         ind = check_indicator(ctx, cell(cells, "indicator"), line, "indicator")
@@ -175,7 +193,7 @@ def parse_observations(
             if obs is not None:
                 result.append(obs)
     if data_rows == 0 and not out.items:
-        out.add("the file has a header but no data lines", 1, None)
+        out.add("file_no_rows", gettext_noop("the file has a header but no data lines"), 1, None)
     if out.items:
         raise InputError(out.items)
     return result

@@ -34,14 +34,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from ...errors import Problem
+from ...errors import Problem, gettext_noop
 from ..units import parse_unit
 
 __all__ = [
     "CONFIRM_HINT",
     "DISPLAY_DECIMALS",
     "FACTOR",
+    "IMPLAUSIBLE",
     "Implausible",
     "explain",
     "fmt_number",
@@ -58,7 +60,7 @@ DISPLAY_DECIMALS = 3
 
 
 CONFIRM_HINT = "; check the unit, or confirm the import to store it as it is"
-"""How every refusal by this rule ends (:func:`refused_as_implausible` looks for it)."""
+"""How every refusal by this rule ends, in English."""
 
 
 @dataclass(frozen=True)
@@ -145,28 +147,75 @@ def fmt_number(v: float, digits: int = 12) -> str:
     return text
 
 
-def explain(found: Implausible, *, raw: float, unit: str, ind_unit: str) -> str:
-    """The English reason for a refused value, with the numbers (the problem's message)."""
-    head = f"{fmt_number(raw)} {unit}"
-    if parse_unit(unit).symbol != parse_unit(ind_unit).symbol:
-        head += f" is {fmt_number(found.converted)} {ind_unit}"
-    tail = CONFIRM_HINT
+#: The code of every refusal by this rule (:func:`refused_as_implausible` looks for it).
+IMPLAUSIBLE = "value_implausible"
+
+# The reasons, with the file's unit converted (``… kg is … Mt``) or not; "in" reads the same
+# in Dutch ("440 Mt in 2018").
+_REASONS = {
+    ("rounds_to_zero", False): gettext_noop(
+        "%(given)s: it rounds to %(zero)s %(unit)s at the %(decimals)s decimals shown and the "
+        "series has no values to compare with; check the unit, or confirm the import to store "
+        "it as it is"
+    ),
+    ("rounds_to_zero", True): gettext_noop(
+        "%(given)s is %(converted)s: it rounds to %(zero)s %(unit)s at the %(decimals)s "
+        "decimals shown and the series has no values to compare with; check the unit, or "
+        "confirm the import to store it as it is"
+    ),
+    ("zero", False): gettext_noop(
+        "%(given)s: zero, while the neighbouring values are not (%(neighbours)s); check the "
+        "unit, or confirm the import to store it as it is"
+    ),
+    ("zero", True): gettext_noop(
+        "%(given)s is %(converted)s: zero, while the neighbouring values are not "
+        "(%(neighbours)s); check the unit, or confirm the import to store it as it is"
+    ),
+    ("smaller", False): gettext_noop(
+        "%(given)s: about %(ratio)s times smaller than the neighbouring values "
+        "(%(neighbours)s); check the unit, or confirm the import to store it as it is"
+    ),
+    ("smaller", True): gettext_noop(
+        "%(given)s is %(converted)s: about %(ratio)s times smaller than the neighbouring "
+        "values (%(neighbours)s); check the unit, or confirm the import to store it as it is"
+    ),
+    ("larger", False): gettext_noop(
+        "%(given)s: about %(ratio)s times larger than the neighbouring values "
+        "(%(neighbours)s); check the unit, or confirm the import to store it as it is"
+    ),
+    ("larger", True): gettext_noop(
+        "%(given)s is %(converted)s: about %(ratio)s times larger than the neighbouring "
+        "values (%(neighbours)s); check the unit, or confirm the import to store it as it is"
+    ),
+}
+
+
+def explain(
+    found: Implausible, *, raw: float, unit: str, ind_unit: str
+) -> tuple[str, dict[str, Any]]:
+    """The reason for a refused value: its template (translated where it is shown) and
+    parameters, the numbers written out."""
+    converted = parse_unit(unit).symbol != parse_unit(ind_unit).symbol
+    params: dict[str, Any] = {
+        "given": f"{fmt_number(raw)} {unit}",
+        "converted": f"{fmt_number(found.converted)} {ind_unit}",
+        "unit": ind_unit,
+    }
     if found.reason == "rounds_to_zero":
-        zero = f"0.{'0' * DISPLAY_DECIMALS}"
-        return (
-            f"{head}: it rounds to {zero} {ind_unit} at the {DISPLAY_DECIMALS} decimals shown "
-            f"and the series has no values to compare with" + tail
-        )
-    shown = ", ".join(f"{fmt_number(v)} {ind_unit} in {y}" for y, v in found.neighbours)
+        params |= {"zero": f"0.{'0' * DISPLAY_DECIMALS}", "decimals": DISPLAY_DECIMALS}
+        return _REASONS[("rounds_to_zero", converted)], params
+    params["neighbours"] = ", ".join(
+        f"{fmt_number(v)} {ind_unit} in {y}" for y, v in found.neighbours
+    )
     if found.ratio == 0:
-        how = "zero, while the neighbouring values are not"
+        how = "zero"
     elif found.ratio < 1:
-        how = f"about {fmt_number(1 / found.ratio, 2)} times smaller than the neighbouring values"
+        how, params["ratio"] = "smaller", fmt_number(1 / found.ratio, 2)
     else:
-        how = f"about {fmt_number(found.ratio, 2)} times larger than the neighbouring values"
-    return f"{head}: {how} ({shown})" + tail
+        how, params["ratio"] = "larger", fmt_number(found.ratio, 2)
+    return _REASONS[(how, converted)], params
 
 
 def refused_as_implausible(problem: Problem) -> bool:
     """Whether a problem is a refusal by this rule (which a confirmed import would store)."""
-    return problem.message.endswith(CONFIRM_HINT)
+    return problem.code == IMPLAUSIBLE

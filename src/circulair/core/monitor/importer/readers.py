@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
-from ...errors import InputError
+from ...errors import InputError, gettext_noop, problem
 from ...tables import csv_records, detect_delimiter, stream_encoding, text_stream
 from .cells import shown_value
 
@@ -87,7 +87,15 @@ class _XlsxRows:
         wb = load_workbook(self.stream, read_only=True, data_only=True)
         try:
             if not wb.worksheets:
-                raise InputError.single("the workbook has no sheet", file=self.file)
+                raise InputError(
+                    [
+                        problem(
+                            "xlsx_no_sheet",
+                            gettext_noop("the workbook has no sheet"),
+                            file=self.file,
+                        )
+                    ]
+                )
             for line, row in enumerate(wb.worksheets[0].iter_rows(min_row=1), start=1):
                 cells = [shown_value(c) for c in row]
                 while cells and cells[-1] is None:
@@ -110,7 +118,11 @@ def read_xlsx(content: bytes | IO[bytes], file_name: str) -> Table:
         head = next(lines, None)
         lines.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise InputError.single(
-            f"not a readable XLSX file ({type(e).__name__})", file=file_name
+        raise InputError(
+            [
+                problem(
+                    "xlsx_unreadable", gettext_noop("not a readable XLSX workbook"), file=file_name
+                )
+            ]
         ) from e
     return Table(list(head[1]) if head else [], rows)
