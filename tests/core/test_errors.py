@@ -74,3 +74,22 @@ def test_a_coded_problem_is_english_by_default_and_translated_where_it_is_shown(
         plain.text(lambda m: m.upper() if m == "50 % of it" else m)
         == "field 'x': 50 % of it (got 3)"
     )
+
+
+def test_an_amount_is_written_by_the_reader_s_formatter_and_survives_storage() -> None:
+    from circulair.core.errors import Amount, Problem, problem
+
+    p = problem(
+        "xlsx_too_large",
+        "unpacks to %(size)s MB, limit %(limit)s MB, in %(year)s",
+        file="a.xlsx",
+        size=Amount(2048.0),
+        limit=Amount(500),
+        year=2024,
+    )
+    assert p.message == "unpacks to 2,048 MB, limit 500 MB, in 2024"  # English by default
+    dutch = p.text(number=lambda a: f"{a.value:,.{a.decimals}f}".replace(",", "."))
+    assert dutch == "a.xlsx: unpacks to 2.048 MB, limit 500 MB, in 2024"  # the year is no amount
+    again = Problem.from_dict(p.as_dict())
+    assert again == p and again.text() == "a.xlsx: unpacks to 2,048 MB, limit 500 MB, in 2024"
+    assert str(Amount(1234.56, 1)) == "1,234.6"

@@ -22,6 +22,25 @@ IMPORT_LISTED = 1000
 Translate = Callable[[str], str]
 
 
+@dataclass(frozen=True)
+class Amount:
+    """A number among a problem's parameters that is written the reader's way (digit grouping
+    and decimal sign: ``2,048`` in English, ``2.048`` in Dutch) where the problem is shown.
+
+    Why a type of its own: years and line numbers are parameters too, and must never be
+    grouped; only what is marked as an amount is."""
+
+    value: float
+    decimals: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.value:,.{self.decimals}f}"
+
+
+#: How an :class:`Amount` is written where a problem is shown (``str`` = English).
+Number = Callable[[Amount], str]
+
+
 def gettext_noop(message: str) -> str:
     """Mark ``message`` as a text for people whose translation is looked up where it is shown
     (the web's catalogue extracts every ``gettext_noop`` text of core, services and the CLI);
@@ -66,8 +85,9 @@ class Problem:
     def __str__(self) -> str:
         return self.text()
 
-    def text(self, translate: Translate = _same) -> str:
-        """The problem for a person, its words translated by ``translate`` (a gettext)."""
+    def text(self, translate: Translate = _same, number: Number = str) -> str:
+        """The problem for a person, its words translated by ``translate`` (a gettext) and its
+        amounts written by ``number``."""
         # In a file, an integer row is the line number (header = line 1) and a field a column.
         tabular = bool(self.file) and isinstance(self.row, int)
         where = []
@@ -82,7 +102,8 @@ class Problem:
         message = self.message
         if self.template is not None:
             try:
-                message = translate(self.template) % dict(self.params)
+                params = {k: number(v) if isinstance(v, Amount) else v for k, v in self.params}
+                message = translate(self.template) % params
             except (KeyError, TypeError, ValueError):  # a broken translation: the English
                 message = self.message
         shown = (
@@ -115,7 +136,7 @@ class Problem:
         }
         if self.code:
             out["code"] = self.code
-            out["params"] = {k: text(v) if isinstance(v, str) else v for k, v in self.params}
+            out["params"] = {k: _param_json(v) for k, v in self.params}
             out["template"] = self.template
         return out
 
@@ -123,6 +144,8 @@ class Problem:
     def from_dict(cls, d: dict[str, Any]) -> Problem:
         """A problem stored with :meth:`as_dict`, to be shown again."""
         params = d.get("params") or {}
+        if isinstance(params, dict):
+            params = {k: _param_from_json(v) for k, v in params.items()}
         return cls(
             message=str(d.get("message", "")),
             file=d.get("file"),
@@ -133,6 +156,18 @@ class Problem:
             params=tuple(sorted(params.items())) if isinstance(params, dict) else (),
             template=d.get("template"),
         )
+
+
+def _param_json(v: Any) -> Any:
+    if isinstance(v, Amount):
+        return {"amount": v.value, "decimals": v.decimals}
+    return v.replace("\x00", "\\x00") if isinstance(v, str) else v
+
+
+def _param_from_json(v: Any) -> Any:
+    if isinstance(v, dict) and set(v) == {"amount", "decimals"}:
+        return Amount(float(v["amount"]), int(v["decimals"]))
+    return v
 
 
 def problem(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from circulair.core.errors import InputError, Problem, gettext_noop, problem
+from circulair.core.errors import Amount, InputError, Problem, gettext_noop, problem
 
 Record = tuple[int, dict[str, str]]
 DELIMITERS = (",", ";", "\t", "|")
@@ -126,7 +126,7 @@ def csv_records(
                     ),
                     file=file,
                     row=start,
-                    limit=f"{csv.field_size_limit():,}",
+                    limit=Amount(csv.field_size_limit()),
                 )
             else:
                 bad = problem(

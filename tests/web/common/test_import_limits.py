@@ -139,7 +139,30 @@ def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(
         "bomb.xlsx: the workbook unpacks to 48 MB, more than the limit of 40 MB "
         "(save it as CSV, or split it)"
     ]
+    assert ei.value.problems[0].code == "xlsx_too_large"
     assert _counts() == before
+
+
+def test_the_amounts_of_a_refusal_are_written_the_reader_s_way(
+    tmp_path: Path, settings: Any
+) -> None:
+    """1,200 MB in English is 1.200 MB in Dutch; the problem keeps the number, not the text."""
+    from django.utils import translation
+
+    from circulair.web.apps.common.texts import problem_text
+
+    settings.CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB = 1000
+    _header, run = _importers()["agenda"]
+    with pytest.raises(InputError) as ei:
+        run(_bomb(tmp_path / "bomb.xlsx", 1200), "bomb.xlsx")
+    (p,) = ei.value.problems
+    with translation.override("nl"):
+        assert problem_text(p) == (
+            "bomb.xlsx: de werkmap pakt uit tot 1.200 MB, meer dan de limiet van 1.000 MB "
+            "(bewaar ze als CSV, of splits ze)"
+        )
+    with translation.override("en"):
+        assert "unpacks to 1,200 MB, more than the limit of 1,000 MB" in problem_text(p)
 
 
 def test_an_xlsx_packed_a_thousand_times_is_refused_under_the_size_limit(tmp_path: Path) -> None:

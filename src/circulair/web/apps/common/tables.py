@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from circulair.core.errors import InputError
+from circulair.core.errors import Amount, InputError, gettext_noop, problem
 from circulair.core.tables import csv_stream_dicts
 
 Row = tuple[int, dict[str, str]]
@@ -34,6 +33,7 @@ Rows = list[Row]
 Source = bytes | IO[bytes] | Path
 
 MB = 1 << 20
+XLSX_UNREADABLE = gettext_noop("not a readable XLSX workbook")
 
 
 def source_stream(source: Source) -> IO[bytes]:
@@ -94,13 +94,19 @@ def size_check(stream: IO[bytes], file_name: str) -> int:
     size = source_size(stream)
     limit = int(getattr(settings, "CIRCULAIR_UPLOAD_MAX_MB", 200))
     if size > limit * MB:
-        raise InputError.single(
-            _(
-                "the file is %(size).1f MB, more than the upload limit of %(limit)d MB "
-                "(split it, or ask the operator to raise CIRCULAIR_UPLOAD_MAX_MB)"
-            )
-            % {"size": size / MB, "limit": limit},
-            file=file_name,
+        raise InputError(
+            [
+                problem(
+                    "file_too_large",
+                    gettext_noop(
+                        "the file is %(size)s MB, more than the upload limit of %(limit)s MB "
+                        "(split it, or ask the operator to raise CIRCULAIR_UPLOAD_MAX_MB)"
+                    ),
+                    file=file_name,
+                    size=Amount(size / MB, 1),
+                    limit=Amount(limit),
+                )
+            ]
         )
     return size
 
@@ -113,36 +119,61 @@ def xlsx_check(stream: IO[bytes], file_name: str) -> None:
         with zipfile.ZipFile(stream) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError.single(
-            _("not a readable XLSX workbook (the file is not a zip archive)"), file=file_name
+        raise InputError(
+            [
+                problem(
+                    "xlsx_unreadable",
+                    gettext_noop("not a readable XLSX workbook (the file is not a zip archive)"),
+                    file=file_name,
+                )
+            ]
         ) from None
     finally:
         stream.seek(0)
     if not any(m.filename.startswith("xl/") for m in members):
-        raise InputError.single(
-            _("not a readable XLSX workbook (the archive holds no workbook)"), file=file_name
+        raise InputError(
+            [
+                problem(
+                    "xlsx_unreadable",
+                    gettext_noop("not a readable XLSX workbook (the archive holds no workbook)"),
+                    file=file_name,
+                )
+            ]
         )
     total = sum(m.file_size for m in members)
     limit = int(getattr(settings, "CIRCULAIR_XLSX_MAX_UNCOMPRESSED_MB", 500))
     if total > limit * MB:
-        raise InputError.single(
-            _(
-                "the workbook unpacks to %(size)s MB, more than the limit of %(limit)d MB "
-                "(save it as CSV, or split it)"
-            )
-            % {"size": f"{total / MB:,.0f}", "limit": limit},
-            file=file_name,
+        raise InputError(
+            [
+                problem(
+                    "xlsx_too_large",
+                    gettext_noop(
+                        "the workbook unpacks to %(size)s MB, more than the limit of %(limit)s MB "
+                        "(save it as CSV, or split it)"
+                    ),
+                    file=file_name,
+                    size=Amount(total / MB),
+                    limit=Amount(limit),
+                )
+            ]
         )
     ratio = int(getattr(settings, "CIRCULAIR_XLSX_MAX_RATIO", 200))
     for m in members:
         if m.file_size > MB and m.file_size > ratio * max(m.compress_size, 1):
-            raise InputError.single(
-                _(
-                    "the workbook member %(member)s is packed %(ratio)s times (a spreadsheet "
-                    "packs about 10 times): refused as a possible decompression bomb"
-                )
-                % {"member": m.filename, "ratio": f"{m.file_size / max(m.compress_size, 1):,.0f}"},
-                file=file_name,
+            raise InputError(
+                [
+                    problem(
+                        "xlsx_bomb",
+                        gettext_noop(
+                            "the workbook member %(member)s is packed %(ratio)s times (a "
+                            "spreadsheet packs about 10 times): refused as a possible "
+                            "decompression bomb"
+                        ),
+                        file=file_name,
+                        member=m.filename,
+                        ratio=Amount(m.file_size / max(m.compress_size, 1)),
+                    )
+                ]
             )
 
 
@@ -156,7 +187,7 @@ def _xlsx_rows(stream: IO[bytes], file_name: str) -> tuple[list[str], Iterator[R
         it = ws.iter_rows(values_only=True)
         header = [str(h or "").strip().lower() for h in next(it, [])]
     except Exception as exc:  # zipfile/openpyxl errors: not a workbook
-        raise InputError.single(_("not a readable XLSX workbook"), file=file_name) from exc
+        raise InputError([problem("xlsx_unreadable", XLSX_UNREADABLE, file=file_name)]) from exc
 
     def rows() -> Iterator[Row]:
         try:
@@ -175,7 +206,7 @@ def _xlsx_rows(stream: IO[bytes], file_name: str) -> tuple[list[str], Iterator[R
         except InputError:
             raise
         except Exception as exc:  # a sheet that breaks half-way (bad XML)
-            raise InputError.single(_("not a readable XLSX workbook"), file=file_name) from exc
+            raise InputError([problem("xlsx_unreadable", XLSX_UNREADABLE, file=file_name)]) from exc
         finally:
             wb.close()
 

@@ -12,16 +12,22 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
-from circulair.core.errors import Problem
+from circulair.core.errors import Amount, Problem
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 
 
+def amount_text(a: Amount) -> str:
+    """An amount of a problem written the active language's way (grouped digits)."""
+    return number_format(a.value, a.decimals, use_l10n=True, force_grouping=True)
+
+
 def problem_text(p: Problem) -> str:
     """The whole problem (where, what, the value found) in the active language."""
-    return p.text(gettext)
+    return p.text(gettext, amount_text)
 
 
 def problem_texts(problems: Iterable[Problem]) -> list[str]:
@@ -44,7 +50,7 @@ def problem_json(p: Problem) -> dict[str, Any]:
 
 def problem_message(p: Problem) -> str:
     """What is wrong, without the place, in the active language (a form shows it at its field)."""
-    return replace(p, file=None, row=None, field=None, value=None).text(gettext)
+    return replace(p, file=None, row=None, field=None, value=None).text(gettext, amount_text)
 
 
 #: A job's phase as its handler reports it, as people read it.
