@@ -21,4 +21,4 @@ def setup() -> None:
     from django.utils import translation
 
     django.setup()
-    translation.activate(os.environ.get("CIRCULAIR_CLI_LANGUAGE", "en"))
+    translation.activate(os.environ.get("CIRCULAIR_CLI_LANGUAGE") or "en")

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.cli.output import Format, console, emit, err_console, fail, fail_input
 from circulair.core.errors import InputError
 
 app = typer.Typer(
@@ -174,7 +174,7 @@ def import_(
         else:
             fail("--kind must be actions or signatories")
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"[green]Imported[/green] {n} {kind}.")
 
 
@@ -229,7 +229,7 @@ def sign(
             min_actions=min_actions,
         )
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"{s.organisation.name} signed {s.agenda.slug} in {s.year_signed}")
 
 

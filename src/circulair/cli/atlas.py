@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.cli.output import Format, console, emit, err_console, fail, fail_input
 from circulair.core.errors import CirculairError, InputError
 
 # Pure functions of a result (no models): importable before Django is set up. The services
@@ -140,7 +140,7 @@ def extrapolate(
             partition_file=_file(partition_file),
         )
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     _emit(_run(services.extrapolate_job, params), fmt, output)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import console, fail
+from circulair.cli.output import console, fail_input
 from circulair.cli.platform import _setup
 from circulair.core.errors import InputError
 from circulair.core.knowledge import load_knowledge
@@ -36,7 +36,7 @@ def validate(
     try:
         kb = load_knowledge(directory, seeds_dir=seeds)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     uncited = [r for r in kb.records if not r.citations]
     console.print(
         f"[green]OK[/green]: {len(kb.records)} records of "
@@ -87,7 +87,7 @@ def sources(
         texts = read_source_texts(directory, load_knowledge().sources)
         report = source_texts_install(texts=texts)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(
         f"[green]OK[/green]: {len(texts)} source texts ({report.lines} lines): "
         f"{report.created} installed, {report.updated} replaced, {report.unchanged} unchanged."

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.cli.output import Format, console, emit, err_console, fail_input
 from circulair.core.errors import InputError
 
 app = typer.Typer(
@@ -91,7 +91,7 @@ def import_(
     try:
         out = cases_import(content=file, file_name=file.name, user=None)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"[green]Imported[/green] {len(out)} cases.")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.cli.output import Format, console, emit, err_console, fail, fail_input
 from circulair.core.errors import CirculairError, InputError
 
 app = typer.Typer(
@@ -47,7 +47,7 @@ def import_(
             organisation=org, content=file, file_name=file.name, publish=not draft
         )
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"[green]Imported[/green] {out.count()} listings for {org.name}.")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, fail
+from circulair.cli.output import Format, console, emit, fail, fail_input
 from circulair.core.errors import InputError
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ def import_register(
     try:
         ds = register_import(organisation=org, content=file, file_name=file.name, name=name)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(
         f"[green]Imported[/green] {file.name}: {ds.rows} flows, {ds.tonnes:g} t (dataset {ds.pk})."
     )
@@ -60,7 +60,7 @@ def import_municipal(
     try:
         ds = municipal_import(content=file, file_name=file.name, source=source, licence=licence)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(
         f"[green]Imported[/green] {file.name}: {ds.rows} rows, {ds.tonnes:g} t (dataset {ds.pk})."
     )

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, fail
+from circulair.cli.output import Format, console, emit, fail, fail_input
 from circulair.core.errors import InputError
 
 app = typer.Typer(
@@ -188,7 +188,7 @@ def import_partition(
             content=file.read_bytes(),
         )
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"[green]Imported[/green] partition '{p.slug}' with {p.units.count()} units.")
 
 
@@ -211,7 +211,7 @@ def import_population(
             region=_region(region), file_name=file.name, content=file, source=source
         )
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"[green]Updated[/green] the population of {n} municipalities.")
 
 
@@ -245,7 +245,7 @@ def boundaries(
                 region=reg, file_name=file.name, content=file.read_bytes(), source=source
             )
         except InputError as e:
-            fail(str(e))
+            fail_input(e)
         console.print(
             f"[green]Imported[/green] official boundaries of {stored.municipalities} "
             f"municipalities ({stored.source})."

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, fail
+from circulair.cli.output import Format, console, emit, fail_input
 from circulair.core.errors import InputError
 from circulair.core.monitor.compute import STATUS_RULE
 from circulair.core.monitor.importer import template_csv
@@ -81,7 +81,7 @@ def import_(
     try:
         rep = observations_import(content=file, file_name=file.name, confirm=confirm)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(
         f"[green]Imported[/green] {file.name}: {rep.created} new, {rep.updated} "
         f"updated, {rep.unchanged} unchanged."

@@ -7,7 +7,7 @@ import os
 import typer
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, fail
+from circulair.cli.output import Format, console, emit, fail, fail_input
 from circulair.core.errors import InputError
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ def create(
             employee_class=employee_class,
         )
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"Created organisation {org.pk}: {org.name}")
 
 
@@ -89,7 +89,7 @@ def add_member(
     try:
         m = membership_add(organisation=org, user=user, role=role or None)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     console.print(f"{username} is a{'n owner' if m.role == 'owner' else ' member'} of {org.name}")
 
 
@@ -144,7 +144,7 @@ def grant_role(
     try:
         role_set(user=None, target=user, role=role, granted=not revoke)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     if revoke:
         console.print(f"{username} no longer has the role {role}")
     else:

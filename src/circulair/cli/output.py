@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 from rich.table import Table
 
+from circulair.core.errors import InputError
 from circulair.core.tables import csv_cell
 
 console = Console()
@@ -65,3 +66,21 @@ def emit(
 def fail(message: str, code: int = 1) -> NoReturn:
     err_console.print(f"[bold red]Error:[/bold red] {message}")
     raise SystemExit(code)
+
+
+def fail_input(e: InputError, code: int = 1) -> NoReturn:
+    """Stop on a refused input, its problems in the CLI's language (``CIRCULAIR_CLI_LANGUAGE``,
+    English by default) once Django is set up; in English before (commands without it)."""
+    fail(input_text(e), code)
+
+
+def input_text(e: InputError) -> str:
+    """The input error as the CLI prints it (see :func:`fail_input`)."""
+    if "django.apps" in sys.modules:
+        from django.apps import apps  # only where a command has set Django up
+
+        if apps.ready:
+            from circulair.web.apps.common.texts import input_error_text
+
+            return input_error_text(e)
+    return str(e)

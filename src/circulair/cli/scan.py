@@ -9,7 +9,7 @@ import typer
 import yaml
 
 from circulair.cli import _django
-from circulair.cli.output import Format, console, emit, err_console, fail
+from circulair.cli.output import Format, console, emit, err_console, fail, fail_input
 from circulair.core.errors import InputError
 
 app = typer.Typer(
@@ -92,7 +92,7 @@ def import_(
     try:
         out = survey_import(content=file, file_name=file.name)
     except InputError as e:
-        fail(str(e))
+        fail_input(e)
     if fmt == Format.json:
         console.print_json(json.dumps(out, ensure_ascii=False))
         return

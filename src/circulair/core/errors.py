@@ -60,6 +60,8 @@ _COLUMN = gettext_noop("column '%(name)s'")
 _FIELD = gettext_noop("field '%(name)s'")
 _GOT = gettext_noop("got %(value)s")
 #: Said of an import file without a data row, by every importer.
+_ONE_PROBLEM = gettext_noop("1 problem in the input")
+_PROBLEMS = gettext_noop("%(n)s problems in the input")
 FILE_EMPTY = gettext_noop("the file has no rows")
 
 
@@ -209,9 +211,14 @@ class InputError(CirculairError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, translate: Translate = _same, number: Number = str) -> str:
+        """The summary line and every problem, translated by ``translate`` (the CLI's and
+        the logs' text; pages list the problems themselves)."""
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the input"
-        return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
+        head = translate(_ONE_PROBLEM) if n == 1 else translate(_PROBLEMS) % {"n": n}
+        return head + ":\n" + "\n".join(f"  - {p.text(translate, number)}" for p in self.problems)
 
     @classmethod
     def single(cls, message: str, **where: Any) -> InputError:

@@ -132,3 +132,20 @@ def test_cli_refuses_then_stores_with_confirm(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["monitor", "import", str(f), "--confirm"])
     assert ok.exit_code == 0 and "1 new" in ok.output, ok.output
     assert _rmc()[-1] == (2020, 4.6e-07, "slip")
+
+
+def test_cli_prints_the_refusal_in_its_configured_language(tmp_path: Path) -> None:
+    """CIRCULAIR_CLI_LANGUAGE=nl: the summary line and the problem in Dutch, amounts too."""
+    runner = CliRunner()
+    observations_import(content=SERIES.encode(), file_name="series.csv")
+    f = tmp_path / "slip.csv"
+    f.write_text(SLIP, encoding="utf-8")
+    bad = runner.invoke(app, ["monitor", "import", str(f)], env={"CIRCULAIR_CLI_LANGUAGE": "nl"})
+    out = " ".join(bad.output.split())
+    assert bad.exit_code == 1
+    assert "1 probleem in de invoer:" in out
+    assert "slip.csv, regel 2, kolom 'value': 460 kg is 0.00000046 Mt: ongeveer" in out
+    english = runner.invoke(
+        app, ["monitor", "import", str(f)], env={"CIRCULAIR_CLI_LANGUAGE": "en"}
+    )
+    assert "1 problem in the input:" in " ".join(english.output.split())

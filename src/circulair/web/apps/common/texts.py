@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 
-from circulair.core.errors import Amount, Problem
+from circulair.core.errors import Amount, InputError, Problem
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.models import Job
 
@@ -28,6 +28,11 @@ def amount_text(a: Amount) -> str:
 def problem_text(p: Problem) -> str:
     """The whole problem (where, what, the value found) in the active language."""
     return p.text(gettext, amount_text)
+
+
+def input_error_text(e: InputError) -> str:
+    """An input error's summary and problems in the active language (the CLI's message)."""
+    return e.text(gettext, amount_text)
 
 
 def problem_texts(problems: Iterable[Problem]) -> list[str]:
