@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circulair.core.tables import write_table
 
@@ -159,6 +160,37 @@ def run_png(result: dict[str, Any], points: list[tuple[float, float]], title: st
     return buf.getvalue()
 
 
+#: Size labels as people read them: an archetype's sizes (the plan's identifiers) and the study's
+#: area classes (003:12066-12074, numbers written per language).
+SIZE_LABELS = {
+    "large": gettext_lazy("large"),
+    "small": gettext_lazy("small"),
+    "single": gettext_lazy("one size"),
+    "< 1,000 m²": gettext_lazy("< 1,000 m²"),
+    "1,000 - 5,000 m²": gettext_lazy("1,000 - 5,000 m²"),
+    "5,000 - 20,000 m²": gettext_lazy("5,000 - 20,000 m²"),
+    "20,000 - 50,000 m²": gettext_lazy("20,000 - 50,000 m²"),
+    "> 60,000 m²": gettext_lazy("> 60,000 m²"),
+}
+
+
+def size_label(label: str | None) -> str:
+    """A facility's size class in the reader's language (an unknown label as it is)."""
+    return str(SIZE_LABELS.get(label, label)) if label else ""
+
+
+def sizes_view(result: dict[str, Any]) -> dict[str, Any]:
+    """The run page's sizes: the per-size totals and each facility with its size labelled."""
+    by_size = (result.get("totals") or {}).get("by_size") or {}
+    return {
+        "by_size": [(size_label(k), v) for k, v in by_size.items()],
+        "facilities": [
+            {**f, "size_label": size_label(f.get("size") or f.get("size_class"))}
+            for f in result.get("facilities") or []
+        ],
+    }
+
+
 def compare_rows(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows (label, a, b, b - a) comparing two runs' totals: counts, hectares, m², per size."""
     rows = []
@@ -169,5 +201,7 @@ def compare_rows(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
     for s in sorted(set(a.get("by_size", {})) | set(b.get("by_size", {}))):
         ca = a.get("by_size", {}).get(s, {}).get("count", 0)
         cb = b.get("by_size", {}).get(s, {}).get("count", 0)
-        rows.append({"label": f"{_('Facilities')} ({s})", "a": ca, "b": cb, "diff": cb - ca})
+        rows.append(
+            {"label": f"{_('Facilities')} ({size_label(s)})", "a": ca, "b": cb, "diff": cb - ca}
+        )
     return rows

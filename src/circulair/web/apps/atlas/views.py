@@ -146,6 +146,7 @@ def _detail(request: HttpRequest, job: Job, token: str = "") -> HttpResponse:
             "job": job,
             "result": result,
             "certificate": presenters.certificate(result) if done else None,
+            "sizes": presenters.sizes_view(result),
             # a not-proven run may go again with more time, while its limit is under the cap
             "may_again": done
             and owner
