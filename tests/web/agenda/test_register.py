@@ -530,6 +530,12 @@ def test_bottlenecks(world: dict[str, Any]) -> None:
     services.bottleneck_set_status(user=world["lead"], bottleneck=b, status="escalated")
     e = selectors.evaluation(world["agenda"], 2025)
     assert [x.title for x in e.open_bottlenecks] == ["Afvalstatuut remt hergebruik"]
+    # the evaluation names its level and status in words, in the reader's language
+    url = "/agenda/evaluation/?agenda=maakindustrie&year=2025"
+    nl = Client(HTTP_ACCEPT_LANGUAGE="nl").get(url).content.decode()
+    en = Client(HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
+    assert "<li>Afvalstatuut remt hergebruik (Vlaams, geëscaleerd)</li>" in nl
+    assert "<li>Afvalstatuut remt hergebruik (Flemish, escalated)</li>" in en
     services.bottleneck_set_status(user=world["lead"], bottleneck=b, status="resolved")
     assert not selectors.evaluation(world["agenda"], 2025).open_bottlenecks
 

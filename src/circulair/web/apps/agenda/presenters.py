@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from circulair.core.agenda import evaluation as ev
 from circulair.core.agenda.charts import bar_chart, svg_inline
 from circulair.web.apps.agenda import selectors
-from circulair.web.apps.agenda.models import Action, Programme
+from circulair.web.apps.agenda.models import Action, Bottleneck, Programme
 from circulair.web.apps.common.pdf import pdf_builder, template_to_pdf
 from circulair.web.apps.knowledge.models import Record, name_in_language
 
@@ -96,6 +96,7 @@ def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
     loop_names = {r.attributes.get("code", r.slug): r.name for r in selectors.records("loop")}
     kinds = selectors.labels("programme_type")
     stage_labels = dict(Programme.Stage.choices)
+    levels, statuses = dict(Bottleneck.Level.choices), dict(Bottleneck.Status.choices)
     ctx: dict[str, Any] = {
         "agenda": agenda,
         "year": year,
@@ -126,6 +127,10 @@ def evaluation_context(agenda: Record, year: int) -> dict[str, Any]:
             for s in e.signatories
         ],
         "years": list(range(timezone_year() + 1, 2016, -1)),
+        "open_bottlenecks": [
+            (b.title, levels.get(b.policy_level, b.policy_level), statuses.get(b.status, b.status))
+            for b in e.open_bottlenecks
+        ],
     }
     # Bars drawn with CSS (widths in %): the page is evaluated on every request, matplotlib is
     # kept for the annual report.
