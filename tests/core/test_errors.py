@@ -24,7 +24,12 @@ def test_collector_keeps_the_cap_and_counts_the_rest() -> None:
         c.raise_if_any()
     problems = e.value.problems
     assert len(problems) == MAX_LISTED + 1
-    assert problems[-1] == Problem("... and 7 more problems not listed", "t.csv")
+    last = problems[-1]
+    assert (str(last), last.code, dict(last.params)) == (
+        "t.csv: ... and 7 more problems not listed",
+        "problems_more",
+        {"n": 7},
+    )
     assert problems[0] == Problem("bad", None, 2, "x", 0)
 
 

@@ -286,7 +286,14 @@ class ProblemCollector:
         """The kept problems, plus one counting those not listed."""
         items = list(self.items)
         if self.extra:
-            items.append(Problem(f"... and {self.extra} more problems not listed", self.file))
+            items.append(
+                problem(
+                    "problems_more",
+                    gettext_noop("... and %(n)s more problems not listed"),
+                    file=self.file,
+                    n=self.extra,
+                )
+            )
         return items
 
     def raise_if_any(self) -> None:

@@ -115,7 +115,7 @@ def test_unknown_code_and_missing_municipality(shipped, geo):
     assert _problems(shipped, geo, tweak) == [
         "b.geojson, field 'features[3].properties.CD_MUNTY_REFNIS': unknown municipality code "
         "(got '99999')",
-        f"b.geojson, field 'features': 1 municipalities missing: {first}",
+        f"b.geojson, field 'features': municipalities missing (1): {first}",
     ]
 
 
@@ -143,7 +143,7 @@ def test_bad_geometries_name_feature_and_field(shipped, geo):
         "niscode, nis_code, nis5, cd_munty_refnis, cd_refnis, code_ins, ins) (got ['name'])",
         "b.geojson, field 'features[6].properties.CD_MUNTY_REFNIS': municipality already given "
         f"in features[5] (got '{codes[6]}')",
-        f"b.geojson, field 'features': 2 municipalities missing: {codes[4]}, {codes[5]}",
+        f"b.geojson, field 'features': municipalities missing (2): {codes[4]}, {codes[5]}",
     ]
 
 

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from circulair.core.errors import InputError, ProblemCollector, listing
+from circulair.core.errors import (
+    InputError,
+    Problem,
+    ProblemCollector,
+    gettext_noop,
+    listing,
+    problem,
+)
 from circulair.core.geo.reference import DATA_DIR
 
 FILE_NAME = "boundaries.geojson"
@@ -97,6 +104,34 @@ def boundaries_from_text(text: str) -> Boundaries:
     )
 
 
+RING_SHORT = gettext_noop("a ring needs at least 4 positions")
+POSITION_BAD = gettext_noop("a position must be [longitude, latitude]")
+NOT_DEGREES = gettext_noop(
+    "coordinates must be longitude/latitude in degrees (WGS 84, EPSG:4326); reproject the file "
+    "(e.g. from Lambert 72)"
+)
+RING_OPEN = gettext_noop("a ring must be closed (last position = first)")
+RING_DEGENERATE = gettext_noop("a ring has fewer than 3 distinct positions")
+GEOMETRY_TYPE = gettext_noop("must be a Polygon or MultiPolygon")
+GEOMETRY_EMPTY = gettext_noop("no coordinates")
+POLYGON_EMPTY = gettext_noop("a polygon needs an outer ring")
+NOT_GEOJSON = gettext_noop("not a GeoJSON file: %(reason)s")
+NOT_COLLECTION = gettext_noop("must be a GeoJSON FeatureCollection")
+NO_FEATURES = gettext_noop("must hold a list of features")
+NO_PROPERTIES = gettext_noop("a feature needs properties")
+NO_CODE = gettext_noop("no municipality code (one of: %(fields)s)")
+CODE_UNKNOWN = gettext_noop("unknown municipality code")
+CODE_TWICE = gettext_noop("municipality already given in %(first)s")
+MISSING = gettext_noop("municipalities missing (%(n)s): %(codes)s")
+
+
+def _at(
+    code: str, template: str, file: str, field: str | None, value: Any = None, **params: Any
+) -> Problem:
+    """A coded problem of a boundary file at a place in its GeoJSON (``features[3].geometry``)."""
+    return problem(code, template, file=file, field=field, value=value, **params)
+
+
 def _code_field(props: Mapping[str, Any]) -> str | None:
     lower = {str(k).lower(): k for k in props}
     return next((lower[n] for n in CODE_FIELDS if n in lower), None)
@@ -104,36 +139,27 @@ def _code_field(props: Mapping[str, Any]) -> str | None:
 
 def _ring(raw: Any, where: str, problems: ProblemCollector, file: str) -> Ring | None:
     if not isinstance(raw, list) or len(raw) < 4:
-        problems.add("a ring needs at least 4 positions", file, None, where, _short(raw))
+        problems.add(_at("ring_short", RING_SHORT, file, where, _short(raw)))
         return None
     pts: list[tuple[float, float]] = []
     for j, pos in enumerate(raw):
         ok = isinstance(pos, list) and len(pos) >= 2
         ok = ok and all(isinstance(v, int | float) and math.isfinite(v) for v in pos[:2])
         if not ok:
-            problems.add(
-                "a position must be [longitude, latitude]", file, None, f"{where}[{j}]", pos
-            )
+            problems.add(_at("position_bad", POSITION_BAD, file, f"{where}[{j}]", pos))
             return None
         x, y = float(pos[0]), float(pos[1])
         if not (-180 <= x <= 180 and -90 <= y <= 90):
-            problems.add(
-                "coordinates must be longitude/latitude in degrees (WGS 84, EPSG:4326); "
-                "reproject the file (e.g. from Lambert 72)",
-                file,
-                None,
-                f"{where}[{j}]",
-                pos[:2],
-            )
+            problems.add(_at("position_not_degrees", NOT_DEGREES, file, f"{where}[{j}]", pos[:2]))
             return None
         p = (round(x, DECIMALS), round(y, DECIMALS))
         if not pts or pts[-1] != p:
             pts.append(p)
     if pts[0] != pts[-1]:
-        problems.add("a ring must be closed (last position = first)", file, None, where, None)
+        problems.add(_at("ring_open", RING_OPEN, file, where))
         return None
     if len(pts) < 4:
-        problems.add("a ring has fewer than 3 distinct positions", file, None, where, None)
+        problems.add(_at("ring_degenerate", RING_DEGENERATE, file, where))
         return None
     return tuple(pts)
 
@@ -146,18 +172,18 @@ def _short(v: Any) -> Any:
 def _geometry(geom: Any, where: str, problems: ProblemCollector, file: str) -> list[Polygon]:
     if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
         got = geom.get("type") if isinstance(geom, dict) else geom
-        problems.add("must be a Polygon or MultiPolygon", file, None, f"{where}.type", got)
+        problems.add(_at("geometry_type", GEOMETRY_TYPE, file, f"{where}.type", got))
         return []
     coords = geom.get("coordinates")
     polys = [coords] if geom["type"] == "Polygon" else coords
     if not isinstance(polys, list) or not polys:
-        problems.add("no coordinates", file, None, f"{where}.coordinates", None)
+        problems.add(_at("geometry_empty", GEOMETRY_EMPTY, file, f"{where}.coordinates"))
         return []
     out: list[Polygon] = []
     for k, poly in enumerate(polys):
         at = f"{where}.coordinates" + (f"[{k}]" if geom["type"] == "MultiPolygon" else "")
         if not isinstance(poly, list) or not poly:
-            problems.add("a polygon needs an outer ring", file, None, at, _short(poly))
+            problems.add(_at("polygon_empty", POLYGON_EMPTY, file, at, _short(poly)))
             continue
         rings = [_ring(r, f"{at}[{i}]", problems, file) for i, r in enumerate(poly)]
         if all(r is not None for r in rings):
@@ -176,46 +202,58 @@ def parse_boundaries(
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         doc = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError.single(f"not a GeoJSON file: {e}", file=file) from None
+        raise InputError(
+            [_at("geojson_unreadable", NOT_GEOJSON, file, None, reason=str(e))]
+        ) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        raise InputError.single(
-            "must be a GeoJSON FeatureCollection", file=file, field="type", value=got
-        )
+        raise InputError([_at("geojson_not_collection", NOT_COLLECTION, file, "type", got)])
     feats = doc.get("features")
     if not isinstance(feats, list):
-        raise InputError.single("must hold a list of features", file=file, field="features")
+        raise InputError([_at("geojson_no_features", NO_FEATURES, file, "features")])
     found: dict[str, tuple[Polygon, ...]] = {}
     first_at: dict[str, int] = {}
     for i, f in enumerate(feats):
         where = f"features[{i}]"
         props = f.get("properties") if isinstance(f, dict) else None
         if not isinstance(props, dict):
-            problems.add("a feature needs properties", file, None, f"{where}.properties", None)
+            problems.add(_at("feature_no_properties", NO_PROPERTIES, file, f"{where}.properties"))
             continue
         key = _code_field(props)
         if key is None:
             problems.add(
-                f"no municipality code (one of: {', '.join(CODE_FIELDS)})",
-                file,
-                None,
-                f"{where}.properties",
-                sorted(props)[:8],
+                _at(
+                    "feature_no_code",
+                    NO_CODE,
+                    file,
+                    f"{where}.properties",
+                    sorted(props)[:8],
+                    fields=", ".join(CODE_FIELDS),
+                )
             )
             continue
         code = str(props[key]).strip()
         if code not in expected:
             problems.add(
-                "unknown municipality code", file, None, f"{where}.properties.{key}", props[key]
+                _at(
+                    "municipality_unknown",
+                    CODE_UNKNOWN,
+                    file,
+                    f"{where}.properties.{key}",
+                    props[key],
+                )
             )
             continue
         if code in first_at:
             problems.add(
-                f"municipality already given in features[{first_at[code]}]",
-                file,
-                None,
-                f"{where}.properties.{key}",
-                code,
+                _at(
+                    "municipality_twice",
+                    CODE_TWICE,
+                    file,
+                    f"{where}.properties.{key}",
+                    code,
+                    first=f"features[{first_at[code]}]",
+                )
             )
             continue
         first_at[code] = i
@@ -225,7 +263,14 @@ def parse_boundaries(
     missing = sorted(expected - set(first_at))
     if missing:
         problems.add(
-            f"{len(missing)} municipalities missing: {listing(missing)}", file, None, "features"
+            _at(
+                "municipalities_missing",
+                MISSING,
+                file,
+                "features",
+                n=len(missing),
+                codes=listing(missing),
+            )
         )
     problems.raise_if_any()
     return Boundaries("official", source or file, found)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import IO
 
-from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
+from circulair.core.errors import IMPORT_LISTED, InputError, ProblemCollector, gettext_noop, problem
 from circulair.core.geo.reference import RegionGeography
 from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts, csv_stream_dicts
+
+POPULATION_NOT_COUNT = gettext_noop("population must be a non-negative integer")
 
 
 def parse_population_csv(
@@ -34,12 +36,12 @@ def parse_population_csv(
     if "refnis" not in header or "population" not in header:
         raise InputError(
             [
-                Problem(
-                    "bad header: expected columns refnis,population",
-                    file,
-                    1,
-                    None,
-                    ",".join(header),
+                problem(
+                    "columns_missing",
+                    gettext_noop("bad header: expected columns refnis,population"),
+                    file=file,
+                    row=1,
+                    value=",".join(header),
                 )
             ]
         )
@@ -49,18 +51,26 @@ def parse_population_csv(
         refnis, value = row.get("refnis", ""), row.get("population", "")
         if not geo.has_municipality(refnis):
             problems.add(
-                Problem(
-                    f"unknown municipality in region {geo.code}", file, row_no, "refnis", refnis
+                problem(
+                    "municipality_unknown",
+                    gettext_noop("unknown municipality in region %(region)s"),
+                    file=file,
+                    row=row_no,
+                    field="refnis",
+                    value=refnis,
+                    region=geo.code,
                 )
             )
         elif refnis in first_row:
             problems.add(
-                Problem(
-                    f"municipality given twice (first in row {first_row[refnis]})",
-                    file,
-                    row_no,
-                    "refnis",
-                    refnis,
+                problem(
+                    "municipality_twice",
+                    gettext_noop("municipality given twice (first in row %(first)s)"),
+                    file=file,
+                    row=row_no,
+                    field="refnis",
+                    value=refnis,
+                    first=first_row[refnis],
                 )
             )
         else:
@@ -68,8 +78,13 @@ def parse_population_csv(
         n = _count(value)
         if n is None:
             problems.add(
-                Problem(
-                    "population must be a non-negative integer", file, row_no, "population", value
+                problem(
+                    "population_not_count",
+                    POPULATION_NOT_COUNT,
+                    file=file,
+                    row=row_no,
+                    field="population",
+                    value=value,
                 )
             )
         elif geo.has_municipality(refnis) and first_row.get(refnis) == row_no:
@@ -84,12 +99,14 @@ def with_population(
     """A copy of ``geo`` where the municipalities in ``pop`` carry the given figures and
     ``population_source`` = ``source``; the others are unchanged."""
     problems = [
-        Problem("unknown municipality", None, None, "refnis", r)
+        problem(
+            "municipality_unknown", gettext_noop("unknown municipality"), field="refnis", value=r
+        )
         for r in sorted(pop)
         if not geo.has_municipality(r)
     ]
     problems += [
-        Problem("population must be a non-negative integer", None, None, r, v)
+        problem("population_not_count", POPULATION_NOT_COUNT, field=r, value=v)
         for r, v in sorted(pop.items())
         if isinstance(v, bool) or not isinstance(v, int) or v < 0
     ]
