@@ -374,7 +374,8 @@ def test_fill_in_steps_with_inline_errors_then_submit(leuven: Any, client: Clien
         },
     )
     assert bad.status_code == 400
-    assert "must be a number" in bad.content.decode()
+    assert "moet een getal zijn" in bad.content.decode()  # in the page's language (issue 15)
+    assert "must be a number" not in bad.content.decode()
     # nothing typed is lost: the refused step shows the user's values again
     assert 'name="q_profiel_inwoners" value="veel"' in bad.content.decode()
     assert 'value="gemeente" checked' in bad.content.decode()

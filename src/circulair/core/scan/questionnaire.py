@@ -21,7 +21,7 @@ from typing import Any, TypeGuard
 
 import yaml
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 
 #: Question types. ``choice`` covers single and multiple choice (``multiple: true``).
 QUESTION_TYPES = ("maturity", "yes_no", "choice", "number", "text")
@@ -31,6 +31,8 @@ SCORABLE_TYPES = ("maturity", "yes_no", "choice")
 SECTION_KINDS = ("profile", "domain", "instrument_group")
 #: Steps of the maturity scale: 0 (nothing yet) to 4 (embedded, leading), one description each.
 MATURITY_STEPS = 5
+#: The one wording of "not a number" for an answer (the form's reading and the core check).
+ANSWER_NUMBER = gettext_noop("must be a number")
 #: Roles a profile question can play for peer comparison (scoring.percentiles).
 PROFILE_ROLES = ("government_type", "population")
 
@@ -500,37 +502,54 @@ def load_questionnaire(version: int | None = None, directory: Path | None = None
     return q
 
 
-def _answer_problem(q: Question, v: Any) -> str | None:
-    """Why ``v`` is not a valid answer to ``q``, or None when it is."""
+def _answer_problem(q: Question, v: Any) -> tuple[str, str, dict[str, Any]] | None:
+    """Why ``v`` is not a valid answer to ``q`` (code, template, parameters), or None."""
     if q.type == "maturity":
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < MATURITY_STEPS:
-            return f"a maturity level must be a whole number from 0 to {MATURITY_STEPS - 1}"
+            return (
+                "answer_level",
+                gettext_noop("a maturity level must be a whole number from 0 to %(top)s"),
+                {"top": MATURITY_STEPS - 1},
+            )
     elif q.type == "yes_no":
         if not isinstance(v, bool):
-            return "a yes/no answer must be true or false"
+            return "answer_yes_no", gettext_noop("a yes/no answer must be true or false"), {}
     elif q.type == "choice":
-        values = {o.value for o in q.options}
+        values = ", ".join(sorted(o.value for o in q.options))
+        known = {o.value for o in q.options}
         if q.multiple:
             if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
-                return "a multiple-choice answer must be a list of option values"
+                return (
+                    "answer_choices",
+                    gettext_noop("a multiple-choice answer must be a list of option values"),
+                    {},
+                )
             if len(set(v)) != len(v):
-                return "an option is chosen twice"
-            unknown = [x for x in v if x not in values]
+                return "answer_choice_twice", gettext_noop("an option is chosen twice"), {}
+            unknown = [x for x in v if x not in known]
             if unknown:
-                return f"not an option: {', '.join(unknown)}; expected {', '.join(sorted(values))}"
-        elif not isinstance(v, str) or v not in values:
-            return f"not an option; expected one of {', '.join(sorted(values))}"
+                return (
+                    "answer_option",
+                    gettext_noop("not an option: %(unknown)s; expected %(expected)s"),
+                    {"unknown": ", ".join(unknown), "expected": values},
+                )
+        elif not isinstance(v, str) or v not in known:
+            return (
+                "answer_option",
+                gettext_noop("not an option; expected one of %(expected)s"),
+                {"expected": values},
+            )
     elif q.type == "number":
         if not _number(v):
-            return "must be a number"
+            return "answer_number", ANSWER_NUMBER, {}
         if q.integer and float(v) != math.floor(v):
-            return "must be a whole number"
+            return "answer_whole", gettext_noop("must be a whole number"), {}
         if q.minimum is not None and v < q.minimum:
-            return f"must be at least {q.minimum:g}"
+            return "answer_min", gettext_noop("must be at least %(min)s"), {"min": f"{q.minimum:g}"}
         if q.maximum is not None and v > q.maximum:
-            return f"must be at most {q.maximum:g}"
+            return "answer_max", gettext_noop("must be at most %(max)s"), {"max": f"{q.maximum:g}"}
     elif not isinstance(v, str):
-        return "must be text"
+        return "answer_text", gettext_noop("must be text"), {}
     return None
 
 
@@ -560,10 +579,12 @@ def validate_answers(q: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
         question = known.get(qid)
         if question is None:
             problems.append(
-                Problem(
-                    f"no such question in questionnaire {q.id} v{q.version}",
+                problem(
+                    "answer_unknown_question",
+                    gettext_noop("no such question in questionnaire %(questionnaire)s"),
                     field=str(qid),
                     value=v,
+                    questionnaire=f"{q.id} v{q.version}",
                 )
             )
             continue
@@ -571,7 +592,8 @@ def validate_answers(q: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
             continue
         why = _answer_problem(question, v)
         if why:
-            problems.append(Problem(why, field=qid, value=v))
+            code, template, params = why
+            problems.append(problem(code, template, field=qid, value=v, **params))
     if problems:
         raise InputError(problems)
     return [x.id for x in q.questions if x.required and _is_blank(answers.get(x.id))]

@@ -12,8 +12,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.core.scan import Questionnaire
+from circulair.core.scan.questionnaire import ANSWER_NUMBER
 
 PREFIX = "q_"
 
@@ -39,16 +40,27 @@ def step_answers(q: Questionnaire, section: str, data: QueryDict) -> dict[str, A
             try:
                 out[x.id] = int(raw)
             except ValueError:
-                problems.append(Problem("choose a level from 0 to 4", field=x.id, value=raw))
+                problems.append(
+                    problem(
+                        "answer_level",
+                        gettext_noop("choose a level from 0 to 4"),
+                        field=x.id,
+                        value=raw,
+                    )
+                )
         elif x.type == "yes_no":
             if raw not in ("yes", "no"):
-                problems.append(Problem("answer yes or no", field=x.id, value=raw))
+                problems.append(
+                    problem(
+                        "answer_yes_no", gettext_noop("answer yes or no"), field=x.id, value=raw
+                    )
+                )
             out[x.id] = raw == "yes"
         elif x.type == "number":
             try:
                 n = float(raw.replace(",", "."))
             except ValueError:
-                problems.append(Problem("must be a number", field=x.id, value=raw))
+                problems.append(problem("answer_number", ANSWER_NUMBER, field=x.id, value=raw))
                 continue
             out[x.id] = int(n) if x.integer and n.is_integer() else n
         else:
