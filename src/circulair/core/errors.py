@@ -224,6 +224,12 @@ class InputError(CirculairError):
     def single(cls, message: str, **where: Any) -> InputError:
         return cls([Problem(message=message, **where)])
 
+    @classmethod
+    def coded(cls, code: str, message: str, /, **where_and_params: Any) -> InputError:
+        """One coded problem, shown translated: ``InputError.coded("role_unknown",
+        gettext_noop("unknown role %(role)s"), field="role", role=r)`` (see :func:`problem`)."""
+        return cls([problem(code, message, **where_and_params)])
+
 
 class InfeasibleError(CirculairError):
     """A model has no feasible solution; the message explains why, with the numbers."""

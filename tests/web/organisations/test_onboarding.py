@@ -118,6 +118,17 @@ def test_invitation_refuses_expired_revoked_weak_and_taken(
         )
     assert {p.field for p in bad.value.problems} == {"email", "role"}
     assert not User.objects.filter(username__in=["xavier", "zed"]).exists()
+    # coded, and read in the reader's language (issue 15)
+    from django.utils import translation
+
+    from circulair.web.apps.common.texts import problem_text
+
+    with translation.override("nl"):
+        said = [problem_text(p) for p in bad.value.problems]
+    assert said == [
+        "veld 'email': geen e-mailadres (gekregen: 'nope')",
+        "veld 'role': onbekende rol; verwacht een van owner, member (gekregen: 'king')",
+    ]
 
 
 def test_only_owners_and_administrators_manage_members(alfa: dict[str, Any], mailbox: Any) -> None:

@@ -7,6 +7,7 @@ published version and checks answers, :mod:`.scoring` scores complete responses 
 :data:`.recommend.RECOMMENDATION_RULE`).
 """
 
+from .answers import validate_answers
 from .questionnaire import (
     QUESTION_TYPES,
     Option,
@@ -17,7 +18,6 @@ from .questionnaire import (
     default_scan_dir,
     load_questionnaire,
     parse_questionnaire,
-    validate_answers,
 )
 from .recommend import RECOMMENDATION_RULE, WEAK_BELOW, Recommendation, recommend
 from .scoring import (

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from circulair.core.errors import InputError
-from circulair.core.scan.questionnaire import Questionnaire, next_points
+from circulair.core.scan.answers import next_points
+from circulair.core.scan.questionnaire import Questionnaire
 from circulair.core.scan.scoring import ScanScore
 
 #: A section scoring below this is weak (its level is below "Gevorderd"/"Advanced").

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from circulair.core.errors import InputError, Problem
-from circulair.core.scan.questionnaire import Questionnaire, answer_points, validate_answers
+from circulair.core.scan.answers import answer_points, validate_answers
+from circulair.core.scan.questionnaire import Questionnaire
 
 SCORING_RULE = (
     "Each scored question gives points from 0 to 1: a maturity level L (0-4) gives L/4, yes "

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from circulair.core.errors import gettext_noop
+
 ENTERPRISE_RE = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 NACE_RE = re.compile(r"^\d{2}(\.?\d{1,3})?$")
 
@@ -104,6 +106,10 @@ class OrgRole(models.TextChoices):
 
     OWNER = "owner", _("owner")
     MEMBER = "member", _("member")
+
+
+#: The refusal of a role that is not an :class:`OrgRole` (parameter ``roles``).
+ROLE_UNKNOWN = gettext_noop("unknown role; expected one of %(roles)s")
 
 
 class Membership(models.Model):

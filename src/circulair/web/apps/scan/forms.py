@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.core.scan import Questionnaire
-from circulair.core.scan.questionnaire import ANSWER_NUMBER
+from circulair.core.scan.answers import ANSWER_NUMBER
 
 PREFIX = "q_"
 

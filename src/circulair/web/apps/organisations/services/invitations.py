@@ -18,11 +18,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.mail import mail_send, site_url
-from circulair.web.apps.organisations.models import Invitation, Membership, Organisation, OrgRole
+from circulair.web.apps.organisations.models import (
+    ROLE_UNKNOWN,
+    Invitation,
+    Membership,
+    Organisation,
+    OrgRole,
+)
 from circulair.web.apps.organisations.services.members import require_manager
 
 #: Days an invitation link stays valid.
@@ -54,17 +60,32 @@ def invitation_create(
     try:
         validate_email(email)
     except ValidationError:
-        problems.append(Problem("not an e-mail address", field="email", value=email))
+        problems.append(
+            problem(
+                "email_invalid", gettext_noop("not an e-mail address"), field="email", value=email
+            )
+        )
     if role not in OrgRole.values:
         problems.append(
-            Problem(f"unknown role; expected one of {OrgRole.values}", field="role", value=role)
+            problem(
+                "role_unknown",
+                ROLE_UNKNOWN,
+                field="role",
+                value=role,
+                roles=", ".join(OrgRole.values),
+            )
         )
     if (
         not problems
         and Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists()
     ):
         problems.append(
-            Problem("already a member of this organisation", field="email", value=email)
+            problem(
+                "member_already",
+                gettext_noop("already a member of this organisation"),
+                field="email",
+                value=email,
+            )
         )
     if problems:
         raise InputError(problems)
@@ -107,14 +128,21 @@ def invitation_find(token: str) -> Invitation | None:
 
 def _unusable(inv: Invitation | None) -> InputError | None:
     if inv is None:
-        return InputError.single("this invitation link is not valid", field="token", value="")
+        return InputError.coded(
+            "invitation_invalid", gettext_noop("this invitation link is not valid"), field="token"
+        )
     if inv.accepted_at is not None:
-        return InputError.single("this invitation has already been used", field="token", value="")
+        return InputError.coded(
+            "invitation_used", gettext_noop("this invitation has already been used"), field="token"
+        )
     if inv.revoked_at is not None:
-        return InputError.single("this invitation was withdrawn", field="token", value="")
+        return InputError.coded(
+            "invitation_withdrawn", gettext_noop("this invitation was withdrawn"), field="token"
+        )
     if inv.expires_at <= timezone.now():
-        return InputError.single(
-            "this invitation has expired; ask for a new one",
+        return InputError.coded(
+            "invitation_expired",
+            gettext_noop("this invitation has expired; ask for a new one"),
             field="token",
             value=inv.expires_at.date().isoformat(),
         )
@@ -167,14 +195,23 @@ def _account_create(*, email: str, username: str, password: str) -> Any:
     username = (username or "").strip()
     problems: list[Problem] = []
     if not username:
-        problems.append(Problem("choose a user name", field="username", value=""))
+        problems.append(
+            problem("username_missing", gettext_noop("choose a user name"), field="username")
+        )
     else:
         try:
             User._meta.get_field("username").run_validators(username)
         except ValidationError as e:
             problems.append(Problem(" ".join(e.messages), field="username", value=username))
         if User.objects.filter(username__iexact=username).exists():
-            problems.append(Problem("this user name is taken", field="username", value=username))
+            problems.append(
+                problem(
+                    "username_taken",
+                    gettext_noop("this user name is taken"),
+                    field="username",
+                    value=username,
+                )
+            )
     candidate = User(username=username, email=email)
     try:
         validate_password(password, candidate)
@@ -182,8 +219,11 @@ def _account_create(*, email: str, username: str, password: str) -> Any:
         problems.append(Problem(" ".join(e.messages), field="password", value="•" * 8))
     if User.objects.filter(email__iexact=email).exists():
         problems.append(
-            Problem(
-                "an account with this address exists: sign in first, then open the link again",
+            problem(
+                "email_has_account",
+                gettext_noop(
+                    "an account with this address exists: sign in first, then open the link again"
+                ),
                 field="email",
                 value=email,
             )

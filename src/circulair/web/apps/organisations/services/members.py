@@ -12,12 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.mail import mail_send, site_url
-from circulair.web.apps.organisations.models import JoinRequest, Membership, Organisation, OrgRole
+from circulair.web.apps.organisations.models import (
+    ROLE_UNKNOWN,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrgRole,
+)
 from circulair.web.apps.organisations.selectors import owners_of
 
 
@@ -30,14 +36,20 @@ def _members_link(org: Organisation) -> str:
     return site_url(reverse("organisations:detail", args=[org.pk]))
 
 
+LAST_OWNER = gettext_noop("an organisation keeps at least one owner: make someone else owner first")
+
+
 @transaction.atomic
 def join_request_create(*, user: Any, organisation: Organisation, message: str = "") -> JoinRequest:
     """Ask to join ``organisation``; its owners get an e-mail."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to ask to join an organisation."))
     if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise InputError.single(
-            "you are already a member", field="organisation", value=organisation.name
+        raise InputError.coded(
+            "member_already",
+            gettext_noop("you are already a member"),
+            field="organisation",
+            value=organisation.name,
         )
     try:
         with transaction.atomic():
@@ -45,8 +57,9 @@ def join_request_create(*, user: Any, organisation: Organisation, message: str =
                 organisation=organisation, user=user, message=(message or "").strip()[:2000]
             )
     except IntegrityError:
-        raise InputError.single(
-            "your request to join is already waiting for an owner",
+        raise InputError.coded(
+            "join_request_waiting",
+            gettext_noop("your request to join is already waiting for an owner"),
             field="organisation",
             value=organisation.name,
         ) from None
@@ -70,8 +83,11 @@ def join_request_decide(*, user: Any, request: JoinRequest, accept: bool) -> Joi
     """An owner accepts (the requester becomes a member) or declines a request to join."""
     require_manager(user, request.organisation)
     if request.status != JoinRequest.Status.PENDING:
-        raise InputError.single(
-            "this request was already decided", field="status", value=request.status
+        raise InputError.coded(
+            "join_request_decided",
+            gettext_noop("this request was already decided"),
+            field="status",
+            value=request.status,
         )
     request.status = JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
     request.decided_by = user
@@ -113,12 +129,13 @@ def member_role_set(*, user: Any, membership: Membership, role: str) -> Membersh
     """Make a member an owner or a plain member (never the last owner a plain member)."""
     require_manager(user, membership.organisation)
     if role not in OrgRole.values:
-        raise InputError.single(
-            f"unknown role; expected one of {OrgRole.values}", field="role", value=role
+        raise InputError.coded(
+            "role_unknown", ROLE_UNKNOWN, field="role", value=role, roles=", ".join(OrgRole.values)
         )
     if role != OrgRole.OWNER and _last_owner(membership):
-        raise InputError.single(
-            "an organisation keeps at least one owner: make someone else owner first",
+        raise InputError.coded(
+            "owner_last",
+            LAST_OWNER,
             field="role",
             value=role,
         )
@@ -137,8 +154,9 @@ def member_remove(*, user: Any, membership: Membership) -> None:
     if not own:
         require_manager(user, membership.organisation)
     if _last_owner(membership):
-        raise InputError.single(
-            "an organisation keeps at least one owner: make someone else owner first",
+        raise InputError.coded(
+            "owner_last",
+            LAST_OWNER,
             field="member",
             value=membership.user.username,
         )

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.web.apps.geography.models import Municipality
-from circulair.web.apps.organisations.models import Membership, Organisation, OrgRole
+from circulair.web.apps.organisations.models import ROLE_UNKNOWN, Membership, Organisation, OrgRole
 
 _ID = re.compile(r"\d{1,9}")
 
@@ -41,8 +41,11 @@ def organisation_get(ref: Any, *, field: str = "organisation") -> Organisation:
     if org is None:
         raise InputError(
             [
-                Problem(
-                    "unknown organisation (expected its id, enterprise number or exact name)",
+                problem(
+                    "organisation_unknown",
+                    gettext_noop(
+                        "unknown organisation (expected its id, enterprise number or exact name)"
+                    ),
                     field=field,
                     value=str(ref),
                 )
@@ -69,8 +72,9 @@ def organisation_create(
         municipality = Municipality.objects.filter(refnis=refnis.strip()).first()
         if municipality is None:
             problems.append(
-                Problem(
-                    "unknown municipality (expected a REFNIS code such as 24062)",
+                problem(
+                    "municipality_unknown",
+                    gettext_noop("unknown municipality (expected a REFNIS code such as 24062)"),
                     field="refnis",
                     value=refnis,
                 )
@@ -101,8 +105,8 @@ def membership_add(*, organisation: Organisation, user: Any, role: str | None = 
     """Make ``user`` a member of ``organisation`` (idempotent): a new member gets ``role``
     (default "member"); an existing one keeps theirs unless ``role`` is given."""
     if role is not None and role not in OrgRole.values:
-        raise InputError.single(
-            f"unknown role; expected one of {OrgRole.values}", field="role", value=role
+        raise InputError.coded(
+            "role_unknown", ROLE_UNKNOWN, field="role", value=role, roles=", ".join(OrgRole.values)
         )
     membership, created = Membership.objects.get_or_create(
         organisation=organisation, user=user, defaults={"role": role or OrgRole.MEMBER}

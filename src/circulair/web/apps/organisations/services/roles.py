@@ -11,16 +11,19 @@ from circulair.core.errors import InputError
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
 from circulair.web.apps.common.permissions import Role
+from circulair.web.apps.organisations.models import ROLE_UNKNOWN
 
 
 def role_parse(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise InputError.single(
-            f"unknown role; expected one of {', '.join(r.value for r in Role)}",
+        raise InputError.coded(
+            "role_unknown",
+            ROLE_UNKNOWN,
             field="role",
             value=role,
+            roles=", ".join(r.value for r in Role),
         ) from None
 
 
