@@ -315,6 +315,16 @@ def test_a_draft_without_a_summary_is_not_submitted(people: dict[str, Any]) -> N
         services.case_submit(user=people["alice"], case=case)
     assert ei.value.problems[0].field == "summary"
     assert not _fresh(case).in_review
+    # coded and read in the reader's language (issue 15)
+    from django.utils import translation
+
+    from circulair.web.apps.common.texts import problem_text
+
+    assert ei.value.problems[0].code == "case_summary_missing"
+    with translation.override("nl"):
+        assert problem_text(ei.value.problems[0]) == (
+            "veld 'summary': een gepubliceerd praktijkvoorbeeld heeft een samenvatting nodig"
+        )
 
 
 def test_a_case_is_never_named_after_a_catalogue_page(people: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.permissions import acting_user
 from circulair.web.apps.doers.models import Case, CaseImage
@@ -54,7 +54,13 @@ def case_create(*, user: Any, data: dict[str, Any]) -> Case:
     permissions.require(user, "doers.case.create")
     problems: list[Problem] = []
     if not is_staff(user) and not data.get("organisation"):
-        problems.append(Problem("choose one of your organisations", field="organisation"))
+        problems.append(
+            problem(
+                "organisation_missing",
+                gettext_noop("choose one of your organisations"),
+                field="organisation",
+            )
+        )
     clean = _validate(data, user, problems)
     if problems:
         raise InputError(problems)
@@ -80,7 +86,13 @@ def case_update(*, user: Any, case: Case, data: dict[str, Any]) -> Case:
         and not data["organisation"]
         and case.organisation_id is not None
     ):
-        problems.append(Problem("choose one of your organisations", field="organisation"))
+        problems.append(
+            problem(
+                "organisation_missing",
+                gettext_noop("choose one of your organisations"),
+                field="organisation",
+            )
+        )
     clean = _validate(data, user, problems, case)
     if problems:
         raise InputError(problems)

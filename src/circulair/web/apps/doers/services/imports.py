@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.web.apps.common.tables import Row, Source, iter_table
 from circulair.web.apps.common.uploads import upload_keep
 from circulair.web.apps.doers.models import Case
@@ -61,34 +61,65 @@ def cases_import(*, content: Source, file_name: str, user: Any = None) -> list[C
             status = data.pop("status", "") or Case.Status.DRAFT
             if status not in (Case.Status.DRAFT, Case.Status.PUBLISHED):
                 row_problems.append(
-                    Problem("expected draft or published", field="status", value=status)
+                    problem(
+                        "case_status_unknown",
+                        gettext_noop("expected draft or published"),
+                        field="status",
+                        value=status,
+                    )
                 )
             elif status == Case.Status.PUBLISHED and not can_publish(user):
                 row_problems.append(
-                    Problem("only staff publish cases", field="status", value=status)
+                    problem(
+                        "case_publish_staff",
+                        gettext_noop("only staff publish cases"),
+                        field="status",
+                        value=status,
+                    )
                 )
             if not data.get("summary"):
-                row_problems.append(Problem("a summary is required", field="summary"))
+                row_problems.append(
+                    problem(
+                        "summary_missing", gettext_noop("a summary is required"), field="summary"
+                    )
+                )
             slug = data.get("slug") or slugify(data.get("title", ""))[:100]
             if slug in seen:
                 row_problems.append(
-                    Problem(f"the same slug as line {seen[slug]}", field="slug", value=slug)
+                    problem(
+                        "slug_twice",
+                        gettext_noop("the same slug as line %(first)s"),
+                        field="slug",
+                        value=slug,
+                        first=seen[slug],
+                    )
                 )
             seen[slug] = line
             if not is_staff(user) and not data.get("organisation"):
                 row_problems.append(
-                    Problem("choose one of your organisations", field="organisation")
+                    problem(
+                        "organisation_missing",
+                        gettext_noop("choose one of your organisations"),
+                        field="organisation",
+                    )
                 )
             if str(data.get("organisation", "")).startswith("name:"):
                 row_problems.append(
-                    Problem("unknown organisation", field="organisation", value=org)
+                    problem(
+                        "organisation_unknown",
+                        gettext_noop("unknown organisation"),
+                        field="organisation",
+                        value=org,
+                    )
                 )
                 data.pop("organisation")
             _validate(data, user, row_problems)
             problems.extend(p.at(file=file_name, row=line) for p in row_problems)
             prepared.append((data, status))
         if not count:
-            problems.append(Problem("the file has no rows", file=file_name))
+            problems.append(
+                problem("file_empty", gettext_noop("the file has no rows"), file=file_name)
+            )
         if problems:
             raise InputError(problems)
     except InputError as e:

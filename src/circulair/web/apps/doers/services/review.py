@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, gettext_noop, problem
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common.history import change_record, changes_diff
 from circulair.web.apps.common.mail import mail_send, site_url
@@ -75,7 +75,15 @@ def _record(case: Case, action: str, before: dict[str, Any], user: Any) -> None:
 
 def _require_summary(case: Case) -> None:
     if not case.summary:
-        raise InputError([Problem("a published case needs a summary", field="summary")])
+        raise InputError(
+            [
+                problem(
+                    "case_summary_missing",
+                    gettext_noop("a published case needs a summary"),
+                    field="summary",
+                )
+            ]
+        )
 
 
 def _link(name: str, case: Case) -> str:
@@ -97,9 +105,15 @@ def case_submit(*, user: Any, case: Case) -> Case:
     _require_edit(user, case)
     _lock(case)
     if case.status != Case.Status.DRAFT:
-        raise InputError.single("only a draft is submitted for review", field="status")
+        raise InputError.coded(
+            "case_not_draft", gettext_noop("only a draft is submitted for review"), field="status"
+        )
     if case.in_review:
-        raise InputError.single("this draft already waits for a moderator", field="status")
+        raise InputError.coded(
+            "case_in_review",
+            gettext_noop("this draft already waits for a moderator"),
+            field="status",
+        )
     _require_summary(case)
     before = _state(case)
     case.review_requested_at = timezone.now()
@@ -128,12 +142,25 @@ def case_send_back(*, user: Any, case: Case, remark: str) -> Case:
     _require_moderator(user)
     text = (remark or "").strip()
     if not text:
-        raise InputError.single("say what the author should change", field="remark")
+        raise InputError.coded(
+            "remark_missing", gettext_noop("say what the author should change"), field="remark"
+        )
     if len(text) > MAX_REMARK:
-        raise InputError.single(f"at most {MAX_REMARK} characters", field="remark", value=len(text))
+        raise InputError.coded(
+            "text_too_long",
+            gettext_noop("at most %(n)s characters"),
+            field="remark",
+            value=len(text),
+            n=MAX_REMARK,
+        )
     _lock(case)
     if case.status != Case.Status.DRAFT:
-        raise InputError.single("only a draft is sent back", field="status", value=case.status)
+        raise InputError.coded(
+            "case_not_draft",
+            gettext_noop("only a draft is sent back"),
+            field="status",
+            value=case.status,
+        )
     before = _state(case)
     case.review_requested_at = None
     case.moderation_remark = text

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-from circulair.core.errors import Problem
+from circulair.core.errors import Problem, gettext_noop, problem
 from circulair.web.apps.doers.models import Case
 from circulair.web.apps.doers.services.access import is_staff, member_org_ids
 from circulair.web.apps.geography.models import Municipality, Province
@@ -27,7 +27,13 @@ def _records(kind: str, slugs: list[str], fname: str, problems: list[Problem]) -
     for s in slugs:
         if s not in found:
             problems.append(
-                Problem(f"unknown {kind} (see: circulair kb list {kind})", field=fname, value=s)
+                problem(
+                    "record_unknown",
+                    gettext_noop("unknown %(kind)s (see: circulair kb list %(kind)s)"),
+                    field=fname,
+                    value=s,
+                    kind=kind,
+                )
             )
     return [found[s] for s in slugs if s in found]
 
@@ -50,28 +56,55 @@ def _validate(
             clean[f] = str(data[f] or "").strip()
     title = clean.get("title", case.title if case else "")
     if not title:
-        problems.append(Problem("a title is required", field="title"))
+        problems.append(
+            problem("title_missing", gettext_noop("a title is required"), field="title")
+        )
     elif len(title) > 200:
-        problems.append(Problem("at most 200 characters", field="title", value=title[:40]))
+        problems.append(
+            problem(
+                "text_too_long",
+                gettext_noop("at most 200 characters"),
+                field="title",
+                value=title[:40],
+            )
+        )
     if data.get("slug"):
         slug = str(data["slug"])
         if slugify(slug) != slug:
             problems.append(
-                Problem("lower-case letters, digits and hyphens only", field="slug", value=slug)
+                problem(
+                    "slug_invalid",
+                    gettext_noop("lower-case letters, digits and hyphens only"),
+                    field="slug",
+                    value=slug,
+                )
             )
         elif slug in RESERVED_SLUGS:
             problems.append(
-                Problem("this slug names a page of the catalogue", field="slug", value=slug)
+                problem(
+                    "slug_reserved",
+                    gettext_noop("this slug names a page of the catalogue"),
+                    field="slug",
+                    value=slug,
+                )
             )
         elif Case.objects.filter(slug=slug).exclude(pk=case.pk if case else -1).exists():
-            problems.append(Problem("this slug is taken", field="slug", value=slug))
+            problems.append(
+                problem("slug_taken", gettext_noop("this slug is taken"), field="slug", value=slug)
+            )
         else:
             clean["slug"] = slug
     if "category" in data:
         cat = str(data["category"] or Case.Category.OTHER)
         if cat not in Case.Category.values:
             problems.append(
-                Problem(f"expected one of {Case.Category.values}", field="category", value=cat)
+                problem(
+                    "category_unknown",
+                    gettext_noop("expected one of %(expected)s"),
+                    field="category",
+                    value=cat,
+                    expected=", ".join(Case.Category.values),
+                )
             )
         clean["category"] = cat
     if "links" in data:
@@ -86,10 +119,23 @@ def _validate(
                 check(u)
             except ValidationError:
                 problems.append(
-                    Problem("expected a web address (http:// or https://)", field="links", value=u)
+                    problem(
+                        "link_invalid",
+                        gettext_noop("expected a web address (http:// or https://)"),
+                        field="links",
+                        value=u,
+                    )
                 )
         if len(links) > MAX_LINKS:
-            problems.append(Problem(f"at most {MAX_LINKS} links", field="links", value=len(links)))
+            problems.append(
+                problem(
+                    "links_too_many",
+                    gettext_noop("at most %(n)s links"),
+                    field="links",
+                    value=len(links),
+                    n=MAX_LINKS,
+                )
+            )
         clean["links"] = links
     if "agendas" in data:
         clean["agendas"] = _records("work_agenda", _as_list(data["agendas"]), "agendas", problems)
@@ -110,8 +156,9 @@ def _validate(
         )
         if muni is None:
             problems.append(
-                Problem(
-                    "unknown municipality (REFNIS code, e.g. 24062 Leuven)",
+                problem(
+                    "municipality_unknown",
+                    gettext_noop("unknown municipality (REFNIS code, e.g. 24062 Leuven)"),
                     field="refnis",
                     value=data["refnis"],
                 )
@@ -124,8 +171,9 @@ def _validate(
             prov = Province.objects.filter(refnis=str(data["province"])).first()
             if prov is None:
                 problems.append(
-                    Problem(
-                        "unknown province (REFNIS code, e.g. 20001)",
+                    problem(
+                        "province_unknown",
+                        gettext_noop("unknown province (REFNIS code, e.g. 20001)"),
                         field="province",
                         value=data["province"],
                     )
@@ -140,7 +188,14 @@ def _validate(
         else:
             obj = organisation_find(org)
             if obj is None:
-                problems.append(Problem("unknown organisation", field="organisation", value=org))
+                problems.append(
+                    problem(
+                        "organisation_unknown",
+                        gettext_noop("unknown organisation"),
+                        field="organisation",
+                        value=org,
+                    )
+                )
             elif (
                 not is_staff(user)
                 and obj.pk not in member_org_ids(user)
@@ -148,8 +203,9 @@ def _validate(
                 and not (case is not None and obj.pk == case.organisation_id)
             ):
                 problems.append(
-                    Problem(
-                        "you are not a member of this organisation",
+                    problem(
+                        "organisation_not_member",
+                        gettext_noop("you are not a member of this organisation"),
                         field="organisation",
                         value=obj.name,
                     )
