@@ -62,6 +62,8 @@ _GOT = gettext_noop("got %(value)s")
 #: Said of an import file without a data row, by every importer.
 _ONE_PROBLEM = gettext_noop("1 problem in the input")
 _PROBLEMS = gettext_noop("%(n)s problems in the input")
+#: A value outside its list (parameter ``expected``: the allowed values, comma-separated).
+EXPECTED_ONE_OF = gettext_noop("expected one of %(expected)s")
 FILE_EMPTY = gettext_noop("the file has no rows")
 
 

@@ -266,7 +266,7 @@ def test_bad_demand_and_partitions_are_named_in_web_and_api(
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert "line 3, column 'weight'" in bad.json()["error"]["message"]
+    assert "regel 3, kolom 'weight'" in bad.json()["error"]["message"]  # the request's language
     ok = client.post(
         "/api/v1/atlas/runs/?wait=true",
         {

@@ -262,7 +262,20 @@ def test_an_administrator_may_moderate_and_the_reason_is_checked(
     r = c.post(f"{API}/{offer.pk}/hide/", {"reason": "x" * 1000}, content_type="application/json")
     assert r.status_code == 200
     r = c.post(f"{API}/{offer.pk}/hide/", {"reason": "again"}, content_type="application/json")
-    assert r.status_code == 400 and "already hidden" in r.json()["error"]["message"]
+    assert r.status_code == 400
+    assert (
+        "this listing is already hidden" in r.json()["error"]["message"]
+    )  # the request's language
+    assert r.json()["error"]["problems"][0]["code"] == "listing_hidden"
+    nl = c.post(
+        f"{API}/{offer.pk}/hide/",
+        {"reason": "again"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert nl.json()["error"]["message"] == (
+        "1 probleem in de invoer:\n  - veld 'hidden': dit zoekertje is al verborgen"
+    )
     listing_unhide(user=admin, listing=offer)
     with pytest.raises(InputError, match="not hidden"):
         listing_unhide(user=admin, listing=offer)

@@ -29,7 +29,7 @@ from circulair.core.errors import InputError
 from circulair.core.numbers import MAX_ABS
 from circulair.web.apps.common.fields import FiniteFloatField
 from circulair.web.apps.common.models import Job
-from circulair.web.apps.common.texts import job_summary, problem_json
+from circulair.web.apps.common.texts import input_error_text, job_summary, problem_json
 
 
 class Pagination(PageNumberPagination):
@@ -212,7 +212,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, InputError):
         body = {
             "status": 400,
-            "message": str(exc),
+            "message": input_error_text(exc),  # the request's language, as each problem's
             "fields": {},
             "problems": [problem_json(p) for p in exc.problems],
         }

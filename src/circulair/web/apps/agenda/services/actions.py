@@ -324,20 +324,30 @@ def action_update(*, user: Any, action: Action, data: dict[str, Any]) -> Action:
         and clean["status"] != action.status
         and clean["status"] not in ev.TRANSITIONS[action.status]
     ):
-        problems.append(
-            Problem(
-                f"status cannot go from {action.status} to {clean['status']}; "
-                f"allowed: {sorted(ev.TRANSITIONS[action.status]) or 'none'}",
-                field="status",
-                value=clean["status"],
-            )
-        )
+        problems.append(_transition_refused(action.status, clean["status"]))
     if problems:
         raise InputError(problems)
     before = _snapshot(action, ACTION_FIELDS)
     _apply(action, clean)
     change_record(action, "update", changes_diff(before, _snapshot(action, ACTION_FIELDS)), user)
     return action
+
+
+def _transition_refused(old: str, new: str) -> Problem:
+    """The refusal of a status change the life cycle does not allow (planned → running →
+    completed / stopped)."""
+    allowed = sorted(ev.TRANSITIONS.get(old, frozenset()))
+    return problem(
+        "status_transition",
+        gettext_noop("status cannot go from %(old)s to %(new)s; allowed: %(allowed)s")
+        if allowed
+        else gettext_noop("status cannot go from %(old)s to %(new)s; it is final"),
+        field="status",
+        value=new,
+        old=old,
+        new=new,
+        allowed=", ".join(allowed),
+    )
 
 
 @transaction.atomic
@@ -348,12 +358,7 @@ def action_transition(
     action = Action.objects.select_for_update().get(pk=action.pk)
     _member_of(user, action.organisation)
     if status not in ev.TRANSITIONS.get(action.status, frozenset()):
-        raise InputError.single(
-            f"status cannot go from {action.status} to {status}; allowed: "
-            f"{sorted(ev.TRANSITIONS[action.status]) or 'none'}",
-            field="status",
-            value=status,
-        )
+        raise InputError([_transition_refused(action.status, status)])
     day = on or timezone.localdate()
     before = _snapshot(action, ("status", "start", "end"))
     if status == ev.RUNNING and action.start is None:

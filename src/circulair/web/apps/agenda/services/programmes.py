@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import EXPECTED_ONE_OF, InputError, Problem, gettext_noop, problem
 from circulair.web.apps.agenda import selectors
 from circulair.web.apps.agenda.models import (
     Bottleneck,
@@ -35,7 +35,9 @@ def _programme_clean(data: dict[str, Any], problems: list[Problem]) -> dict[str,
     if "name" in data:
         c["name"] = str(data["name"] or "").strip()
         if not c["name"]:
-            problems.append(Problem("a name is required", field="name"))
+            problems.append(
+                problem("name_missing", gettext_noop("a name is required"), field="name")
+            )
     if "kind" in data:
         c["kind"] = _record("programme_type", data["kind"], "kind", problems, required=True)
     if "agenda" in data:
@@ -45,7 +47,14 @@ def _programme_clean(data: dict[str, Any], problems: list[Problem]) -> dict[str,
     if "year" in data:
         y = data["year"]
         if not str(y).isdigit() or not 2000 <= int(y) <= 2100:
-            problems.append(Problem("expected a year between 2000 and 2100", field="year", value=y))
+            problems.append(
+                problem(
+                    "year_range",
+                    gettext_noop("expected a year between 2000 and 2100"),
+                    field="year",
+                    value=y,
+                )
+            )
         else:
             c["year"] = int(y)
     for f in ("outcome",):
@@ -102,8 +111,11 @@ def programme_advance(*, user: Any, programme: Programme, outcome: str = "") -> 
     stages = list(Programme.Stage.values)
     i = stages.index(programme.stage)
     if i + 1 >= len(stages):
-        raise InputError.single(
-            "the programme is already published (last stage)", field="stage", value=programme.stage
+        raise InputError.coded(
+            "programme_published",
+            gettext_noop("the programme is already published (last stage)"),
+            field="stage",
+            value=programme.stage,
         )
     before = _snapshot(programme, ("stage", "outcome"))
     programme.stage = stages[i + 1]
@@ -126,12 +138,22 @@ def bottleneck_create(
     problems: list[Problem] = []
     title = str(data.get("title") or "").strip()
     if not title:
-        problems.append(Problem("describe the obstacle in a title", field="title"))
+        problems.append(
+            problem(
+                "title_missing", gettext_noop("describe the obstacle in a title"), field="title"
+            )
+        )
     agenda = _record("work_agenda", data.get("agenda"), "agenda", problems, required=True)
     level = str(data.get("policy_level") or "")
     if level not in Bottleneck.Level.values:
         problems.append(
-            Problem(f"expected one of {Bottleneck.Level.values}", field="policy_level", value=level)
+            problem(
+                "policy_level_unknown",
+                EXPECTED_ONE_OF,
+                field="policy_level",
+                value=level,
+                expected=", ".join(Bottleneck.Level.values),
+            )
         )
     if problems:
         raise InputError(problems)
@@ -161,8 +183,12 @@ def bottleneck_create(
 def bottleneck_set_status(*, user: Any, bottleneck: Bottleneck, status: str) -> Bottleneck:
     _lead_of(user, bottleneck.agenda)
     if status not in Bottleneck.Status.values:
-        raise InputError.single(
-            f"expected one of {Bottleneck.Status.values}", field="status", value=status
+        raise InputError.coded(
+            "status_unknown",
+            EXPECTED_ONE_OF,
+            field="status",
+            value=status,
+            expected=", ".join(Bottleneck.Status.values),
         )
     old = bottleneck.status
     bottleneck.status = status

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.core.numbers import number_problem
 from circulair.core.tables import write_table
 from circulair.web.apps.agenda import selectors
@@ -73,8 +73,9 @@ def signatory_create(
     problems = _signatory_numbers(year_signed, min_actions)
     if Signatory.objects.filter(organisation=organisation, agenda=agenda).exists():
         problems.append(
-            Problem(
-                "this organisation has already signed this agenda",
+            problem(
+                "signatory_twice",
+                gettext_noop("this organisation has already signed this agenda"),
                 field="organisation",
                 value=organisation.name,
             )
@@ -139,10 +140,13 @@ def signatories_import(*, user: Any, content: Source, file_name: str) -> list[Si
         header, rows = iter_table(content, file_name)
         missing = [c for c in SIGNATORY_COLUMNS[:3] if c not in header]
         if missing:
-            raise InputError.single(
-                f"missing columns {missing}; expected {list(SIGNATORY_COLUMNS)}",
+            raise InputError.coded(
+                "columns_missing",
+                gettext_noop("missing columns %(missing)s; expected %(expected)s"),
                 file=file_name,
                 row=1,
+                missing=", ".join(missing),
+                expected=", ".join(SIGNATORY_COLUMNS),
             )
         problems: list[Problem] = []
         prepared: list[tuple[Organisation, Record, int, int | None]] = []
@@ -153,15 +157,24 @@ def signatories_import(*, user: Any, content: Source, file_name: str) -> list[Si
             rp: list[Problem] = []
             org = organisation_ref(raw.get("organisation"), "organisation", rp)
             if org is None and not rp:
-                rp.append(Problem("an organisation is required", field="organisation"))
+                rp.append(
+                    problem(
+                        "organisation_missing",
+                        gettext_noop("an organisation is required"),
+                        field="organisation",
+                    )
+                )
             agenda = _record("work_agenda", raw.get("agenda"), "agenda", rp, required=True)
             year = raw.get("year_signed", "")
             mins = raw.get("min_actions", "")
             rp.extend(_signatory_numbers(year, mins or None))
             if agenda is not None and not permissions.can(user, "agenda.lead", agenda):
                 rp.append(
-                    Problem(
-                        "only the agenda's lead or an administrator may add its signatories",
+                    problem(
+                        "signatory_not_lead",
+                        gettext_noop(
+                            "only the agenda's lead or an administrator may add its signatories"
+                        ),
                         field="agenda",
                         value=agenda.slug,
                     )
@@ -173,8 +186,9 @@ def signatories_import(*, user: Any, content: Source, file_name: str) -> list[Si
                     or Signatory.objects.filter(organisation=org, agenda=agenda).exists()
                 ):
                     rp.append(
-                        Problem(
-                            "this organisation has already signed this agenda",
+                        problem(
+                            "signatory_twice",
+                            gettext_noop("this organisation has already signed this agenda"),
                             field="organisation",
                             value=org.name,
                         )
@@ -185,7 +199,9 @@ def signatories_import(*, user: Any, content: Source, file_name: str) -> list[Si
                 assert org is not None and agenda is not None  # else rp is not empty
                 prepared.append((org, agenda, int(year), int(mins) if mins else None))
         if not count:
-            problems.append(Problem("the file has no rows", file=file_name))
+            problems.append(
+                problem("file_empty", gettext_noop("the file has no rows"), file=file_name)
+            )
         if problems:
             raise InputError(problems)
     except InputError as e:
@@ -247,7 +263,9 @@ def work_path_create(
     _lead_of(user, agenda)
     name = name_nl.strip()
     if not name:
-        raise InputError.single("a Dutch name is required", field="name_nl")
+        raise InputError.coded(
+            "name_missing", gettext_noop("a Dutch name is required"), field="name_nl"
+        )
     base = f"{agenda.slug}-{slugify(name)[:60]}"
     slug, i = base, 2
     while Record.objects.filter(kind="work_path", slug=slug).exists():

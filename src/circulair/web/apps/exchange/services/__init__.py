@@ -20,7 +20,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from circulair.core.errors import IMPORT_LISTED, InputError, Problem, ProblemCollector
+from circulair.core.errors import (
+    IMPORT_LISTED,
+    InputError,
+    Problem,
+    ProblemCollector,
+    gettext_noop,
+    problem,
+)
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.history import changes_insert, imported
@@ -62,9 +69,23 @@ def saved_search_create(
     """Ask to be notified when a matching listing is published."""
     problems: list[Problem] = []
     if kind not in Listing.Kind.values:
-        problems.append(Problem("expected offer or request", field="kind", value=kind[:40]))
+        problems.append(
+            problem(
+                "listing_kind_unknown",
+                gettext_noop("expected offer or request"),
+                field="kind",
+                value=kind[:40],
+            )
+        )
     if not selectors.material_known(material):
-        problems.append(Problem("unknown material", field="material", value=material[:80]))
+        problems.append(
+            problem(
+                "material_unknown",
+                gettext_noop("unknown material"),
+                field="material",
+                value=material[:80],
+            )
+        )
     radius = validation.number(
         {"radius_km": radius_km},
         "radius_km",
@@ -74,11 +95,25 @@ def saved_search_create(
     )
     muni = None
     if refnis and not validation.REFNIS.fullmatch(refnis):
-        problems.append(Problem("a REFNIS code has 5 digits", field="refnis", value=refnis[:40]))
+        problems.append(
+            problem(
+                "refnis_invalid",
+                gettext_noop("a REFNIS code has 5 digits"),
+                field="refnis",
+                value=refnis[:40],
+            )
+        )
     elif refnis:
         muni = Municipality.objects.filter(refnis=refnis).first()
         if muni is None:
-            problems.append(Problem("unknown municipality (REFNIS)", field="refnis", value=refnis))
+            problems.append(
+                problem(
+                    "municipality_unknown",
+                    gettext_noop("unknown municipality (REFNIS)"),
+                    field="refnis",
+                    value=refnis,
+                )
+            )
     if problems:
         raise InputError(problems)
     return validated_create(
@@ -129,8 +164,11 @@ def listing_create(
 def listing_publish(*, user: Any, listing: Listing) -> Listing:
     _member_of(user, listing.organisation)
     if listing.status != Listing.Status.DRAFT:
-        raise InputError.single(
-            "only a draft can be published", field="status", value=listing.status
+        raise InputError.coded(
+            "listing_not_draft",
+            gettext_noop("only a draft can be published"),
+            field="status",
+            value=listing.status,
         )
     listing.status = Listing.Status.PUBLISHED
     listing.save(update_fields=["status", "updated_at"])
@@ -228,15 +266,21 @@ def match_propose(
     q = quantity if quantity is not None else min(offer.remaining, request.remaining)
     if q <= 0 or q > min(offer.remaining, request.remaining) + 1e-9:
         problems.append(
-            Problem(
-                f"quantity must be > 0 and at most "
-                f"{min(offer.remaining, request.remaining):g} {offer.unit}",
+            problem(
+                "match_quantity",
+                gettext_noop("quantity must be > 0 and at most %(most)s %(unit)s"),
                 field="quantity",
                 value=q,
+                most=f"{min(offer.remaining, request.remaining):g}",
+                unit=offer.unit,
             )
         )
     if Match.objects.filter(offer=offer, request=request, status=Match.Status.PROPOSED).exists():
-        problems.append(Problem("this pair has already been proposed", field="match"))
+        problems.append(
+            problem(
+                "match_twice", gettext_noop("this pair has already been proposed"), field="match"
+            )
+        )
     if problems:
         raise InputError(problems)
     public_km = selectors.public_distance_km(offer, request)
@@ -284,20 +328,31 @@ def match_decide(*, user: Any, match: Match, accept: bool) -> Match:
     if not permissions.can(user, "exchange.organisation.act", match.counterparty_id):
         raise PermissionDenied(_("Only the other party of the match can accept or decline it."))
     if match.status != Match.Status.PROPOSED:
-        raise InputError.single(
-            "this match has already been decided", field="status", value=match.status
+        raise InputError.coded(
+            "match_decided",
+            gettext_noop("this match has already been decided"),
+            field="status",
+            value=match.status,
         )
     match.decided_at, match.decided_by = timezone.now(), user
     if accept:
         offer = Listing.objects.select_for_update().get(pk=match.offer_id)
         request = Listing.objects.select_for_update().get(pk=match.request_id)
         if offer.is_hidden or request.is_hidden:
-            raise InputError.single(
-                "a moderator has hidden a listing of this match", field="status", value="hidden"
+            raise InputError.coded(
+                "match_listing_hidden",
+                gettext_noop("a moderator has hidden a listing of this match"),
+                field="status",
+                value="hidden",
             )
         q = min(match.quantity, offer.remaining, request.remaining)
         if q <= 0:
-            raise InputError.single("nothing is left to match", field="quantity", value=q)
+            raise InputError.coded(
+                "match_nothing_left",
+                gettext_noop("nothing is left to match"),
+                field="quantity",
+                value=q,
+            )
         match.quantity = q
         for listing in (offer, request):
             listing.remaining = round(listing.remaining - q, 9)
@@ -435,7 +490,9 @@ def listings_import(
                         spool.add(values)
                 problems.extend(p.at(file=file_name, row=line) for p in rp)
             if not count:
-                problems.add(Problem("the file has no rows", file=file_name))
+                problems.add(
+                    problem("file_empty", gettext_noop("the file has no rows"), file=file_name)
+                )
             problems.raise_if_any()
         except InputError as e:
             upload_keep(purpose="listings", name=file_name, content=content, user=user, error=e)

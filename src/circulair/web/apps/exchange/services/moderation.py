@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.web.apps.accounts.models import Topic
 from circulair.web.apps.common import permissions
 from circulair.web.apps.common.history import change_record
@@ -33,10 +33,18 @@ def _moderator(user: Any) -> None:
 def _reason(reason: Any) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
-        raise InputError.single("give the reason, shown to the listing's owner", field="reason")
+        raise InputError.coded(
+            "reason_missing",
+            gettext_noop("give the reason, shown to the listing's owner"),
+            field="reason",
+        )
     if len(text) > HIDDEN_REASON_MAX:
-        raise InputError.single(
-            f"at most {HIDDEN_REASON_MAX} characters", field="reason", value=len(text)
+        raise InputError.coded(
+            "text_too_long",
+            gettext_noop("at most %(n)s characters"),
+            field="reason",
+            value=len(text),
+            n=HIDDEN_REASON_MAX,
         )
     return text
 
@@ -74,7 +82,9 @@ def listing_hide(*, user: Any, listing: Listing, reason: str) -> Listing:
     _moderator(user)
     text = _reason(reason)
     if _locked(listing).is_hidden:
-        raise InputError.single("this listing is already hidden", field="hidden")
+        raise InputError.coded(
+            "listing_hidden", gettext_noop("this listing is already hidden"), field="hidden"
+        )
     listing.hidden_at, listing.hidden_by, listing.hidden_reason = timezone.now(), user, text
     listing.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
     change_record(listing, "hide", {"hidden": [False, True], "hidden_reason": ["", text]}, user)
@@ -88,7 +98,9 @@ def listing_unhide(*, user: Any, listing: Listing) -> Listing:
     _moderator(user)
     stored = _locked(listing)
     if not stored.is_hidden:
-        raise InputError.single("this listing is not hidden", field="hidden")
+        raise InputError.coded(
+            "listing_not_hidden", gettext_noop("this listing is not hidden"), field="hidden"
+        )
     old = stored.hidden_reason
     listing.hidden_at, listing.hidden_by, listing.hidden_reason = None, None, ""
     listing.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])

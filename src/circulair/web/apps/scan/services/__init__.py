@@ -23,7 +23,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.core.scan import (
     Questionnaire,
     ScanScore,
@@ -141,7 +141,12 @@ def response_start(
             value=organisation.name,
         )
     if not 2000 <= year <= 2100:
-        raise InputError.single("expected a year between 2000 and 2100", field="year", value=year)
+        raise InputError.coded(
+            "year_range",
+            gettext_noop("expected a year between 2000 and 2100"),
+            field="year",
+            value=year,
+        )
     rounds = Response.objects.filter(organisation=organisation)
     if rounds.filter(year=year).exists():
         raise InputError.single(
