@@ -215,7 +215,8 @@ def test_api_runs_a_preset_and_reports_errors(client: Client, user: Any) -> None
         {"mode": "extrapolate", "preset": "nope"},
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "unknown preset" in bad.json()["error"]["message"]
+    assert bad.status_code == 400 and "onbekende voorinstelling" in bad.json()["error"]["message"]
+    assert bad.json()["error"]["problems"][0]["code"] == "preset_unknown"
     client.force_login(user)  # siting runs need an account (test_atlas_trust.py)
     bad = client.post(
         "/api/v1/atlas/runs/?wait=true",

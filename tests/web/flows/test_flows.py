@@ -307,3 +307,27 @@ def test_low_rung_flows_are_opportunities_and_become_a_draft_offer(world: Any) -
     assert offer.ewc == "20 03 01" and offer.frequency == "per_year"
     r = _client(world["ma"]).post(url, {"material": "cardboard"})  # recycled already
     assert r.status_code == 302 and Listing.objects.filter(kind="offer").count() == 1
+
+
+def test_the_refusals_of_a_register_and_of_statistics_read_in_dutch(world: Any) -> None:
+    """Coded problems (issue 15): the same cells named in the reader's language."""
+    from django.utils import translation
+
+    from circulair.web.apps.common.texts import problem_text
+
+    bad = REGISTER + "31/02/2024;15 01 01;Karton;1;t;R3;X;\n"
+    bad += "2024-07-01;15 01 01;Karton;1;liter;R3;X;\n"
+    with pytest.raises(InputError) as e:
+        _import(world, bad)
+    assert all(p.code for p in e.value.problems), [p.message for p in e.value.problems]
+    with translation.override("nl"):
+        nl = " | ".join(problem_text(p) for p in e.value.problems)
+    assert "een datum schrijft u als 2024-03-31 of 31/03/2024" in nl
+    assert "de eenheid is t of kg" in nl
+    stats = MUNICIPAL + "99999,2024,residual,1\n24062,2024,bulky,3\n"
+    with pytest.raises(InputError) as e:
+        services.municipal_import(content=stats.encode(), file_name="m.csv", user=world["analyst"])
+    with translation.override("nl"):
+        nl = " | ".join(problem_text(p) for p in e.value.problems)
+    assert "m.csv, regel 6, kolom 'refnis': niet de REFNIS-code van een gemeente van de regio" in nl
+    assert "dezelfde gemeente, hetzelfde jaar en dezelfde fractie als regel 3" in nl

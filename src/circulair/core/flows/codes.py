@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.core.exchange.taxonomy import Taxonomy, load_taxonomy, validate_ewc
 
 FAMILIES = ("reuse", "recovery", "disposal")
@@ -80,9 +80,12 @@ class Catalogue:
         m = _OPERATION.fullmatch(key.upper())
         code = "PRU" if key in _REUSE else (f"{m.group(1)}{int(m.group(2))}" if m else "")
         if code not in self.treatments:
-            raise InputError.single(
-                "a treatment is a recovery operation R1-R13, a disposal operation D1-D15 "
-                "(Directive 2008/98/EC) or 'preparing for re-use'",
+            raise InputError.coded(
+                "treatment_unknown",
+                gettext_noop(
+                    "a treatment is a recovery operation R1-R13, a disposal operation D1-D15 "
+                    "(Directive 2008/98/EC) or 'preparing for re-use'"
+                ),
                 file=file,
                 row=row,
                 field=field,
@@ -103,11 +106,24 @@ class Catalogue:
         where: dict[str, Any] = {"file": file, "row": row, "field": field, "value": text}
         if entry is None:
             raise InputError(
-                [Problem("not among the List-of-Waste codes Circulair knows", **where)]
+                [
+                    problem(
+                        "waste_code_unknown",
+                        gettext_noop("not among the List-of-Waste codes Circulair knows"),
+                        **where,
+                    )
+                ]
             )
         if written and not entry.hazardous:
             raise InputError(
-                [Problem(f"{code} is not a hazardous entry: write it without '*'", **where)]
+                [
+                    problem(
+                        "waste_code_not_hazardous",
+                        gettext_noop("%(code)s is not a hazardous entry: write it without '*'"),
+                        code=code,
+                        **where,
+                    )
+                ]
             )
         return entry
 
@@ -117,8 +133,10 @@ class Catalogue:
         """A fraction of the municipal statistics by slug, name or alias (any case)."""
         slug = self.aliases.get(" ".join(str(text or "").strip().lower().split()))
         if slug is None:
-            raise InputError.single(
-                "a fraction is one of " + ", ".join(self.fractions),
+            raise InputError.coded(
+                "fraction_unknown",
+                gettext_noop("a fraction is one of %(fractions)s"),
+                fractions=", ".join(self.fractions),
                 file=file,
                 row=row,
                 field=field,

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.core.flows.aggregate import group_key
 from circulair.core.flows.codes import Catalogue
 from circulair.core.flows.records import Flow
@@ -70,8 +70,11 @@ def shares(flows: Iterable[Flow], catalogue: Catalogue) -> Shares:
 def _checked(tonnes_by_fraction: Mapping[str, float], catalogue: Catalogue) -> None:
     unknown = sorted(set(tonnes_by_fraction) - set(catalogue.fractions))
     if unknown:
-        raise InputError.single(
-            "not a fraction of the municipal statistics", field="fraction", value=unknown[0]
+        raise InputError.coded(
+            "fraction_unknown",
+            gettext_noop("not a fraction of the municipal statistics"),
+            field="fraction",
+            value=unknown[0],
         )
 
 
@@ -82,8 +85,11 @@ def residual_per_inhabitant(
     inhabitant."""
     _checked(tonnes_by_fraction, catalogue)
     if inhabitants <= 0:
-        raise InputError.single(
-            "the number of inhabitants must be positive", field="inhabitants", value=inhabitants
+        raise InputError.coded(
+            "inhabitants_not_positive",
+            gettext_noop("the number of inhabitants must be positive"),
+            field="inhabitants",
+            value=inhabitants,
         )
     residual = math.fsum(
         t for k, t in tonnes_by_fraction.items() if catalogue.fractions[k].residual

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import InputError, Problem, gettext_noop, problem
 from circulair.core.geo.reference import RegionGeography
 from circulair.core.tables import csv_dicts
 
@@ -78,13 +78,15 @@ def parse_partition_csv(
     if key is None or "unit" not in header:
         raise InputError(
             [
-                Problem(
-                    "bad header: expected columns refnis,unit (or municipality,unit), optionally "
-                    "unit_name",
-                    file,
-                    1,
-                    None,
-                    ",".join(header),
+                problem(
+                    "columns_missing",
+                    gettext_noop(
+                        "bad header: expected columns refnis,unit (or municipality,unit), "
+                        "optionally unit_name"
+                    ),
+                    file=file,
+                    row=1,
+                    value=",".join(header),
                 )
             ]
         )
@@ -99,16 +101,40 @@ def parse_partition_csv(
         value = row.get(key, "")
         refnis = value if key == "refnis" else by_name.get(value.lower(), "")
         if not value:
-            problems.append(Problem(f"empty {key}", file, row_no, key, value))
+            problems.append(
+                problem(
+                    "value_empty",
+                    gettext_noop("a value is required"),
+                    file=file,
+                    row=row_no,
+                    field=key,
+                )
+            )
             continue
         if not geo.has_municipality(refnis):
             problems.append(
-                Problem(f"unknown municipality in region {geo.code}", file, row_no, key, value)
+                problem(
+                    "municipality_unknown",
+                    gettext_noop("unknown municipality in region %(region)s"),
+                    file=file,
+                    row=row_no,
+                    field=key,
+                    value=value,
+                    region=geo.code,
+                )
             )
             continue
         unit = row.get("unit", "")
         if not unit:
-            problems.append(Problem("empty unit", file, row_no, "unit", unit))
+            problems.append(
+                problem(
+                    "value_empty",
+                    gettext_noop("a value is required"),
+                    file=file,
+                    row=row_no,
+                    field="unit",
+                )
+            )
         rows_of[refnis].append(row_no)
         if unit and refnis not in unit_of:
             unit_of[refnis] = unit
@@ -118,24 +144,32 @@ def parse_partition_csv(
         if len(rows) > 1:
             m = geo.municipality(refnis)
             problems.append(
-                Problem(
-                    f"municipality {m.refnis} {m.name_nl} is assigned more than once (rows "
-                    f"{', '.join(map(str, rows))})",
-                    file,
-                    rows[1],
-                    key,
-                    refnis if key == "refnis" else m.name_nl,
+                problem(
+                    "municipality_twice",
+                    gettext_noop(
+                        "municipality %(refnis)s %(name)s is assigned more than once (rows "
+                        "%(rows)s)"
+                    ),
+                    file=file,
+                    row=rows[1],
+                    field=key,
+                    value=refnis if key == "refnis" else m.name_nl,
+                    refnis=m.refnis,
+                    name=m.name_nl,
+                    rows=", ".join(map(str, rows)),
                 )
             )
     for m in geo.municipalities:
         if m.refnis not in rows_of:
             problems.append(
-                Problem(
-                    f"municipality {m.refnis} {m.name_nl} is missing",
-                    file,
-                    None,
-                    "refnis",
-                    m.refnis,
+                problem(
+                    "municipality_missing",
+                    gettext_noop("municipality %(refnis)s %(name)s is missing"),
+                    file=file,
+                    field="refnis",
+                    value=m.refnis,
+                    refnis=m.refnis,
+                    name=m.name_nl,
                 )
             )
     if problems:

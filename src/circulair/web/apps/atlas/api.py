@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from circulair.core.atlas.plan import MODELS
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.common import jobs
 from circulair.web.apps.common.api import ErrorSerializer
@@ -383,8 +383,11 @@ class AtlasRunViewSet(viewsets.ReadOnlyModelViewSet):
             if (org_id := ser.validated_data.get("organisation")) is not None:
                 org = Organisation.objects.filter(pk=org_id).first()
                 if org is None:
-                    raise InputError.single(
-                        _("no such organisation"), field="organisation", value=org_id
+                    raise InputError.coded(
+                        "organisation_unknown",
+                        gettext_noop("no such organisation"),
+                        field="organisation",
+                        value=org_id,
                     )
                 services.run_share_with_organisation(request.user, job, org)
             if ser.validated_data.get("link"):

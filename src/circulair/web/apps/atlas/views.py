@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.web.apps.atlas import presenters, selectors, services
 from circulair.web.apps.atlas.forms import ExtrapolateForm, SiteForm
 from circulair.web.apps.common import jobs
@@ -283,8 +283,11 @@ def run_share(request: HttpRequest, pk: int) -> HttpResponse:
             digits = raw.isascii() and raw.isdigit()
             org = Organisation.objects.filter(pk=int(raw)).first() if digits else None
             if org is None:
-                raise InputError.single(
-                    _("choose one of your organisations"), field="organisation", value=raw
+                raise InputError.coded(
+                    "organisation_missing",
+                    gettext_noop("choose one of your organisations"),
+                    field="organisation",
+                    value=raw,
                 )
             services.run_share_with_organisation(request.user, job, org)
             messages.success(request, _("Shared with %(org)s.") % {"org": org.name})
@@ -295,7 +298,9 @@ def run_share(request: HttpRequest, pk: int) -> HttpResponse:
             services.run_share_stop(request.user, job)
             messages.success(request, _("Run #%(pk)d is no longer shared.") % {"pk": job.pk})
         else:
-            raise InputError.single(_("unknown action"), field="action", value=action)
+            raise InputError.coded(
+                "action_unknown", gettext_noop("unknown action"), field="action", value=action
+            )
     except InputError as e:
         for p in e.problems:
             messages.error(request, problem_text(p))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from circulair.core.atlas.plan import Archetype, SitingParams, run_extrapolation, run_siting
 from circulair.core.atlas.plan.params import check_params
-from circulair.core.errors import CirculairError, InputError, Problem
+from circulair.core.errors import CirculairError, InputError, Problem, gettext_noop
 from circulair.web.apps.atlas.services.inputs import (
     KBO_WEIGHTS,
     UPLOAD_FIELDS,
@@ -90,15 +90,23 @@ def archetype_get(slug: str, variant: str = "", *, field: str = "archetype") -> 
         known = ", ".join(
             Record.objects.filter(kind="facility_archetype").values_list("slug", flat=True)
         )
-        raise InputError.single(
-            f"unknown archetype; expected one of: {known}", field=field, value=slug
+        raise InputError.coded(
+            "archetype_unknown",
+            gettext_noop("unknown archetype; expected one of: %(known)s"),
+            field=field,
+            value=slug,
+            known=known,
         )
     attrs = dict(rec.attributes)
     if variant:
         v = next((v for v in rec.variants.all() if v.name == variant), None)
         if v is None:
-            raise InputError.single(
-                f"archetype '{slug}' has no variant of this name", field=field, value=variant
+            raise InputError.coded(
+                "archetype_variant_unknown",
+                gettext_noop("archetype '%(archetype)s' has no variant of this name"),
+                field=field,
+                value=variant,
+                archetype=slug,
             )
         attrs.update(v.attributes)
     return Archetype(
@@ -114,11 +122,15 @@ def partition_get(region: Region, slug: str) -> tuple[dict[str, list[str]], dict
     part = Partition.objects.filter(region=region, slug=slug).first()
     if part is None:
         known = ", ".join(Partition.objects.filter(region=region).values_list("slug", flat=True))
-        raise InputError.single(
-            f"unknown partition; expected one of: {known} (import one with "
-            "'circulair geo import-partition')",
+        raise InputError.coded(
+            "partition_unknown",
+            gettext_noop(
+                "unknown partition; expected one of: %(known)s (import one with "
+                "'circulair geo import-partition')"
+            ),
             field="partition",
             value=slug,
+            known=known,
         )
     members: dict[str, list[str]] = {}
     names: dict[str, str] = {}
@@ -166,17 +178,24 @@ def extrapolation_params(
     )
     if rec is None:
         known = ", ".join(r.slug for r in preset_list())
-        raise InputError.single(
-            f"unknown preset; expected one of: {known}", field="preset", value=preset
+        raise InputError.coded(
+            "preset_unknown",
+            gettext_noop("unknown preset; expected one of: %(known)s"),
+            field="preset",
+            value=preset,
+            known=known,
         )
     a = rec.attributes
     refs = {rel.role: rel.to_record.slug for rel in rec.relations.all()}
     part = a.get("partition", "")
     if part == "user":
         if not partition:
-            raise InputError.single(
-                "this preset needs a partition into catchment areas: import one (refnis,unit) "
-                "and choose it",
+            raise InputError.coded(
+                "partition_missing",
+                gettext_noop(
+                    "this preset needs a partition into catchment areas: import one "
+                    "(refnis,unit) and choose it"
+                ),
                 field="partition",
             )
         part = partition
@@ -360,10 +379,12 @@ def time_limit_check(params: dict[str, Any], user: Any) -> None:
     if asked is None:
         params["time_limit"] = min(cap, int(SitingParams.time_limit or cap))
     elif asked > cap:
-        raise InputError.single(
-            _("must be at most %(cap)d seconds for your account") % {"cap": cap},
+        raise InputError.coded(
+            "time_limit_cap",
+            gettext_noop("must be at most %(cap)s seconds for your account"),
             field="time_limit",
             value=asked,
+            cap=cap,
         )
 
 
@@ -375,11 +396,14 @@ def run_again_longer(user: Any, job: Job) -> Job:
     cap = time_limit_max(user)
     before = int(job.params.get("time_limit") or SitingParams.time_limit or cap)
     if before >= cap:
-        raise InputError.single(
-            _("this run already had the longest time limit your account allows (%(cap)d s)")
-            % {"cap": cap},
+        raise InputError.coded(
+            "time_limit_cap",
+            gettext_noop(
+                "this run already had the longest time limit your account allows (%(cap)s s)"
+            ),
             field="time_limit",
             value=before,
+            cap=cap,
         )
     params = {**job.params, "time_limit": min(cap, 2 * before), "again_of": job.pk}
     return run_start(kind=job.kind, params=params, user=user)

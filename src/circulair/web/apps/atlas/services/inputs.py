@@ -26,7 +26,7 @@ from typing import Any
 from circulair.core.atlas.candidates import Candidate, candidates_from_table
 from circulair.core.atlas.demand import DemandPoints, demand_from_table
 from circulair.core.atlas.kbo import demand_from_kbo, locate_establishments, read_kbo
-from circulair.core.errors import InputError, Problem
+from circulair.core.errors import EXPECTED_ONE_OF, InputError, Problem, gettext_noop, problem
 from circulair.core.geo import RegionGeography, parse_partition_csv
 from circulair.core.numbers import number_problem, number_value
 from circulair.core.tables import csv_dicts, decode_text
@@ -93,8 +93,12 @@ def distances_parse(content: bytes, file_name: str) -> dict[tuple[str, str], flo
     the one CSV reader; every bad line is reported, all-or-nothing."""
     header, rows = csv_dicts(decode_text(content, file=file_name), file=file_name)
     if not {"from", "to", "km"} <= set(header):
-        raise InputError.single(
-            "expected the columns from,to,km", file=file_name, row=1, value=",".join(header)
+        raise InputError.coded(
+            "columns_missing",
+            gettext_noop("expected the columns from,to,km"),
+            file=file_name,
+            row=1,
+            value=",".join(header),
         )
     out: dict[tuple[str, str], float] = {}
     problems: list[Problem] = []
@@ -115,14 +119,24 @@ def kbo_options_check(group: str, weight: str) -> list[str]:
     problems = []
     if group not in groups:
         problems.append(
-            Problem(
-                f"unknown sector group; expected one of {sorted(groups)}",
+            problem(
+                "sector_group_unknown",
+                gettext_noop("unknown sector group; expected one of %(expected)s"),
                 field="sector_group",
                 value=group,
+                expected=", ".join(sorted(groups)),
             )
         )
     if weight not in KBO_WEIGHTS:
-        problems.append(Problem("expected count or employees", field="kbo_weight", value=weight))
+        problems.append(
+            problem(
+                "kbo_weight_unknown",
+                EXPECTED_ONE_OF,
+                field="kbo_weight",
+                value=weight,
+                expected="count, employees",
+            )
+        )
     if problems:
         raise InputError(problems)
     return groups[group]
@@ -143,8 +157,11 @@ def kbo_demand(
     try:
         extract = read_kbo(path)
     except (zipfile.BadZipFile, zlib.error, EOFError) as e:  # a damaged member of the zip
-        raise InputError.single(
-            f"not a readable zip file ({e})", file=file_name or Path(path).name
+        raise InputError.coded(
+            "zip_unreadable",
+            gettext_noop("not a readable zip file (%(reason)s)"),
+            file=file_name or Path(path).name,
+            reason=str(e),
         ) from None
     located = locate_establishments(extract, geo, sector_groups={group: codes})
     return demand_from_kbo(located, geo, group=group, weight=weight), located.counts  # type: ignore[arg-type]
@@ -154,9 +171,12 @@ def kbo_zip_check(content: bytes, file_name: str) -> None:
     """The cheap check of an uploaded extract: a zip (its rows are read by the job, which can
     take minutes for the full register)."""
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise InputError.single(
-            "expected the KBO open-data extract as a .zip file (enterprise.csv, "
-            "establishment.csv, activity.csv, address.csv)",
+        raise InputError.coded(
+            "kbo_not_zip",
+            gettext_noop(
+                "expected the KBO open-data extract as a .zip file (enterprise.csv, "
+                "establishment.csv, activity.csv, address.csv)"
+            ),
             file=file_name,
         )
 
@@ -203,7 +223,9 @@ def table_upload(*, purpose: str, content: bytes, file_name: str, user: Any = No
     try:
         _check(purpose, content, file_name)
     except UnicodeDecodeError:
-        err = InputError.single("the file is not UTF-8 text", file=file_name)
+        err = InputError.coded(
+            "file_not_utf8", gettext_noop("the file is not UTF-8 text"), file=file_name
+        )
         upload_keep(purpose=purpose, name=file_name, content=content, user=user, error=err)
         raise err from None
     except InputError as e:

@@ -15,9 +15,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.web.apps.atlas.models import RunShare, share_token_hash
 from circulair.web.apps.atlas.selectors import KINDS
 from circulair.web.apps.common import permissions
@@ -40,7 +39,9 @@ def share_link(token: str) -> str:
 
 def _require(user: Any, job: Job) -> None:
     if job.kind not in KINDS:
-        raise InputError.single(_("not an atlas run"), field="job", value=job.pk)
+        raise InputError.coded(
+            "job_not_atlas", gettext_noop("not an atlas run"), field="job", value=job.pk
+        )
     if not may_share(user, job):
         raise PermissionDenied(str(permissions.RULES["atlas.run.share"].refusal))
 
@@ -56,8 +57,9 @@ def run_share_with_organisation(user: Any, job: Job, organisation: Organisation)
     _require(user, job)
     owner = job.created_by
     if owner is None or organisation.pk not in permissions.member_org_ids(owner):
-        raise InputError.single(
-            _("the run's owner is not a member of this organisation"),
+        raise InputError.coded(
+            "share_owner_not_member",
+            gettext_noop("the run's owner is not a member of this organisation"),
             field="organisation",
             value=organisation.pk,
         )

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from circulair.core.errors import InputError
+from circulair.core.errors import InputError, gettext_noop
 from circulair.core.flows.codes import default_catalogue
 from circulair.web.apps.common import jobs, permissions
 from circulair.web.apps.common.models import Job
@@ -302,8 +302,9 @@ def opportunity_offer(*, user: Any, dataset: Dataset, material: str) -> Any:
     permissions.require(user, "flows.dataset.view", dataset)
     opp = next((o for o in selectors.opportunities(dataset) if o["material"] == material), None)
     if opp is None or dataset.organisation is None:
-        raise InputError.single(
-            "not a material this register sends to energy recovery or disposal",
+        raise InputError.coded(
+            "material_not_opportunity",
+            gettext_noop("not a material this register sends to energy recovery or disposal"),
             field="material",
             value=material,
         )

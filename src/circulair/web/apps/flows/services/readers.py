@@ -12,7 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from circulair.core.errors import InputError, Problem, ProblemCollector
+from circulair.core.errors import (
+    FILE_EMPTY,
+    InputError,
+    ProblemCollector,
+    gettext_noop,
+    problem,
+)
 from circulair.core.flows.codes import Catalogue
 from circulair.core.numbers import number_problem, number_value
 from circulair.web.apps.organisations.models import validate_enterprise_number
@@ -104,10 +110,24 @@ def columns(
     for f in required:
         if f not in found:
             problems.add(
-                f"a column {f!r} is needed (accepted names: {', '.join(known[f])})", file=file
+                problem(
+                    "columns_missing",
+                    gettext_noop("a column '%(column)s' is needed (accepted names: %(names)s)"),
+                    file=file,
+                    column=f,
+                    names=", ".join(known[f]),
+                )
             )
     if either and not (either[0] in found or either[1] in found):
-        problems.add(f"a column {either[0]!r} or {either[1]!r} is needed", file=file)
+        problems.add(
+            problem(
+                "columns_missing",
+                gettext_noop("a column '%(first)s' or '%(second)s' is needed"),
+                file=file,
+                first=either[0],
+                second=either[1],
+            )
+        )
     problems.raise_if_any()
     return found
 
@@ -171,8 +191,9 @@ def register_rows(
             day = parse_day(cell["date"])
             if day is None:
                 problems.add(
-                    Problem(
-                        "a date is written 2024-03-31 or 31/03/2024",
+                    problem(
+                        "date_invalid",
+                        gettext_noop("a date is written 2024-03-31 or 31/03/2024"),
                         field=col["date"],
                         value=cell["date"],
                         **where,
@@ -184,16 +205,25 @@ def register_rows(
             y = _year(cell["year"], problems, field=col["year"], **where)
             if y is not None and year is not None and y != year:
                 problems.add(
-                    Problem(
-                        f"the year does not match the date ({day})",
+                    problem(
+                        "year_not_date",
+                        gettext_noop("the year does not match the date (%(day)s)"),
                         field=col["year"],
                         value=cell["year"],
+                        day=str(day),
                         **where,
                     )
                 )
             year = y if year is None else year
         elif year is None and not cell.get("date"):
-            problems.add(Problem("a date or a year is needed", field="date", **where))
+            problems.add(
+                problem(
+                    "date_missing",
+                    gettext_noop("a date or a year is needed"),
+                    field="date",
+                    **where,
+                )
+            )
         code = _classified(
             cat.waste_code, cell["waste_code"], problems, field=col["waste_code"], **where
         )
@@ -206,15 +236,24 @@ def register_rows(
         unit = cell.get("unit", "t").lower() or "t"
         if unit not in UNITS:
             problems.add(
-                Problem("the unit is t or kg", field=col["unit"], value=cell["unit"], **where)
+                problem(
+                    "unit_unknown",
+                    gettext_noop("the unit is t or kg"),
+                    field=col["unit"],
+                    value=cell["unit"],
+                    **where,
+                )
             )
         number = ""
         if cell.get("processor_number"):
             number = enterprise_number(cell["processor_number"]) or ""
             if not number:
                 problems.add(
-                    Problem(
-                        "an enterprise number is written 0123.456.749 (with valid check digits)",
+                    problem(
+                        "enterprise_number_invalid",
+                        gettext_noop(
+                            "an enterprise number is written 0123.456.749 (with valid check digits)"
+                        ),
                         field=col["processor_number"],
                         value=cell["processor_number"],
                         **where,
@@ -223,8 +262,9 @@ def register_rows(
         country = cell.get("country", "").upper()
         if country and not re.fullmatch(r"[A-Z]{2}", country):
             problems.add(
-                Problem(
-                    "a country is its two-letter ISO code (BE, NL, FR, DE, ...)",
+                problem(
+                    "country_invalid",
+                    gettext_noop("a country is its two-letter ISO code (BE, NL, FR, DE, ...)"),
                     field=col["country"],
                     value=cell["country"],
                     **where,
@@ -233,8 +273,9 @@ def register_rows(
         transport = cell.get("transport", "").lower()
         if transport and transport not in TRANSPORT:
             problems.add(
-                Problem(
-                    "the transport mode is road, rail, water or pipeline",
+                problem(
+                    "transport_unknown",
+                    gettext_noop("the transport mode is road, rail, water or pipeline"),
                     field=col["transport"],
                     value=cell["transport"],
                     **where,
@@ -264,7 +305,7 @@ def register_rows(
             )
         )
     if not out and not problems:
-        problems.add("the file has no rows", file=file)
+        problems.add(problem("file_empty", FILE_EMPTY, file=file))
     problems.raise_if_any()
     return out
 
@@ -289,8 +330,9 @@ def municipal_rows(
         refnis = cell["refnis"]
         if refnis not in municipalities:
             problems.add(
-                Problem(
-                    "not the REFNIS code of a municipality of the region",
+                problem(
+                    "municipality_unknown",
+                    gettext_noop("not the REFNIS code of a municipality of the region"),
                     field=col["refnis"],
                     value=refnis,
                     **where,
@@ -307,10 +349,12 @@ def municipal_rows(
             key = (refnis, year, fraction.slug)
             if key in seen:
                 problems.add(
-                    Problem(
-                        f"the same municipality, year and fraction as line {seen[key]}",
+                    problem(
+                        "statistic_twice",
+                        gettext_noop("the same municipality, year and fraction as line %(first)s"),
                         field=col["fraction"],
                         value=cell["fraction"],
+                        first=seen[key],
                         **where,
                     )
                 )
@@ -332,6 +376,6 @@ def municipal_rows(
             )
         )
     if not out and not problems:
-        problems.add("the file has no rows", file=file)
+        problems.add(problem("file_empty", FILE_EMPTY, file=file))
     problems.raise_if_any()
     return out
