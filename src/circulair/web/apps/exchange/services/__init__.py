@@ -68,24 +68,8 @@ def saved_search_create(
 ) -> SavedSearch:
     """Ask to be notified when a matching listing is published."""
     problems: list[Problem] = []
-    if kind not in Listing.Kind.values:
-        problems.append(
-            problem(
-                "listing_kind_unknown",
-                gettext_noop("expected offer or request"),
-                field="kind",
-                value=kind[:40],
-            )
-        )
-    if not selectors.material_known(material):
-        problems.append(
-            problem(
-                "material_unknown",
-                gettext_noop("unknown material"),
-                field="material",
-                value=material[:80],
-            )
-        )
+    validation.kind_check(kind, problems)
+    validation.material_check(material, problems)
     radius = validation.number(
         {"radius_km": radius_km},
         "radius_km",
@@ -93,27 +77,7 @@ def saved_search_create(
         positive=True,
         maximum=validation.MAX_RADIUS_KM,
     )
-    muni = None
-    if refnis and not validation.REFNIS.fullmatch(refnis):
-        problems.append(
-            problem(
-                "refnis_invalid",
-                gettext_noop("a REFNIS code has 5 digits"),
-                field="refnis",
-                value=refnis[:40],
-            )
-        )
-    elif refnis:
-        muni = Municipality.objects.filter(refnis=refnis).first()
-        if muni is None:
-            problems.append(
-                problem(
-                    "municipality_unknown",
-                    gettext_noop("unknown municipality (REFNIS)"),
-                    field="refnis",
-                    value=refnis,
-                )
-            )
+    muni = validation.refnis_municipality(refnis, problems) if refnis else None
     if problems:
         raise InputError(problems)
     return validated_create(

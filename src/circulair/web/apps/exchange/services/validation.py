@@ -120,6 +120,62 @@ def municipality_by_postal_code(postal: str) -> list[Municipality]:
     return [m for m in found if postal in m.postal_codes.split()]
 
 
+def kind_check(kind: Any, problems: list[Problem]) -> bool:
+    """Whether ``kind`` is offer or request; a problem is appended when it is not."""
+    if kind in KINDS:
+        return True
+    problems.append(
+        problem(
+            "kind_unknown",
+            gettext_noop("expected offer or request"),
+            field="kind",
+            value=str(kind)[:40],
+        )
+    )
+    return False
+
+
+def material_check(material: str, problems: list[Problem]) -> None:
+    """A problem is appended when ``material`` is no node of the material taxonomy."""
+    if not selectors.material_known(material):
+        problems.append(
+            problem(
+                "material_unknown",
+                gettext_noop("unknown material; choose a node of the material taxonomy"),
+                field="material",
+                value=material[:80],
+            )
+        )
+
+
+def refnis_municipality(refnis: str, problems: list[Problem]) -> Municipality | None:
+    """The municipality of a 5-digit REFNIS code; None, with a problem appended, when the code
+    is malformed or unknown (each code looked up once within an import)."""
+    if not REFNIS.fullmatch(refnis):
+        problems.append(
+            problem(
+                "refnis_invalid",
+                gettext_noop("a REFNIS code has 5 digits"),
+                field="refnis",
+                value=refnis[:40],
+            )
+        )
+        return None
+    muni = looked_up(
+        ("municipality", refnis), lambda: Municipality.objects.filter(refnis=refnis).first()
+    )
+    if muni is None:
+        problems.append(
+            problem(
+                "refnis_unknown",
+                gettext_noop("unknown municipality (REFNIS)"),
+                field="refnis",
+                value=refnis,
+            )
+        )
+    return muni
+
+
 def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, float] | None:
     """The municipality and the exact point of a listing (the municipality's centre when no
     coordinates are given)."""
@@ -134,28 +190,9 @@ def locate(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, float, f
         return None
     muni = None
     if refnis:
-        if not REFNIS.fullmatch(refnis):
-            problems.append(
-                problem(
-                    "refnis_invalid",
-                    gettext_noop("a REFNIS code has 5 digits"),
-                    field="refnis",
-                    value=refnis[:40],
-                )
-            )
-            return None
-        muni = looked_up(
-            ("municipality", refnis), lambda: Municipality.objects.filter(refnis=refnis).first()
-        )
+        muni = refnis_municipality(refnis, problems)
         if muni is None:
-            problems.append(
-                problem(
-                    "refnis_unknown",
-                    gettext_noop("unknown municipality (REFNIS)"),
-                    field="refnis",
-                    value=refnis,
-                )
-            )
+            return None
     elif postal:
         if not POSTAL_CODE.fullmatch(postal):
             problems.append(
@@ -205,30 +242,13 @@ def validate(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
             if bad is not None:
                 problems.append(bad)
                 clean.pop(name)
-    if clean.get("kind") not in KINDS:
-        problems.append(
-            problem(
-                "kind_unknown",
-                gettext_noop("expected offer or request"),
-                field="kind",
-                value=str(clean.get("kind"))[:40],
-            )
-        )
+    if not kind_check(clean.get("kind"), problems):
         clean.pop("kind", None)
     if not str(clean.get("title", "")).strip():
         problems.append(
             problem("title_required", gettext_noop("a title is required"), field="title")
         )
-    mat = str(clean.get("material", ""))
-    if not selectors.material_known(mat):
-        problems.append(
-            problem(
-                "material_unknown",
-                gettext_noop("unknown material; choose a node of the material taxonomy"),
-                field="material",
-                value=mat[:80],
-            )
-        )
+    material_check(str(clean.get("material", "")), problems)
     if clean.get("ewc"):
         try:
             code, hazardous = selectors.ewc_validate(str(clean["ewc"]))
