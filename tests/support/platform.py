@@ -42,6 +42,27 @@ def database_url(name: str) -> str:
     return f"{base}/{name}"
 
 
+def set_up(data: Path, name: str, *, password: str, **extra: str) -> Platform:
+    """A platform in ``data`` on a fresh database (PostgreSQL ``name`` when the run uses it):
+    ``circulair setup``, an ``admin`` superuser with ``password``, and ``extra`` environment."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        CIRCULAIR_DATA_DIR=str(data),
+        CIRCULAIR_MODE="development",
+        DJANGO_SUPERUSER_PASSWORD=password,
+        **extra,
+    )
+    if url := database_url(name):
+        env["DATABASE_URL"] = url
+    run: dict[str, Any] = {"env": env, "check": True, "capture_output": True, "timeout": 300}
+    subprocess.run([*CLI, "setup"], **run)
+    subprocess.run(
+        [*CLI, "manage", "createsuperuser", "--noinput", "--username", "admin",
+         "--email", "admin@example.org"], **run,
+    )  # fmt: skip
+    return Platform(data, env, password=password)
+
+
 class Platform:
     """A set-up data folder and database, with web servers and workers started on demand."""
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.support.platform import CLI, Platform, database_url
+from tests.support.platform import CLI, Platform, set_up
 
 pytestmark = pytest.mark.slow
 PASSWORD = "concurrency-test-password-456"
@@ -40,23 +40,14 @@ User.objects.create_superuser("other", "other@example.org", "{PASSWORD}")
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     data = tmp_path_factory.mktemp("concurrency-var")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        CIRCULAIR_DATA_DIR=str(data),
-        CIRCULAIR_MODE="development",
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-        LOG_FORMAT="json",
-    )
-    if url := database_url(f"circulair_concurrency_{os.getpid()}"):
-        env["DATABASE_URL"] = url
-    run = {"env": env, "check": True, "capture_output": True, "timeout": 300}
-    subprocess.run([*CLI, "setup"], **run)  # type: ignore[call-overload]
+    p = set_up(data, f"circulair_concurrency_{os.getpid()}", password=PASSWORD, LOG_FORMAT="json")
     subprocess.run(
-        [*CLI, "manage", "createsuperuser", "--noinput", "--username", "admin",
-         "--email", "admin@example.org"], **run,
-    )  # type: ignore[call-overload]  # fmt: skip
-    subprocess.run([*CLI, "manage", "shell", "-c", SEED], **run)  # type: ignore[call-overload]
-    p = Platform(data, env, password=PASSWORD)
+        [*CLI, "manage", "shell", "-c", SEED],
+        env=p.env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     p.serve(workers=2)
     p.worker("importer")
     yield p

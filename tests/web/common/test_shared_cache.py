@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from tests.support.platform import CLI, Platform, database_url
+from tests.support.platform import CLI, Platform, set_up
 
 PASSWORD = "shared-cache-password-456"
 
@@ -35,31 +35,22 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, str, str]]:
     data = tmp_path_factory.mktemp("shared-cache-var")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     # the SQLite and PostgreSQL suites run at once: each has its own Redis database
-    url = database_url(f"circulair_cache_{os.getpid()}")
-    env.update(
-        CIRCULAIR_DATA_DIR=str(data),
-        CIRCULAIR_MODE="development",
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-        CACHE_URL=f"redis://127.0.0.1:6379/{12 if url else 13}",
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    p = set_up(
+        data,
+        f"circulair_cache_{os.getpid()}",
+        password=PASSWORD,
+        CACHE_URL=f"redis://127.0.0.1:6379/{12 if on_postgres else 13}",
         PUBLIC_CACHE_SECONDS="600",
     )
-    if url:
-        env["DATABASE_URL"] = url
-    run = {"env": env, "check": True, "capture_output": True, "timeout": 300}
-    subprocess.run([*CLI, "setup"], **run)  # type: ignore[call-overload]
-    subprocess.run(
-        [*CLI, "manage", "createsuperuser", "--noinput", "--username", "admin",
-         "--email", "admin@example.org"], **run,
-    )  # type: ignore[call-overload]  # fmt: skip
+    run = {"env": p.env, "check": True, "capture_output": True, "timeout": 300}
     subprocess.run(
         [*CLI, "manage", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
         **run,
     )  # type: ignore[call-overload]
     for name in ("Metaalwerken Kortrijk", "Houtatelier Gent"):
         subprocess.run([*CLI, "org", "create", name], **run)  # type: ignore[call-overload]
-    p = Platform(data, env, password=PASSWORD)
     p.serve("web-b", main=False)
     b = p.last_url
     p.serve("web-a")
